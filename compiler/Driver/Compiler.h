@@ -1,0 +1,45 @@
+//===- Compiler.h - ONNX file -> artifact, end to end -----------*- C++ -*-===//
+
+#ifndef FMC_COMPILER_DRIVER_COMPILER_H
+#define FMC_COMPILER_DRIVER_COMPILER_H
+
+#include "frontends/onnx/ModelImporter.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+
+namespace mlir::fmc {
+
+/// Where compilation stops and what it writes.
+enum class EmitKind {
+  Graph,    ///< fmc graph dialect right after import
+  Linalg,   ///< linalg on tensors
+  LLVMDialect, ///< MLIR LLVM dialect
+  LLVMIR,   ///< LLVM IR after optimization
+  Assembly, ///< target assembly
+  Object,   ///< ELF object
+  Artifact, ///< the .fmc artifact (default)
+};
+
+struct CompileOptions {
+  std::string inputPath;
+  std::string outputPath;
+  std::string target = "host";
+  std::string cpu;
+  EmitKind emit = EmitKind::Artifact;
+  onnx::ImportOptions import;
+  bool printIRBeforeAll = false;
+  bool printIRAfterAll = false;
+  bool timing = false;
+};
+
+/// Runs the whole compiler. Diagnostics go to the context's handler; textual
+/// outputs (IR, assembly) go to `out` when `outputPath` is empty or "-".
+LogicalResult compileModel(MLIRContext &ctx, const CompileOptions &options,
+                           llvm::raw_ostream &out);
+
+} // namespace mlir::fmc
+
+#endif // FMC_COMPILER_DRIVER_COMPILER_H

@@ -1,0 +1,67 @@
+//===- Pipelines.cpp - fmc's pass pipelines -------------------------------===//
+
+#include "compiler/Pipelines/Pipelines.h"
+#include "compiler/Pipelines/Registration.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+using namespace mlir::fmc;
+
+/// The pipelines are spelled as textual pass lists, which need the passes
+/// registered.
+static void ensurePassesRegistered() { registerAllPasses(); }
+
+LogicalResult
+mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
+                                      const PipelineOptions &options) {
+  ensurePassesRegistered();
+  std::string pipeline = llvm::formatv(
+      "canonicalize,cse,"
+      "fmc-outline-weights{{function={0}},"
+      "func.func(fmc-convert-graph-to-linalg),"
+      "canonicalize,cse,"
+      "func.func(linalg-fuse-elementwise-ops),"
+      "canonicalize,cse",
+      options.function);
+  return parsePassPipeline(pipeline, pm);
+}
+
+LogicalResult
+mlir::fmc::buildCPUCodegenPipeline(OpPassManager &pm,
+                                   const PipelineOptions &options) {
+  ensurePassesRegistered();
+  std::string pipeline = llvm::formatv(
+      "one-shot-bufferize{{bufferize-function-boundaries "
+      "function-boundary-type-conversion=identity-layout-map},"
+      "buffer-results-to-out-params{{hoist-static-allocs modify-public-functions},"
+      "func.func(fmc-lower-memref-copy),"
+      "buffer-deallocation-pipeline,"
+      "convert-bufferization-to-memref,"
+      "func.func(fmc-lower-memref-copy),"
+      "convert-linalg-to-loops,"
+      "func.func(fmc-approximate-math),"
+      "lower-affine,convert-scf-to-cf,canonicalize,"
+      "expand-strided-metadata,lower-affine,"
+      "finalize-memref-to-llvm,convert-math-to-llvm,convert-arith-to-llvm,"
+      "convert-index-to-llvm,"
+      "convert-func-to-llvm{{use-bare-ptr-memref-call-conv},"
+      "convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts,"
+      "fmc-emit-entry-point{{function={0}}",
+      options.function);
+  return parsePassPipeline(pipeline, pm);
+}
+
+void mlir::fmc::registerPipelines() {
+  PassPipelineRegistration<>(
+      "fmc-graph-to-linalg", "Lower the fmc graph dialect to linalg",
+      [](OpPassManager &pm) {
+        (void)buildGraphToLinalgPipeline(pm, PipelineOptions());
+      });
+  PassPipelineRegistration<>(
+      "fmc-cpu-codegen", "Lower linalg on tensors to the LLVM dialect (CPU)",
+      [](OpPassManager &pm) {
+        (void)buildCPUCodegenPipeline(pm, PipelineOptions());
+      });
+}

@@ -1,0 +1,34 @@
+//===- Pipelines.h - fmc's pass pipelines -----------------------*- C++ -*-===//
+
+#ifndef FMC_COMPILER_PIPELINES_PIPELINES_H
+#define FMC_COMPILER_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+
+#include <string>
+
+namespace mlir::fmc {
+
+struct PipelineOptions {
+  /// Name of the model function the frontend produced.
+  std::string function = "main";
+};
+
+/// Graph dialect -> linalg on tensors: canonicalization (constant folding),
+/// weight outlining, conversion, elementwise fusion.
+LogicalResult buildGraphToLinalgPipeline(OpPassManager &pm,
+                                         const PipelineOptions &options);
+
+/// linalg on tensors -> LLVM dialect for CPUs: bufferization with
+/// out-parameters, deallocation, loops, math approximation, LLVM conversion
+/// with bare-pointer arguments, and the runtime entry point.
+LogicalResult buildCPUCodegenPipeline(OpPassManager &pm,
+                                      const PipelineOptions &options);
+
+/// Registers `fmc-graph-to-linalg` and `fmc-cpu-codegen` as named pipelines
+/// (for fmc-opt and lit tests).
+void registerPipelines();
+
+} // namespace mlir::fmc
+
+#endif // FMC_COMPILER_PIPELINES_PIPELINES_H

@@ -1,0 +1,201 @@
+//===- CPUTarget.cpp - CPU targets: resolution, codegen, linking ----------===//
+
+#include "compiler/Targets/CPU/CPUTarget.h"
+
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
+using namespace llvm;
+
+namespace {
+
+void initializeTargets() {
+  static bool done = [] {
+    InitializeAllTargetInfos();
+    InitializeAllTargets();
+    InitializeAllTargetMCs();
+    InitializeAllAsmPrinters();
+    return true;
+  }();
+  (void)done;
+}
+
+bool isValidCPU(StringRef triple, StringRef cpu) {
+  std::string error;
+  const Target *target = TargetRegistry::lookupTarget(Triple(triple), error);
+  if (!target)
+    return false;
+  std::unique_ptr<MCSubtargetInfo> info(
+      target->createMCSubtargetInfo(Triple(triple), cpu, ""));
+  return info && info->isCPUStringValid(cpu);
+}
+
+constexpr StringLiteral kX86Triple = "x86_64-unknown-linux-gnu";
+constexpr StringLiteral kAArch64Triple = "aarch64-unknown-linux-gnu";
+
+} // namespace
+
+bool fmc::isCPUTargetName(StringRef name) {
+  return !name.starts_with("sm_");
+}
+
+bool fmc::resolveCPUTarget(StringRef name, StringRef cpu, CPUTarget &target,
+                           std::string &error) {
+  initializeTargets();
+  target = CPUTarget();
+  target.name = name.str();
+  if (name == "host") {
+    target.triple = sys::getProcessTriple();
+    target.cpu = sys::getHostCPUName().str();
+    std::string features;
+    for (const auto &feature : sys::getHostCPUFeatures())
+      features += (features.empty() ? "" : ",") +
+                  std::string(feature.getValue() ? "+" : "-") +
+                  feature.getKey().str();
+    target.features = features;
+  } else if (name.contains('-') && Triple(name).getArch() != Triple::UnknownArch &&
+             Triple(name).getOS() != Triple::UnknownOS) {
+    Triple triple(name);
+    triple.setVendor(Triple::UnknownVendor);
+    target.triple = triple.str();
+    target.cpu = triple.getArch() == Triple::aarch64 ? "generic" : "x86-64";
+  } else if (name == "aarch64" || name == "arm64") {
+    target.triple = kAArch64Triple.str();
+    target.cpu = "generic";
+  } else if (isValidCPU(kX86Triple, name)) {
+    target.triple = kX86Triple.str();
+    target.cpu = name.str();
+  } else if (isValidCPU(kAArch64Triple, name)) {
+    target.triple = kAArch64Triple.str();
+    target.cpu = name.str();
+  } else {
+    error = "unknown target '" + name.str() +
+            "': use host, an x86-64 or AArch64 CPU name (x86-64-v3, znver2, "
+            "neoverse-n1, cortex-a76, ...), or a triple (aarch64-linux-gnu)";
+    return false;
+  }
+  Triple triple(target.triple);
+  if (triple.getArch() != Triple::x86_64 && triple.getArch() != Triple::aarch64) {
+    error = "target '" + name.str() + "' (" + target.triple +
+            "): only x86-64 and AArch64 CPUs are supported";
+    return false;
+  }
+  if (!triple.isOSLinux()) {
+    error = "target '" + name.str() + "' (" + target.triple +
+            "): only Linux (ELF) targets are supported";
+    return false;
+  }
+  if (!cpu.empty()) {
+    if (!isValidCPU(target.triple, cpu)) {
+      error = "unknown CPU '" + cpu.str() + "' for " + target.triple;
+      return false;
+    }
+    target.cpu = cpu.str();
+    if (name == "host")
+      target.features.clear();
+  }
+  return true;
+}
+
+std::unique_ptr<TargetMachine>
+fmc::createTargetMachine(const CPUTarget &target, std::string &error) {
+  initializeTargets();
+  Triple triple(target.triple);
+  const Target *llvmTarget = TargetRegistry::lookupTarget(triple, error);
+  if (!llvmTarget)
+    return nullptr;
+  TargetOptions options;
+  std::unique_ptr<TargetMachine> machine(llvmTarget->createTargetMachine(
+      triple, target.cpu, target.features, options, Reloc::PIC_,
+      std::nullopt, CodeGenOptLevel::Aggressive));
+  if (!machine)
+    error = "cannot create a target machine for " + target.triple;
+  return machine;
+}
+
+void fmc::optimizeModule(Module &module, TargetMachine &machine) {
+  LoopAnalysisManager lam;
+  FunctionAnalysisManager fam;
+  CGSCCAnalysisManager cgam;
+  ModuleAnalysisManager mam;
+  PipelineTuningOptions tuning;
+  tuning.LoopVectorization = true;
+  tuning.SLPVectorization = true;
+  PassBuilder builder(&machine, tuning);
+  builder.registerModuleAnalyses(mam);
+  builder.registerCGSCCAnalyses(cgam);
+  builder.registerFunctionAnalyses(fam);
+  builder.registerLoopAnalyses(lam);
+  builder.crossRegisterProxies(lam, fam, cgam, mam);
+  ModulePassManager mpm =
+      builder.buildPerModuleDefaultPipeline(OptimizationLevel::O3);
+  mpm.run(module, mam);
+}
+
+bool fmc::emitObject(Module &module, TargetMachine &machine,
+                     SmallVectorImpl<char> &object, std::string &error) {
+  raw_svector_ostream stream(object);
+  legacy::PassManager pm;
+  if (machine.addPassesToEmitFile(pm, stream, nullptr,
+                                  CodeGenFileType::ObjectFile)) {
+    error = "the target cannot emit object files";
+    return false;
+  }
+  pm.run(module);
+  return true;
+}
+
+bool fmc::linkSharedObject(ArrayRef<char> object, std::vector<char> &library,
+                           std::string &error) {
+  SmallString<128> objPath, soPath;
+  if (auto ec = sys::fs::createTemporaryFile("fmc-model", "o", objPath)) {
+    error = "cannot create a temporary file: " + ec.message();
+    return false;
+  }
+  if (auto ec = sys::fs::createTemporaryFile("fmc-model", "so", soPath)) {
+    sys::fs::remove(objPath);
+    error = "cannot create a temporary file: " + ec.message();
+    return false;
+  }
+  auto cleanup = make_scope_exit([&] {
+    sys::fs::remove(objPath);
+    sys::fs::remove(soPath);
+  });
+  {
+    std::error_code ec;
+    raw_fd_ostream out(objPath, ec);
+    if (ec) {
+      error = "cannot write " + objPath.str().str() + ": " + ec.message();
+      return false;
+    }
+    out.write(object.data(), object.size());
+  }
+  std::string lld = FMC_LLD_PATH;
+  SmallVector<StringRef> args = {lld,  "-shared", "--gc-sections",
+                                 "-z", "noexecstack", "-o", soPath, objPath};
+  std::string message;
+  int rc = sys::ExecuteAndWait(lld, args, std::nullopt, {}, 0, 0, &message);
+  if (rc != 0) {
+    error = "linking with " + lld + " failed" +
+            (message.empty() ? "" : ": " + message);
+    return false;
+  }
+  auto buffer = MemoryBuffer::getFile(soPath);
+  if (!buffer) {
+    error = "cannot read the linked library: " + buffer.getError().message();
+    return false;
+  }
+  library.assign((*buffer)->getBufferStart(), (*buffer)->getBufferEnd());
+  return true;
+}

@@ -1,0 +1,54 @@
+//===- CPUTarget.h - CPU targets: resolution, codegen, linking --*- C++ -*-===//
+
+#ifndef FMC_COMPILER_TARGETS_CPU_CPUTARGET_H
+#define FMC_COMPILER_TARGETS_CPU_CPUTARGET_H
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace llvm {
+class Module;
+} // namespace llvm
+
+namespace fmc {
+
+/// A CPU to compile for: what `--target` named, resolved.
+struct CPUTarget {
+  std::string name;     ///< As given: host, x86-64-v3, znver2, aarch64, ...
+  std::string triple;   ///< e.g. x86_64-unknown-linux-gnu
+  std::string cpu;      ///< LLVM CPU name, e.g. znver2, neoverse-n1
+  std::string features; ///< LLVM feature string, e.g. +avx2,+fma
+};
+
+/// Resolves a `--target` value: `host` (this machine, features detected), an
+/// LLVM CPU name of x86-64 or AArch64 (x86-64-v3, znver2, neoverse-n1,
+/// cortex-a76, ...), or a triple (aarch64-linux-gnu, x86_64-linux-gnu).
+/// `cpu` overrides the CPU. Returns false with a message in `error`.
+bool resolveCPUTarget(llvm::StringRef name, llvm::StringRef cpu,
+                      CPUTarget &target, std::string &error);
+
+/// Whether `name` could be a CPU target (rather than a GPU one).
+bool isCPUTargetName(llvm::StringRef name);
+
+std::unique_ptr<llvm::TargetMachine>
+createTargetMachine(const CPUTarget &target, std::string &error);
+
+/// Runs LLVM's O3 pipeline for the target machine.
+void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine);
+
+/// Emits an ELF object for `module`.
+bool emitObject(llvm::Module &module, llvm::TargetMachine &machine,
+                llvm::SmallVectorImpl<char> &object, std::string &error);
+
+/// Links an object into a shared object with ld.lld.
+bool linkSharedObject(llvm::ArrayRef<char> object, std::vector<char> &library,
+                      std::string &error);
+
+} // namespace fmc
+
+#endif // FMC_COMPILER_TARGETS_CPU_CPUTARGET_H

@@ -1,0 +1,432 @@
+//===- GraphOps.cpp - fmc graph ops: type inference and verifiers ---------===//
+
+#include "dialects/Graph/IR/GraphOps.h"
+
+#include "mlir/Dialect/Traits.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace mlir::fmc;
+
+LogicalResult mlir::fmc::broadcastShapes(ArrayRef<int64_t> a,
+                                         ArrayRef<int64_t> b,
+                                         SmallVectorImpl<int64_t> &result) {
+  return success(OpTrait::util::getBroadcastedShape(a, b, result));
+}
+
+FailureOr<int64_t> mlir::fmc::normalizeAxis(int64_t axis, int64_t rank) {
+  if (axis < -rank || axis >= rank)
+    return failure();
+  return axis < 0 ? axis + rank : axis;
+}
+
+static RankedTensorType rankedType(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
+
+static std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (auto [i, d] : llvm::enumerate(shape)) {
+    if (i)
+      s += "x";
+    s += ShapedType::isDynamic(d) ? "?" : std::to_string(d);
+  }
+  return s + "]";
+}
+
+static LogicalResult emitOptionalError(std::optional<Location> loc,
+                                       const Twine &message) {
+  if (loc)
+    return mlir::emitError(*loc, message);
+  return failure();
+}
+
+//===----------------------------------------------------------------------===//
+// Binary elementwise ops
+//===----------------------------------------------------------------------===//
+
+template <typename OpTy>
+static LogicalResult inferBinary(std::optional<Location> loc, Value lhs,
+                                 Value rhs, SmallVectorImpl<Type> &types) {
+  RankedTensorType l = rankedType(lhs), r = rankedType(rhs);
+  SmallVector<int64_t> shape;
+  if (failed(broadcastShapes(l.getShape(), r.getShape(), shape)))
+    return emitOptionalError(loc, "operand shapes " + shapeString(l.getShape()) +
+                                      " and " + shapeString(r.getShape()) +
+                                      " are not broadcast-compatible");
+  Type element = OpTy::hasBoolResult()
+                     ? Type(IntegerType::get(lhs.getContext(), 1))
+                     : l.getElementType();
+  types.push_back(RankedTensorType::get(shape, element));
+  return success();
+}
+
+template <typename OpTy> static LogicalResult verifyBinary(OpTy op) {
+  Type l = rankedType(op.getLhs()).getElementType();
+  Type r = rankedType(op.getRhs()).getElementType();
+  if (!std::is_same_v<OpTy, PowOp> && l != r)
+    return op.emitOpError("operand element types differ: ") << l << " vs " << r;
+  if ((std::is_same_v<OpTy, AndOp> || std::is_same_v<OpTy, OrOp>) &&
+      !l.isInteger(1))
+    return op.emitOpError("expects i1 operands, got ") << l;
+  return success();
+}
+
+#define FMC_BINARY_OP(OpTy, isBool)                                            \
+  bool OpTy::hasBoolResult() { return isBool; }                                \
+  LogicalResult OpTy::inferReturnTypes(                                        \
+      MLIRContext *, std::optional<Location> loc, Adaptor adaptor,             \
+      SmallVectorImpl<Type> &types) {                                          \
+    return inferBinary<OpTy>(loc, adaptor.getLhs(), adaptor.getRhs(), types);  \
+  }                                                                            \
+  LogicalResult OpTy::verify() { return verifyBinary(*this); }
+
+FMC_BINARY_OP(AddOp, false)
+FMC_BINARY_OP(SubOp, false)
+FMC_BINARY_OP(MulOp, false)
+FMC_BINARY_OP(DivOp, false)
+FMC_BINARY_OP(PowOp, false)
+FMC_BINARY_OP(MaxOp, false)
+FMC_BINARY_OP(MinOp, false)
+FMC_BINARY_OP(EqualOp, true)
+FMC_BINARY_OP(LessOp, true)
+FMC_BINARY_OP(GreaterOp, true)
+FMC_BINARY_OP(AndOp, true)
+FMC_BINARY_OP(OrOp, true)
+#undef FMC_BINARY_OP
+
+//===----------------------------------------------------------------------===//
+// Unary ops: result type equals the operand type.
+//===----------------------------------------------------------------------===//
+
+// Unary ops and softmax get their result type from
+// SameOperandsAndResultType.
+
+LogicalResult CastOp::verify() {
+  if (failed(verifyCompatibleShape(getInput().getType(), getType())))
+    return emitOpError("changes the shape from ")
+           << shapeString(getInput().getType().getShape()) << " to "
+           << shapeString(getType().getShape());
+  return success();
+}
+
+LogicalResult WhereOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
+  SmallVector<int64_t> partial, shape;
+  auto c = rankedType(adaptor.getCondition());
+  auto t = rankedType(adaptor.getTrueValue());
+  auto f = rankedType(adaptor.getFalseValue());
+  if (failed(broadcastShapes(c.getShape(), t.getShape(), partial)) ||
+      failed(broadcastShapes(partial, f.getShape(), shape)))
+    return emitOptionalError(loc, "operand shapes " +
+                                      shapeString(c.getShape()) + ", " +
+                                      shapeString(t.getShape()) + " and " +
+                                      shapeString(f.getShape()) +
+                                      " are not broadcast-compatible");
+  types.push_back(RankedTensorType::get(shape, t.getElementType()));
+  return success();
+}
+
+LogicalResult WhereOp::verify() {
+  if (getTrueValue().getType().getElementType() !=
+      getFalseValue().getType().getElementType())
+    return emitOpError("value operands have different element types");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MatMul
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatMulOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  auto l = rankedType(adaptor.getLhs()), r = rankedType(adaptor.getRhs());
+  if (l.getRank() == 0 || r.getRank() == 0)
+    return emitOptionalError(loc, "matmul operands must have rank >= 1");
+  SmallVector<int64_t> ls(l.getShape()), rs(r.getShape());
+  bool lhsVector = ls.size() == 1, rhsVector = rs.size() == 1;
+  if (lhsVector)
+    ls.insert(ls.begin(), 1);
+  if (rhsVector)
+    rs.push_back(1);
+  int64_t k1 = ls.back(), k2 = rs[rs.size() - 2];
+  if (!ShapedType::isDynamic(k1) && !ShapedType::isDynamic(k2) && k1 != k2)
+    return emitOptionalError(loc, "contraction dims differ: lhs " +
+                                      shapeString(l.getShape()) + ", rhs " +
+                                      shapeString(r.getShape()));
+  SmallVector<int64_t> batch;
+  if (failed(broadcastShapes(ArrayRef(ls).drop_back(2),
+                             ArrayRef(rs).drop_back(2), batch)))
+    return emitOptionalError(loc, "batch dims of " + shapeString(ls) +
+                                      " and " + shapeString(rs) +
+                                      " are not broadcast-compatible");
+  SmallVector<int64_t> shape(batch);
+  if (!lhsVector)
+    shape.push_back(ls[ls.size() - 2]);
+  if (!rhsVector)
+    shape.push_back(rs.back());
+  types.push_back(RankedTensorType::get(shape, l.getElementType()));
+  return success();
+}
+
+LogicalResult MatMulOp::verify() {
+  if (getLhs().getType().getElementType() !=
+      getRhs().getType().getElementType())
+    return emitOpError("operand element types differ");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Softmax, LayerNorm
+//===----------------------------------------------------------------------===//
+
+LogicalResult SoftmaxOp::verify() {
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= getType().getRank())
+    return emitOpError("axis ") << axis << " is outside [0, "
+                                << getType().getRank() << ")";
+  return success();
+}
+
+LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location>,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  types.push_back(adaptor.getInput().getType());
+  return success();
+}
+
+LogicalResult LayerNormOp::verify() {
+  auto type = getInput().getType();
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= type.getRank())
+    return emitOpError("axis ") << axis << " is outside [0, " << type.getRank()
+                                << ")";
+  ArrayRef<int64_t> normalized = type.getShape().drop_front(axis);
+  for (Value param : {getScale(), getBias()}) {
+    if (!param)
+      continue;
+    auto paramType = rankedType(param);
+    SmallVector<int64_t> shape;
+    if (paramType.getElementType() != type.getElementType() ||
+        failed(broadcastShapes(normalized, paramType.getShape(), shape)) ||
+        ArrayRef<int64_t>(shape) != normalized)
+      return emitOpError("scale/bias of type ")
+             << paramType << " does not broadcast to the normalized dims "
+             << shapeString(normalized);
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+static LogicalResult checkAxes(ArrayRef<int64_t> axes, int64_t rank,
+                               function_ref<InFlightDiagnostic()> emit) {
+  for (auto [i, axis] : llvm::enumerate(axes)) {
+    if (axis < 0 || axis >= rank)
+      return emit() << "axis " << axis << " is outside [0, " << rank << ")";
+    if (i && axes[i - 1] >= axis)
+      return emit() << "axes must be sorted and unique";
+  }
+  return success();
+}
+
+template <typename Adaptor>
+static LogicalResult inferReduce(Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  auto type = rankedType(adaptor.getInput());
+  SmallVector<int64_t> shape;
+  ArrayRef<int64_t> axes = adaptor.getAxes();
+  bool keep = adaptor.getKeepdims();
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!llvm::is_contained(axes, d))
+      shape.push_back(type.getDimSize(d));
+    else if (keep)
+      shape.push_back(1);
+  }
+  types.push_back(RankedTensorType::get(shape, type.getElementType()));
+  return success();
+}
+
+#define FMC_REDUCE_OP(OpTy)                                                    \
+  LogicalResult OpTy::inferReturnTypes(MLIRContext *, std::optional<Location>, \
+                                       Adaptor adaptor,                        \
+                                       SmallVectorImpl<Type> &types) {         \
+    return inferReduce(adaptor, types);                                        \
+  }                                                                            \
+  LogicalResult OpTy::verify() {                                               \
+    return checkAxes(getAxes(), getInput().getType().getRank(),                \
+                     [&] { return emitOpError(); });                           \
+  }
+FMC_REDUCE_OP(ReduceSumOp)
+FMC_REDUCE_OP(ReduceMeanOp)
+FMC_REDUCE_OP(ReduceMaxOp)
+FMC_REDUCE_OP(ReduceMinOp)
+#undef FMC_REDUCE_OP
+
+//===----------------------------------------------------------------------===//
+// Shape manipulation
+//===----------------------------------------------------------------------===//
+
+LogicalResult ShapeOp::verify() {
+  if (getType().getRank() != 1 ||
+      getType().getDimSize(0) != getInput().getType().getRank())
+    return emitOpError("result must be tensor<")
+           << getInput().getType().getRank() << "xi64>";
+  return success();
+}
+
+LogicalResult ReshapeOp::verify() {
+  auto in = getInput().getType();
+  auto out = getType();
+  if (in.getElementType() != out.getElementType())
+    return emitOpError("changes the element type");
+  if (in.hasStaticShape() && out.hasStaticShape() &&
+      in.getNumElements() != out.getNumElements())
+    return emitOpError("cannot reshape ")
+           << shapeString(in.getShape()) << " (" << in.getNumElements()
+           << " elements) to " << shapeString(out.getShape()) << " ("
+           << out.getNumElements() << " elements)";
+  return success();
+}
+
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  auto type = rankedType(adaptor.getInput());
+  ArrayRef<int64_t> perm = adaptor.getPerm();
+  if (static_cast<int64_t>(perm.size()) != type.getRank())
+    return emitOptionalError(loc, "perm has " + Twine(perm.size()) +
+                                      " entries for a rank-" +
+                                      Twine(type.getRank()) + " tensor");
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm) {
+    if (p < 0 || p >= type.getRank())
+      return emitOptionalError(loc, "perm entry " + Twine(p) +
+                                        " is out of range");
+    shape.push_back(type.getDimSize(p));
+  }
+  types.push_back(RankedTensorType::get(shape, type.getElementType()));
+  return success();
+}
+
+LogicalResult TransposeOp::verify() {
+  SmallVector<bool> seen(getPerm().size(), false);
+  for (int64_t p : getPerm()) {
+    if (seen[p])
+      return emitOpError("perm is not a permutation");
+    seen[p] = true;
+  }
+  return success();
+}
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  if (adaptor.getInputs().empty())
+    return emitOptionalError(loc, "concat needs at least one input");
+  auto first = rankedType(adaptor.getInputs().front());
+  int64_t axis = adaptor.getAxisAttr().getInt();
+  if (axis < 0 || axis >= first.getRank())
+    return emitOptionalError(loc, "axis " + Twine(axis) + " is outside [0, " +
+                                      Twine(first.getRank()) + ")");
+  SmallVector<int64_t> shape(first.getShape());
+  shape[axis] = 0;
+  for (Value input : adaptor.getInputs()) {
+    auto type = rankedType(input);
+    if (type.getRank() != first.getRank() ||
+        type.getElementType() != first.getElementType())
+      return emitOptionalError(loc, "inputs differ in rank or element type");
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      int64_t size = type.getDimSize(d);
+      if (d == axis) {
+        shape[d] = ShapedType::isDynamic(size) || ShapedType::isDynamic(shape[d])
+                       ? ShapedType::kDynamic
+                       : shape[d] + size;
+      } else if (ShapedType::isDynamic(shape[d])) {
+        shape[d] = size;
+      } else if (!ShapedType::isDynamic(size) && size != shape[d]) {
+        return emitOptionalError(loc, "input shapes " +
+                                          shapeString(first.getShape()) +
+                                          " and " +
+                                          shapeString(type.getShape()) +
+                                          " differ outside the concat axis");
+      }
+    }
+  }
+  types.push_back(RankedTensorType::get(shape, first.getElementType()));
+  return success();
+}
+
+LogicalResult ConcatOp::verify() { return success(); }
+
+LogicalResult SliceOp::verify() {
+  auto in = getInput().getType();
+  auto out = getType();
+  int64_t rank = in.getRank();
+  if (out.getRank() != rank ||
+      static_cast<int64_t>(getOffsets().size()) != rank ||
+      static_cast<int64_t>(getSteps().size()) != rank)
+    return emitOpError("offsets, steps and result must have the input's rank");
+  if (in.getElementType() != out.getElementType())
+    return emitOpError("changes the element type");
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t size = in.getDimSize(d), count = out.getDimSize(d);
+    int64_t offset = getOffsets()[d], step = getSteps()[d];
+    if (step == 0)
+      return emitOpError("step of dim ") << d << " is zero";
+    if (ShapedType::isDynamic(size) || ShapedType::isDynamic(count) ||
+        count == 0)
+      continue;
+    int64_t last = offset + (count - 1) * step;
+    if (offset < 0 || offset >= size || last < 0 || last >= size)
+      return emitOpError("dim ")
+             << d << " reads elements " << offset << ".." << last
+             << " outside [0, " << size << ")";
+  }
+  return success();
+}
+
+LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  auto data = rankedType(adaptor.getData());
+  auto indices = rankedType(adaptor.getIndices());
+  int64_t axis = adaptor.getAxisAttr().getInt();
+  if (axis < 0 || axis >= data.getRank())
+    return emitOptionalError(loc, "axis " + Twine(axis) + " is outside [0, " +
+                                      Twine(data.getRank()) + ")");
+  SmallVector<int64_t> shape(data.getShape().take_front(axis));
+  llvm::append_range(shape, indices.getShape());
+  llvm::append_range(shape, data.getShape().drop_front(axis + 1));
+  types.push_back(RankedTensorType::get(shape, data.getElementType()));
+  return success();
+}
+
+LogicalResult GatherOp::verify() { return success(); }
+
+LogicalResult BroadcastOp::verify() {
+  auto in = getInput().getType();
+  auto out = getType();
+  SmallVector<int64_t> shape;
+  if (in.getElementType() != out.getElementType() ||
+      failed(broadcastShapes(in.getShape(), out.getShape(), shape)) ||
+      failed(verifyCompatibleShape(shape, out.getShape())))
+    return emitOpError("cannot broadcast ")
+           << in << " to " << out;
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "dialects/Graph/IR/GraphOps.cpp.inc"

@@ -1,0 +1,294 @@
+//===- GraphOps.td - fmc graph dialect ops -----------------*- tablegen -*-===//
+
+#ifndef FMC_GRAPH_OPS
+#define FMC_GRAPH_OPS
+
+include "dialects/Graph/IR/GraphBase.td"
+include "mlir/IR/BuiltinAttributes.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+def Graph_ConstantOp : Graph_Op<"constant", [ConstantLike, Pure,
+    AllTypesMatch<["value", "result"]>]> {
+  let summary = "A constant tensor (weights, shape vectors, scalars)";
+  let description = [{
+    Small constants are dense element attributes; weights imported from a model
+    are `dense_resource` blobs, which hold their bytes outside the IR text.
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "attr-dict $value";
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+class Graph_BinaryOp<string mnemonic, list<Trait> traits = []>
+    : Graph_Op<mnemonic, !listconcat([Pure, InferTypeOpAdaptor], traits)> {
+  let arguments = (ins Graph_Tensor:$lhs, Graph_Tensor:$rhs);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// True for comparisons and logical ops, whose result is i1.
+    static bool hasBoolResult();
+  }];
+}
+
+def Graph_AddOp : Graph_BinaryOp<"add", [Commutative]> {
+  let summary = "Elementwise addition with numpy broadcasting";
+}
+def Graph_SubOp : Graph_BinaryOp<"sub"> {
+  let summary = "Elementwise subtraction with numpy broadcasting";
+}
+def Graph_MulOp : Graph_BinaryOp<"mul", [Commutative]> {
+  let summary = "Elementwise multiplication with numpy broadcasting";
+}
+def Graph_DivOp : Graph_BinaryOp<"div"> {
+  let summary = "Elementwise division (integer division truncates)";
+}
+def Graph_PowOp : Graph_BinaryOp<"pow"> {
+  let summary = "Elementwise power; the exponent may have another type";
+}
+def Graph_MaxOp : Graph_BinaryOp<"max", [Commutative]> {
+  let summary = "Elementwise maximum";
+}
+def Graph_MinOp : Graph_BinaryOp<"min", [Commutative]> {
+  let summary = "Elementwise minimum";
+}
+def Graph_EqualOp : Graph_BinaryOp<"equal", [Commutative]> {
+  let summary = "Elementwise equality, i1 result";
+}
+def Graph_LessOp : Graph_BinaryOp<"less"> {
+  let summary = "Elementwise less-than, i1 result";
+}
+def Graph_GreaterOp : Graph_BinaryOp<"greater"> {
+  let summary = "Elementwise greater-than, i1 result";
+}
+def Graph_AndOp : Graph_BinaryOp<"and", [Commutative]> {
+  let summary = "Elementwise logical and of i1 tensors";
+}
+def Graph_OrOp : Graph_BinaryOp<"or", [Commutative]> {
+  let summary = "Elementwise logical or of i1 tensors";
+}
+
+class Graph_UnaryOp<string mnemonic, Type operandType = Graph_Tensor,
+                    list<Trait> traits = []>
+    : Graph_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultType,
+                                      InferTypeOpInterface], traits)> {
+  let arguments = (ins operandType:$input);
+  let results = (outs operandType:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Graph_NegOp : Graph_UnaryOp<"neg"> { let summary = "Negation"; }
+def Graph_AbsOp : Graph_UnaryOp<"abs"> { let summary = "Absolute value"; }
+def Graph_SqrtOp : Graph_UnaryOp<"sqrt", Graph_FloatTensor> {
+  let summary = "Square root";
+}
+def Graph_ExpOp : Graph_UnaryOp<"exp", Graph_FloatTensor> {
+  let summary = "Natural exponential";
+}
+def Graph_LogOp : Graph_UnaryOp<"log", Graph_FloatTensor> {
+  let summary = "Natural logarithm";
+}
+def Graph_ErfOp : Graph_UnaryOp<"erf", Graph_FloatTensor> {
+  let summary = "Gauss error function";
+}
+def Graph_TanhOp : Graph_UnaryOp<"tanh", Graph_FloatTensor> {
+  let summary = "Hyperbolic tangent";
+}
+def Graph_SigmoidOp : Graph_UnaryOp<"sigmoid", Graph_FloatTensor> {
+  let summary = "Logistic sigmoid 1 / (1 + exp(-x))";
+}
+def Graph_ReluOp : Graph_UnaryOp<"relu"> { let summary = "max(x, 0)"; }
+def Graph_ReciprocalOp : Graph_UnaryOp<"reciprocal", Graph_FloatTensor> {
+  let summary = "1 / x";
+}
+def Graph_NotOp : Graph_UnaryOp<"not", Graph_BoolTensor> {
+  let summary = "Logical not";
+}
+
+def Graph_CastOp : Graph_Op<"cast", [Pure]> {
+  let summary = "Elementwise conversion to another element type";
+  let description = [{
+    Float to integer conversion truncates toward zero; conversion to i1 is a
+    comparison with zero; integers are signed unless their type is unsigned.
+  }];
+  let arguments = (ins Graph_Tensor:$input);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_WhereOp : Graph_Op<"where", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Select elementwise between two tensors, with broadcasting";
+  let arguments = (ins Graph_BoolTensor:$condition, Graph_Tensor:$true_value,
+                       Graph_Tensor:$false_value);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = [{
+    $condition `,` $true_value `,` $false_value attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Linear algebra and normalization
+//===----------------------------------------------------------------------===//
+
+def Graph_MatMulOp : Graph_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
+  let summary = "numpy matmul: batched, broadcast batch dims, 1-D promotion";
+  let arguments = (ins Graph_Tensor:$lhs, Graph_Tensor:$rhs);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_SoftmaxOp : Graph_Op<"softmax", [Pure, SameOperandsAndResultType,
+                                           InferTypeOpInterface]> {
+  let summary = "Softmax along one axis";
+  let arguments = (ins Graph_FloatTensor:$input, I64Attr:$axis);
+  let results = (outs Graph_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Graph_LayerNormOp : Graph_Op<"layer_norm", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Layer normalization over the trailing dims from `axis` on";
+  let description = [{
+    y = (x - mean) / sqrt(var + epsilon) * scale + bias, where mean and the
+    (biased) variance are taken over dims [axis, rank). `scale` and `bias`
+    broadcast to those trailing dims.
+  }];
+  let arguments = (ins Graph_FloatTensor:$input, Graph_FloatTensor:$scale,
+                       Optional<Graph_FloatTensor>:$bias, I64Attr:$axis,
+                       F32Attr:$epsilon);
+  let results = (outs Graph_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $scale (`,` $bias^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+class Graph_ReduceOp<string mnemonic>
+    : Graph_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$axes,
+                       BoolAttr:$keepdims);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_ReduceSumOp : Graph_ReduceOp<"reduce_sum"> {
+  let summary = "Sum over `axes` (sorted, non-negative, unique)";
+}
+def Graph_ReduceMeanOp : Graph_ReduceOp<"reduce_mean"> {
+  let summary = "Mean over `axes` (sorted, non-negative, unique)";
+}
+def Graph_ReduceMaxOp : Graph_ReduceOp<"reduce_max"> {
+  let summary = "Maximum over `axes` (sorted, non-negative, unique)";
+}
+def Graph_ReduceMinOp : Graph_ReduceOp<"reduce_min"> {
+  let summary = "Minimum over `axes` (sorted, non-negative, unique)";
+}
+
+//===----------------------------------------------------------------------===//
+// Shape manipulation
+//===----------------------------------------------------------------------===//
+
+def Graph_ShapeOp : Graph_Op<"shape", [Pure]> {
+  let summary = "The shape of a tensor as a 1-D i64 tensor";
+  let arguments = (ins Graph_Tensor:$input);
+  let results = (outs RankedTensorOf<[I64]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_ReshapeOp : Graph_Op<"reshape", [Pure]> {
+  let summary = "Reinterpret a tensor with another shape, same element count";
+  let arguments = (ins Graph_Tensor:$input);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_TransposeOp : Graph_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Permute dims: result dim i is input dim perm[i]";
+  let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_ConcatOp : Graph_Op<"concat", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Concatenate tensors along `axis`";
+  let arguments = (ins Variadic<Graph_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat =
+      "$inputs attr-dict `:` functional-type($inputs, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_SliceOp : Graph_Op<"slice", [Pure]> {
+  let summary = "Strided slice with static, normalized offsets and steps";
+  let description = [{
+    Result element [i0, i1, ...] is input element
+    [offsets[0] + i0 * steps[0], ...]; steps are non-zero and may be
+    negative; the result shape gives the element count along each dim. The
+    importer normalizes ONNX starts/ends/axes into this form.
+  }];
+  let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$offsets,
+                       DenseI64ArrayAttr:$steps);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_GatherOp : Graph_Op<"gather", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Gather slices along `axis` at `indices` (negative wrap)";
+  let description = [{
+    Result shape is data.shape[:axis] + indices.shape + data.shape[axis+1:].
+    Negative indices count from the end; indices out of [-n, n) are clamped
+    to the valid range at run time (ONNX leaves them undefined).
+  }];
+  let arguments = (ins Graph_Tensor:$data, Graph_IndexTensor:$indices,
+                       I64Attr:$axis);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat =
+      "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_BroadcastOp : Graph_Op<"broadcast", [Pure]> {
+  let summary = "Broadcast to the result shape with numpy rules";
+  let arguments = (ins Graph_Tensor:$input);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+#endif // FMC_GRAPH_OPS

@@ -1,0 +1,100 @@
+//===- NodeContext.cpp - attribute access and op building for importers ---===//
+
+#include "frontends/onnx/NodeContext.h"
+
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace mlir::fmc;
+using namespace mlir::fmc::onnx;
+
+FailureOr<Value> NodeContext::required(unsigned i, StringRef what) const {
+  if (Value v = input(i))
+    return v;
+  error() << "missing required input " << i << " ('" << what << "')";
+  return failure();
+}
+
+const ::onnx::AttributeProto *NodeContext::attr(StringRef name) const {
+  for (const auto &a : node.attribute())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+
+int64_t NodeContext::intAttr(StringRef name, int64_t dflt) const {
+  const auto *a = attr(name);
+  return a ? a->i() : dflt;
+}
+
+float NodeContext::floatAttr(StringRef name, float dflt) const {
+  const auto *a = attr(name);
+  return a ? a->f() : dflt;
+}
+
+std::string NodeContext::stringAttr(StringRef name, StringRef dflt) const {
+  const auto *a = attr(name);
+  return a ? a->s() : dflt.str();
+}
+
+std::optional<SmallVector<int64_t>>
+NodeContext::intsAttr(StringRef name) const {
+  const auto *a = attr(name);
+  if (!a)
+    return std::nullopt;
+  return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
+}
+
+LogicalResult NodeContext::rejectAttr(StringRef name, StringRef why) const {
+  if (!attr(name))
+    return success();
+  error() << "attribute '" << name << "' is not supported: " << why;
+  return failure();
+}
+
+FailureOr<SmallVector<int64_t>> NodeContext::constantInts(Value v,
+                                                          StringRef what) const {
+  DenseIntElementsAttr attr;
+  if (!v || !matchPattern(v, m_Constant(&attr))) {
+    error() << "input '" << what
+            << "' must be a compile-time constant (it is computed at run "
+               "time here; dynamic shapes are not supported yet)";
+    return failure();
+  }
+  SmallVector<int64_t> values;
+  for (const APInt &i : attr.getValues<APInt>())
+    values.push_back(i.getSExtValue());
+  return values;
+}
+
+FailureOr<int64_t> NodeContext::axis(int64_t value, int64_t rank) const {
+  FailureOr<int64_t> normalized = normalizeAxis(value, rank);
+  if (failed(normalized))
+    error() << "axis " << value << " is out of range for rank " << rank;
+  return normalized;
+}
+
+FailureOr<Value> NodeContext::reshape(Value v, ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(v.getType());
+  return create<ReshapeOp>(RankedTensorType::get(shape, type.getElementType()),
+                           v);
+}
+
+FailureOr<Value> NodeContext::constant(ElementsAttr value) {
+  return create<ConstantOp>(value.getType(), {},
+                            {b.getNamedAttr("value", value)});
+}
+
+FailureOr<Value> NodeContext::finish(Operation *op) {
+  if (failed(mlir::verify(op))) {
+    op->erase();
+    return failure();
+  }
+  SmallVector<Value> folded;
+  if (!isa<ConstantOp>(op) && succeeded(b.tryFold(op, folded)) &&
+      folded.size() == 1) {
+    op->erase();
+    return folded.front();
+  }
+  return op->getResult(0);
+}

@@ -1,0 +1,235 @@
+//===- TensorImporter.cpp - ONNX TensorProto to MLIR attributes -----------===//
+
+#include "frontends/onnx/TensorImporter.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+using namespace mlir;
+using namespace mlir::fmc;
+using namespace mlir::fmc::onnx;
+using TensorProto = ::onnx::TensorProto;
+
+FailureOr<Type> mlir::fmc::onnx::importElementType(MLIRContext *ctx,
+                                                   int32_t dataType,
+                                                   Location loc) {
+  Builder b(ctx);
+  switch (dataType) {
+  case TensorProto::FLOAT:
+    return b.getF32Type();
+  case TensorProto::DOUBLE:
+    return b.getF64Type();
+  case TensorProto::FLOAT16:
+    return b.getF16Type();
+  case TensorProto::BFLOAT16:
+    return b.getBF16Type();
+  case TensorProto::INT8:
+    return b.getIntegerType(8);
+  case TensorProto::INT16:
+    return b.getIntegerType(16);
+  case TensorProto::INT32:
+    return b.getIntegerType(32);
+  case TensorProto::INT64:
+    return b.getIntegerType(64);
+  case TensorProto::UINT8:
+    return b.getIntegerType(8, /*isSigned=*/false);
+  case TensorProto::BOOL:
+    return b.getI1Type();
+  default:
+    break;
+  }
+  std::string name = TensorProto::DataType_IsValid(dataType)
+                         ? TensorProto::DataType_Name(
+                               static_cast<TensorProto::DataType>(dataType))
+                         : "unknown (" + std::to_string(dataType) + ")";
+  emitError(loc) << "element type " << name << " is not supported";
+  return failure();
+}
+
+namespace {
+
+/// Reads `length` bytes at `offset` of an external data file, refusing paths
+/// that could leave the model's folder.
+FailureOr<std::unique_ptr<llvm::MemoryBuffer>>
+readExternal(const TensorProto &tensor, StringRef modelDir, Location loc) {
+  std::string location;
+  uint64_t offset = 0;
+  std::optional<uint64_t> length;
+  for (const auto &entry : tensor.external_data()) {
+    uint64_t value = 0;
+    if (entry.key() == "location") {
+      location = entry.value();
+      continue;
+    }
+    if (entry.key() != "offset" && entry.key() != "length")
+      continue;
+    if (StringRef(entry.value()).getAsInteger(10, value)) {
+      emitError(loc) << "external data of '" << tensor.name() << "': "
+                     << entry.key() << " '" << entry.value()
+                     << "' is not a number";
+      return failure();
+    }
+    if (entry.key() == "offset")
+      offset = value;
+    else
+      length = value;
+  }
+  auto fail = [&](const Twine &why) {
+    emitError(loc) << "external data of '" << tensor.name() << "' ('"
+                   << location << "'): " << why;
+    return failure();
+  };
+  if (location.empty())
+    return fail("no location given");
+  if (llvm::sys::path::is_absolute(location))
+    return fail("absolute paths are not allowed");
+  for (StringRef part : llvm::make_range(llvm::sys::path::begin(location),
+                                         llvm::sys::path::end(location)))
+    if (part == "..")
+      return fail("'..' is not allowed in external data paths");
+  SmallString<256> path(modelDir);
+  llvm::sys::path::append(path, location);
+  SmallString<256> realDir, realPath;
+  if (llvm::sys::fs::real_path(modelDir.empty() ? "." : modelDir, realDir) ||
+      llvm::sys::fs::real_path(path, realPath))
+    return fail("file not found");
+  StringRef real = realPath;
+  if (!real.starts_with(realDir) ||
+      !llvm::sys::path::is_separator(real[realDir.size()]))
+    return fail("the path leaves the model's folder (through a symlink)");
+  uint64_t fileSize = 0;
+  if (llvm::sys::fs::file_size(realPath, fileSize))
+    return fail("cannot read the file");
+  if (offset > fileSize)
+    return fail("offset " + Twine(offset) + " is beyond the file size " +
+                Twine(fileSize));
+  uint64_t size = length.value_or(fileSize - offset);
+  if (size > fileSize - offset)
+    return fail("offset " + Twine(offset) + " + length " + Twine(size) +
+                " is beyond the file size " + Twine(fileSize));
+  auto buffer = llvm::MemoryBuffer::getFileSlice(realPath, size, offset);
+  if (!buffer)
+    return fail("cannot read: " + buffer.getError().message());
+  return std::move(*buffer);
+}
+
+/// Typed-field values as little-endian bytes of the element type.
+template <typename From, typename To>
+void appendAs(const google::protobuf::RepeatedField<From> &values,
+              std::vector<char> &bytes) {
+  for (From v : values) {
+    To converted = static_cast<To>(v);
+    const char *p = reinterpret_cast<const char *>(&converted);
+    bytes.insert(bytes.end(), p, p + sizeof(To));
+  }
+}
+
+LogicalResult typedFieldBytes(const TensorProto &t, std::vector<char> &bytes,
+                              Location loc) {
+  switch (t.data_type()) {
+  case TensorProto::FLOAT:
+    appendAs<float, float>(t.float_data(), bytes);
+    return success();
+  case TensorProto::DOUBLE:
+    appendAs<double, double>(t.double_data(), bytes);
+    return success();
+  case TensorProto::INT64:
+    appendAs<int64_t, int64_t>(t.int64_data(), bytes);
+    return success();
+  case TensorProto::INT32:
+    appendAs<int32_t, int32_t>(t.int32_data(), bytes);
+    return success();
+  case TensorProto::INT16:
+    appendAs<int32_t, int16_t>(t.int32_data(), bytes);
+    return success();
+  case TensorProto::INT8:
+    appendAs<int32_t, int8_t>(t.int32_data(), bytes);
+    return success();
+  case TensorProto::UINT8:
+  case TensorProto::BOOL:
+    appendAs<int32_t, uint8_t>(t.int32_data(), bytes);
+    return success();
+  case TensorProto::FLOAT16:
+  case TensorProto::BFLOAT16:
+    appendAs<int32_t, uint16_t>(t.int32_data(), bytes);
+    return success();
+  default:
+    emitError(loc) << "tensor '" << t.name()
+                   << "': typed data of this element type is not supported";
+    return failure();
+  }
+}
+
+} // namespace
+
+FailureOr<ElementsAttr>
+mlir::fmc::onnx::importTensor(MLIRContext *ctx, const TensorProto &tensor,
+                              StringRef modelDir, Location loc) {
+  FailureOr<Type> element = importElementType(ctx, tensor.data_type(), loc);
+  if (failed(element))
+    return failure();
+  SmallVector<int64_t> shape;
+  int64_t count = 1;
+  for (int64_t d : tensor.dims()) {
+    if (d < 0 || (d > 0 && count > (int64_t(1) << 40) / d)) {
+      emitError(loc) << "tensor '" << tensor.name() << "' has invalid dims";
+      return failure();
+    }
+    shape.push_back(d);
+    count *= d;
+  }
+  auto type = RankedTensorType::get(shape, *element);
+  int64_t elementBytes =
+      element->isInteger(1) ? 1 : llvm::divideCeil(element->getIntOrFloatBitWidth(), 8);
+
+  std::unique_ptr<llvm::MemoryBuffer> external;
+  std::vector<char> typed;
+  ArrayRef<char> bytes;
+  if (tensor.data_location() == TensorProto::EXTERNAL) {
+    auto buffer = readExternal(tensor, modelDir, loc);
+    if (failed(buffer))
+      return failure();
+    external = std::move(*buffer);
+    bytes = ArrayRef<char>(external->getBufferStart(), external->getBufferSize());
+  } else if (tensor.has_raw_data()) {
+    bytes = ArrayRef<char>(tensor.raw_data().data(), tensor.raw_data().size());
+  } else {
+    if (failed(typedFieldBytes(tensor, typed, loc)))
+      return failure();
+    bytes = typed;
+  }
+  if (static_cast<int64_t>(bytes.size()) != count * elementBytes) {
+    emitError(loc) << "tensor '" << tensor.name() << "' holds " << bytes.size()
+                   << " bytes of data but its type " << type << " needs "
+                   << count * elementBytes;
+    return failure();
+  }
+
+  if (element->isInteger(1)) {
+    SmallVector<bool> values;
+    for (char c : bytes)
+      values.push_back(c != 0);
+    return ElementsAttr(DenseElementsAttr::get(type, values));
+  }
+  // Weights become blobs that are never printed element by element; small
+  // tensors (shapes, scalars, axes) stay dense so that they fold.
+  bool isWeight = count * elementBytes >= 1024 ||
+                  (isa<FloatType>(*element) && count >= 16);
+  if (isWeight) {
+    std::string name = tensor.name().empty() ? "tensor" : tensor.name();
+    return ElementsAttr(DenseResourceElementsAttr::get(
+        type, name, HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, 64)));
+  }
+  bool detectedSplat = false;
+  if (!DenseElementsAttr::isValidRawBuffer(type, bytes, detectedSplat)) {
+    emitError(loc) << "tensor '" << tensor.name() << "' has malformed data";
+    return failure();
+  }
+  return ElementsAttr(DenseElementsAttr::getFromRawBuffer(type, bytes));
+}

@@ -1,0 +1,87 @@
+//===- OutlineWeights.cpp - large constants become weight arguments -------===//
+
+#include "dialects/Graph/IR/GraphOps.h"
+#include "passes/ABI/Passes.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/BuiltinDialect.h"
+
+namespace mlir::fmc {
+#define GEN_PASS_DEF_OUTLINEWEIGHTSPASS
+#include "passes/ABI/Passes.h.inc"
+} // namespace mlir::fmc
+
+using namespace mlir;
+using namespace mlir::fmc;
+
+namespace {
+
+int64_t byteSize(ShapedType type) {
+  return type.getNumElements() *
+         llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+}
+
+/// The constant as a resource attribute; dense constants are copied into a
+/// new blob (splats expanded).
+DenseResourceElementsAttr asResource(ElementsAttr value, StringRef name) {
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
+    return resource;
+  auto dense = cast<DenseElementsAttr>(value);
+  auto type = cast<ShapedType>(dense.getType());
+  ArrayRef<char> raw = dense.getRawData();
+  std::vector<char> bytes;
+  if (dense.isSplat()) {
+    for (int64_t i = 0; i < type.getNumElements(); ++i)
+      bytes.insert(bytes.end(), raw.begin(), raw.end());
+    raw = bytes;
+  }
+  return DenseResourceElementsAttr::get(
+      type, name, HeapAsmResourceBlob::allocateAndCopyInferAlign(raw));
+}
+
+struct OutlineWeightsPass : fmc::impl::OutlineWeightsPassBase<OutlineWeightsPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    auto func = getOperation().lookupSymbol<func::FuncOp>(function);
+    if (!func) {
+      getOperation().emitError("no model function named '") << function << "'";
+      return signalPassFailure();
+    }
+    MLIRContext *ctx = &getContext();
+    Block &entry = func.getBody().front();
+    llvm::DenseMap<Attribute, BlockArgument> outlined;
+    SmallVector<ConstantOp> constants;
+    func.walk([&](ConstantOp op) { constants.push_back(op); });
+    for (ConstantOp op : constants) {
+      auto type = cast<ShapedType>(op.getType());
+      // i1 dense data is bit-packed in MLIR; bool constants stay in the code.
+      if (byteSize(type) < minBytes || type.getElementType().isInteger(1))
+        continue;
+      BlockArgument &arg = outlined[op.getValue()];
+      if (!arg) {
+        std::string name = "weight" + std::to_string(outlined.size() - 1);
+        unsigned index = func.getNumArguments();
+        DenseResourceElementsAttr resource = asResource(op.getValue(), name);
+        if (failed(func.insertArgument(
+                index, op.getType(),
+                DictionaryAttr::get(
+                    ctx, {NamedAttribute(StringAttr::get(ctx, kWeightAttr),
+                                         resource),
+                          NamedAttribute(
+                              StringAttr::get(ctx, bufferization::BufferizationDialect::kWritableAttrName),
+                              BoolAttr::get(ctx, false))}),
+                op.getLoc()))) {
+          op.emitError("cannot add a weight argument");
+          return signalPassFailure();
+        }
+        arg = entry.getArgument(index);
+      }
+      op.replaceAllUsesWith(arg);
+      op.erase();
+    }
+  }
+};
+
+} // namespace

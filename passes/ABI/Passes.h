@@ -1,0 +1,25 @@
+//===- Passes.h - passes that shape the runtime ABI -------------*- C++ -*-===//
+
+#ifndef FMC_PASSES_ABI_PASSES_H
+#define FMC_PASSES_ABI_PASSES_H
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::fmc {
+
+#define GEN_PASS_DECL
+#include "passes/ABI/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "passes/ABI/Passes.h.inc"
+
+/// Argument and result attributes of the model function.
+constexpr llvm::StringLiteral kInputAttr = "fmc.input";
+constexpr llvm::StringLiteral kOutputAttr = "fmc.output";
+constexpr llvm::StringLiteral kWeightAttr = "fmc.weight";
+
+} // namespace mlir::fmc
+
+#endif // FMC_PASSES_ABI_PASSES_H

@@ -1,0 +1,22 @@
+//===- Passes.h - target-independent codegen passes -------------*- C++ -*-===//
+
+#ifndef FMC_PASSES_CODEGEN_PASSES_H
+#define FMC_PASSES_CODEGEN_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::fmc {
+
+#define GEN_PASS_DECL
+#include "passes/Codegen/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "passes/Codegen/Passes.h.inc"
+
+} // namespace mlir::fmc
+
+#endif // FMC_PASSES_CODEGEN_PASSES_H

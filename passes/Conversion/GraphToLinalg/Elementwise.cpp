@@ -1,0 +1,290 @@
+//===- Elementwise.cpp - elementwise fmc ops to linalg.generic ------------===//
+
+#include "dialects/Graph/IR/GraphOps.h"
+#include "passes/Conversion/GraphToLinalg/Passes.h"
+#include "passes/Conversion/GraphToLinalg/Utils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/DialectConversion.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::fmc;
+
+namespace {
+
+bool isFloat(Value v) { return isa<FloatType>(v.getType()); }
+
+Value buildBinaryScalar(Operation *op, OpBuilder &b, Location loc, Value l,
+                        Value r) {
+  bool f = isFloat(l);
+  return llvm::TypeSwitch<Operation *, Value>(op)
+      .Case([&](AddOp) -> Value {
+        return f ? Value(arith::AddFOp::create(b, loc, l, r))
+                 : Value(arith::AddIOp::create(b, loc, l, r));
+      })
+      .Case([&](SubOp) -> Value {
+        return f ? Value(arith::SubFOp::create(b, loc, l, r))
+                 : Value(arith::SubIOp::create(b, loc, l, r));
+      })
+      .Case([&](MulOp) -> Value {
+        return f ? Value(arith::MulFOp::create(b, loc, l, r))
+                 : Value(arith::MulIOp::create(b, loc, l, r));
+      })
+      .Case([&](DivOp) -> Value {
+        return f ? Value(arith::DivFOp::create(b, loc, l, r))
+                 : Value(arith::DivSIOp::create(b, loc, l, r));
+      })
+      .Case([&](PowOp) -> Value {
+        if (!f)
+          return math::IPowIOp::create(b, loc, l, r);
+        if (r.getType() != l.getType())
+          r = isFloat(r) ? Value(arith::TruncFOp::create(b, loc, l.getType(), r))
+                         : Value(arith::SIToFPOp::create(b, loc, l.getType(), r));
+        return math::PowFOp::create(b, loc, l, r);
+      })
+      .Case([&](MaxOp) -> Value {
+        return f ? Value(arith::MaximumFOp::create(b, loc, l, r))
+                 : Value(arith::MaxSIOp::create(b, loc, l, r));
+      })
+      .Case([&](MinOp) -> Value {
+        return f ? Value(arith::MinimumFOp::create(b, loc, l, r))
+                 : Value(arith::MinSIOp::create(b, loc, l, r));
+      })
+      .Case([&](EqualOp) -> Value {
+        return f ? Value(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                               l, r))
+                 : Value(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                               l, r));
+      })
+      .Case([&](LessOp) -> Value {
+        return f ? Value(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT,
+                                               l, r))
+                 : Value(arith::CmpIOp::create(
+                       b, loc, arith::CmpIPredicate::slt, l, r));
+      })
+      .Case([&](GreaterOp) -> Value {
+        return f ? Value(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                               l, r))
+                 : Value(arith::CmpIOp::create(
+                       b, loc, arith::CmpIPredicate::sgt, l, r));
+      })
+      .Case([&](AndOp) -> Value { return arith::AndIOp::create(b, loc, l, r); })
+      .Case([&](OrOp) -> Value { return arith::OrIOp::create(b, loc, l, r); });
+}
+
+/// x ** c for the exponents exporters emit (LayerNorm's x ** 2), without a
+/// call to powf.
+std::optional<double> splatExponent(Value rhs) {
+  DenseFPElementsAttr attr;
+  if (!matchPattern(rhs, m_Constant(&attr)) || !attr.isSplat())
+    return std::nullopt;
+  return attr.getSplatValue<APFloat>().convertToDouble();
+}
+
+template <typename OpTy>
+struct BinaryToLinalg : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Operation *raw = op.getOperation();
+    if constexpr (std::is_same_v<OpTy, PowOp>) {
+      std::optional<double> exponent = splatExponent(op.getRhs());
+      if (exponent && (*exponent == 2.0 || *exponent == 1.0 ||
+                       *exponent == 0.5) &&
+          isa<FloatType>(op.getType().getElementType())) {
+        double e = *exponent;
+        rewriter.replaceOp(
+            op, buildElementwise(
+                    rewriter, op.getLoc(), op.getType(), adaptor.getLhs(),
+                    [&](OpBuilder &b, Location loc, ValueRange s) -> Value {
+                      if (e == 2.0)
+                        return arith::MulFOp::create(b, loc, s[0], s[0]);
+                      if (e == 0.5)
+                        return math::SqrtOp::create(b, loc, s[0]);
+                      return s[0];
+                    }));
+        return success();
+      }
+    }
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), op.getType(),
+        ValueRange{adaptor.getLhs(), adaptor.getRhs()},
+        [&](OpBuilder &b, Location loc, ValueRange s) {
+          return buildBinaryScalar(raw, b, loc, s[0], s[1]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+Value buildUnaryScalar(Operation *op, OpBuilder &b, Location loc, Value x) {
+  Type type = x.getType();
+  bool f = isa<FloatType>(type);
+  return llvm::TypeSwitch<Operation *, Value>(op)
+      .Case([&](NegOp) -> Value {
+        return f ? Value(arith::NegFOp::create(b, loc, x))
+                 : Value(arith::SubIOp::create(b, loc, buildScalar(b, loc, type, 0),
+                                               x));
+      })
+      .Case([&](AbsOp) -> Value {
+        return f ? Value(math::AbsFOp::create(b, loc, x))
+                 : Value(math::AbsIOp::create(b, loc, x));
+      })
+      .Case([&](SqrtOp) -> Value { return math::SqrtOp::create(b, loc, x); })
+      .Case([&](ExpOp) -> Value { return math::ExpOp::create(b, loc, x); })
+      .Case([&](LogOp) -> Value { return math::LogOp::create(b, loc, x); })
+      .Case([&](ErfOp) -> Value { return math::ErfOp::create(b, loc, x); })
+      .Case([&](TanhOp) -> Value { return math::TanhOp::create(b, loc, x); })
+      .Case([&](SigmoidOp) -> Value {
+        Value one = buildScalar(b, loc, type, 1.0);
+        Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+        return arith::DivFOp::create(b, loc, one,
+                                     arith::AddFOp::create(b, loc, one, e));
+      })
+      .Case([&](ReluOp) -> Value {
+        Value zero = buildScalar(b, loc, type, 0.0);
+        return f ? Value(arith::MaximumFOp::create(b, loc, x, zero))
+                 : Value(arith::MaxSIOp::create(b, loc, x, zero));
+      })
+      .Case([&](ReciprocalOp) -> Value {
+        return arith::DivFOp::create(b, loc, buildScalar(b, loc, type, 1.0), x);
+      })
+      .Case([&](NotOp) -> Value {
+        return arith::XOrIOp::create(
+            b, loc, x, arith::ConstantOp::create(b, loc, b.getBoolAttr(true)));
+      });
+}
+
+template <typename OpTy> struct UnaryToLinalg : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Operation *raw = op.getOperation();
+    rewriter.replaceOp(
+        op, buildElementwise(rewriter, op.getLoc(), op.getType(),
+                             adaptor.getInput(),
+                             [&](OpBuilder &b, Location loc, ValueRange s) {
+                               return buildUnaryScalar(raw, b, loc, s[0]);
+                             }));
+    return success();
+  }
+};
+
+/// Converts one scalar between element types with ONNX Cast semantics.
+Value buildCastScalar(OpBuilder &b, Location loc, Value x, Type to) {
+  Type from = x.getType();
+  if (from == to)
+    return x;
+  auto fromInt = dyn_cast<IntegerType>(from);
+  auto toInt = dyn_cast<IntegerType>(to);
+  auto fromFloat = dyn_cast<FloatType>(from);
+  auto toFloat = dyn_cast<FloatType>(to);
+  if (toInt && toInt.getWidth() == 1) {
+    if (fromFloat)
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x,
+                                   buildScalar(b, loc, from, 0.0));
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x,
+                                 buildScalar(b, loc, from, 0));
+  }
+  if (fromInt && toInt) {
+    if (fromInt.getWidth() < toInt.getWidth())
+      return fromInt.getWidth() == 1
+                 ? Value(arith::ExtUIOp::create(b, loc, to, x))
+                 : Value(arith::ExtSIOp::create(b, loc, to, x));
+    return arith::TruncIOp::create(b, loc, to, x);
+  }
+  if (fromInt && toFloat)
+    return fromInt.getWidth() == 1
+               ? Value(arith::UIToFPOp::create(b, loc, to, x))
+               : Value(arith::SIToFPOp::create(b, loc, to, x));
+  if (fromFloat && toInt)
+    return arith::FPToSIOp::create(b, loc, to, x);
+  if (fromFloat.getWidth() < toFloat.getWidth())
+    return arith::ExtFOp::create(b, loc, to, x);
+  if (fromFloat.getWidth() > toFloat.getWidth())
+    return arith::TruncFOp::create(b, loc, to, x);
+  // Same width, different format (f16 <-> bf16): through f32.
+  Value wide = arith::ExtFOp::create(b, loc, b.getF32Type(), x);
+  return arith::TruncFOp::create(b, loc, to, wide);
+}
+
+struct CastToLinalg : OpConversionPattern<CastOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(CastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type to = op.getType().getElementType();
+    rewriter.replaceOp(
+        op, buildElementwise(rewriter, op.getLoc(), op.getType(),
+                             adaptor.getInput(),
+                             [&](OpBuilder &b, Location loc, ValueRange s) {
+                               return buildCastScalar(b, loc, s[0], to);
+                             }));
+    return success();
+  }
+};
+
+struct WhereToLinalg : OpConversionPattern<WhereOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(WhereOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(
+        op, buildElementwise(
+                rewriter, op.getLoc(), op.getType(), adaptor.getOperands(),
+                [&](OpBuilder &b, Location loc, ValueRange s) -> Value {
+                  return arith::SelectOp::create(b, loc, s[0], s[1], s[2]);
+                }));
+    return success();
+  }
+};
+
+struct BroadcastToLinalg : OpConversionPattern<BroadcastOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(BroadcastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), op.getType(),
+                                            adaptor.getInput(),
+                                            [](OpBuilder &, Location,
+                                               ValueRange s) { return s[0]; }));
+    return success();
+  }
+};
+
+struct ConstantToArith : OpConversionPattern<ConstantOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConstantOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+        op, cast<TypedAttr>(op.getValue()));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::fmc::populateElementwiseToLinalgPatterns(
+    RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<BinaryToLinalg<AddOp>, BinaryToLinalg<SubOp>,
+               BinaryToLinalg<MulOp>, BinaryToLinalg<DivOp>,
+               BinaryToLinalg<PowOp>, BinaryToLinalg<MaxOp>,
+               BinaryToLinalg<MinOp>, BinaryToLinalg<EqualOp>,
+               BinaryToLinalg<LessOp>, BinaryToLinalg<GreaterOp>,
+               BinaryToLinalg<AndOp>, BinaryToLinalg<OrOp>>(ctx);
+  patterns.add<UnaryToLinalg<NegOp>, UnaryToLinalg<AbsOp>,
+               UnaryToLinalg<SqrtOp>, UnaryToLinalg<ExpOp>,
+               UnaryToLinalg<LogOp>, UnaryToLinalg<ErfOp>,
+               UnaryToLinalg<TanhOp>, UnaryToLinalg<SigmoidOp>,
+               UnaryToLinalg<ReluOp>, UnaryToLinalg<ReciprocalOp>,
+               UnaryToLinalg<NotOp>>(ctx);
+  patterns.add<CastToLinalg, WhereToLinalg, BroadcastToLinalg,
+               ConstantToArith>(ctx);
+}

@@ -1,0 +1,98 @@
+//===- MatMul.cpp - fmc.matmul to a linalg contraction --------------------===//
+
+#include "dialects/Graph/IR/GraphOps.h"
+#include "passes/Conversion/GraphToLinalg/Passes.h"
+#include "passes/Conversion/GraphToLinalg/Utils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace mlir::fmc;
+
+namespace {
+
+/// numpy matmul as one linalg.generic over (batch..., m, n, k). 1-D operands
+/// are first reshaped to matrices; batch dims broadcast through the indexing
+/// maps, so no operand is materialized at the broadcast shape.
+struct MatMulToLinalg : OpConversionPattern<MatMulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
+    auto lhsType = cast<RankedTensorType>(lhs.getType());
+    auto rhsType = cast<RankedTensorType>(rhs.getType());
+    Type element = lhsType.getElementType();
+    if (lhsType.getRank() == 1) {
+      lhsType = RankedTensorType::get({1, lhsType.getDimSize(0)}, element);
+      lhs = buildReshape(rewriter, loc, lhs, lhsType);
+    }
+    if (rhsType.getRank() == 1) {
+      rhsType = RankedTensorType::get({rhsType.getDimSize(0), 1}, element);
+      rhs = buildReshape(rewriter, loc, rhs, rhsType);
+    }
+    SmallVector<int64_t> batch;
+    if (failed(broadcastShapes(lhsType.getShape().drop_back(2),
+                               rhsType.getShape().drop_back(2), batch)))
+      return rewriter.notifyMatchFailure(op, "batch dims do not broadcast");
+    int64_t nb = batch.size();
+    int64_t m = lhsType.getDimSize(lhsType.getRank() - 2);
+    int64_t n = rhsType.getDimSize(rhsType.getRank() - 1);
+    SmallVector<int64_t> resultShape(batch);
+    resultShape.append({m, n});
+    auto resultType = RankedTensorType::get(resultShape, element);
+
+    // Loops: batch dims, m, n, k.
+    int64_t numLoops = nb + 3;
+    auto operandMap = [&](RankedTensorType type, int64_t row, int64_t col) {
+      SmallVector<AffineExpr> exprs;
+      int64_t operandBatch = type.getRank() - 2, offset = nb - operandBatch;
+      for (int64_t d = 0; d < operandBatch; ++d)
+        exprs.push_back(type.getDimSize(d) == 1 && batch[d + offset] != 1
+                            ? getAffineConstantExpr(0, ctx)
+                            : getAffineDimExpr(d + offset, ctx));
+      exprs.push_back(getAffineDimExpr(row, ctx));
+      exprs.push_back(getAffineDimExpr(col, ctx));
+      return AffineMap::get(numLoops, 0, exprs, ctx);
+    };
+    SmallVector<AffineExpr> outExprs;
+    for (int64_t d = 0; d < nb + 2; ++d)
+      outExprs.push_back(getAffineDimExpr(d, ctx));
+    SmallVector<AffineMap> maps = {
+        operandMap(lhsType, nb, nb + 2), operandMap(rhsType, nb + 2, nb + 1),
+        AffineMap::get(numLoops, 0, outExprs, ctx)};
+    SmallVector<utils::IteratorType> iterators(numLoops,
+                                               utils::IteratorType::parallel);
+    iterators.back() = utils::IteratorType::reduction;
+
+    Value init = buildFilled(rewriter, loc, resultType,
+                             buildScalar(rewriter, loc, element, 0.0));
+    bool isFloat = isa<FloatType>(element);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, resultType, ValueRange{lhs, rhs}, init, maps, iterators,
+        [&](OpBuilder &b, Location nloc, ValueRange args) {
+          Value sum;
+          if (isFloat) {
+            Value prod = arith::MulFOp::create(b, nloc, args[0], args[1]);
+            sum = arith::AddFOp::create(b, nloc, args[2], prod);
+          } else {
+            Value prod = arith::MulIOp::create(b, nloc, args[0], args[1]);
+            sum = arith::AddIOp::create(b, nloc, args[2], prod);
+          }
+          linalg::YieldOp::create(b, nloc, sum);
+        });
+    rewriter.replaceOp(op, buildReshape(rewriter, loc, generic.getResult(0),
+                                        op.getType()));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::fmc::populateMatMulToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<MatMulToLinalg>(patterns.getContext());
+}

@@ -1,0 +1,33 @@
+//===- Passes.h - graph to linalg conversion --------------------*- C++ -*-===//
+
+#ifndef FMC_PASSES_CONVERSION_GRAPHTOLINALG_PASSES_H
+#define FMC_PASSES_CONVERSION_GRAPHTOLINALG_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+class RewritePatternSet;
+class TypeConverter;
+namespace fmc {
+
+#define GEN_PASS_DECL
+#include "passes/Conversion/GraphToLinalg/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "passes/Conversion/GraphToLinalg/Passes.h.inc"
+
+/// Patterns by op family; each lowers fmc ops to linalg/tensor/arith/math.
+void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns);
+void populateMatMulToLinalgPatterns(RewritePatternSet &patterns);
+void populateReductionToLinalgPatterns(RewritePatternSet &patterns);
+void populateShapeToLinalgPatterns(RewritePatternSet &patterns);
+
+} // namespace fmc
+} // namespace mlir
+
+#endif // FMC_PASSES_CONVERSION_GRAPHTOLINALG_PASSES_H

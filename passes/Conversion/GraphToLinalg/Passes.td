@@ -1,0 +1,29 @@
+//===- Passes.td - graph to linalg conversion --------------*- tablegen -*-===//
+
+#ifndef FMC_CONVERSION_GRAPHTOLINALG_PASSES
+#define FMC_CONVERSION_GRAPHTOLINALG_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertGraphToLinalgPass
+    : Pass<"fmc-convert-graph-to-linalg", "::mlir::func::FuncOp"> {
+  let summary = "Lower fmc graph ops to linalg, tensor, arith and math";
+  let description = [{
+    Every fmc op becomes structured ops on tensors: elementwise ops and
+    broadcasts become `linalg.generic` with broadcasting indexing maps, matmul
+    a `linalg.generic` contraction (batch dims broadcast), reductions,
+    softmax and layer norm chains of reductions and elementwise generics,
+    reshapes `tensor.collapse_shape`/`tensor.expand_shape`, slices
+    `tensor.extract_slice`, gathers a `linalg.generic` with `tensor.extract`.
+    Dynamic shapes and unsigned element types are rejected with a diagnostic
+    at the op.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+#endif // FMC_CONVERSION_GRAPHTOLINALG_PASSES

@@ -1,0 +1,185 @@
+//===- Shape.cpp - data movement ops to tensor and linalg -----------------===//
+
+#include "dialects/Graph/IR/GraphOps.h"
+#include "passes/Conversion/GraphToLinalg/Passes.h"
+#include "passes/Conversion/GraphToLinalg/Utils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace mlir::fmc;
+
+namespace {
+
+struct ReshapeToTensor : OpConversionPattern<ReshapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, buildReshape(rewriter, op.getLoc(),
+                                        adaptor.getInput(), op.getType()));
+    return success();
+  }
+};
+
+struct TransposeToLinalg : OpConversionPattern<TransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = op.getType();
+    Value init = tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(),
+                                         type.getElementType());
+    rewriter.replaceOp(op, linalg::TransposeOp::create(
+                               rewriter, op.getLoc(), adaptor.getInput(), init,
+                               op.getPerm())
+                               .getResult());
+    return success();
+  }
+};
+
+struct ConcatToTensor : OpConversionPattern<ConcatOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    int64_t axis = op.getAxis(), rank = type.getRank();
+    Value result = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                           type.getElementType());
+    int64_t offset = 0;
+    for (Value input : adaptor.getInputs()) {
+      auto inputType = cast<RankedTensorType>(input.getType());
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> sizes, strides(rank, rewriter.getIndexAttr(1));
+      for (int64_t d = 0; d < rank; ++d)
+        sizes.push_back(rewriter.getIndexAttr(inputType.getDimSize(d)));
+      offsets[axis] = rewriter.getIndexAttr(offset);
+      offset += inputType.getDimSize(axis);
+      if (inputType.getNumElements() == 0)
+        continue;
+      result = tensor::InsertSliceOp::create(rewriter, loc, input, result,
+                                             offsets, sizes, strides);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Positive steps are a strided extract_slice; dims with negative steps are
+/// then read backwards by a generic with an `n - 1 - d` indexing map.
+struct SliceToTensor : OpConversionPattern<SliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    int64_t rank = type.getRank();
+    SmallVector<OpFoldResult> offsets, sizes, strides;
+    bool reversed = false;
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t count = type.getDimSize(d), offset = op.getOffsets()[d];
+      int64_t step = op.getSteps()[d];
+      if (step < 0) {
+        reversed = true;
+        offset = count == 0 ? 0 : offset + (count - 1) * step;
+        step = -step;
+      }
+      offsets.push_back(rewriter.getIndexAttr(offset));
+      sizes.push_back(rewriter.getIndexAttr(count));
+      strides.push_back(rewriter.getIndexAttr(step));
+    }
+    Value slice = tensor::ExtractSliceOp::create(
+        rewriter, loc, type, adaptor.getInput(), offsets, sizes, strides);
+    if (!reversed) {
+      rewriter.replaceOp(op, slice);
+      return success();
+    }
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < rank; ++d) {
+      AffineExpr dim = getAffineDimExpr(d, ctx);
+      exprs.push_back(op.getSteps()[d] < 0 ? type.getDimSize(d) - 1 - dim
+                                           : dim);
+    }
+    SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, exprs, ctx),
+                                   rewriter.getMultiDimIdentityMap(rank)};
+    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                         type.getElementType());
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type, slice, init, maps, iterators,
+        [](OpBuilder &b, Location nloc, ValueRange args) {
+          linalg::YieldOp::create(b, nloc, args[0]);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+/// result[pre..., idx..., post...] = data[pre..., wrap(indices[idx...]),
+/// post...], with the index clamped into range.
+struct GatherToLinalg : OpConversionPattern<GatherOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GatherOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = op.getType();
+    Value data = adaptor.getData();
+    auto dataType = cast<RankedTensorType>(data.getType());
+    auto indicesType = cast<RankedTensorType>(adaptor.getIndices().getType());
+    int64_t axis = op.getAxis(), rank = type.getRank();
+    int64_t indexRank = indicesType.getRank();
+    int64_t n = dataType.getDimSize(axis);
+    SmallVector<AffineExpr> indexExprs;
+    for (int64_t k = 0; k < indexRank; ++k)
+      indexExprs.push_back(getAffineDimExpr(axis + k, ctx));
+    SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, indexExprs, ctx),
+                                   rewriter.getMultiDimIdentityMap(rank)};
+    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                         type.getElementType());
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type, adaptor.getIndices(), init, maps, iterators,
+        [&](OpBuilder &b, Location nloc, ValueRange args) {
+          Value raw = arith::IndexCastOp::create(b, nloc, b.getIndexType(),
+                                                 args[0]);
+          Value size = arith::ConstantIndexOp::create(b, nloc, n);
+          Value zero = arith::ConstantIndexOp::create(b, nloc, 0);
+          Value last = arith::ConstantIndexOp::create(b, nloc, n - 1);
+          Value negative = arith::CmpIOp::create(
+              b, nloc, arith::CmpIPredicate::slt, raw, zero);
+          Value wrapped = arith::SelectOp::create(
+              b, nloc, negative, arith::AddIOp::create(b, nloc, raw, size), raw);
+          Value clamped = arith::MinSIOp::create(
+              b, nloc, arith::MaxSIOp::create(b, nloc, wrapped, zero), last);
+          SmallVector<Value> coords;
+          for (int64_t d = 0; d < axis; ++d)
+            coords.push_back(linalg::IndexOp::create(b, nloc, d));
+          coords.push_back(clamped);
+          for (int64_t d = axis + 1; d < dataType.getRank(); ++d)
+            coords.push_back(
+                linalg::IndexOp::create(b, nloc, d + indexRank - 1));
+          Value element = tensor::ExtractOp::create(b, nloc, data, coords);
+          linalg::YieldOp::create(b, nloc, element);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::fmc::populateShapeToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<ReshapeToTensor, TransposeToLinalg, ConcatToTensor,
+               SliceToTensor, GatherToLinalg>(patterns.getContext());
+}

@@ -1,0 +1,46 @@
+//===- Utils.h - helpers shared by the graph-to-linalg patterns -*- C++ -*-===//
+
+#ifndef FMC_PASSES_CONVERSION_GRAPHTOLINALG_UTILS_H
+#define FMC_PASSES_CONVERSION_GRAPHTOLINALG_UTILS_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+namespace mlir::fmc {
+
+using ScalarBodyFn =
+    function_ref<Value(OpBuilder &, Location, ValueRange /*scalars*/)>;
+
+/// The indexing map that reads an operand of `operandShape` while iterating a
+/// result of `resultShape` under numpy broadcasting (size-1 and missing
+/// leading dims read index 0).
+AffineMap getBroadcastMap(MLIRContext *ctx, ArrayRef<int64_t> operandShape,
+                          ArrayRef<int64_t> resultShape);
+
+/// An all-parallel linalg.generic producing `resultType` from broadcast
+/// `inputs`; `body` maps the input scalars to the result scalar.
+Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
+                       ValueRange inputs, ScalarBodyFn body);
+
+/// A tensor of `type` filled with `value`.
+Value buildFilled(OpBuilder &b, Location loc, RankedTensorType type,
+                  Value value);
+
+/// A scalar arith constant of `type` (float or integer) equal to `value`.
+Value buildScalar(OpBuilder &b, Location loc, Type type, double value);
+
+/// Reduces `input` over the sorted `axes` into a tensor without those dims,
+/// starting from `init`; `combine(acc, element)` gives the new accumulator.
+Value buildReduction(OpBuilder &b, Location loc, Value input,
+                     ArrayRef<int64_t> axes, Value init,
+                     function_ref<Value(OpBuilder &, Location, Value, Value)>
+                         combine);
+
+/// Reshapes a statically shaped tensor to `type` (same element count) with
+/// collapse/expand_shape, which bufferize to views.
+Value buildReshape(OpBuilder &b, Location loc, Value input,
+                   RankedTensorType type);
+
+} // namespace mlir::fmc
+
+#endif // FMC_PASSES_CONVERSION_GRAPHTOLINALG_UTILS_H

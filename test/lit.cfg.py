@@ -1,0 +1,31 @@
+# lit configuration of fmc's FileCheck and end-to-end tests.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "fmc"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".onnxtxt", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.fmc_obj_root, "test")
+# Inputs and helpers, not tests; Unit is its own suite (Unit/lit.cfg.py).
+config.excludes = ["Inputs", "models", "Unit", "lit.cfg.py", "CMakeLists.txt"]
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.fmc_tools_dir, append_path=True)
+# The models' file names appear in diagnostics; keep them short and stable.
+config.environment["FMC_SRC_ROOT"] = config.fmc_src_root
+
+config.substitutions.append(("%python", config.fmc_test_python))
+config.substitutions.append(("%fmc_src", config.fmc_src_root))
+config.substitutions.append(
+    ("%e2e_compare", config.fmc_test_python + " " +
+     os.path.join(config.fmc_src_root, "test", "E2E", "compare_with_ort.py")))
+
+llvm_config.add_tool_substitutions(["fmc", "fmc-opt"], [config.fmc_tools_dir])
+
+if os.path.exists(config.fmc_test_python):
+    config.available_features.add("onnxruntime")

@@ -1,0 +1,143 @@
+//===- CompileCommand.cpp - fmc compile -----------------------------------===//
+
+#include "tools/fmc/Commands.h"
+
+#include "compiler/Driver/Compiler.h"
+#include "compiler/Pipelines/Registration.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace cl = llvm::cl;
+using namespace mlir;
+
+namespace fmc::tool {
+
+cl::SubCommand &getCompileSubCommand() {
+  static cl::SubCommand sub("compile", "Compile an ONNX model to an artifact");
+  return sub;
+}
+
+namespace {
+cl::opt<std::string> inputFile(cl::Positional, cl::Required,
+                               cl::desc("<model.onnx | model.onnxtxt>"),
+                               cl::sub(getCompileSubCommand()));
+cl::opt<std::string> outputFile("o", cl::desc("Output file ('-' for stdout)"),
+                                cl::value_desc("file"), cl::init(""),
+                                cl::sub(getCompileSubCommand()));
+cl::opt<std::string>
+    target("target",
+           cl::desc("Target: host (default; CPU features detected), an x86-64 "
+                    "or AArch64 CPU (x86-64-v3, znver2, neoverse-n1, "
+                    "cortex-a76, ...) or a triple (aarch64-linux-gnu)"),
+           cl::init("host"), cl::sub(getCompileSubCommand()));
+cl::opt<std::string> targetCpu("target-cpu",
+                               cl::desc("Override the target's CPU name"),
+                               cl::init(""), cl::sub(getCompileSubCommand()));
+cl::list<std::string>
+    inputShapes("input-shape",
+                cl::desc("Pin a graph input's shape, e.g. input_ids=1x128 "
+                         "(repeatable); replaces symbolic dims"),
+                cl::value_desc("name=DxD..."), cl::sub(getCompileSubCommand()));
+cl::opt<mlir::fmc::EmitKind> emit(
+    "emit", cl::desc("What to produce"),
+    cl::values(
+        clEnumValN(mlir::fmc::EmitKind::Graph, "graph",
+                   "fmc graph dialect after import"),
+        clEnumValN(mlir::fmc::EmitKind::Linalg, "linalg",
+                   "linalg on tensors"),
+        clEnumValN(mlir::fmc::EmitKind::LLVMDialect, "llvm-dialect",
+                   "MLIR LLVM dialect"),
+        clEnumValN(mlir::fmc::EmitKind::LLVMIR, "llvm-ir",
+                   "optimized LLVM IR"),
+        clEnumValN(mlir::fmc::EmitKind::Assembly, "asm", "target assembly"),
+        clEnumValN(mlir::fmc::EmitKind::Object, "obj", "ELF object file"),
+        clEnumValN(mlir::fmc::EmitKind::Artifact, "artifact",
+                   "the .fmc artifact (default)")),
+    cl::init(mlir::fmc::EmitKind::Artifact), cl::sub(getCompileSubCommand()));
+cl::opt<bool> printBefore("mlir-print-ir-before-all",
+                          cl::desc("Print the IR before every pass"),
+                          cl::sub(getCompileSubCommand()));
+cl::opt<bool> printAfter("mlir-print-ir-after-all",
+                         cl::desc("Print the IR after every pass"),
+                         cl::sub(getCompileSubCommand()));
+cl::opt<bool> timing("mlir-timing", cl::desc("Time every pass"),
+                     cl::sub(getCompileSubCommand()));
+
+/// Finds the ONNX node name and file in a location built by the importer.
+void describeLocation(Location loc, std::string &file, std::string &node) {
+  if (auto name = dyn_cast<NameLoc>(loc)) {
+    if (node.empty())
+      node = name.getName().str();
+    describeLocation(name.getChildLoc(), file, node);
+  } else if (auto fileLoc = dyn_cast<FileLineColLoc>(loc)) {
+    if (file.empty())
+      file = fileLoc.getFilename().str();
+  } else if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    for (Location inner : fused.getLocations())
+      describeLocation(inner, file, node);
+  } else if (auto callSite = dyn_cast<CallSiteLoc>(loc)) {
+    describeLocation(callSite.getCallee(), file, node);
+  }
+}
+
+/// One line per diagnostic: `<file>: node '<name>': error: <message>`.
+LogicalResult printDiagnostic(Diagnostic &diag) {
+  std::string file, node;
+  describeLocation(diag.getLocation(), file, node);
+  llvm::raw_ostream &os = llvm::errs();
+  os << (file.empty() ? std::string("fmc compile") : file);
+  if (!node.empty())
+    os << ": node '" << node << "'";
+  switch (diag.getSeverity()) {
+  case DiagnosticSeverity::Error:
+    os << ": error: ";
+    break;
+  case DiagnosticSeverity::Warning:
+    os << ": warning: ";
+    break;
+  default:
+    os << ": note: ";
+    break;
+  }
+  os << diag << "\n";
+  return success();
+}
+} // namespace
+
+int runCompileCommand() {
+  mlir::fmc::CompileOptions options;
+  options.inputPath = inputFile;
+  options.outputPath = outputFile;
+  options.target = target;
+  options.cpu = targetCpu;
+  options.emit = emit;
+  options.printIRBeforeAll = printBefore;
+  options.printIRAfterAll = printAfter;
+  options.timing = timing;
+  for (const std::string &spec : inputShapes) {
+    std::string name;
+    llvm::SmallVector<int64_t> shape;
+    if (failed(mlir::fmc::onnx::parseInputShape(spec, name, shape))) {
+      llvm::errs() << "fmc compile: error: bad --input-shape '" << spec
+                   << "' (expected name=DxDx...)\n";
+      return 1;
+    }
+    options.import.inputShapes[name] = shape;
+  }
+  if (options.emit == mlir::fmc::EmitKind::Artifact && options.outputPath.empty()) {
+    llvm::errs() << "fmc compile: error: give the artifact's path with -o\n";
+    return 1;
+  }
+
+  DialectRegistry registry;
+  mlir::fmc::registerAllDialects(registry);
+  MLIRContext context(registry);
+  ScopedDiagnosticHandler handler(&context, printDiagnostic);
+  if (failed(mlir::fmc::compileModel(context, options, llvm::outs())))
+    return 1;
+  return 0;
+}
+
+} // namespace fmc::tool
