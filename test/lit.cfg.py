@@ -19,7 +19,7 @@ llvm_config.with_environment("PATH", config.fmc_tools_dir, append_path=True)
 # The models' file names appear in diagnostics; keep them short and stable.
 config.environment["FMC_SRC_ROOT"] = config.fmc_src_root
 
-config.substitutions.append(("%python", config.fmc_test_python))
+config.substitutions.append(("%fmc_python", config.fmc_test_python))
 config.substitutions.append(("%fmc_src", config.fmc_src_root))
 config.substitutions.append(
     ("%e2e_compare", config.fmc_test_python + " " +

@@ -64,9 +64,10 @@ bool fmc::resolveCPUTarget(StringRef name, StringRef cpu, CPUTarget &target,
                   std::string(feature.getValue() ? "+" : "-") +
                   feature.getKey().str();
     target.features = features;
-  } else if (name.contains('-') && Triple(name).getArch() != Triple::UnknownArch &&
-             Triple(name).getOS() != Triple::UnknownOS) {
-    Triple triple(name);
+  } else if (Triple normalized(Triple::normalize(name));
+             name.contains('-') && normalized.getArch() != Triple::UnknownArch &&
+             normalized.getOS() != Triple::UnknownOS) {
+    Triple triple = normalized;
     triple.setVendor(Triple::UnknownVendor);
     target.triple = triple.str();
     target.cpu = triple.getArch() == Triple::aarch64 ? "generic" : "x86-64";

@@ -440,6 +440,7 @@ TEST_F(RuntimeTest, TruncatedElfObject) {
   // its loaded segments. (Cutting only the trailing section headers and
   // symbol table would leave a loadable object.)
   for (size_t size : {size_t(100), size_t(200), kernel.size() / 4}) {
+    SCOPED_TRACE("cut at " + std::to_string(size));
     std::vector<uint8_t> cut(kernel.begin(), kernel.begin() + size);
     contents.code = cut.data();
     contents.codeSize = cut.size();
