@@ -22,7 +22,7 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
       "fmc-outline-weights{{function={0}},"
       "func.func(fmc-convert-graph-to-linalg),"
       "canonicalize,cse,"
-      "func.func(linalg-fuse-elementwise-ops),"
+      "func.func(fmc-fuse-elementwise),"
       "canonicalize,cse",
       options.function);
   return parsePassPipeline(pipeline, pm);

@@ -7,6 +7,7 @@
 #include "passes/ABI/Passes.h"
 #include "passes/Codegen/Passes.h"
 #include "passes/Conversion/GraphToLinalg/Passes.h"
+#include "passes/Fusion/Passes.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -29,6 +30,7 @@ void mlir::fmc::registerAllPasses() {
     registerFmcGraphToLinalgPasses();
     registerFmcABIPasses();
     registerFmcCodegenPasses();
+    registerFmcFusionPasses();
     registerPipelines();
     return true;
   }();

@@ -13,7 +13,7 @@ using namespace mlir::fmc;
 
 namespace {
 
-/// numpy matmul as one linalg.generic over (batch..., m, n, k). 1-D operands
+/// numpy matmul as one linalg.generic over (batch..., m, k, n). 1-D operands
 /// are first reshaped to matrices; batch dims broadcast through the indexing
 /// maps, so no operand is materialized at the broadcast shape.
 struct MatMulToLinalg : OpConversionPattern<MatMulOp> {
@@ -46,8 +46,10 @@ struct MatMulToLinalg : OpConversionPattern<MatMulOp> {
     resultShape.append({m, n});
     auto resultType = RankedTensorType::get(resultShape, element);
 
-    // Loops: batch dims, m, n, k.
-    int64_t numLoops = nb + 3;
+    // Loops: batch dims, m, k, n. With n innermost the loop nest is a
+    // contiguous multiply-accumulate over rows of rhs and out, which LLVM
+    // vectorizes; k innermost would be a strict-order scalar reduction.
+    int64_t numLoops = nb + 3, mDim = nb, kDim = nb + 1, nDim = nb + 2;
     auto operandMap = [&](RankedTensorType type, int64_t row, int64_t col) {
       SmallVector<AffineExpr> exprs;
       int64_t operandBatch = type.getRank() - 2, offset = nb - operandBatch;
@@ -60,14 +62,16 @@ struct MatMulToLinalg : OpConversionPattern<MatMulOp> {
       return AffineMap::get(numLoops, 0, exprs, ctx);
     };
     SmallVector<AffineExpr> outExprs;
-    for (int64_t d = 0; d < nb + 2; ++d)
+    for (int64_t d = 0; d < nb; ++d)
       outExprs.push_back(getAffineDimExpr(d, ctx));
-    SmallVector<AffineMap> maps = {
-        operandMap(lhsType, nb, nb + 2), operandMap(rhsType, nb + 2, nb + 1),
-        AffineMap::get(numLoops, 0, outExprs, ctx)};
+    outExprs.push_back(getAffineDimExpr(mDim, ctx));
+    outExprs.push_back(getAffineDimExpr(nDim, ctx));
+    SmallVector<AffineMap> maps = {operandMap(lhsType, mDim, kDim),
+                                   operandMap(rhsType, kDim, nDim),
+                                   AffineMap::get(numLoops, 0, outExprs, ctx)};
     SmallVector<utils::IteratorType> iterators(numLoops,
                                                utils::IteratorType::parallel);
-    iterators.back() = utils::IteratorType::reduction;
+    iterators[kDim] = utils::IteratorType::reduction;
 
     Value init = buildFilled(rewriter, loc, resultType,
                              buildScalar(rewriter, loc, element, 0.0));

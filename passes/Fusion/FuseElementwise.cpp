@@ -1,0 +1,39 @@
+//===- FuseElementwise.cpp - elementwise fusion without recomputation -----===//
+
+#include "passes/Fusion/Passes.h"
+
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::fmc {
+#define GEN_PASS_DEF_FUSEELEMENTWISEPASS
+#include "passes/Fusion/Passes.h.inc"
+} // namespace mlir::fmc
+
+using namespace mlir;
+
+bool mlir::fmc::isFusionWithoutRecomputation(OpOperand *fusedOperand) {
+  auto consumer = dyn_cast<linalg::LinalgOp>(fusedOperand->getOwner());
+  if (!consumer)
+    return false;
+  AffineMap map = consumer.getMatchingIndexingMap(fusedOperand);
+  // Every consumer loop must index the operand, or the fused producer body is
+  // re-evaluated along the loops it does not depend on.
+  for (unsigned d = 0, e = map.getNumDims(); d < e; ++d)
+    if (!map.isFunctionOfDim(d))
+      return false;
+  return true;
+}
+
+namespace {
+struct FuseElementwisePass
+    : fmc::impl::FuseElementwisePassBase<FuseElementwisePass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    linalg::populateElementwiseOpsFusionPatterns(
+        patterns, fmc::isFusionWithoutRecomputation);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
