@@ -16,8 +16,9 @@ uint32_t getDtypeCode(Type type);
 /// function's `fmc.input`, `fmc.weight` and `fmc.output` attributes (after
 /// weight outlining). Weight bytes are borrowed from the context's resource
 /// blobs. Emits a diagnostic and fails on what the format cannot hold.
-LogicalResult collectArtifactTensors(func::FuncOp model,
-                                     ::fmc::artifact::ArtifactContents &contents);
+LogicalResult
+collectArtifactTensors(func::FuncOp model,
+                       ::fmc::artifact::ArtifactContents &contents);
 
 } // namespace mlir::fmc
 

@@ -44,8 +44,8 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
                                       const CompileOptions &options,
                                       llvm::raw_ostream &out) {
   Location fileLoc = FileLineColLoc::get(&ctx, options.inputPath, 0, 0);
-  auto textResult = [&](function_ref<void(llvm::raw_ostream &)> print)
-      -> LogicalResult {
+  auto textResult =
+      [&](function_ref<void(llvm::raw_ostream &)> print) -> LogicalResult {
     if (options.outputPath.empty() || options.outputPath == "-") {
       print(out);
       return success();
@@ -53,8 +53,8 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
     std::error_code ec;
     llvm::ToolOutputFile file(options.outputPath, ec, llvm::sys::fs::OF_None);
     if (ec)
-      return emitError(fileLoc) << "cannot write '" << options.outputPath
-                                << "': " << ec.message();
+      return emitError(fileLoc)
+             << "cannot write '" << options.outputPath << "': " << ec.message();
     print(file.os());
     file.keep();
     return success();
@@ -114,7 +114,8 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
   llvmModule->setTargetTriple(machine->getTargetTriple());
   ::fmc::optimizeModule(*llvmModule, *machine);
   if (options.emit == EmitKind::LLVMIR)
-    return textResult([&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
+    return textResult(
+        [&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
 
   llvm::SmallVector<char> object;
   if (options.emit == EmitKind::Assembly) {
@@ -124,16 +125,14 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
                                      llvm::CodeGenFileType::AssemblyFile))
       return emitError(fileLoc) << "the target cannot emit assembly";
     pm.run(*llvmModule);
-    return textResult([&](llvm::raw_ostream &os) {
-      os.write(object.data(), object.size());
-    });
+    return textResult(
+        [&](llvm::raw_ostream &os) { os.write(object.data(), object.size()); });
   }
   if (!::fmc::emitObject(*llvmModule, *machine, object, error))
     return emitError(fileLoc) << error;
   if (options.emit == EmitKind::Object)
-    return textResult([&](llvm::raw_ostream &os) {
-      os.write(object.data(), object.size());
-    });
+    return textResult(
+        [&](llvm::raw_ostream &os) { os.write(object.data(), object.size()); });
 
   std::vector<char> library;
   if (!::fmc::linkSharedObject(object, library, error))

@@ -14,13 +14,13 @@ namespace mlir::fmc {
 
 /// Where compilation stops and what it writes.
 enum class EmitKind {
-  Graph,    ///< fmc graph dialect right after import
-  Linalg,   ///< linalg on tensors
+  Graph,       ///< fmc graph dialect right after import
+  Linalg,      ///< linalg on tensors
   LLVMDialect, ///< MLIR LLVM dialect
-  LLVMIR,   ///< LLVM IR after optimization
-  Assembly, ///< target assembly
-  Object,   ///< ELF object
-  Artifact, ///< the .fmc artifact (default)
+  LLVMIR,      ///< LLVM IR after optimization
+  Assembly,    ///< target assembly
+  Object,      ///< ELF object
+  Artifact,    ///< the .fmc artifact (default)
 };
 
 struct CompileOptions {

@@ -17,14 +17,13 @@ LogicalResult
 mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
                                       const PipelineOptions &options) {
   ensurePassesRegistered();
-  std::string pipeline = llvm::formatv(
-      "canonicalize,cse,"
-      "fmc-outline-weights{{function={0}},"
-      "func.func(fmc-convert-graph-to-linalg),"
-      "canonicalize,cse,"
-      "func.func(fmc-fuse-elementwise),"
-      "canonicalize,cse",
-      options.function);
+  std::string pipeline = llvm::formatv("canonicalize,cse,"
+                                       "fmc-outline-weights{{function={0}},"
+                                       "func.func(fmc-convert-graph-to-linalg),"
+                                       "canonicalize,cse,"
+                                       "func.func(fmc-fuse-elementwise),"
+                                       "canonicalize,cse",
+                                       options.function);
   return parsePassPipeline(pipeline, pm);
 }
 
@@ -35,7 +34,8 @@ mlir::fmc::buildCPUCodegenPipeline(OpPassManager &pm,
   std::string pipeline = llvm::formatv(
       "one-shot-bufferize{{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},"
-      "buffer-results-to-out-params{{hoist-static-allocs modify-public-functions},"
+      "buffer-results-to-out-params{{hoist-static-allocs "
+      "modify-public-functions},"
       "func.func(fmc-lower-memref-copy),"
       "buffer-deallocation-pipeline,"
       "convert-bufferization-to-memref,"

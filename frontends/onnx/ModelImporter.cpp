@@ -15,9 +15,9 @@ using namespace mlir;
 using namespace mlir::fmc;
 using namespace mlir::fmc::onnx;
 
-LogicalResult mlir::fmc::onnx::parseInputShape(StringRef spec,
-                                               std::string &name,
-                                               SmallVectorImpl<int64_t> &shape) {
+LogicalResult
+mlir::fmc::onnx::parseInputShape(StringRef spec, std::string &name,
+                                 SmallVectorImpl<int64_t> &shape) {
   auto [key, dims] = spec.rsplit('=');
   if (key.empty() || key.size() == spec.size())
     return failure();
@@ -85,8 +85,7 @@ GraphImporter::inputType(const ::onnx::ValueInfoProto &info) {
     return failure();
   }
   const auto &tensorType = info.type().tensor_type();
-  FailureOr<Type> element =
-      importElementType(ctx, tensorType.elem_type(), loc);
+  FailureOr<Type> element = importElementType(ctx, tensorType.elem_type(), loc);
   if (failed(element))
     return failure();
   if (!tensorType.has_shape()) {

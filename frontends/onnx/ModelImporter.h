@@ -1,4 +1,5 @@
-//===- ModelImporter.h - ONNX ModelProto to the fmc graph dialect -*- C++ -*-===//
+//===- ModelImporter.h - ONNX ModelProto to the fmc graph dialect -*- C++
+//-*-===//
 
 #ifndef FMC_FRONTENDS_ONNX_MODELIMPORTER_H
 #define FMC_FRONTENDS_ONNX_MODELIMPORTER_H

@@ -52,8 +52,8 @@ LogicalResult NodeContext::rejectAttr(StringRef name, StringRef why) const {
   return failure();
 }
 
-FailureOr<SmallVector<int64_t>> NodeContext::constantInts(Value v,
-                                                          StringRef what) const {
+FailureOr<SmallVector<int64_t>>
+NodeContext::constantInts(Value v, StringRef what) const {
   DenseIntElementsAttr attr;
   if (!v || !matchPattern(v, m_Constant(&attr))) {
     error() << "input '" << what

@@ -1,4 +1,5 @@
-//===- NodeContext.h - what an op importer sees of one ONNX node -*- C++ -*-===//
+//===- NodeContext.h - what an op importer sees of one ONNX node -*- C++
+//-*-===//
 
 #ifndef FMC_FRONTENDS_ONNX_NODECONTEXT_H
 #define FMC_FRONTENDS_ONNX_NODECONTEXT_H

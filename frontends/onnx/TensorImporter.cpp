@@ -70,8 +70,8 @@ readExternal(const TensorProto &tensor, StringRef modelDir, Location loc) {
     if (entry.key() != "offset" && entry.key() != "length")
       continue;
     if (StringRef(entry.value()).getAsInteger(10, value)) {
-      emitError(loc) << "external data of '" << tensor.name() << "': "
-                     << entry.key() << " '" << entry.value()
+      emitError(loc) << "external data of '" << tensor.name()
+                     << "': " << entry.key() << " '" << entry.value()
                      << "' is not a number";
       return failure();
     }
@@ -168,9 +168,10 @@ LogicalResult typedFieldBytes(const TensorProto &t, std::vector<char> &bytes,
 
 } // namespace
 
-FailureOr<ElementsAttr>
-mlir::fmc::onnx::importTensor(MLIRContext *ctx, const TensorProto &tensor,
-                              StringRef modelDir, Location loc) {
+FailureOr<ElementsAttr> mlir::fmc::onnx::importTensor(MLIRContext *ctx,
+                                                      const TensorProto &tensor,
+                                                      StringRef modelDir,
+                                                      Location loc) {
   FailureOr<Type> element = importElementType(ctx, tensor.data_type(), loc);
   if (failed(element))
     return failure();
@@ -186,7 +187,9 @@ mlir::fmc::onnx::importTensor(MLIRContext *ctx, const TensorProto &tensor,
   }
   auto type = RankedTensorType::get(shape, *element);
   int64_t elementBytes =
-      element->isInteger(1) ? 1 : llvm::divideCeil(element->getIntOrFloatBitWidth(), 8);
+      element->isInteger(1)
+          ? 1
+          : llvm::divideCeil(element->getIntOrFloatBitWidth(), 8);
 
   std::unique_ptr<llvm::MemoryBuffer> external;
   std::vector<char> typed;
@@ -196,7 +199,8 @@ mlir::fmc::onnx::importTensor(MLIRContext *ctx, const TensorProto &tensor,
     if (failed(buffer))
       return failure();
     external = std::move(*buffer);
-    bytes = ArrayRef<char>(external->getBufferStart(), external->getBufferSize());
+    bytes =
+        ArrayRef<char>(external->getBufferStart(), external->getBufferSize());
   } else if (tensor.has_raw_data()) {
     bytes = ArrayRef<char>(tensor.raw_data().data(), tensor.raw_data().size());
   } else {
@@ -219,8 +223,8 @@ mlir::fmc::onnx::importTensor(MLIRContext *ctx, const TensorProto &tensor,
   }
   // Weights become blobs that are never printed element by element; small
   // tensors (shapes, scalars, axes) stay dense so that they fold.
-  bool isWeight = count * elementBytes >= 1024 ||
-                  (isa<FloatType>(*element) && count >= 16);
+  bool isWeight =
+      count * elementBytes >= 1024 || (isa<FloatType>(*element) && count >= 16);
   if (isWeight) {
     std::string name = tensor.name().empty() ? "tensor" : tensor.name();
     return ElementsAttr(DenseResourceElementsAttr::get(

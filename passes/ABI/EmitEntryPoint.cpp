@@ -14,7 +14,8 @@ using namespace mlir::fmc;
 
 namespace {
 
-struct EmitEntryPointPass : fmc::impl::EmitEntryPointPassBase<EmitEntryPointPass> {
+struct EmitEntryPointPass
+    : fmc::impl::EmitEntryPointPassBase<EmitEntryPointPass> {
   using Base::Base;
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -58,8 +59,8 @@ struct EmitEntryPointPass : fmc::impl::EmitEntryPointPassBase<EmitEntryPointPass
 
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
     Location loc = model.getLoc();
-    auto entryType = LLVM::LLVMFunctionType::get(
-        LLVM::LLVMVoidType::get(ctx), {ptrType});
+    auto entryType =
+        LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), {ptrType});
     auto entryFn = LLVM::LLVMFuncOp::create(b, loc, entry, entryType);
     Block *body = entryFn.addEntryBlock(b);
     b.setInsertionPointToStart(body);

@@ -5,8 +5,8 @@
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 
 namespace mlir::fmc {
 #define GEN_PASS_DEF_OUTLINEWEIGHTSPASS
@@ -41,7 +41,8 @@ DenseResourceElementsAttr asResource(ElementsAttr value, StringRef name) {
       type, name, HeapAsmResourceBlob::allocateAndCopyInferAlign(raw));
 }
 
-struct OutlineWeightsPass : fmc::impl::OutlineWeightsPassBase<OutlineWeightsPass> {
+struct OutlineWeightsPass
+    : fmc::impl::OutlineWeightsPassBase<OutlineWeightsPass> {
   using Base::Base;
   void runOnOperation() override {
     auto func = getOperation().lookupSymbol<func::FuncOp>(function);
@@ -70,7 +71,9 @@ struct OutlineWeightsPass : fmc::impl::OutlineWeightsPassBase<OutlineWeightsPass
                     ctx, {NamedAttribute(StringAttr::get(ctx, kWeightAttr),
                                          resource),
                           NamedAttribute(
-                              StringAttr::get(ctx, bufferization::BufferizationDialect::kWritableAttrName),
+                              StringAttr::get(
+                                  ctx, bufferization::BufferizationDialect::
+                                           kWritableAttrName),
                               BoolAttr::get(ctx, false))}),
                 op.getLoc()))) {
           op.emitError("cannot add a weight argument");

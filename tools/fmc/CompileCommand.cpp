@@ -45,12 +45,10 @@ cl::opt<mlir::fmc::EmitKind> emit(
     cl::values(
         clEnumValN(mlir::fmc::EmitKind::Graph, "graph",
                    "fmc graph dialect after import"),
-        clEnumValN(mlir::fmc::EmitKind::Linalg, "linalg",
-                   "linalg on tensors"),
+        clEnumValN(mlir::fmc::EmitKind::Linalg, "linalg", "linalg on tensors"),
         clEnumValN(mlir::fmc::EmitKind::LLVMDialect, "llvm-dialect",
                    "MLIR LLVM dialect"),
-        clEnumValN(mlir::fmc::EmitKind::LLVMIR, "llvm-ir",
-                   "optimized LLVM IR"),
+        clEnumValN(mlir::fmc::EmitKind::LLVMIR, "llvm-ir", "optimized LLVM IR"),
         clEnumValN(mlir::fmc::EmitKind::Assembly, "asm", "target assembly"),
         clEnumValN(mlir::fmc::EmitKind::Object, "obj", "ELF object file"),
         clEnumValN(mlir::fmc::EmitKind::Artifact, "artifact",
@@ -126,7 +124,8 @@ int runCompileCommand() {
     }
     options.import.inputShapes[name] = shape;
   }
-  if (options.emit == mlir::fmc::EmitKind::Artifact && options.outputPath.empty()) {
+  if (options.emit == mlir::fmc::EmitKind::Artifact &&
+      options.outputPath.empty()) {
     llvm::errs() << "fmc compile: error: give the artifact's path with -o\n";
     return 1;
   }

@@ -5,6 +5,7 @@
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
@@ -12,7 +13,6 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
-#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
 
@@ -46,9 +46,7 @@ constexpr StringLiteral kAArch64Triple = "aarch64-unknown-linux-gnu";
 
 } // namespace
 
-bool fmc::isCPUTargetName(StringRef name) {
-  return !name.starts_with("sm_");
-}
+bool fmc::isCPUTargetName(StringRef name) { return !name.starts_with("sm_"); }
 
 bool fmc::resolveCPUTarget(StringRef name, StringRef cpu, CPUTarget &target,
                            std::string &error) {
@@ -65,7 +63,8 @@ bool fmc::resolveCPUTarget(StringRef name, StringRef cpu, CPUTarget &target,
                   feature.getKey().str();
     target.features = features;
   } else if (Triple normalized(Triple::normalize(name));
-             name.contains('-') && normalized.getArch() != Triple::UnknownArch &&
+             name.contains('-') &&
+             normalized.getArch() != Triple::UnknownArch &&
              normalized.getOS() != Triple::UnknownOS) {
     Triple triple = normalized;
     triple.setVendor(Triple::UnknownVendor);
@@ -87,7 +86,8 @@ bool fmc::resolveCPUTarget(StringRef name, StringRef cpu, CPUTarget &target,
     return false;
   }
   Triple triple(target.triple);
-  if (triple.getArch() != Triple::x86_64 && triple.getArch() != Triple::aarch64) {
+  if (triple.getArch() != Triple::x86_64 &&
+      triple.getArch() != Triple::aarch64) {
     error = "target '" + name.str() + "' (" + target.triple +
             "): only x86-64 and AArch64 CPUs are supported";
     return false;
@@ -109,8 +109,8 @@ bool fmc::resolveCPUTarget(StringRef name, StringRef cpu, CPUTarget &target,
   return true;
 }
 
-std::unique_ptr<TargetMachine>
-fmc::createTargetMachine(const CPUTarget &target, std::string &error) {
+std::unique_ptr<TargetMachine> fmc::createTargetMachine(const CPUTarget &target,
+                                                        std::string &error) {
   initializeTargets();
   Triple triple(target.triple);
   const Target *llvmTarget = TargetRegistry::lookupTarget(triple, error);
@@ -118,8 +118,8 @@ fmc::createTargetMachine(const CPUTarget &target, std::string &error) {
     return nullptr;
   TargetOptions options;
   std::unique_ptr<TargetMachine> machine(llvmTarget->createTargetMachine(
-      triple, target.cpu, target.features, options, Reloc::PIC_,
-      std::nullopt, CodeGenOptLevel::Aggressive));
+      triple, target.cpu, target.features, options, Reloc::PIC_, std::nullopt,
+      CodeGenOptLevel::Aggressive));
   if (!machine)
     error = "cannot create a target machine for " + target.triple;
   return machine;
@@ -183,8 +183,9 @@ bool fmc::linkSharedObject(ArrayRef<char> object, std::vector<char> &library,
     out.write(object.data(), object.size());
   }
   std::string lld = FMC_LLD_PATH;
-  SmallVector<StringRef> args = {lld,  "-shared", "--gc-sections",
-                                 "-z", "noexecstack", "-o", soPath, objPath};
+  SmallVector<StringRef> args = {lld,    "-shared",     "--gc-sections",
+                                 "-z",   "noexecstack", "-o",
+                                 soPath, objPath};
   std::string message;
   int rc = sys::ExecuteAndWait(lld, args, std::nullopt, {}, 0, 0, &message);
   if (rc != 0) {

@@ -86,7 +86,8 @@ OpFoldResult ShapeOp::fold(FoldAdaptor) {
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType())
     return getInput();
-  if (auto input = foldable(adaptor.getInput()); input && getType().hasStaticShape())
+  if (auto input = foldable(adaptor.getInput());
+      input && getType().hasStaticShape())
     return input.reshape(getType());
   return {};
 }
@@ -188,7 +189,8 @@ OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
       pos -= inputs[which++].getType().getDimSize(axis);
     SmallVector<int64_t> local(index);
     local[axis] = pos;
-    SmallVector<int64_t> strides = stridesOf(inputs[which].getType().getShape());
+    SmallVector<int64_t> strides =
+        stridesOf(inputs[which].getType().getShape());
     int64_t linear = 0;
     for (size_t d = 0; d < local.size(); ++d)
       linear += local[d] * strides[d];
@@ -243,10 +245,9 @@ OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {
 //===----------------------------------------------------------------------===//
 
 template <typename OpTy>
-static OpFoldResult
-foldIntBinary(OpTy op, Attribute lhsAttr, Attribute rhsAttr,
-              function_ref<std::optional<APInt>(const APInt &, const APInt &)>
-                  compute) {
+static OpFoldResult foldIntBinary(
+    OpTy op, Attribute lhsAttr, Attribute rhsAttr,
+    function_ref<std::optional<APInt>(const APInt &, const APInt &)> compute) {
   auto lhs = foldable(lhsAttr), rhs = foldable(rhsAttr);
   auto type = op.getType();
   if (!lhs || !rhs || !foldableResult(type) ||
@@ -282,25 +283,23 @@ OpFoldResult MulOp::fold(FoldAdaptor a) {
                        [](const APInt &x, const APInt &y) { return x * y; });
 }
 OpFoldResult DivOp::fold(FoldAdaptor a) {
-  return foldIntBinary(*this, a.getLhs(), a.getRhs(),
-                       [](const APInt &x,
-                          const APInt &y) -> std::optional<APInt> {
-                         if (y.isZero())
-                           return std::nullopt;
-                         return x.sdiv(y);
-                       });
+  return foldIntBinary(
+      *this, a.getLhs(), a.getRhs(),
+      [](const APInt &x, const APInt &y) -> std::optional<APInt> {
+        if (y.isZero())
+          return std::nullopt;
+        return x.sdiv(y);
+      });
 }
 OpFoldResult MaxOp::fold(FoldAdaptor a) {
-  return foldIntBinary(*this, a.getLhs(), a.getRhs(),
-                       [](const APInt &x, const APInt &y) {
-                         return x.sgt(y) ? x : y;
-                       });
+  return foldIntBinary(
+      *this, a.getLhs(), a.getRhs(),
+      [](const APInt &x, const APInt &y) { return x.sgt(y) ? x : y; });
 }
 OpFoldResult MinOp::fold(FoldAdaptor a) {
-  return foldIntBinary(*this, a.getLhs(), a.getRhs(),
-                       [](const APInt &x, const APInt &y) {
-                         return x.slt(y) ? x : y;
-                       });
+  return foldIntBinary(
+      *this, a.getLhs(), a.getRhs(),
+      [](const APInt &x, const APInt &y) { return x.slt(y) ? x : y; });
 }
 OpFoldResult PowOp::fold(FoldAdaptor) { return {}; }
 OpFoldResult EqualOp::fold(FoldAdaptor) { return {}; }

@@ -54,9 +54,9 @@ static LogicalResult inferBinary(std::optional<Location> loc, Value lhs,
   RankedTensorType l = rankedType(lhs), r = rankedType(rhs);
   SmallVector<int64_t> shape;
   if (failed(broadcastShapes(l.getShape(), r.getShape(), shape)))
-    return emitOptionalError(loc, "operand shapes " + shapeString(l.getShape()) +
-                                      " and " + shapeString(r.getShape()) +
-                                      " are not broadcast-compatible");
+    return emitOptionalError(
+        loc, "operand shapes " + shapeString(l.getShape()) + " and " +
+                 shapeString(r.getShape()) + " are not broadcast-compatible");
   Type element = OpTy::hasBoolResult()
                      ? Type(IntegerType::get(lhs.getContext(), 1))
                      : l.getElementType();
@@ -123,11 +123,10 @@ LogicalResult WhereOp::inferReturnTypes(MLIRContext *,
   auto f = rankedType(adaptor.getFalseValue());
   if (failed(broadcastShapes(c.getShape(), t.getShape(), partial)) ||
       failed(broadcastShapes(partial, f.getShape(), shape)))
-    return emitOptionalError(loc, "operand shapes " +
-                                      shapeString(c.getShape()) + ", " +
-                                      shapeString(t.getShape()) + " and " +
-                                      shapeString(f.getShape()) +
-                                      " are not broadcast-compatible");
+    return emitOptionalError(
+        loc, "operand shapes " + shapeString(c.getShape()) + ", " +
+                 shapeString(t.getShape()) + " and " +
+                 shapeString(f.getShape()) + " are not broadcast-compatible");
   types.push_back(RankedTensorType::get(shape, t.getElementType()));
   return success();
 }
@@ -164,8 +163,8 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *,
   SmallVector<int64_t> batch;
   if (failed(broadcastShapes(ArrayRef(ls).drop_back(2),
                              ArrayRef(rs).drop_back(2), batch)))
-    return emitOptionalError(loc, "batch dims of " + shapeString(ls) +
-                                      " and " + shapeString(rs) +
+    return emitOptionalError(loc, "batch dims of " + shapeString(ls) + " and " +
+                                      shapeString(rs) +
                                       " are not broadcast-compatible");
   SmallVector<int64_t> shape(batch);
   if (!lhsVector)
@@ -190,8 +189,8 @@ LogicalResult MatMulOp::verify() {
 LogicalResult SoftmaxOp::verify() {
   int64_t axis = getAxis();
   if (axis < 0 || axis >= getType().getRank())
-    return emitOpError("axis ") << axis << " is outside [0, "
-                                << getType().getRank() << ")";
+    return emitOpError("axis ")
+           << axis << " is outside [0, " << getType().getRank() << ")";
   return success();
 }
 
@@ -207,8 +206,8 @@ LogicalResult LayerNormOp::verify() {
   auto type = getInput().getType();
   int64_t axis = getAxis();
   if (axis < 0 || axis >= type.getRank())
-    return emitOpError("axis ") << axis << " is outside [0, " << type.getRank()
-                                << ")";
+    return emitOpError("axis ")
+           << axis << " is outside [0, " << type.getRank() << ")";
   ArrayRef<int64_t> normalized = type.getShape().drop_front(axis);
   for (Value param : {getScale(), getBias()}) {
     if (!param)
@@ -241,7 +240,8 @@ static LogicalResult checkAxes(ArrayRef<int64_t> axes, int64_t rank,
 }
 
 template <typename Adaptor>
-static LogicalResult inferReduce(Adaptor adaptor, SmallVectorImpl<Type> &types) {
+static LogicalResult inferReduce(Adaptor adaptor,
+                                 SmallVectorImpl<Type> &types) {
   auto type = rankedType(adaptor.getInput());
   SmallVector<int64_t> shape;
   ArrayRef<int64_t> axes = adaptor.getAxes();
@@ -311,8 +311,8 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
   SmallVector<int64_t> shape;
   for (int64_t p : perm) {
     if (p < 0 || p >= type.getRank())
-      return emitOptionalError(loc, "perm entry " + Twine(p) +
-                                        " is out of range");
+      return emitOptionalError(loc,
+                               "perm entry " + Twine(p) + " is out of range");
     shape.push_back(type.getDimSize(p));
   }
   types.push_back(RankedTensorType::get(shape, type.getElementType()));
@@ -350,17 +350,17 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
     for (int64_t d = 0; d < type.getRank(); ++d) {
       int64_t size = type.getDimSize(d);
       if (d == axis) {
-        shape[d] = ShapedType::isDynamic(size) || ShapedType::isDynamic(shape[d])
-                       ? ShapedType::kDynamic
-                       : shape[d] + size;
+        shape[d] =
+            ShapedType::isDynamic(size) || ShapedType::isDynamic(shape[d])
+                ? ShapedType::kDynamic
+                : shape[d] + size;
       } else if (ShapedType::isDynamic(shape[d])) {
         shape[d] = size;
       } else if (!ShapedType::isDynamic(size) && size != shape[d]) {
-        return emitOptionalError(loc, "input shapes " +
-                                          shapeString(first.getShape()) +
-                                          " and " +
-                                          shapeString(type.getShape()) +
-                                          " differ outside the concat axis");
+        return emitOptionalError(
+            loc, "input shapes " + shapeString(first.getShape()) + " and " +
+                     shapeString(type.getShape()) +
+                     " differ outside the concat axis");
       }
     }
   }
@@ -390,9 +390,8 @@ LogicalResult SliceOp::verify() {
       continue;
     int64_t last = offset + (count - 1) * step;
     if (offset < 0 || offset >= size || last < 0 || last >= size)
-      return emitOpError("dim ")
-             << d << " reads elements " << offset << ".." << last
-             << " outside [0, " << size << ")";
+      return emitOpError("dim ") << d << " reads elements " << offset << ".."
+                                 << last << " outside [0, " << size << ")";
   }
   return success();
 }
@@ -423,8 +422,7 @@ LogicalResult BroadcastOp::verify() {
   if (in.getElementType() != out.getElementType() ||
       failed(broadcastShapes(in.getShape(), out.getShape(), shape)) ||
       failed(verifyCompatibleShape(shape, out.getShape())))
-    return emitOpError("cannot broadcast ")
-           << in << " to " << out;
+    return emitOpError("cannot broadcast ") << in << " to " << out;
   return success();
 }
 

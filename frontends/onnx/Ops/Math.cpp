@@ -83,8 +83,8 @@ LogicalResult importGemm(NodeContext &n, SmallVectorImpl<Value> &results) {
       return n.constant(DenseElementsAttr::get(
           type, n.b.getFloatAttr(element, value).getValue()));
     return n.constant(DenseElementsAttr::get(
-        type, n.b.getIntegerAttr(element, static_cast<int64_t>(value))
-                  .getValue()));
+        type,
+        n.b.getIntegerAttr(element, static_cast<int64_t>(value)).getValue()));
   };
   float alpha = n.floatAttr("alpha", 1.0f), beta = n.floatAttr("beta", 1.0f);
   if (alpha != 1.0f) {

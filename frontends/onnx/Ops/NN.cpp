@@ -50,8 +50,7 @@ LogicalResult importSoftmax(NodeContext &n, SmallVectorImpl<Value> &results) {
   return success();
 }
 
-LogicalResult importLayerNorm(NodeContext &n,
-                              SmallVectorImpl<Value> &results) {
+LogicalResult importLayerNorm(NodeContext &n, SmallVectorImpl<Value> &results) {
   FailureOr<Value> x = n.required(0, "X"), scale = n.required(1, "Scale");
   if (failed(x) || failed(scale))
     return failure();
@@ -67,10 +66,9 @@ LogicalResult importLayerNorm(NodeContext &n,
   if (Value bias = n.input(2))
     operands.push_back(bias);
   FailureOr<Value> y = n.create<LayerNormOp>(
-      operands,
-      {n.namedAttr("axis", n.b.getI64IntegerAttr(*axis)),
-       n.namedAttr("epsilon", n.b.getF32FloatAttr(n.floatAttr("epsilon",
-                                                              1e-5f)))});
+      operands, {n.namedAttr("axis", n.b.getI64IntegerAttr(*axis)),
+                 n.namedAttr("epsilon", n.b.getF32FloatAttr(
+                                            n.floatAttr("epsilon", 1e-5f)))});
   if (failed(y))
     return failure();
   results.push_back(*y);

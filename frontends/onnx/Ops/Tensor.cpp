@@ -23,7 +23,8 @@ LogicalResult push(FailureOr<Value> v, SmallVectorImpl<Value> &results) {
 LogicalResult importConstant(NodeContext &n, SmallVectorImpl<Value> &results) {
   MLIRContext *ctx = n.b.getContext();
   if (const auto *a = n.attr("value")) {
-    FailureOr<ElementsAttr> value = importTensor(ctx, a->t(), n.modelDir, n.loc);
+    FailureOr<ElementsAttr> value =
+        importTensor(ctx, a->t(), n.modelDir, n.loc);
     return failed(value) ? failure() : push(n.constant(*value), results);
   }
   if (const auto *a = n.attr("value_float"))
@@ -64,15 +65,15 @@ LogicalResult importShape(NodeContext &n, SmallVectorImpl<Value> &results) {
   int64_t start = n.intAttr("start", 0), end = n.intAttr("end", rank);
   start = std::clamp<int64_t>(start < 0 ? start + rank : start, 0, rank);
   end = std::clamp<int64_t>(end < 0 ? end + rank : end, 0, rank);
-  FailureOr<Value> shape = n.create<ShapeOp>(
-      RankedTensorType::get({rank}, n.b.getI64Type()), {*x});
+  FailureOr<Value> shape =
+      n.create<ShapeOp>(RankedTensorType::get({rank}, n.b.getI64Type()), {*x});
   if (failed(shape) || (start == 0 && end == rank))
     return push(shape, results);
   int64_t count = std::max<int64_t>(0, end - start);
   return push(n.create<SliceOp>(
                   RankedTensorType::get({count}, n.b.getI64Type()), {*shape},
-                  {n.namedAttr("offsets", n.b.getDenseI64ArrayAttr(
-                                              {count ? start : 0})),
+                  {n.namedAttr("offsets",
+                               n.b.getDenseI64ArrayAttr({count ? start : 0})),
                    n.namedAttr("steps", n.b.getDenseI64ArrayAttr({1}))}),
               results);
 }
@@ -221,7 +222,8 @@ LogicalResult importConcat(NodeContext &n, SmallVectorImpl<Value> &results) {
     n.error() << "the axis attribute is required";
     return failure();
   }
-  FailureOr<int64_t> axis = n.axis(n.intAttr("axis", 0), shapeOf(*first).size());
+  FailureOr<int64_t> axis =
+      n.axis(n.intAttr("axis", 0), shapeOf(*first).size());
   if (failed(axis))
     return failure();
   SmallVector<Value> inputs;
@@ -320,10 +322,10 @@ LogicalResult importGather(NodeContext &n, SmallVectorImpl<Value> &results) {
   FailureOr<int64_t> axis = n.axis(n.intAttr("axis", 0), shapeOf(*data).size());
   if (failed(axis))
     return failure();
-  return push(n.create<GatherOp>(
-                  {*data, *idx},
-                  {n.namedAttr("axis", n.b.getI64IntegerAttr(*axis))}),
-              results);
+  return push(
+      n.create<GatherOp>({*data, *idx},
+                         {n.namedAttr("axis", n.b.getI64IntegerAttr(*axis))}),
+      results);
 }
 
 LogicalResult importCast(NodeContext &n, SmallVectorImpl<Value> &results) {
@@ -335,13 +337,12 @@ LogicalResult importCast(NodeContext &n, SmallVectorImpl<Value> &results) {
     n.error() << "the 'to' attribute is required";
     return failure();
   }
-  FailureOr<Type> element =
-      importElementType(n.b.getContext(), to->i(), n.loc);
+  FailureOr<Type> element = importElementType(n.b.getContext(), to->i(), n.loc);
   if (failed(element))
     return failure();
-  return push(n.create<CastOp>(RankedTensorType::get(shapeOf(*x), *element),
-                               {*x}),
-              results);
+  return push(
+      n.create<CastOp>(RankedTensorType::get(shapeOf(*x), *element), {*x}),
+      results);
 }
 
 LogicalResult importExpand(NodeContext &n, SmallVectorImpl<Value> &results) {

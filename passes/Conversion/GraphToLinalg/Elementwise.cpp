@@ -41,8 +41,9 @@ Value buildBinaryScalar(Operation *op, OpBuilder &b, Location loc, Value l,
         if (!f)
           return math::IPowIOp::create(b, loc, l, r);
         if (r.getType() != l.getType())
-          r = isFloat(r) ? Value(arith::TruncFOp::create(b, loc, l.getType(), r))
-                         : Value(arith::SIToFPOp::create(b, loc, l.getType(), r));
+          r = isFloat(r)
+                  ? Value(arith::TruncFOp::create(b, loc, l.getType(), r))
+                  : Value(arith::SIToFPOp::create(b, loc, l.getType(), r));
         return math::PowFOp::create(b, loc, l, r);
       })
       .Case([&](MaxOp) -> Value {
@@ -54,20 +55,20 @@ Value buildBinaryScalar(Operation *op, OpBuilder &b, Location loc, Value l,
                  : Value(arith::MinSIOp::create(b, loc, l, r));
       })
       .Case([&](EqualOp) -> Value {
-        return f ? Value(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                               l, r))
+        return f ? Value(arith::CmpFOp::create(b, loc,
+                                               arith::CmpFPredicate::OEQ, l, r))
                  : Value(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                                l, r));
       })
       .Case([&](LessOp) -> Value {
-        return f ? Value(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT,
-                                               l, r))
+        return f ? Value(arith::CmpFOp::create(b, loc,
+                                               arith::CmpFPredicate::OLT, l, r))
                  : Value(arith::CmpIOp::create(
                        b, loc, arith::CmpIPredicate::slt, l, r));
       })
       .Case([&](GreaterOp) -> Value {
-        return f ? Value(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
-                                               l, r))
+        return f ? Value(arith::CmpFOp::create(b, loc,
+                                               arith::CmpFPredicate::OGT, l, r))
                  : Value(arith::CmpIOp::create(
                        b, loc, arith::CmpIPredicate::sgt, l, r));
       })
@@ -84,8 +85,7 @@ std::optional<double> splatExponent(Value rhs) {
   return attr.getSplatValue<APFloat>().convertToDouble();
 }
 
-template <typename OpTy>
-struct BinaryToLinalg : OpConversionPattern<OpTy> {
+template <typename OpTy> struct BinaryToLinalg : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
@@ -93,8 +93,8 @@ struct BinaryToLinalg : OpConversionPattern<OpTy> {
     Operation *raw = op.getOperation();
     if constexpr (std::is_same_v<OpTy, PowOp>) {
       std::optional<double> exponent = splatExponent(op.getRhs());
-      if (exponent && (*exponent == 2.0 || *exponent == 1.0 ||
-                       *exponent == 0.5) &&
+      if (exponent &&
+          (*exponent == 2.0 || *exponent == 1.0 || *exponent == 0.5) &&
           isa<FloatType>(op.getType().getElementType())) {
         double e = *exponent;
         rewriter.replaceOp(
@@ -110,12 +110,12 @@ struct BinaryToLinalg : OpConversionPattern<OpTy> {
         return success();
       }
     }
-    Value result = buildElementwise(
-        rewriter, op.getLoc(), op.getType(),
-        ValueRange{adaptor.getLhs(), adaptor.getRhs()},
-        [&](OpBuilder &b, Location loc, ValueRange s) {
-          return buildBinaryScalar(raw, b, loc, s[0], s[1]);
-        });
+    Value result =
+        buildElementwise(rewriter, op.getLoc(), op.getType(),
+                         ValueRange{adaptor.getLhs(), adaptor.getRhs()},
+                         [&](OpBuilder &b, Location loc, ValueRange s) {
+                           return buildBinaryScalar(raw, b, loc, s[0], s[1]);
+                         });
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -127,8 +127,8 @@ Value buildUnaryScalar(Operation *op, OpBuilder &b, Location loc, Value x) {
   return llvm::TypeSwitch<Operation *, Value>(op)
       .Case([&](NegOp) -> Value {
         return f ? Value(arith::NegFOp::create(b, loc, x))
-                 : Value(arith::SubIOp::create(b, loc, buildScalar(b, loc, type, 0),
-                                               x));
+                 : Value(arith::SubIOp::create(
+                       b, loc, buildScalar(b, loc, type, 0), x));
       })
       .Case([&](AbsOp) -> Value {
         return f ? Value(math::AbsFOp::create(b, loc, x))
@@ -273,18 +273,17 @@ struct ConstantToArith : OpConversionPattern<ConstantOp> {
 void mlir::fmc::populateElementwiseToLinalgPatterns(
     RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<BinaryToLinalg<AddOp>, BinaryToLinalg<SubOp>,
-               BinaryToLinalg<MulOp>, BinaryToLinalg<DivOp>,
-               BinaryToLinalg<PowOp>, BinaryToLinalg<MaxOp>,
-               BinaryToLinalg<MinOp>, BinaryToLinalg<EqualOp>,
-               BinaryToLinalg<LessOp>, BinaryToLinalg<GreaterOp>,
-               BinaryToLinalg<AndOp>, BinaryToLinalg<OrOp>>(ctx);
-  patterns.add<UnaryToLinalg<NegOp>, UnaryToLinalg<AbsOp>,
-               UnaryToLinalg<SqrtOp>, UnaryToLinalg<ExpOp>,
-               UnaryToLinalg<LogOp>, UnaryToLinalg<ErfOp>,
-               UnaryToLinalg<TanhOp>, UnaryToLinalg<SigmoidOp>,
-               UnaryToLinalg<ReluOp>, UnaryToLinalg<ReciprocalOp>,
-               UnaryToLinalg<NotOp>>(ctx);
-  patterns.add<CastToLinalg, WhereToLinalg, BroadcastToLinalg,
-               ConstantToArith>(ctx);
+  patterns
+      .add<BinaryToLinalg<AddOp>, BinaryToLinalg<SubOp>, BinaryToLinalg<MulOp>,
+           BinaryToLinalg<DivOp>, BinaryToLinalg<PowOp>, BinaryToLinalg<MaxOp>,
+           BinaryToLinalg<MinOp>, BinaryToLinalg<EqualOp>,
+           BinaryToLinalg<LessOp>, BinaryToLinalg<GreaterOp>,
+           BinaryToLinalg<AndOp>, BinaryToLinalg<OrOp>>(ctx);
+  patterns.add<
+      UnaryToLinalg<NegOp>, UnaryToLinalg<AbsOp>, UnaryToLinalg<SqrtOp>,
+      UnaryToLinalg<ExpOp>, UnaryToLinalg<LogOp>, UnaryToLinalg<ErfOp>,
+      UnaryToLinalg<TanhOp>, UnaryToLinalg<SigmoidOp>, UnaryToLinalg<ReluOp>,
+      UnaryToLinalg<ReciprocalOp>, UnaryToLinalg<NotOp>>(ctx);
+  patterns.add<CastToLinalg, WhereToLinalg, BroadcastToLinalg, ConstantToArith>(
+      ctx);
 }

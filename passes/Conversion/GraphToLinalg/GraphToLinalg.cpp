@@ -18,8 +18,8 @@ namespace {
 
 /// Rejects what the lowering cannot handle yet, at the op that has it.
 LogicalResult checkSupported(Operation *op) {
-  for (Type type : llvm::concat<Type>(op->getOperandTypes(),
-                                      op->getResultTypes())) {
+  for (Type type :
+       llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
     auto tensor = dyn_cast<RankedTensorType>(type);
     if (!tensor)
       continue;

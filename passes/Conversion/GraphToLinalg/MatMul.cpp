@@ -89,8 +89,8 @@ struct MatMulToLinalg : OpConversionPattern<MatMulOp> {
           }
           linalg::YieldOp::create(b, nloc, sum);
         });
-    rewriter.replaceOp(op, buildReshape(rewriter, loc, generic.getResult(0),
-                                        op.getType()));
+    rewriter.replaceOp(
+        op, buildReshape(rewriter, loc, generic.getResult(0), op.getType()));
     return success();
   }
 };

@@ -22,11 +22,10 @@ Value identityFor(OpBuilder &b, Location loc, Type type, ReduceKind kind) {
   bool max = kind == ReduceKind::Max;
   if (auto f = dyn_cast<FloatType>(type))
     return arith::ConstantOp::create(
-        b, loc,
-        b.getFloatAttr(f, APFloat::getInf(f.getFloatSemantics(), max)));
+        b, loc, b.getFloatAttr(f, APFloat::getInf(f.getFloatSemantics(), max)));
   unsigned width = type.getIntOrFloatBitWidth();
-  APInt v = max ? APInt::getSignedMinValue(width)
-                : APInt::getSignedMaxValue(width);
+  APInt v =
+      max ? APInt::getSignedMinValue(width) : APInt::getSignedMaxValue(width);
   return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, v));
 }
 
@@ -79,8 +78,7 @@ int64_t countOver(RankedTensorType type, ArrayRef<int64_t> axes) {
   return count;
 }
 
-template <typename OpTy>
-struct ReduceToLinalg : OpConversionPattern<OpTy> {
+template <typename OpTy> struct ReduceToLinalg : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
@@ -90,7 +88,8 @@ struct ReduceToLinalg : OpConversionPattern<OpTy> {
                       : std::is_same_v<OpTy, ReduceMinOp> ? ReduceKind::Min
                                                           : ReduceKind::Sum;
     auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
-    Value result = reduce(rewriter, loc, adaptor.getInput(), op.getAxes(), kind);
+    Value result =
+        reduce(rewriter, loc, adaptor.getInput(), op.getAxes(), kind);
     if constexpr (std::is_same_v<OpTy, ReduceMeanOp>) {
       auto type = cast<RankedTensorType>(result.getType());
       Type element = type.getElementType();
@@ -120,25 +119,23 @@ struct SoftmaxToLinalg : OpConversionPattern<SoftmaxOp> {
     auto type = op.getType();
     int64_t axis = op.getAxis();
     RankedTensorType kept = keptType(type, axis);
-    Value max = buildReshape(rewriter, loc,
-                             reduce(rewriter, loc, input, axis, ReduceKind::Max),
-                             kept);
+    Value max =
+        buildReshape(rewriter, loc,
+                     reduce(rewriter, loc, input, axis, ReduceKind::Max), kept);
     Value exp = buildElementwise(
         rewriter, loc, type, ValueRange{input, max},
         [](OpBuilder &b, Location nloc, ValueRange s) -> Value {
-          return math::ExpOp::create(b, nloc,
-                                     arith::SubFOp::create(b, nloc, s[0], s[1]));
+          return math::ExpOp::create(
+              b, nloc, arith::SubFOp::create(b, nloc, s[0], s[1]));
         });
-    Value sum = buildReshape(rewriter, loc,
-                             reduce(rewriter, loc, exp, axis, ReduceKind::Sum),
-                             kept);
+    Value sum = buildReshape(
+        rewriter, loc, reduce(rewriter, loc, exp, axis, ReduceKind::Sum), kept);
     rewriter.replaceOp(
-        op, buildElementwise(rewriter, loc, type, ValueRange{exp, sum},
-                             [](OpBuilder &b, Location nloc,
-                                ValueRange s) -> Value {
-                               return arith::DivFOp::create(b, nloc, s[0],
-                                                            s[1]);
-                             }));
+        op, buildElementwise(
+                rewriter, loc, type, ValueRange{exp, sum},
+                [](OpBuilder &b, Location nloc, ValueRange s) -> Value {
+                  return arith::DivFOp::create(b, nloc, s[0], s[1]);
+                }));
     return success();
   }
 };
@@ -195,8 +192,9 @@ struct LayerNormToLinalg : OpConversionPattern<LayerNormOp> {
                       b, nloc, arith::AddFOp::create(b, nloc, s[1], eps));
                   Value y = arith::MulFOp::create(
                       b, nloc, arith::MulFOp::create(b, nloc, s[0], inv), s[2]);
-                  return hasBias ? Value(arith::AddFOp::create(b, nloc, y, s[3]))
-                                 : y;
+                  return hasBias
+                             ? Value(arith::AddFOp::create(b, nloc, y, s[3]))
+                             : y;
                 }));
     return success();
   }

@@ -33,9 +33,9 @@ struct TransposeToLinalg : OpConversionPattern<TransposeOp> {
     auto type = op.getType();
     Value init = tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(),
                                          type.getElementType());
-    rewriter.replaceOp(op, linalg::TransposeOp::create(
-                               rewriter, op.getLoc(), adaptor.getInput(), init,
-                               op.getPerm())
+    rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(),
+                                                       adaptor.getInput(), init,
+                                                       op.getPerm())
                                .getResult());
     return success();
   }
@@ -151,15 +151,16 @@ struct GatherToLinalg : OpConversionPattern<GatherOp> {
     auto generic = linalg::GenericOp::create(
         rewriter, loc, type, adaptor.getIndices(), init, maps, iterators,
         [&](OpBuilder &b, Location nloc, ValueRange args) {
-          Value raw = arith::IndexCastOp::create(b, nloc, b.getIndexType(),
-                                                 args[0]);
+          Value raw =
+              arith::IndexCastOp::create(b, nloc, b.getIndexType(), args[0]);
           Value size = arith::ConstantIndexOp::create(b, nloc, n);
           Value zero = arith::ConstantIndexOp::create(b, nloc, 0);
           Value last = arith::ConstantIndexOp::create(b, nloc, n - 1);
           Value negative = arith::CmpIOp::create(
               b, nloc, arith::CmpIPredicate::slt, raw, zero);
           Value wrapped = arith::SelectOp::create(
-              b, nloc, negative, arith::AddIOp::create(b, nloc, raw, size), raw);
+              b, nloc, negative, arith::AddIOp::create(b, nloc, raw, size),
+              raw);
           Value clamped = arith::MinSIOp::create(
               b, nloc, arith::MaxSIOp::create(b, nloc, wrapped, zero), last);
           SmallVector<Value> coords;

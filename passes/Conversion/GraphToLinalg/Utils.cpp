@@ -30,9 +30,9 @@ Value mlir::fmc::buildElementwise(OpBuilder &b, Location loc,
   MLIRContext *ctx = b.getContext();
   SmallVector<AffineMap> maps;
   for (Value input : inputs)
-    maps.push_back(getBroadcastMap(
-        ctx, cast<RankedTensorType>(input.getType()).getShape(),
-        resultType.getShape()));
+    maps.push_back(
+        getBroadcastMap(ctx, cast<RankedTensorType>(input.getType()).getShape(),
+                        resultType.getShape()));
   maps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
   Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
                                        resultType.getElementType());
@@ -63,8 +63,7 @@ Value mlir::fmc::buildScalar(OpBuilder &b, Location loc, Type type,
 }
 
 Value mlir::fmc::buildReduction(
-    OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
-    Value init,
+    OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes, Value init,
     function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
   auto inputType = cast<RankedTensorType>(input.getType());
   MLIRContext *ctx = b.getContext();
@@ -94,21 +93,18 @@ Value mlir::fmc::buildReshape(OpBuilder &b, Location loc, Value input,
   if (inputType == type)
     return input;
   if (inputType.getRank() > type.getRank()) {
-    if (auto reassociation =
-            getReassociationIndicesForCollapse(inputType.getShape(),
-                                               type.getShape()))
+    if (auto reassociation = getReassociationIndicesForCollapse(
+            inputType.getShape(), type.getShape()))
       return tensor::CollapseShapeOp::create(b, loc, type, input,
                                              *reassociation);
   } else if (inputType.getRank() < type.getRank()) {
     if (auto reassociation = getReassociationIndicesForCollapse(
             type.getShape(), inputType.getShape()))
-      return tensor::ExpandShapeOp::create(b, loc, type, input,
-                                           *reassociation);
+      return tensor::ExpandShapeOp::create(b, loc, type, input, *reassociation);
   }
   // General case: through a 1-D tensor.
-  auto flatType =
-      RankedTensorType::get({inputType.getNumElements()},
-                            inputType.getElementType());
+  auto flatType = RankedTensorType::get({inputType.getNumElements()},
+                                        inputType.getElementType());
   Value flat = input;
   if (inputType.getRank() != 1) {
     SmallVector<ReassociationIndices> all(1);
@@ -116,11 +112,11 @@ Value mlir::fmc::buildReshape(OpBuilder &b, Location loc, Value input,
       all[0].push_back(d);
     if (inputType.getRank() == 0)
       all.clear();
-    flat = inputType.getRank() == 0
-               ? Value(tensor::ExpandShapeOp::create(b, loc, flatType, input,
-                                                     all))
-               : Value(tensor::CollapseShapeOp::create(b, loc, flatType, input,
-                                                       all));
+    flat =
+        inputType.getRank() == 0
+            ? Value(tensor::ExpandShapeOp::create(b, loc, flatType, input, all))
+            : Value(tensor::CollapseShapeOp::create(b, loc, flatType, input,
+                                                    all));
   }
   if (type.getRank() == 1)
     return flat;

@@ -31,10 +31,9 @@ Value buildScalar(OpBuilder &b, Location loc, Type type, double value);
 
 /// Reduces `input` over the sorted `axes` into a tensor without those dims,
 /// starting from `init`; `combine(acc, element)` gives the new accumulator.
-Value buildReduction(OpBuilder &b, Location loc, Value input,
-                     ArrayRef<int64_t> axes, Value init,
-                     function_ref<Value(OpBuilder &, Location, Value, Value)>
-                         combine);
+Value buildReduction(
+    OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes, Value init,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> combine);
 
 /// Reshapes a statically shaped tensor to `type` (same element count) with
 /// collapse/expand_shape, which bufferize to views.
