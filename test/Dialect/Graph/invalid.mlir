@@ -1,0 +1,355 @@
+// RUN: fmc-opt %s -split-input-file -verify-diagnostics
+
+// Elementwise binary ops.
+
+func.func @add_not_broadcastable(%a: tensor<2x3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+2 {{operand shapes [2x3] and [4] are not broadcast-compatible}}
+  // expected-error @+1 {{'fmc.add' op failed to infer returned types}}
+  %0 = fmc.add %a, %b : (tensor<2x3xf32>, tensor<4xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @add_element_types_differ(%a: tensor<2x3xf32>, %b: tensor<3xi32>) {
+  // expected-error @+1 {{'fmc.add' op operand element types differ: 'f32' vs 'i32'}}
+  %0 = fmc.add %a, %b : (tensor<2x3xf32>, tensor<3xi32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @add_wrong_result_type(%a: tensor<2x3xf32>) {
+  // expected-error @+2 {{'fmc.add' op inferred type(s) 'tensor<2x3xf32>' are incompatible with return type(s) of operation 'tensor<2x3xf16>'}}
+  // expected-error @+1 {{'fmc.add' op failed to infer returned types}}
+  %0 = fmc.add %a, %a : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf16>
+  return
+}
+
+// -----
+
+func.func @sub_wrong_result_shape(%a: tensor<2x1xi64>, %b: tensor<3xi64>) {
+  // expected-error @+2 {{'fmc.sub' op inferred type(s) 'tensor<2x3xi64>' are incompatible with return type(s) of operation 'tensor<2x1xi64>'}}
+  // expected-error @+1 {{'fmc.sub' op failed to infer returned types}}
+  %0 = fmc.sub %a, %b : (tensor<2x1xi64>, tensor<3xi64>) -> tensor<2x1xi64>
+  return
+}
+
+// -----
+
+func.func @equal_result_not_i1(%a: tensor<2x3xf32>) {
+  // expected-error @+2 {{'fmc.equal' op inferred type(s) 'tensor<2x3xi1>' are incompatible with return type(s) of operation 'tensor<2x3xf32>'}}
+  // expected-error @+1 {{'fmc.equal' op failed to infer returned types}}
+  %0 = fmc.equal %a, %a : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @and_not_i1(%a: tensor<3xi32>) {
+  // expected-error @+1 {{'fmc.and' op expects i1 operands, got 'i32'}}
+  %0 = fmc.and %a, %a : (tensor<3xi32>, tensor<3xi32>) -> tensor<3xi1>
+  return
+}
+
+// -----
+
+func.func @or_not_i1(%a: tensor<3xi8>) {
+  // expected-error @+1 {{'fmc.or' op expects i1 operands, got 'i8'}}
+  %0 = fmc.or %a, %a : (tensor<3xi8>, tensor<3xi8>) -> tensor<3xi1>
+  return
+}
+
+// -----
+
+// Unary ops, cast, where.
+
+func.func @sqrt_of_integers(%a: tensor<3xi32>) {
+  // expected-error @+1 {{'fmc.sqrt' op operand #0 must be ranked tensor of floating-point values}}
+  %0 = fmc.sqrt %a : tensor<3xi32>
+  return
+}
+
+// -----
+
+func.func @cast_changes_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'fmc.cast' op changes the shape from [2x3] to [3x2]}}
+  %0 = fmc.cast %a : tensor<2x3xf32> to tensor<3x2xi32>
+  return
+}
+
+// -----
+
+func.func @where_value_types_differ(%c: tensor<3xi1>, %t: tensor<3xf32>, %f: tensor<3xf16>) {
+  // expected-error @+1 {{'fmc.where' op value operands have different element types}}
+  %0 = fmc.where %c, %t, %f : (tensor<3xi1>, tensor<3xf32>, tensor<3xf16>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @where_not_broadcastable(%c: tensor<2xi1>, %t: tensor<3xf32>, %f: tensor<3xf32>) {
+  // expected-error @+2 {{operand shapes [2], [3] and [3] are not broadcast-compatible}}
+  // expected-error @+1 {{'fmc.where' op failed to infer returned types}}
+  %0 = fmc.where %c, %t, %f : (tensor<2xi1>, tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+// MatMul.
+
+func.func @matmul_contraction_mismatch(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) {
+  // expected-error @+2 {{contraction dims differ: lhs [2x3], rhs [4x5]}}
+  // expected-error @+1 {{'fmc.matmul' op failed to infer returned types}}
+  %0 = fmc.matmul %a, %b : (tensor<2x3xf32>, tensor<4x5xf32>) -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_batch_mismatch(%a: tensor<2x4x8xf32>, %b: tensor<3x8x5xf32>) {
+  // expected-error @+2 {{batch dims of [2x4x8] and [3x8x5] are not broadcast-compatible}}
+  // expected-error @+1 {{'fmc.matmul' op failed to infer returned types}}
+  %0 = fmc.matmul %a, %b : (tensor<2x4x8xf32>, tensor<3x8x5xf32>) -> tensor<2x4x5xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_element_types_differ(%a: tensor<2x3xf32>, %b: tensor<3x5xf16>) {
+  // expected-error @+1 {{'fmc.matmul' op operand element types differ}}
+  %0 = fmc.matmul %a, %b : (tensor<2x3xf32>, tensor<3x5xf16>) -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+// Normalization.
+
+func.func @softmax_axis_out_of_range(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'fmc.softmax' op axis 2 is outside [0, 2)}}
+  %0 = fmc.softmax %a {axis = 2 : i64} : tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_negative_axis(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'fmc.softmax' op axis -1 is outside [0, 2)}}
+  %0 = fmc.softmax %a {axis = -1 : i64} : tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_bad_scale(%a: tensor<2x3xf32>, %s: tensor<2xf32>) {
+  // expected-error @+1 {{'fmc.layer_norm' op scale/bias of type 'tensor<2xf32>' does not broadcast to the normalized dims [3]}}
+  %0 = fmc.layer_norm %a, %s {axis = 1 : i64, epsilon = 1.0e-5 : f32} : (tensor<2x3xf32>, tensor<2xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+// The scale must broadcast to the normalized dims, not widen them.
+func.func @layer_norm_scale_too_large(%a: tensor<2x3xf32>, %s: tensor<2x3xf32>) {
+  // expected-error @+1 {{'fmc.layer_norm' op scale/bias of type 'tensor<2x3xf32>' does not broadcast to the normalized dims [3]}}
+  %0 = fmc.layer_norm %a, %s {axis = 1 : i64, epsilon = 1.0e-5 : f32} : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_bad_bias(%a: tensor<2x3xf32>, %s: tensor<3xf32>, %b: tensor<3xf16>) {
+  // expected-error @+1 {{'fmc.layer_norm' op scale/bias of type 'tensor<3xf16>' does not broadcast to the normalized dims [3]}}
+  %0 = fmc.layer_norm %a, %s, %b {axis = 1 : i64, epsilon = 1.0e-5 : f32} : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf16>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_axis_out_of_range(%a: tensor<2x3xf32>, %s: tensor<3xf32>) {
+  // expected-error @+1 {{'fmc.layer_norm' op axis 2 is outside [0, 2)}}
+  %0 = fmc.layer_norm %a, %s {axis = 2 : i64, epsilon = 1.0e-5 : f32} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+// Reductions.
+
+func.func @reduce_axes_unsorted(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'fmc.reduce_sum' op axes must be sorted and unique}}
+  %0 = fmc.reduce_sum %a {axes = array<i64: 1, 0>, keepdims = false} : (tensor<2x3xf32>) -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @reduce_axes_repeated(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'fmc.reduce_max' op axes must be sorted and unique}}
+  %0 = fmc.reduce_max %a {axes = array<i64: 1, 1>, keepdims = true} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_axis_out_of_range(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'fmc.reduce_mean' op axis 2 is outside [0, 2)}}
+  %0 = fmc.reduce_mean %a {axes = array<i64: 2>, keepdims = false} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_wrong_result_type(%a: tensor<2x3xf32>) {
+  // expected-error @+2 {{'fmc.reduce_min' op inferred type(s) 'tensor<2x1xf32>' are incompatible with return type(s) of operation 'tensor<2xf32>'}}
+  // expected-error @+1 {{'fmc.reduce_min' op failed to infer returned types}}
+  %0 = fmc.reduce_min %a {axes = array<i64: 1>, keepdims = true} : (tensor<2x3xf32>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+// Shape manipulation.
+
+func.func @shape_wrong_result(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'fmc.shape' op result must be tensor<2xi64>}}
+  %0 = fmc.shape %a : tensor<2x3xf32> -> tensor<3xi64>
+  return
+}
+
+// -----
+
+func.func @reshape_element_count(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'fmc.reshape' op cannot reshape [2x3] (6 elements) to [5] (5 elements)}}
+  %0 = fmc.reshape %a : tensor<2x3xf32> -> tensor<5xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_element_type(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'fmc.reshape' op changes the element type}}
+  %0 = fmc.reshape %a : tensor<2x3xf32> -> tensor<6xi32>
+  return
+}
+
+// -----
+
+func.func @transpose_not_permutation(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'fmc.transpose' op perm is not a permutation}}
+  %0 = fmc.transpose %a {perm = array<i64: 0, 0>} : tensor<2x3xf32> -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @transpose_perm_out_of_range(%a: tensor<2x3xf32>) {
+  // expected-error @+2 {{perm entry 2 is out of range}}
+  // expected-error @+1 {{'fmc.transpose' op failed to infer returned types}}
+  %0 = fmc.transpose %a {perm = array<i64: 2, 0>} : tensor<2x3xf32> -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @transpose_perm_wrong_size(%a: tensor<2x3xf32>) {
+  // expected-error @+2 {{perm has 3 entries for a rank-2 tensor}}
+  // expected-error @+1 {{'fmc.transpose' op failed to infer returned types}}
+  %0 = fmc.transpose %a {perm = array<i64: 1, 0, 2>} : tensor<2x3xf32> -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @slice_out_of_bounds(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'fmc.slice' op dim 0 reads elements 1..2 outside [0, 2)}}
+  %0 = fmc.slice %a {offsets = array<i64: 1, 1>, steps = array<i64: 1, 1>} : tensor<2x3xf32> -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @slice_negative_step_out_of_bounds(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'fmc.slice' op dim 1 reads elements 1..-1 outside [0, 3)}}
+  %0 = fmc.slice %a {offsets = array<i64: 0, 1>, steps = array<i64: 1, -1>} : tensor<2x3xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @slice_zero_step(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'fmc.slice' op step of dim 1 is zero}}
+  %0 = fmc.slice %a {offsets = array<i64: 0, 1>, steps = array<i64: 1, 0>} : tensor<2x3xf32> -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @slice_rank_mismatch(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'fmc.slice' op offsets, steps and result must have the input's rank}}
+  %0 = fmc.slice %a {offsets = array<i64: 0>, steps = array<i64: 1>} : tensor<2x3xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @concat_shape_mismatch(%a: tensor<2x3xf32>, %b: tensor<2x4xf32>) {
+  // expected-error @+2 {{input shapes [2x3] and [2x4] differ outside the concat axis}}
+  // expected-error @+1 {{'fmc.concat' op failed to infer returned types}}
+  %0 = fmc.concat %a, %b {axis = 0 : i64} : (tensor<2x3xf32>, tensor<2x4xf32>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @concat_element_type_mismatch(%a: tensor<2x3xf32>, %b: tensor<2x3xi32>) {
+  // expected-error @+2 {{inputs differ in rank or element type}}
+  // expected-error @+1 {{'fmc.concat' op failed to infer returned types}}
+  %0 = fmc.concat %a, %b {axis = 0 : i64} : (tensor<2x3xf32>, tensor<2x3xi32>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @concat_axis_out_of_range(%a: tensor<2x3xf32>) {
+  // expected-error @+2 {{axis 2 is outside [0, 2)}}
+  // expected-error @+1 {{'fmc.concat' op failed to infer returned types}}
+  %0 = fmc.concat %a, %a {axis = 2 : i64} : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x6xf32>
+  return
+}
+
+// -----
+
+func.func @gather_axis_out_of_range(%a: tensor<2x3xf32>, %i: tensor<4xi64>) {
+  // expected-error @+2 {{axis 2 is outside [0, 2)}}
+  // expected-error @+1 {{'fmc.gather' op failed to infer returned types}}
+  %0 = fmc.gather %a, %i {axis = 2 : i64} : (tensor<2x3xf32>, tensor<4xi64>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @gather_float_indices(%a: tensor<2x3xf32>, %i: tensor<4xf32>) {
+  // expected-error @+1 {{'fmc.gather' op operand #1 must be ranked tensor of 32-bit signless integer or 64-bit signless integer values}}
+  %0 = fmc.gather %a, %i {axis = 1 : i64} : (tensor<2x3xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @broadcast_impossible(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'fmc.broadcast' op cannot broadcast 'tensor<2x3xf32>' to 'tensor<2x4xf32>'}}
+  %0 = fmc.broadcast %a : tensor<2x3xf32> -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+// Broadcasting never shrinks a dim.
+func.func @broadcast_to_smaller(%a: tensor<3xf32>) {
+  // expected-error @+1 {{'fmc.broadcast' op cannot broadcast 'tensor<3xf32>' to 'tensor<1xf32>'}}
+  %0 = fmc.broadcast %a : tensor<3xf32> -> tensor<1xf32>
+  return
+}
