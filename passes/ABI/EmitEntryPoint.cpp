@@ -48,7 +48,9 @@ struct EmitEntryPointPass
     }
 
     // fmc.input/fmc.weight/fmc.output have served; LLVM has no use for them.
-    model.removeArgAttrsAttr();
+    for (unsigned i = 0, e = model.getNumArguments(); i < e; ++i)
+      for (StringRef name : {kInputAttr, kWeightAttr, kOutputAttr})
+        model.removeArgAttr(i, StringAttr::get(ctx, name));
     model.removeResAttrsAttr();
 
     // Only the entry point is visible outside the shared object.

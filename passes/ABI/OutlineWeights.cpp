@@ -38,7 +38,7 @@ DenseResourceElementsAttr asResource(ElementsAttr value, StringRef name) {
     raw = bytes;
   }
   return DenseResourceElementsAttr::get(
-      type, name, HeapAsmResourceBlob::allocateAndCopyInferAlign(raw));
+      type, name, HeapAsmResourceBlob::allocateAndCopyWithAlign(raw, 64));
 }
 
 struct OutlineWeightsPass

@@ -252,6 +252,7 @@ static OpFoldResult foldIntBinary(
   auto type = op.getType();
   if (!lhs || !rhs || !foldableResult(type) ||
       !isa<IntegerType>(lhs.getElementType()) ||
+      lhs.getElementType().isUnsignedInteger() ||
       lhs.getElementType() != rhs.getElementType())
     return {};
   auto lv = llvm::to_vector(lhs.getValues<APInt>());

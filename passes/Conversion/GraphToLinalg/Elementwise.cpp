@@ -17,6 +17,40 @@ namespace {
 
 bool isFloat(Value v) { return isa<FloatType>(v.getType()); }
 
+/// ONNX Pow: the exponent may have another type than the base; the result
+/// has the base's type. An integer base with a float exponent is computed in
+/// the exponent's float type and truncated toward zero.
+Value buildPowScalar(OpBuilder &b, Location loc, Value base, Value exponent) {
+  Type type = base.getType(), expType = exponent.getType();
+  auto resize = [&](Value v, Type to) -> Value {
+    unsigned from = v.getType().getIntOrFloatBitWidth();
+    unsigned width = to.getIntOrFloatBitWidth();
+    if (v.getType() == to)
+      return v;
+    if (isa<IntegerType>(to))
+      return from < width ? Value(arith::ExtSIOp::create(b, loc, to, v))
+                          : Value(arith::TruncIOp::create(b, loc, to, v));
+    if (from == width) // f16 <-> bf16, through f32
+      v = arith::ExtFOp::create(b, loc, b.getF32Type(), v), from = 32;
+    if (v.getType() == to)
+      return v;
+    return from < width ? Value(arith::ExtFOp::create(b, loc, to, v))
+                        : Value(arith::TruncFOp::create(b, loc, to, v));
+  };
+  if (isa<FloatType>(type)) {
+    Value e = isa<FloatType>(expType)
+                  ? resize(exponent, type)
+                  : Value(arith::SIToFPOp::create(b, loc, type, exponent));
+    return math::PowFOp::create(b, loc, base, e);
+  }
+  if (isa<FloatType>(expType)) {
+    Value wide = arith::SIToFPOp::create(b, loc, expType, base);
+    Value p = math::PowFOp::create(b, loc, wide, exponent);
+    return arith::FPToSIOp::create(b, loc, type, p);
+  }
+  return math::IPowIOp::create(b, loc, base, resize(exponent, type));
+}
+
 Value buildBinaryScalar(Operation *op, OpBuilder &b, Location loc, Value l,
                         Value r) {
   bool f = isFloat(l);
@@ -37,15 +71,7 @@ Value buildBinaryScalar(Operation *op, OpBuilder &b, Location loc, Value l,
         return f ? Value(arith::DivFOp::create(b, loc, l, r))
                  : Value(arith::DivSIOp::create(b, loc, l, r));
       })
-      .Case([&](PowOp) -> Value {
-        if (!f)
-          return math::IPowIOp::create(b, loc, l, r);
-        if (r.getType() != l.getType())
-          r = isFloat(r)
-                  ? Value(arith::TruncFOp::create(b, loc, l.getType(), r))
-                  : Value(arith::SIToFPOp::create(b, loc, l.getType(), r));
-        return math::PowFOp::create(b, loc, l, r);
-      })
+      .Case([&](PowOp) -> Value { return buildPowScalar(b, loc, l, r); })
       .Case([&](MaxOp) -> Value {
         return f ? Value(arith::MaximumFOp::create(b, loc, l, r))
                  : Value(arith::MaxSIOp::create(b, loc, l, r));

@@ -32,9 +32,9 @@ LogicalResult checkSupported(Operation *op) {
       return op->emitError("unsigned element type in ")
              << tensor << " is not supported by this lowering yet";
   }
-  if (isa<ShapeOp>(op))
-    return op->emitError("fmc.shape of a dynamically shaped tensor cannot be "
-                         "lowered");
+  if (auto mean = dyn_cast<ReduceMeanOp>(op);
+      mean && !isa<FloatType>(mean.getType().getElementType()))
+    return op->emitError("integer reduce_mean is not supported yet");
   return success();
 }
 

@@ -25,6 +25,20 @@ struct ReshapeToTensor : OpConversionPattern<ReshapeOp> {
   }
 };
 
+/// The shape of a static tensor is a constant (canonicalization usually
+/// folded it already).
+struct ShapeToConstant : OpConversionPattern<ShapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ShapeOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+        op, DenseIntElementsAttr::get(op.getType(),
+                                      op.getInput().getType().getShape()));
+    return success();
+  }
+};
+
 struct TransposeToLinalg : OpConversionPattern<TransposeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -80,6 +94,11 @@ struct SliceToTensor : OpConversionPattern<SliceOp> {
     Location loc = op.getLoc();
     auto type = op.getType();
     int64_t rank = type.getRank();
+    if (type.getNumElements() == 0) {
+      rewriter.replaceOpWithNewOp<tensor::EmptyOp>(op, type.getShape(),
+                                                   type.getElementType());
+      return success();
+    }
     SmallVector<OpFoldResult> offsets, sizes, strides;
     bool reversed = false;
     for (int64_t d = 0; d < rank; ++d) {
@@ -181,6 +200,7 @@ struct GatherToLinalg : OpConversionPattern<GatherOp> {
 } // namespace
 
 void mlir::fmc::populateShapeToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ReshapeToTensor, TransposeToLinalg, ConcatToTensor,
-               SliceToTensor, GatherToLinalg>(patterns.getContext());
+  patterns.add<ReshapeToTensor, ShapeToConstant, TransposeToLinalg,
+               ConcatToTensor, SliceToTensor, GatherToLinalg>(
+      patterns.getContext());
 }
