@@ -126,18 +126,10 @@ struct SliceToTensor : OpConversionPattern<SliceOp> {
       exprs.push_back(op.getSteps()[d] < 0 ? type.getDimSize(d) - 1 - dim
                                            : dim);
     }
-    SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, exprs, ctx),
-                                   rewriter.getMultiDimIdentityMap(rank)};
-    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
-                                         type.getElementType());
-    SmallVector<utils::IteratorType> iterators(rank,
-                                               utils::IteratorType::parallel);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, slice, init, maps, iterators,
-        [](OpBuilder &b, Location nloc, ValueRange args) {
-          linalg::YieldOp::create(b, nloc, args[0]);
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(
+        op, buildParallelGeneric(
+                rewriter, loc, type, slice, AffineMap::get(rank, 0, exprs, ctx),
+                [](OpBuilder &, Location, ValueRange s) { return s[0]; }));
     return success();
   }
 };
@@ -161,15 +153,10 @@ struct GatherToLinalg : OpConversionPattern<GatherOp> {
     SmallVector<AffineExpr> indexExprs;
     for (int64_t k = 0; k < indexRank; ++k)
       indexExprs.push_back(getAffineDimExpr(axis + k, ctx));
-    SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, indexExprs, ctx),
-                                   rewriter.getMultiDimIdentityMap(rank)};
-    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
-                                         type.getElementType());
-    SmallVector<utils::IteratorType> iterators(rank,
-                                               utils::IteratorType::parallel);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, adaptor.getIndices(), init, maps, iterators,
-        [&](OpBuilder &b, Location nloc, ValueRange args) {
+    Value result = buildParallelGeneric(
+        rewriter, loc, type, adaptor.getIndices(),
+        AffineMap::get(rank, 0, indexExprs, ctx),
+        [&](OpBuilder &b, Location nloc, ValueRange args) -> Value {
           Value raw =
               arith::IndexCastOp::create(b, nloc, b.getIndexType(), args[0]);
           Value size = arith::ConstantIndexOp::create(b, nloc, n);
@@ -189,10 +176,9 @@ struct GatherToLinalg : OpConversionPattern<GatherOp> {
           for (int64_t d = axis + 1; d < dataType.getRank(); ++d)
             coords.push_back(
                 linalg::IndexOp::create(b, nloc, d + indexRank - 1));
-          Value element = tensor::ExtractOp::create(b, nloc, data, coords);
-          linalg::YieldOp::create(b, nloc, element);
+          return tensor::ExtractOp::create(b, nloc, data, coords);
         });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(op, result);
     return success();
   }
 };

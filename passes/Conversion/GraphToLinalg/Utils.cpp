@@ -24,15 +24,12 @@ AffineMap mlir::fmc::getBroadcastMap(MLIRContext *ctx,
   return AffineMap::get(resultShape.size(), 0, exprs, ctx);
 }
 
-Value mlir::fmc::buildElementwise(OpBuilder &b, Location loc,
-                                  RankedTensorType resultType,
-                                  ValueRange inputs, ScalarBodyFn body) {
-  MLIRContext *ctx = b.getContext();
-  SmallVector<AffineMap> maps;
-  for (Value input : inputs)
-    maps.push_back(
-        getBroadcastMap(ctx, cast<RankedTensorType>(input.getType()).getShape(),
-                        resultType.getShape()));
+Value mlir::fmc::buildParallelGeneric(OpBuilder &b, Location loc,
+                                      RankedTensorType resultType,
+                                      ValueRange inputs,
+                                      ArrayRef<AffineMap> inputMaps,
+                                      ScalarBodyFn body) {
+  SmallVector<AffineMap> maps(inputMaps);
   maps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
   Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
                                        resultType.getElementType());
@@ -41,10 +38,20 @@ Value mlir::fmc::buildElementwise(OpBuilder &b, Location loc,
   auto generic = linalg::GenericOp::create(
       b, loc, resultType, inputs, init, maps, iterators,
       [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        Value result = body(nb, nloc, args.drop_back());
-        linalg::YieldOp::create(nb, nloc, result);
+        linalg::YieldOp::create(nb, nloc, body(nb, nloc, args.drop_back()));
       });
   return generic.getResult(0);
+}
+
+Value mlir::fmc::buildElementwise(OpBuilder &b, Location loc,
+                                  RankedTensorType resultType,
+                                  ValueRange inputs, ScalarBodyFn body) {
+  SmallVector<AffineMap> maps;
+  for (Value input : inputs)
+    maps.push_back(getBroadcastMap(
+        b.getContext(), cast<RankedTensorType>(input.getType()).getShape(),
+        resultType.getShape()));
+  return buildParallelGeneric(b, loc, resultType, inputs, maps, body);
 }
 
 Value mlir::fmc::buildFilled(OpBuilder &b, Location loc, RankedTensorType type,

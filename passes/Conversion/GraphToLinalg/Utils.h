@@ -17,8 +17,14 @@ using ScalarBodyFn =
 AffineMap getBroadcastMap(MLIRContext *ctx, ArrayRef<int64_t> operandShape,
                           ArrayRef<int64_t> resultShape);
 
-/// An all-parallel linalg.generic producing `resultType` from broadcast
-/// `inputs`; `body` maps the input scalars to the result scalar.
+/// An all-parallel linalg.generic producing `resultType` from `inputs` read
+/// through `inputMaps` (the result map is the identity); `body` maps the input
+/// scalars to the result scalar.
+Value buildParallelGeneric(OpBuilder &b, Location loc,
+                           RankedTensorType resultType, ValueRange inputs,
+                           ArrayRef<AffineMap> inputMaps, ScalarBodyFn body);
+
+/// buildParallelGeneric with numpy-broadcasting maps for `inputs`.
 Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
                        ValueRange inputs, ScalarBodyFn body);
 
