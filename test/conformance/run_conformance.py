@@ -1,0 +1,406 @@
+#!/usr/bin/env python3
+"""Runs the ONNX backend node tests through fmc and classifies every test.
+
+    run_conformance.py [--suite pypi|debian|NAME=DIR ...] [--fmc PATH]
+                       [--jobs N] [--timeout S] [--filter REGEX]
+                       [--subset FILE] [--markdown docs/CONFORMANCE.md]
+                       [--json results.json] [--check]
+
+Suites:
+  pypi    the node tests of the onnx package installed from PyPI. That
+          release ships the test cases as Python code, not data, so the data
+          (model.onnx, test_data_set_*/{input,output}_*.pb) is generated once
+          into build/conformance/onnx-<version>/node from
+          onnx.backend.test.case.node.
+  debian  Debian's libonnx-testdata (ONNX 1.12):
+          /usr/share/libonnx-testdata/data/node.
+
+Every test is compiled for the target (`fmc compile --target`), run on each
+of its data sets (`fmc run`) and compared with the expected outputs:
+|fmc - expected| <= atol + rtol * |expected| elementwise (rtol 1e-3, atol 1e-7
+as ONNX's own runner; the overrides in TOLERANCES say why), same dtype and
+shape, NaN where NaN is expected. Each test ends as one of
+
+  pass         all outputs of all data sets match;
+  fail         it compiled and ran but an output is wrong;
+  unsupported  fmc rejected it at compile time with a diagnostic
+               ('error: ...', naming the node and op);
+  error        a crash, hang (--timeout), internal error or runtime failure.
+
+Tests run in parallel and the run never stops at a failure. --check exits 1
+when any test is 'fail' or 'error'.
+"""
+
+import argparse
+import concurrent.futures
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEBIAN_NODE_DIR = "/usr/share/libonnx-testdata/data/node"
+DEFAULT_RTOL = 1e-3
+DEFAULT_ATOL = 1e-7
+
+# Per-test tolerance overrides: name -> (rtol, atol, reason).
+TOLERANCES = {}
+
+
+def generate_pypi_suite(out_dir):
+    """Writes onnx's node test cases as model + data files, as
+    backend-test-tools generate-data did before it stopped emitting them."""
+    import onnx.backend.test.case.node as node_cases
+
+    stamp = os.path.join(out_dir, ".complete")
+    if os.path.exists(stamp):
+        return
+    if os.path.exists(out_dir):
+        shutil.rmtree(out_dir)
+    os.makedirs(out_dir)
+
+    def write(proto_type, value, name, path):
+        if proto_type.HasField("sequence_type"):
+            proto = numpy_helper.from_list(value, name)
+        elif proto_type.HasField("optional_type"):
+            proto = numpy_helper.from_optional(value, name)
+        elif proto_type.HasField("map_type"):
+            proto = numpy_helper.from_dict(value, name)
+        elif isinstance(value, onnx.TensorProto):
+            proto = value
+        else:
+            proto = numpy_helper.from_array(value, name)
+        with open(path, "wb") as f:
+            f.write(proto.SerializeToString())
+
+    for case in node_cases.collect_testcases():
+        case_dir = os.path.join(out_dir, case.name)
+        os.makedirs(case_dir, exist_ok=True)
+        with open(os.path.join(case_dir, "model.onnx"), "wb") as f:
+            f.write(case.model.SerializeToString())
+        graph = case.model.graph
+        for i, (inputs, outputs) in enumerate(case.data_sets):
+            data_dir = os.path.join(case_dir, f"test_data_set_{i}")
+            os.makedirs(data_dir, exist_ok=True)
+            for j, value in enumerate(inputs):
+                write(graph.input[j].type, value, graph.input[j].name,
+                      os.path.join(data_dir, f"input_{j}.pb"))
+            for j, value in enumerate(outputs):
+                write(graph.output[j].type, value, graph.output[j].name,
+                      os.path.join(data_dir, f"output_{j}.pb"))
+    open(stamp, "w").close()
+
+
+def resolve_suites(specs, build_dir):
+    suites = []
+    for spec in specs:
+        if spec == "pypi":
+            path = os.path.join(build_dir, "conformance",
+                                f"onnx-{onnx.__version__}", "node")
+            generate_pypi_suite(path)
+            suites.append((f"onnx {onnx.__version__} (PyPI)", path))
+        elif spec == "debian":
+            suites.append(("onnx 1.12 (Debian libonnx-testdata)", DEBIAN_NODE_DIR))
+        else:
+            name, _, path = spec.partition("=")
+            suites.append((name, path))
+    return suites
+
+
+def load_tensor(path, value_info):
+    """The numpy value of an input/output .pb, or None when it is not a
+    tensor (sequence, optional, map)."""
+    kind = value_info.type.WhichOneof("value")
+    if kind != "tensor_type":
+        return None
+    proto = onnx.TensorProto()
+    with open(path, "rb") as f:
+        proto.ParseFromString(f.read())
+    return numpy_helper.to_array(proto)
+
+
+_SCHEMA_NAMES = None
+
+
+def operator_of(test_name, model):
+    """The ONNX operator a node test is about: the longest operator name that
+    prefixes the test name (ignoring case and underscores), else the model's
+    first non-Constant node."""
+    global _SCHEMA_NAMES
+    if _SCHEMA_NAMES is None:
+        _SCHEMA_NAMES = {s.name for s in onnx.defs.get_all_schemas_with_history()
+                         if s.domain in ("", "ai.onnx")}
+    key = test_name[len("test_"):].replace("_", "").lower()
+    names = _SCHEMA_NAMES | {n.op_type for n in model.graph.node}
+    best = ""
+    for name in names:
+        if key.startswith(name.lower()) and len(name) > len(best):
+            best = name
+    if best:
+        return best
+    for node in model.graph.node:
+        if node.op_type != "Constant":
+            return node.op_type
+    return model.graph.node[0].op_type if model.graph.node else "?"
+
+
+def first_error_line(text):
+    for line in text.splitlines():
+        if "error:" in line:
+            return line.strip()
+    lines = [l for l in text.splitlines() if l.strip()]
+    return lines[-1].strip() if lines else "(no output)"
+
+
+def short(path_message):
+    """Drops the temp-dir/file prefix of a diagnostic so reports are stable."""
+    return re.sub(r"^.*?model\.onnx:\d+:\d+: ", "", path_message)
+
+
+def compare(name, actual, expected, rtol, atol):
+    if actual.dtype != expected.dtype:
+        return f"output '{name}': dtype {actual.dtype}, expected {expected.dtype}"
+    if actual.shape != expected.shape:
+        return f"output '{name}': shape {actual.shape}, expected {expected.shape}"
+    if expected.dtype.kind in "fc":
+        a = actual.astype(np.float64)
+        e = expected.astype(np.float64)
+        nan_a, nan_e = np.isnan(a), np.isnan(e)
+        if not np.array_equal(nan_a, nan_e):
+            return f"output '{name}': NaN at other positions than expected"
+        ok = np.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)
+        if not ok.all():
+            with np.errstate(invalid="ignore", divide="ignore"):
+                err = np.where(ok, 0.0, np.abs(a - e))
+            idx = np.unravel_index(np.argmax(err), err.shape)
+            return (f"output '{name}': {int((~ok).sum())} of {ok.size} elements "
+                    f"differ, e.g. at {tuple(int(i) for i in idx)}: "
+                    f"{a[idx]!r} vs expected {e[idx]!r}")
+        return None
+    if not np.array_equal(actual, expected):
+        diff = int((actual != expected).sum())
+        return f"output '{name}': {diff} of {expected.size} elements differ"
+    return None
+
+
+def run_test(fmc, target, test_dir, timeout):
+    """Returns (status, reason, operator)."""
+    name = os.path.basename(test_dir)
+    model_path = os.path.join(test_dir, "model.onnx")
+    try:
+        model = onnx.load(model_path, load_external_data=False)
+    except Exception as e:  # noqa: BLE001 - reported, not raised
+        return "error", f"the test model does not load: {e}", "?"
+    op = operator_of(name, model)
+    rtol, atol, _ = TOLERANCES.get(name, (DEFAULT_RTOL, DEFAULT_ATOL, ""))
+    work = tempfile.mkdtemp(prefix="fmc-conf-")
+    try:
+        artifact = os.path.join(work, "model.fmc")
+        try:
+            proc = subprocess.run(
+                [fmc, "compile", model_path, f"--target={target}", "-o", artifact],
+                capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return "error", f"compile timed out after {timeout} s", op
+        if proc.returncode != 0:
+            line = short(first_error_line(proc.stderr))
+            crashed = (proc.returncode < 0 or "LLVM ERROR" in proc.stderr
+                       or "internal error" in proc.stderr
+                       or "error:" not in proc.stderr)
+            if crashed:
+                return "error", f"compile crashed (exit {proc.returncode}): {line}", op
+            return "unsupported", line, op
+
+        initializers = {i.name for i in model.graph.initializer}
+        graph_inputs = [v for v in model.graph.input if v.name not in initializers]
+        data_sets = sorted(d for d in os.listdir(test_dir)
+                           if d.startswith("test_data_set_"))
+        if not data_sets:
+            return "error", "the test has no data sets", op
+        for data_set in data_sets:
+            data_dir = os.path.join(test_dir, data_set)
+            args = [fmc, "run", artifact, "--output-dir", os.path.join(work, "out")]
+            inputs = sorted((int(f[6:-3]), f) for f in os.listdir(data_dir)
+                            if f.startswith("input_"))
+            for j, file in inputs:
+                info = model.graph.input[j]
+                value = load_tensor(os.path.join(data_dir, file), info)
+                if value is None:
+                    return "error", f"compiled although input '{info.name}' is not a tensor", op
+                npy = os.path.join(work, f"input_{j}.npy")
+                np.save(npy, value)
+                args.append(f"--input={info.name}={npy}")
+            shutil.rmtree(os.path.join(work, "out"), ignore_errors=True)
+            try:
+                proc = subprocess.run(args, capture_output=True, text=True,
+                                      timeout=timeout)
+            except subprocess.TimeoutExpired:
+                return "error", f"run timed out after {timeout} s", op
+            if proc.returncode != 0:
+                return ("error",
+                        f"run failed (exit {proc.returncode}): "
+                        f"{first_error_line(proc.stderr)}", op)
+            outputs = sorted((int(f[7:-3]), f) for f in os.listdir(data_dir)
+                             if f.startswith("output_"))
+            for j, file in outputs:
+                info = model.graph.output[j]
+                expected = load_tensor(os.path.join(data_dir, file), info)
+                if expected is None:
+                    return "error", f"compiled although output '{info.name}' is not a tensor", op
+                path = os.path.join(work, "out", info.name + ".npy")
+                if not os.path.exists(path):
+                    return "error", f"output '{info.name}' was not written", op
+                problem = compare(info.name, np.load(path), expected, rtol, atol)
+                if problem:
+                    return "fail", f"{data_set}: {problem}", op
+        return "pass", "", op
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def write_markdown(path, results, target, elapsed, argv):
+    by_suite = defaultdict(list)
+    for r in results:
+        by_suite[r["suite"]].append(r)
+    lines = [
+        "# ONNX conformance",
+        "",
+        "Generated by `test/conformance/run_conformance.py`; do not edit by hand.",
+        "Regenerate with:",
+        "",
+        "    " + " ".join(["test/conformance/run_conformance.py"] + argv),
+        "",
+        "Each ONNX backend node test is compiled by fmc for the target, run on",
+        "every data set and compared with the expected outputs (rtol 1e-3,",
+        "atol 1e-7 unless listed under tolerance overrides). **pass**: all",
+        "outputs match; **fail**: wrong numbers; **unsupported**: rejected at",
+        "compile time with a diagnostic; **error**: crash, hang or runtime",
+        "failure.",
+        "",
+        "## Totals",
+        "",
+        "| suite | target | tests | pass | fail | unsupported | error | pass rate |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for suite, rs in by_suite.items():
+        c = Counter(r["status"] for r in rs)
+        lines.append(
+            f"| {suite} | {target} | {len(rs)} | {c['pass']} | {c['fail']} | "
+            f"{c['unsupported']} | {c['error']} | "
+            f"{100.0 * c['pass'] / max(1, len(rs)):.1f}% |")
+    lines += ["", f"Wall time of the run: {elapsed:.0f} s.", ""]
+    if TOLERANCES:
+        lines += ["## Tolerance overrides", "", "| test | rtol | atol | reason |",
+                  "|---|---|---|---|"]
+        for name, (rtol, atol, why) in sorted(TOLERANCES.items()):
+            lines.append(f"| {name} | {rtol} | {atol} | {why} |")
+        lines.append("")
+    for suite, rs in by_suite.items():
+        lines += [f"## {suite}: per operator", "",
+                  "| operator | passed / total |", "|---|---|"]
+        per_op = defaultdict(Counter)
+        for r in rs:
+            per_op[r["operator"]][r["status"]] += 1
+        for op in sorted(per_op):
+            c = per_op[op]
+            lines.append(f"| {op} | {c['pass']} / {sum(c.values())} |")
+        lines += ["", f"## {suite}: tests that do not pass", "",
+                  "| test | result | reason |", "|---|---|---|"]
+        for r in sorted(rs, key=lambda r: r["test"]):
+            if r["status"] != "pass":
+                reason = r["reason"].replace("|", "\\|")
+                lines.append(f"| {r['test']} | {r['status']} | {reason} |")
+        lines.append("")
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--suite", action="append",
+                        help="pypi, debian or NAME=DIR (repeatable; default: pypi and debian)")
+    parser.add_argument("--fmc", default=os.path.join(ROOT, "build", "bin", "fmc"))
+    parser.add_argument("--build-dir", default=os.path.join(ROOT, "build"))
+    parser.add_argument("--target", default="host")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--timeout", type=int, default=120,
+                        help="seconds per compile and per run")
+    parser.add_argument("--filter", help="only tests whose name matches REGEX")
+    parser.add_argument("--subset", help="only the tests named in FILE (one per line)")
+    parser.add_argument("--markdown", help="write the report (docs/CONFORMANCE.md)")
+    parser.add_argument("--json", help="write every result as JSON")
+    parser.add_argument("--check", action="store_true",
+                        help="exit 1 when any test fails or errors")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="print every test, not only fail/error")
+    args = parser.parse_args()
+
+    suites = resolve_suites(args.suite or ["pypi", "debian"], args.build_dir)
+    wanted = None
+    if args.subset:
+        with open(args.subset) as f:
+            wanted = {l.split("#")[0].strip() for l in f} - {""}
+    pattern = re.compile(args.filter) if args.filter else None
+
+    jobs = []
+    for suite, path in suites:
+        if not os.path.isdir(path):
+            print(f"error: suite '{suite}': no such directory {path}", file=sys.stderr)
+            return 2
+        for name in sorted(os.listdir(path)):
+            test_dir = os.path.join(path, name)
+            if not os.path.isfile(os.path.join(test_dir, "model.onnx")):
+                continue
+            if wanted is not None and name not in wanted:
+                continue
+            if pattern and not pattern.search(name):
+                continue
+            jobs.append((suite, name, test_dir))
+
+    start = time.time()
+    results = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        futures = {pool.submit(run_test, args.fmc, args.target, d, args.timeout):
+                   (s, n) for s, n, d in jobs}
+        for future in concurrent.futures.as_completed(futures):
+            suite, name = futures[future]
+            try:
+                status, reason, op = future.result()
+            except Exception as e:  # noqa: BLE001 - a runner bug is an error
+                status, reason, op = "error", f"runner: {e!r}", "?"
+            results.append({"suite": suite, "test": name, "status": status,
+                             "reason": reason, "operator": op})
+            if args.verbose or status in ("fail", "error"):
+                print(f"{status.upper()}: [{suite}] {name}: {reason}", flush=True)
+    elapsed = time.time() - start
+
+    results.sort(key=lambda r: (r["suite"], r["test"]))
+    if args.markdown:
+        argv = [a for a in sys.argv[1:]]
+        write_markdown(args.markdown, results, args.target, elapsed, argv)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=1)
+    bad = 0
+    for suite, _ in suites:
+        c = Counter(r["status"] for r in results if r["suite"] == suite)
+        total = sum(c.values())
+        bad += c["fail"] + c["error"]
+        print(f"{suite}: {total} tests: {c['pass']} pass, {c['fail']} fail, "
+              f"{c['unsupported']} unsupported, {c['error']} error "
+              f"({100.0 * c['pass'] / max(1, total):.1f}% pass)")
+    print(f"({elapsed:.0f} s)")
+    return 1 if args.check and bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
