@@ -21,6 +21,7 @@ config.environment["FMC_SRC_ROOT"] = config.fmc_src_root
 
 config.substitutions.append(("%fmc_python", config.fmc_test_python))
 config.substitutions.append(("%fmc_src", config.fmc_src_root))
+config.substitutions.append(("%fmc_obj_root", config.fmc_obj_root))
 config.substitutions.append(
     ("%e2e_compare", config.fmc_test_python + " " +
      os.path.join(config.fmc_src_root, "test", "E2E", "compare_with_ort.py")))

@@ -160,8 +160,22 @@ LogicalResult GraphImporter::importNode(OpBuilder &b,
   NodeContext context(b, loc, node, opset, std::move(inputs));
   context.modelDir = modelDir;
   SmallVector<Value> results;
-  if (failed(it->second(context, results)))
-    return failure();
+  bool diagnosed = false;
+  {
+    // Notes every error reported while the node is imported, and lets the
+    // diagnostic through to the driver's handler.
+    ScopedDiagnosticHandler noteErrors(ctx, [&](Diagnostic &diag) {
+      diagnosed |= diag.getSeverity() == DiagnosticSeverity::Error;
+      return failure();
+    });
+    if (failed(it->second(context, results))) {
+      if (!diagnosed)
+        emitError(loc) << node.op_type()
+                       << ": internal error: the importer failed without "
+                          "saying why";
+      return failure();
+    }
+  }
   for (int i = 0; i < node.output_size(); ++i) {
     if (node.output(i).empty())
       continue;

@@ -98,3 +98,25 @@ FailureOr<Value> NodeContext::finish(Operation *op) {
   }
   return op->getResult(0);
 }
+
+Value NodeContext::scalar(Value like, double value) {
+  if (!like)
+    return {};
+  Type element = cast<RankedTensorType>(like.getType()).getElementType();
+  auto type = RankedTensorType::get({}, element);
+  Attribute attr;
+  if (auto floatType = dyn_cast<FloatType>(element))
+    attr = b.getFloatAttr(floatType, value);
+  else
+    attr = b.getIntegerAttr(element, static_cast<int64_t>(value));
+  FailureOr<Value> c = constant(DenseElementsAttr::get(type, attr));
+  return succeeded(c) ? *c : Value();
+}
+
+LogicalResult NodeContext::done(SmallVectorImpl<Value> &results,
+                                ArrayRef<Value> values) {
+  if (llvm::any_of(values, [](Value v) { return !v; }))
+    return failure();
+  results.append(values.begin(), values.end());
+  return success();
+}

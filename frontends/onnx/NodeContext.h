@@ -7,6 +7,7 @@
 #include "dialects/Graph/IR/GraphOps.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -97,6 +98,23 @@ public:
                           ArrayRef<NamedAttribute> attrs = {}) {
     return create<OpTy>(Type(), operands, attrs);
   }
+
+  /// Chained building for importers that decompose an ONNX op into several
+  /// fmc ops: a failed build (already diagnosed) returns a null value, and
+  /// any later build given a null operand returns null too, so a chain is
+  /// checked once at its end with `done`.
+  template <typename OpTy>
+  Value op(ValueRange operands, ArrayRef<NamedAttribute> attrs = {},
+           Type resultType = {}) {
+    if (llvm::any_of(operands, [](Value v) { return !v; }))
+      return {};
+    FailureOr<Value> result = create<OpTy>(resultType, operands, attrs);
+    return succeeded(result) ? *result : Value();
+  }
+  /// A 0-d constant with `like`'s element type (broadcasts against it).
+  Value scalar(Value like, double value);
+  /// Appends `values` to `results`, failing if any of them is null.
+  LogicalResult done(SmallVectorImpl<Value> &results, ArrayRef<Value> values);
 
   /// Common shapes of ops.
   FailureOr<Value> reshape(Value v, ArrayRef<int64_t> shape);

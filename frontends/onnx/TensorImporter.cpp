@@ -39,15 +39,30 @@ FailureOr<Type> mlir::fmc::onnx::importElementType(MLIRContext *ctx,
     return b.getIntegerType(64);
   case TensorProto::UINT8:
     return b.getIntegerType(8, /*isSigned=*/false);
+  case TensorProto::UINT16:
+    return b.getIntegerType(16, /*isSigned=*/false);
+  case TensorProto::UINT32:
+    return b.getIntegerType(32, /*isSigned=*/false);
+  case TensorProto::UINT64:
+    return b.getIntegerType(64, /*isSigned=*/false);
   case TensorProto::BOOL:
     return b.getI1Type();
   default:
     break;
   }
-  std::string name = TensorProto::DataType_IsValid(dataType)
-                         ? TensorProto::DataType_Name(
-                               static_cast<TensorProto::DataType>(dataType))
-                         : "unknown (" + std::to_string(dataType) + ")";
+  // Types newer than the ONNX protobuf definitions fmc is built with.
+  static const char *const newer[] = {
+      "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ",
+      "UINT4",        "INT4",           "FLOAT4E2M1", "FLOAT8E8M0",
+      "UINT2",        "INT2"};
+  std::string name;
+  if (dataType >= 17 && dataType < 17 + static_cast<int32_t>(std::size(newer)))
+    name = newer[dataType - 17];
+  else if (TensorProto::DataType_IsValid(dataType))
+    name = TensorProto::DataType_Name(
+        static_cast<TensorProto::DataType>(dataType));
+  else
+    name = "unknown (" + std::to_string(dataType) + ")";
   emitError(loc) << "element type " << name << " is not supported";
   return failure();
 }

@@ -17,6 +17,10 @@ struct ApproximateMathPass
     : fmc::impl::ApproximateMathPassBase<ApproximateMathPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
+    // Functions without an LLVM intrinsic or a polynomial become exp/log
+    // expressions first; those are then approximated.
+    math::populateExpansionPatterns(
+        patterns, {"tan", "sinh", "cosh", "asinh", "acosh", "atanh"});
     populateMathPolynomialApproximationPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

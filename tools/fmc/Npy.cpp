@@ -55,9 +55,13 @@ llvm::Expected<fmc_dtype_t> parseDescr(StringRef descr) {
     if (order == '<' || order == '|' || order == '=' || order == '>')
       return entry.dtype;
   }
+  // NumPy has no bfloat16; ml_dtypes.bfloat16 arrays are saved as 2-byte
+  // void elements.
+  if (code == "V2" && order != '>')
+    return FMC_DTYPE_BFLOAT16;
   return makeError("unsupported dtype '" + descr +
                    "' (supported: <f2 <f4 <f8 |i1 <i2 <i4 <i8 |u1 <u2 <u4 "
-                   "<u8 |b1)");
+                   "<u8 |b1, and <V2 for ml_dtypes.bfloat16)");
 }
 
 const char *descrFor(fmc_dtype_t dtype) {

@@ -25,7 +25,8 @@ struct NpyArray {
   std::vector<uint8_t> data; ///< Dense, row-major.
 };
 
-/// Parses the bytes of a .npy file.
+/// Parses the bytes of a .npy file. 2-byte void elements (<V2), as NumPy
+/// saves ml_dtypes.bfloat16 arrays, are read as bfloat16.
 llvm::Expected<NpyArray> parseNpy(llvm::StringRef bytes);
 
 /// Reads a .npy file; error messages start with the path.

@@ -308,3 +308,13 @@ OpFoldResult LessOp::fold(FoldAdaptor) { return {}; }
 OpFoldResult GreaterOp::fold(FoldAdaptor) { return {}; }
 OpFoldResult AndOp::fold(FoldAdaptor) { return {}; }
 OpFoldResult OrOp::fold(FoldAdaptor) { return {}; }
+OpFoldResult GreaterEqualOp::fold(FoldAdaptor) { return {}; }
+OpFoldResult LessEqualOp::fold(FoldAdaptor) { return {}; }
+OpFoldResult XorOp::fold(FoldAdaptor) { return {}; }
+OpFoldResult ModOp::fold(FoldAdaptor) { return {}; }
+OpFoldResult FModOp::fold(FoldAdaptor) { return {}; }
+OpFoldResult BitwiseAndOp::fold(FoldAdaptor) { return {}; }
+OpFoldResult BitwiseOrOp::fold(FoldAdaptor) { return {}; }
+OpFoldResult BitwiseXorOp::fold(FoldAdaptor) { return {}; }
+OpFoldResult ShiftLeftOp::fold(FoldAdaptor) { return {}; }
+OpFoldResult ShiftRightOp::fold(FoldAdaptor) { return {}; }

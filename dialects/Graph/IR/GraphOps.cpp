@@ -69,9 +69,17 @@ template <typename OpTy> static LogicalResult verifyBinary(OpTy op) {
   Type r = rankedType(op.getRhs()).getElementType();
   if (!std::is_same_v<OpTy, PowOp> && l != r)
     return op.emitOpError("operand element types differ: ") << l << " vs " << r;
-  if ((std::is_same_v<OpTy, AndOp> || std::is_same_v<OpTy, OrOp>) &&
+  if ((std::is_same_v<OpTy, AndOp> || std::is_same_v<OpTy, OrOp> ||
+       std::is_same_v<OpTy, XorOp>) &&
       !l.isInteger(1))
     return op.emitOpError("expects i1 operands, got ") << l;
+  if ((std::is_same_v<OpTy, ModOp> || std::is_same_v<OpTy, BitwiseAndOp> ||
+       std::is_same_v<OpTy, BitwiseOrOp> ||
+       std::is_same_v<OpTy, BitwiseXorOp> ||
+       std::is_same_v<OpTy, ShiftLeftOp> ||
+       std::is_same_v<OpTy, ShiftRightOp>) &&
+      !isa<IntegerType>(l))
+    return op.emitOpError("expects integer operands, got ") << l;
   return success();
 }
 
@@ -96,6 +104,16 @@ FMC_BINARY_OP(LessOp, true)
 FMC_BINARY_OP(GreaterOp, true)
 FMC_BINARY_OP(AndOp, true)
 FMC_BINARY_OP(OrOp, true)
+FMC_BINARY_OP(GreaterEqualOp, true)
+FMC_BINARY_OP(LessEqualOp, true)
+FMC_BINARY_OP(XorOp, true)
+FMC_BINARY_OP(ModOp, false)
+FMC_BINARY_OP(FModOp, false)
+FMC_BINARY_OP(BitwiseAndOp, false)
+FMC_BINARY_OP(BitwiseOrOp, false)
+FMC_BINARY_OP(BitwiseXorOp, false)
+FMC_BINARY_OP(ShiftLeftOp, false)
+FMC_BINARY_OP(ShiftRightOp, false)
 #undef FMC_BINARY_OP
 
 //===----------------------------------------------------------------------===//

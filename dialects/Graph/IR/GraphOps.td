@@ -80,6 +80,37 @@ def Graph_OrOp : Graph_BinaryOp<"or", [Commutative]> {
   let summary = "Elementwise logical or of i1 tensors";
 }
 
+def Graph_GreaterEqualOp : Graph_BinaryOp<"greater_equal"> {
+  let summary = "Elementwise greater-or-equal, i1 result";
+}
+def Graph_LessEqualOp : Graph_BinaryOp<"less_equal"> {
+  let summary = "Elementwise less-or-equal, i1 result";
+}
+def Graph_XorOp : Graph_BinaryOp<"xor", [Commutative]> {
+  let summary = "Elementwise logical exclusive or of i1 tensors";
+}
+def Graph_ModOp : Graph_BinaryOp<"mod"> {
+  let summary = "Integer remainder with the sign of the divisor (Python %)";
+}
+def Graph_FModOp : Graph_BinaryOp<"fmod"> {
+  let summary = "Remainder with the sign of the dividend (C fmod)";
+}
+def Graph_BitwiseAndOp : Graph_BinaryOp<"bitwise_and", [Commutative]> {
+  let summary = "Elementwise bitwise and of integers";
+}
+def Graph_BitwiseOrOp : Graph_BinaryOp<"bitwise_or", [Commutative]> {
+  let summary = "Elementwise bitwise or of integers";
+}
+def Graph_BitwiseXorOp : Graph_BinaryOp<"bitwise_xor", [Commutative]> {
+  let summary = "Elementwise bitwise exclusive or of integers";
+}
+def Graph_ShiftLeftOp : Graph_BinaryOp<"shift_left"> {
+  let summary = "Elementwise left shift; amounts out of [0, width) give 0";
+}
+def Graph_ShiftRightOp : Graph_BinaryOp<"shift_right"> {
+  let summary = "Elementwise right shift: logical if unsigned, else arithmetic";
+}
+
 class Graph_UnaryOp<string mnemonic, Type operandType = Graph_Tensor,
                     list<Trait> traits = []>
     : Graph_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultType,
@@ -115,6 +146,62 @@ def Graph_ReciprocalOp : Graph_UnaryOp<"reciprocal", Graph_FloatTensor> {
 }
 def Graph_NotOp : Graph_UnaryOp<"not", Graph_BoolTensor> {
   let summary = "Logical not";
+}
+
+def Graph_CeilOp : Graph_UnaryOp<"ceil", Graph_FloatTensor> {
+  let summary = "Round toward +inf";
+}
+def Graph_FloorOp : Graph_UnaryOp<"floor", Graph_FloatTensor> {
+  let summary = "Round toward -inf";
+}
+def Graph_RoundOp : Graph_UnaryOp<"round", Graph_FloatTensor> {
+  let summary = "Round to nearest, halves to even";
+}
+def Graph_SignOp : Graph_UnaryOp<"sign"> {
+  let summary = "-1, 0 or 1 by the sign of x; NaN stays NaN";
+}
+def Graph_SinOp : Graph_UnaryOp<"sin", Graph_FloatTensor> { let summary = "Sine"; }
+def Graph_CosOp : Graph_UnaryOp<"cos", Graph_FloatTensor> { let summary = "Cosine"; }
+def Graph_TanOp : Graph_UnaryOp<"tan", Graph_FloatTensor> { let summary = "Tangent"; }
+def Graph_AsinOp : Graph_UnaryOp<"asin", Graph_FloatTensor> {
+  let summary = "Arcsine";
+}
+def Graph_AcosOp : Graph_UnaryOp<"acos", Graph_FloatTensor> {
+  let summary = "Arccosine";
+}
+def Graph_AtanOp : Graph_UnaryOp<"atan", Graph_FloatTensor> {
+  let summary = "Arctangent";
+}
+def Graph_SinhOp : Graph_UnaryOp<"sinh", Graph_FloatTensor> {
+  let summary = "Hyperbolic sine";
+}
+def Graph_CoshOp : Graph_UnaryOp<"cosh", Graph_FloatTensor> {
+  let summary = "Hyperbolic cosine";
+}
+def Graph_AsinhOp : Graph_UnaryOp<"asinh", Graph_FloatTensor> {
+  let summary = "Inverse hyperbolic sine";
+}
+def Graph_AcoshOp : Graph_UnaryOp<"acosh", Graph_FloatTensor> {
+  let summary = "Inverse hyperbolic cosine";
+}
+def Graph_AtanhOp : Graph_UnaryOp<"atanh", Graph_FloatTensor> {
+  let summary = "Inverse hyperbolic tangent";
+}
+def Graph_BitwiseNotOp : Graph_UnaryOp<"bitwise_not"> {
+  let summary = "Bitwise complement of integers";
+}
+
+class Graph_FloatTestOp<string mnemonic>
+    : Graph_Op<mnemonic, [Pure, SameOperandsAndResultShape]> {
+  let arguments = (ins Graph_FloatTensor:$input);
+  let results = (outs Graph_BoolTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+def Graph_IsNaNOp : Graph_FloatTestOp<"is_nan"> {
+  let summary = "True where x is NaN";
+}
+def Graph_IsInfOp : Graph_FloatTestOp<"is_inf"> {
+  let summary = "True where x is +inf or -inf";
 }
 
 def Graph_CastOp : Graph_Op<"cast", [Pure]> {

@@ -155,6 +155,78 @@ LogicalResult importReduce(NodeContext &n, SmallVectorImpl<Value> &results,
   return success();
 }
 
+/// Mean of any number of inputs: their sum over the count.
+LogicalResult importMean(NodeContext &n, SmallVectorImpl<Value> &results) {
+  FailureOr<Value> first = n.required(0, "data_0");
+  if (failed(first))
+    return failure();
+  Value acc = *first;
+  for (unsigned i = 1; i < n.numInputs(); ++i)
+    acc = n.op<AddOp>({acc, n.input(i)});
+  if (!isa<FloatType>(getElementTypeOrSelf(first->getType()))) {
+    n.error() << "integer inputs are not supported";
+    return failure();
+  }
+  return n.done(results, {n.op<DivOp>({acc, n.scalar(acc, n.numInputs())})});
+}
+
+/// Mod: fmod=0 is the integer remainder with the divisor's sign; fmod=1 the
+/// C remainder (required for floats).
+LogicalResult importMod(NodeContext &n, SmallVectorImpl<Value> &results) {
+  FailureOr<Value> a = n.required(0, "A"), b = n.required(1, "B");
+  if (failed(a) || failed(b))
+    return failure();
+  bool fmod = n.intAttr("fmod", 0) != 0;
+  if (!fmod && isa<FloatType>(getElementTypeOrSelf(a->getType()))) {
+    n.error() << "fmod=0 is invalid for floating-point inputs";
+    return failure();
+  }
+  return n.done(results,
+                {fmod ? n.op<FModOp>({*a, *b}) : n.op<ModOp>({*a, *b})});
+}
+
+LogicalResult importBitShift(NodeContext &n, SmallVectorImpl<Value> &results) {
+  FailureOr<Value> x = n.required(0, "X"), y = n.required(1, "Y");
+  if (failed(x) || failed(y))
+    return failure();
+  std::string direction = n.stringAttr("direction", "");
+  if (direction != "LEFT" && direction != "RIGHT") {
+    n.error() << "direction must be LEFT or RIGHT, got '" << direction << "'";
+    return failure();
+  }
+  return n.done(results, {direction == "LEFT" ? n.op<ShiftLeftOp>({*x, *y})
+                                              : n.op<ShiftRightOp>({*x, *y})});
+}
+
+/// IsInf with detect_negative / detect_positive.
+LogicalResult importIsInf(NodeContext &n, SmallVectorImpl<Value> &results) {
+  FailureOr<Value> x = n.required(0, "X");
+  if (failed(x))
+    return failure();
+  bool neg = n.intAttr("detect_negative", 1) != 0;
+  bool pos = n.intAttr("detect_positive", 1) != 0;
+  Value inf = n.op<IsInfOp>(
+      {*x}, {}, cast<RankedTensorType>(x->getType()).clone(n.b.getI1Type()));
+  if (neg && pos)
+    return n.done(results, {inf});
+  if (!neg && !pos)
+    return n.done(results, {n.op<AndOp>({inf, n.op<NotOp>({inf})})});
+  Value side = neg ? n.op<LessOp>({*x, n.scalar(*x, 0.0)})
+                   : n.op<GreaterOp>({*x, n.scalar(*x, 0.0)});
+  return n.done(results, {n.op<AndOp>({inf, side})});
+}
+
+LogicalResult importIsNaN(NodeContext &n, SmallVectorImpl<Value> &results) {
+  FailureOr<Value> x = n.required(0, "X");
+  if (failed(x))
+    return failure();
+  return n.done(
+      results,
+      {n.op<IsNaNOp>(
+          {*x}, {},
+          cast<RankedTensorType>(x->getType()).clone(n.b.getI1Type()))});
+}
+
 } // namespace
 
 void mlir::fmc::onnx::registerMathOps(OpImportRegistry &r) {
@@ -182,6 +254,33 @@ void mlir::fmc::onnx::registerMathOps(OpImportRegistry &r) {
   r["Abs"] = importUnary<AbsOp>;
   r["Reciprocal"] = importUnary<ReciprocalOp>;
   r["Not"] = importUnary<NotOp>;
+  r["GreaterOrEqual"] = importBinary<GreaterEqualOp>;
+  r["LessOrEqual"] = importBinary<LessEqualOp>;
+  r["Xor"] = importBinary<XorOp>;
+  r["BitwiseAnd"] = importBinary<BitwiseAndOp>;
+  r["BitwiseOr"] = importBinary<BitwiseOrOp>;
+  r["BitwiseXor"] = importBinary<BitwiseXorOp>;
+  r["BitwiseNot"] = importUnary<BitwiseNotOp>;
+  r["BitShift"] = importBitShift;
+  r["Mod"] = importMod;
+  r["Mean"] = importMean;
+  r["Ceil"] = importUnary<CeilOp>;
+  r["Floor"] = importUnary<FloorOp>;
+  r["Round"] = importUnary<RoundOp>;
+  r["Sign"] = importUnary<SignOp>;
+  r["Sin"] = importUnary<SinOp>;
+  r["Cos"] = importUnary<CosOp>;
+  r["Tan"] = importUnary<TanOp>;
+  r["Asin"] = importUnary<AsinOp>;
+  r["Acos"] = importUnary<AcosOp>;
+  r["Atan"] = importUnary<AtanOp>;
+  r["Sinh"] = importUnary<SinhOp>;
+  r["Cosh"] = importUnary<CoshOp>;
+  r["Asinh"] = importUnary<AsinhOp>;
+  r["Acosh"] = importUnary<AcoshOp>;
+  r["Atanh"] = importUnary<AtanhOp>;
+  r["IsNaN"] = importIsNaN;
+  r["IsInf"] = importIsInf;
   r["MatMul"] = importMatMul;
   r["Gemm"] = importGemm;
   r["ReduceMean"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {

@@ -51,9 +51,37 @@ Value buildPowScalar(OpBuilder &b, Location loc, Value base, Value exponent) {
   return math::IPowIOp::create(b, loc, base, resize(exponent, type));
 }
 
+/// Shift amounts out of [0, width) give 0, or -1 for an arithmetic right
+/// shift of a negative value (LLVM leaves them undefined; ONNX saturates).
+Value buildShift(OpBuilder &b, Location loc, Value x, Value amount, bool left,
+                 bool isUnsigned) {
+  Type type = x.getType();
+  Value zero = buildScalar(b, loc, type, 0);
+  Value shifted, outOfRange = zero;
+  if (left) {
+    shifted = arith::ShLIOp::create(b, loc, x, amount);
+  } else if (isUnsigned) {
+    shifted = arith::ShRUIOp::create(b, loc, x, amount);
+  } else {
+    shifted = arith::ShRSIOp::create(b, loc, x, amount);
+    Value negative =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero);
+    outOfRange = arith::SelectOp::create(b, loc, negative,
+                                         buildScalar(b, loc, type, -1), zero);
+  }
+  // Unsigned comparison: negative amounts are out of range too.
+  Value tooFar = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::uge, amount,
+      buildScalar(b, loc, type, type.getIntOrFloatBitWidth()));
+  return arith::SelectOp::create(b, loc, tooFar, outOfRange, shifted);
+}
+
 Value buildBinaryScalar(Operation *op, OpBuilder &b, Location loc, Value l,
                         Value r) {
   bool f = isFloat(l);
+  // Signedness lives in the graph-level type; converted values are signless.
+  bool isUnsigned =
+      getElementTypeOrSelf(op->getOperand(0).getType()).isUnsignedInteger();
   return llvm::TypeSwitch<Operation *, Value>(op)
       .Case([&](AddOp) -> Value {
         return f ? Value(arith::AddFOp::create(b, loc, l, r))
@@ -98,8 +126,56 @@ Value buildBinaryScalar(Operation *op, OpBuilder &b, Location loc, Value l,
                  : Value(arith::CmpIOp::create(
                        b, loc, arith::CmpIPredicate::sgt, l, r));
       })
+      .Case([&](GreaterEqualOp) -> Value {
+        return f ? Value(arith::CmpFOp::create(b, loc,
+                                               arith::CmpFPredicate::OGE, l, r))
+                 : Value(arith::CmpIOp::create(
+                       b, loc, arith::CmpIPredicate::sge, l, r));
+      })
+      .Case([&](LessEqualOp) -> Value {
+        return f ? Value(arith::CmpFOp::create(b, loc,
+                                               arith::CmpFPredicate::OLE, l, r))
+                 : Value(arith::CmpIOp::create(
+                       b, loc, arith::CmpIPredicate::sle, l, r));
+      })
       .Case([&](AndOp) -> Value { return arith::AndIOp::create(b, loc, l, r); })
-      .Case([&](OrOp) -> Value { return arith::OrIOp::create(b, loc, l, r); });
+      .Case([&](OrOp) -> Value { return arith::OrIOp::create(b, loc, l, r); })
+      .Case([&](XorOp) -> Value { return arith::XOrIOp::create(b, loc, l, r); })
+      .Case([&](BitwiseAndOp) -> Value {
+        return arith::AndIOp::create(b, loc, l, r);
+      })
+      .Case([&](BitwiseOrOp) -> Value {
+        return arith::OrIOp::create(b, loc, l, r);
+      })
+      .Case([&](BitwiseXorOp) -> Value {
+        return arith::XOrIOp::create(b, loc, l, r);
+      })
+      .Case([&](FModOp) -> Value {
+        return f ? Value(arith::RemFOp::create(b, loc, l, r))
+                 : Value(arith::RemSIOp::create(b, loc, l, r));
+      })
+      .Case([&](ModOp) -> Value {
+        // The remainder takes the divisor's sign: fix up truncated remainders
+        // whose sign differs from a non-zero divisor's.
+        Value rem = arith::RemSIOp::create(b, loc, l, r);
+        Value zero = buildScalar(b, loc, l.getType(), 0);
+        Value remNeg =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, rem, zero);
+        Value divNeg =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, r, zero);
+        Value nonZero =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, rem, zero);
+        Value fix = arith::AndIOp::create(
+            b, loc, nonZero, arith::XOrIOp::create(b, loc, remNeg, divNeg));
+        return arith::SelectOp::create(
+            b, loc, fix, arith::AddIOp::create(b, loc, rem, r), rem);
+      })
+      .Case([&](ShiftLeftOp) -> Value {
+        return buildShift(b, loc, l, r, /*left=*/true, isUnsigned);
+      })
+      .Case([&](ShiftRightOp) -> Value {
+        return buildShift(b, loc, l, r, /*left=*/false, isUnsigned);
+      });
 }
 
 /// x ** c for the exponents exporters emit (LayerNorm's x ** 2), without a
@@ -182,7 +258,49 @@ Value buildUnaryScalar(Operation *op, OpBuilder &b, Location loc, Value x) {
       .Case([&](NotOp) -> Value {
         return arith::XOrIOp::create(
             b, loc, x, arith::ConstantOp::create(b, loc, b.getBoolAttr(true)));
-      });
+      })
+      .Case([&](BitwiseNotOp) -> Value {
+        return arith::XOrIOp::create(b, loc, x, buildScalar(b, loc, type, -1));
+      })
+      .Case([&](CeilOp) -> Value { return math::CeilOp::create(b, loc, x); })
+      .Case([&](FloorOp) -> Value { return math::FloorOp::create(b, loc, x); })
+      .Case([&](RoundOp) -> Value {
+        return math::RoundEvenOp::create(b, loc, x);
+      })
+      .Case([&](SinOp) -> Value { return math::SinOp::create(b, loc, x); })
+      .Case([&](CosOp) -> Value { return math::CosOp::create(b, loc, x); })
+      .Case([&](TanOp) -> Value { return math::TanOp::create(b, loc, x); })
+      .Case([&](AsinOp) -> Value { return math::AsinOp::create(b, loc, x); })
+      .Case([&](AcosOp) -> Value { return math::AcosOp::create(b, loc, x); })
+      .Case([&](AtanOp) -> Value { return math::AtanOp::create(b, loc, x); })
+      .Case([&](SinhOp) -> Value { return math::SinhOp::create(b, loc, x); })
+      .Case([&](CoshOp) -> Value { return math::CoshOp::create(b, loc, x); })
+      .Case([&](AsinhOp) -> Value { return math::AsinhOp::create(b, loc, x); })
+      .Case([&](AcoshOp) -> Value { return math::AcoshOp::create(b, loc, x); })
+      .Case([&](AtanhOp) -> Value { return math::AtanhOp::create(b, loc, x); })
+      .Case([&](SignOp) -> Value {
+        Value zero = buildScalar(b, loc, type, 0.0);
+        Value one = buildScalar(b, loc, type, 1.0);
+        Value minusOne = buildScalar(b, loc, type, -1.0);
+        Value pos, neg;
+        if (f) {
+          pos =
+              arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
+          neg =
+              arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
+        } else {
+          pos =
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, x, zero);
+          neg =
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero);
+        }
+        // Zero and NaN pass through unchanged.
+        return arith::SelectOp::create(
+            b, loc, pos, one,
+            arith::SelectOp::create(b, loc, neg, minusOne, x));
+      })
+      .Case([&](IsNaNOp) -> Value { return math::IsNaNOp::create(b, loc, x); })
+      .Case([&](IsInfOp) -> Value { return math::IsInfOp::create(b, loc, x); });
 }
 
 template <typename OpTy> struct UnaryToLinalg : OpConversionPattern<OpTy> {
@@ -299,17 +417,28 @@ struct ConstantToArith : OpConversionPattern<ConstantOp> {
 void mlir::fmc::populateElementwiseToLinalgPatterns(
     RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
-  patterns
-      .add<BinaryToLinalg<AddOp>, BinaryToLinalg<SubOp>, BinaryToLinalg<MulOp>,
-           BinaryToLinalg<DivOp>, BinaryToLinalg<PowOp>, BinaryToLinalg<MaxOp>,
-           BinaryToLinalg<MinOp>, BinaryToLinalg<EqualOp>,
-           BinaryToLinalg<LessOp>, BinaryToLinalg<GreaterOp>,
-           BinaryToLinalg<AndOp>, BinaryToLinalg<OrOp>>(ctx);
+  patterns.add<
+      BinaryToLinalg<AddOp>, BinaryToLinalg<SubOp>, BinaryToLinalg<MulOp>,
+      BinaryToLinalg<DivOp>, BinaryToLinalg<PowOp>, BinaryToLinalg<MaxOp>,
+      BinaryToLinalg<MinOp>, BinaryToLinalg<EqualOp>, BinaryToLinalg<LessOp>,
+      BinaryToLinalg<GreaterOp>, BinaryToLinalg<AndOp>, BinaryToLinalg<OrOp>,
+      BinaryToLinalg<GreaterEqualOp>, BinaryToLinalg<LessEqualOp>,
+      BinaryToLinalg<XorOp>, BinaryToLinalg<ModOp>, BinaryToLinalg<FModOp>,
+      BinaryToLinalg<BitwiseAndOp>, BinaryToLinalg<BitwiseOrOp>,
+      BinaryToLinalg<BitwiseXorOp>, BinaryToLinalg<ShiftLeftOp>,
+      BinaryToLinalg<ShiftRightOp>>(ctx);
   patterns.add<
       UnaryToLinalg<NegOp>, UnaryToLinalg<AbsOp>, UnaryToLinalg<SqrtOp>,
       UnaryToLinalg<ExpOp>, UnaryToLinalg<LogOp>, UnaryToLinalg<ErfOp>,
       UnaryToLinalg<TanhOp>, UnaryToLinalg<SigmoidOp>, UnaryToLinalg<ReluOp>,
-      UnaryToLinalg<ReciprocalOp>, UnaryToLinalg<NotOp>>(ctx);
+      UnaryToLinalg<ReciprocalOp>, UnaryToLinalg<NotOp>,
+      UnaryToLinalg<BitwiseNotOp>, UnaryToLinalg<CeilOp>,
+      UnaryToLinalg<FloorOp>, UnaryToLinalg<RoundOp>, UnaryToLinalg<SignOp>,
+      UnaryToLinalg<SinOp>, UnaryToLinalg<CosOp>, UnaryToLinalg<TanOp>,
+      UnaryToLinalg<AsinOp>, UnaryToLinalg<AcosOp>, UnaryToLinalg<AtanOp>,
+      UnaryToLinalg<SinhOp>, UnaryToLinalg<CoshOp>, UnaryToLinalg<AsinhOp>,
+      UnaryToLinalg<AcoshOp>, UnaryToLinalg<AtanhOp>, UnaryToLinalg<IsNaNOp>,
+      UnaryToLinalg<IsInfOp>>(ctx);
   patterns.add<CastToLinalg, WhereToLinalg, BroadcastToLinalg, ConstantToArith>(
       ctx);
 }

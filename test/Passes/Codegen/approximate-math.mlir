@@ -81,3 +81,20 @@ func.func @sqrt_kept(%x: f32) -> f32 {
   %0 = math.sqrt %x : f32
   return %0 : f32
 }
+
+// -----
+
+// Functions without an intrinsic or a polynomial are expanded into exp/log
+// expressions, which are then approximated.
+// CHECK-LABEL: func.func @hyperbolic
+// CHECK-NOT:     math.sinh
+// CHECK-NOT:     math.atanh
+// CHECK-NOT:     math.tan
+// CHECK-NOT:     math.exp
+// CHECK:         return
+func.func @hyperbolic(%x: f32) -> f32 {
+  %0 = math.sinh %x : f32
+  %1 = math.atanh %0 : f32
+  %2 = math.tan %1 : f32
+  return %2 : f32
+}

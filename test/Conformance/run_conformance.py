@@ -52,8 +52,14 @@ DEBIAN_NODE_DIR = "/usr/share/libonnx-testdata/data/node"
 DEFAULT_RTOL = 1e-3
 DEFAULT_ATOL = 1e-7
 
-# Per-test tolerance overrides: name -> (rtol, atol, reason).
-TOLERANCES = {}
+# Per-test tolerance overrides: "suite:test" -> (rtol, atol, reason), suite
+# being pypi or debian.
+TOLERANCES = {
+    "debian:test_cast_FLOAT_to_BFLOAT16": (
+        1e-2, 0.0,
+        "ONNX 1.12's data truncates float32 to bfloat16; the Cast spec (and "
+        "fmc) round to nearest even, one bfloat16 ulp (2^-8 relative) apart"),
+}
 
 
 def generate_pypi_suite(out_dir):
@@ -107,12 +113,13 @@ def resolve_suites(specs, build_dir):
             path = os.path.join(build_dir, "conformance",
                                 f"onnx-{onnx.__version__}", "node")
             generate_pypi_suite(path)
-            suites.append((f"onnx {onnx.__version__} (PyPI)", path))
+            suites.append(("pypi", f"onnx {onnx.__version__} (PyPI)", path))
         elif spec == "debian":
-            suites.append(("onnx 1.12 (Debian libonnx-testdata)", DEBIAN_NODE_DIR))
+            suites.append(("debian", "onnx 1.12 (Debian libonnx-testdata)",
+                           DEBIAN_NODE_DIR))
         else:
             name, _, path = spec.partition("=")
-            suites.append((name, path))
+            suites.append((name, name, path))
     return suites
 
 
@@ -125,7 +132,13 @@ def load_tensor(path, value_info):
     proto = onnx.TensorProto()
     with open(path, "rb") as f:
         proto.ParseFromString(f.read())
-    return numpy_helper.to_array(proto)
+    array = numpy_helper.to_array(proto)
+    declared = value_info.type.tensor_type.elem_type
+    if declared == onnx.TensorProto.BFLOAT16 and array.dtype.name != "bfloat16":
+        # Older test data stores bfloat16 bit patterns as UINT16 tensors.
+        import ml_dtypes
+        array = array.astype(np.uint16).view(ml_dtypes.bfloat16)
+    return array
 
 
 _SCHEMA_NAMES = None
@@ -162,11 +175,14 @@ def first_error_line(text):
 
 
 def short(path_message):
-    """Drops the temp-dir/file prefix of a diagnostic so reports are stable."""
-    return re.sub(r"^.*?model\.onnx:\d+:\d+: ", "", path_message)
+    """Drops the model path from a diagnostic so reports are stable."""
+    return re.sub(r"^\S*model\.onnx:(\d+:\d+:)? ", "", path_message)
 
 
 def compare(name, actual, expected, rtol, atol):
+    if expected.dtype.name == "bfloat16" and actual.dtype == np.float32:
+        # fmc run writes bfloat16 outputs widened to float32 (exactly).
+        expected = expected.astype(np.float32)
     if actual.dtype != expected.dtype:
         return f"output '{name}': dtype {actual.dtype}, expected {expected.dtype}"
     if actual.shape != expected.shape:
@@ -192,7 +208,7 @@ def compare(name, actual, expected, rtol, atol):
     return None
 
 
-def run_test(fmc, target, test_dir, timeout):
+def run_test(fmc, target, suite_key, test_dir, timeout):
     """Returns (status, reason, operator)."""
     name = os.path.basename(test_dir)
     model_path = os.path.join(test_dir, "model.onnx")
@@ -201,7 +217,8 @@ def run_test(fmc, target, test_dir, timeout):
     except Exception as e:  # noqa: BLE001 - reported, not raised
         return "error", f"the test model does not load: {e}", "?"
     op = operator_of(name, model)
-    rtol, atol, _ = TOLERANCES.get(name, (DEFAULT_RTOL, DEFAULT_ATOL, ""))
+    rtol, atol, _ = TOLERANCES.get(f"{suite_key}:{name}",
+                                   (DEFAULT_RTOL, DEFAULT_ATOL, ""))
     work = tempfile.mkdtemp(prefix="fmc-conf-")
     try:
         artifact = os.path.join(work, "model.fmc")
@@ -236,6 +253,15 @@ def run_test(fmc, target, test_dir, timeout):
                 value = load_tensor(os.path.join(data_dir, file), info)
                 if value is None:
                     return "error", f"compiled although input '{info.name}' is not a tensor", op
+                declared = [d.dim_value if d.HasField("dim_value") else None
+                            for d in info.type.tensor_type.shape.dim]
+                if len(declared) != value.ndim or any(
+                        d is not None and d != v for d, v in zip(declared, value.shape)):
+                    return ("unsupported",
+                            f"the test data contradicts the model: input "
+                            f"'{info.name}' is declared {declared}, the data "
+                            f"has shape {list(value.shape)} (fmc compiles "
+                            f"for the declared shape)", op)
                 npy = os.path.join(work, f"input_{j}.npy")
                 np.save(npy, value)
                 args.append(f"--input={info.name}={npy}")
@@ -267,17 +293,17 @@ def run_test(fmc, target, test_dir, timeout):
         shutil.rmtree(work, ignore_errors=True)
 
 
-def write_markdown(path, results, target, elapsed, argv):
+def write_markdown(path, results, target, elapsed):
     by_suite = defaultdict(list)
     for r in results:
         by_suite[r["suite"]].append(r)
     lines = [
         "# ONNX conformance",
         "",
-        "Generated by `test/conformance/run_conformance.py`; do not edit by hand.",
+        "Generated by `test/Conformance/run_conformance.py`; do not edit by hand.",
         "Regenerate with:",
         "",
-        "    " + " ".join(["test/conformance/run_conformance.py"] + argv),
+        "    scripts/conformance.sh",
         "",
         "Each ONNX backend node test is compiled by fmc for the target, run on",
         "every data set and compared with the expected outputs (rtol 1e-3,",
@@ -343,6 +369,7 @@ def main():
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="print every test, not only fail/error")
     args = parser.parse_args()
+    args.fmc = shutil.which(args.fmc) or args.fmc
 
     suites = resolve_suites(args.suite or ["pypi", "debian"], args.build_dir)
     wanted = None
@@ -352,7 +379,7 @@ def main():
     pattern = re.compile(args.filter) if args.filter else None
 
     jobs = []
-    for suite, path in suites:
+    for key, suite, path in suites:
         if not os.path.isdir(path):
             print(f"error: suite '{suite}': no such directory {path}", file=sys.stderr)
             return 2
@@ -364,13 +391,13 @@ def main():
                 continue
             if pattern and not pattern.search(name):
                 continue
-            jobs.append((suite, name, test_dir))
+            jobs.append((key, suite, name, test_dir))
 
     start = time.time()
     results = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        futures = {pool.submit(run_test, args.fmc, args.target, d, args.timeout):
-                   (s, n) for s, n, d in jobs}
+        futures = {pool.submit(run_test, args.fmc, args.target, k, d, args.timeout):
+                   (s, n) for k, s, n, d in jobs}
         for future in concurrent.futures.as_completed(futures):
             suite, name = futures[future]
             try:
@@ -385,13 +412,12 @@ def main():
 
     results.sort(key=lambda r: (r["suite"], r["test"]))
     if args.markdown:
-        argv = [a for a in sys.argv[1:]]
-        write_markdown(args.markdown, results, args.target, elapsed, argv)
+        write_markdown(args.markdown, results, args.target, elapsed)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)
     bad = 0
-    for suite, _ in suites:
+    for _, suite, _ in suites:
         c = Counter(r["status"] for r in results if r["suite"] == suite)
         total = sum(c.values())
         bad += c["fail"] + c["error"]
