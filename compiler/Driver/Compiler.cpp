@@ -94,10 +94,17 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
   // The weights' bytes stay in the context's resource blobs; the codegen
   // pipeline drops the attributes that name them, not the blobs.
 
+  // Everything the graph-to-linalg pipeline accepted must compile; a failure
+  // from here on is a compiler bug, said so.
+  auto internalError = [&] {
+    return emitError(fileLoc)
+           << "internal error: code generation failed after the model was "
+              "accepted (a compiler bug; please report it with the model)";
+  };
   if (failed(runPipeline(*module, options, [&](OpPassManager &pm) {
         return buildCPUCodegenPipeline(pm, pipeline);
       })))
-    return failure();
+    return internalError();
   if (options.emit == EmitKind::LLVMDialect)
     return textResult([&](llvm::raw_ostream &os) { module->print(os); });
 
@@ -109,7 +116,7 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(*module, llvmContext, "fmc_model");
   if (!llvmModule)
-    return emitError(fileLoc) << "translation to LLVM IR failed";
+    return internalError();
   llvmModule->setDataLayout(machine->createDataLayout());
   llvmModule->setTargetTriple(machine->getTargetTriple());
   ::fmc::optimizeModule(*llvmModule, *machine);

@@ -44,6 +44,7 @@ mlir::fmc::buildCPUCodegenPipeline(OpPassManager &pm,
       "func.func(fmc-approximate-math),"
       "lower-affine,convert-scf-to-cf,canonicalize,"
       "expand-strided-metadata,lower-affine,"
+      "convert-math-to-funcs,"
       "finalize-memref-to-llvm,convert-math-to-llvm,convert-arith-to-llvm,"
       "convert-index-to-llvm,"
       "convert-func-to-llvm{{use-bare-ptr-memref-call-conv},"

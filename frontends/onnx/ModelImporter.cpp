@@ -44,6 +44,7 @@ const OpImportRegistry &getRegistry() {
     registerMathOps(r);
     registerNNOps(r);
     registerTensorOps(r);
+    registerGeneratorOps(r);
     return r;
   }();
   return registry;

@@ -136,6 +136,7 @@ using OpImportRegistry = llvm::StringMap<OpImportFn>;
 void registerMathOps(OpImportRegistry &registry);
 void registerNNOps(OpImportRegistry &registry);
 void registerTensorOps(OpImportRegistry &registry);
+void registerGeneratorOps(OpImportRegistry &registry);
 
 } // namespace mlir::fmc::onnx
 

@@ -52,9 +52,8 @@ FailureOr<Type> mlir::fmc::onnx::importElementType(MLIRContext *ctx,
   }
   // Types newer than the ONNX protobuf definitions fmc is built with.
   static const char *const newer[] = {
-      "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ",
-      "UINT4",        "INT4",           "FLOAT4E2M1", "FLOAT8E8M0",
-      "UINT2",        "INT2"};
+      "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ", "UINT4",
+      "INT4",         "FLOAT4E2M1",     "FLOAT8E8M0", "UINT2",          "INT2"};
   std::string name;
   if (dataType >= 17 && dataType < 17 + static_cast<int32_t>(std::size(newer)))
     name = newer[dataType - 17];

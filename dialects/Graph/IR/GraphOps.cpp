@@ -288,7 +288,101 @@ FMC_REDUCE_OP(ReduceSumOp)
 FMC_REDUCE_OP(ReduceMeanOp)
 FMC_REDUCE_OP(ReduceMaxOp)
 FMC_REDUCE_OP(ReduceMinOp)
+FMC_REDUCE_OP(ReduceProdOp)
 #undef FMC_REDUCE_OP
+
+template <typename OpTy> static LogicalResult verifyArgReduce(OpTy op) {
+  int64_t rank = op.getInput().getType().getRank();
+  if (op.getAxis() < 0 || op.getAxis() >= rank)
+    return op.emitOpError("axis ")
+           << op.getAxis() << " is out of [0, " << rank << ")";
+  if (op.getInput().getType().getDimSize(op.getAxis()) == 0)
+    return op.emitOpError("reduces an empty dim");
+  return success();
+}
+
+template <typename Adaptor>
+static LogicalResult inferArgReduce(Adaptor adaptor,
+                                    SmallVectorImpl<Type> &types) {
+  auto type = rankedType(adaptor.getInput());
+  int64_t axis = adaptor.getAxis();
+  if (axis < 0 || axis >= type.getRank())
+    return failure();
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (d != axis)
+      shape.push_back(type.getDimSize(d));
+    else if (adaptor.getKeepdims())
+      shape.push_back(1);
+  }
+  types.push_back(
+      RankedTensorType::get(shape, IntegerType::get(type.getContext(), 64)));
+  return success();
+}
+
+#define FMC_ARG_REDUCE_OP(OpTy)                                                \
+  LogicalResult OpTy::inferReturnTypes(MLIRContext *, std::optional<Location>, \
+                                       Adaptor adaptor,                        \
+                                       SmallVectorImpl<Type> &types) {         \
+    return inferArgReduce(adaptor, types);                                     \
+  }                                                                            \
+  LogicalResult OpTy::verify() { return verifyArgReduce(*this); }
+FMC_ARG_REDUCE_OP(ArgMaxOp)
+FMC_ARG_REDUCE_OP(ArgMinOp)
+#undef FMC_ARG_REDUCE_OP
+
+LogicalResult CumSumOp::verify() {
+  int64_t rank = getInput().getType().getRank();
+  if (getAxis() < 0 || getAxis() >= rank)
+    return emitOpError("axis ")
+           << getAxis() << " is out of [0, " << rank << ")";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Einsum
+//===----------------------------------------------------------------------===//
+
+LogicalResult EinsumOp::verify() {
+  StringRef equation = getEquation();
+  auto [lhs, out] = equation.split("->");
+  if (out.data() == nullptr || !equation.contains("->"))
+    return emitOpError("equation must be explicit ('...->...'), got '")
+           << equation << "'";
+  SmallVector<StringRef> terms;
+  lhs.split(terms, ',');
+  if (terms.size() != getInputs().size())
+    return emitOpError("equation has ") << terms.size() << " operand terms for "
+                                        << getInputs().size() << " inputs";
+  llvm::DenseMap<char, int64_t> sizes;
+  for (auto [term, input] : llvm::zip(terms, getInputs())) {
+    auto type = cast<RankedTensorType>(input.getType());
+    if (static_cast<int64_t>(term.size()) != type.getRank())
+      return emitOpError("term '")
+             << term << "' does not match the rank of " << type;
+    for (auto [c, dim] : llvm::zip(term, type.getShape())) {
+      if (!llvm::isAlpha(c))
+        return emitOpError("invalid subscript '") << c << "'";
+      auto [it, inserted] = sizes.try_emplace(c, dim);
+      if (!inserted && it->second != dim && it->second != 1 && dim != 1)
+        return emitOpError("subscript '")
+               << c << "' has sizes " << it->second << " and " << dim;
+      if (it->second == 1)
+        it->second = dim;
+    }
+  }
+  if (static_cast<int64_t>(out.size()) != getType().getRank())
+    return emitOpError("output term '")
+           << out << "' does not match the result rank";
+  for (auto [c, dim] : llvm::zip(out, getType().getShape())) {
+    auto it = sizes.find(c);
+    if (it == sizes.end())
+      return emitOpError("output subscript '") << c << "' is in no input";
+    if (it->second != dim)
+      return emitOpError("output dim '") << c << "' must be " << it->second;
+  }
+  return success();
+}
 
 //===----------------------------------------------------------------------===//
 // Shape manipulation
@@ -446,3 +540,53 @@ LogicalResult BroadcastOp::verify() {
 
 #define GET_OP_CLASSES
 #include "dialects/Graph/IR/GraphOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// GatherElements, Pad
+//===----------------------------------------------------------------------===//
+
+LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *,
+                                                 std::optional<Location> loc,
+                                                 Adaptor adaptor,
+                                                 SmallVectorImpl<Type> &types) {
+  auto data = rankedType(adaptor.getData());
+  auto indices = rankedType(adaptor.getIndices());
+  if (data.getRank() != indices.getRank())
+    return emitOptionalError(loc, "data and indices ranks differ");
+  types.push_back(
+      RankedTensorType::get(indices.getShape(), data.getElementType()));
+  return success();
+}
+
+LogicalResult GatherElementsOp::verify() {
+  int64_t rank = getData().getType().getRank();
+  if (getAxis() < 0 || getAxis() >= rank)
+    return emitOpError("axis ")
+           << getAxis() << " is out of [0, " << rank << ")";
+  if (getData().getType().getDimSize(getAxis()) == 0)
+    return emitOpError("gathers from an empty dim");
+  return success();
+}
+
+LogicalResult PadOp::verify() {
+  auto type = getInput().getType();
+  int64_t rank = type.getRank();
+  if (static_cast<int64_t>(getLow().size()) != rank ||
+      static_cast<int64_t>(getHigh().size()) != rank)
+    return emitOpError("needs one low and one high pad per dim");
+  if (getValue().getType().getRank() != 0 ||
+      getValue().getType().getElementType() != type.getElementType())
+    return emitOpError("value must be a 0-d tensor of the input's type");
+  for (int64_t d = 0; d < rank; ++d) {
+    if (getLow()[d] < 0 || getHigh()[d] < 0)
+      return emitOpError("pads must be non-negative");
+    int64_t dim = type.getDimSize(d);
+    int64_t expected = ShapedType::isDynamic(dim)
+                           ? ShapedType::kDynamic
+                           : dim + getLow()[d] + getHigh()[d];
+    if (getType().getDimSize(d) != expected)
+      return emitOpError("result shape ")
+             << shapeString(getType().getShape()) << " does not match the pads";
+  }
+  return success();
+}

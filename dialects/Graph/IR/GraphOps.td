@@ -296,6 +296,52 @@ def Graph_ReduceMinOp : Graph_ReduceOp<"reduce_min"> {
   let summary = "Minimum over `axes` (sorted, non-negative, unique)";
 }
 
+def Graph_ReduceProdOp : Graph_ReduceOp<"reduce_prod"> {
+  let summary = "Product over `axes` (sorted, non-negative, unique)";
+}
+
+class Graph_ArgReduceOp<string mnemonic>
+    : Graph_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  let arguments = (ins Graph_Tensor:$input, I64Attr:$axis, BoolAttr:$keepdims,
+                       BoolAttr:$select_last_index);
+  let results = (outs RankedTensorOf<[I64]>:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+def Graph_ArgMaxOp : Graph_ArgReduceOp<"arg_max"> {
+  let summary = "Index of the maximum along `axis` (first, or last if asked)";
+}
+def Graph_ArgMinOp : Graph_ArgReduceOp<"arg_min"> {
+  let summary = "Index of the minimum along `axis` (first, or last if asked)";
+}
+
+def Graph_CumSumOp : Graph_Op<"cumsum", [Pure, SameOperandsAndResultType,
+                                         InferTypeOpInterface]> {
+  let summary = "Running sum along `axis`, optionally exclusive or reversed";
+  let arguments = (ins Graph_Tensor:$input, I64Attr:$axis, BoolAttr:$exclusive,
+                       BoolAttr:$reverse);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Contractions
+//===----------------------------------------------------------------------===//
+
+def Graph_EinsumOp : Graph_Op<"einsum", [Pure]> {
+  let summary = "Einstein summation with an explicit equation";
+  let description = [{
+    `equation` is explicit and has no ellipsis ("ij,jk->ik"): the importer
+    expands ONNX's implicit outputs and ellipses. Letters in the output are
+    parallel dims; the others are summed over.
+  }];
+  let arguments = (ins Variadic<Graph_Tensor>:$inputs, StrAttr:$equation);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type($inputs, results)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Shape manipulation
 //===----------------------------------------------------------------------===//
@@ -367,6 +413,37 @@ def Graph_GatherOp : Graph_Op<"gather", [Pure, InferTypeOpAdaptor]> {
       "$data `,` $indices attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
   let hasFolder = 1;
+}
+
+def Graph_GatherElementsOp : Graph_Op<"gather_elements",
+                                      [Pure, InferTypeOpAdaptor]> {
+  let summary = "result[..., i, ...] = data[..., indices[..., i, ...], ...]";
+  let description = [{
+    The result has the shape of `indices`; along `axis` the index is read from
+    `indices` (negative counts from the end, out of range is clamped), along
+    the other dims it is the result's own index.
+  }];
+  let arguments = (ins Graph_Tensor:$data, Graph_IndexTensor:$indices,
+                       I64Attr:$axis);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat =
+      "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_PadOp : Graph_Op<"pad", [Pure]> {
+  let summary = "Pad with a constant value: `low`/`high` elements per dim";
+  let description = [{
+    Pads are non-negative (the importer turns negative ONNX pads into slices,
+    and edge/reflect/wrap modes into gathers). `value` is a 0-d tensor.
+  }];
+  let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$value,
+                       DenseI64ArrayAttr:$low, DenseI64ArrayAttr:$high);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $value attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
 }
 
 def Graph_BroadcastOp : Graph_Op<"broadcast", [Pure]> {

@@ -6,6 +6,8 @@
 
 #include "frontends/onnx/NodeContext.h"
 
+#include <map>
+
 using namespace mlir;
 using namespace mlir::fmc;
 using namespace mlir::fmc::onnx;
@@ -106,17 +108,14 @@ LogicalResult importGemm(NodeContext &n, SmallVectorImpl<Value> &results) {
   return success();
 }
 
-/// ReduceX: axes are an attribute before opset 18 (ReduceSum: 13) and an
-/// optional input after; no axes means all unless noop_with_empty_axes.
-template <typename OpTy>
-LogicalResult importReduce(NodeContext &n, SmallVectorImpl<Value> &results,
-                           int64_t axesInputSince) {
-  FailureOr<Value> data = n.required(0, "data");
-  if (failed(data))
-    return failure();
-  int64_t rank = cast<RankedTensorType>(data->getType()).getRank();
+/// The axes of a ReduceX node: an attribute before opset `axesInputSince`,
+/// an optional input after; none means all (or, with noop_with_empty_axes,
+/// none: `noop` is set).
+FailureOr<SmallVector<int64_t>> reduceAxes(NodeContext &n, int64_t rank,
+                                           int64_t axesInputSince, bool &noop) {
   SmallVector<int64_t> axes;
   bool given = false;
+  noop = false;
   if (n.opset >= axesInputSince) {
     if (Value axesInput = n.input(1)) {
       FailureOr<SmallVector<int64_t>> values =
@@ -130,10 +129,11 @@ LogicalResult importReduce(NodeContext &n, SmallVectorImpl<Value> &results,
     axes = *attr;
     given = true;
   }
-  if (given && axes.empty() && n.intAttr("noop_with_empty_axes", 0)) {
-    results.push_back(*data);
-    return success();
+  if (axes.empty() && n.intAttr("noop_with_empty_axes", 0)) {
+    noop = true;
+    return axes;
   }
+  (void)given;
   if (axes.empty())
     for (int64_t d = 0; d < rank; ++d)
       axes.push_back(d);
@@ -145,14 +145,220 @@ LogicalResult importReduce(NodeContext &n, SmallVectorImpl<Value> &results,
   }
   llvm::sort(axes);
   axes.erase(llvm::unique(axes), axes.end());
-  FailureOr<Value> result = n.create<OpTy>(
-      {*data}, {n.namedAttr("axes", n.b.getDenseI64ArrayAttr(axes)),
-                n.namedAttr("keepdims",
-                            n.b.getBoolAttr(n.intAttr("keepdims", 1) != 0))});
-  if (failed(result))
+  return axes;
+}
+
+/// ReduceX and the reductions ONNX defines through them: `pre` maps the
+/// input elementwise, `post` the reduced result (identity when null).
+using ValueFn = std::function<Value(NodeContext &, Value)>;
+
+template <typename OpTy>
+LogicalResult importReduce(NodeContext &n, SmallVectorImpl<Value> &results,
+                           int64_t axesInputSince, ValueFn pre = nullptr,
+                           ValueFn post = nullptr) {
+  FailureOr<Value> data = n.required(0, "data");
+  if (failed(data))
     return failure();
-  results.push_back(*result);
-  return success();
+  int64_t rank = cast<RankedTensorType>(data->getType()).getRank();
+  bool noop = false;
+  FailureOr<SmallVector<int64_t>> axes =
+      reduceAxes(n, rank, axesInputSince, noop);
+  if (failed(axes))
+    return failure();
+  Value x = pre ? pre(n, *data) : *data;
+  Value y;
+  if (noop) {
+    y = x;
+  } else {
+    y = n.op<OpTy>(
+        {x}, {n.namedAttr("axes", n.b.getDenseI64ArrayAttr(*axes)),
+              n.namedAttr("keepdims",
+                          n.b.getBoolAttr(n.intAttr("keepdims", 1) != 0))});
+  }
+  return n.done(results, {post && y ? post(n, y) : y});
+}
+
+/// ReduceLogSumExp, stably: log(sum(exp(x - max))) + max.
+LogicalResult importReduceLogSumExp(NodeContext &n,
+                                    SmallVectorImpl<Value> &results) {
+  FailureOr<Value> data = n.required(0, "data");
+  if (failed(data))
+    return failure();
+  int64_t rank = cast<RankedTensorType>(data->getType()).getRank();
+  bool noop = false;
+  FailureOr<SmallVector<int64_t>> axes = reduceAxes(n, rank, 18, noop);
+  if (failed(axes))
+    return failure();
+  if (noop)
+    return n.done(results, {*data});
+  auto attrs = [&](bool keep) {
+    return SmallVector<NamedAttribute>{
+        n.namedAttr("axes", n.b.getDenseI64ArrayAttr(*axes)),
+        n.namedAttr("keepdims", n.b.getBoolAttr(keep))};
+  };
+  bool keep = n.intAttr("keepdims", 1) != 0;
+  // An empty reduction has no max: shift by 0 there (the sum is 0 and the
+  // result -inf either way).
+  Value kept = n.op<ReduceMaxOp>({*data}, attrs(true));
+  Value finite = n.op<WhereOp>(
+      {n.op<IsInfOp>(
+           {kept}, {},
+           kept ? cast<RankedTensorType>(kept.getType()).clone(n.b.getI1Type())
+                : Type()),
+       n.scalar(kept, 0.0), kept});
+  Value sum = n.op<ReduceSumOp>({n.op<ExpOp>({n.op<SubOp>({*data, finite})})},
+                                attrs(keep));
+  Value shift = finite;
+  if (!keep && finite) {
+    FailureOr<Value> r =
+        n.reshape(finite, cast<RankedTensorType>(sum.getType()).getShape());
+    shift = succeeded(r) ? *r : Value();
+  }
+  return n.done(results, {n.op<AddOp>({n.op<LogOp>({sum}), shift})});
+}
+
+template <typename OpTy>
+LogicalResult importArgReduce(NodeContext &n, SmallVectorImpl<Value> &results) {
+  FailureOr<Value> data = n.required(0, "data");
+  if (failed(data))
+    return failure();
+  int64_t rank = cast<RankedTensorType>(data->getType()).getRank();
+  FailureOr<int64_t> axis = n.axis(n.intAttr("axis", 0), rank);
+  if (failed(axis))
+    return failure();
+  return n.done(
+      results,
+      {n.op<OpTy>({*data},
+                  {n.namedAttr("axis", n.b.getI64IntegerAttr(*axis)),
+                   n.namedAttr("keepdims",
+                               n.b.getBoolAttr(n.intAttr("keepdims", 1) != 0)),
+                   n.namedAttr("select_last_index",
+                               n.b.getBoolAttr(
+                                   n.intAttr("select_last_index", 0) != 0))})});
+}
+
+LogicalResult importCumSum(NodeContext &n, SmallVectorImpl<Value> &results) {
+  FailureOr<Value> x = n.required(0, "x"), a = n.required(1, "axis");
+  if (failed(x) || failed(a))
+    return failure();
+  FailureOr<SmallVector<int64_t>> axisValue = n.constantInts(*a, "axis");
+  if (failed(axisValue))
+    return failure();
+  if (axisValue->size() != 1) {
+    n.error() << "axis must hold one value";
+    return failure();
+  }
+  int64_t rank = cast<RankedTensorType>(x->getType()).getRank();
+  FailureOr<int64_t> axis = n.axis(axisValue->front(), rank);
+  if (failed(axis))
+    return failure();
+  return n.done(
+      results,
+      {n.op<CumSumOp>(
+          {*x}, {n.namedAttr("axis", n.b.getI64IntegerAttr(*axis)),
+                 n.namedAttr("exclusive",
+                             n.b.getBoolAttr(n.intAttr("exclusive", 0) != 0)),
+                 n.namedAttr("reverse",
+                             n.b.getBoolAttr(n.intAttr("reverse", 0) != 0))})});
+}
+
+/// Einsum: spaces are dropped, an implicit output ("ij,jk") becomes the
+/// letters used once, in alphabetical order, and "..." becomes fresh
+/// letters for the broadcast dims.
+LogicalResult importEinsum(NodeContext &n, SmallVectorImpl<Value> &results) {
+  std::string equation;
+  for (char c : n.stringAttr("equation", ""))
+    if (c != ' ')
+      equation.push_back(c);
+  auto arrow = equation.find("->");
+  std::string lhs = equation.substr(0, arrow);
+  std::optional<std::string> out;
+  if (arrow != std::string::npos)
+    out = equation.substr(arrow + 2);
+  SmallVector<StringRef> rawTerms;
+  StringRef(lhs).split(rawTerms, ',');
+  if (rawTerms.size() != n.numInputs()) {
+    n.error() << "equation '" << equation << "' has " << rawTerms.size()
+              << " operand terms for " << n.numInputs() << " inputs";
+    return failure();
+  }
+  // Fresh letters for ellipsis dims: upper case letters unused elsewhere.
+  std::string fresh;
+  for (char c = 'A'; c <= 'Z'; ++c)
+    if (equation.find(c) == std::string::npos)
+      fresh.push_back(c);
+  int64_t ellipsisRank = 0;
+  SmallVector<Value> inputs;
+  for (auto [i, term] : llvm::enumerate(rawTerms)) {
+    FailureOr<Value> v = n.required(i, "Inputs");
+    if (failed(v))
+      return failure();
+    inputs.push_back(*v);
+    int64_t rank = cast<RankedTensorType>(v->getType()).getRank();
+    if (term.contains("..."))
+      ellipsisRank =
+          std::max<int64_t>(ellipsisRank, rank - int64_t(term.size()) + 3);
+  }
+  if (ellipsisRank > int64_t(fresh.size())) {
+    n.error() << "too many broadcast dims";
+    return failure();
+  }
+  std::string ellipsis = fresh.substr(0, ellipsisRank);
+  SmallVector<std::string> terms;
+  for (auto [term, input] : llvm::zip(rawTerms, inputs)) {
+    int64_t rank = cast<RankedTensorType>(input.getType()).getRank();
+    std::string t = term.str();
+    if (auto pos = t.find("..."); pos != std::string::npos) {
+      int64_t dims = rank - int64_t(t.size()) + 3;
+      t.replace(pos, 3, ellipsis.substr(ellipsisRank - dims));
+    }
+    terms.push_back(t);
+  }
+  std::string output;
+  if (out) {
+    output = *out;
+    if (auto pos = output.find("..."); pos != std::string::npos)
+      output.replace(pos, 3, ellipsis);
+  } else {
+    std::map<char, int> counts;
+    for (const std::string &t : terms)
+      for (char c : t)
+        ++counts[c];
+    output = ellipsis;
+    for (auto [c, count] : counts)
+      if (count == 1 && !llvm::is_contained(ellipsis, c))
+        output.push_back(c);
+  }
+  // The result shape: each output letter's size (the largest seen, so that
+  // size-1 dims broadcast).
+  std::map<char, int64_t> sizes;
+  for (auto [t, input] : llvm::zip(terms, inputs)) {
+    auto shape = cast<RankedTensorType>(input.getType()).getShape();
+    if (t.size() != shape.size()) {
+      n.error() << "term '" << t << "' does not match the rank of "
+                << input.getType();
+      return failure();
+    }
+    for (auto [c, dim] : llvm::zip(t, shape))
+      sizes[c] = std::max(sizes[c], dim);
+  }
+  SmallVector<int64_t> shape;
+  for (char c : output) {
+    if (!sizes.count(c)) {
+      n.error() << "output subscript '" << c << "' is in no input";
+      return failure();
+    }
+    shape.push_back(sizes[c]);
+  }
+  std::string explicitEquation = llvm::join(terms, ",") + "->" + output;
+  auto type = RankedTensorType::get(
+      shape, cast<RankedTensorType>(inputs[0].getType()).getElementType());
+  return n.done(
+      results,
+      {n.op<EinsumOp>(
+          inputs,
+          {n.namedAttr("equation", n.b.getStringAttr(explicitEquation))},
+          type)});
 }
 
 /// Mean of any number of inputs: their sum over the count.
@@ -283,16 +489,44 @@ void mlir::fmc::onnx::registerMathOps(OpImportRegistry &r) {
   r["IsInf"] = importIsInf;
   r["MatMul"] = importMatMul;
   r["Gemm"] = importGemm;
-  r["ReduceMean"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
+  auto reduce = [&](StringRef name, auto build) { r[name] = build; };
+  reduce("ReduceMean", [](NodeContext &n, SmallVectorImpl<Value> &res) {
     return importReduce<ReduceMeanOp>(n, res, 18);
-  };
-  r["ReduceSum"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
+  });
+  reduce("ReduceSum", [](NodeContext &n, SmallVectorImpl<Value> &res) {
     return importReduce<ReduceSumOp>(n, res, 13);
-  };
-  r["ReduceMax"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
+  });
+  reduce("ReduceMax", [](NodeContext &n, SmallVectorImpl<Value> &res) {
     return importReduce<ReduceMaxOp>(n, res, 18);
-  };
-  r["ReduceMin"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
+  });
+  reduce("ReduceMin", [](NodeContext &n, SmallVectorImpl<Value> &res) {
     return importReduce<ReduceMinOp>(n, res, 18);
-  };
+  });
+  reduce("ReduceProd", [](NodeContext &n, SmallVectorImpl<Value> &res) {
+    return importReduce<ReduceProdOp>(n, res, 18);
+  });
+  reduce("ReduceL1", [](NodeContext &n, SmallVectorImpl<Value> &res) {
+    return importReduce<ReduceSumOp>(
+        n, res, 18, [](NodeContext &n, Value x) { return n.op<AbsOp>({x}); });
+  });
+  reduce("ReduceL2", [](NodeContext &n, SmallVectorImpl<Value> &res) {
+    return importReduce<ReduceSumOp>(
+        n, res, 18, [](NodeContext &n, Value x) { return n.op<MulOp>({x, x}); },
+        [](NodeContext &n, Value y) { return n.op<SqrtOp>({y}); });
+  });
+  reduce("ReduceSumSquare", [](NodeContext &n, SmallVectorImpl<Value> &res) {
+    return importReduce<ReduceSumOp>(n, res, 18, [](NodeContext &n, Value x) {
+      return n.op<MulOp>({x, x});
+    });
+  });
+  reduce("ReduceLogSum", [](NodeContext &n, SmallVectorImpl<Value> &res) {
+    return importReduce<ReduceSumOp>(
+        n, res, 18, nullptr,
+        [](NodeContext &n, Value y) { return n.op<LogOp>({y}); });
+  });
+  r["ReduceLogSumExp"] = importReduceLogSumExp;
+  r["ArgMax"] = importArgReduce<ArgMaxOp>;
+  r["ArgMin"] = importArgReduce<ArgMinOp>;
+  r["CumSum"] = importCumSum;
+  r["Einsum"] = importEinsum;
 }

@@ -287,9 +287,55 @@ LogicalResult importShrink(NodeContext &n, SmallVectorImpl<Value> &results) {
                                  n.op<AddOp>({*x, bias}), above)});
 }
 
+/// Hardmax: 1 at the (first) maximum along the axis, 0 elsewhere; before
+/// opset 13 over the rows of x flattened to 2-D at `axis`.
+LogicalResult importHardmax(NodeContext &n, SmallVectorImpl<Value> &results) {
+  FailureOr<Value> x = n.required(0, "input");
+  if (failed(x))
+    return failure();
+  auto type = cast<RankedTensorType>(x->getType());
+  int64_t rank = type.getRank();
+  FailureOr<int64_t> axis =
+      n.axis(n.intAttr("axis", n.opset >= 13 ? -1 : 1), rank);
+  if (failed(axis))
+    return failure();
+  Value input = *x;
+  int64_t along = *axis;
+  if (n.opset < 13) {
+    int64_t rows = 1, cols = 1;
+    for (int64_t d = 0; d < rank; ++d)
+      (d < *axis ? rows : cols) *= type.getDimSize(d);
+    FailureOr<Value> flat = n.reshape(input, {rows, cols});
+    if (failed(flat))
+      return failure();
+    input = *flat;
+    along = 1;
+  }
+  auto inputType = cast<RankedTensorType>(input.getType());
+  Value best = n.op<ArgMaxOp>(
+      {input}, {n.namedAttr("axis", n.b.getI64IntegerAttr(along)),
+                n.namedAttr("keepdims", n.b.getBoolAttr(true)),
+                n.namedAttr("select_last_index", n.b.getBoolAttr(false))});
+  SmallVector<int64_t> iotaShape(inputType.getRank(), 1), iota;
+  iotaShape[along] = inputType.getDimSize(along);
+  for (int64_t i = 0; i < iotaShape[along]; ++i)
+    iota.push_back(i);
+  FailureOr<Value> iotaValue = n.constant(DenseElementsAttr::get(
+      RankedTensorType::get(iotaShape, n.b.getI64Type()), ArrayRef(iota)));
+  if (failed(iotaValue))
+    return failure();
+  Value y = n.op<CastOp>({n.op<EqualOp>({best, *iotaValue})}, {}, inputType);
+  if (y && n.opset < 13) {
+    FailureOr<Value> back = n.reshape(y, type.getShape());
+    y = succeeded(back) ? *back : Value();
+  }
+  return n.done(results, {y});
+}
+
 } // namespace
 
 void mlir::fmc::onnx::registerNNOps(OpImportRegistry &r) {
+  r["Hardmax"] = importHardmax;
   registerActivations(r);
   r["Clip"] = importClip;
   r["PRelu"] = importPRelu;

@@ -299,8 +299,18 @@ Value buildUnaryScalar(Operation *op, OpBuilder &b, Location loc, Value x) {
             b, loc, pos, one,
             arith::SelectOp::create(b, loc, neg, minusOne, x));
       })
-      .Case([&](IsNaNOp) -> Value { return math::IsNaNOp::create(b, loc, x); })
-      .Case([&](IsInfOp) -> Value { return math::IsInfOp::create(b, loc, x); });
+      .Case([&](IsNaNOp) -> Value {
+        return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
+      })
+      .Case([&](IsInfOp) -> Value {
+        auto floatType = cast<FloatType>(type);
+        Value inf = arith::ConstantOp::create(
+            b, loc,
+            b.getFloatAttr(floatType,
+                           APFloat::getInf(floatType.getFloatSemantics())));
+        return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                     math::AbsFOp::create(b, loc, x), inf);
+      });
 }
 
 template <typename OpTy> struct UnaryToLinalg : OpConversionPattern<OpTy> {

@@ -97,6 +97,79 @@ struct MatMulToLinalg : OpConversionPattern<MatMulOp> {
 
 } // namespace
 
+namespace {
+
+/// Einsum as one linalg.generic: one loop per subscript, output subscripts
+/// parallel, the others reductions; the body multiplies the operands and
+/// accumulates. Size-1 dims broadcast against the subscript's size.
+struct EinsumToLinalg : OpConversionPattern<EinsumOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(EinsumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto [lhs, out] = op.getEquation().split("->");
+    SmallVector<StringRef> terms;
+    lhs.split(terms, ',');
+    // Loop order: output subscripts, then summed ones as they appear.
+    std::string letters = out.str();
+    llvm::DenseMap<char, int64_t> sizes;
+    for (auto [term, input] : llvm::zip(terms, adaptor.getInputs())) {
+      auto shape = cast<RankedTensorType>(input.getType()).getShape();
+      for (auto [c, dim] : llvm::zip(term, shape)) {
+        if (!llvm::is_contained(letters, c))
+          letters.push_back(c);
+        int64_t &size = sizes[c];
+        size = std::max(size, dim);
+      }
+    }
+    int64_t numLoops = letters.size();
+    auto loopOf = [&](char c) { return int64_t(letters.find(c)); };
+    SmallVector<AffineMap> maps;
+    for (auto [term, input] : llvm::zip(terms, adaptor.getInputs())) {
+      auto shape = cast<RankedTensorType>(input.getType()).getShape();
+      SmallVector<AffineExpr> exprs;
+      for (auto [c, dim] : llvm::zip(term, shape))
+        exprs.push_back(dim == 1 && sizes[c] != 1
+                            ? getAffineConstantExpr(0, ctx)
+                            : getAffineDimExpr(loopOf(c), ctx));
+      maps.push_back(AffineMap::get(numLoops, 0, exprs, ctx));
+    }
+    SmallVector<AffineExpr> outExprs;
+    for (char c : out)
+      outExprs.push_back(getAffineDimExpr(loopOf(c), ctx));
+    maps.push_back(AffineMap::get(numLoops, 0, outExprs, ctx));
+    SmallVector<utils::IteratorType> iterators;
+    for (int64_t i = 0; i < numLoops; ++i)
+      iterators.push_back(i < int64_t(out.size())
+                              ? utils::IteratorType::parallel
+                              : utils::IteratorType::reduction);
+    RankedTensorType type = op.getType();
+    Type element = type.getElementType();
+    bool f = isa<FloatType>(element);
+    Value init = buildFilled(rewriter, loc, type,
+                             buildScalar(rewriter, loc, element, 0));
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type, adaptor.getInputs(), init, maps, iterators,
+        [&](OpBuilder &b, Location nloc, ValueRange args) {
+          Value product = args[0];
+          for (Value v : args.drop_front().drop_back())
+            product = f ? Value(arith::MulFOp::create(b, nloc, product, v))
+                        : Value(arith::MulIOp::create(b, nloc, product, v));
+          Value acc = args.back();
+          linalg::YieldOp::create(
+              b, nloc,
+              f ? Value(arith::AddFOp::create(b, nloc, acc, product))
+                : Value(arith::AddIOp::create(b, nloc, acc, product)));
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+} // namespace
+
 void mlir::fmc::populateMatMulToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<MatMulToLinalg>(patterns.getContext());
+  patterns.add<MatMulToLinalg, EinsumToLinalg>(patterns.getContext());
 }

@@ -5,7 +5,10 @@
 #include "passes/Conversion/GraphToLinalg/Utils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -14,11 +17,13 @@ using namespace mlir::fmc;
 
 namespace {
 
-enum class ReduceKind { Sum, Max, Min };
+enum class ReduceKind { Sum, Prod, Max, Min };
 
 Value identityFor(OpBuilder &b, Location loc, Type type, ReduceKind kind) {
   if (kind == ReduceKind::Sum)
     return buildScalar(b, loc, type, 0.0);
+  if (kind == ReduceKind::Prod)
+    return buildScalar(b, loc, type, 1.0);
   bool max = kind == ReduceKind::Max;
   if (auto f = dyn_cast<FloatType>(type))
     return arith::ConstantOp::create(
@@ -36,6 +41,9 @@ Value combineFor(OpBuilder &b, Location loc, Value acc, Value x,
   case ReduceKind::Sum:
     return f ? Value(arith::AddFOp::create(b, loc, acc, x))
              : Value(arith::AddIOp::create(b, loc, acc, x));
+  case ReduceKind::Prod:
+    return f ? Value(arith::MulFOp::create(b, loc, acc, x))
+             : Value(arith::MulIOp::create(b, loc, acc, x));
   case ReduceKind::Max:
     return f ? Value(arith::MaximumFOp::create(b, loc, acc, x))
              : Value(arith::MaxSIOp::create(b, loc, acc, x));
@@ -84,9 +92,10 @@ template <typename OpTy> struct ReduceToLinalg : OpConversionPattern<OpTy> {
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    ReduceKind kind = std::is_same_v<OpTy, ReduceMaxOp>   ? ReduceKind::Max
-                      : std::is_same_v<OpTy, ReduceMinOp> ? ReduceKind::Min
-                                                          : ReduceKind::Sum;
+    ReduceKind kind = std::is_same_v<OpTy, ReduceMaxOp>    ? ReduceKind::Max
+                      : std::is_same_v<OpTy, ReduceMinOp>  ? ReduceKind::Min
+                      : std::is_same_v<OpTy, ReduceProdOp> ? ReduceKind::Prod
+                                                           : ReduceKind::Sum;
     auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
     Value result =
         reduce(rewriter, loc, adaptor.getInput(), op.getAxes(), kind);
@@ -200,10 +209,161 @@ struct LayerNormToLinalg : OpConversionPattern<LayerNormOp> {
   }
 };
 
+/// ArgMax/ArgMin: one reduction carrying the best value and its index.
+/// Ties keep the first index, or the last with select_last_index; NaN wins
+/// (as in numpy).
+template <typename OpTy> struct ArgReduceToLinalg : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    constexpr bool isMax = std::is_same_v<OpTy, ArgMaxOp>;
+    Value input = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    Type element = inputType.getElementType();
+    bool isFloat = isa<FloatType>(element);
+    bool isUnsigned =
+        getElementTypeOrSelf(op.getInput().getType()).isUnsignedInteger();
+    int64_t axis = op.getAxis(), rank = inputType.getRank();
+    bool last = op.getSelectLastIndex();
+
+    SmallVector<int64_t> shape;
+    SmallVector<AffineExpr> outExprs;
+    SmallVector<utils::IteratorType> iterators;
+    for (int64_t d = 0; d < rank; ++d) {
+      iterators.push_back(d == axis ? utils::IteratorType::reduction
+                                    : utils::IteratorType::parallel);
+      if (d != axis) {
+        shape.push_back(inputType.getDimSize(d));
+        outExprs.push_back(getAffineDimExpr(d, ctx));
+      }
+    }
+    // Start from the first element along the axis, index 0.
+    SmallVector<int64_t> offsets(rank, 0), sizes(inputType.getShape()),
+        strides(rank, 1);
+    sizes[axis] = 1;
+    auto firstType = RankedTensorType::get(shape, element);
+    Value first = tensor::ExtractSliceOp::create(
+        rewriter, loc, firstType, input, ValueRange{}, ValueRange{},
+        ValueRange{}, rewriter.getDenseI64ArrayAttr(offsets),
+        rewriter.getDenseI64ArrayAttr(sizes),
+        rewriter.getDenseI64ArrayAttr(strides));
+    auto indexType = RankedTensorType::get(shape, rewriter.getI64Type());
+    Value zeros =
+        buildFilled(rewriter, loc, indexType,
+                    buildScalar(rewriter, loc, rewriter.getI64Type(), 0));
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank),
+                                   AffineMap::get(rank, 0, outExprs, ctx),
+                                   AffineMap::get(rank, 0, outExprs, ctx)};
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{firstType, indexType}, input,
+        ValueRange{first, zeros}, maps, iterators,
+        [&](OpBuilder &b, Location nloc, ValueRange args) {
+          Value x = args[0], best = args[1], bestIndex = args[2];
+          Value index = arith::IndexCastOp::create(
+              b, nloc, b.getI64Type(), linalg::IndexOp::create(b, nloc, axis));
+          Value better;
+          if (isFloat) {
+            auto strict =
+                isMax ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT;
+            auto loose =
+                isMax ? arith::CmpFPredicate::OGE : arith::CmpFPredicate::OLE;
+            Value cmp =
+                arith::CmpFOp::create(b, nloc, last ? loose : strict, x, best);
+            // A NaN is better than any number, and the first NaN stays.
+            Value xNaN =
+                arith::CmpFOp::create(b, nloc, arith::CmpFPredicate::UNO, x, x);
+            Value bestNaN = arith::CmpFOp::create(
+                b, nloc, arith::CmpFPredicate::UNO, best, best);
+            Value notBestNaN = arith::XOrIOp::create(
+                b, nloc, bestNaN,
+                arith::ConstantOp::create(b, nloc, b.getBoolAttr(true)));
+            better = arith::AndIOp::create(
+                b, nloc, arith::OrIOp::create(b, nloc, cmp, xNaN), notBestNaN);
+          } else {
+            arith::CmpIPredicate pred;
+            if (isUnsigned)
+              pred = isMax ? (last ? arith::CmpIPredicate::uge
+                                   : arith::CmpIPredicate::ugt)
+                           : (last ? arith::CmpIPredicate::ule
+                                   : arith::CmpIPredicate::ult);
+            else
+              pred = isMax ? (last ? arith::CmpIPredicate::sge
+                                   : arith::CmpIPredicate::sgt)
+                           : (last ? arith::CmpIPredicate::sle
+                                   : arith::CmpIPredicate::slt);
+            better = arith::CmpIOp::create(b, nloc, pred, x, best);
+          }
+          linalg::YieldOp::create(
+              b, nloc,
+              ValueRange{
+                  arith::SelectOp::create(b, nloc, better, x, best),
+                  arith::SelectOp::create(b, nloc, better, index, bestIndex)});
+        });
+    rewriter.replaceOp(
+        op, buildReshape(rewriter, loc, generic.getResult(1), op.getType()));
+    return success();
+  }
+};
+
+/// CumSum as a triangular reduction: result[i] sums input[k] over k <= i
+/// (k < i when exclusive; k >= i / k > i when reversed).
+struct CumSumToLinalg : OpConversionPattern<CumSumOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(CumSumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = cast<RankedTensorType>(adaptor.getInput().getType());
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    Type element = type.getElementType();
+    // Loops: the result dims, then k (the summed position along the axis).
+    SmallVector<AffineExpr> inExprs, outExprs;
+    for (int64_t d = 0; d < rank; ++d) {
+      outExprs.push_back(getAffineDimExpr(d, ctx));
+      inExprs.push_back(getAffineDimExpr(d == axis ? rank : d, ctx));
+    }
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    iterators.push_back(utils::IteratorType::reduction);
+    SmallVector<AffineMap> maps = {AffineMap::get(rank + 1, 0, inExprs, ctx),
+                                   AffineMap::get(rank + 1, 0, outExprs, ctx)};
+    Value init = buildFilled(rewriter, loc, type,
+                             buildScalar(rewriter, loc, element, 0));
+    bool exclusive = op.getExclusive(), reverse = op.getReverse();
+    arith::CmpIPredicate pred = reverse
+                                    ? (exclusive ? arith::CmpIPredicate::sgt
+                                                 : arith::CmpIPredicate::sge)
+                                    : (exclusive ? arith::CmpIPredicate::slt
+                                                 : arith::CmpIPredicate::sle);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type, adaptor.getInput(), init, maps, iterators,
+        [&](OpBuilder &b, Location nloc, ValueRange args) {
+          Value k = linalg::IndexOp::create(b, nloc, rank);
+          Value i = linalg::IndexOp::create(b, nloc, axis);
+          Value in = arith::CmpIOp::create(b, nloc, pred, k, i);
+          Value zero = buildScalar(b, nloc, element, 0);
+          Value term = arith::SelectOp::create(b, nloc, in, args[0], zero);
+          Value sum =
+              isa<FloatType>(element)
+                  ? Value(arith::AddFOp::create(b, nloc, args[1], term))
+                  : Value(arith::AddIOp::create(b, nloc, args[1], term));
+          linalg::YieldOp::create(b, nloc, sum);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::fmc::populateReductionToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ReduceToLinalg<ReduceSumOp>, ReduceToLinalg<ReduceMeanOp>,
                ReduceToLinalg<ReduceMaxOp>, ReduceToLinalg<ReduceMinOp>,
-               SoftmaxToLinalg, LayerNormToLinalg>(patterns.getContext());
+               ReduceToLinalg<ReduceProdOp>, ArgReduceToLinalg<ArgMaxOp>,
+               ArgReduceToLinalg<ArgMinOp>, CumSumToLinalg, SoftmaxToLinalg,
+               LayerNormToLinalg>(patterns.getContext());
 }

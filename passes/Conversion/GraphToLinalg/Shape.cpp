@@ -183,10 +183,70 @@ struct GatherToLinalg : OpConversionPattern<GatherOp> {
   }
 };
 
+/// Clamps a (possibly negative, wrapping) index into [0, n).
+Value normalizeIndex(OpBuilder &b, Location loc, Value raw, int64_t n) {
+  Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
+  Value size = arith::ConstantIndexOp::create(b, loc, n);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value last = arith::ConstantIndexOp::create(b, loc, n - 1);
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, zero);
+  Value wrapped = arith::SelectOp::create(
+      b, loc, negative, arith::AddIOp::create(b, loc, index, size), index);
+  return arith::MinSIOp::create(
+      b, loc, arith::MaxSIOp::create(b, loc, wrapped, zero), last);
+}
+
+struct GatherElementsToLinalg : OpConversionPattern<GatherElementsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GatherElementsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value data = adaptor.getData();
+    auto dataType = cast<RankedTensorType>(data.getType());
+    int64_t axis = op.getAxis();
+    int64_t n = dataType.getDimSize(axis);
+    auto type = op.getType();
+    Value result = buildParallelGeneric(
+        rewriter, op.getLoc(), type, adaptor.getIndices(),
+        rewriter.getMultiDimIdentityMap(type.getRank()),
+        [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+          SmallVector<Value> coords;
+          for (int64_t d = 0; d < type.getRank(); ++d)
+            coords.push_back(d == axis
+                                 ? normalizeIndex(b, loc, args[0], n)
+                                 : Value(linalg::IndexOp::create(b, loc, d)));
+          return tensor::ExtractOp::create(b, loc, data, coords);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct PadToTensor : OpConversionPattern<PadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(PadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value value = tensor::ExtractOp::create(rewriter, loc, adaptor.getValue(),
+                                            ValueRange{});
+    SmallVector<OpFoldResult> low, high;
+    for (auto [l, h] : llvm::zip(op.getLow(), op.getHigh())) {
+      low.push_back(rewriter.getIndexAttr(l));
+      high.push_back(rewriter.getIndexAttr(h));
+    }
+    rewriter.replaceOpWithNewOp<tensor::PadOp>(
+        op, op.getType(), adaptor.getInput(), low, high, value);
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::fmc::populateShapeToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ReshapeToTensor, ShapeToConstant, TransposeToLinalg,
-               ConcatToTensor, SliceToTensor, GatherToLinalg>(
-      patterns.getContext());
+  patterns
+      .add<ReshapeToTensor, ShapeToConstant, TransposeToLinalg, ConcatToTensor,
+           SliceToTensor, GatherToLinalg, GatherElementsToLinalg, PadToTensor>(
+          patterns.getContext());
 }

@@ -353,3 +353,60 @@ func.func @broadcast_to_smaller(%a: tensor<3xf32>) {
   %0 = fmc.broadcast %a : tensor<3xf32> -> tensor<1xf32>
   return
 }
+
+// -----
+
+func.func @mod_of_floats(%a: tensor<4xf32>) {
+  // expected-error @+1 {{'fmc.mod' op expects integer operands, got 'f32'}}
+  %0 = fmc.mod %a, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @arg_max_axis(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'fmc.arg_max' op axis 2 is out of [0, 2)}}
+  %0 = fmc.arg_max %a {axis = 2 : i64, keepdims = true, select_last_index = false} : (tensor<2x3xf32>) -> tensor<2x1xi64>
+  return
+}
+
+// -----
+
+func.func @einsum_implicit(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) {
+  // expected-error @+1 {{'fmc.einsum' op equation must be explicit}}
+  %0 = fmc.einsum %a, %b {equation = "ij,jk"} : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @einsum_sizes(%a: tensor<2x3xf32>, %b: tensor<5x4xf32>) {
+  // expected-error @+1 {{'fmc.einsum' op subscript 'j' has sizes 3 and 5}}
+  %0 = fmc.einsum %a, %b {equation = "ij,jk->ik"} : (tensor<2x3xf32>, tensor<5x4xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @pad_negative(%a: tensor<4xf32>, %v: tensor<f32>) {
+  // expected-error @+1 {{'fmc.pad' op pads must be non-negative}}
+  %0 = fmc.pad %a, %v {low = array<i64: -1>, high = array<i64: 0>} : (tensor<4xf32>, tensor<f32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @pad_shape(%a: tensor<4xf32>, %v: tensor<f32>) {
+  // expected-error @+1 {{'fmc.pad' op result shape [5] does not match the pads}}
+  %0 = fmc.pad %a, %v {low = array<i64: 1>, high = array<i64: 1>} : (tensor<4xf32>, tensor<f32>) -> tensor<5xf32>
+  return
+}
+
+// -----
+
+func.func @gather_elements_rank(%a: tensor<4x2xf32>, %i: tensor<3xi64>) {
+  // expected-error @+2 {{data and indices ranks differ}}
+  // expected-error @+1 {{'fmc.gather_elements' op failed to infer returned types}}
+  %0 = fmc.gather_elements %a, %i {axis = 0 : i64} : (tensor<4x2xf32>, tensor<3xi64>) -> tensor<3xf32>
+  return
+}

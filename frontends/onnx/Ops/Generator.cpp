@@ -1,0 +1,141 @@
+//===- Generator.cpp - importers of ONNX ops that generate tensors --------===//
+//
+// ConstantOfShape, EyeLike, Range: with static shapes and constant operands
+// they fold to constants at import.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontends/onnx/NodeContext.h"
+#include "frontends/onnx/TensorImporter.h"
+
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace mlir::fmc;
+using namespace mlir::fmc::onnx;
+
+namespace {
+
+LogicalResult importConstantOfShape(NodeContext &n,
+                                    SmallVectorImpl<Value> &results) {
+  FailureOr<Value> s = n.required(0, "input");
+  if (failed(s))
+    return failure();
+  FailureOr<SmallVector<int64_t>> shape = n.constantInts(*s, "input");
+  if (failed(shape))
+    return failure();
+  if (llvm::any_of(*shape, [](int64_t d) { return d < 0; })) {
+    n.error() << "the shape has a negative dim";
+    return failure();
+  }
+  Attribute element = n.b.getF32FloatAttr(0.0f);
+  if (const auto *a = n.attr("value")) {
+    FailureOr<ElementsAttr> value =
+        importTensor(n.b.getContext(), a->t(), n.modelDir, n.loc);
+    if (failed(value))
+      return failure();
+    if (value->getNumElements() != 1) {
+      n.error() << "value must hold one element";
+      return failure();
+    }
+    auto dense = dyn_cast<DenseElementsAttr>(*value);
+    if (!dense) {
+      n.error() << "value must be a small inline tensor";
+      return failure();
+    }
+    element = dense.getSplatValue<Attribute>();
+  }
+  auto type = RankedTensorType::get(*shape, cast<TypedAttr>(element).getType());
+  FailureOr<Value> c = n.constant(DenseElementsAttr::get(type, element));
+  if (failed(c))
+    return failure();
+  results.push_back(*c);
+  return success();
+}
+
+LogicalResult importEyeLike(NodeContext &n, SmallVectorImpl<Value> &results) {
+  FailureOr<Value> x = n.required(0, "input");
+  if (failed(x))
+    return failure();
+  auto type = cast<RankedTensorType>(x->getType());
+  if (type.getRank() != 2 || !type.hasStaticShape()) {
+    n.error() << "needs a static 2-D input, got " << type;
+    return failure();
+  }
+  Type element = type.getElementType();
+  if (const auto *dtype = n.attr("dtype")) {
+    FailureOr<Type> t = importElementType(n.b.getContext(), dtype->i(), n.loc);
+    if (failed(t))
+      return failure();
+    element = *t;
+  }
+  int64_t k = n.intAttr("k", 0);
+  auto resultType = type.clone(element);
+  SmallVector<Attribute> values;
+  for (int64_t i = 0; i < type.getDimSize(0); ++i)
+    for (int64_t j = 0; j < type.getDimSize(1); ++j) {
+      double v = j - i == k ? 1.0 : 0.0;
+      values.push_back(
+          isa<FloatType>(element)
+              ? Attribute(n.b.getFloatAttr(element, v))
+              : Attribute(n.b.getIntegerAttr(element, int64_t(v))));
+    }
+  FailureOr<Value> c = n.constant(DenseElementsAttr::get(resultType, values));
+  if (failed(c))
+    return failure();
+  results.push_back(*c);
+  return success();
+}
+
+/// Range over compile-time constant start, limit and delta.
+LogicalResult importRange(NodeContext &n, SmallVectorImpl<Value> &results) {
+  SmallVector<DenseElementsAttr, 3> attrs(3);
+  const char *names[] = {"start", "limit", "delta"};
+  for (int i = 0; i < 3; ++i) {
+    FailureOr<Value> v = n.required(i, names[i]);
+    if (failed(v))
+      return failure();
+    if (!matchPattern(*v, m_Constant(&attrs[i])) ||
+        attrs[i].getNumElements() != 1) {
+      n.error() << "input '" << names[i]
+                << "' must be a compile-time constant scalar (a range of "
+                   "run-time length needs dynamic shapes, not supported yet)";
+      return failure();
+    }
+  }
+  Type element = attrs[0].getElementType();
+  bool isFloat = isa<FloatType>(element);
+  auto scalar = [&](DenseElementsAttr a) {
+    return isFloat ? (*a.value_begin<APFloat>()).convertToDouble()
+                   : double((*a.value_begin<APInt>()).getSExtValue());
+  };
+  double start = scalar(attrs[0]), limit = scalar(attrs[1]),
+         delta = scalar(attrs[2]);
+  if (delta == 0) {
+    n.error() << "delta is 0";
+    return failure();
+  }
+  int64_t count =
+      std::max<int64_t>(0, int64_t(std::ceil((limit - start) / delta)));
+  SmallVector<Attribute> values;
+  for (int64_t i = 0; i < count; ++i) {
+    double v = start + i * delta;
+    values.push_back(isFloat
+                         ? Attribute(n.b.getFloatAttr(element, v))
+                         : Attribute(n.b.getIntegerAttr(element, int64_t(v))));
+  }
+  FailureOr<Value> c = n.constant(
+      DenseElementsAttr::get(RankedTensorType::get({count}, element), values));
+  if (failed(c))
+    return failure();
+  results.push_back(*c);
+  return success();
+}
+
+} // namespace
+
+void mlir::fmc::onnx::registerGeneratorOps(OpImportRegistry &r) {
+  r["ConstantOfShape"] = importConstantOfShape;
+  r["EyeLike"] = importEyeLike;
+  r["Range"] = importRange;
+}
