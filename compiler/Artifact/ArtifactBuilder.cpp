@@ -14,6 +14,12 @@ uint32_t mlir::fmc::getDtypeCode(Type type) {
     return 1;
   if (type.isUnsignedInteger(8))
     return 2;
+  if (type.isUnsignedInteger(16))
+    return 4;
+  if (type.isUnsignedInteger(32))
+    return 12;
+  if (type.isUnsignedInteger(64))
+    return 13;
   if (type.isSignlessInteger(8))
     return 3;
   if (type.isSignlessInteger(16))
@@ -59,8 +65,17 @@ LogicalResult
 mlir::fmc::collectArtifactTensors(func::FuncOp model,
                                   artifact::ArtifactContents &contents) {
   Location loc = model.getLoc();
+  // Lowering makes unsigned element types signless and keeps the ABI type in
+  // `fmc.element_type`.
+  auto abiType = [](Type type, TypeAttr element) -> Type {
+    if (!element)
+      return type;
+    return cast<RankedTensorType>(type).clone(element.getValue());
+  };
   for (unsigned i = 0, e = model.getNumArguments(); i < e; ++i) {
-    Type type = model.getArgumentTypes()[i];
+    Type type =
+        abiType(model.getArgumentTypes()[i],
+                model.getArgAttrOfType<TypeAttr>(i, "fmc.element_type"));
     if (auto name = model.getArgAttrOfType<StringAttr>(i, "fmc.input")) {
       auto desc = describe(loc, name.getValue(), type);
       if (failed(desc))
@@ -102,7 +117,10 @@ mlir::fmc::collectArtifactTensors(func::FuncOp model,
       emitError(loc) << "result " << i << " of the model has no name";
       return failure();
     }
-    auto desc = describe(loc, name.getValue(), model.getResultTypes()[i]);
+    auto desc = describe(
+        loc, name.getValue(),
+        abiType(model.getResultTypes()[i],
+                model.getResultAttrOfType<TypeAttr>(i, "fmc.element_type")));
     if (failed(desc))
       return failure();
     contents.outputs.push_back(*desc);

@@ -5,7 +5,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "frontends/onnx/NodeContext.h"
+#include "frontends/onnx/TensorImporter.h"
 
+#include <array>
 #include <cmath>
 
 using namespace mlir;
@@ -52,14 +54,15 @@ LogicalResult importSoftmax(NodeContext &n, SmallVectorImpl<Value> &results) {
   return success();
 }
 
+LogicalResult importNormalization(NodeContext &n,
+                                  SmallVectorImpl<Value> &results, bool rms);
+
 LogicalResult importLayerNorm(NodeContext &n, SmallVectorImpl<Value> &results) {
+  if (n.hasOutput(1) || n.hasOutput(2))
+    return importNormalization(n, results, /*rms=*/false);
   FailureOr<Value> x = n.required(0, "X"), scale = n.required(1, "Scale");
   if (failed(x) || failed(scale))
     return failure();
-  if (n.hasOutput(1) || n.hasOutput(2)) {
-    n.error() << "the Mean and InvStdDev outputs (training) are not supported";
-    return failure();
-  }
   int64_t rank = cast<RankedTensorType>(x->getType()).getRank();
   FailureOr<int64_t> axis = n.axis(n.intAttr("axis", -1), rank);
   if (failed(axis))
@@ -75,6 +78,178 @@ LogicalResult importLayerNorm(NodeContext &n, SmallVectorImpl<Value> &results) {
     return failure();
   results.push_back(*y);
   return success();
+}
+
+/// x - max - log(sum(exp(x - max))) along `axis`.
+Value logSoftmax(NodeContext &n, Value x, int64_t axis) {
+  SmallVector<NamedAttribute> reduce = {
+      n.namedAttr("axes", n.b.getDenseI64ArrayAttr({axis})),
+      n.namedAttr("keepdims", n.b.getBoolAttr(true))};
+  Value shifted = n.op<SubOp>({x, n.op<ReduceMaxOp>({x}, reduce)});
+  Value logSum =
+      n.op<LogOp>({n.op<ReduceSumOp>({n.op<ExpOp>({shifted})}, reduce)});
+  return n.op<SubOp>({shifted, logSum});
+}
+
+Value reshapeValue(NodeContext &n, Value x, ArrayRef<int64_t> shape) {
+  if (!x)
+    return {};
+  FailureOr<Value> r = n.reshape(x, shape);
+  return succeeded(r) ? *r : Value();
+}
+
+Value castTo(NodeContext &n, Value x, Type element) {
+  if (!x)
+    return {};
+  auto type = cast<RankedTensorType>(x.getType());
+  if (type.getElementType() == element)
+    return x;
+  return n.op<CastOp>({x}, {}, type.clone(element));
+}
+
+/// Mean and variance normalization over dims [axis, rank), in the stash type
+/// (f32 for half-precision inputs): returns {y, mean, 1 / sqrt(var + eps)},
+/// mean and inverse stddev with the normalized dims kept as 1. With `rms`,
+/// the mean is not subtracted and y = x / sqrt(mean(x^2) + eps).
+std::array<Value, 3> normalize(NodeContext &n, Value x, int64_t axis,
+                               float epsilon, bool rms) {
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> axes;
+  for (int64_t d = axis; d < type.getRank(); ++d)
+    axes.push_back(d);
+  SmallVector<NamedAttribute> reduce = {
+      n.namedAttr("axes", n.b.getDenseI64ArrayAttr(axes)),
+      n.namedAttr("keepdims", n.b.getBoolAttr(true))};
+  Value mean, centered = x;
+  if (!rms) {
+    mean = n.op<ReduceMeanOp>({x}, reduce);
+    centered = n.op<SubOp>({x, mean});
+  }
+  Value var = n.op<ReduceMeanOp>({n.op<MulOp>({centered, centered})}, reduce);
+  Value invStd = n.op<ReciprocalOp>(
+      {n.op<SqrtOp>({n.op<AddOp>({var, n.scalar(var, epsilon)})})});
+  return {n.op<MulOp>({centered, invStd}), mean, invStd};
+}
+
+/// LayerNormalization with its Mean / InvStdDev outputs, and
+/// RMSNormalization: decomposed (the plain LayerNormalization form maps to
+/// fmc.layer_norm).
+LogicalResult importNormalization(NodeContext &n,
+                                  SmallVectorImpl<Value> &results, bool rms) {
+  FailureOr<Value> x = n.required(0, "X"), scale = n.required(1, "Scale");
+  if (failed(x) || failed(scale))
+    return failure();
+  auto type = cast<RankedTensorType>(x->getType());
+  auto element = dyn_cast<FloatType>(type.getElementType());
+  if (!element) {
+    n.error() << "expects a floating-point input, got " << type;
+    return failure();
+  }
+  FailureOr<int64_t> axis = n.axis(n.intAttr("axis", -1), type.getRank());
+  if (failed(axis))
+    return failure();
+  // Statistics are computed in stash_type (f32 by default).
+  FailureOr<Type> compute =
+      importElementType(n.b.getContext(), n.intAttr("stash_type", 1), n.loc);
+  if (failed(compute))
+    return failure();
+  if (!isa<FloatType>(*compute)) {
+    n.error() << "stash_type must be a floating-point type";
+    return failure();
+  }
+  auto [y, mean, invStd] = normalize(n, castTo(n, *x, *compute), *axis,
+                                     n.floatAttr("epsilon", 1e-5f), rms);
+  Value out = castTo(n, y, element);
+  out = n.op<MulOp>({out, *scale});
+  if (Value bias = rms ? Value() : n.input(2))
+    out = n.op<AddOp>({out, bias});
+  if (out && out.getType() != type) {
+    n.error() << "Scale/B do not broadcast to " << type;
+    return failure();
+  }
+  if (rms)
+    return n.done(results, {out});
+  return n.done(results, {out, mean, invStd});
+}
+
+/// NegativeLogLikelihoodLoss: loss[n, d...] = -input[n, target[n, d...],
+/// d...] * weight[target], 0 where target == ignore_index; reduced by
+/// none, sum, or mean (sum over the sum of the weights used).
+Value nllLoss(NodeContext &n, Value input, Value target, Value weight) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto targetType = cast<RankedTensorType>(target.getType());
+  if (inputType.getRank() < 2 ||
+      targetType.getRank() != inputType.getRank() - 1) {
+    n.error() << "input must be [N, C, d...] and target [N, d...], got "
+              << inputType << " and " << targetType;
+    return {};
+  }
+  std::string reduction = n.stringAttr("reduction", "mean");
+  if (reduction != "none" && reduction != "sum" && reduction != "mean") {
+    n.error() << "reduction '" << reduction << "' is not supported";
+    return {};
+  }
+  Value valid, safe = target;
+  if (n.attr("ignore_index")) {
+    Value ignore = n.scalar(target, n.intAttr("ignore_index", 0));
+    valid = n.op<NotOp>({n.op<EqualOp>({target, ignore})});
+    safe = n.op<WhereOp>({valid, target, n.scalar(target, 0)});
+  }
+  SmallVector<int64_t> column(targetType.getShape());
+  column.insert(column.begin() + 1, 1);
+  Value picked =
+      n.op<GatherElementsOp>({input, reshapeValue(n, safe, column)},
+                             {n.namedAttr("axis", n.b.getI64IntegerAttr(1))});
+  Value loss = n.op<NegOp>({reshapeValue(n, picked, targetType.getShape())});
+  Value w;
+  if (weight)
+    w = n.op<GatherOp>({weight, safe},
+                       {n.namedAttr("axis", n.b.getI64IntegerAttr(0))});
+  if (valid) {
+    Value mask = castTo(n, valid, inputType.getElementType());
+    w = w ? n.op<MulOp>({w, mask}) : mask;
+  }
+  if (w)
+    loss = n.op<MulOp>({loss, w});
+  if (reduction == "none")
+    return loss;
+  SmallVector<int64_t> all;
+  for (int64_t d = 0; d < targetType.getRank(); ++d)
+    all.push_back(d);
+  SmallVector<NamedAttribute> reduce = {
+      n.namedAttr("axes", n.b.getDenseI64ArrayAttr(all)),
+      n.namedAttr("keepdims", n.b.getBoolAttr(false))};
+  Value sum = n.op<ReduceSumOp>({loss}, reduce);
+  if (reduction == "sum")
+    return sum;
+  if (!w)
+    return n.op<ReduceMeanOp>({loss}, reduce);
+  return n.op<DivOp>({sum, n.op<ReduceSumOp>({w}, reduce)});
+}
+
+LogicalResult importNLLLoss(NodeContext &n, SmallVectorImpl<Value> &results) {
+  FailureOr<Value> input = n.required(0, "input"),
+                   target = n.required(1, "target");
+  if (failed(input) || failed(target))
+    return failure();
+  return n.done(results, {nllLoss(n, *input, *target, n.input(2))});
+}
+
+/// SoftmaxCrossEntropyLoss: NLL of the log-softmax along dim 1; the
+/// log-probabilities are the optional second output.
+LogicalResult importSoftmaxCrossEntropy(NodeContext &n,
+                                        SmallVectorImpl<Value> &results) {
+  FailureOr<Value> scores = n.required(0, "scores"),
+                   labels = n.required(1, "labels");
+  if (failed(scores) || failed(labels))
+    return failure();
+  if (cast<RankedTensorType>(scores->getType()).getRank() < 2) {
+    n.error() << "scores must be [N, C, d...]";
+    return failure();
+  }
+  Value logProb = logSoftmax(n, *scores, 1);
+  Value loss = logProb ? nllLoss(n, logProb, *labels, n.input(2)) : Value();
+  return n.done(results, {loss, logProb});
 }
 
 /// LogSoftmax, stably: x - max - log(sum(exp(x - max))) along one axis
@@ -110,13 +285,7 @@ LogicalResult importLogSoftmax(NodeContext &n,
     input = *flat;
     axes = {1};
   }
-  SmallVector<NamedAttribute> reduce = {
-      n.namedAttr("axes", n.b.getDenseI64ArrayAttr(axes)),
-      n.namedAttr("keepdims", n.b.getBoolAttr(true))};
-  Value shifted = n.op<SubOp>({input, n.op<ReduceMaxOp>({input}, reduce)});
-  Value logSum =
-      n.op<LogOp>({n.op<ReduceSumOp>({n.op<ExpOp>({shifted})}, reduce)});
-  Value y = n.op<SubOp>({shifted, logSum});
+  Value y = logSoftmax(n, input, axes[0]);
   if (y && n.opset < 13) {
     FailureOr<Value> back = n.reshape(y, type.getShape());
     y = succeeded(back) ? *back : Value();
@@ -343,4 +512,9 @@ void mlir::fmc::onnx::registerNNOps(OpImportRegistry &r) {
   r["LogSoftmax"] = importLogSoftmax;
   r["Softmax"] = importSoftmax;
   r["LayerNormalization"] = importLayerNorm;
+  r["RMSNormalization"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
+    return importNormalization(n, res, /*rms=*/true);
+  };
+  r["NegativeLogLikelihoodLoss"] = importNLLLoss;
+  r["SoftmaxCrossEntropyLoss"] = importSoftmaxCrossEntropy;
 }

@@ -96,17 +96,23 @@ Value buildBinaryScalar(Operation *op, OpBuilder &b, Location loc, Value l,
                  : Value(arith::MulIOp::create(b, loc, l, r));
       })
       .Case([&](DivOp) -> Value {
-        return f ? Value(arith::DivFOp::create(b, loc, l, r))
-                 : Value(arith::DivSIOp::create(b, loc, l, r));
+        if (f)
+          return arith::DivFOp::create(b, loc, l, r);
+        return isUnsigned ? Value(arith::DivUIOp::create(b, loc, l, r))
+                          : Value(arith::DivSIOp::create(b, loc, l, r));
       })
       .Case([&](PowOp) -> Value { return buildPowScalar(b, loc, l, r); })
       .Case([&](MaxOp) -> Value {
-        return f ? Value(arith::MaximumFOp::create(b, loc, l, r))
-                 : Value(arith::MaxSIOp::create(b, loc, l, r));
+        if (f)
+          return arith::MaximumFOp::create(b, loc, l, r);
+        return isUnsigned ? Value(arith::MaxUIOp::create(b, loc, l, r))
+                          : Value(arith::MaxSIOp::create(b, loc, l, r));
       })
       .Case([&](MinOp) -> Value {
-        return f ? Value(arith::MinimumFOp::create(b, loc, l, r))
-                 : Value(arith::MinSIOp::create(b, loc, l, r));
+        if (f)
+          return arith::MinimumFOp::create(b, loc, l, r);
+        return isUnsigned ? Value(arith::MinUIOp::create(b, loc, l, r))
+                          : Value(arith::MinSIOp::create(b, loc, l, r));
       })
       .Case([&](EqualOp) -> Value {
         return f ? Value(arith::CmpFOp::create(b, loc,
@@ -117,26 +123,38 @@ Value buildBinaryScalar(Operation *op, OpBuilder &b, Location loc, Value l,
       .Case([&](LessOp) -> Value {
         return f ? Value(arith::CmpFOp::create(b, loc,
                                                arith::CmpFPredicate::OLT, l, r))
-                 : Value(arith::CmpIOp::create(
-                       b, loc, arith::CmpIPredicate::slt, l, r));
+                 : Value(arith::CmpIOp::create(b, loc,
+                                               isUnsigned
+                                                   ? arith::CmpIPredicate::ult
+                                                   : arith::CmpIPredicate::slt,
+                                               l, r));
       })
       .Case([&](GreaterOp) -> Value {
         return f ? Value(arith::CmpFOp::create(b, loc,
                                                arith::CmpFPredicate::OGT, l, r))
-                 : Value(arith::CmpIOp::create(
-                       b, loc, arith::CmpIPredicate::sgt, l, r));
+                 : Value(arith::CmpIOp::create(b, loc,
+                                               isUnsigned
+                                                   ? arith::CmpIPredicate::ugt
+                                                   : arith::CmpIPredicate::sgt,
+                                               l, r));
       })
       .Case([&](GreaterEqualOp) -> Value {
         return f ? Value(arith::CmpFOp::create(b, loc,
                                                arith::CmpFPredicate::OGE, l, r))
-                 : Value(arith::CmpIOp::create(
-                       b, loc, arith::CmpIPredicate::sge, l, r));
+                 : Value(arith::CmpIOp::create(b, loc,
+                                               isUnsigned
+                                                   ? arith::CmpIPredicate::uge
+                                                   : arith::CmpIPredicate::sge,
+                                               l, r));
       })
       .Case([&](LessEqualOp) -> Value {
         return f ? Value(arith::CmpFOp::create(b, loc,
                                                arith::CmpFPredicate::OLE, l, r))
-                 : Value(arith::CmpIOp::create(
-                       b, loc, arith::CmpIPredicate::sle, l, r));
+                 : Value(arith::CmpIOp::create(b, loc,
+                                               isUnsigned
+                                                   ? arith::CmpIPredicate::ule
+                                                   : arith::CmpIPredicate::sle,
+                                               l, r));
       })
       .Case([&](AndOp) -> Value { return arith::AndIOp::create(b, loc, l, r); })
       .Case([&](OrOp) -> Value { return arith::OrIOp::create(b, loc, l, r); })
@@ -151,10 +169,14 @@ Value buildBinaryScalar(Operation *op, OpBuilder &b, Location loc, Value l,
         return arith::XOrIOp::create(b, loc, l, r);
       })
       .Case([&](FModOp) -> Value {
-        return f ? Value(arith::RemFOp::create(b, loc, l, r))
-                 : Value(arith::RemSIOp::create(b, loc, l, r));
+        if (f)
+          return arith::RemFOp::create(b, loc, l, r);
+        return isUnsigned ? Value(arith::RemUIOp::create(b, loc, l, r))
+                          : Value(arith::RemSIOp::create(b, loc, l, r));
       })
       .Case([&](ModOp) -> Value {
+        if (isUnsigned)
+          return arith::RemUIOp::create(b, loc, l, r);
         // The remainder takes the divisor's sign: fix up truncated remainders
         // whose sign differs from a non-zero divisor's.
         Value rem = arith::RemSIOp::create(b, loc, l, r);
@@ -197,23 +219,24 @@ template <typename OpTy> struct BinaryToLinalg : OpConversionPattern<OpTy> {
       std::optional<double> exponent = splatExponent(op.getRhs());
       if (exponent &&
           (*exponent == 2.0 || *exponent == 1.0 || *exponent == 0.5) &&
-          isa<FloatType>(op.getType().getElementType())) {
+          isa<FloatType>(signless(op.getType()).getElementType())) {
         double e = *exponent;
         rewriter.replaceOp(
-            op, buildElementwise(
-                    rewriter, op.getLoc(), op.getType(), adaptor.getLhs(),
-                    [&](OpBuilder &b, Location loc, ValueRange s) -> Value {
-                      if (e == 2.0)
-                        return arith::MulFOp::create(b, loc, s[0], s[0]);
-                      if (e == 0.5)
-                        return math::SqrtOp::create(b, loc, s[0]);
-                      return s[0];
-                    }));
+            op,
+            buildElementwise(
+                rewriter, op.getLoc(), signless(op.getType()), adaptor.getLhs(),
+                [&](OpBuilder &b, Location loc, ValueRange s) -> Value {
+                  if (e == 2.0)
+                    return arith::MulFOp::create(b, loc, s[0], s[0]);
+                  if (e == 0.5)
+                    return math::SqrtOp::create(b, loc, s[0]);
+                  return s[0];
+                }));
         return success();
       }
     }
     Value result =
-        buildElementwise(rewriter, op.getLoc(), op.getType(),
+        buildElementwise(rewriter, op.getLoc(), signless(op.getType()),
                          ValueRange{adaptor.getLhs(), adaptor.getRhs()},
                          [&](OpBuilder &b, Location loc, ValueRange s) {
                            return buildBinaryScalar(raw, b, loc, s[0], s[1]);
@@ -226,6 +249,18 @@ template <typename OpTy> struct BinaryToLinalg : OpConversionPattern<OpTy> {
 Value buildUnaryScalar(Operation *op, OpBuilder &b, Location loc, Value x) {
   Type type = x.getType();
   bool f = isa<FloatType>(type);
+  if (getElementTypeOrSelf(op->getOperand(0).getType()).isUnsignedInteger()) {
+    // Unsigned values are their own absolute value and ReLU; their sign is
+    // 0 or 1.
+    if (isa<AbsOp, ReluOp>(op))
+      return x;
+    if (isa<SignOp>(op)) {
+      Value zero = buildScalar(b, loc, type, 0);
+      Value pos =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, zero);
+      return arith::ExtUIOp::create(b, loc, type, pos);
+    }
+  }
   return llvm::TypeSwitch<Operation *, Value>(op)
       .Case([&](NegOp) -> Value {
         return f ? Value(arith::NegFOp::create(b, loc, x))
@@ -320,7 +355,7 @@ template <typename OpTy> struct UnaryToLinalg : OpConversionPattern<OpTy> {
                   ConversionPatternRewriter &rewriter) const override {
     Operation *raw = op.getOperation();
     rewriter.replaceOp(
-        op, buildElementwise(rewriter, op.getLoc(), op.getType(),
+        op, buildElementwise(rewriter, op.getLoc(), signless(op.getType()),
                              adaptor.getInput(),
                              [&](OpBuilder &b, Location loc, ValueRange s) {
                                return buildUnaryScalar(raw, b, loc, s[0]);
@@ -329,8 +364,10 @@ template <typename OpTy> struct UnaryToLinalg : OpConversionPattern<OpTy> {
   }
 };
 
-/// Converts one scalar between element types with ONNX Cast semantics.
-Value buildCastScalar(OpBuilder &b, Location loc, Value x, Type to) {
+/// Converts one scalar between (signless) element types with ONNX Cast
+/// semantics; the flags say which integer sides are unsigned.
+Value buildCastScalar(OpBuilder &b, Location loc, Value x, Type to,
+                      bool fromUnsigned, bool toUnsigned) {
   Type from = x.getType();
   if (from == to)
     return x;
@@ -345,19 +382,21 @@ Value buildCastScalar(OpBuilder &b, Location loc, Value x, Type to) {
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x,
                                  buildScalar(b, loc, from, 0));
   }
+  bool zeroExtend = fromUnsigned || (fromInt && fromInt.getWidth() == 1);
   if (fromInt && toInt) {
+    if (fromInt.getWidth() == toInt.getWidth())
+      return x;
     if (fromInt.getWidth() < toInt.getWidth())
-      return fromInt.getWidth() == 1
-                 ? Value(arith::ExtUIOp::create(b, loc, to, x))
-                 : Value(arith::ExtSIOp::create(b, loc, to, x));
+      return zeroExtend ? Value(arith::ExtUIOp::create(b, loc, to, x))
+                        : Value(arith::ExtSIOp::create(b, loc, to, x));
     return arith::TruncIOp::create(b, loc, to, x);
   }
   if (fromInt && toFloat)
-    return fromInt.getWidth() == 1
-               ? Value(arith::UIToFPOp::create(b, loc, to, x))
-               : Value(arith::SIToFPOp::create(b, loc, to, x));
+    return zeroExtend ? Value(arith::UIToFPOp::create(b, loc, to, x))
+                      : Value(arith::SIToFPOp::create(b, loc, to, x));
   if (fromFloat && toInt)
-    return arith::FPToSIOp::create(b, loc, to, x);
+    return toUnsigned ? Value(arith::FPToUIOp::create(b, loc, to, x))
+                      : Value(arith::FPToSIOp::create(b, loc, to, x));
   if (fromFloat.getWidth() < toFloat.getWidth())
     return arith::ExtFOp::create(b, loc, to, x);
   if (fromFloat.getWidth() > toFloat.getWidth())
@@ -372,12 +411,16 @@ struct CastToLinalg : OpConversionPattern<CastOp> {
   LogicalResult
   matchAndRewrite(CastOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Type to = op.getType().getElementType();
+    Type to = signless(op.getType()).getElementType();
+    bool fromUnsigned =
+        op.getInput().getType().getElementType().isUnsignedInteger();
+    bool toUnsigned = op.getType().getElementType().isUnsignedInteger();
     rewriter.replaceOp(
-        op, buildElementwise(rewriter, op.getLoc(), op.getType(),
+        op, buildElementwise(rewriter, op.getLoc(), signless(op.getType()),
                              adaptor.getInput(),
                              [&](OpBuilder &b, Location loc, ValueRange s) {
-                               return buildCastScalar(b, loc, s[0], to);
+                               return buildCastScalar(b, loc, s[0], to,
+                                                      fromUnsigned, toUnsigned);
                              }));
     return success();
   }
@@ -390,7 +433,8 @@ struct WhereToLinalg : OpConversionPattern<WhereOp> {
                   ConversionPatternRewriter &rewriter) const override {
     rewriter.replaceOp(
         op, buildElementwise(
-                rewriter, op.getLoc(), op.getType(), adaptor.getOperands(),
+                rewriter, op.getLoc(), signless(op.getType()),
+                adaptor.getOperands(),
                 [&](OpBuilder &b, Location loc, ValueRange s) -> Value {
                   return arith::SelectOp::create(b, loc, s[0], s[1], s[2]);
                 }));
@@ -403,7 +447,8 @@ struct BroadcastToLinalg : OpConversionPattern<BroadcastOp> {
   LogicalResult
   matchAndRewrite(BroadcastOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), op.getType(),
+    rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(),
+                                            signless(op.getType()),
                                             adaptor.getInput(),
                                             [](OpBuilder &, Location,
                                                ValueRange s) { return s[0]; }));
@@ -416,8 +461,15 @@ struct ConstantToArith : OpConversionPattern<ConstantOp> {
   LogicalResult
   matchAndRewrite(ConstantOp op, OpAdaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
-        op, cast<TypedAttr>(op.getValue()));
+    TypedAttr value = cast<TypedAttr>(op.getValue());
+    if (auto type = cast<RankedTensorType>(value.getType());
+        type != signless(type)) {
+      auto dense = dyn_cast<DenseElementsAttr>(value);
+      if (!dense)
+        return rewriter.notifyMatchFailure(op, "unsigned resource constant");
+      value = dense.bitcast(signless(type).getElementType());
+    }
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, value);
     return success();
   }
 };
@@ -425,7 +477,7 @@ struct ConstantToArith : OpConversionPattern<ConstantOp> {
 } // namespace
 
 void mlir::fmc::populateElementwiseToLinalgPatterns(
-    RewritePatternSet &patterns) {
+    RewritePatternSet &patterns, const TypeConverter &converter) {
   MLIRContext *ctx = patterns.getContext();
   patterns.add<
       BinaryToLinalg<AddOp>, BinaryToLinalg<SubOp>, BinaryToLinalg<MulOp>,
@@ -436,7 +488,7 @@ void mlir::fmc::populateElementwiseToLinalgPatterns(
       BinaryToLinalg<XorOp>, BinaryToLinalg<ModOp>, BinaryToLinalg<FModOp>,
       BinaryToLinalg<BitwiseAndOp>, BinaryToLinalg<BitwiseOrOp>,
       BinaryToLinalg<BitwiseXorOp>, BinaryToLinalg<ShiftLeftOp>,
-      BinaryToLinalg<ShiftRightOp>>(ctx);
+      BinaryToLinalg<ShiftRightOp>>(converter, ctx);
   patterns.add<
       UnaryToLinalg<NegOp>, UnaryToLinalg<AbsOp>, UnaryToLinalg<SqrtOp>,
       UnaryToLinalg<ExpOp>, UnaryToLinalg<LogOp>, UnaryToLinalg<ErfOp>,
@@ -448,7 +500,7 @@ void mlir::fmc::populateElementwiseToLinalgPatterns(
       UnaryToLinalg<AsinOp>, UnaryToLinalg<AcosOp>, UnaryToLinalg<AtanOp>,
       UnaryToLinalg<SinhOp>, UnaryToLinalg<CoshOp>, UnaryToLinalg<AsinhOp>,
       UnaryToLinalg<AcoshOp>, UnaryToLinalg<AtanhOp>, UnaryToLinalg<IsNaNOp>,
-      UnaryToLinalg<IsInfOp>>(ctx);
+      UnaryToLinalg<IsInfOp>>(converter, ctx);
   patterns.add<CastToLinalg, WhereToLinalg, BroadcastToLinalg, ConstantToArith>(
-      ctx);
+      converter, ctx);
 }

@@ -3,7 +3,9 @@
 #include "dialects/Graph/IR/GraphDialect.h"
 #include "dialects/Graph/IR/GraphOps.h"
 #include "passes/Conversion/GraphToLinalg/Passes.h"
+#include "passes/Conversion/GraphToLinalg/Utils.h"
 
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir::fmc {
@@ -28,9 +30,6 @@ LogicalResult checkSupported(Operation *op) {
              << tensor
              << " is not supported by this lowering yet; pin symbolic input "
                 "dims with --input-shape";
-    if (tensor.getElementType().isUnsignedInteger())
-      return op->emitError("unsigned element type in ")
-             << tensor << " is not supported by this lowering yet";
   }
   if (auto mean = dyn_cast<ReduceMeanOp>(op);
       mean && !isa<FloatType>(mean.getType().getElementType()))
@@ -52,16 +51,46 @@ struct ConvertGraphToLinalgPass
       return signalPassFailure();
 
     MLIRContext *ctx = &getContext();
+    // Unsigned element types become signless (the patterns pick unsigned
+    // arith ops from the graph ops' types); the function keeps the ABI type
+    // of each unsigned argument and result in `fmc.element_type`.
+    TypeConverter converter;
+    converter.addConversion([](Type type) { return signless(type); });
+    auto remember = [&](Type type, auto setAttr) {
+      auto tensor = dyn_cast<RankedTensorType>(type);
+      if (tensor && tensor.getElementType().isUnsignedInteger())
+        setAttr(TypeAttr::get(tensor.getElementType()));
+    };
+    FunctionType fnType = func.getFunctionType();
+    for (auto [i, type] : llvm::enumerate(fnType.getInputs()))
+      remember(type, [&](TypeAttr attr) {
+        func.setArgAttr(i, "fmc.element_type", attr);
+      });
+    for (auto [i, type] : llvm::enumerate(fnType.getResults()))
+      remember(type, [&](TypeAttr attr) {
+        func.setResultAttr(i, "fmc.element_type", attr);
+      });
+
     ConversionTarget target(*ctx);
     target.addIllegalDialect<GraphDialect>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect, tensor::TensorDialect,
-                           func::FuncDialect>();
+                           math::MathDialect, tensor::TensorDialect>();
+    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
+      return converter.isSignatureLegal(op.getFunctionType());
+    });
+    target.addDynamicallyLegalOp<func::ReturnOp>(
+        [&](func::ReturnOp op) { return converter.isLegal(op); });
+    target.addDynamicallyLegalOp<func::CallOp>(
+        [&](func::CallOp op) { return converter.isLegal(op); });
     RewritePatternSet patterns(ctx);
-    populateElementwiseToLinalgPatterns(patterns);
-    populateMatMulToLinalgPatterns(patterns);
-    populateReductionToLinalgPatterns(patterns);
-    populateShapeToLinalgPatterns(patterns);
+    populateElementwiseToLinalgPatterns(patterns, converter);
+    populateMatMulToLinalgPatterns(patterns, converter);
+    populateReductionToLinalgPatterns(patterns, converter);
+    populateShapeToLinalgPatterns(patterns, converter);
+    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                   converter);
+    populateReturnOpTypeConversionPattern(patterns, converter);
+    populateCallOpTypeConversionPattern(patterns, converter);
     if (failed(applyPartialConversion(func, target, std::move(patterns))))
       signalPassFailure();
   }

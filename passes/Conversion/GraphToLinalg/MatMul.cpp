@@ -89,8 +89,8 @@ struct MatMulToLinalg : OpConversionPattern<MatMulOp> {
           }
           linalg::YieldOp::create(b, nloc, sum);
         });
-    rewriter.replaceOp(
-        op, buildReshape(rewriter, loc, generic.getResult(0), op.getType()));
+    rewriter.replaceOp(op, buildReshape(rewriter, loc, generic.getResult(0),
+                                        signless(op.getType())));
     return success();
   }
 };
@@ -145,7 +145,7 @@ struct EinsumToLinalg : OpConversionPattern<EinsumOp> {
       iterators.push_back(i < int64_t(out.size())
                               ? utils::IteratorType::parallel
                               : utils::IteratorType::reduction);
-    RankedTensorType type = op.getType();
+    RankedTensorType type = signless(op.getType());
     Type element = type.getElementType();
     bool f = isa<FloatType>(element);
     Value init = buildFilled(rewriter, loc, type,
@@ -170,6 +170,8 @@ struct EinsumToLinalg : OpConversionPattern<EinsumOp> {
 
 } // namespace
 
-void mlir::fmc::populateMatMulToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<MatMulToLinalg, EinsumToLinalg>(patterns.getContext());
+void mlir::fmc::populateMatMulToLinalgPatterns(RewritePatternSet &patterns,
+                                               const TypeConverter &converter) {
+  patterns.add<MatMulToLinalg, EinsumToLinalg>(converter,
+                                               patterns.getContext());
 }

@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir {
 class RewritePatternSet;
@@ -22,10 +23,14 @@ namespace fmc {
 #include "passes/Conversion/GraphToLinalg/Passes.h.inc"
 
 /// Patterns by op family; each lowers fmc ops to linalg/tensor/arith/math.
-void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns);
-void populateMatMulToLinalgPatterns(RewritePatternSet &patterns);
-void populateReductionToLinalgPatterns(RewritePatternSet &patterns);
-void populateShapeToLinalgPatterns(RewritePatternSet &patterns);
+void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns,
+                                         const TypeConverter &converter);
+void populateMatMulToLinalgPatterns(RewritePatternSet &patterns,
+                                    const TypeConverter &converter);
+void populateReductionToLinalgPatterns(RewritePatternSet &patterns,
+                                       const TypeConverter &converter);
+void populateShapeToLinalgPatterns(RewritePatternSet &patterns,
+                                   const TypeConverter &converter);
 
 } // namespace fmc
 } // namespace mlir

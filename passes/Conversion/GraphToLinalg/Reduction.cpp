@@ -19,7 +19,8 @@ namespace {
 
 enum class ReduceKind { Sum, Prod, Max, Min };
 
-Value identityFor(OpBuilder &b, Location loc, Type type, ReduceKind kind) {
+Value identityFor(OpBuilder &b, Location loc, Type type, ReduceKind kind,
+                  bool isUnsigned = false) {
   if (kind == ReduceKind::Sum)
     return buildScalar(b, loc, type, 0.0);
   if (kind == ReduceKind::Prod)
@@ -29,13 +30,15 @@ Value identityFor(OpBuilder &b, Location loc, Type type, ReduceKind kind) {
     return arith::ConstantOp::create(
         b, loc, b.getFloatAttr(f, APFloat::getInf(f.getFloatSemantics(), max)));
   unsigned width = type.getIntOrFloatBitWidth();
-  APInt v =
-      max ? APInt::getSignedMinValue(width) : APInt::getSignedMaxValue(width);
+  APInt v = isUnsigned
+                ? (max ? APInt::getMinValue(width) : APInt::getMaxValue(width))
+            : max ? APInt::getSignedMinValue(width)
+                  : APInt::getSignedMaxValue(width);
   return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, v));
 }
 
 Value combineFor(OpBuilder &b, Location loc, Value acc, Value x,
-                 ReduceKind kind) {
+                 ReduceKind kind, bool isUnsigned = false) {
   bool f = isa<FloatType>(acc.getType());
   switch (kind) {
   case ReduceKind::Sum:
@@ -45,29 +48,34 @@ Value combineFor(OpBuilder &b, Location loc, Value acc, Value x,
     return f ? Value(arith::MulFOp::create(b, loc, acc, x))
              : Value(arith::MulIOp::create(b, loc, acc, x));
   case ReduceKind::Max:
-    return f ? Value(arith::MaximumFOp::create(b, loc, acc, x))
-             : Value(arith::MaxSIOp::create(b, loc, acc, x));
+    if (f)
+      return arith::MaximumFOp::create(b, loc, acc, x);
+    return isUnsigned ? Value(arith::MaxUIOp::create(b, loc, acc, x))
+                      : Value(arith::MaxSIOp::create(b, loc, acc, x));
   case ReduceKind::Min:
-    return f ? Value(arith::MinimumFOp::create(b, loc, acc, x))
-             : Value(arith::MinSIOp::create(b, loc, acc, x));
+    if (f)
+      return arith::MinimumFOp::create(b, loc, acc, x);
+    return isUnsigned ? Value(arith::MinUIOp::create(b, loc, acc, x))
+                      : Value(arith::MinSIOp::create(b, loc, acc, x));
   }
   llvm_unreachable("unknown reduction");
 }
 
 /// Reduces `input` over `axes`, dropping them; `kind` picks the combiner.
 Value reduce(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
-             ReduceKind kind) {
+             ReduceKind kind, bool isUnsigned = false) {
   auto type = cast<RankedTensorType>(input.getType());
   SmallVector<int64_t> shape;
   for (int64_t d = 0; d < type.getRank(); ++d)
     if (!llvm::is_contained(axes, d))
       shape.push_back(type.getDimSize(d));
   auto resultType = RankedTensorType::get(shape, type.getElementType());
-  Value init = buildFilled(b, loc, resultType,
-                           identityFor(b, loc, type.getElementType(), kind));
+  Value init =
+      buildFilled(b, loc, resultType,
+                  identityFor(b, loc, type.getElementType(), kind, isUnsigned));
   return buildReduction(b, loc, input, axes, init,
                         [&](OpBuilder &nb, Location nloc, Value acc, Value x) {
-                          return combineFor(nb, nloc, acc, x, kind);
+                          return combineFor(nb, nloc, acc, x, kind, isUnsigned);
                         });
 }
 
@@ -97,8 +105,10 @@ template <typename OpTy> struct ReduceToLinalg : OpConversionPattern<OpTy> {
                       : std::is_same_v<OpTy, ReduceProdOp> ? ReduceKind::Prod
                                                            : ReduceKind::Sum;
     auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
-    Value result =
-        reduce(rewriter, loc, adaptor.getInput(), op.getAxes(), kind);
+    bool isUnsigned =
+        op.getInput().getType().getElementType().isUnsignedInteger();
+    Value result = reduce(rewriter, loc, adaptor.getInput(), op.getAxes(), kind,
+                          isUnsigned);
     if constexpr (std::is_same_v<OpTy, ReduceMeanOp>) {
       auto type = cast<RankedTensorType>(result.getType());
       Type element = type.getElementType();
@@ -112,7 +122,8 @@ template <typename OpTy> struct ReduceToLinalg : OpConversionPattern<OpTy> {
                                          buildScalar(b, nloc, element, count));
           });
     }
-    rewriter.replaceOp(op, buildReshape(rewriter, loc, result, op.getType()));
+    rewriter.replaceOp(
+        op, buildReshape(rewriter, loc, result, signless(op.getType())));
     return success();
   }
 };
@@ -125,7 +136,7 @@ struct SoftmaxToLinalg : OpConversionPattern<SoftmaxOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value input = adaptor.getInput();
-    auto type = op.getType();
+    auto type = signless(op.getType());
     int64_t axis = op.getAxis();
     RankedTensorType kept = keptType(type, axis);
     Value max =
@@ -156,7 +167,7 @@ struct LayerNormToLinalg : OpConversionPattern<LayerNormOp> {
   matchAndRewrite(LayerNormOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto type = op.getType();
+    auto type = signless(op.getType());
     Type element = type.getElementType();
     SmallVector<int64_t> axes;
     for (int64_t d = op.getAxis(); d < type.getRank(); ++d)
@@ -302,8 +313,8 @@ template <typename OpTy> struct ArgReduceToLinalg : OpConversionPattern<OpTy> {
                   arith::SelectOp::create(b, nloc, better, x, best),
                   arith::SelectOp::create(b, nloc, better, index, bestIndex)});
         });
-    rewriter.replaceOp(
-        op, buildReshape(rewriter, loc, generic.getResult(1), op.getType()));
+    rewriter.replaceOp(op, buildReshape(rewriter, loc, generic.getResult(1),
+                                        signless(op.getType())));
     return success();
   }
 };
@@ -360,10 +371,11 @@ struct CumSumToLinalg : OpConversionPattern<CumSumOp> {
 
 } // namespace
 
-void mlir::fmc::populateReductionToLinalgPatterns(RewritePatternSet &patterns) {
+void mlir::fmc::populateReductionToLinalgPatterns(
+    RewritePatternSet &patterns, const TypeConverter &converter) {
   patterns.add<ReduceToLinalg<ReduceSumOp>, ReduceToLinalg<ReduceMeanOp>,
                ReduceToLinalg<ReduceMaxOp>, ReduceToLinalg<ReduceMinOp>,
                ReduceToLinalg<ReduceProdOp>, ArgReduceToLinalg<ArgMaxOp>,
                ArgReduceToLinalg<ArgMinOp>, CumSumToLinalg, SoftmaxToLinalg,
-               LayerNormToLinalg>(patterns.getContext());
+               LayerNormToLinalg>(converter, patterns.getContext());
 }

@@ -19,8 +19,9 @@ struct ReshapeToTensor : OpConversionPattern<ReshapeOp> {
   LogicalResult
   matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, buildReshape(rewriter, op.getLoc(),
-                                        adaptor.getInput(), op.getType()));
+    rewriter.replaceOp(op,
+                       buildReshape(rewriter, op.getLoc(), adaptor.getInput(),
+                                    signless(op.getType())));
     return success();
   }
 };
@@ -33,7 +34,7 @@ struct ShapeToConstant : OpConversionPattern<ShapeOp> {
   matchAndRewrite(ShapeOp op, OpAdaptor,
                   ConversionPatternRewriter &rewriter) const override {
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(
-        op, DenseIntElementsAttr::get(op.getType(),
+        op, DenseIntElementsAttr::get(signless(op.getType()),
                                       op.getInput().getType().getShape()));
     return success();
   }
@@ -44,7 +45,7 @@ struct TransposeToLinalg : OpConversionPattern<TransposeOp> {
   LogicalResult
   matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = op.getType();
+    auto type = signless(op.getType());
     Value init = tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(),
                                          type.getElementType());
     rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(),
@@ -61,7 +62,7 @@ struct ConcatToTensor : OpConversionPattern<ConcatOp> {
   matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto type = op.getType();
+    auto type = signless(op.getType());
     int64_t axis = op.getAxis(), rank = type.getRank();
     Value result = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
                                            type.getElementType());
@@ -92,7 +93,7 @@ struct SliceToTensor : OpConversionPattern<SliceOp> {
   matchAndRewrite(SliceOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto type = op.getType();
+    auto type = signless(op.getType());
     int64_t rank = type.getRank();
     if (type.getNumElements() == 0) {
       rewriter.replaceOpWithNewOp<tensor::EmptyOp>(op, type.getShape(),
@@ -143,7 +144,7 @@ struct GatherToLinalg : OpConversionPattern<GatherOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    auto type = op.getType();
+    auto type = signless(op.getType());
     Value data = adaptor.getData();
     auto dataType = cast<RankedTensorType>(data.getType());
     auto indicesType = cast<RankedTensorType>(adaptor.getIndices().getType());
@@ -206,7 +207,7 @@ struct GatherElementsToLinalg : OpConversionPattern<GatherElementsOp> {
     auto dataType = cast<RankedTensorType>(data.getType());
     int64_t axis = op.getAxis();
     int64_t n = dataType.getDimSize(axis);
-    auto type = op.getType();
+    auto type = signless(op.getType());
     Value result = buildParallelGeneric(
         rewriter, op.getLoc(), type, adaptor.getIndices(),
         rewriter.getMultiDimIdentityMap(type.getRank()),
@@ -237,16 +238,17 @@ struct PadToTensor : OpConversionPattern<PadOp> {
       high.push_back(rewriter.getIndexAttr(h));
     }
     rewriter.replaceOpWithNewOp<tensor::PadOp>(
-        op, op.getType(), adaptor.getInput(), low, high, value);
+        op, signless(op.getType()), adaptor.getInput(), low, high, value);
     return success();
   }
 };
 
 } // namespace
 
-void mlir::fmc::populateShapeToLinalgPatterns(RewritePatternSet &patterns) {
+void mlir::fmc::populateShapeToLinalgPatterns(RewritePatternSet &patterns,
+                                              const TypeConverter &converter) {
   patterns
       .add<ReshapeToTensor, ShapeToConstant, TransposeToLinalg, ConcatToTensor,
            SliceToTensor, GatherToLinalg, GatherElementsToLinalg, PadToTensor>(
-          patterns.getContext());
+          converter, patterns.getContext());
 }

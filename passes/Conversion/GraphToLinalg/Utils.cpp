@@ -135,3 +135,16 @@ Value mlir::fmc::buildReshape(OpBuilder &b, Location loc, Value input,
                                            ArrayRef<ReassociationIndices>{});
   return tensor::ExpandShapeOp::create(b, loc, type, flat, all);
 }
+
+Type mlir::fmc::signless(Type type) {
+  if (auto tensor = dyn_cast<RankedTensorType>(type))
+    return signless(tensor);
+  if (auto integer = dyn_cast<IntegerType>(type);
+      integer && !integer.isSignless())
+    return IntegerType::get(type.getContext(), integer.getWidth());
+  return type;
+}
+
+RankedTensorType mlir::fmc::signless(RankedTensorType type) {
+  return type.clone(signless(type.getElementType()));
+}

@@ -28,6 +28,12 @@ Value buildParallelGeneric(OpBuilder &b, Location loc,
 Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
                        ValueRange inputs, ScalarBodyFn body);
 
+/// `type` with unsigned integer elements made signless: below the graph
+/// dialect, signedness lives in the ops (arith.divui, cmpi ult, ...), which
+/// the patterns pick from the graph op's own types.
+Type signless(Type type);
+RankedTensorType signless(RankedTensorType type);
+
 /// A tensor of `type` filled with `value`.
 Value buildFilled(OpBuilder &b, Location loc, RankedTensorType type,
                   Value value);

@@ -18,13 +18,6 @@ func.func @dynamic_result(%a: tensor<2x3xf32>) -> tensor<?xf32> {
 
 // -----
 
-func.func @unsigned(%a: tensor<4xui8>) -> tensor<4xui8> {
-  // expected-error @+1 {{unsigned element type in 'tensor<4xui8>' is not supported by this lowering yet}}
-  %0 = fmc.add %a, %a : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
-  return %0 : tensor<4xui8>
-}
-
-// -----
 
 func.func @shape_of_dynamic(%a: tensor<?x4xf32>) -> tensor<2xi64> {
   // expected-error @+1 {{dynamic shape 'tensor<?x4xf32>' is not supported by this lowering yet}}
