@@ -19,6 +19,9 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
   ensurePassesRegistered();
   std::string pipeline = llvm::formatv("canonicalize,cse,"
                                        "fmc-outline-weights{{function={0}},"
+                                       // No CPU target fmc supports has
+                                       // native f16/bf16 arithmetic.
+                                       "func.func(fmc-widen-half-floats),"
                                        "func.func(fmc-convert-graph-to-linalg),"
                                        "canonicalize,cse,"
                                        "func.func(fmc-fuse-elementwise),"

@@ -8,6 +8,7 @@
 #include "passes/Codegen/Passes.h"
 #include "passes/Conversion/GraphToLinalg/Passes.h"
 #include "passes/Fusion/Passes.h"
+#include "passes/Precision/Passes.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -31,6 +32,7 @@ void mlir::fmc::registerAllPasses() {
     registerFmcABIPasses();
     registerFmcCodegenPasses();
     registerFmcFusionPasses();
+    registerFmcPrecisionPasses();
     registerPipelines();
     return true;
   }();

@@ -303,18 +303,87 @@ OpFoldResult MinOp::fold(FoldAdaptor a) {
       [](const APInt &x, const APInt &y) { return x.slt(y) ? x : y; });
 }
 OpFoldResult PowOp::fold(FoldAdaptor) { return {}; }
-OpFoldResult EqualOp::fold(FoldAdaptor) { return {}; }
-OpFoldResult LessOp::fold(FoldAdaptor) { return {}; }
-OpFoldResult GreaterOp::fold(FoldAdaptor) { return {}; }
-OpFoldResult AndOp::fold(FoldAdaptor) { return {}; }
-OpFoldResult OrOp::fold(FoldAdaptor) { return {}; }
-OpFoldResult GreaterEqualOp::fold(FoldAdaptor) { return {}; }
-OpFoldResult LessEqualOp::fold(FoldAdaptor) { return {}; }
-OpFoldResult XorOp::fold(FoldAdaptor) { return {}; }
-OpFoldResult ModOp::fold(FoldAdaptor) { return {}; }
-OpFoldResult FModOp::fold(FoldAdaptor) { return {}; }
-OpFoldResult BitwiseAndOp::fold(FoldAdaptor) { return {}; }
-OpFoldResult BitwiseOrOp::fold(FoldAdaptor) { return {}; }
-OpFoldResult BitwiseXorOp::fold(FoldAdaptor) { return {}; }
+
+static APInt boolAPInt(bool v) { return APInt(1, v ? 1 : 0); }
+
+OpFoldResult EqualOp::fold(FoldAdaptor a) {
+  return foldIntBinary(
+      *this, a.getLhs(), a.getRhs(),
+      [](const APInt &x, const APInt &y) { return boolAPInt(x == y); });
+}
+OpFoldResult LessOp::fold(FoldAdaptor a) {
+  return foldIntBinary(
+      *this, a.getLhs(), a.getRhs(),
+      [](const APInt &x, const APInt &y) { return boolAPInt(x.slt(y)); });
+}
+OpFoldResult GreaterOp::fold(FoldAdaptor a) {
+  return foldIntBinary(
+      *this, a.getLhs(), a.getRhs(),
+      [](const APInt &x, const APInt &y) { return boolAPInt(x.sgt(y)); });
+}
+OpFoldResult GreaterEqualOp::fold(FoldAdaptor a) {
+  return foldIntBinary(
+      *this, a.getLhs(), a.getRhs(),
+      [](const APInt &x, const APInt &y) { return boolAPInt(x.sge(y)); });
+}
+OpFoldResult LessEqualOp::fold(FoldAdaptor a) {
+  return foldIntBinary(
+      *this, a.getLhs(), a.getRhs(),
+      [](const APInt &x, const APInt &y) { return boolAPInt(x.sle(y)); });
+}
+OpFoldResult AndOp::fold(FoldAdaptor a) {
+  return foldIntBinary(*this, a.getLhs(), a.getRhs(),
+                       [](const APInt &x, const APInt &y) { return x & y; });
+}
+OpFoldResult OrOp::fold(FoldAdaptor a) {
+  return foldIntBinary(*this, a.getLhs(), a.getRhs(),
+                       [](const APInt &x, const APInt &y) { return x | y; });
+}
+OpFoldResult XorOp::fold(FoldAdaptor a) {
+  return foldIntBinary(*this, a.getLhs(), a.getRhs(),
+                       [](const APInt &x, const APInt &y) { return x ^ y; });
+}
+OpFoldResult BitwiseAndOp::fold(FoldAdaptor a) {
+  return foldIntBinary(*this, a.getLhs(), a.getRhs(),
+                       [](const APInt &x, const APInt &y) { return x & y; });
+}
+OpFoldResult BitwiseOrOp::fold(FoldAdaptor a) {
+  return foldIntBinary(*this, a.getLhs(), a.getRhs(),
+                       [](const APInt &x, const APInt &y) { return x | y; });
+}
+OpFoldResult BitwiseXorOp::fold(FoldAdaptor a) {
+  return foldIntBinary(*this, a.getLhs(), a.getRhs(),
+                       [](const APInt &x, const APInt &y) { return x ^ y; });
+}
+OpFoldResult ModOp::fold(FoldAdaptor a) {
+  return foldIntBinary(
+      *this, a.getLhs(), a.getRhs(),
+      [](const APInt &x, const APInt &y) -> std::optional<APInt> {
+        if (y.isZero())
+          return std::nullopt;
+        APInt r = x.srem(y);
+        if (!r.isZero() && r.isNegative() != y.isNegative())
+          r += y;
+        return r;
+      });
+}
+OpFoldResult FModOp::fold(FoldAdaptor a) {
+  return foldIntBinary(
+      *this, a.getLhs(), a.getRhs(),
+      [](const APInt &x, const APInt &y) -> std::optional<APInt> {
+        if (y.isZero())
+          return std::nullopt;
+        return x.srem(y);
+      });
+}
+OpFoldResult NotOp::fold(FoldAdaptor a) {
+  auto input = foldable(a.getInput());
+  if (!input || !foldableResult(getType()))
+    return {};
+  SmallVector<bool> result;
+  for (bool v : input.getValues<bool>())
+    result.push_back(!v);
+  return DenseElementsAttr::get(getType(), ArrayRef(result));
+}
 OpFoldResult ShiftLeftOp::fold(FoldAdaptor) { return {}; }
 OpFoldResult ShiftRightOp::fold(FoldAdaptor) { return {}; }

@@ -146,6 +146,7 @@ def Graph_ReciprocalOp : Graph_UnaryOp<"reciprocal", Graph_FloatTensor> {
 }
 def Graph_NotOp : Graph_UnaryOp<"not", Graph_BoolTensor> {
   let summary = "Logical not";
+  let hasFolder = 1;
 }
 
 def Graph_CeilOp : Graph_UnaryOp<"ceil", Graph_FloatTensor> {

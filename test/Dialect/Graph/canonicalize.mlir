@@ -324,3 +324,22 @@ func.func @non_identities_stay(%x: tensor<2x3xf32>) -> (tensor<3x2xf32>, tensor<
   %1 = fmc.broadcast %x : tensor<2x3xf32> -> tensor<4x2x3xf32>
   return %0, %1 : tensor<3x2xf32>, tensor<4x2x3xf32>
 }
+
+// -----
+
+// Shape arithmetic of expanded functions: comparisons, logic and Python-style
+// remainders fold on small integer constants.
+// CHECK-LABEL: func.func @fold_shape_logic
+// CHECK-DAG: %[[MOD:.*]] = fmc.constant dense<[1, 0, -2]> : tensor<3xi64>
+// CHECK-DAG: %[[NOT:.*]] = fmc.constant dense<[false, true, false]> : tensor<3xi1>
+// CHECK: return %[[MOD]], %[[NOT]]
+func.func @fold_shape_logic() -> (tensor<3xi64>, tensor<3xi1>) {
+  %a = fmc.constant dense<[7, -6, 7]> : tensor<3xi64>
+  %b = fmc.constant dense<[3, 3, -3]> : tensor<3xi64>
+  %0 = fmc.mod %a, %b : (tensor<3xi64>, tensor<3xi64>) -> tensor<3xi64>
+  %1 = fmc.equal %a, %b : (tensor<3xi64>, tensor<3xi64>) -> tensor<3xi1>
+  %2 = fmc.greater %a, %b : (tensor<3xi64>, tensor<3xi64>) -> tensor<3xi1>
+  %3 = fmc.or %1, %2 : (tensor<3xi1>, tensor<3xi1>) -> tensor<3xi1>
+  %4 = fmc.not %3 : tensor<3xi1>
+  return %0, %4 : tensor<3xi64>, tensor<3xi1>
+}
