@@ -45,6 +45,7 @@ const OpImportRegistry &getRegistry() {
     registerNNOps(r);
     registerTensorOps(r);
     registerGeneratorOps(r);
+    registerConvOps(r);
     return r;
   }();
   return registry;

@@ -137,6 +137,7 @@ void registerMathOps(OpImportRegistry &registry);
 void registerNNOps(OpImportRegistry &registry);
 void registerTensorOps(OpImportRegistry &registry);
 void registerGeneratorOps(OpImportRegistry &registry);
+void registerConvOps(OpImportRegistry &registry);
 
 } // namespace mlir::fmc::onnx
 

@@ -590,3 +590,71 @@ LogicalResult PadOp::verify() {
   }
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Convolution and pooling
+//===----------------------------------------------------------------------===//
+
+/// Checks the window attributes against `spatial` dims and that the result's
+/// spatial dims follow floor((in + pads - dilation * (k - 1) - 1) / stride)
+/// + 1.
+static LogicalResult
+verifyWindow(Operation *op, RankedTensorType input, RankedTensorType result,
+             ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+             ArrayRef<int64_t> dilations, ArrayRef<int64_t> low,
+             ArrayRef<int64_t> high) {
+  int64_t spatial = input.getRank() - 2;
+  if (spatial < 1 || result.getRank() != input.getRank())
+    return op->emitOpError("needs [N, C, spatial...] input and result");
+  for (ArrayRef<int64_t> attr : {kernel, strides, dilations, low, high})
+    if (static_cast<int64_t>(attr.size()) != spatial)
+      return op->emitOpError("needs one kernel size, stride, dilation and "
+                             "pad per spatial dim");
+  for (int64_t i = 0; i < spatial; ++i) {
+    if (strides[i] < 1 || dilations[i] < 1 || low[i] < 0 || high[i] < 0 ||
+        kernel[i] < 1)
+      return op->emitOpError("strides, dilations and kernel sizes must be "
+                             "positive and pads non-negative");
+    int64_t in = input.getDimSize(i + 2);
+    int64_t span = in + low[i] + high[i] - dilations[i] * (kernel[i] - 1) - 1;
+    int64_t expected = span < 0 ? 0 : span / strides[i] + 1;
+    if (result.getDimSize(i + 2) != expected)
+      return op->emitOpError("spatial dim ")
+             << i << " of the result must be " << expected << ", got "
+             << result.getDimSize(i + 2);
+  }
+  return success();
+}
+
+LogicalResult ConvOp::verify() {
+  auto input = getInput().getType(), filter = getFilter().getType();
+  auto result = getType();
+  if (!input.hasStaticShape() || !filter.hasStaticShape())
+    return emitOpError("needs static shapes");
+  if (filter.getRank() != input.getRank())
+    return emitOpError("filter rank must equal input rank");
+  int64_t groups = getGroups();
+  int64_t c = input.getDimSize(1), m = filter.getDimSize(0);
+  if (groups < 1 || c % groups || m % groups ||
+      filter.getDimSize(1) != c / groups)
+    return emitOpError("channels: input ")
+           << c << ", filter " << filter.getDimSize(1) << " per group, "
+           << groups << " groups, " << m << " outputs do not agree";
+  if (result.getDimSize(0) != input.getDimSize(0) || result.getDimSize(1) != m)
+    return emitOpError("result must be [N, M, ...]");
+  return verifyWindow(*this, input, result, filter.getShape().drop_front(2),
+                      getStrides(), getDilations(), getPadLow(), getPadHigh());
+}
+
+LogicalResult PoolOp::verify() {
+  if (getKind() != "max" && getKind() != "sum")
+    return emitOpError("kind must be 'max' or 'sum'");
+  auto input = getInput().getType(), result = getType();
+  if (!input.hasStaticShape())
+    return emitOpError("needs a static input shape");
+  if (result.getDimSize(0) != input.getDimSize(0) ||
+      result.getDimSize(1) != input.getDimSize(1))
+    return emitOpError("result must be [N, C, ...]");
+  return verifyWindow(*this, input, result, getKernel(), getStrides(),
+                      getDilations(), getPadLow(), getPadHigh());
+}

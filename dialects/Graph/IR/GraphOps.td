@@ -272,6 +272,49 @@ def Graph_LayerNormOp : Graph_Op<"layer_norm", [Pure, InferTypeOpAdaptor]> {
 }
 
 //===----------------------------------------------------------------------===//
+// Convolution and pooling (channels-first: N, C, spatial...)
+//===----------------------------------------------------------------------===//
+
+def Graph_ConvOp : Graph_Op<"conv", [Pure]> {
+  let summary = "Grouped N-d convolution, channels first, explicit padding";
+  let description = [{
+    result[n, m, o...] = sum over c, r... of
+      input_padded[n, g(m) * Cg + c, o * stride + r * dilation]
+      * filter[m, c, r...],
+    with input [N, C, spatial...], filter [M, C / groups, kernel...], Cg =
+    C / groups and g(m) = m / (M / groups); the input is padded with zeros by
+    `pad_low` / `pad_high` per spatial dim. The importer resolves auto_pad
+    and adds the bias.
+  }];
+  let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$filter,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pad_low, DenseI64ArrayAttr:$pad_high,
+                       I64Attr:$groups);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat =
+      "$input `,` $filter attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_PoolOp : Graph_Op<"pool", [Pure]> {
+  let summary = "Max or sum over sliding windows of the spatial dims";
+  let description = [{
+    result[n, c, o...] = max or sum over r... of
+      input_padded[n, c, o * stride + r * dilation],
+    padding with -inf (max) or 0 (sum). `kind` is "max" or "sum"; average
+    pooling is a sum divided by the window counts, which the importer
+    computes.
+  }];
+  let arguments = (ins Graph_Tensor:$input, StrAttr:$kind,
+                       DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pad_low, DenseI64ArrayAttr:$pad_high);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Reductions
 //===----------------------------------------------------------------------===//
 

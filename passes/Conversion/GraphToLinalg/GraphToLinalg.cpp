@@ -87,6 +87,7 @@ struct ConvertGraphToLinalgPass
     populateMatMulToLinalgPatterns(patterns, converter);
     populateReductionToLinalgPatterns(patterns, converter);
     populateShapeToLinalgPatterns(patterns, converter);
+    populateConvolutionToLinalgPatterns(patterns, converter);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateReturnOpTypeConversionPattern(patterns, converter);

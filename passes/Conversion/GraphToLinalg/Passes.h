@@ -29,6 +29,8 @@ void populateMatMulToLinalgPatterns(RewritePatternSet &patterns,
                                     const TypeConverter &converter);
 void populateReductionToLinalgPatterns(RewritePatternSet &patterns,
                                        const TypeConverter &converter);
+void populateConvolutionToLinalgPatterns(RewritePatternSet &patterns,
+                                         const TypeConverter &converter);
 void populateShapeToLinalgPatterns(RewritePatternSet &patterns,
                                    const TypeConverter &converter);
 

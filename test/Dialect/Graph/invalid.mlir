@@ -410,3 +410,27 @@ func.func @gather_elements_rank(%a: tensor<4x2xf32>, %i: tensor<3xi64>) {
   %0 = fmc.gather_elements %a, %i {axis = 0 : i64} : (tensor<4x2xf32>, tensor<3xi64>) -> tensor<3xf32>
   return
 }
+
+// -----
+
+func.func @conv_output_size(%x: tensor<1x4x5x6xf32>, %w: tensor<4x2x3x2xf32>) {
+  // expected-error @+1 {{'fmc.conv' op spatial dim 0 of the result must be 3, got 4}}
+  %0 = fmc.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_low = array<i64: 0, 0>, pad_high = array<i64: 0, 0>, groups = 2 : i64} : (tensor<1x4x5x6xf32>, tensor<4x2x3x2xf32>) -> tensor<1x4x4x5xf32>
+  return
+}
+
+// -----
+
+func.func @conv_groups(%x: tensor<1x4x5x6xf32>, %w: tensor<4x3x3x2xf32>) {
+  // expected-error @+1 {{'fmc.conv' op channels: input 4, filter 3 per group, 2 groups, 4 outputs do not agree}}
+  %0 = fmc.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_low = array<i64: 0, 0>, pad_high = array<i64: 0, 0>, groups = 2 : i64} : (tensor<1x4x5x6xf32>, tensor<4x3x3x2xf32>) -> tensor<1x4x3x5xf32>
+  return
+}
+
+// -----
+
+func.func @pool_kind(%x: tensor<1x2x5xf32>) {
+  // expected-error @+1 {{'fmc.pool' op kind must be 'max' or 'sum'}}
+  %0 = fmc.pool %x {kind = "min", kernel = array<i64: 2>, strides = array<i64: 1>, dilations = array<i64: 1>, pad_low = array<i64: 0>, pad_high = array<i64: 0>} : (tensor<1x2x5xf32>) -> tensor<1x2x4xf32>
+  return
+}

@@ -1,0 +1,388 @@
+//===- Conv.cpp - importers of ONNX convolution, pooling, normalization ---===//
+//
+// Conv, MaxPool, AveragePool, global pooling and the channels-first
+// normalizations (BatchNormalization at inference, InstanceNormalization,
+// GroupNormalization, LpNormalization).
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontends/onnx/NodeContext.h"
+#include "frontends/onnx/TensorImporter.h"
+
+using namespace mlir;
+using namespace mlir::fmc;
+using namespace mlir::fmc::onnx;
+
+namespace {
+
+RankedTensorType tensorType(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
+
+Value reshapeTo(NodeContext &n, Value x, ArrayRef<int64_t> shape) {
+  if (!x)
+    return {};
+  FailureOr<Value> r = n.reshape(x, shape);
+  return succeeded(r) ? *r : Value();
+}
+
+/// A per-channel [C] parameter as [C, 1, ...] against a rank-`rank` input.
+Value perChannel(NodeContext &n, Value p, int64_t rank) {
+  if (!p)
+    return {};
+  SmallVector<int64_t> shape = {tensorType(p).getNumElements()};
+  shape.append(rank - 2, 1);
+  return reshapeTo(n, p, shape);
+}
+
+/// Window attributes resolved to explicit pads: strides, dilations, pads
+/// (or auto_pad), and for pooling ceil_mode as extra end padding
+/// (`ceilExtra`, which averages never count).
+struct Window {
+  SmallVector<int64_t> kernel, strides, dilations, low, high, ceilExtra, out;
+};
+
+FailureOr<Window> resolveWindow(NodeContext &n, ArrayRef<int64_t> input,
+                                ArrayRef<int64_t> kernel, bool pooling) {
+  int64_t spatial = kernel.size();
+  Window w;
+  w.kernel.assign(kernel.begin(), kernel.end());
+  w.strides = n.intsAttr("strides").value_or(SmallVector<int64_t>(spatial, 1));
+  w.dilations =
+      n.intsAttr("dilations").value_or(SmallVector<int64_t>(spatial, 1));
+  SmallVector<int64_t> pads =
+      n.intsAttr("pads").value_or(SmallVector<int64_t>(2 * spatial, 0));
+  if (int64_t(w.strides.size()) != spatial ||
+      int64_t(w.dilations.size()) != spatial ||
+      int64_t(pads.size()) != 2 * spatial) {
+    n.error() << "strides, dilations and pads must match the " << spatial
+              << " spatial dims";
+    return failure();
+  }
+  for (int64_t i = 0; i < spatial; ++i)
+    if (w.strides[i] < 1 || w.dilations[i] < 1 || kernel[i] < 1 ||
+        pads[i] < 0 || pads[i + spatial] < 0) {
+      n.error() << "strides, dilations and kernel sizes must be positive and "
+                   "pads non-negative";
+      return failure();
+    }
+  std::string autoPad = n.stringAttr("auto_pad", "NOTSET");
+  bool ceil = pooling && n.intAttr("ceil_mode", 0) != 0;
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t in = input[i], s = w.strides[i];
+    int64_t span = w.dilations[i] * (kernel[i] - 1) + 1;
+    int64_t lo = pads[i], hi = pads[i + spatial], extra = 0, out;
+    if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+      out = (in + s - 1) / s;
+      int64_t total = std::max<int64_t>(0, (out - 1) * s + span - in);
+      lo = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+      hi = total - lo;
+    } else if (autoPad == "VALID") {
+      lo = hi = 0;
+      out = in >= span ? (in - span) / s + 1 : 0;
+    } else if (autoPad == "NOTSET") {
+      int64_t padded = in + lo + hi - span;
+      if (padded < 0) {
+        n.error() << "the window does not fit spatial dim " << i;
+        return failure();
+      }
+      out = (ceil ? (padded + s - 1) / s : padded / s) + 1;
+      // A last window must start inside the input or its low padding.
+      if (ceil && (out - 1) * s >= in + lo)
+        --out;
+      extra = std::max<int64_t>(0, (out - 1) * s + span - (in + lo + hi));
+    } else {
+      n.error() << "auto_pad '" << autoPad << "' is not supported";
+      return failure();
+    }
+    w.low.push_back(lo);
+    w.high.push_back(hi);
+    w.ceilExtra.push_back(extra);
+    w.out.push_back(out);
+  }
+  return w;
+}
+
+LogicalResult importConv(NodeContext &n, SmallVectorImpl<Value> &results) {
+  FailureOr<Value> x = n.required(0, "X"), f = n.required(1, "W");
+  if (failed(x) || failed(f))
+    return failure();
+  auto xType = tensorType(*x), fType = tensorType(*f);
+  if (xType.getRank() < 3 || fType.getRank() != xType.getRank() ||
+      !xType.hasStaticShape() || !fType.hasStaticShape()) {
+    n.error() << "needs static [N, C, spatial...] input and [M, C/group, "
+                 "kernel...] weights, got "
+              << xType << " and " << fType;
+    return failure();
+  }
+  ArrayRef<int64_t> kernel = fType.getShape().drop_front(2);
+  if (auto given = n.intsAttr("kernel_shape");
+      given && ArrayRef<int64_t>(*given) != kernel) {
+    n.error() << "kernel_shape does not match the weights";
+    return failure();
+  }
+  FailureOr<Window> w =
+      resolveWindow(n, xType.getShape().drop_front(2), kernel, false);
+  if (failed(w))
+    return failure();
+  SmallVector<int64_t> shape = {xType.getDimSize(0), fType.getDimSize(0)};
+  shape.append(w->out);
+  Value y = n.op<ConvOp>(
+      {*x, *f},
+      {n.namedAttr("strides", n.b.getDenseI64ArrayAttr(w->strides)),
+       n.namedAttr("dilations", n.b.getDenseI64ArrayAttr(w->dilations)),
+       n.namedAttr("pad_low", n.b.getDenseI64ArrayAttr(w->low)),
+       n.namedAttr("pad_high", n.b.getDenseI64ArrayAttr(w->high)),
+       n.namedAttr("groups", n.b.getI64IntegerAttr(n.intAttr("group", 1)))},
+      xType.clone(shape));
+  if (Value bias = n.input(2))
+    y = n.op<AddOp>({y, perChannel(n, bias, xType.getRank())});
+  return n.done(results, {y});
+}
+
+/// MaxPool, and AveragePool as a sum pool over window counts.
+LogicalResult importPool(NodeContext &n, SmallVectorImpl<Value> &results,
+                         bool isMax) {
+  FailureOr<Value> x = n.required(0, "X");
+  if (failed(x))
+    return failure();
+  auto xType = tensorType(*x);
+  if (xType.getRank() < 3 || !xType.hasStaticShape()) {
+    n.error() << "needs a static [N, C, spatial...] input, got " << xType;
+    return failure();
+  }
+  if (isMax && n.hasOutput(1)) {
+    n.error() << "the Indices output is not supported";
+    return failure();
+  }
+  auto kernel = n.intsAttr("kernel_shape");
+  if (!kernel || int64_t(kernel->size()) != xType.getRank() - 2) {
+    n.error() << "kernel_shape must give one size per spatial dim";
+    return failure();
+  }
+  ArrayRef<int64_t> in = xType.getShape().drop_front(2);
+  FailureOr<Window> w = resolveWindow(n, in, *kernel, true);
+  if (failed(w))
+    return failure();
+  SmallVector<int64_t> shape = {xType.getDimSize(0), xType.getDimSize(1)};
+  shape.append(w->out);
+  SmallVector<int64_t> high(w->high);
+  for (auto [h, e] : llvm::zip(high, w->ceilExtra))
+    h += e;
+  Value y = n.op<PoolOp>(
+      {*x},
+      {n.namedAttr("kind", n.b.getStringAttr(isMax ? "max" : "sum")),
+       n.namedAttr("kernel", n.b.getDenseI64ArrayAttr(*kernel)),
+       n.namedAttr("strides", n.b.getDenseI64ArrayAttr(w->strides)),
+       n.namedAttr("dilations", n.b.getDenseI64ArrayAttr(w->dilations)),
+       n.namedAttr("pad_low", n.b.getDenseI64ArrayAttr(w->low)),
+       n.namedAttr("pad_high", n.b.getDenseI64ArrayAttr(high))},
+      xType.clone(shape));
+  if (isMax)
+    return n.done(results, {y});
+  if (!isa<FloatType>(xType.getElementType())) {
+    n.error() << "expects a floating-point input, got " << xType;
+    return failure();
+  }
+  // The number of window taps counted at each output position: inside the
+  // input, or (count_include_pad) inside the input and its explicit pads.
+  bool includePad = n.intAttr("count_include_pad", 0) != 0;
+  int64_t spatial = in.size();
+  SmallVector<int64_t> countShape(2, 1);
+  countShape.append(w->out);
+  int64_t total = 1;
+  for (int64_t o : w->out)
+    total *= o;
+  SmallVector<float> counts;
+  SmallVector<int64_t> pos(spatial, 0);
+  for (int64_t flat = 0; flat < total; ++flat) {
+    int64_t rest = flat, count = 1;
+    for (int64_t i = spatial - 1; i >= 0; --i) {
+      pos[i] = rest % w->out[i];
+      rest /= w->out[i];
+    }
+    for (int64_t i = 0; i < spatial; ++i) {
+      int64_t lo = includePad ? -w->low[i] : 0;
+      int64_t hi = includePad ? in[i] + w->high[i] : in[i];
+      int64_t taps = 0;
+      for (int64_t r = 0; r < (*kernel)[i]; ++r) {
+        int64_t p = pos[i] * w->strides[i] + r * w->dilations[i] - w->low[i];
+        taps += p >= lo && p < hi;
+      }
+      count *= taps;
+    }
+    counts.push_back(static_cast<float>(std::max<int64_t>(count, 1)));
+  }
+  FailureOr<Value> countValue = n.constant(DenseElementsAttr::get(
+      RankedTensorType::get(countShape, n.b.getF32Type()), ArrayRef(counts)));
+  if (failed(countValue))
+    return failure();
+  Value divisor = *countValue;
+  if (xType.getElementType() != n.b.getF32Type())
+    divisor = n.op<CastOp>({divisor}, {},
+                           tensorType(divisor).clone(xType.getElementType()));
+  return n.done(results, {n.op<DivOp>({y, divisor})});
+}
+
+LogicalResult importGlobalPool(NodeContext &n, SmallVectorImpl<Value> &results,
+                               bool isMax) {
+  FailureOr<Value> x = n.required(0, "X");
+  if (failed(x))
+    return failure();
+  SmallVector<int64_t> axes;
+  for (int64_t d = 2; d < tensorType(*x).getRank(); ++d)
+    axes.push_back(d);
+  SmallVector<NamedAttribute> attrs = {
+      n.namedAttr("axes", n.b.getDenseI64ArrayAttr(axes)),
+      n.namedAttr("keepdims", n.b.getBoolAttr(true))};
+  return n.done(results, {isMax ? n.op<ReduceMaxOp>({*x}, attrs)
+                                : n.op<ReduceMeanOp>({*x}, attrs)});
+}
+
+/// BatchNormalization at inference: (x - mean) / sqrt(var + eps) * scale + B
+/// with per-channel statistics.
+LogicalResult importBatchNorm(NodeContext &n, SmallVectorImpl<Value> &results) {
+  FailureOr<Value> x = n.required(0, "X"), scale = n.required(1, "scale"),
+                   bias = n.required(2, "B"), mean = n.required(3, "mean"),
+                   var = n.required(4, "var");
+  if (failed(x) || failed(scale) || failed(bias) || failed(mean) || failed(var))
+    return failure();
+  if (n.intAttr("training_mode", 0) != 0 || n.hasOutput(1) || n.hasOutput(2)) {
+    n.error() << "training mode (running statistics outputs) is not supported";
+    return failure();
+  }
+  int64_t rank = tensorType(*x).getRank();
+  if (rank < 2) {
+    n.error() << "needs an [N, C, ...] input";
+    return failure();
+  }
+  auto channel = [&](Value v) {
+    return rank == 2 ? v : perChannel(n, v, rank);
+  };
+  Value eps = n.scalar(*var, n.floatAttr("epsilon", 1e-5f));
+  Value invStd = n.op<ReciprocalOp>({n.op<SqrtOp>({n.op<AddOp>({*var, eps})})});
+  Value factor = n.op<MulOp>({*scale, invStd});
+  Value y = n.op<MulOp>({n.op<SubOp>({*x, channel(*mean)}), channel(factor)});
+  return n.done(results, {n.op<AddOp>({y, channel(*bias)})});
+}
+
+/// Normalizes x over dims [first, rank) in f32: (x - mean) / sqrt(var + eps).
+Value normalizeFrom(NodeContext &n, Value x, int64_t first, float epsilon) {
+  auto type = tensorType(x);
+  Value wide = x;
+  if (type.getElementType() != n.b.getF32Type())
+    wide = n.op<CastOp>({x}, {}, type.clone(n.b.getF32Type()));
+  SmallVector<int64_t> axes;
+  for (int64_t d = first; d < type.getRank(); ++d)
+    axes.push_back(d);
+  SmallVector<NamedAttribute> reduce = {
+      n.namedAttr("axes", n.b.getDenseI64ArrayAttr(axes)),
+      n.namedAttr("keepdims", n.b.getBoolAttr(true))};
+  Value centered = n.op<SubOp>({wide, n.op<ReduceMeanOp>({wide}, reduce)});
+  Value var = n.op<ReduceMeanOp>({n.op<MulOp>({centered, centered})}, reduce);
+  Value y = n.op<MulOp>(
+      {centered, n.op<ReciprocalOp>({n.op<SqrtOp>(
+                     {n.op<AddOp>({var, n.scalar(var, epsilon)})})})});
+  if (y && type.getElementType() != n.b.getF32Type())
+    y = n.op<CastOp>({y}, {}, type);
+  return y;
+}
+
+LogicalResult importInstanceNorm(NodeContext &n,
+                                 SmallVectorImpl<Value> &results) {
+  FailureOr<Value> x = n.required(0, "input"), scale = n.required(1, "scale"),
+                   bias = n.required(2, "B");
+  if (failed(x) || failed(scale) || failed(bias))
+    return failure();
+  int64_t rank = tensorType(*x).getRank();
+  if (rank < 3) {
+    n.error() << "needs an [N, C, spatial...] input";
+    return failure();
+  }
+  Value y = normalizeFrom(n, *x, 2, n.floatAttr("epsilon", 1e-5f));
+  y = n.op<MulOp>({y, perChannel(n, *scale, rank)});
+  return n.done(results, {n.op<AddOp>({y, perChannel(n, *bias, rank)})});
+}
+
+/// GroupNormalization: statistics per (n, group); scale and bias per
+/// channel (opset 21) or per group (opset 18).
+LogicalResult importGroupNorm(NodeContext &n, SmallVectorImpl<Value> &results) {
+  FailureOr<Value> x = n.required(0, "X"), scale = n.required(1, "scale"),
+                   bias = n.required(2, "bias");
+  if (failed(x) || failed(scale) || failed(bias))
+    return failure();
+  auto type = tensorType(*x);
+  int64_t rank = type.getRank(), groups = n.intAttr("num_groups", 0);
+  if (rank < 3 || !type.hasStaticShape() || groups < 1 ||
+      type.getDimSize(1) % groups) {
+    n.error() << "needs a static [N, C, spatial...] input with C divisible "
+                 "by num_groups";
+    return failure();
+  }
+  int64_t c = type.getDimSize(1),
+          rest = type.getNumElements() / (type.getDimSize(0) * groups);
+  Value grouped = reshapeTo(n, *x, {type.getDimSize(0), groups, rest});
+  Value y =
+      reshapeTo(n, normalizeFrom(n, grouped, 2, n.floatAttr("epsilon", 1e-5f)),
+                type.getShape());
+  auto channelParam = [&](Value p) -> Value {
+    if (tensorType(p).getNumElements() == c)
+      return perChannel(n, p, rank);
+    // One value per group: repeat it for the group's channels.
+    Value column = reshapeTo(n, p, {groups, 1});
+    Value spread = n.op<BroadcastOp>({column}, {},
+                                     tensorType(p).clone({groups, c / groups}));
+    return perChannel(n, reshapeTo(n, spread, {c}), rank);
+  };
+  y = n.op<MulOp>({y, channelParam(*scale)});
+  return n.done(results, {n.op<AddOp>({y, channelParam(*bias)})});
+}
+
+/// LpNormalization: x / ||x||_p along an axis (0 where the norm is 0).
+LogicalResult importLpNorm(NodeContext &n, SmallVectorImpl<Value> &results) {
+  FailureOr<Value> x = n.required(0, "input");
+  if (failed(x))
+    return failure();
+  FailureOr<int64_t> axis =
+      n.axis(n.intAttr("axis", -1), tensorType(*x).getRank());
+  if (failed(axis))
+    return failure();
+  int64_t p = n.intAttr("p", 2);
+  if (p != 1 && p != 2) {
+    n.error() << "p must be 1 or 2, got " << p;
+    return failure();
+  }
+  SmallVector<NamedAttribute> reduce = {
+      n.namedAttr("axes", n.b.getDenseI64ArrayAttr({*axis})),
+      n.namedAttr("keepdims", n.b.getBoolAttr(true))};
+  Value norm =
+      p == 1
+          ? n.op<ReduceSumOp>({n.op<AbsOp>({*x})}, reduce)
+          : n.op<SqrtOp>({n.op<ReduceSumOp>({n.op<MulOp>({*x, *x})}, reduce)});
+  Value zero = n.scalar(*x, 0.0);
+  Value isZero = n.op<EqualOp>({norm, zero});
+  return n.done(results,
+                {n.op<WhereOp>({isZero, zero, n.op<DivOp>({*x, norm})})});
+}
+
+} // namespace
+
+void mlir::fmc::onnx::registerConvOps(OpImportRegistry &r) {
+  r["Conv"] = importConv;
+  r["MaxPool"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
+    return importPool(n, res, /*isMax=*/true);
+  };
+  r["AveragePool"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
+    return importPool(n, res, /*isMax=*/false);
+  };
+  r["GlobalMaxPool"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
+    return importGlobalPool(n, res, /*isMax=*/true);
+  };
+  r["GlobalAveragePool"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
+    return importGlobalPool(n, res, /*isMax=*/false);
+  };
+  r["BatchNormalization"] = importBatchNorm;
+  r["InstanceNormalization"] = importInstanceNorm;
+  r["GroupNormalization"] = importGroupNorm;
+  r["LpNormalization"] = importLpNorm;
+}

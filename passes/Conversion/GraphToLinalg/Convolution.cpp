@@ -1,0 +1,178 @@
+//===- Convolution.cpp - conv and pooling to linalg.generic ---------------===//
+//
+// One linalg.generic per op for any number of spatial dims: the input is
+// padded with tensor.pad, output positions are parallel loops and the window
+// (and, for conv, the input channels of the group) are reductions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Graph/IR/GraphOps.h"
+#include "passes/Conversion/GraphToLinalg/Passes.h"
+#include "passes/Conversion/GraphToLinalg/Utils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace mlir::fmc;
+
+namespace {
+
+/// The input padded on its spatial dims with `value`.
+Value padSpatial(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> low,
+                 ArrayRef<int64_t> high, Value value) {
+  if (llvm::all_of(low, [](int64_t v) { return v == 0; }) &&
+      llvm::all_of(high, [](int64_t v) { return v == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<OpFoldResult> lo(2, b.getIndexAttr(0)), hi(2, b.getIndexAttr(0));
+  SmallVector<int64_t> shape(type.getShape());
+  for (size_t i = 0; i < low.size(); ++i) {
+    lo.push_back(b.getIndexAttr(low[i]));
+    hi.push_back(b.getIndexAttr(high[i]));
+    shape[i + 2] += low[i] + high[i];
+  }
+  return tensor::PadOp::create(b, loc, type.clone(shape), input, lo, hi, value);
+}
+
+struct ConvToLinalg : OpConversionPattern<ConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = signless(op.getType());
+    Type element = type.getElementType();
+    auto filterType = cast<RankedTensorType>(adaptor.getFilter().getType());
+    int64_t spatial = type.getRank() - 2;
+    int64_t groups = op.getGroups();
+    int64_t perGroupIn = filterType.getDimSize(1);
+    int64_t perGroupOut = filterType.getDimSize(0) / groups;
+    Value padded =
+        padSpatial(rewriter, loc, adaptor.getInput(), op.getPadLow(),
+                   op.getPadHigh(), buildScalar(rewriter, loc, element, 0));
+    // Loops: n, m, o..., c, r...
+    int64_t numLoops = 2 + spatial + 1 + spatial;
+    int64_t cLoop = 2 + spatial;
+    auto dim = [&](int64_t d) { return getAffineDimExpr(d, ctx); };
+    SmallVector<AffineExpr> inExprs = {
+        dim(0), dim(1).floorDiv(perGroupOut) * perGroupIn + dim(cLoop)};
+    SmallVector<AffineExpr> filterExprs = {dim(1), dim(cLoop)};
+    SmallVector<AffineExpr> outExprs = {dim(0), dim(1)};
+    for (int64_t i = 0; i < spatial; ++i) {
+      AffineExpr o = dim(2 + i), r = dim(cLoop + 1 + i);
+      inExprs.push_back(o * op.getStrides()[i] + r * op.getDilations()[i]);
+      filterExprs.push_back(r);
+      outExprs.push_back(o);
+    }
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(numLoops, 0, inExprs, ctx),
+        AffineMap::get(numLoops, 0, filterExprs, ctx),
+        AffineMap::get(numLoops, 0, outExprs, ctx)};
+    SmallVector<utils::IteratorType> iterators(2 + spatial,
+                                               utils::IteratorType::parallel);
+    iterators.append(1 + spatial, utils::IteratorType::reduction);
+    Value init = buildFilled(rewriter, loc, type,
+                             buildScalar(rewriter, loc, element, 0));
+    bool isFloat = isa<FloatType>(element);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type, ValueRange{padded, adaptor.getFilter()}, init,
+        maps, iterators, [&](OpBuilder &b, Location nloc, ValueRange args) {
+          Value sum;
+          if (isFloat)
+            sum = arith::AddFOp::create(
+                b, nloc, args[2],
+                arith::MulFOp::create(b, nloc, args[0], args[1]));
+          else
+            sum = arith::AddIOp::create(
+                b, nloc, args[2],
+                arith::MulIOp::create(b, nloc, args[0], args[1]));
+          linalg::YieldOp::create(b, nloc, sum);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+struct PoolToLinalg : OpConversionPattern<PoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(PoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = signless(op.getType());
+    Type element = type.getElementType();
+    bool isMax = op.getKind() == "max";
+    bool isFloat = isa<FloatType>(element);
+    bool isUnsigned =
+        op.getInput().getType().getElementType().isUnsignedInteger();
+    int64_t spatial = type.getRank() - 2;
+    Value lowest;
+    if (!isMax) {
+      lowest = buildScalar(rewriter, loc, element, 0);
+    } else if (auto f = dyn_cast<FloatType>(element)) {
+      lowest = arith::ConstantOp::create(
+          rewriter, loc,
+          rewriter.getFloatAttr(
+              f, APFloat::getInf(f.getFloatSemantics(), /*Negative=*/true)));
+    } else {
+      unsigned width = element.getIntOrFloatBitWidth();
+      lowest = arith::ConstantOp::create(
+          rewriter, loc,
+          rewriter.getIntegerAttr(
+              element, isUnsigned ? APInt::getMinValue(width)
+                                  : APInt::getSignedMinValue(width)));
+    }
+    Value padded = padSpatial(rewriter, loc, adaptor.getInput(), op.getPadLow(),
+                              op.getPadHigh(), lowest);
+    // Loops: n, c, o..., r...; the window's extent comes from an empty
+    // tensor of the kernel's shape, read by the r loops.
+    int64_t numLoops = 2 + 2 * spatial;
+    auto dim = [&](int64_t d) { return getAffineDimExpr(d, ctx); };
+    SmallVector<AffineExpr> inExprs = {dim(0), dim(1)}, windowExprs,
+                            outExprs = {dim(0), dim(1)};
+    for (int64_t i = 0; i < spatial; ++i) {
+      AffineExpr o = dim(2 + i), r = dim(2 + spatial + i);
+      inExprs.push_back(o * op.getStrides()[i] + r * op.getDilations()[i]);
+      windowExprs.push_back(r);
+      outExprs.push_back(o);
+    }
+    Value window =
+        tensor::EmptyOp::create(rewriter, loc, op.getKernel(), element);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(numLoops, 0, inExprs, ctx),
+        AffineMap::get(numLoops, 0, windowExprs, ctx),
+        AffineMap::get(numLoops, 0, outExprs, ctx)};
+    SmallVector<utils::IteratorType> iterators(2 + spatial,
+                                               utils::IteratorType::parallel);
+    iterators.append(spatial, utils::IteratorType::reduction);
+    Value init = buildFilled(rewriter, loc, type, lowest);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type, ValueRange{padded, window}, init, maps, iterators,
+        [&](OpBuilder &b, Location nloc, ValueRange args) {
+          Value x = args[0], acc = args[2], r;
+          if (!isMax)
+            r = isFloat ? Value(arith::AddFOp::create(b, nloc, acc, x))
+                        : Value(arith::AddIOp::create(b, nloc, acc, x));
+          else if (isFloat)
+            r = arith::MaximumFOp::create(b, nloc, acc, x);
+          else
+            r = isUnsigned ? Value(arith::MaxUIOp::create(b, nloc, acc, x))
+                           : Value(arith::MaxSIOp::create(b, nloc, acc, x));
+          linalg::YieldOp::create(b, nloc, r);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::fmc::populateConvolutionToLinalgPatterns(
+    RewritePatternSet &patterns, const TypeConverter &converter) {
+  patterns.add<ConvToLinalg, PoolToLinalg>(converter, patterns.getContext());
+}

@@ -1,0 +1,31 @@
+// RUN: fmc-opt %s --fmc-convert-graph-to-linalg --split-input-file | FileCheck %s
+
+// Grouped 2-D conv: the input channel is (m floordiv M/groups) * C/groups + c,
+// spatial positions o * stride + r * dilation over the zero-padded input.
+// CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, (d1 floordiv 2) * 2 + d4, d2 * 2 + d5, d3 * 2 + d6 * 2)>
+// CHECK-DAG: #[[F:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1, d4, d5, d6)>
+// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @conv
+// CHECK: %[[PAD:.*]] = tensor.pad %{{.*}} low[0, 0, 1, 0] high[0, 0, 1, 0]
+// CHECK: linalg.generic {indexing_maps = [#[[IN]], #[[F]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[PAD]], %{{.*}} : tensor<1x4x7x6xf32>, tensor<4x2x3x2xf32>)
+// CHECK: arith.mulf
+// CHECK: arith.addf
+func.func @conv(%x: tensor<1x4x5x6xf32>, %w: tensor<4x2x3x2xf32>) -> tensor<1x4x3x2xf32> {
+  %0 = fmc.conv %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 2>, pad_low = array<i64: 1, 0>, pad_high = array<i64: 1, 0>, groups = 2 : i64} : (tensor<1x4x5x6xf32>, tensor<4x2x3x2xf32>) -> tensor<1x4x3x2xf32>
+  return %0 : tensor<1x4x3x2xf32>
+}
+
+// -----
+
+// Max pooling pads with -inf; the window extent comes from an empty tensor.
+// CHECK-LABEL: func.func @max_pool
+// CHECK: %[[NEG:.*]] = arith.constant 0xFF800000 : f32
+// CHECK: tensor.pad %{{.*}} low[0, 0, 0] high[0, 0, 1]
+// CHECK: tensor.yield %[[NEG]]
+// CHECK: %[[WIN:.*]] = tensor.empty() : tensor<2xf32>
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]{{.*}}ins(%{{.*}}, %[[WIN]] : tensor<1x2x6xf32>, tensor<2xf32>)
+// CHECK: arith.maximumf
+func.func @max_pool(%x: tensor<1x2x5xf32>) -> tensor<1x2x3xf32> {
+  %0 = fmc.pool %x {kind = "max", kernel = array<i64: 2>, strides = array<i64: 2>, dilations = array<i64: 1>, pad_low = array<i64: 0>, pad_high = array<i64: 1>} : (tensor<1x2x5xf32>) -> tensor<1x2x3xf32>
+  return %0 : tensor<1x2x3xf32>
+}
