@@ -46,6 +46,7 @@ const OpImportRegistry &getRegistry() {
     registerTensorOps(r);
     registerGeneratorOps(r);
     registerConvOps(r);
+    registerAttentionOps(r);
     return r;
   }();
   return registry;

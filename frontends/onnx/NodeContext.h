@@ -138,6 +138,7 @@ void registerNNOps(OpImportRegistry &registry);
 void registerTensorOps(OpImportRegistry &registry);
 void registerGeneratorOps(OpImportRegistry &registry);
 void registerConvOps(OpImportRegistry &registry);
+void registerAttentionOps(OpImportRegistry &registry);
 
 } // namespace mlir::fmc::onnx
 
