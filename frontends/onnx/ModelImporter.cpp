@@ -47,6 +47,7 @@ const OpImportRegistry &getRegistry() {
     registerGeneratorOps(r);
     registerConvOps(r);
     registerAttentionOps(r);
+    registerQuantizationOps(r);
     return r;
   }();
   return registry;
