@@ -224,15 +224,38 @@ OwningOpRef<ModuleOp> GraphImporter::import(const ::onnx::ModelProto &model) {
 
   SmallVector<Type> argTypes;
   SmallVector<const ::onnx::ValueInfoProto *> inputs;
+  SmallVector<std::pair<std::string, DenseElementsAttr>> bound;
   for (const auto &input : graph.input()) {
     if (initializerNames.contains(input.name()))
       continue;
     FailureOr<RankedTensorType> type = inputType(input);
     if (failed(type))
       return nullptr;
+    if (auto it = options.boundInputs.find(input.name());
+        it != options.boundInputs.end()) {
+      DenseElementsAttr value = it->second(ctx);
+      auto valueType =
+          value ? cast<RankedTensorType>(value.getType()) : RankedTensorType();
+      if (!valueType || valueType.getElementType() != type->getElementType() ||
+          failed(verifyCompatibleShape(valueType, *type))) {
+        emitError(nameLoc(input.name()))
+            << "--bind-input value for '" << input.name() << "' has type "
+            << valueType << ", the model declares " << *type;
+        return nullptr;
+      }
+      bound.emplace_back(input.name(), value);
+      continue;
+    }
     argTypes.push_back(*type);
     inputs.push_back(&input);
   }
+  for (const auto &entry : options.boundInputs)
+    if (!llvm::any_of(
+            bound, [&](const auto &b) { return b.first == entry.getKey(); })) {
+      emitError(fileLoc) << "--bind-input names '" << entry.getKey()
+                         << "', which is not a graph input";
+      return nullptr;
+    }
   auto func = func::FuncOp::create(b, fileLoc, options.functionName,
                                    b.getFunctionType(argTypes, {}));
   Block *entry = func.addEntryBlock();
@@ -241,6 +264,8 @@ OwningOpRef<ModuleOp> GraphImporter::import(const ::onnx::ModelProto &model) {
     values[input->name()] = entry->getArgument(i);
   }
   b.setInsertionPointToStart(entry);
+  for (auto &[name, value] : bound)
+    values[name] = ConstantOp::create(b, nameLoc(name), value);
 
   for (const auto &init : graph.initializer()) {
     Location loc = nameLoc(init.name());

@@ -4,10 +4,12 @@
 #ifndef FMC_FRONTENDS_ONNX_MODELIMPORTER_H
 #define FMC_FRONTENDS_ONNX_MODELIMPORTER_H
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <functional>
 #include <string>
 
 namespace mlir::fmc::onnx {
@@ -16,6 +18,10 @@ struct ImportOptions {
   /// Pinned shapes of graph inputs (`--input-shape name=1x128`); they replace
   /// symbolic dims and must agree with static ones.
   llvm::StringMap<SmallVector<int64_t>> inputShapes;
+  /// Graph inputs bound to constant values (`--bind-input name=file.npy`):
+  /// they become constants, and leave the model's interface. Each makes its
+  /// value in the import's context.
+  llvm::StringMap<std::function<DenseElementsAttr(MLIRContext *)>> boundInputs;
   /// Name of the generated model function.
   std::string functionName = "main";
 };

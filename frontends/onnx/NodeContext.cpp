@@ -2,6 +2,7 @@
 
 #include "frontends/onnx/NodeContext.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Matchers.h"
 
 using namespace mlir;
@@ -56,9 +57,7 @@ FailureOr<SmallVector<int64_t>>
 NodeContext::constantInts(Value v, StringRef what) const {
   DenseIntElementsAttr attr;
   if (!v || !matchPattern(v, m_Constant(&attr))) {
-    error() << "input '" << what
-            << "' must be a compile-time constant (it is computed at run "
-               "time here; dynamic shapes are not supported yet)";
+    notConstant(v, what);
     return failure();
   }
   SmallVector<int64_t> values;
@@ -119,4 +118,19 @@ LogicalResult NodeContext::done(SmallVectorImpl<Value> &results,
     return failure();
   results.append(values.begin(), values.end());
   return success();
+}
+
+void NodeContext::notConstant(Value v, StringRef what) const {
+  auto diag = error() << "input '" << what
+                      << "' must be a compile-time constant (it is computed "
+                         "at run time here; dynamic shapes are not supported "
+                         "yet)";
+  // A graph input can be bound to a value at compile time.
+  if (auto arg = dyn_cast_or_null<BlockArgument>(v))
+    if (auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp()))
+      if (auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                        "fmc.input"))
+        diag << "; it is graph input '" << name.getValue()
+             << "': bind its value with --bind-input " << name.getValue()
+             << "=FILE.npy";
 }

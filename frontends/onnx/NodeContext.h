@@ -58,6 +58,9 @@ public:
 
   /// The integer values of a constant operand (shape inputs, axes, ...).
   FailureOr<SmallVector<int64_t>> constantInts(Value v, StringRef what) const;
+  /// Reports that operand `v` ('what') must be a compile-time constant,
+  /// naming the graph input to bind when it is one.
+  void notConstant(Value v, StringRef what) const;
   /// Normalizes an axis against `rank`, reporting out-of-range axes.
   FailureOr<int64_t> axis(int64_t axis, int64_t rank) const;
 

@@ -27,6 +27,10 @@ shape, NaN where NaN is expected. Each test ends as one of
                ('error: ...', naming the node and op);
   error        a crash, hang (--timeout), internal error or runtime failure.
 
+Shape-determining operands that a test feeds as graph inputs are bound at
+compile time (fmc compile --bind-input) when fmc's diagnostic asks for it and
+all data sets agree on the value; the report lists those tests.
+
 Tests run in parallel and the run never stops at a failure. --check exits 1
 when any test is 'fail' or 'error'.
 """
@@ -242,8 +246,9 @@ def compare(name, actual, expected, rtol, atol):
     return None
 
 
-def run_test(fmc, target, suite_key, test_dir, timeout):
-    """Returns (status, reason, operator)."""
+def run_test(fmc, target, suite_key, test_dir, timeout, bound):
+    """Returns (status, reason, operator); fills `bound` with the inputs bound
+    at compile time (name -> .npy path)."""
     name = os.path.basename(test_dir)
     model_path = os.path.join(test_dir, "model.onnx")
     try:
@@ -256,27 +261,47 @@ def run_test(fmc, target, suite_key, test_dir, timeout):
     work = tempfile.mkdtemp(prefix="fmc-conf-")
     try:
         artifact = os.path.join(work, "model.fmc")
-        try:
-            proc = subprocess.run(
-                [fmc, "compile", model_path, f"--target={target}", "-o", artifact],
-                capture_output=True, text=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return "error", f"compile timed out after {timeout} s", op
-        if proc.returncode != 0:
+        data_sets = sorted(d for d in os.listdir(test_dir)
+                           if d.startswith("test_data_set_"))
+        if not data_sets:
+            return "error", "the test has no data sets", op
+        # Inputs fmc asks to know at compile time (axes, shapes, pads given
+        # as graph inputs) are bound to the test's values with --bind-input
+        # when every data set gives the same value.
+        while True:
+            try:
+                proc = subprocess.run(
+                    [fmc, "compile", model_path, f"--target={target}", "-o",
+                     artifact] + [f"--bind-input={k}={v}" for k, v in bound.items()],
+                    capture_output=True, text=True, timeout=timeout)
+            except subprocess.TimeoutExpired:
+                return "error", f"compile timed out after {timeout} s", op
+            if proc.returncode == 0:
+                break
             line = short(first_error_line(proc.stderr))
             crashed = (proc.returncode < 0 or "LLVM ERROR" in proc.stderr
                        or "internal error" in proc.stderr
                        or "error:" not in proc.stderr)
             if crashed:
                 return "error", f"compile crashed (exit {proc.returncode}): {line}", op
-            return "unsupported", line, op
+            wanted = re.search(r"--bind-input (\S+)=FILE\.npy", line)
+            if not wanted or wanted.group(1) in bound:
+                return "unsupported", line, op
+            input_name = wanted.group(1)
+            position = next((j for j, v in enumerate(model.graph.input)
+                             if v.name == input_name), None)
+            values = []
+            for data_set in data_sets:
+                path = os.path.join(test_dir, data_set, f"input_{position}.pb")
+                if position is None or not os.path.exists(path):
+                    return "unsupported", line, op
+                values.append(load_tensor(path, model.graph.input[position]))
+            if any(v is None or not np.array_equal(v, values[0]) for v in values):
+                return "unsupported", line + " (values differ between data sets)", op
+            npy = os.path.join(work, f"bound_{position}.npy")
+            np.save(npy, values[0])
+            bound[input_name] = npy
 
-        initializers = {i.name for i in model.graph.initializer}
-        graph_inputs = [v for v in model.graph.input if v.name not in initializers]
-        data_sets = sorted(d for d in os.listdir(test_dir)
-                           if d.startswith("test_data_set_"))
-        if not data_sets:
-            return "error", "the test has no data sets", op
         for data_set in data_sets:
             data_dir = os.path.join(test_dir, data_set)
             args = [fmc, "run", artifact, "--output-dir", os.path.join(work, "out")]
@@ -284,6 +309,8 @@ def run_test(fmc, target, suite_key, test_dir, timeout):
                             if f.startswith("input_"))
             for j, file in inputs:
                 info = model.graph.input[j]
+                if info.name in bound:
+                    continue
                 value = load_tensor(os.path.join(data_dir, file), info)
                 if value is None:
                     return "error", f"compiled although input '{info.name}' is not a tensor", op
@@ -352,15 +379,24 @@ def write_markdown(path, results, target, elapsed):
         "",
         "## Totals",
         "",
-        "| suite | target | tests | pass | fail | unsupported | error | pass rate |",
-        "|---|---|---|---|---|---|---|---|",
+        "| suite | target | tests | pass | of which with bound inputs | fail | unsupported | error | pass rate |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for suite, rs in by_suite.items():
         c = Counter(r["status"] for r in rs)
+        with_bound = sum(1 for r in rs if r["status"] == "pass" and r["bound"])
         lines.append(
-            f"| {suite} | {target} | {len(rs)} | {c['pass']} | {c['fail']} | "
-            f"{c['unsupported']} | {c['error']} | "
+            f"| {suite} | {target} | {len(rs)} | {c['pass']} | {with_bound} | "
+            f"{c['fail']} | {c['unsupported']} | {c['error']} | "
             f"{100.0 * c['pass'] / max(1, len(rs)):.1f}% |")
+    lines += [
+        "",
+        "*Bound inputs*: where a test feeds a shape-determining operand (axes,",
+        "shape, pads, repeats, k...) as a graph input, fmc's diagnostic names",
+        "it and the runner compiles again with `--bind-input name=value.npy`",
+        "(the test's value; all data sets must agree), as a user deploying",
+        "such a model would. Those tests are listed at the end.",
+    ]
     lines += ["", f"Wall time of the run: {elapsed:.0f} s.", ""]
     if TOLERANCES:
         lines += ["## Tolerance overrides", "", "| test | rtol | atol | reason |",
@@ -384,6 +420,13 @@ def write_markdown(path, results, target, elapsed):
                 reason = r["reason"].replace("|", "\\|")
                 lines.append(f"| {r['test']} | {r['status']} | {reason} |")
         lines.append("")
+    lines += ["## Passing tests with bound inputs", "",
+              "| suite | test | bound inputs |", "|---|---|---|"]
+    for r in sorted(results, key=lambda r: (r["suite"], r["test"])):
+        if r["status"] == "pass" and r["bound"]:
+            lines.append(f"| {r['suite']} | {r['test']} | "
+                         f"{', '.join(r['bound'])} |")
+    lines.append("")
     with open(path, "w") as f:
         f.write("\n".join(lines))
 
@@ -434,16 +477,20 @@ def main():
     start = time.time()
     results = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        futures = {pool.submit(run_test, args.fmc, args.target, k, d, args.timeout):
-                   (s, n) for k, s, n, d in jobs}
+        futures = {}
+        for k, s, n, d in jobs:
+            bound = {}
+            futures[pool.submit(run_test, args.fmc, args.target, k, d,
+                                args.timeout, bound)] = (s, n, bound)
         for future in concurrent.futures.as_completed(futures):
-            suite, name = futures[future]
+            suite, name, bound = futures[future]
             try:
                 status, reason, op = future.result()
             except Exception as e:  # noqa: BLE001 - a runner bug is an error
                 status, reason, op = "error", f"runner: {e!r}", "?"
             results.append({"suite": suite, "test": name, "status": status,
-                             "reason": reason, "operator": op})
+                            "reason": reason, "operator": op,
+                            "bound": sorted(bound)})
             if args.verbose or status in ("fail", "error"):
                 print(f"{status.upper()}: [{suite}] {name}: {reason}", flush=True)
     elapsed = time.time() - start

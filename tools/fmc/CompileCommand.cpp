@@ -1,10 +1,13 @@
 //===- CompileCommand.cpp - fmc compile -----------------------------------===//
 
 #include "tools/fmc/Commands.h"
+#include "tools/fmc/Npy.h"
 
 #include "compiler/Driver/Compiler.h"
 #include "compiler/Pipelines/Registration.h"
 
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "llvm/Support/raw_ostream.h"
@@ -40,6 +43,13 @@ cl::list<std::string>
                 cl::desc("Pin a graph input's shape, e.g. input_ids=1x128 "
                          "(repeatable); replaces symbolic dims"),
                 cl::value_desc("name=DxD..."), cl::sub(getCompileSubCommand()));
+cl::list<std::string> bindInputs(
+    "bind-input",
+    cl::desc("Bind a graph input to the value in a .npy file (repeatable): it "
+             "becomes a compile-time constant and leaves the artifact's "
+             "inputs; use it for inputs that determine shapes (axes, shape, "
+             "pads, repeats)"),
+    cl::value_desc("name=file.npy"), cl::sub(getCompileSubCommand()));
 cl::opt<mlir::fmc::EmitKind> emit(
     "emit", cl::desc("What to produce"),
     cl::values(
@@ -102,6 +112,49 @@ LogicalResult printDiagnostic(Diagnostic &diag) {
   os << diag << "\n";
   return success();
 }
+/// The .npy array as a dense attribute (null for a dtype fmc lacks).
+DenseElementsAttr npyToAttr(MLIRContext *ctx, const NpyArray &a) {
+  Builder b(ctx);
+  Type element;
+  switch (a.dtype) {
+  case FMC_DTYPE_FLOAT32:
+    element = b.getF32Type();
+    break;
+  case FMC_DTYPE_FLOAT64:
+    element = b.getF64Type();
+    break;
+  case FMC_DTYPE_FLOAT16:
+    element = b.getF16Type();
+    break;
+  case FMC_DTYPE_BFLOAT16:
+    element = b.getBF16Type();
+    break;
+  case FMC_DTYPE_INT8:
+  case FMC_DTYPE_INT16:
+  case FMC_DTYPE_INT32:
+  case FMC_DTYPE_INT64:
+    element = b.getIntegerType(8 * fmc_dtype_size(a.dtype));
+    break;
+  case FMC_DTYPE_UINT8:
+  case FMC_DTYPE_UINT16:
+  case FMC_DTYPE_UINT32:
+  case FMC_DTYPE_UINT64:
+    element = b.getIntegerType(8 * fmc_dtype_size(a.dtype), false);
+    break;
+  case FMC_DTYPE_BOOL: {
+    auto type = RankedTensorType::get(a.shape, b.getI1Type());
+    llvm::SmallVector<bool> bits(a.data.begin(), a.data.end());
+    return DenseElementsAttr::get(type, llvm::ArrayRef<bool>(bits));
+  }
+  default:
+    return {};
+  }
+  auto type = RankedTensorType::get(a.shape, element);
+  llvm::ArrayRef<char> raw(reinterpret_cast<const char *>(a.data.data()),
+                           a.data.size());
+  return DenseElementsAttr::getFromRawBuffer(type, raw);
+}
+
 } // namespace
 
 int runCompileCommand() {
@@ -123,6 +176,24 @@ int runCompileCommand() {
       return 1;
     }
     options.import.inputShapes[name] = shape;
+  }
+  for (const std::string &spec : bindInputs) {
+    auto [name, path] = llvm::StringRef(spec).split('=');
+    if (name.empty() || path.empty()) {
+      llvm::errs() << "fmc compile: error: bad --bind-input '" << spec
+                   << "' (expected name=file.npy)\n";
+      return 1;
+    }
+    llvm::Expected<NpyArray> array = readNpy(path);
+    if (!array) {
+      llvm::errs() << "fmc compile: error: "
+                   << llvm::toString(array.takeError()) << "\n";
+      return 1;
+    }
+    options.import.boundInputs[name] =
+        [value = std::move(*array)](MLIRContext *ctx) -> DenseElementsAttr {
+      return npyToAttr(ctx, value);
+    };
   }
   if (options.emit == mlir::fmc::EmitKind::Artifact &&
       options.outputPath.empty()) {

@@ -95,11 +95,12 @@ LogicalResult importRange(NodeContext &n, SmallVectorImpl<Value> &results) {
     FailureOr<Value> v = n.required(i, names[i]);
     if (failed(v))
       return failure();
-    if (!matchPattern(*v, m_Constant(&attrs[i])) ||
-        attrs[i].getNumElements() != 1) {
-      n.error() << "input '" << names[i]
-                << "' must be a compile-time constant scalar (a range of "
-                   "run-time length needs dynamic shapes, not supported yet)";
+    if (!matchPattern(*v, m_Constant(&attrs[i]))) {
+      n.notConstant(*v, names[i]);
+      return failure();
+    }
+    if (attrs[i].getNumElements() != 1) {
+      n.error() << "input '" << names[i] << "' must be a scalar";
       return failure();
     }
   }

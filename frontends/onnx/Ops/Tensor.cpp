@@ -653,9 +653,12 @@ LogicalResult importOneHot(NodeContext &n, SmallVectorImpl<Value> &results) {
   if (failed(idx) || failed(d) || failed(v))
     return failure();
   DenseElementsAttr depthAttr;
-  if (!matchPattern(*d, m_Constant(&depthAttr)) ||
-      depthAttr.getNumElements() != 1) {
-    n.error() << "depth must be a compile-time constant scalar";
+  if (!matchPattern(*d, m_Constant(&depthAttr))) {
+    n.notConstant(*d, "depth");
+    return failure();
+  }
+  if (depthAttr.getNumElements() != 1) {
+    n.error() << "depth must be a scalar";
     return failure();
   }
   int64_t depth =

@@ -80,8 +80,10 @@ Value buildBinaryScalar(Operation *op, OpBuilder &b, Location loc, Value l,
                         Value r) {
   bool f = isFloat(l);
   // Signedness lives in the graph-level type; converted values are signless.
+  // Booleans order as unsigned (false < true).
+  Type graphElement = getElementTypeOrSelf(op->getOperand(0).getType());
   bool isUnsigned =
-      getElementTypeOrSelf(op->getOperand(0).getType()).isUnsignedInteger();
+      graphElement.isUnsignedInteger() || graphElement.isInteger(1);
   return llvm::TypeSwitch<Operation *, Value>(op)
       .Case([&](AddOp) -> Value {
         return f ? Value(arith::AddFOp::create(b, loc, l, r))

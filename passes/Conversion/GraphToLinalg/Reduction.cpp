@@ -105,8 +105,10 @@ template <typename OpTy> struct ReduceToLinalg : OpConversionPattern<OpTy> {
                       : std::is_same_v<OpTy, ReduceProdOp> ? ReduceKind::Prod
                                                            : ReduceKind::Sum;
     auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
+    // Booleans order as unsigned (false < true).
+    Type graphElement = op.getInput().getType().getElementType();
     bool isUnsigned =
-        op.getInput().getType().getElementType().isUnsignedInteger();
+        graphElement.isUnsignedInteger() || graphElement.isInteger(1);
     Value result = reduce(rewriter, loc, adaptor.getInput(), op.getAxes(), kind,
                           isUnsigned);
     if constexpr (std::is_same_v<OpTy, ReduceMeanOp>) {
