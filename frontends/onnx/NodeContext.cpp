@@ -134,3 +134,21 @@ void NodeContext::notConstant(Value v, StringRef what) const {
              << "': bind its value with --bind-input " << name.getValue()
              << "=FILE.npy";
 }
+
+Value NodeContext::reshapeTo(Value x, ArrayRef<int64_t> shape) {
+  if (!x)
+    return {};
+  FailureOr<Value> r = reshape(x, shape);
+  return succeeded(r) ? *r : Value();
+}
+
+Value NodeContext::transposeBy(Value x, ArrayRef<int64_t> perm) {
+  return op<TransposeOp>({x},
+                         {namedAttr("perm", b.getDenseI64ArrayAttr(perm))});
+}
+
+Value NodeContext::castTo(Value x, Type element) {
+  if (!x || tensorType(x).getElementType() == element)
+    return x;
+  return op<CastOp>({x}, {}, tensorType(x).clone(element));
+}

@@ -119,6 +119,12 @@ public:
   /// Appends `values` to `results`, failing if any of them is null.
   LogicalResult done(SmallVectorImpl<Value> &results, ArrayRef<Value> values);
 
+  /// Null-propagating shorthands for the chained style above.
+  Value reshapeTo(Value x, ArrayRef<int64_t> shape);
+  Value transposeBy(Value x, ArrayRef<int64_t> perm);
+  /// `x` converted to `element` (itself when it already has that type).
+  Value castTo(Value x, Type element);
+
   /// Common shapes of ops.
   FailureOr<Value> reshape(Value v, ArrayRef<int64_t> shape);
   FailureOr<Value> constant(ElementsAttr value);
@@ -130,6 +136,10 @@ private:
   FailureOr<Value> finish(Operation *op);
   SmallVector<Value> inputs;
 };
+
+inline RankedTensorType tensorType(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
 
 using OpImportFn =
     std::function<LogicalResult(NodeContext &, SmallVectorImpl<Value> &)>;

@@ -17,22 +17,6 @@ using namespace mlir::fmc::onnx;
 
 namespace {
 
-RankedTensorType tensorType(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
-Value reshapeTo(NodeContext &n, Value x, ArrayRef<int64_t> shape) {
-  if (!x)
-    return {};
-  FailureOr<Value> r = n.reshape(x, shape);
-  return succeeded(r) ? *r : Value();
-}
-
-Value transposeBy(NodeContext &n, Value x, ArrayRef<int64_t> perm) {
-  return n.op<TransposeOp>(
-      {x}, {n.namedAttr("perm", n.b.getDenseI64ArrayAttr(perm))});
-}
-
 SmallVector<NamedAttribute> lastAxis(NodeContext &n, int64_t rank) {
   return {n.namedAttr("axes", n.b.getDenseI64ArrayAttr({rank - 1})),
           n.namedAttr("keepdims", n.b.getBoolAttr(true))};
@@ -41,8 +25,8 @@ SmallVector<NamedAttribute> lastAxis(NodeContext &n, int64_t rank) {
 /// [B, S, H * D] -> [B, H, S, D].
 Value splitHeads(NodeContext &n, Value x, int64_t heads) {
   auto shape = tensorType(x).getShape();
-  return transposeBy(
-      n, reshapeTo(n, x, {shape[0], shape[1], heads, shape[2] / heads}),
+  return n.transposeBy(
+      n.reshapeTo(x, {shape[0], shape[1], heads, shape[2] / heads}),
       {0, 2, 1, 3});
 }
 
@@ -55,10 +39,10 @@ Value groupedMatMul(NodeContext &n, Value lhs, Value rhs) {
   if (l[1] == r[1])
     return n.op<MatMulOp>({lhs, rhs});
   int64_t reps = l[1] / r[1];
-  Value grouped = reshapeTo(n, lhs, {l[0], r[1], reps, l[2], l[3]});
-  Value shared = reshapeTo(n, rhs, {r[0], r[1], 1, r[2], r[3]});
-  return reshapeTo(n, n.op<MatMulOp>({grouped, shared}),
-                   {l[0], l[1], l[2], r[3]});
+  Value grouped = n.reshapeTo(lhs, {l[0], r[1], reps, l[2], l[3]});
+  Value shared = n.reshapeTo(rhs, {r[0], r[1], 1, r[2], r[3]});
+  return n.reshapeTo(n.op<MatMulOp>({grouped, shared}),
+                     {l[0], l[1], l[2], r[3]});
 }
 
 LogicalResult importAttention(NodeContext &n, SmallVectorImpl<Value> &results) {
@@ -132,7 +116,7 @@ LogicalResult importAttention(NodeContext &n, SmallVectorImpl<Value> &results) {
   Value root = n.scalar(query, std::sqrt(scale));
   Value scores =
       groupedMatMul(n, n.op<MulOp>({query, root}),
-                    n.op<MulOp>({transposeBy(n, key, {0, 1, 3, 2}), root}));
+                    n.op<MulOp>({n.transposeBy(key, {0, 1, 3, 2}), root}));
   if (float softcap = n.floatAttr("softcap", 0.0f); softcap > 0) {
     Value cap = n.scalar(scores, softcap);
     scores = n.op<MulOp>({n.op<TanhOp>({n.op<DivOp>({scores, cap})}), cap});
@@ -210,8 +194,7 @@ LogicalResult importAttention(NodeContext &n, SmallVectorImpl<Value> &results) {
   Value y = groupedMatMul(n, probs, value);
   if (rank == 3 && y) {
     int64_t dv = tensorType(y).getDimSize(3);
-    y = reshapeTo(n, transposeBy(n, y, {0, 2, 1, 3}),
-                  {batch, qLen, heads * dv});
+    y = n.reshapeTo(n.transposeBy(y, {0, 2, 1, 3}), {batch, qLen, heads * dv});
   }
   return n.done(results, {y, key, value, qk});
 }

@@ -15,24 +15,13 @@ using namespace mlir::fmc::onnx;
 
 namespace {
 
-RankedTensorType tensorType(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
-Value reshapeTo(NodeContext &n, Value x, ArrayRef<int64_t> shape) {
-  if (!x)
-    return {};
-  FailureOr<Value> r = n.reshape(x, shape);
-  return succeeded(r) ? *r : Value();
-}
-
 /// A per-channel [C] parameter as [C, 1, ...] against a rank-`rank` input.
 Value perChannel(NodeContext &n, Value p, int64_t rank) {
   if (!p)
     return {};
   SmallVector<int64_t> shape = {tensorType(p).getNumElements()};
   shape.append(rank - 2, 1);
-  return reshapeTo(n, p, shape);
+  return n.reshapeTo(p, shape);
 }
 
 /// Window attributes resolved to explicit pads: strides, dilations, pads
@@ -321,18 +310,18 @@ LogicalResult importGroupNorm(NodeContext &n, SmallVectorImpl<Value> &results) {
   }
   int64_t c = type.getDimSize(1),
           rest = type.getNumElements() / (type.getDimSize(0) * groups);
-  Value grouped = reshapeTo(n, *x, {type.getDimSize(0), groups, rest});
+  Value grouped = n.reshapeTo(*x, {type.getDimSize(0), groups, rest});
   Value y =
-      reshapeTo(n, normalizeFrom(n, grouped, 2, n.floatAttr("epsilon", 1e-5f)),
-                type.getShape());
+      n.reshapeTo(normalizeFrom(n, grouped, 2, n.floatAttr("epsilon", 1e-5f)),
+                  type.getShape());
   auto channelParam = [&](Value p) -> Value {
     if (tensorType(p).getNumElements() == c)
       return perChannel(n, p, rank);
     // One value per group: repeat it for the group's channels.
-    Value column = reshapeTo(n, p, {groups, 1});
+    Value column = n.reshapeTo(p, {groups, 1});
     Value spread = n.op<BroadcastOp>({column}, {},
                                      tensorType(p).clone({groups, c / groups}));
-    return perChannel(n, reshapeTo(n, spread, {c}), rank);
+    return perChannel(n, n.reshapeTo(spread, {c}), rank);
   };
   y = n.op<MulOp>({y, channelParam(*scale)});
   return n.done(results, {n.op<AddOp>({y, channelParam(*bias)})});

@@ -91,22 +91,6 @@ Value logSoftmax(NodeContext &n, Value x, int64_t axis) {
   return n.op<SubOp>({shifted, logSum});
 }
 
-Value reshapeValue(NodeContext &n, Value x, ArrayRef<int64_t> shape) {
-  if (!x)
-    return {};
-  FailureOr<Value> r = n.reshape(x, shape);
-  return succeeded(r) ? *r : Value();
-}
-
-Value castTo(NodeContext &n, Value x, Type element) {
-  if (!x)
-    return {};
-  auto type = cast<RankedTensorType>(x.getType());
-  if (type.getElementType() == element)
-    return x;
-  return n.op<CastOp>({x}, {}, type.clone(element));
-}
-
 /// Mean and variance normalization over dims [axis, rank), in the stash type
 /// (f32 for half-precision inputs): returns {y, mean, 1 / sqrt(var + eps)},
 /// mean and inverse stddev with the normalized dims kept as 1. With `rms`,
@@ -157,9 +141,9 @@ LogicalResult importNormalization(NodeContext &n,
     n.error() << "stash_type must be a floating-point type";
     return failure();
   }
-  auto [y, mean, invStd] = normalize(n, castTo(n, *x, *compute), *axis,
+  auto [y, mean, invStd] = normalize(n, n.castTo(*x, *compute), *axis,
                                      n.floatAttr("epsilon", 1e-5f), rms);
-  Value out = castTo(n, y, element);
+  Value out = n.castTo(y, element);
   out = n.op<MulOp>({out, *scale});
   if (Value bias = rms ? Value() : n.input(2))
     out = n.op<AddOp>({out, bias});
@@ -198,15 +182,15 @@ Value nllLoss(NodeContext &n, Value input, Value target, Value weight) {
   SmallVector<int64_t> column(targetType.getShape());
   column.insert(column.begin() + 1, 1);
   Value picked =
-      n.op<GatherElementsOp>({input, reshapeValue(n, safe, column)},
+      n.op<GatherElementsOp>({input, n.reshapeTo(safe, column)},
                              {n.namedAttr("axis", n.b.getI64IntegerAttr(1))});
-  Value loss = n.op<NegOp>({reshapeValue(n, picked, targetType.getShape())});
+  Value loss = n.op<NegOp>({n.reshapeTo(picked, targetType.getShape())});
   Value w;
   if (weight)
     w = n.op<GatherOp>({weight, safe},
                        {n.namedAttr("axis", n.b.getI64IntegerAttr(0))});
   if (valid) {
-    Value mask = castTo(n, valid, inputType.getElementType());
+    Value mask = n.castTo(valid, inputType.getElementType());
     w = w ? n.op<MulOp>({w, mask}) : mask;
   }
   if (w)

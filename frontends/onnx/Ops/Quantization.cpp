@@ -15,16 +15,6 @@ using namespace mlir::fmc::onnx;
 
 namespace {
 
-RankedTensorType tensorType(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
-Value castTo(NodeContext &n, Value x, Type element) {
-  if (!x || tensorType(x).getElementType() == element)
-    return x;
-  return n.op<CastOp>({x}, {}, tensorType(x).clone(element));
-}
-
 /// A scale or zero point against `x`: scalars as they are, 1-D per-axis
 /// parameters reshaped to broadcast along `axis`.
 FailureOr<Value> alongAxis(NodeContext &n, Value param, Value x) {
@@ -70,15 +60,15 @@ LogicalResult importDequantize(NodeContext &n,
   FailureOr<Value> s = alongAxis(n, *scale, *x);
   if (failed(s))
     return failure();
-  Value centered = castTo(n, *x, f32);
+  Value centered = n.castTo(*x, f32);
   if (Value zp = n.input(2)) {
     FailureOr<Value> z = alongAxis(n, zp, *x);
     if (failed(z))
       return failure();
-    centered = n.op<SubOp>({centered, castTo(n, *z, f32)});
+    centered = n.op<SubOp>({centered, n.castTo(*z, f32)});
   }
-  Value y = n.op<MulOp>({centered, castTo(n, *s, f32)});
-  return n.done(results, {castTo(n, y, outType)});
+  Value y = n.op<MulOp>({centered, n.castTo(*s, f32)});
+  return n.done(results, {n.castTo(y, outType)});
 }
 
 /// y = saturate(round_half_even(x / scale) + zero_point) in the zero
@@ -111,12 +101,12 @@ LogicalResult importQuantize(NodeContext &n, SmallVectorImpl<Value> &results) {
   if (failed(s))
     return failure();
   Value y =
-      n.op<RoundOp>({n.op<DivOp>({castTo(n, *x, f32), castTo(n, *s, f32)})});
+      n.op<RoundOp>({n.op<DivOp>({n.castTo(*x, f32), n.castTo(*s, f32)})});
   if (zp) {
     FailureOr<Value> z = alongAxis(n, zp, *x);
     if (failed(z))
       return failure();
-    y = n.op<AddOp>({y, castTo(n, *z, f32)});
+    y = n.op<AddOp>({y, n.castTo(*z, f32)});
   }
   unsigned width = integer.getWidth();
   bool isUnsigned = integer.isUnsigned();
@@ -124,7 +114,7 @@ LogicalResult importQuantize(NodeContext &n, SmallVectorImpl<Value> &results) {
   double hi =
       isUnsigned ? std::ldexp(1.0, width) - 1 : std::ldexp(1.0, width - 1) - 1;
   y = n.op<MinOp>({n.op<MaxOp>({y, n.scalar(y, lo)}), n.scalar(y, hi)});
-  return n.done(results, {castTo(n, y, target)});
+  return n.done(results, {n.castTo(y, target)});
 }
 
 } // namespace

@@ -391,18 +391,6 @@ Value sliceAxis(NodeContext &n, Value x, int64_t axis, int64_t start,
       type.clone(shape));
 }
 
-Value reshapeTo(NodeContext &n, Value x, ArrayRef<int64_t> shape) {
-  if (!x)
-    return {};
-  FailureOr<Value> r = n.reshape(x, shape);
-  return succeeded(r) ? *r : Value();
-}
-
-Value transposeBy(NodeContext &n, Value x, ArrayRef<int64_t> perm) {
-  return n.op<TransposeOp>(
-      {x}, {n.namedAttr("perm", n.b.getDenseI64ArrayAttr(perm))});
-}
-
 /// Split: sizes from the 'split' input (attribute before opset 13), else
 /// num_outputs (opset 18) chunks of ceil(dim / n), else equal parts.
 LogicalResult importSplit(NodeContext &n, SmallVectorImpl<Value> &results) {
@@ -478,7 +466,7 @@ LogicalResult importFlatten(NodeContext &n, SmallVectorImpl<Value> &results) {
   int64_t rows = 1, cols = 1;
   for (int64_t d = 0; d < rank; ++d)
     (d < axis ? rows : cols) *= shape[d];
-  return n.done(results, {reshapeTo(n, *x, {rows, cols})});
+  return n.done(results, {n.reshapeTo(*x, {rows, cols})});
 }
 
 /// Dropout at inference: the identity, and an all-true mask if asked.
@@ -538,9 +526,9 @@ LogicalResult importTile(NodeContext &n, SmallVectorImpl<Value> &results) {
     tiled.push_back(rep * dim);
   }
   auto type = cast<RankedTensorType>(x->getType());
-  Value spread = reshapeTo(n, *x, interleaved);
+  Value spread = n.reshapeTo(*x, interleaved);
   Value wide = n.op<BroadcastOp>({spread}, {}, type.clone(broadcast));
-  return n.done(results, {reshapeTo(n, wide, tiled)});
+  return n.done(results, {n.reshapeTo(wide, tiled)});
 }
 
 /// DepthToSpace (DCR or CRD) and SpaceToDepth as reshape-transpose-reshape.
@@ -557,11 +545,11 @@ LogicalResult importDepthToSpace(NodeContext &n,
   }
   int64_t b = s[0], c = s[1] / (bs * bs), h = s[2], w = s[3];
   bool crd = n.stringAttr("mode", "DCR") == "CRD";
-  Value t = crd ? transposeBy(n, reshapeTo(n, *x, {b, c, bs, bs, h, w}),
-                              {0, 1, 4, 2, 5, 3})
-                : transposeBy(n, reshapeTo(n, *x, {b, bs, bs, c, h, w}),
-                              {0, 3, 4, 1, 5, 2});
-  return n.done(results, {reshapeTo(n, t, {b, c, h * bs, w * bs})});
+  Value t = crd ? n.transposeBy(n.reshapeTo(*x, {b, c, bs, bs, h, w}),
+                                {0, 1, 4, 2, 5, 3})
+                : n.transposeBy(n.reshapeTo(*x, {b, bs, bs, c, h, w}),
+                                {0, 3, 4, 1, 5, 2});
+  return n.done(results, {n.reshapeTo(t, {b, c, h * bs, w * bs})});
 }
 
 LogicalResult importSpaceToDepth(NodeContext &n,
@@ -579,10 +567,10 @@ LogicalResult importSpaceToDepth(NodeContext &n,
   int64_t b = s[0], c = s[1], h = s[2] / bs, w = s[3] / bs;
   // DCR puts the block offsets before the channel, CRD after it.
   bool crd = n.stringAttr("mode", "DCR") == "CRD";
-  Value t = transposeBy(n, reshapeTo(n, *x, {b, c, h, bs, w, bs}),
-                        crd ? ArrayRef<int64_t>{0, 1, 3, 5, 2, 4}
-                            : ArrayRef<int64_t>{0, 3, 5, 1, 2, 4});
-  return n.done(results, {reshapeTo(n, t, {b, c * bs * bs, h, w})});
+  Value t = n.transposeBy(n.reshapeTo(*x, {b, c, h, bs, w, bs}),
+                          crd ? ArrayRef<int64_t>{0, 1, 3, 5, 2, 4}
+                              : ArrayRef<int64_t>{0, 3, 5, 1, 2, 4});
+  return n.done(results, {n.reshapeTo(t, {b, c * bs * bs, h, w})});
 }
 
 LogicalResult importSize(NodeContext &n, SmallVectorImpl<Value> &results) {
@@ -696,10 +684,10 @@ LogicalResult importOneHot(NodeContext &n, SmallVectorImpl<Value> &results) {
       RankedTensorType::get(iotaShape, n.b.getI64Type()), ArrayRef(iota)));
   if (failed(iotaValue))
     return failure();
-  Value hot = n.op<EqualOp>({reshapeTo(n, index, expanded), *iotaValue});
-  Value flat = reshapeTo(n, *v, {2});
-  Value off = reshapeTo(n, sliceAxis(n, flat, 0, 0, 1), {});
-  Value on = reshapeTo(n, sliceAxis(n, flat, 0, 1, 1), {});
+  Value hot = n.op<EqualOp>({n.reshapeTo(index, expanded), *iotaValue});
+  Value flat = n.reshapeTo(*v, {2});
+  Value off = n.reshapeTo(sliceAxis(n, flat, 0, 0, 1), {});
+  Value on = n.reshapeTo(sliceAxis(n, flat, 0, 1, 1), {});
   return n.done(results, {n.op<WhereOp>({hot, on, off})});
 }
 
@@ -790,7 +778,7 @@ LogicalResult importPad(NodeContext &n, SmallVectorImpl<Value> &results) {
         n.error() << "constant_value must hold one value";
         return failure();
       }
-      value = reshapeTo(n, value, {});
+      value = n.reshapeTo(value, {});
     } else {
       value = n.scalar(y, 0.0);
     }
