@@ -16,26 +16,26 @@ using namespace mlir::fmc::onnx;
 
 namespace {
 
-/// Opset 13 normalizes along one axis (default -1). Earlier opsets flatten
-/// to 2-D at `axis` (default 1) and normalize each row.
-LogicalResult importSoftmax(NodeContext &n, SmallVectorImpl<Value> &results) {
+/// Softmax, LogSoftmax and Hardmax: from opset 13 `build` applies along one
+/// axis (default -1); earlier opsets flatten x to 2-D at `axis` (default 1),
+/// apply it along the rows and restore the shape.
+LogicalResult importAlongAxis(NodeContext &n, SmallVectorImpl<Value> &results,
+                              function_ref<Value(Value, int64_t)> build) {
   FailureOr<Value> x = n.required(0, "input");
   if (failed(x))
     return failure();
-  auto type = cast<RankedTensorType>(x->getType());
+  auto type = tensorType(*x);
+  if (!isa<FloatType>(type.getElementType())) {
+    n.error() << "expects a floating-point input, got " << type;
+    return failure();
+  }
   int64_t rank = type.getRank();
   FailureOr<int64_t> axis =
       n.axis(n.intAttr("axis", n.opset >= 13 ? -1 : 1), rank);
   if (failed(axis))
     return failure();
-  if (n.opset >= 13) {
-    FailureOr<Value> y = n.create<SoftmaxOp>(
-        {*x}, {n.namedAttr("axis", n.b.getI64IntegerAttr(*axis))});
-    if (failed(y))
-      return failure();
-    results.push_back(*y);
-    return success();
-  }
+  if (n.opset >= 13)
+    return n.done(results, {build(*x, *axis)});
   if (!type.hasStaticShape()) {
     n.error() << "opset < 13 needs a static input shape";
     return failure();
@@ -43,15 +43,8 @@ LogicalResult importSoftmax(NodeContext &n, SmallVectorImpl<Value> &results) {
   int64_t rows = 1, cols = 1;
   for (int64_t d = 0; d < rank; ++d)
     (d < *axis ? rows : cols) *= type.getDimSize(d);
-  FailureOr<Value> flat = n.reshape(*x, {rows, cols});
-  if (failed(flat))
-    return failure();
-  FailureOr<Value> y = n.create<SoftmaxOp>(
-      {*flat}, {n.namedAttr("axis", n.b.getI64IntegerAttr(1))});
-  if (failed(y) || failed(y = n.reshape(*y, type.getShape())))
-    return failure();
-  results.push_back(*y);
-  return success();
+  Value y = build(n.reshapeTo(*x, {rows, cols}), 1);
+  return n.done(results, {n.reshapeTo(y, type.getShape())});
 }
 
 LogicalResult importNormalization(NodeContext &n,
@@ -236,47 +229,6 @@ LogicalResult importSoftmaxCrossEntropy(NodeContext &n,
   return n.done(results, {loss, logProb});
 }
 
-/// LogSoftmax, stably: x - max - log(sum(exp(x - max))) along one axis
-/// (opset < 13: of the rows of x flattened to 2-D at `axis`).
-LogicalResult importLogSoftmax(NodeContext &n,
-                               SmallVectorImpl<Value> &results) {
-  FailureOr<Value> x = n.required(0, "input");
-  if (failed(x))
-    return failure();
-  auto type = cast<RankedTensorType>(x->getType());
-  if (!isa<FloatType>(type.getElementType())) {
-    n.error() << "expects a floating-point input, got " << type;
-    return failure();
-  }
-  int64_t rank = type.getRank();
-  FailureOr<int64_t> axis =
-      n.axis(n.intAttr("axis", n.opset >= 13 ? -1 : 1), rank);
-  if (failed(axis))
-    return failure();
-  Value input = *x;
-  SmallVector<int64_t> axes = {*axis};
-  if (n.opset < 13) {
-    if (!type.hasStaticShape()) {
-      n.error() << "opset < 13 needs a static input shape";
-      return failure();
-    }
-    int64_t rows = 1, cols = 1;
-    for (int64_t d = 0; d < rank; ++d)
-      (d < *axis ? rows : cols) *= type.getDimSize(d);
-    FailureOr<Value> flat = n.reshape(input, {rows, cols});
-    if (failed(flat))
-      return failure();
-    input = *flat;
-    axes = {1};
-  }
-  Value y = logSoftmax(n, input, axes[0]);
-  if (y && n.opset < 13) {
-    FailureOr<Value> back = n.reshape(y, type.getShape());
-    y = succeeded(back) ? *back : Value();
-  }
-  return n.done(results, {y});
-}
-
 /// Activations are decomposed into elementwise fmc ops; fusion puts each
 /// back into one loop.
 using Activation = std::function<Value(NodeContext &, Value)>;
@@ -440,61 +392,49 @@ LogicalResult importShrink(NodeContext &n, SmallVectorImpl<Value> &results) {
                                  n.op<AddOp>({*x, bias}), above)});
 }
 
-/// Hardmax: 1 at the (first) maximum along the axis, 0 elsewhere; before
-/// opset 13 over the rows of x flattened to 2-D at `axis`.
-LogicalResult importHardmax(NodeContext &n, SmallVectorImpl<Value> &results) {
-  FailureOr<Value> x = n.required(0, "input");
-  if (failed(x))
-    return failure();
-  auto type = cast<RankedTensorType>(x->getType());
-  int64_t rank = type.getRank();
-  FailureOr<int64_t> axis =
-      n.axis(n.intAttr("axis", n.opset >= 13 ? -1 : 1), rank);
-  if (failed(axis))
-    return failure();
-  Value input = *x;
-  int64_t along = *axis;
-  if (n.opset < 13) {
-    int64_t rows = 1, cols = 1;
-    for (int64_t d = 0; d < rank; ++d)
-      (d < *axis ? rows : cols) *= type.getDimSize(d);
-    FailureOr<Value> flat = n.reshape(input, {rows, cols});
-    if (failed(flat))
-      return failure();
-    input = *flat;
-    along = 1;
-  }
-  auto inputType = cast<RankedTensorType>(input.getType());
+/// Hardmax: 1 at the (first) maximum along the axis, 0 elsewhere.
+Value hardmax(NodeContext &n, Value x, int64_t axis) {
+  if (!x)
+    return {};
+  auto type = tensorType(x);
   Value best = n.op<ArgMaxOp>(
-      {input}, {n.namedAttr("axis", n.b.getI64IntegerAttr(along)),
-                n.namedAttr("keepdims", n.b.getBoolAttr(true)),
-                n.namedAttr("select_last_index", n.b.getBoolAttr(false))});
-  SmallVector<int64_t> iotaShape(inputType.getRank(), 1), iota;
-  iotaShape[along] = inputType.getDimSize(along);
-  for (int64_t i = 0; i < iotaShape[along]; ++i)
+      {x}, {n.namedAttr("axis", n.b.getI64IntegerAttr(axis)),
+            n.namedAttr("keepdims", n.b.getBoolAttr(true)),
+            n.namedAttr("select_last_index", n.b.getBoolAttr(false))});
+  SmallVector<int64_t> iotaShape(type.getRank(), 1), iota;
+  iotaShape[axis] = type.getDimSize(axis);
+  for (int64_t i = 0; i < iotaShape[axis]; ++i)
     iota.push_back(i);
   FailureOr<Value> iotaValue = n.constant(DenseElementsAttr::get(
       RankedTensorType::get(iotaShape, n.b.getI64Type()), ArrayRef(iota)));
   if (failed(iotaValue))
-    return failure();
-  Value y = n.op<CastOp>({n.op<EqualOp>({best, *iotaValue})}, {}, inputType);
-  if (y && n.opset < 13) {
-    FailureOr<Value> back = n.reshape(y, type.getShape());
-    y = succeeded(back) ? *back : Value();
-  }
-  return n.done(results, {y});
+    return {};
+  return n.op<CastOp>({n.op<EqualOp>({best, *iotaValue})}, {}, type);
 }
 
 } // namespace
 
 void mlir::fmc::onnx::registerNNOps(OpImportRegistry &r) {
-  r["Hardmax"] = importHardmax;
+  r["Softmax"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
+    return importAlongAxis(n, res, [&](Value x, int64_t axis) {
+      return n.op<SoftmaxOp>(
+          {x}, {n.namedAttr("axis", n.b.getI64IntegerAttr(axis))});
+    });
+  };
+  // LogSoftmax, stably: x - max - log(sum(exp(x - max))).
+  r["LogSoftmax"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
+    return importAlongAxis(n, res, [&](Value x, int64_t axis) {
+      return x ? logSoftmax(n, x, axis) : Value();
+    });
+  };
+  r["Hardmax"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
+    return importAlongAxis(
+        n, res, [&](Value x, int64_t axis) { return hardmax(n, x, axis); });
+  };
   registerActivations(r);
   r["Clip"] = importClip;
   r["PRelu"] = importPRelu;
   r["Shrink"] = importShrink;
-  r["LogSoftmax"] = importLogSoftmax;
-  r["Softmax"] = importSoftmax;
   r["LayerNormalization"] = importLayerNorm;
   r["RMSNormalization"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
     return importNormalization(n, res, /*rms=*/true);
