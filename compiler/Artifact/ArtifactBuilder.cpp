@@ -47,13 +47,6 @@ static FailureOr<artifact::TensorDesc> describe(Location loc, StringRef name,
                    << "; artifacts need static shapes";
     return failure();
   }
-  if (tensor.getNumElements() == 0) {
-    // The bare-pointer calling convention has no buffer to pass.
-    emitError(loc) << "'" << name << "' has no elements (" << type
-                   << "); empty model inputs and outputs are not supported "
-                      "yet";
-    return failure();
-  }
   uint32_t dtype = getDtypeCode(tensor.getElementType());
   if (!dtype) {
     emitError(loc) << "'" << name << "' has element type "

@@ -35,6 +35,8 @@ mlir::fmc::buildCPUCodegenPipeline(OpPassManager &pm,
                                    const PipelineOptions &options) {
   ensurePassesRegistered();
   std::string pipeline = llvm::formatv(
+      "fmc-flatten-empty-tensors{{function={0}},"
+      "fmc-distinct-results{{function={0}},"
       "one-shot-bufferize{{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},"
       "buffer-results-to-out-params{{hoist-static-allocs "

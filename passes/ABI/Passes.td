@@ -24,6 +24,44 @@ def OutlineWeightsPass : Pass<"fmc-outline-weights", "::mlir::ModuleOp"> {
   ];
 }
 
+def FlattenEmptyTensorsPass
+    : Pass<"fmc-flatten-empty-tensors", "::mlir::ModuleOp"> {
+  let summary = "Give zero-element arguments and results of the model the "
+                "type tensor<0xT>";
+  let description = [{
+    Runs on the model function after its artifact metadata (which keeps the
+    real shapes) was collected. A tensor with no elements carries no data,
+    but the bare-pointer calling convention cannot describe every such shape
+    (a zero extent after the first dimension has no strided layout). Each
+    zero-element argument becomes `tensor<0xT>`, and its uses read a
+    `tensor.empty` of the original type instead; each zero-element result
+    returns its own `tensor.empty() : tensor<0xT>` (so that no two results
+    share a buffer). The runtime passes a pointer
+    it never dereferences.
+  }];
+  let options = [
+    Option<"function", "function", "std::string", "\"main\"",
+           "Name of the model function">,
+  ];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
+def DistinctResultsPass : Pass<"fmc-distinct-results", "::mlir::ModuleOp"> {
+  let summary = "Give every result of the model function its own tensor";
+  let description = [{
+    The runtime hands the model one output buffer per result, so a value
+    returned at several positions (two graph outputs naming one tensor, or
+    Identity nodes fanning one out) is copied with `linalg.copy` into a new
+    tensor for every position after its first. Runs before bufferization.
+  }];
+  let options = [
+    Option<"function", "function", "std::string", "\"main\"",
+           "Name of the model function">,
+  ];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def EmitEntryPointPass : Pass<"fmc-emit-entry-point", "::mlir::ModuleOp"> {
   let summary = "Add the runtime entry point `void fmc_entry(void **buffers)`";
   let description = [{

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compiles an ONNX model with fmc, runs it, and compares with ONNX Runtime.
 
-    compare_with_ort.py model.onnx [--fmc PATH] [--int-range name=LO:HI ...]
+    compare_with_ort.py model.onnx|model.onnxtxt [--fmc PATH] [--int-range name=LO:HI ...]
                         [--rtol 1e-4] [--atol 1e-5] [--runs N]
 
 Inputs are random with a fixed seed: floats uniform in [-1, 1), integers
@@ -22,6 +22,7 @@ import time
 
 import numpy as np
 import onnx
+import onnx.parser
 import onnxruntime as ort
 
 ONNX_TO_NUMPY = {
@@ -76,9 +77,17 @@ def main():
         lo, hi = bounds.split(":")
         int_ranges[name] = (int(lo), int(hi))
 
-    model = onnx.load(args.model)
-    inputs = make_inputs(model, int_ranges, args.seed)
     with tempfile.TemporaryDirectory() as tmp:
+        if args.model.endswith(".onnxtxt"):
+            # ONNX's textual syntax, as fmc and the lit tests read it.
+            with open(args.model) as f:
+                text = "".join(line for line in f
+                               if not line.lstrip().startswith("#"))
+            binary = os.path.join(tmp, "model.onnx")
+            onnx.save(onnx.parser.parse_model(text), binary)
+            args.model = binary
+        model = onnx.load(args.model)
+        inputs = make_inputs(model, int_ranges, args.seed)
         artifact = os.path.join(tmp, "model.fmc")
         start = time.perf_counter()
         subprocess.run([args.fmc, "compile", args.model,
