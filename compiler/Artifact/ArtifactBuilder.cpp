@@ -36,6 +36,24 @@ uint32_t mlir::fmc::getDtypeCode(Type type) {
     return 11;
   if (type.isBF16())
     return 16;
+  if (isa<Float8E4M3FNType>(type))
+    return 17;
+  if (isa<Float8E4M3FNUZType>(type))
+    return 18;
+  if (isa<Float8E5M2Type>(type))
+    return 19;
+  if (isa<Float8E5M2FNUZType>(type))
+    return 20;
+  if (type.isUnsignedInteger(4))
+    return 21;
+  if (type.isSignlessInteger(4))
+    return 22;
+  if (isa<Float4E2M1FNType>(type))
+    return 23;
+  if (type.isUnsignedInteger(2))
+    return 25;
+  if (type.isSignlessInteger(2))
+    return 26;
   return 0;
 }
 

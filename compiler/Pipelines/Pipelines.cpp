@@ -46,7 +46,7 @@ mlir::fmc::buildCPUCodegenPipeline(OpPassManager &pm,
       "convert-bufferization-to-memref,"
       "func.func(fmc-lower-memref-copy),"
       "convert-linalg-to-loops,"
-      "func.func(fmc-approximate-math),"
+      "func.func(fmc-approximate-math,fmc-expand-small-floats),"
       "lower-affine,convert-scf-to-cf,canonicalize,"
       "expand-strided-metadata,lower-affine,"
       "convert-math-to-funcs,"

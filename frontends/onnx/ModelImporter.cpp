@@ -48,6 +48,7 @@ const OpImportRegistry &getRegistry() {
     registerConvOps(r);
     registerAttentionOps(r);
     registerQuantizationOps(r);
+    registerResizeOps(r);
     return r;
   }();
   return registry;

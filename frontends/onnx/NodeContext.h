@@ -152,6 +152,7 @@ void registerTensorOps(OpImportRegistry &registry);
 void registerGeneratorOps(OpImportRegistry &registry);
 void registerConvOps(OpImportRegistry &registry);
 void registerAttentionOps(OpImportRegistry &registry);
+void registerResizeOps(OpImportRegistry &registry);
 void registerQuantizationOps(OpImportRegistry &registry);
 
 } // namespace mlir::fmc::onnx

@@ -50,7 +50,31 @@ FailureOr<Type> mlir::fmc::onnx::importElementType(MLIRContext *ctx,
   default:
     break;
   }
-  // Types newer than the ONNX protobuf definitions fmc is built with.
+  // Types newer than the ONNX protobuf definitions fmc is built with
+  // (TensorProto.DataType 17 to 26). Sub-byte types are held one element per
+  // byte (as numpy's ml_dtypes holds them), in the low bits.
+  switch (dataType) {
+  case 17:
+    return Type(b.getType<Float8E4M3FNType>());
+  case 18:
+    return Type(b.getType<Float8E4M3FNUZType>());
+  case 19:
+    return Type(b.getType<Float8E5M2Type>());
+  case 20:
+    return Type(b.getType<Float8E5M2FNUZType>());
+  case 21:
+    return Type(b.getIntegerType(4, /*isSigned=*/false));
+  case 22:
+    return Type(b.getIntegerType(4));
+  case 23:
+    return Type(b.getType<Float4E2M1FNType>());
+  case 25:
+    return Type(b.getIntegerType(2, /*isSigned=*/false));
+  case 26:
+    return Type(b.getIntegerType(2));
+  default:
+    break;
+  }
   static const char *const newer[] = {
       "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ", "UINT4",
       "INT4",         "FLOAT4E2M1",     "FLOAT8E8M0", "UINT2",          "INT2"};
@@ -173,6 +197,19 @@ LogicalResult typedFieldBytes(const TensorProto &t, std::vector<char> &bytes,
   case TensorProto::BFLOAT16:
     appendAs<int32_t, uint16_t>(t.int32_data(), bytes);
     return success();
+  // 8-bit floats: one element per int32; 4- and 2-bit types: one packed byte
+  // per int32 (unpacked by the caller).
+  case 17:
+  case 18:
+  case 19:
+  case 20:
+  case 21:
+  case 22:
+  case 23:
+  case 25:
+  case 26:
+    appendAs<int32_t, uint8_t>(t.int32_data(), bytes);
+    return success();
   default:
     emitError(loc) << "tensor '" << t.name()
                    << "': typed data of this element type is not supported";
@@ -221,6 +258,26 @@ FailureOr<ElementsAttr> mlir::fmc::onnx::importTensor(MLIRContext *ctx,
     if (failed(typedFieldBytes(tensor, typed, loc)))
       return failure();
     bytes = typed;
+  }
+  // 4- and 2-bit elements are packed in ONNX data, low bits first; fmc holds
+  // them one per byte.
+  std::vector<char> unpacked;
+  unsigned bits = element->isInteger(1) ? 8 : element->getIntOrFloatBitWidth();
+  if (bits < 8) {
+    int64_t packedBytes = llvm::divideCeil(count * bits, 8);
+    if (static_cast<int64_t>(bytes.size()) != packedBytes) {
+      emitError(loc) << "tensor '" << tensor.name() << "' holds "
+                     << bytes.size() << " bytes of data but its type " << type
+                     << " packs into " << packedBytes;
+      return failure();
+    }
+    unsigned perByte = 8 / bits;
+    for (int64_t i = 0; i < count; ++i) {
+      auto byte = static_cast<uint8_t>(bytes[i / perByte]);
+      unpacked.push_back(static_cast<char>((byte >> (bits * (i % perByte))) &
+                                           ((1u << bits) - 1)));
+    }
+    bytes = unpacked;
   }
   if (static_cast<int64_t>(bytes.size()) != count * elementBytes) {
     emitError(loc) << "tensor '" << tensor.name() << "' holds " << bytes.size()

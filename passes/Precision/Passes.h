@@ -4,6 +4,7 @@
 #define FMC_PASSES_PRECISION_PASSES_H
 
 #include "dialects/Graph/IR/GraphDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/Pass.h"
 

@@ -20,4 +20,26 @@ def WidenHalfFloatsPass : Pass<"fmc-widen-half-floats", "func::FuncOp"> {
   let dependentDialects = ["::mlir::fmc::GraphDialect"];
 }
 
+def ExpandSmallFloatsPass : Pass<"fmc-expand-small-floats", "func::FuncOp"> {
+  let summary = "Expand conversions from and to 8- and 4-bit floats into "
+                "integer arithmetic";
+  let description = [{
+    LLVM has no 8- or 4-bit float types (the LLVM type converter stores
+    them as integers of the same width), so scalar `arith.extf` from and
+    `arith.truncf` to f8E4M3FN, f8E4M3FNUZ, f8E5M2, f8E5M2FNUZ and
+    f4E2M1FN become integer arithmetic on the f32 bit pattern. The format's
+    parameters (exponent bias, mantissa width, largest finite value, which
+    encodings are infinity and NaN) come from its APFloat semantics.
+
+    Truncation rounds to nearest even. Values beyond the largest finite
+    value become infinity where the format has one and NaN otherwise (or
+    the largest value in f4E2M1FN, which has neither; the graph's `saturate`
+    casts clamp before this). NaN keeps its sign where the format has signed
+    NaN, becomes the single NaN pattern of the FNUZ formats, and becomes
+    zero in f4E2M1FN. -0 becomes +0 in formats without negative zero.
+    Sources other than f32 go through f32 first (exact for f16 and bf16).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // FMC_PASSES_PRECISION

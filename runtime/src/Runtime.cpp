@@ -383,6 +383,13 @@ fmc_status_t *fmc_session_run(fmc_session_t *session) {
                               "' was not set (call fmc_session_set_input "
                               "before fmc_session_run)");
     session->model->executable->run(session->buffers.data());
+    // Compiled code leaves the spare bits of sub-byte outputs unspecified.
+    const std::vector<TensorDesc> &outputs = session->model->meta().outputs;
+    for (size_t i = 0; i < outputs.size(); ++i)
+      fmc::normalizeSubByte(
+          outputs[i].dtype,
+          static_cast<uint8_t *>(session->outputs[i].data.get()),
+          session->outputs[i].nbytes);
     session->hasRun = true;
     return nullptr;
   });

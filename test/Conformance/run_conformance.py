@@ -215,12 +215,21 @@ def short(path_message):
     return re.sub(r"^\S*model\.onnx:(\d+:\d+:)? ", "", path_message)
 
 
+# ml_dtypes types that fmc run writes widened (exactly) into a NumPy type.
+WIDENED_BY_FMC_RUN = {
+    "bfloat16": np.float32, "float8_e4m3fn": np.float32,
+    "float8_e4m3fnuz": np.float32, "float8_e5m2": np.float32,
+    "float8_e5m2fnuz": np.float32, "float4_e2m1fn": np.float32,
+    "int4": np.int8, "int2": np.int8, "uint4": np.uint8, "uint2": np.uint8,
+}
+
+
 def compare(name, actual, expected, rtol, atol):
     if expected.dtype.name == "bfloat16":
         rtol = max(rtol, BFLOAT16_RTOL)
-        if actual.dtype == np.float32:
-            # fmc run writes bfloat16 outputs widened to float32 (exactly).
-            expected = expected.astype(np.float32)
+    widened = WIDENED_BY_FMC_RUN.get(expected.dtype.name)
+    if widened is not None and actual.dtype == widened:
+        expected = expected.astype(widened)
     if actual.dtype != expected.dtype:
         return f"output '{name}': dtype {actual.dtype}, expected {expected.dtype}"
     if actual.shape != expected.shape:

@@ -59,9 +59,13 @@ llvm::Expected<fmc_dtype_t> parseDescr(StringRef descr) {
   // void elements.
   if (code == "V2" && order != '>')
     return FMC_DTYPE_BFLOAT16;
+  if (code == "V1" || code == "f1")
+    return FMC_DTYPE_UINT8; // untypedBytes, see NpyArray
+
   return makeError("unsupported dtype '" + descr +
                    "' (supported: <f2 <f4 <f8 |i1 <i2 <i4 <i8 |u1 <u2 <u4 "
-                   "<u8 |b1, and <V2 for ml_dtypes.bfloat16)");
+                   "<u8 |b1, <V2 for ml_dtypes.bfloat16 and <V1 (<f1 for "
+                   "float8_e5m2) for ml_dtypes' 8-bit and smaller types)");
 }
 
 const char *descrFor(fmc_dtype_t dtype) {
@@ -252,6 +256,8 @@ llvm::Expected<NpyArray> parseNpy(StringRef bytes) {
   if (!dtype)
     return dtype.takeError();
   array.dtype = *dtype;
+  array.untypedBytes = StringRef(descr).drop_front() == "V1" ||
+                       StringRef(descr).drop_front() == "f1";
   llvm::Expected<uint64_t> expected = arrayBytes(array.dtype, array.shape);
   if (!expected)
     return expected.takeError();
@@ -282,18 +288,31 @@ llvm::Error writeNpy(StringRef path, fmc_dtype_t dtype,
                      llvm::ArrayRef<int64_t> shape, const void *data,
                      size_t nbytes) {
   std::vector<uint8_t> widened;
-  if (dtype == FMC_DTYPE_BFLOAT16) {
-    size_t count = nbytes / 2;
+  const uint8_t *in = static_cast<const uint8_t *>(data);
+  const llvm::fltSemantics *smallFloat = smallFloatSemantics(dtype);
+  if (dtype == FMC_DTYPE_BFLOAT16 || smallFloat) {
+    size_t size = fmc_dtype_size(dtype), count = nbytes / size;
     widened.resize(count * 4);
-    const uint8_t *in = static_cast<const uint8_t *>(data);
     for (size_t i = 0; i < count; ++i) {
       float value =
-          bfloat16ToFloat(llvm::support::endian::read16le(in + 2 * i));
+          smallFloat
+              ? smallFloatToFloat(in[i], *smallFloat)
+              : bfloat16ToFloat(llvm::support::endian::read16le(in + 2 * i));
       std::memcpy(widened.data() + 4 * i, &value, 4);
     }
     dtype = FMC_DTYPE_FLOAT32;
     data = widened.data();
     nbytes = widened.size();
+  } else if (unsigned bits = subByteIntBits(dtype)) {
+    bool isSigned = dtype == FMC_DTYPE_INT4 || dtype == FMC_DTYPE_INT2;
+    widened.resize(nbytes);
+    for (size_t i = 0; i < nbytes; ++i) {
+      unsigned shift = 8 - bits;
+      widened[i] = isSigned ? uint8_t(int8_t(uint8_t(in[i] << shift)) >> shift)
+                            : uint8_t(in[i] & ((1u << bits) - 1));
+    }
+    dtype = isSigned ? FMC_DTYPE_INT8 : FMC_DTYPE_UINT8;
+    data = widened.data();
   }
   const char *descr = descrFor(dtype);
   if (!descr)

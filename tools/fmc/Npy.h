@@ -23,6 +23,10 @@ struct NpyArray {
   fmc_dtype_t dtype = FMC_DTYPE_FLOAT32;
   std::vector<int64_t> shape;
   std::vector<uint8_t> data; ///< Dense, row-major.
+  /// 1-byte void elements (<V1; <f1 for float8_e5m2), as NumPy saves ml_dtypes'
+  /// 8-bit floats and 4-/2-bit types: the file does not say which (dtype reads
+  /// UINT8); the reader of the array picks the one the model expects.
+  bool untypedBytes = false;
 };
 
 /// Parses the bytes of a .npy file. 2-byte void elements (<V2), as NumPy
@@ -32,8 +36,9 @@ llvm::Expected<NpyArray> parseNpy(llvm::StringRef bytes);
 /// Reads a .npy file; error messages start with the path.
 llvm::Expected<NpyArray> readNpy(llvm::StringRef path);
 
-/// Writes a .npy file (version 1.0). bfloat16, which NumPy lacks, is widened
-/// to float32.
+/// Writes a .npy file (version 1.0). Types NumPy lacks are widened exactly:
+/// bfloat16 and the 8- and 4-bit floats to float32, the signed 4- and 2-bit
+/// integers to int8 and the unsigned ones to uint8.
 llvm::Error writeNpy(llvm::StringRef path, fmc_dtype_t dtype,
                      llvm::ArrayRef<int64_t> shape, const void *data,
                      size_t nbytes);

@@ -86,6 +86,14 @@ llvm::Error setFileInputs(const LoadedModel &loaded, std::vector<bool> &given) {
     llvm::Expected<NpyArray> array = readNpy(path);
     if (!array)
       return array.takeError();
+    if (array->untypedBytes) {
+      // ml_dtypes' 8-bit and smaller types: take the model's type if it is
+      // one of those.
+      fmc_dtype_t expected = inputInfos(loaded.model.get())[index].dtype;
+      if (fmc_dtype_size(expected) == 1 && expected != FMC_DTYPE_INT8 &&
+          expected != FMC_DTYPE_UINT8 && expected != FMC_DTYPE_BOOL)
+        array->dtype = expected;
+    }
     if (llvm::Error err = toError(fmc_session_set_input(
             loaded.session.get(), nameStr.c_str(), array->dtype,
             array->shape.data(), array->shape.size(), array->data.data(),

@@ -21,7 +21,9 @@ uint16_t convertFromFloat(float value, const llvm::fltSemantics &semantics) {
 }
 
 float convertToFloat(uint16_t bits, const llvm::fltSemantics &semantics) {
-  llvm::APFloat value(semantics, llvm::APInt(16, bits));
+  unsigned width = llvm::APFloat::semanticsSizeInBits(semantics);
+  llvm::APFloat value(semantics,
+                      llvm::APInt(width, bits & ((1u << width) - 1)));
   bool losesInfo;
   value.convert(llvm::APFloat::IEEEsingle(), llvm::APFloat::rmNearestTiesToEven,
                 &losesInfo);
@@ -106,6 +108,10 @@ void fillRandom(fmc_dtype_t dtype, void *data, size_t nbytes,
     case FMC_DTYPE_INT8:
     case FMC_DTYPE_UINT8:
     case FMC_DTYPE_BOOL:
+    case FMC_DTYPE_INT4:
+    case FMC_DTYPE_UINT4:
+    case FMC_DTYPE_INT2:
+    case FMC_DTYPE_UINT2:
       store<uint8_t>(data, i, bit());
       break;
     case FMC_DTYPE_INT16:
@@ -121,6 +127,11 @@ void fillRandom(fmc_dtype_t dtype, void *data, size_t nbytes,
       store<uint64_t>(data, i, bit());
       break;
     default:
+      if (const llvm::fltSemantics *semantics = smallFloatSemantics(dtype)) {
+        store<uint8_t>(data, i,
+                       uint8_t(convertFromFloat(uniform(), *semantics)));
+        break;
+      }
       std::memset(data, 0, nbytes);
       return;
     }
@@ -191,7 +202,17 @@ std::string formatElement(fmc_dtype_t dtype, const void *data, size_t index) {
     os << load<uint64_t>(data, index);
     break;
   default:
-    os << "?";
+    if (const llvm::fltSemantics *semantics = smallFloatSemantics(dtype)) {
+      os << llvm::format("%g", double(smallFloatToFloat(
+                                   load<uint8_t>(data, index), *semantics)));
+    } else if (unsigned bits = subByteIntBits(dtype)) {
+      uint8_t value = load<uint8_t>(data, index) & ((1u << bits) - 1);
+      bool negative = (dtype == FMC_DTYPE_INT4 || dtype == FMC_DTYPE_INT2) &&
+                      (value >> (bits - 1));
+      os << (negative ? int(value) - (1 << bits) : int(value));
+    } else {
+      os << "?";
+    }
     break;
   }
   return text;
@@ -218,6 +239,40 @@ float bfloat16ToFloat(uint16_t bits) {
 
 uint16_t floatToBfloat16(float value) {
   return convertFromFloat(value, llvm::APFloat::BFloat());
+}
+
+const llvm::fltSemantics *smallFloatSemantics(fmc_dtype_t dtype) {
+  switch (dtype) {
+  case FMC_DTYPE_FLOAT8E4M3FN:
+    return &llvm::APFloat::Float8E4M3FN();
+  case FMC_DTYPE_FLOAT8E4M3FNUZ:
+    return &llvm::APFloat::Float8E4M3FNUZ();
+  case FMC_DTYPE_FLOAT8E5M2:
+    return &llvm::APFloat::Float8E5M2();
+  case FMC_DTYPE_FLOAT8E5M2FNUZ:
+    return &llvm::APFloat::Float8E5M2FNUZ();
+  case FMC_DTYPE_FLOAT4E2M1:
+    return &llvm::APFloat::Float4E2M1FN();
+  default:
+    return nullptr;
+  }
+}
+
+float smallFloatToFloat(uint8_t bits, const llvm::fltSemantics &semantics) {
+  return convertToFloat(bits, semantics);
+}
+
+unsigned subByteIntBits(fmc_dtype_t dtype) {
+  switch (dtype) {
+  case FMC_DTYPE_INT4:
+  case FMC_DTYPE_UINT4:
+    return 4;
+  case FMC_DTYPE_INT2:
+  case FMC_DTYPE_UINT2:
+    return 2;
+  default:
+    return 0;
+  }
 }
 
 } // namespace fmc::tool

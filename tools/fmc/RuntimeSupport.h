@@ -20,6 +20,10 @@
 #include <string>
 #include <vector>
 
+namespace llvm {
+struct fltSemantics;
+} // namespace llvm
+
 namespace fmc::tool {
 
 struct ModelDeleter {
@@ -72,6 +76,13 @@ float halfToFloat(uint16_t bits);
 uint16_t floatToHalf(float value);
 float bfloat16ToFloat(uint16_t bits);
 uint16_t floatToBfloat16(float value);
+
+/// The format of an 8- or 4-bit float dtype; null for other dtypes.
+const llvm::fltSemantics *smallFloatSemantics(fmc_dtype_t dtype);
+/// One 8- or 4-bit float (in the low bits of `bits`) as float (exact).
+float smallFloatToFloat(uint8_t bits, const llvm::fltSemantics &semantics);
+/// 4 or 2 for the sub-byte integer dtypes, 0 for others.
+unsigned subByteIntBits(fmc_dtype_t dtype);
 
 } // namespace fmc::tool
 

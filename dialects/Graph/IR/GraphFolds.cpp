@@ -385,5 +385,27 @@ OpFoldResult NotOp::fold(FoldAdaptor a) {
     result.push_back(!v);
   return DenseElementsAttr::get(getType(), ArrayRef(result));
 }
+/// Folds a unary op over a small signed integer constant (shape arithmetic).
+static OpFoldResult foldIntUnary(Attribute inputAttr, ShapedType type,
+                                 function_ref<APInt(const APInt &)> compute) {
+  auto input = foldable(inputAttr);
+  if (!input || !foldableResult(type) ||
+      !isa<IntegerType>(input.getElementType()) ||
+      input.getElementType().isUnsignedInteger() ||
+      input.getElementType().isInteger(1))
+    return {};
+  SmallVector<APInt> result;
+  for (const APInt &v : input.getValues<APInt>())
+    result.push_back(compute(v));
+  return DenseElementsAttr::get(type, result);
+}
+OpFoldResult NegOp::fold(FoldAdaptor a) {
+  return foldIntUnary(a.getInput(), getType(),
+                      [](const APInt &x) { return -x; });
+}
+OpFoldResult AbsOp::fold(FoldAdaptor a) {
+  return foldIntUnary(a.getInput(), getType(),
+                      [](const APInt &x) { return x.abs(); });
+}
 OpFoldResult ShiftLeftOp::fold(FoldAdaptor) { return {}; }
 OpFoldResult ShiftRightOp::fold(FoldAdaptor) { return {}; }

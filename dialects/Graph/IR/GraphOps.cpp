@@ -128,6 +128,9 @@ LogicalResult CastOp::verify() {
     return emitOpError("changes the shape from ")
            << shapeString(getInput().getType().getShape()) << " to "
            << shapeString(getType().getShape());
+  if (getSaturate() && !isa<FloatType>(getType().getElementType()))
+    return emitOpError("saturates only to float types, not ")
+           << getType().getElementType();
   return success();
 }
 

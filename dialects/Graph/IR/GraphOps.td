@@ -120,8 +120,14 @@ class Graph_UnaryOp<string mnemonic, Type operandType = Graph_Tensor,
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
-def Graph_NegOp : Graph_UnaryOp<"neg"> { let summary = "Negation"; }
-def Graph_AbsOp : Graph_UnaryOp<"abs"> { let summary = "Absolute value"; }
+def Graph_NegOp : Graph_UnaryOp<"neg"> {
+  let summary = "Negation";
+  let hasFolder = 1;
+}
+def Graph_AbsOp : Graph_UnaryOp<"abs"> {
+  let summary = "Absolute value";
+  let hasFolder = 1;
+}
 def Graph_SqrtOp : Graph_UnaryOp<"sqrt", Graph_FloatTensor> {
   let summary = "Square root";
 }
@@ -208,10 +214,17 @@ def Graph_IsInfOp : Graph_FloatTestOp<"is_inf"> {
 def Graph_CastOp : Graph_Op<"cast", [Pure]> {
   let summary = "Elementwise conversion to another element type";
   let description = [{
-    Float to integer conversion truncates toward zero; conversion to i1 is a
-    comparison with zero; integers are signed unless their type is unsigned.
+    Float to integer conversion truncates toward zero and wraps to the
+    result's width (so a 4-bit result keeps the low 4 bits); conversion to i1
+    is a comparison with zero; integers are signed unless their type is
+    unsigned. Float to float conversion rounds to nearest even. Without
+    `saturate`, values beyond the result's range become infinity, or NaN in
+    formats without infinity (f8E4M3FN, the FNUZ formats). With `saturate`
+    (only for float results), they and infinities become the largest finite
+    value of that sign; NaN stays NaN, or becomes zero in f4E2M1FN, which has
+    neither.
   }];
-  let arguments = (ins Graph_Tensor:$input);
+  let arguments = (ins Graph_Tensor:$input, UnitAttr:$saturate);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
   let hasVerifier = 1;

@@ -330,6 +330,24 @@ LogicalResult importGather(NodeContext &n, SmallVectorImpl<Value> &results) {
       results);
 }
 
+/// Cast and CastLike: `saturate` (opset 19, default 1) clamps conversions to
+/// 8-bit floats; FLOAT4E2M1 has no infinity or NaN, so ONNX always saturates
+/// conversions to it.
+LogicalResult importCastTo(NodeContext &n, Value x, Type element,
+                           SmallVectorImpl<Value> &results) {
+  const auto *saturateAttr = n.attr("saturate");
+  bool saturate = false;
+  if (isa<FloatType>(element) && element.getIntOrFloatBitWidth() <= 8)
+    saturate = isa<Float4E2M1FNType>(element) || !saturateAttr ||
+               saturateAttr->i() != 0;
+  SmallVector<NamedAttribute> attrs;
+  if (saturate)
+    attrs.push_back(n.namedAttr("saturate", n.b.getUnitAttr()));
+  return push(
+      n.create<CastOp>(RankedTensorType::get(shapeOf(x), element), {x}, attrs),
+      results);
+}
+
 LogicalResult importCast(NodeContext &n, SmallVectorImpl<Value> &results) {
   FailureOr<Value> x = n.required(0, "input");
   if (failed(x))
@@ -342,9 +360,7 @@ LogicalResult importCast(NodeContext &n, SmallVectorImpl<Value> &results) {
   FailureOr<Type> element = importElementType(n.b.getContext(), to->i(), n.loc);
   if (failed(element))
     return failure();
-  return push(
-      n.create<CastOp>(RankedTensorType::get(shapeOf(*x), *element), {*x}),
-      results);
+  return importCastTo(n, *x, *element, results);
 }
 
 LogicalResult importExpand(NodeContext &n, SmallVectorImpl<Value> &results) {
@@ -593,10 +609,7 @@ LogicalResult importCastLike(NodeContext &n, SmallVectorImpl<Value> &results) {
                    like = n.required(1, "target_type");
   if (failed(x) || failed(like))
     return failure();
-  Type element = cast<RankedTensorType>(like->getType()).getElementType();
-  return push(
-      n.create<CastOp>(RankedTensorType::get(shapeOf(*x), element), {*x}),
-      results);
+  return importCastTo(n, *x, tensorType(*like).getElementType(), results);
 }
 
 /// Trilu: a compile-time mask over the last two dims selects x or 0.

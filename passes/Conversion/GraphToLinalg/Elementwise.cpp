@@ -367,9 +367,10 @@ template <typename OpTy> struct UnaryToLinalg : OpConversionPattern<OpTy> {
 };
 
 /// Converts one scalar between (signless) element types with ONNX Cast
-/// semantics; the flags say which integer sides are unsigned.
+/// semantics (see fmc.cast); the flags say which integer sides are unsigned
+/// and whether float results saturate.
 Value buildCastScalar(OpBuilder &b, Location loc, Value x, Type to,
-                      bool fromUnsigned, bool toUnsigned) {
+                      bool fromUnsigned, bool toUnsigned, bool saturate) {
   Type from = x.getType();
   if (from == to)
     return x;
@@ -396,9 +397,28 @@ Value buildCastScalar(OpBuilder &b, Location loc, Value x, Type to,
   if (fromInt && toFloat)
     return zeroExtend ? Value(arith::UIToFPOp::create(b, loc, to, x))
                       : Value(arith::SIToFPOp::create(b, loc, to, x));
+  if (fromFloat && toInt && toInt.getWidth() < 8) {
+    // 4- and 2-bit results wrap: through i64, whose range covers the values
+    // ONNX converts.
+    Value wide = arith::FPToSIOp::create(b, loc, b.getI64Type(), x);
+    return arith::TruncIOp::create(b, loc, to, wide);
+  }
   if (fromFloat && toInt)
     return toUnsigned ? Value(arith::FPToUIOp::create(b, loc, to, x))
                       : Value(arith::FPToSIOp::create(b, loc, to, x));
+  if (saturate) {
+    // Clamp to the largest finite value of the result format, in the source
+    // format (the limits of the 8- and 4-bit formats are exact there);
+    // minimumf/maximumf keep NaN.
+    APFloat limit = APFloat::getLargest(toFloat.getFloatSemantics());
+    bool lost = false;
+    limit.convert(fromFloat.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                  &lost);
+    Value hi = arith::ConstantOp::create(b, loc, b.getFloatAttr(from, limit));
+    Value lo = arith::ConstantOp::create(b, loc, b.getFloatAttr(from, -limit));
+    x = arith::MaximumFOp::create(b, loc,
+                                  arith::MinimumFOp::create(b, loc, x, hi), lo);
+  }
   if (fromFloat.getWidth() < toFloat.getWidth())
     return arith::ExtFOp::create(b, loc, to, x);
   if (fromFloat.getWidth() > toFloat.getWidth())
@@ -422,7 +442,8 @@ struct CastToLinalg : OpConversionPattern<CastOp> {
                              adaptor.getInput(),
                              [&](OpBuilder &b, Location loc, ValueRange s) {
                                return buildCastScalar(b, loc, s[0], to,
-                                                      fromUnsigned, toUnsigned);
+                                                      fromUnsigned, toUnsigned,
+                                                      op.getSaturate());
                              }));
     return success();
   }

@@ -80,6 +80,20 @@ typedef enum fmc_dtype_e {
   FMC_DTYPE_UINT32 = 12,
   FMC_DTYPE_UINT64 = 13,
   FMC_DTYPE_BFLOAT16 = 16,
+  /* 8-bit floats (OCP FP8 and the FNUZ variants), one byte each. */
+  FMC_DTYPE_FLOAT8E4M3FN = 17,
+  FMC_DTYPE_FLOAT8E4M3FNUZ = 18,
+  FMC_DTYPE_FLOAT8E5M2 = 19,
+  FMC_DTYPE_FLOAT8E5M2FNUZ = 20,
+  /* 4- and 2-bit types take one byte per element (as NumPy's ml_dtypes holds
+   * them), the value in the low bits. Inputs: only those bits are read.
+   * Outputs: signed types are sign-extended to the byte (a valid int8),
+   * the others zero-extended. */
+  FMC_DTYPE_UINT4 = 21,
+  FMC_DTYPE_INT4 = 22,
+  FMC_DTYPE_FLOAT4E2M1 = 23,
+  FMC_DTYPE_UINT2 = 25,
+  FMC_DTYPE_INT2 = 26,
   /* Not a dtype: makes every 32-bit value (e.g. an unknown dtype number read
    * from a file) valid for the type. */
   FMC_DTYPE_MAX_ENUM = 0x7FFFFFFF,

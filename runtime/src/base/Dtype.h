@@ -22,6 +22,14 @@ size_t dtypeSize(uint32_t dtype);
 /// "float32", "int64", ...; nullptr if fmc does not know the dtype.
 const char *dtypeName(uint32_t dtype);
 
+/// Bits of one element's value: 4 or 2 for the sub-byte types (stored one
+/// per byte), otherwise 8 * dtypeSize.
+unsigned dtypeBits(uint32_t dtype);
+
+/// Clears or sign-fills the unused high bits of `count` sub-byte elements
+/// (see fmc_dtype_t); a no-op for other dtypes.
+void normalizeSubByte(uint32_t dtype, uint8_t *data, size_t count);
+
 /// The dtype's name, or "dtype N" for an unknown one (for messages).
 std::string dtypeToString(uint32_t dtype);
 

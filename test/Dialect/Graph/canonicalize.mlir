@@ -343,3 +343,20 @@ func.func @fold_shape_logic() -> (tensor<3xi64>, tensor<3xi1>) {
   %4 = fmc.not %3 : tensor<3xi1>
   return %0, %4 : tensor<3xi64>, tensor<3xi1>
 }
+
+// -----
+
+// Negation and absolute value of small integer constants fold (shape
+// arithmetic, e.g. -axis in expanded LayerNormalization); floats do not.
+// CHECK-LABEL: func.func @neg_abs_int
+func.func @neg_abs_int(%f: tensor<2xf32>) -> (tensor<2xi64>, tensor<2xi64>, tensor<2xf32>) {
+  // CHECK-DAG: %[[N:.*]] = fmc.constant dense<[-3, 4]> : tensor<2xi64>
+  // CHECK-DAG: %[[A:.*]] = fmc.constant dense<[3, 4]> : tensor<2xi64>
+  // CHECK-DAG: %[[F:.*]] = fmc.neg %{{.*}} : tensor<2xf32>
+  // CHECK: return %[[N]], %[[A]], %[[F]]
+  %c = fmc.constant dense<[3, -4]> : tensor<2xi64>
+  %0 = fmc.neg %c : tensor<2xi64>
+  %1 = fmc.abs %c : tensor<2xi64>
+  %2 = fmc.neg %f : tensor<2xf32>
+  return %0, %1, %2 : tensor<2xi64>, tensor<2xi64>, tensor<2xf32>
+}

@@ -80,6 +80,14 @@ func.func @cast_changes_shape(%a: tensor<2x3xf32>) {
 
 // -----
 
+func.func @cast_saturate_to_int(%a: tensor<2xf32>) {
+  // expected-error @+1 {{'fmc.cast' op saturates only to float types, not 'i8'}}
+  %0 = fmc.cast %a {saturate} : tensor<2xf32> to tensor<2xi8>
+  return
+}
+
+// -----
+
 func.func @where_value_types_differ(%c: tensor<3xi1>, %t: tensor<3xf32>, %f: tensor<3xf16>) {
   // expected-error @+1 {{'fmc.where' op value operands have different element types}}
   %0 = fmc.where %c, %t, %f : (tensor<3xi1>, tensor<3xf32>, tensor<3xf16>) -> tensor<3xf32>
