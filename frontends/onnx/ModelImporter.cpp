@@ -49,6 +49,7 @@ const OpImportRegistry &getRegistry() {
     registerAttentionOps(r);
     registerQuantizationOps(r);
     registerResizeOps(r);
+    registerIndexingOps(r);
     return r;
   }();
   return registry;

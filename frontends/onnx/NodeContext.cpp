@@ -66,6 +66,24 @@ NodeContext::constantInts(Value v, StringRef what) const {
   return values;
 }
 
+Value NodeContext::iota(int64_t rank, int64_t axis, int64_t size) {
+  SmallVector<int64_t> shape(rank, 1), values;
+  shape[axis] = size;
+  for (int64_t i = 0; i < size; ++i)
+    values.push_back(i);
+  return i64Constant(values, shape);
+}
+
+Value NodeContext::i64Constant(ArrayRef<int64_t> values,
+                               ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> dims(shape);
+  if (dims.empty())
+    dims.push_back(values.size());
+  FailureOr<Value> c = constant(DenseElementsAttr::get(
+      RankedTensorType::get(dims, b.getI64Type()), values));
+  return succeeded(c) ? *c : Value();
+}
+
 FailureOr<int64_t> NodeContext::axis(int64_t value, int64_t rank) const {
   FailureOr<int64_t> normalized = normalizeAxis(value, rank);
   if (failed(normalized))

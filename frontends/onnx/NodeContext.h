@@ -116,6 +116,11 @@ public:
   }
   /// A 0-d constant with `like`'s element type (broadcasts against it).
   Value scalar(Value like, double value);
+  /// The i64 constant 0, 1, ..., size - 1 along `axis` of a rank-`rank`
+  /// shape that is 1 elsewhere (broadcasts along the other dims).
+  Value iota(int64_t rank, int64_t axis, int64_t size);
+  /// An i64 constant of `values` with `shape` (1-D when empty).
+  Value i64Constant(ArrayRef<int64_t> values, ArrayRef<int64_t> shape = {});
   /// Appends `values` to `results`, failing if any of them is null.
   LogicalResult done(SmallVectorImpl<Value> &results, ArrayRef<Value> values);
 
@@ -153,6 +158,7 @@ void registerGeneratorOps(OpImportRegistry &registry);
 void registerConvOps(OpImportRegistry &registry);
 void registerAttentionOps(OpImportRegistry &registry);
 void registerResizeOps(OpImportRegistry &registry);
+void registerIndexingOps(OpImportRegistry &registry);
 void registerQuantizationOps(OpImportRegistry &registry);
 
 } // namespace mlir::fmc::onnx

@@ -36,7 +36,7 @@ bool computes(Operation *op) {
              ReciprocalOp, CeilOp, FloorOp, RoundOp, SignOp, SinOp, CosOp,
              TanOp, AsinOp, AcosOp, AtanOp, SinhOp, CoshOp, AsinhOp, AcoshOp,
              AtanhOp, MatMulOp, EinsumOp, SoftmaxOp, LayerNormOp, ReduceSumOp,
-             ReduceMeanOp, ReduceProdOp, CumSumOp, ConvOp, PoolOp>(op);
+             ReduceMeanOp, ReduceProdOp, CumSumOp, CumProdOp, ConvOp, PoolOp>(op);
 }
 
 struct WidenHalfFloatsPass

@@ -73,7 +73,7 @@ template <typename OpTy> static LogicalResult verifyBinary(OpTy op) {
        std::is_same_v<OpTy, XorOp>) &&
       !l.isInteger(1))
     return op.emitOpError("expects i1 operands, got ") << l;
-  if ((std::is_same_v<OpTy, ModOp> || std::is_same_v<OpTy, BitwiseAndOp> ||
+  if ((std::is_same_v<OpTy, BitwiseAndOp> ||
        std::is_same_v<OpTy, BitwiseOrOp> ||
        std::is_same_v<OpTy, BitwiseXorOp> ||
        std::is_same_v<OpTy, ShiftLeftOp> ||
@@ -131,6 +131,20 @@ LogicalResult CastOp::verify() {
   if (getSaturate() && !isa<FloatType>(getType().getElementType()))
     return emitOpError("saturates only to float types, not ")
            << getType().getElementType();
+  return success();
+}
+
+LogicalResult BitcastOp::verify() {
+  if (getInput().getType().getShape() != getType().getShape())
+    return emitOpError("changes the shape from ")
+           << shapeString(getInput().getType().getShape()) << " to "
+           << shapeString(getType().getShape());
+  Type from = getInput().getType().getElementType();
+  Type to = getType().getElementType();
+  if (from.isInteger(1) || to.isInteger(1) ||
+      from.getIntOrFloatBitWidth() != to.getIntOrFloatBitWidth())
+    return emitOpError("needs element types of one width (not i1), got ")
+           << from << " and " << to;
   return success();
 }
 
@@ -334,13 +348,15 @@ FMC_ARG_REDUCE_OP(ArgMaxOp)
 FMC_ARG_REDUCE_OP(ArgMinOp)
 #undef FMC_ARG_REDUCE_OP
 
-LogicalResult CumSumOp::verify() {
-  int64_t rank = getInput().getType().getRank();
-  if (getAxis() < 0 || getAxis() >= rank)
-    return emitOpError("axis ")
-           << getAxis() << " is out of [0, " << rank << ")";
+template <typename OpTy> static LogicalResult verifyCumulative(OpTy op) {
+  int64_t rank = op.getInput().getType().getRank();
+  if (op.getAxis() < 0 || op.getAxis() >= rank)
+    return op.emitOpError("axis ")
+           << op.getAxis() << " is out of [0, " << rank << ")";
   return success();
 }
+LogicalResult CumSumOp::verify() { return verifyCumulative(*this); }
+LogicalResult CumProdOp::verify() { return verifyCumulative(*this); }
 
 //===----------------------------------------------------------------------===//
 // Einsum
@@ -568,6 +584,30 @@ LogicalResult GatherElementsOp::verify() {
            << getAxis() << " is out of [0, " << rank << ")";
   if (getData().getType().getDimSize(getAxis()) == 0)
     return emitOpError("gathers from an empty dim");
+  return success();
+}
+
+LogicalResult ScatterNDOp::verify() {
+  auto data = getData().getType(), indices = getIndices().getType(),
+       updates = getUpdates().getType();
+  if (getType() != data)
+    return emitOpError("result type must be the data type ") << data;
+  if (updates.getElementType() != data.getElementType())
+    return emitOpError("updates must have the data's element type");
+  if (!llvm::is_contained({"none", "add", "mul", "max", "min"}, getReduction()))
+    return emitOpError("reduction '") << getReduction() << "' is invalid";
+  if (indices.getRank() < 1)
+    return emitOpError("indices need a last dim");
+  int64_t q = indices.getDimSize(indices.getRank() - 1);
+  if (ShapedType::isDynamic(q) || q > data.getRank())
+    return emitOpError("the last dim of indices must be static and at most "
+                       "the data rank");
+  SmallVector<int64_t> expected(indices.getShape().drop_back());
+  llvm::append_range(expected, data.getShape().drop_front(q));
+  if (updates.getShape() != ArrayRef(expected))
+    return emitOpError("updates have shape ")
+           << shapeString(updates.getShape()) << ", expected "
+           << shapeString(expected);
   return success();
 }
 

@@ -90,7 +90,7 @@ def Graph_XorOp : Graph_BinaryOp<"xor", [Commutative]> {
   let summary = "Elementwise logical exclusive or of i1 tensors";
 }
 def Graph_ModOp : Graph_BinaryOp<"mod"> {
-  let summary = "Integer remainder with the sign of the divisor (Python %)";
+  let summary = "Remainder with the sign of the divisor (Python %)";
 }
 def Graph_FModOp : Graph_BinaryOp<"fmod"> {
   let summary = "Remainder with the sign of the dividend (C fmod)";
@@ -229,6 +229,15 @@ def Graph_CastOp : Graph_Op<"cast", [Pure]> {
   let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
   let hasVerifier = 1;
   let hasFolder = 1;
+}
+
+def Graph_BitcastOp : Graph_Op<"bitcast", [Pure]> {
+  let summary = "Reinterpret each element's bits as another type of the "
+                "same width";
+  let arguments = (ins Graph_Tensor:$input);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+  let hasVerifier = 1;
 }
 
 def Graph_WhereOp : Graph_Op<"where", [Pure, InferTypeOpAdaptor]> {
@@ -372,14 +381,22 @@ def Graph_ArgMinOp : Graph_ArgReduceOp<"arg_min"> {
   let summary = "Index of the minimum along `axis` (first, or last if asked)";
 }
 
-def Graph_CumSumOp : Graph_Op<"cumsum", [Pure, SameOperandsAndResultType,
-                                         InferTypeOpInterface]> {
-  let summary = "Running sum along `axis`, optionally exclusive or reversed";
+class Graph_CumulativeOp<string mnemonic>
+    : Graph_Op<mnemonic, [Pure, SameOperandsAndResultType,
+                          InferTypeOpInterface]> {
   let arguments = (ins Graph_Tensor:$input, I64Attr:$axis, BoolAttr:$exclusive,
                        BoolAttr:$reverse);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;
+}
+
+def Graph_CumSumOp : Graph_CumulativeOp<"cumsum"> {
+  let summary = "Running sum along `axis`, optionally exclusive or reversed";
+}
+def Graph_CumProdOp : Graph_CumulativeOp<"cumprod"> {
+  let summary = "Running product along `axis`, optionally exclusive or "
+                "reversed";
 }
 
 //===----------------------------------------------------------------------===//
@@ -485,6 +502,28 @@ def Graph_GatherElementsOp : Graph_Op<"gather_elements",
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat =
       "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_ScatterNDOp : Graph_Op<"scatter_nd", [Pure]> {
+  let summary = "A copy of `data` with slices at `indices` replaced by, or "
+                "combined with, `updates`";
+  let description = [{
+    `indices` has shape [i..., q] (q <= rank of data) and `updates` has shape
+    [i..., data.shape[q:]...]. For every i, the slice
+    result[indices[i, 0], ..., indices[i, q - 1], ...] becomes
+    updates[i, ...] (`reduction` "none"), or that slice combined with it
+    ("add", "mul", "max", "min"). Updates apply in row-major order of i, so
+    with "none" the last of duplicate indices wins. Negative indices count
+    from the end of their dim.
+  }];
+  let arguments = (ins Graph_Tensor:$data, Graph_IndexTensor:$indices,
+                       Graph_Tensor:$updates, StrAttr:$reduction);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = [{
+    $data `,` $indices `,` $updates attr-dict `:`
+    functional-type(operands, results)
+  }];
   let hasVerifier = 1;
 }
 

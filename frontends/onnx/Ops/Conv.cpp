@@ -129,9 +129,13 @@ LogicalResult importConv(NodeContext &n, SmallVectorImpl<Value> &results) {
   return n.done(results, {y});
 }
 
-/// MaxPool, and AveragePool as a sum pool over window counts.
+enum class PoolKind { Max, Average, Lp };
+
+/// MaxPool; AveragePool as a sum pool over window counts; LpPool as
+/// (sum pool of |x|^p)^(1/p).
 LogicalResult importPool(NodeContext &n, SmallVectorImpl<Value> &results,
-                         bool isMax) {
+                         PoolKind kind) {
+  bool isMax = kind == PoolKind::Max;
   FailureOr<Value> x = n.required(0, "X");
   if (failed(x))
     return failure();
@@ -158,8 +162,17 @@ LogicalResult importPool(NodeContext &n, SmallVectorImpl<Value> &results,
   SmallVector<int64_t> high(w->high);
   for (auto [h, e] : llvm::zip(high, w->ceilExtra))
     h += e;
+  Value input = *x;
+  double p = n.intAttr("p", 2);
+  if (kind == PoolKind::Lp) {
+    if (!isa<FloatType>(xType.getElementType()) || p <= 0) {
+      n.error() << "needs a floating-point input and p > 0";
+      return failure();
+    }
+    input = n.op<PowOp>({n.op<AbsOp>({*x}), n.scalar(*x, p)});
+  }
   Value y = n.op<PoolOp>(
-      {*x},
+      {input},
       {n.namedAttr("kind", n.b.getStringAttr(isMax ? "max" : "sum")),
        n.namedAttr("kernel", n.b.getDenseI64ArrayAttr(*kernel)),
        n.namedAttr("strides", n.b.getDenseI64ArrayAttr(w->strides)),
@@ -169,6 +182,8 @@ LogicalResult importPool(NodeContext &n, SmallVectorImpl<Value> &results,
       xType.clone(shape));
   if (isMax)
     return n.done(results, {y});
+  if (kind == PoolKind::Lp)
+    return n.done(results, {n.op<PowOp>({y, n.scalar(y, 1.0 / p)})});
   if (!isa<FloatType>(xType.getElementType())) {
     n.error() << "expects a floating-point input, got " << xType;
     return failure();
@@ -354,15 +369,82 @@ LogicalResult importLpNorm(NodeContext &n, SmallVectorImpl<Value> &results) {
                 {n.op<WhereOp>({isZero, zero, n.op<DivOp>({*x, norm})})});
 }
 
+/// LRN: x / (bias + alpha / size * (sum of x^2 over a window of `size`
+/// channels))^beta; the window sum is a sum pool over the channel dim.
+LogicalResult importLRN(NodeContext &n, SmallVectorImpl<Value> &results) {
+  FailureOr<Value> x = n.required(0, "X");
+  if (failed(x))
+    return failure();
+  auto type = tensorType(*x);
+  int64_t size = n.intAttr("size", 0);
+  if (type.getRank() < 3 || size < 1 ||
+      !isa<FloatType>(type.getElementType())) {
+    n.error() << "needs a float [N, C, ...] input and size >= 1";
+    return failure();
+  }
+  int64_t rest = 1;
+  for (int64_t d = 2; d < type.getRank(); ++d)
+    rest *= type.getDimSize(d);
+  int64_t channels = type.getDimSize(1);
+  SmallVector<int64_t> poolShape = {type.getDimSize(0), 1, channels, rest};
+  Value sq = n.reshapeTo(n.op<MulOp>({*x, *x}), poolShape);
+  Value sum = n.op<PoolOp>(
+      {sq},
+      {n.namedAttr("kind", n.b.getStringAttr("sum")),
+       n.namedAttr("kernel", n.b.getDenseI64ArrayAttr({size, 1})),
+       n.namedAttr("strides", n.b.getDenseI64ArrayAttr({1, 1})),
+       n.namedAttr("dilations", n.b.getDenseI64ArrayAttr({1, 1})),
+       n.namedAttr("pad_low", n.b.getDenseI64ArrayAttr({(size - 1) / 2, 0})),
+       n.namedAttr("pad_high", n.b.getDenseI64ArrayAttr({size / 2, 0}))},
+      type.clone(poolShape));
+  sum = n.reshapeTo(sum, type.getShape());
+  Value scaled = n.op<AddOp>(
+      {n.scalar(*x, n.floatAttr("bias", 1.0f)),
+       n.op<MulOp>({sum, n.scalar(*x, n.floatAttr("alpha", 1e-4f) / size)})});
+  Value denom = n.op<PowOp>({scaled, n.scalar(*x, n.floatAttr("beta", 0.75f))});
+  return n.done(results, {n.op<DivOp>({*x, denom})});
+}
+
+/// MeanVarianceNormalization: (x - E[x]) / (sqrt(E[x^2] - E[x]^2) + 1e-9)
+/// over `axes` (default N, H, W), as ONNX's function defines it.
+LogicalResult importMVN(NodeContext &n, SmallVectorImpl<Value> &results) {
+  FailureOr<Value> x = n.required(0, "X");
+  if (failed(x))
+    return failure();
+  int64_t rank = tensorType(*x).getRank();
+  SmallVector<int64_t> axes =
+      n.intsAttr("axes").value_or(SmallVector<int64_t>{0, 2, 3});
+  for (int64_t &a : axes) {
+    FailureOr<int64_t> axis = n.axis(a, rank);
+    if (failed(axis))
+      return failure();
+    a = *axis;
+  }
+  SmallVector<NamedAttribute> reduce = {
+      n.namedAttr("axes", n.b.getDenseI64ArrayAttr(axes)),
+      n.namedAttr("keepdims", n.b.getBoolAttr(true))};
+  Value mean = n.op<ReduceMeanOp>({*x}, reduce);
+  Value meanSq = n.op<ReduceMeanOp>({n.op<MulOp>({*x, *x})}, reduce);
+  Value std = n.op<SqrtOp>({n.op<SubOp>({meanSq, n.op<MulOp>({mean, mean})})});
+  return n.done(results,
+                {n.op<DivOp>({n.op<SubOp>({*x, mean}),
+                              n.op<AddOp>({std, n.scalar(*x, 1e-9)})})});
+}
+
 } // namespace
 
 void mlir::fmc::onnx::registerConvOps(OpImportRegistry &r) {
+  r["LRN"] = importLRN;
+  r["MeanVarianceNormalization"] = importMVN;
   r["Conv"] = importConv;
   r["MaxPool"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
-    return importPool(n, res, /*isMax=*/true);
+    return importPool(n, res, PoolKind::Max);
   };
   r["AveragePool"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
-    return importPool(n, res, /*isMax=*/false);
+    return importPool(n, res, PoolKind::Average);
+  };
+  r["LpPool"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
+    return importPool(n, res, PoolKind::Lp);
   };
   r["GlobalMaxPool"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
     return importGlobalPool(n, res, /*isMax=*/true);

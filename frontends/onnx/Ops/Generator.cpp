@@ -133,9 +133,55 @@ LogicalResult importRange(NodeContext &n, SmallVectorImpl<Value> &results) {
   return success();
 }
 
+/// Hann, Hamming and Blackman windows of a compile-time size: sums of
+/// cosines a0 - a1 cos(2 pi i / N) + a2 cos(4 pi i / N), N = size when
+/// periodic, size - 1 when symmetric.
+LogicalResult importWindow(NodeContext &n, SmallVectorImpl<Value> &results,
+                           double a0, double a1, double a2) {
+  FailureOr<Value> size = n.required(0, "size");
+  if (failed(size))
+    return failure();
+  FailureOr<SmallVector<int64_t>> sizeValue = n.constantInts(*size, "size");
+  if (failed(sizeValue))
+    return failure();
+  if (sizeValue->size() != 1 || sizeValue->front() < 1) {
+    n.error() << "size must be one positive value";
+    return failure();
+  }
+  FailureOr<Type> element = importElementType(
+      n.b.getContext(), n.intAttr("output_datatype", 1), n.loc);
+  if (failed(element))
+    return failure();
+  int64_t count = sizeValue->front();
+  double period = n.intAttr("periodic", 1) ? double(count) : double(count - 1);
+  SmallVector<Attribute> values;
+  for (int64_t i = 0; i < count; ++i) {
+    double x = period == 0 ? 0.0 : 2 * M_PI * double(i) / period;
+    double v = a0 - a1 * std::cos(x) + a2 * std::cos(2 * x);
+    values.push_back(isa<FloatType>(*element)
+                         ? Attribute(n.b.getFloatAttr(*element, v))
+                         : Attribute(n.b.getIntegerAttr(*element, int64_t(v))));
+  }
+  FailureOr<Value> c = n.constant(
+      DenseElementsAttr::get(RankedTensorType::get({count}, *element), values));
+  if (failed(c))
+    return failure();
+  results.push_back(*c);
+  return success();
+}
+
 } // namespace
 
 void mlir::fmc::onnx::registerGeneratorOps(OpImportRegistry &r) {
+  r["HannWindow"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
+    return importWindow(n, res, 0.5, 0.5, 0.0);
+  };
+  r["HammingWindow"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
+    return importWindow(n, res, 25.0 / 46.0, 21.0 / 46.0, 0.0);
+  };
+  r["BlackmanWindow"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
+    return importWindow(n, res, 0.42, 0.5, 0.08);
+  };
   r["ConstantOfShape"] = importConstantOfShape;
   r["EyeLike"] = importEyeLike;
   r["Range"] = importRange;

@@ -237,7 +237,10 @@ LogicalResult importArgReduce(NodeContext &n, SmallVectorImpl<Value> &results) {
                                    n.intAttr("select_last_index", 0) != 0))})});
 }
 
-LogicalResult importCumSum(NodeContext &n, SmallVectorImpl<Value> &results) {
+/// CumSum and CumProd.
+template <typename OpTy>
+LogicalResult importCumulative(NodeContext &n,
+                               SmallVectorImpl<Value> &results) {
   FailureOr<Value> x = n.required(0, "x"), a = n.required(1, "axis");
   if (failed(x) || failed(a))
     return failure();
@@ -254,7 +257,7 @@ LogicalResult importCumSum(NodeContext &n, SmallVectorImpl<Value> &results) {
     return failure();
   return n.done(
       results,
-      {n.op<CumSumOp>(
+      {n.op<OpTy>(
           {*x}, {n.namedAttr("axis", n.b.getI64IntegerAttr(*axis)),
                  n.namedAttr("exclusive",
                              n.b.getBoolAttr(n.intAttr("exclusive", 0) != 0)),
@@ -376,17 +379,13 @@ LogicalResult importMean(NodeContext &n, SmallVectorImpl<Value> &results) {
   return n.done(results, {n.op<DivOp>({acc, n.scalar(acc, n.numInputs())})});
 }
 
-/// Mod: fmod=0 is the integer remainder with the divisor's sign; fmod=1 the
-/// C remainder (required for floats).
+/// Mod: fmod=0 is the remainder with the divisor's sign (Python %); fmod=1
+/// the C remainder.
 LogicalResult importMod(NodeContext &n, SmallVectorImpl<Value> &results) {
   FailureOr<Value> a = n.required(0, "A"), b = n.required(1, "B");
   if (failed(a) || failed(b))
     return failure();
   bool fmod = n.intAttr("fmod", 0) != 0;
-  if (!fmod && isa<FloatType>(getElementTypeOrSelf(a->getType()))) {
-    n.error() << "fmod=0 is invalid for floating-point inputs";
-    return failure();
-  }
   return n.done(results,
                 {fmod ? n.op<FModOp>({*a, *b}) : n.op<ModOp>({*a, *b})});
 }
@@ -527,6 +526,7 @@ void mlir::fmc::onnx::registerMathOps(OpImportRegistry &r) {
   r["ReduceLogSumExp"] = importReduceLogSumExp;
   r["ArgMax"] = importArgReduce<ArgMaxOp>;
   r["ArgMin"] = importArgReduce<ArgMinOp>;
-  r["CumSum"] = importCumSum;
+  r["CumSum"] = importCumulative<CumSumOp>;
+  r["CumProd"] = importCumulative<CumProdOp>;
   r["Einsum"] = importEinsum;
 }

@@ -414,7 +414,23 @@ Value hardmax(NodeContext &n, Value x, int64_t axis) {
 
 } // namespace
 
+/// SwiGLU(A, B) = Swish_alpha(A) * B with A and B of one shape.
+LogicalResult importSwiGLU(NodeContext &n, SmallVectorImpl<Value> &results) {
+  FailureOr<Value> a = n.required(0, "A"), b = n.required(1, "B");
+  if (failed(a) || failed(b))
+    return failure();
+  if (a->getType() != b->getType()) {
+    n.error() << "A and B must have one type, got " << a->getType() << " and "
+              << b->getType();
+    return failure();
+  }
+  Value alpha = n.scalar(*a, n.floatAttr("alpha", 1.0f));
+  Value swish = n.op<MulOp>({*a, n.op<SigmoidOp>({n.op<MulOp>({*a, alpha})})});
+  return n.done(results, {n.op<MulOp>({swish, *b})});
+}
+
 void mlir::fmc::onnx::registerNNOps(OpImportRegistry &r) {
+  r["SwiGLU"] = importSwiGLU;
   r["Softmax"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
     return importAlongAxis(n, res, [&](Value x, int64_t axis) {
       return n.op<SoftmaxOp>(

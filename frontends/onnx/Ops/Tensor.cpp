@@ -845,7 +845,88 @@ LogicalResult importPad(NodeContext &n, SmallVectorImpl<Value> &results) {
 
 } // namespace
 
+/// BitCast: the same bits as another type of the same width (bool is one
+/// byte holding 0 or 1, so to 8-bit integers it is a conversion).
+LogicalResult importBitCast(NodeContext &n, SmallVectorImpl<Value> &results) {
+  FailureOr<Value> x = n.required(0, "input");
+  if (failed(x))
+    return failure();
+  FailureOr<Type> to =
+      importElementType(n.b.getContext(), n.intAttr("to", 0), n.loc);
+  if (failed(to))
+    return failure();
+  auto type = tensorType(*x);
+  Type from = type.getElementType();
+  if (from.isInteger(1) && to->isInteger(8))
+    return n.done(results, {n.castTo(*x, *to)});
+  if (from.isInteger(1) || to->isInteger(1) ||
+      from.getIntOrFloatBitWidth() != to->getIntOrFloatBitWidth()) {
+    n.error() << "cannot reinterpret " << from << " as " << *to
+              << " (the widths differ)";
+    return failure();
+  }
+  return n.done(results, {n.op<BitcastOp>({*x}, {}, type.clone(*to))});
+}
+
+/// CenterCropPad: per axis, a centered slice (start rounded down) or zero
+/// padding (the extra element on the high side) to the given size.
+LogicalResult importCenterCropPad(NodeContext &n,
+                                  SmallVectorImpl<Value> &results) {
+  FailureOr<Value> x = n.required(0, "input_data"),
+                   shape = n.required(1, "shape");
+  if (failed(x) || failed(shape))
+    return failure();
+  FailureOr<SmallVector<int64_t>> sizes = n.constantInts(*shape, "shape");
+  if (failed(sizes))
+    return failure();
+  auto type = tensorType(*x);
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> axes =
+      n.intsAttr("axes").value_or(llvm::to_vector(llvm::seq<int64_t>(rank)));
+  if (axes.size() != sizes->size()) {
+    n.error() << "shape has " << sizes->size() << " values for " << axes.size()
+              << " axes";
+    return failure();
+  }
+  SmallVector<int64_t> offsets(rank, 0), steps(rank, 1),
+      cropped(type.getShape());
+  SmallVector<int64_t> low(rank, 0), high(rank, 0);
+  for (auto [a, size] : llvm::zip(axes, *sizes)) {
+    FailureOr<int64_t> axis = n.axis(a, rank);
+    if (failed(axis))
+      return failure();
+    int64_t dim = type.getDimSize(*axis);
+    if (size < 0) {
+      n.error() << "negative size " << size;
+      return failure();
+    }
+    if (size < dim) {
+      offsets[*axis] = (dim - size) / 2;
+      cropped[*axis] = size;
+    } else {
+      low[*axis] = (size - dim) / 2;
+      high[*axis] = size - dim - low[*axis];
+    }
+  }
+  Value y =
+      n.op<SliceOp>({*x},
+                    {n.namedAttr("offsets", n.b.getDenseI64ArrayAttr(offsets)),
+                     n.namedAttr("steps", n.b.getDenseI64ArrayAttr(steps))},
+                    type.clone(cropped));
+  SmallVector<int64_t> padded(cropped);
+  for (int64_t d = 0; d < rank; ++d)
+    padded[d] += low[d] + high[d];
+  if (padded != cropped)
+    y = n.op<PadOp>({y, n.scalar(*x, 0.0)},
+                    {n.namedAttr("low", n.b.getDenseI64ArrayAttr(low)),
+                     n.namedAttr("high", n.b.getDenseI64ArrayAttr(high))},
+                    type.clone(padded));
+  return n.done(results, {y});
+}
+
 void mlir::fmc::onnx::registerTensorOps(OpImportRegistry &r) {
+  r["BitCast"] = importBitCast;
+  r["CenterCropPad"] = importCenterCropPad;
   r["Split"] = importSplit;
   r["Flatten"] = importFlatten;
   r["Dropout"] = importDropout;

@@ -179,6 +179,22 @@ Value buildBinaryScalar(Operation *op, OpBuilder &b, Location loc, Value l,
       .Case([&](ModOp) -> Value {
         if (isUnsigned)
           return arith::RemUIOp::create(b, loc, l, r);
+        if (f) {
+          // Floored: a C remainder whose sign differs from the divisor's
+          // moves by one divisor.
+          Value rem = arith::RemFOp::create(b, loc, l, r);
+          Value zero = buildScalar(b, loc, l.getType(), 0.0);
+          Value remNeg = arith::CmpFOp::create(
+              b, loc, arith::CmpFPredicate::OLT, rem, zero);
+          Value divNeg =
+              arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, r, zero);
+          Value nonZero = arith::CmpFOp::create(
+              b, loc, arith::CmpFPredicate::ONE, rem, zero);
+          Value fix = arith::AndIOp::create(
+              b, loc, nonZero, arith::XOrIOp::create(b, loc, remNeg, divNeg));
+          return arith::SelectOp::create(
+              b, loc, fix, arith::AddFOp::create(b, loc, rem, r), rem);
+        }
         // The remainder takes the divisor's sign: fix up truncated remainders
         // whose sign differs from a non-zero divisor's.
         Value rem = arith::RemSIOp::create(b, loc, l, r);
@@ -449,6 +465,22 @@ struct CastToLinalg : OpConversionPattern<CastOp> {
   }
 };
 
+struct BitcastToLinalg : OpConversionPattern<BitcastOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(BitcastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType type = signless(op.getType());
+    rewriter.replaceOp(
+        op, buildElementwise(rewriter, op.getLoc(), type, adaptor.getInput(),
+                             [&](OpBuilder &b, Location loc, ValueRange s) {
+                               return arith::BitcastOp::create(
+                                   b, loc, type.getElementType(), s[0]);
+                             }));
+    return success();
+  }
+};
+
 struct WhereToLinalg : OpConversionPattern<WhereOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -524,6 +556,6 @@ void mlir::fmc::populateElementwiseToLinalgPatterns(
       UnaryToLinalg<SinhOp>, UnaryToLinalg<CoshOp>, UnaryToLinalg<AsinhOp>,
       UnaryToLinalg<AcoshOp>, UnaryToLinalg<AtanhOp>, UnaryToLinalg<IsNaNOp>,
       UnaryToLinalg<IsInfOp>>(converter, ctx);
-  patterns.add<CastToLinalg, WhereToLinalg, BroadcastToLinalg, ConstantToArith>(
-      converter, ctx);
+  patterns.add<CastToLinalg, BitcastToLinalg, WhereToLinalg, BroadcastToLinalg,
+               ConstantToArith>(converter, ctx);
 }

@@ -3,6 +3,8 @@
 #include "dialects/Graph/IR/GraphDialect.h"
 #include "dialects/Graph/IR/GraphOps.h"
 #include "passes/Conversion/GraphToLinalg/Passes.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "passes/Conversion/GraphToLinalg/Utils.h"
 
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
@@ -74,7 +76,8 @@ struct ConvertGraphToLinalgPass
     ConversionTarget target(*ctx);
     target.addIllegalDialect<GraphDialect>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect, tensor::TensorDialect>();
+                           math::MathDialect, scf::SCFDialect,
+                           tensor::TensorDialect>();
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
       return converter.isSignatureLegal(op.getFunctionType());
     });

@@ -14,7 +14,8 @@ def ConvertGraphToLinalgPass
     a `linalg.generic` contraction (batch dims broadcast), reductions,
     softmax and layer norm chains of reductions and elementwise generics,
     reshapes `tensor.collapse_shape`/`tensor.expand_shape`, slices
-    `tensor.extract_slice`, gathers a `linalg.generic` with `tensor.extract`.
+    `tensor.extract_slice`, gathers a `linalg.generic` with `tensor.extract`, scatters an `scf.for`
+    nest of `tensor.extract`/`tensor.insert`.
     Dynamic shapes and unsigned element types are rejected with a diagnostic
     at the op.
   }];
@@ -22,6 +23,7 @@ def ConvertGraphToLinalgPass
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
   ];
 }

@@ -321,12 +321,15 @@ template <typename OpTy> struct ArgReduceToLinalg : OpConversionPattern<OpTy> {
   }
 };
 
-/// CumSum as a triangular reduction: result[i] sums input[k] over k <= i
+/// CumSum/CumProd as a triangular reduction: result[i] combines input[k]
+/// over k <= i
 /// (k < i when exclusive; k >= i / k > i when reversed).
-struct CumSumToLinalg : OpConversionPattern<CumSumOp> {
-  using OpConversionPattern::OpConversionPattern;
+template <typename OpTy> struct CumulativeToLinalg : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using OpAdaptor = typename OpTy::Adaptor;
+  static constexpr bool isProduct = std::is_same_v<OpTy, CumProdOp>;
   LogicalResult
-  matchAndRewrite(CumSumOp op, OpAdaptor adaptor,
+  matchAndRewrite(OpTy op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
@@ -344,8 +347,9 @@ struct CumSumToLinalg : OpConversionPattern<CumSumOp> {
     iterators.push_back(utils::IteratorType::reduction);
     SmallVector<AffineMap> maps = {AffineMap::get(rank + 1, 0, inExprs, ctx),
                                    AffineMap::get(rank + 1, 0, outExprs, ctx)};
+    double identity = isProduct ? 1 : 0;
     Value init = buildFilled(rewriter, loc, type,
-                             buildScalar(rewriter, loc, element, 0));
+                             buildScalar(rewriter, loc, element, identity));
     bool exclusive = op.getExclusive(), reverse = op.getReverse();
     arith::CmpIPredicate pred = reverse
                                     ? (exclusive ? arith::CmpIPredicate::sgt
@@ -358,13 +362,18 @@ struct CumSumToLinalg : OpConversionPattern<CumSumOp> {
           Value k = linalg::IndexOp::create(b, nloc, rank);
           Value i = linalg::IndexOp::create(b, nloc, axis);
           Value in = arith::CmpIOp::create(b, nloc, pred, k, i);
-          Value zero = buildScalar(b, nloc, element, 0);
-          Value term = arith::SelectOp::create(b, nloc, in, args[0], zero);
-          Value sum =
-              isa<FloatType>(element)
-                  ? Value(arith::AddFOp::create(b, nloc, args[1], term))
-                  : Value(arith::AddIOp::create(b, nloc, args[1], term));
-          linalg::YieldOp::create(b, nloc, sum);
+          Value neutral = buildScalar(b, nloc, element, identity);
+          Value term = arith::SelectOp::create(b, nloc, in, args[0], neutral);
+          Value acc;
+          if (isa<FloatType>(element))
+            acc = isProduct
+                      ? Value(arith::MulFOp::create(b, nloc, args[1], term))
+                      : Value(arith::AddFOp::create(b, nloc, args[1], term));
+          else
+            acc = isProduct
+                      ? Value(arith::MulIOp::create(b, nloc, args[1], term))
+                      : Value(arith::AddIOp::create(b, nloc, args[1], term));
+          linalg::YieldOp::create(b, nloc, acc);
         });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();
@@ -375,9 +384,11 @@ struct CumSumToLinalg : OpConversionPattern<CumSumOp> {
 
 void mlir::fmc::populateReductionToLinalgPatterns(
     RewritePatternSet &patterns, const TypeConverter &converter) {
-  patterns.add<ReduceToLinalg<ReduceSumOp>, ReduceToLinalg<ReduceMeanOp>,
-               ReduceToLinalg<ReduceMaxOp>, ReduceToLinalg<ReduceMinOp>,
-               ReduceToLinalg<ReduceProdOp>, ArgReduceToLinalg<ArgMaxOp>,
-               ArgReduceToLinalg<ArgMinOp>, CumSumToLinalg, SoftmaxToLinalg,
-               LayerNormToLinalg>(converter, patterns.getContext());
+  patterns
+      .add<ReduceToLinalg<ReduceSumOp>, ReduceToLinalg<ReduceMeanOp>,
+           ReduceToLinalg<ReduceMaxOp>, ReduceToLinalg<ReduceMinOp>,
+           ReduceToLinalg<ReduceProdOp>, ArgReduceToLinalg<ArgMaxOp>,
+           ArgReduceToLinalg<ArgMinOp>, CumulativeToLinalg<CumSumOp>,
+           CumulativeToLinalg<CumProdOp>, SoftmaxToLinalg, LayerNormToLinalg>(
+          converter, patterns.getContext());
 }

@@ -6,6 +6,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -245,10 +246,99 @@ struct PadToTensor : OpConversionPattern<PadOp> {
 
 } // namespace
 
+namespace {
+
+/// ScatterND as a loop nest over the updates (sequential, so duplicate
+/// indices apply in order) carrying the result tensor: each step reads the
+/// q indices, extracts the current element, combines and inserts it.
+struct ScatterNDToLoops : OpConversionPattern<ScatterNDOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ScatterNDOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto dataType = cast<RankedTensorType>(adaptor.getData().getType());
+    auto indicesType = cast<RankedTensorType>(adaptor.getIndices().getType());
+    auto updatesType = cast<RankedTensorType>(adaptor.getUpdates().getType());
+    if (!dataType.hasStaticShape() || !updatesType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    int64_t batch = indicesType.getRank() - 1;
+    int64_t q = indicesType.getDimSize(batch);
+    Type element = dataType.getElementType();
+    bool isFloat = isa<FloatType>(element);
+    bool isUnsigned =
+        op.getData().getType().getElementType().isUnsignedInteger();
+    StringRef reduction = op.getReduction();
+    auto cst = [&](OpBuilder &b, int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
+    SmallVector<Value> lbs, ubs, steps;
+    for (int64_t d = 0; d < updatesType.getRank(); ++d) {
+      lbs.push_back(cst(rewriter, 0));
+      ubs.push_back(cst(rewriter, updatesType.getDimSize(d)));
+      steps.push_back(cst(rewriter, 1));
+    }
+    scf::LoopNest nest = scf::buildLoopNest(
+        rewriter, loc, lbs, ubs, steps, ValueRange{adaptor.getData()},
+        [&](OpBuilder &b, Location nloc, ValueRange ivs,
+            ValueRange iter) -> scf::ValueVector {
+          SmallVector<Value> target;
+          for (int64_t j = 0; j < q; ++j) {
+            SmallVector<Value> at(ivs.take_front(batch));
+            at.push_back(cst(b, j));
+            Value raw =
+                tensor::ExtractOp::create(b, nloc, adaptor.getIndices(), at);
+            Value idx =
+                arith::IndexCastOp::create(b, nloc, b.getIndexType(), raw);
+            Value dim = cst(b, dataType.getDimSize(j));
+            Value negative = arith::CmpIOp::create(
+                b, nloc, arith::CmpIPredicate::slt, idx, cst(b, 0));
+            target.push_back(arith::SelectOp::create(
+                b, nloc, negative, arith::AddIOp::create(b, nloc, idx, dim),
+                idx));
+          }
+          llvm::append_range(target, ivs.drop_front(batch));
+          Value update =
+              tensor::ExtractOp::create(b, nloc, adaptor.getUpdates(), ivs);
+          Value value = update;
+          if (reduction != "none") {
+            Value old = tensor::ExtractOp::create(b, nloc, iter[0], target);
+            if (reduction == "add")
+              value = isFloat
+                          ? Value(arith::AddFOp::create(b, nloc, old, update))
+                          : Value(arith::AddIOp::create(b, nloc, old, update));
+            else if (reduction == "mul")
+              value = isFloat
+                          ? Value(arith::MulFOp::create(b, nloc, old, update))
+                          : Value(arith::MulIOp::create(b, nloc, old, update));
+            else if (reduction == "max")
+              value =
+                  isFloat
+                      ? Value(arith::MaximumFOp::create(b, nloc, old, update))
+                  : isUnsigned
+                      ? Value(arith::MaxUIOp::create(b, nloc, old, update))
+                      : Value(arith::MaxSIOp::create(b, nloc, old, update));
+            else
+              value =
+                  isFloat
+                      ? Value(arith::MinimumFOp::create(b, nloc, old, update))
+                  : isUnsigned
+                      ? Value(arith::MinUIOp::create(b, nloc, old, update))
+                      : Value(arith::MinSIOp::create(b, nloc, old, update));
+          }
+          return {tensor::InsertOp::create(b, nloc, value, iter[0], target)};
+        });
+    rewriter.replaceOp(op, nest.results.front());
+    return success();
+  }
+};
+
+} // namespace
+
 void mlir::fmc::populateShapeToLinalgPatterns(RewritePatternSet &patterns,
                                               const TypeConverter &converter) {
-  patterns
-      .add<ReshapeToTensor, ShapeToConstant, TransposeToLinalg, ConcatToTensor,
-           SliceToTensor, GatherToLinalg, GatherElementsToLinalg, PadToTensor>(
-          converter, patterns.getContext());
+  patterns.add<ReshapeToTensor, ShapeToConstant, TransposeToLinalg,
+               ConcatToTensor, SliceToTensor, GatherToLinalg,
+               GatherElementsToLinalg, PadToTensor, ScatterNDToLoops>(
+      converter, patterns.getContext());
 }

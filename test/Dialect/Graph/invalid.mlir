@@ -364,9 +364,25 @@ func.func @broadcast_to_smaller(%a: tensor<3xf32>) {
 
 // -----
 
-func.func @mod_of_floats(%a: tensor<4xf32>) {
-  // expected-error @+1 {{'fmc.mod' op expects integer operands, got 'f32'}}
-  %0 = fmc.mod %a, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+func.func @bitwise_of_floats(%a: tensor<4xf32>) {
+  // expected-error @+1 {{'fmc.bitwise_and' op expects integer operands, got 'f32'}}
+  %0 = fmc.bitwise_and %a, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @bitcast_width(%a: tensor<4xf32>) {
+  // expected-error @+1 {{'fmc.bitcast' op needs element types of one width (not i1), got 'f32' and 'i16'}}
+  %0 = fmc.bitcast %a : tensor<4xf32> to tensor<4xi16>
+  return
+}
+
+// -----
+
+func.func @scatter_nd_updates(%d: tensor<4x3xf32>, %i: tensor<2x1xi64>, %u: tensor<2x4xf32>) {
+  // expected-error @+1 {{'fmc.scatter_nd' op updates have shape [2x4], expected [2x3]}}
+  %0 = fmc.scatter_nd %d, %i, %u {reduction = "none"} : (tensor<4x3xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<4x3xf32>
   return
 }
 
