@@ -50,15 +50,6 @@ LogicalResult importAttention(NodeContext &n, SmallVectorImpl<Value> &results) {
                    v = n.required(2, "V");
   if (failed(q) || failed(k) || failed(v))
     return failure();
-  if (n.input(6)) {
-    n.error() << "input 'nonpad_kv_seqlen' is not supported yet";
-    return failure();
-  }
-  if (n.intAttr("left_window_size", -1) != -1 ||
-      n.intAttr("right_window_size", -1) != -1) {
-    n.error() << "sliding-window attention is not supported yet";
-    return failure();
-  }
   int64_t rank = tensorType(*q).getRank();
   for (Value x : {*q, *k, *v})
     if (tensorType(x).getRank() != rank || !tensorType(x).hasStaticShape() ||
@@ -150,17 +141,49 @@ LogicalResult importAttention(NodeContext &n, SmallVectorImpl<Value> &results) {
     }
     bias = isBool ? n.op<WhereOp>({mask, zero, negInf}) : mask;
   }
-  if (n.intAttr("is_causal", 0)) {
-    SmallVector<Attribute> values;
-    for (int64_t i = 0; i < qLen; ++i)
-      for (int64_t j = 0; j < total; ++j)
-        values.push_back(
-            n.b.getFloatAttr(element, j <= i + pastLen ? 0.0 : -INFINITY));
-    FailureOr<Value> causal = n.constant(DenseElementsAttr::get(
-        RankedTensorType::get({qLen, total}, element), values));
-    if (failed(causal))
+  // The frontier: query i sits at absolute position p = i + offset (offset
+  // = past length, or nonpad_kv_seqlen[b] - qLen for an external cache);
+  // keys past nonpad_kv_seqlen[b], after p (causal) or outside
+  // [p - left_window_size, p + right_window_size] are masked.
+  Value nonpad = n.input(6);
+  bool causal = n.intAttr("is_causal", 0) != 0;
+  int64_t left = n.intAttr("left_window_size", -1);
+  int64_t right = n.intAttr("right_window_size", -1);
+  if (nonpad && (n.input(4) || n.input(5))) {
+    n.error() << "nonpad_kv_seqlen cannot be combined with past_key/past_value";
+    return failure();
+  }
+  if (causal || nonpad || left >= 0 || right >= 0) {
+    Value i = n.iota(4, 2, qLen), j = n.iota(4, 3, total);
+    auto boolType = [&](Value a, Value b) {
+      SmallVector<int64_t> shape;
+      (void)broadcastShapes(tensorType(a).getShape(), tensorType(b).getShape(),
+                            shape);
+      return RankedTensorType::get(shape, n.b.getI1Type());
+    };
+    auto lessEq = [&](Value a, Value b) {
+      return a && b ? n.op<LessEqualOp>({a, b}, {}, boolType(a, b)) : Value();
+    };
+    Value valid, pos = n.op<AddOp>({i, n.scalar(i, double(pastLen))});
+    if (nonpad) {
+      Value lens =
+          n.reshapeTo(n.castTo(nonpad, n.b.getI64Type()), {batch, 1, 1, 1});
+      valid = n.op<LessOp>({j, lens}, {}, boolType(j, lens));
+      pos = n.op<AddOp>({i, n.op<SubOp>({lens, n.scalar(lens, double(qLen))})});
+    }
+    auto both = [&](Value a, Value b) { return a ? n.op<AndOp>({a, b}) : b; };
+    if (causal)
+      valid = both(valid, lessEq(j, pos));
+    if (left >= 0)
+      valid = both(valid,
+                   lessEq(n.op<SubOp>({pos, n.scalar(pos, double(left))}), j));
+    if (right >= 0)
+      valid = both(valid,
+                   lessEq(j, n.op<AddOp>({pos, n.scalar(pos, double(right))})));
+    if (!valid)
       return failure();
-    bias = bias ? n.op<AddOp>({*causal, bias}) : *causal;
+    Value frontier = n.op<WhereOp>({valid, zero, negInf});
+    bias = bias ? n.op<AddOp>({frontier, bias}) : frontier;
   }
   Value withBias = bias ? n.op<AddOp>({scores, bias}) : scores;
   int64_t mode = n.intAttr("qk_matmul_output_mode", 0);
@@ -201,6 +224,119 @@ LogicalResult importAttention(NodeContext &n, SmallVectorImpl<Value> &results) {
 
 } // namespace
 
+namespace {
+
+/// x[..., start::step] along the last dim, `count` elements.
+Value lastDimSlice(NodeContext &n, Value x, int64_t start, int64_t step,
+                   int64_t count) {
+  if (!x)
+    return {};
+  auto type = tensorType(x);
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> offsets(rank, 0), steps(rank, 1), shape(type.getShape());
+  offsets.back() = start;
+  steps.back() = step;
+  shape.back() = count;
+  return n.op<SliceOp>(
+      {x},
+      {n.namedAttr("offsets", n.b.getDenseI64ArrayAttr(offsets)),
+       n.namedAttr("steps", n.b.getDenseI64ArrayAttr(steps))},
+      type.clone(shape));
+}
+
+/// RotaryEmbedding (opset 23), decomposed: the first rotary_embedding_dim
+/// features of each head rotate by the cached angle of their position, as
+/// halves or interleaved pairs.
+LogicalResult importRotaryEmbedding(NodeContext &n,
+                                    SmallVectorImpl<Value> &results) {
+  FailureOr<Value> x = n.required(0, "X"),
+                   cosCache = n.required(1, "cos_cache"),
+                   sinCache = n.required(2, "sin_cache");
+  if (failed(x) || failed(cosCache) || failed(sinCache))
+    return failure();
+  auto type = tensorType(*x);
+  int64_t rank = type.getRank();
+  if (rank != 3 && rank != 4) {
+    n.error() << "X must be 3-D or 4-D, got " << type;
+    return failure();
+  }
+  // [B, S, H, D]
+  Value h = *x;
+  int64_t batch = type.getDimSize(0);
+  int64_t seq = type.getDimSize(rank == 4 ? 2 : 1);
+  int64_t heads, headSize;
+  if (rank == 4) {
+    heads = type.getDimSize(1);
+    headSize = type.getDimSize(3);
+    h = n.transposeBy(h, {0, 2, 1, 3});
+  } else {
+    heads = n.intAttr("num_heads", 0);
+    if (heads <= 0 || type.getDimSize(2) % heads) {
+      n.error() << "3-D X needs num_heads dividing its hidden size";
+      return failure();
+    }
+    headSize = type.getDimSize(2) / heads;
+    h = n.reshapeTo(h, {batch, seq, heads, headSize});
+  }
+  int64_t rot = n.intAttr("rotary_embedding_dim", 0);
+  if (rot == 0)
+    rot = headSize;
+  if (rot % 2 || rot > headSize) {
+    n.error() << "rotary_embedding_dim " << rot << " must be even and at most "
+              << headSize;
+    return failure();
+  }
+  int64_t half = rot / 2;
+  Value cos = *cosCache, sin = *sinCache;
+  if (Value positions = n.input(3)) {
+    auto gather = [&](Value cache) {
+      auto cacheType = tensorType(cache);
+      SmallVector<int64_t> shape(tensorType(positions).getShape());
+      shape.push_back(cacheType.getShape().back());
+      return n.op<GatherOp>({cache, positions},
+                            {n.namedAttr("axis", n.b.getI64IntegerAttr(0))},
+                            cacheType.clone(shape));
+    };
+    cos = gather(cos);
+    sin = gather(sin);
+  }
+  if (!cos || !sin || tensorType(cos).getShape().back() != half) {
+    n.error() << "the caches' last dim must be rotary_embedding_dim / 2 = "
+              << half;
+    return failure();
+  }
+  cos = n.reshapeTo(cos, {batch, seq, 1, half});
+  sin = n.reshapeTo(sin, {batch, seq, 1, half});
+  bool interleaved = n.intAttr("interleaved", 0) != 0;
+  Value x1 = interleaved ? lastDimSlice(n, h, 0, 2, half)
+                         : lastDimSlice(n, h, 0, 1, half);
+  Value x2 = interleaved ? lastDimSlice(n, h, 1, 2, half)
+                         : lastDimSlice(n, h, half, 1, half);
+  Value real = n.op<SubOp>({n.op<MulOp>({cos, x1}), n.op<MulOp>({sin, x2})});
+  Value imag = n.op<AddOp>({n.op<MulOp>({sin, x1}), n.op<MulOp>({cos, x2})});
+  auto concat = [&](ArrayRef<Value> parts, int64_t axis) {
+    return n.op<ConcatOp>(parts,
+                          {n.namedAttr("axis", n.b.getI64IntegerAttr(axis))});
+  };
+  Value rotated;
+  if (interleaved) {
+    SmallVector<int64_t> pairs = {batch, seq, heads, half, 1};
+    rotated = n.reshapeTo(
+        concat({n.reshapeTo(real, pairs), n.reshapeTo(imag, pairs)}, 4),
+        {batch, seq, heads, rot});
+  } else {
+    rotated = concat({real, imag}, 3);
+  }
+  if (rot < headSize)
+    rotated = concat({rotated, lastDimSlice(n, h, rot, 1, headSize - rot)}, 3);
+  Value y = rank == 4 ? n.transposeBy(rotated, {0, 2, 1, 3})
+                      : n.reshapeTo(rotated, type.getShape());
+  return n.done(results, {y});
+}
+
+} // namespace
+
 void mlir::fmc::onnx::registerAttentionOps(OpImportRegistry &r) {
   r["Attention"] = importAttention;
+  r["RotaryEmbedding"] = importRotaryEmbedding;
 }

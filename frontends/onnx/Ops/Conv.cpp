@@ -369,6 +369,174 @@ LogicalResult importLpNorm(NodeContext &n, SmallVectorImpl<Value> &results) {
                 {n.op<WhereOp>({isZero, zero, n.op<DivOp>({*x, norm})})});
 }
 
+/// ConvTranspose as a convolution: the input with stride - 1 zeros
+/// inserted between elements, padded by (kernel - 1) * dilation minus the
+/// pads (cropped where that is negative) plus output_padding at the end,
+/// convolved with stride 1 by the weights with in/out channels swapped per
+/// group and the kernel flipped.
+LogicalResult importConvTranspose(NodeContext &n,
+                                  SmallVectorImpl<Value> &results) {
+  FailureOr<Value> x = n.required(0, "X"), f = n.required(1, "W");
+  if (failed(x) || failed(f))
+    return failure();
+  auto xType = tensorType(*x), fType = tensorType(*f);
+  int64_t rank = xType.getRank(), spatial = rank - 2;
+  int64_t group = n.intAttr("group", 1);
+  if (rank < 3 || fType.getRank() != rank || !xType.hasStaticShape() ||
+      !fType.hasStaticShape() || group < 1 ||
+      fType.getDimSize(0) != xType.getDimSize(1) ||
+      xType.getDimSize(1) % group) {
+    n.error() << "needs static [N, C, spatial...] input and [C, M/group, "
+                 "kernel...] weights, got "
+              << xType << " and " << fType;
+    return failure();
+  }
+  ArrayRef<int64_t> kernel = fType.getShape().drop_front(2);
+  ArrayRef<int64_t> in = xType.getShape().drop_front(2);
+  auto attrOr = [&](StringRef name, int64_t size, int64_t dflt) {
+    return n.intsAttr(name).value_or(SmallVector<int64_t>(size, dflt));
+  };
+  SmallVector<int64_t> strides = attrOr("strides", spatial, 1);
+  SmallVector<int64_t> dilations = attrOr("dilations", spatial, 1);
+  SmallVector<int64_t> outPad = attrOr("output_padding", spatial, 0);
+  SmallVector<int64_t> pads = attrOr("pads", 2 * spatial, 0);
+  std::optional<SmallVector<int64_t>> outputShape = n.intsAttr("output_shape");
+  std::string autoPad = n.stringAttr("auto_pad", "NOTSET");
+  if (int64_t(strides.size()) != spatial ||
+      int64_t(dilations.size()) != spatial ||
+      int64_t(outPad.size()) != spatial ||
+      int64_t(pads.size()) != 2 * spatial ||
+      (outputShape && int64_t(outputShape->size()) != spatial)) {
+    n.error() << "strides, dilations, output_padding, output_shape and pads "
+                 "must match the "
+              << spatial << " spatial dims";
+    return failure();
+  }
+  if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" &&
+      autoPad != "SAME_LOWER") {
+    n.error() << "auto_pad '" << autoPad << "' is not supported";
+    return failure();
+  }
+  SmallVector<int64_t> out(spatial);
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t span = (kernel[i] - 1) * dilations[i] + 1;
+    int64_t full = strides[i] * (in[i] - 1) + outPad[i] + span;
+    if (outputShape || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+      int64_t target = outputShape ? (*outputShape)[i] : in[i] * strides[i];
+      int64_t total = full - target;
+      bool upper = autoPad == "SAME_UPPER";
+      // Floor division: a negative total (a larger output_shape) pads the
+      // end.
+      int64_t halfDown = total >= 0 ? total / 2 : -((1 - total) / 2);
+      pads[i] = upper ? halfDown : total - halfDown;
+      pads[i + spatial] = total - pads[i];
+    } else if (autoPad == "VALID") {
+      pads[i] = pads[i + spatial] = 0;
+    }
+    out[i] = full - pads[i] - pads[i + spatial];
+    if (out[i] < 1) {
+      n.error() << "output dim " << i << " would be " << out[i];
+      return failure();
+    }
+  }
+  // Zeros between input elements: [.., D, ..] -> [.., D, 1, ..] padded to
+  // [.., D, s, ..] -> [.., D * s, ..], cut to (D - 1) * s + 1.
+  Value y = *x;
+  for (int64_t i = 0; i < spatial && y; ++i) {
+    int64_t s = strides[i], axis = 2 + i;
+    if (s == 1)
+      continue;
+    auto type = tensorType(y);
+    SmallVector<int64_t> split(type.getShape());
+    split.insert(split.begin() + axis + 1, 1);
+    SmallVector<int64_t> low(split.size(), 0), high(split.size(), 0);
+    high[axis + 1] = s - 1;
+    SmallVector<int64_t> spread(split);
+    spread[axis + 1] = s;
+    Value padded =
+        n.op<PadOp>({n.reshapeTo(y, split), n.scalar(y, 0.0)},
+                    {n.namedAttr("low", n.b.getDenseI64ArrayAttr(low)),
+                     n.namedAttr("high", n.b.getDenseI64ArrayAttr(high))},
+                    type.clone(spread));
+    SmallVector<int64_t> merged(type.getShape());
+    merged[axis] *= s;
+    SmallVector<int64_t> cut(type.getShape());
+    cut[axis] = (in[i] - 1) * s + 1;
+    y = n.op<SliceOp>(
+        {n.reshapeTo(padded, merged)},
+        {n.namedAttr("offsets",
+                     n.b.getDenseI64ArrayAttr(SmallVector<int64_t>(rank, 0))),
+         n.namedAttr("steps",
+                     n.b.getDenseI64ArrayAttr(SmallVector<int64_t>(rank, 1)))},
+        type.clone(cut));
+  }
+  // Full padding (k - 1) * d less the pads; negative amounts crop.
+  if (!y)
+    return failure();
+  auto type = tensorType(y);
+  SmallVector<int64_t> low(rank, 0), high(rank, 0), offsets(rank, 0);
+  SmallVector<int64_t> kept(type.getShape());
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t edge = (kernel[i] - 1) * dilations[i];
+    int64_t lo = edge - pads[i], hi = edge - pads[i + spatial] + outPad[i];
+    low[2 + i] = std::max<int64_t>(lo, 0);
+    high[2 + i] = std::max<int64_t>(hi, 0);
+    offsets[2 + i] = std::max<int64_t>(-lo, 0);
+    kept[2 + i] -= std::max<int64_t>(-lo, 0) + std::max<int64_t>(-hi, 0);
+  }
+  if (kept != SmallVector<int64_t>(type.getShape()))
+    y = n.op<SliceOp>(
+        {y},
+        {n.namedAttr("offsets", n.b.getDenseI64ArrayAttr(offsets)),
+         n.namedAttr("steps",
+                     n.b.getDenseI64ArrayAttr(SmallVector<int64_t>(rank, 1)))},
+        type.clone(kept));
+  SmallVector<int64_t> paddedShape(kept);
+  for (int64_t d = 0; d < rank; ++d)
+    paddedShape[d] += low[d] + high[d];
+  if (paddedShape != kept)
+    y = n.op<PadOp>({y, n.scalar(y, 0.0)},
+                    {n.namedAttr("low", n.b.getDenseI64ArrayAttr(low)),
+                     n.namedAttr("high", n.b.getDenseI64ArrayAttr(high))},
+                    type.clone(paddedShape));
+  // Weights [C, M/g, k...] -> [g, C/g, M/g, k...] -> [g, M/g, C/g, k...]
+  // -> [M, C/g, k...], flipped along the kernel dims.
+  int64_t c = fType.getDimSize(0), mPerGroup = fType.getDimSize(1);
+  SmallVector<int64_t> grouped = {group, c / group, mPerGroup};
+  grouped.append(kernel.begin(), kernel.end());
+  SmallVector<int64_t> perm = {0, 2, 1};
+  for (int64_t i = 0; i < spatial; ++i)
+    perm.push_back(3 + i);
+  SmallVector<int64_t> convShape = {group * mPerGroup, c / group};
+  convShape.append(kernel.begin(), kernel.end());
+  Value w =
+      n.reshapeTo(n.transposeBy(n.reshapeTo(*f, grouped), perm), convShape);
+  SmallVector<int64_t> flipOffsets(rank, 0), flipSteps(rank, 1);
+  for (int64_t i = 0; i < spatial; ++i) {
+    flipOffsets[2 + i] = kernel[i] - 1;
+    flipSteps[2 + i] = -1;
+  }
+  w = n.op<SliceOp>(
+      {w},
+      {n.namedAttr("offsets", n.b.getDenseI64ArrayAttr(flipOffsets)),
+       n.namedAttr("steps", n.b.getDenseI64ArrayAttr(flipSteps))},
+      w ? w.getType() : Type());
+  SmallVector<int64_t> resultShape = {xType.getDimSize(0), group * mPerGroup};
+  resultShape.append(out);
+  SmallVector<int64_t> zeros(spatial, 0), ones(spatial, 1);
+  Value result = n.op<ConvOp>(
+      {y, w},
+      {n.namedAttr("strides", n.b.getDenseI64ArrayAttr(ones)),
+       n.namedAttr("dilations", n.b.getDenseI64ArrayAttr(dilations)),
+       n.namedAttr("pad_low", n.b.getDenseI64ArrayAttr(zeros)),
+       n.namedAttr("pad_high", n.b.getDenseI64ArrayAttr(zeros)),
+       n.namedAttr("groups", n.b.getI64IntegerAttr(group))},
+      xType.clone(resultShape));
+  if (Value bias = n.input(2))
+    result = n.op<AddOp>({result, perChannel(n, bias, rank)});
+  return n.done(results, {result});
+}
+
 /// LRN: x / (bias + alpha / size * (sum of x^2 over a window of `size`
 /// channels))^beta; the window sum is a sum pool over the channel dim.
 LogicalResult importLRN(NodeContext &n, SmallVectorImpl<Value> &results) {
@@ -435,6 +603,7 @@ LogicalResult importMVN(NodeContext &n, SmallVectorImpl<Value> &results) {
 
 void mlir::fmc::onnx::registerConvOps(OpImportRegistry &r) {
   r["LRN"] = importLRN;
+  r["ConvTranspose"] = importConvTranspose;
   r["MeanVarianceNormalization"] = importMVN;
   r["Conv"] = importConv;
   r["MaxPool"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {

@@ -195,9 +195,80 @@ LogicalResult importDynamicQuantize(NodeContext &n,
   return n.done(results, {n.castTo(y, u8), scale, n.castTo(zp, u8)});
 }
 
+/// x - zero_point in f32 (exact for 8- and 16-bit integers); a 1-D
+/// zero point of a matrix operand applies per row (`perRow`) or column.
+Value centered(NodeContext &n, Value x, Value zp, bool perRow) {
+  Type f32 = n.b.getF32Type();
+  Value wide = n.castTo(x, f32);
+  if (!zp)
+    return wide;
+  Value z = n.castTo(zp, f32);
+  auto zType = tensorType(z);
+  if (perRow && zType.getRank() == 1 && zType.getNumElements() > 1)
+    z = n.reshapeTo(z, {zType.getNumElements(), 1});
+  return n.op<SubOp>({wide, z});
+}
+
+/// MatMulInteger: (A - a_zero_point) @ (B - b_zero_point) in int32, computed
+/// in f32 (exact while every sum stays below 2^24 in magnitude).
+LogicalResult importMatMulInteger(NodeContext &n,
+                                  SmallVectorImpl<Value> &results) {
+  FailureOr<Value> a = n.required(0, "A"), b = n.required(1, "B");
+  if (failed(a) || failed(b))
+    return failure();
+  Value product = n.op<MatMulOp>(
+      {centered(n, *a, n.input(2), true), centered(n, *b, n.input(3), false)});
+  return n.done(results, {n.castTo(product, n.b.getI32Type())});
+}
+
+/// QLinearMatMul: y = saturate(round(((a - a_zp) @ (b - b_zp)) * a_scale *
+/// b_scale / y_scale) + y_zp), in f32.
+LogicalResult importQLinearMatMul(NodeContext &n,
+                                  SmallVectorImpl<Value> &results) {
+  FailureOr<Value> a = n.required(0, "a"), aScale = n.required(1, "a_scale"),
+                   b = n.required(3, "b"), bScale = n.required(4, "b_scale"),
+                   yScale = n.required(6, "y_scale");
+  if (failed(a) || failed(aScale) || failed(b) || failed(bScale) ||
+      failed(yScale))
+    return failure();
+  Value yZero = n.input(7);
+  Type target = yZero ? tensorType(yZero).getElementType()
+                      : n.b.getIntegerType(8, /*isSigned=*/false);
+  auto integer = dyn_cast<IntegerType>(target);
+  if (!integer || integer.getWidth() == 1) {
+    n.error() << "quantized outputs of " << target << " are not supported";
+    return failure();
+  }
+  Type f32 = n.b.getF32Type();
+  auto scaleOf = [&](Value s, bool perRow) {
+    Value wide = n.castTo(s, f32);
+    auto type = tensorType(wide);
+    if (perRow && type.getRank() == 1 && type.getNumElements() > 1)
+      wide = n.reshapeTo(wide, {type.getNumElements(), 1});
+    return wide;
+  };
+  Value product = n.op<MatMulOp>(
+      {centered(n, *a, n.input(2), true), centered(n, *b, n.input(5), false)});
+  Value scale = n.op<DivOp>(
+      {n.op<MulOp>({scaleOf(*aScale, true), scaleOf(*bScale, false)}),
+       scaleOf(*yScale, false)});
+  Value y = n.op<RoundOp>({n.op<MulOp>({product, scale})});
+  if (yZero)
+    y = n.op<AddOp>({y, n.castTo(yZero, f32)});
+  unsigned width = integer.getWidth();
+  bool isUnsigned = integer.isUnsigned();
+  double lo = isUnsigned ? 0.0 : -std::ldexp(1.0, width - 1);
+  double hi =
+      isUnsigned ? std::ldexp(1.0, width) - 1 : std::ldexp(1.0, width - 1) - 1;
+  y = n.op<MinOp>({n.op<MaxOp>({y, n.scalar(y, lo)}), n.scalar(y, hi)});
+  return n.done(results, {n.castTo(y, target)});
+}
+
 } // namespace
 
 void mlir::fmc::onnx::registerQuantizationOps(OpImportRegistry &r) {
+  r["MatMulInteger"] = importMatMulInteger;
+  r["QLinearMatMul"] = importQLinearMatMul;
   r["DynamicQuantizeLinear"] = importDynamicQuantize;
   r["QuantizeLinear"] = importQuantize;
   r["DequantizeLinear"] = importDequantize;
