@@ -50,6 +50,7 @@ const OpImportRegistry &getRegistry() {
     registerQuantizationOps(r);
     registerResizeOps(r);
     registerIndexingOps(r);
+    registerSignalOps(r);
     return r;
   }();
   return registry;

@@ -159,6 +159,7 @@ void registerConvOps(OpImportRegistry &registry);
 void registerAttentionOps(OpImportRegistry &registry);
 void registerResizeOps(OpImportRegistry &registry);
 void registerIndexingOps(OpImportRegistry &registry);
+void registerSignalOps(OpImportRegistry &registry);
 void registerQuantizationOps(OpImportRegistry &registry);
 
 } // namespace mlir::fmc::onnx
