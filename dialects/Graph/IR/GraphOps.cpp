@@ -134,6 +134,54 @@ LogicalResult CastOp::verify() {
   return success();
 }
 
+LogicalResult AttentionOp::verify() {
+  auto q = getQuery().getType(), k = getKey().getType(),
+       v = getValue().getType(), r = getType();
+  if (q.getRank() != 4 || k.getRank() != 4 || v.getRank() != 4 ||
+      r.getRank() != 4)
+    return emitOpError("query, key, value and result must be 4-D");
+  Type element = q.getElementType();
+  if (k.getElementType() != element || v.getElementType() != element ||
+      r.getElementType() != element)
+    return emitOpError("query, key, value and result must share one "
+                       "element type");
+  if (!q.hasStaticShape() || !k.hasStaticShape() || !v.hasStaticShape())
+    return emitOpError("needs static shapes");
+  int64_t batch = q.getDimSize(0), heads = q.getDimSize(1),
+          kvHeads = k.getDimSize(1);
+  if (k.getDimSize(0) != batch || v.getDimSize(0) != batch)
+    return emitOpError("batch sizes differ");
+  if (v.getDimSize(1) != kvHeads || kvHeads == 0 || heads % kvHeads)
+    return emitOpError("key/value heads (")
+           << kvHeads << ", " << v.getDimSize(1)
+           << ") must be equal and divide the " << heads << " query heads";
+  if (v.getDimSize(2) != k.getDimSize(2))
+    return emitOpError("key and value lengths differ");
+  if (k.getDimSize(3) != q.getDimSize(3))
+    return emitOpError("query and key head sizes differ");
+  SmallVector<int64_t> expected = {batch, heads, q.getDimSize(2),
+                                   v.getDimSize(3)};
+  if (r.getShape() != ArrayRef(expected))
+    return emitOpError("result shape must be ") << shapeString(expected);
+  if (getCausal() && k.getDimSize(2) < q.getDimSize(2))
+    return emitOpError("causal attention needs at least as many keys as "
+                       "queries");
+  if (Value mask = getMask()) {
+    auto m = cast<RankedTensorType>(mask.getType());
+    SmallVector<int64_t> full = {batch, heads, q.getDimSize(2),
+                                 k.getDimSize(2)};
+    if (m.getElementType() != element || m.getRank() > 4)
+      return emitOpError("mask must be a float tensor of rank <= 4");
+    for (int64_t i = 0; i < m.getRank(); ++i) {
+      int64_t dim = m.getDimSize(m.getRank() - 1 - i);
+      if (dim != 1 && dim != full[3 - i])
+        return emitOpError("mask ")
+               << m << " does not broadcast to " << shapeString(full);
+    }
+  }
+  return success();
+}
+
 LogicalResult BitcastOp::verify() {
   if (getInput().getType().getShape() != getType().getShape())
     return emitOpError("changes the shape from ")

@@ -275,6 +275,37 @@ def Graph_SoftmaxOp : Graph_Op<"softmax", [Pure, SameOperandsAndResultType,
   let hasVerifier = 1;
 }
 
+def Graph_AttentionOp : Graph_Op<"attention", [Pure]> {
+  let summary = "Scaled dot-product attention with grouped key/value heads";
+  let description = [{
+    query [B, H, S, D], key [B, Hkv, T, D], value [B, Hkv, T, Dv] and the
+    result [B, H, S, Dv]; query head h reads key/value head h / (H / Hkv)
+    (multi-head, grouped-query and multi-query attention).
+
+      result[b, h, i] = sum_j softmax_j(score[i, j]) * value[b, h', j]
+      score[i, j] = scale * dot(query[b, h, i], key[b, h', j])
+                    + mask[b, h, i, j]
+
+    `mask` is an optional additive float mask that broadcasts to
+    [B, H, S, T] (-inf removes a key). With `causal`, key j is visible to
+    query i only when j <= i + T - S (queries are the last S positions of
+    the T keys, as when decoding with a KV cache). A query that sees no key
+    gets a zero row. Lowerings must not materialize the S x T scores: the
+    CPU lowering is the FlashAttention loop over key tiles with an online
+    softmax.
+  }];
+  let arguments = (ins Graph_FloatTensor:$query, Graph_FloatTensor:$key,
+                       Graph_FloatTensor:$value,
+                       Optional<Graph_FloatTensor>:$mask, F64Attr:$scale,
+                       BoolAttr:$causal);
+  let results = (outs Graph_FloatTensor:$result);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value (`mask` $mask^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Graph_LayerNormOp : Graph_Op<"layer_norm", [Pure, InferTypeOpAdaptor]> {
   let summary = "Layer normalization over the trailing dims from `axis` on";
   let description = [{

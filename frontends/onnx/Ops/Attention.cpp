@@ -101,22 +101,9 @@ LogicalResult importAttention(NodeContext &n, SmallVectorImpl<Value> &results) {
     return failure();
   }
 
-  // Scores: (Q * sqrt(scale)) @ (K^T * sqrt(scale)), as the reference.
-  double scale = n.attr("scale") ? n.floatAttr("scale", 1.0f)
-                                 : 1.0 / std::sqrt(double(qShape[3]));
-  Value root = n.scalar(query, std::sqrt(scale));
-  Value scores =
-      groupedMatMul(n, n.op<MulOp>({query, root}),
-                    n.op<MulOp>({n.transposeBy(key, {0, 1, 3, 2}), root}));
-  if (float softcap = n.floatAttr("softcap", 0.0f); softcap > 0) {
-    Value cap = n.scalar(scores, softcap);
-    scores = n.op<MulOp>({n.op<TanhOp>({n.op<DivOp>({scores, cap})}), cap});
-  }
-  Value qk = scores;
-
   // Additive bias: the mask (boolean: keep where true) padded to the total
   // length, and the causal frontier j <= i + past length.
-  Value negInf = n.scalar(scores, -INFINITY), zero = n.scalar(scores, 0.0);
+  Value negInf = n.scalar(query, -INFINITY), zero = n.scalar(query, 0.0);
   Value bias;
   if (Value mask = n.input(3)) {
     auto maskType = tensorType(mask);
@@ -141,6 +128,44 @@ LogicalResult importAttention(NodeContext &n, SmallVectorImpl<Value> &results) {
     }
     bias = isBool ? n.op<WhereOp>({mask, zero, negInf}) : mask;
   }
+  double scale = n.attr("scale") ? n.floatAttr("scale", 1.0f)
+                                 : 1.0 / std::sqrt(double(qShape[3]));
+  // One fmc.attention (FlashAttention when lowered) unless a feature it does
+  // not model is asked for: softcap, the qk_matmul output, run-time
+  // frontiers (nonpad_kv_seqlen, windows), or a causal frontier that is not
+  // the bottom-right aligned one (j <= i + T - S).
+  bool causalAttr = n.intAttr("is_causal", 0) != 0;
+  bool fusable = n.floatAttr("softcap", 0.0f) <= 0 && !n.hasOutput(3) &&
+                 !n.input(6) && n.intAttr("left_window_size", -1) < 0 &&
+                 n.intAttr("right_window_size", -1) < 0 &&
+                 (!causalAttr || total - qLen == pastLen);
+  if (fusable) {
+    SmallVector<Value> operands = {query, key, value};
+    if (bias)
+      operands.push_back(bias);
+    int64_t dv = tensorType(value).getDimSize(3);
+    Value y = n.op<AttentionOp>(
+        operands,
+        {n.namedAttr("scale", n.b.getF64FloatAttr(scale)),
+         n.namedAttr("causal", n.b.getBoolAttr(causalAttr))},
+        RankedTensorType::get({batch, heads, qLen, dv}, element));
+    if (rank == 3 && y)
+      y = n.reshapeTo(n.transposeBy(y, {0, 2, 1, 3}),
+                      {batch, qLen, heads * dv});
+    return n.done(results, {y, key, value});
+  }
+
+  // Scores: (Q * sqrt(scale)) @ (K^T * sqrt(scale)), as the reference.
+  Value root = n.scalar(query, std::sqrt(scale));
+  Value scores =
+      groupedMatMul(n, n.op<MulOp>({query, root}),
+                    n.op<MulOp>({n.transposeBy(key, {0, 1, 3, 2}), root}));
+  if (float softcap = n.floatAttr("softcap", 0.0f); softcap > 0) {
+    Value cap = n.scalar(scores, softcap);
+    scores = n.op<MulOp>({n.op<TanhOp>({n.op<DivOp>({scores, cap})}), cap});
+  }
+  Value qk = scores;
+
   // The frontier: query i sits at absolute position p = i + offset (offset
   // = past length, or nonpad_kv_seqlen[b] - qLen for an external cache);
   // keys past nonpad_kv_seqlen[b], after p (causal) or outside

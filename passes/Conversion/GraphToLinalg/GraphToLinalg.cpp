@@ -41,6 +41,7 @@ LogicalResult checkSupported(Operation *op) {
 
 struct ConvertGraphToLinalgPass
     : fmc::impl::ConvertGraphToLinalgPassBase<ConvertGraphToLinalgPass> {
+  using Base::Base;
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     WalkResult checked = func.walk([](Operation *op) {
@@ -91,6 +92,9 @@ struct ConvertGraphToLinalgPass
     populateReductionToLinalgPatterns(patterns, converter);
     populateShapeToLinalgPatterns(patterns, converter);
     populateConvolutionToLinalgPatterns(patterns, converter);
+    populateAttentionToLinalgPatterns(
+        patterns, converter,
+        AttentionTiles{attentionQueryTile, attentionKeyTile});
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateReturnOpTypeConversionPattern(patterns, converter);

@@ -35,6 +35,17 @@ void populateConvolutionToLinalgPatterns(RewritePatternSet &patterns,
 void populateShapeToLinalgPatterns(RewritePatternSet &patterns,
                                    const TypeConverter &converter);
 
+/// Block sizes of the FlashAttention lowering: queries per block and keys
+/// per inner step (the lowering uses the largest divisors of S and T no
+/// larger than these).
+struct AttentionTiles {
+  int64_t query = 64;
+  int64_t key = 64;
+};
+void populateAttentionToLinalgPatterns(RewritePatternSet &patterns,
+                                       const TypeConverter &converter,
+                                       AttentionTiles tiles);
+
 } // namespace fmc
 } // namespace mlir
 

@@ -15,10 +15,19 @@ def ConvertGraphToLinalgPass
     softmax and layer norm chains of reductions and elementwise generics,
     reshapes `tensor.collapse_shape`/`tensor.expand_shape`, slices
     `tensor.extract_slice`, gathers a `linalg.generic` with `tensor.extract`, scatters an `scf.for`
-    nest of `tensor.extract`/`tensor.insert`.
+    nest of `tensor.extract`/`tensor.insert`, and attention the FlashAttention
+    loops (query blocks, key tiles, online softmax; no S x T buffer).
     Dynamic shapes and unsigned element types are rejected with a diagnostic
     at the op.
   }];
+  let options = [
+    Option<"attentionQueryTile", "attention-query-tile", "int64_t", "64",
+           "Queries per FlashAttention block (the pipeline derives it from "
+           "the target's cache sizes)">,
+    Option<"attentionKeyTile", "attention-key-tile", "int64_t", "64",
+           "Keys per FlashAttention step (the pipeline derives it from the "
+           "target's cache sizes)">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",

@@ -458,3 +458,27 @@ func.func @pool_kind(%x: tensor<1x2x5xf32>) {
   %0 = fmc.pool %x {kind = "min", kernel = array<i64: 2>, strides = array<i64: 1>, dilations = array<i64: 1>, pad_low = array<i64: 0>, pad_high = array<i64: 0>} : (tensor<1x2x5xf32>) -> tensor<1x2x4xf32>
   return
 }
+
+// -----
+
+func.func @attention_heads(%q: tensor<1x3x4x8xf32>, %k: tensor<1x2x4x8xf32>, %v: tensor<1x2x4x8xf32>) {
+  // expected-error @+1 {{'fmc.attention' op key/value heads (2, 2) must be equal and divide the 3 query heads}}
+  %0 = fmc.attention %q, %k, %v {causal = false, scale = 1.0 : f64} : (tensor<1x3x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x3x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @attention_mask(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x6x8xf32>, %v: tensor<1x2x6x8xf32>, %m: tensor<4x5xf32>) {
+  // expected-error @+1 {{'fmc.attention' op mask 'tensor<4x5xf32>' does not broadcast to [1x2x4x6]}}
+  %0 = fmc.attention %q, %k, %v mask %m {causal = false, scale = 1.0 : f64} : (tensor<1x2x4x8xf32>, tensor<1x2x6x8xf32>, tensor<1x2x6x8xf32>, tensor<4x5xf32>) -> tensor<1x2x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @attention_causal(%q: tensor<1x2x6x8xf32>, %k: tensor<1x2x4x8xf32>, %v: tensor<1x2x4x8xf32>) {
+  // expected-error @+1 {{'fmc.attention' op causal attention needs at least as many keys as queries}}
+  %0 = fmc.attention %q, %k, %v {causal = true, scale = 1.0 : f64} : (tensor<1x2x6x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x6x8xf32>
+  return
+}

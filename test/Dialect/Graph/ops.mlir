@@ -172,3 +172,4 @@ func.func @shapes(%x: tensor<2x3x4xf32>, %d: tensor<?x4xf32>, %y: tensor<2x1x4xf
     }
   }
 #-}
+

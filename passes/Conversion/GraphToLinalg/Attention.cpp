@@ -1,0 +1,334 @@
+//===- Attention.cpp - fmc.attention as FlashAttention loops --------------===//
+//
+// For every batch, head and block of `queryTile` queries, a loop over blocks
+// of `keyTile` keys keeps a running row maximum m, row sum l and output
+// accumulator O (the online softmax):
+//
+//   S = scale * Q K^T (+ mask; -inf above the causal frontier)
+//   m' = max(m, rowmax S);  P = exp(S - m');  a = exp(m - m')
+//   l' = a l + rowsum P;    O' = a O + P V
+//
+// and the block's result is O / l (0 for a row that saw no key). Only
+// queryTile x keyTile scores exist at a time; with `causal`, key blocks past
+// the query block's frontier are not visited. Tiles are divisors of S and T
+// no larger than the requested sizes, so every slice is static.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Graph/IR/GraphOps.h"
+#include "passes/Conversion/GraphToLinalg/Passes.h"
+#include "passes/Conversion/GraphToLinalg/Utils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace mlir::fmc;
+
+namespace {
+
+void yieldValue(OpBuilder &b, Location loc, Value v) {
+  linalg::YieldOp::create(b, loc, v);
+}
+
+/// The largest divisor of `n` that is at most `limit` (at least 1).
+int64_t tileFor(int64_t n, int64_t limit) {
+  for (int64_t t = std::min(n, std::max<int64_t>(limit, 1)); t > 1; --t)
+    if (n % t == 0)
+      return t;
+  return 1;
+}
+
+struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
+  AttentionToFlashLoops(const TypeConverter &converter, MLIRContext *ctx,
+                        AttentionTiles tiles)
+      : OpConversionPattern(converter, ctx), tiles(tiles) {}
+
+  LogicalResult
+  matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto qType = cast<RankedTensorType>(adaptor.getQuery().getType());
+    auto kType = cast<RankedTensorType>(adaptor.getKey().getType());
+    auto vType = cast<RankedTensorType>(adaptor.getValue().getType());
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type f = qType.getElementType();
+    int64_t batch = qType.getDimSize(0), heads = qType.getDimSize(1);
+    int64_t S = qType.getDimSize(2), D = qType.getDimSize(3);
+    int64_t kvHeads = kType.getDimSize(1), T = kType.getDimSize(2);
+    int64_t Dv = vType.getDimSize(3);
+    int64_t group = heads / kvHeads, offset = T - S;
+    int64_t Br = tileFor(S, tiles.query), Bc = tileFor(T, tiles.key);
+    bool causal = op.getCausal();
+    Value mask = adaptor.getMask();
+    auto maskType =
+        mask ? cast<RankedTensorType>(mask.getType()) : RankedTensorType();
+
+    auto idx = [&](OpBuilder &b, int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
+    auto fconst = [&](OpBuilder &b, double v) {
+      return buildScalar(b, loc, f, v);
+    };
+    auto tensorOf = [&](ArrayRef<int64_t> shape) {
+      return RankedTensorType::get(shape, f);
+    };
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    auto par = utils::IteratorType::parallel;
+    auto red = utils::IteratorType::reduction;
+    double negInf = -std::numeric_limits<double>::infinity();
+
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), f);
+    SmallVector<Value> lbs = {idx(rewriter, 0), idx(rewriter, 0),
+                              idx(rewriter, 0)};
+    SmallVector<Value> ubs = {idx(rewriter, batch), idx(rewriter, heads),
+                              idx(rewriter, S)};
+    SmallVector<Value> steps = {idx(rewriter, 1), idx(rewriter, 1),
+                                idx(rewriter, Br)};
+    scf::LoopNest nest = scf::buildLoopNest(
+        rewriter, loc, lbs, ubs, steps, ValueRange{init},
+        [&](OpBuilder &b, Location, ValueRange ivs,
+            ValueRange iter) -> scf::ValueVector {
+          Value bi = ivs[0], hi = ivs[1], i0 = ivs[2];
+          Value kvh = arith::DivUIOp::create(b, loc, hi, idx(b, group));
+          auto slice2d = [&](Value src, Value head, Value start, int64_t rows,
+                             int64_t cols) {
+            SmallVector<OpFoldResult> offsets = {bi, head, start,
+                                                 b.getIndexAttr(0)};
+            SmallVector<OpFoldResult> sizes = {
+                b.getIndexAttr(1), b.getIndexAttr(1), b.getIndexAttr(rows),
+                b.getIndexAttr(cols)};
+            SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
+            return tensor::ExtractSliceOp::create(
+                b, loc, tensorOf({rows, cols}), src, offsets, sizes, strides);
+          };
+          Value q = slice2d(adaptor.getQuery(), hi, i0, Br, D);
+          Value m0 = buildFilled(b, loc, tensorOf({Br}), fconst(b, negInf));
+          Value l0 = buildFilled(b, loc, tensorOf({Br}), fconst(b, 0.0));
+          Value o0 = buildFilled(b, loc, tensorOf({Br, Dv}), fconst(b, 0.0));
+          // Key blocks up to the block's causal frontier i0 + Br - 1 + offset.
+          Value keyEnd = idx(b, T);
+          if (causal) {
+            Value last =
+                arith::AddIOp::create(b, loc, i0, idx(b, Br - 1 + offset));
+            Value blocks = arith::AddIOp::create(
+                b, loc, arith::DivUIOp::create(b, loc, last, idx(b, Bc)),
+                idx(b, 1));
+            keyEnd = arith::MinUIOp::create(
+                b, loc, arith::MulIOp::create(b, loc, blocks, idx(b, Bc)),
+                idx(b, T));
+          }
+          auto keyLoop = scf::ForOp::create(
+              b, loc, idx(b, 0), keyEnd, idx(b, Bc), ValueRange{m0, l0, o0},
+              [&](OpBuilder &kb, Location, Value j0, ValueRange state) {
+                Value k = slice2d(adaptor.getKey(), kvh, j0, Bc, D);
+                Value v = slice2d(adaptor.getValue(), kvh, j0, Bc, Dv);
+                // Scores: scale * q k^T, masked.
+                Value sInit =
+                    buildFilled(kb, loc, tensorOf({Br, Bc}), fconst(kb, 0.0));
+                auto qk = linalg::GenericOp::create(
+                    kb, loc, tensorOf({Br, Bc}), ValueRange{q, k}, sInit,
+                    {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
+                     AffineMap::get(3, 0, {d(1), d(2)}, ctx),
+                     AffineMap::get(3, 0, {d(0), d(1)}, ctx)},
+                    {par, par, red},
+                    [&](OpBuilder &gb, Location gl, ValueRange a) {
+                      Value prod = arith::MulFOp::create(gb, gl, a[0], a[1]);
+                      yieldValue(gb, gl,
+                                 arith::AddFOp::create(gb, gl, a[2], prod));
+                    });
+                auto scored = linalg::GenericOp::create(
+                    kb, loc, tensorOf({Br, Bc}), ValueRange{qk.getResult(0)},
+                    sInit,
+                    {AffineMap::getMultiDimIdentityMap(2, ctx),
+                     AffineMap::getMultiDimIdentityMap(2, ctx)},
+                    {par, par}, [&](OpBuilder &gb, Location gl, ValueRange a) {
+                      Value s = arith::MulFOp::create(
+                          gb, gl, a[0],
+                          buildScalar(gb, gl, f,
+                                      op.getScale().convertToDouble()));
+                      Value r = linalg::IndexOp::create(gb, gl, 0);
+                      Value c = linalg::IndexOp::create(gb, gl, 1);
+                      Value i = arith::AddIOp::create(gb, gl, i0, r);
+                      Value j = arith::AddIOp::create(gb, gl, j0, c);
+                      if (mask) {
+                        // Broadcast dims of the mask read index 0.
+                        SmallVector<Value> full = {bi, hi, i, j};
+                        SmallVector<Value> at;
+                        int64_t rank = maskType.getRank();
+                        for (int64_t m = 0; m < rank; ++m) {
+                          int64_t dimIndex = 4 - rank + m;
+                          at.push_back(
+                              maskType.getDimSize(m) == 1
+                                  ? arith::ConstantIndexOp::create(gb, gl, 0)
+                                        .getResult()
+                                  : full[dimIndex]);
+                        }
+                        s = arith::AddFOp::create(
+                            gb, gl, s,
+                            tensor::ExtractOp::create(gb, gl, mask, at));
+                      }
+                      if (causal) {
+                        Value frontier = arith::AddIOp::create(
+                            gb, gl, i,
+                            arith::ConstantIndexOp::create(gb, gl, offset));
+                        Value hidden = arith::CmpIOp::create(
+                            gb, gl, arith::CmpIPredicate::ugt, j, frontier);
+                        s = arith::SelectOp::create(
+                            gb, gl, hidden, buildScalar(gb, gl, f, negInf), s);
+                      }
+                      yieldValue(gb, gl, s);
+                    });
+                Value scores = scored.getResult(0);
+                // m' = max(m, rowmax S) (in place of m) and the rescale
+                // a = exp(m - m') (0 while m is -inf), in one pass.
+                auto rowMax = linalg::GenericOp::create(
+                    kb, loc, tensorOf({Br}), ValueRange{scores},
+                    buildFilled(kb, loc, tensorOf({Br}), fconst(kb, negInf)),
+                    {AffineMap::getMultiDimIdentityMap(2, ctx),
+                     AffineMap::get(2, 0, {d(0)}, ctx)},
+                    {par, red}, [&](OpBuilder &gb, Location gl, ValueRange a) {
+                      yieldValue(gb, gl,
+                                 arith::MaximumFOp::create(gb, gl, a[0], a[1]));
+                    });
+                auto update = linalg::GenericOp::create(
+                    kb, loc, TypeRange{tensorOf({Br}), tensorOf({Br})},
+                    ValueRange{state[0], rowMax.getResult(0)},
+                    ValueRange{state[0], buildFilled(kb, loc, tensorOf({Br}),
+                                                     fconst(kb, 0.0))},
+                    SmallVector<AffineMap>(
+                        4, AffineMap::getMultiDimIdentityMap(1, ctx)),
+                    {par}, [&](OpBuilder &gb, Location gl, ValueRange a) {
+                      Value mn = arith::MaximumFOp::create(gb, gl, a[0], a[1]);
+                      Value isInf = arith::CmpFOp::create(
+                          gb, gl, arith::CmpFPredicate::OEQ, a[0],
+                          buildScalar(gb, gl, f, negInf));
+                      Value e = math::ExpOp::create(
+                          gb, gl, arith::SubFOp::create(gb, gl, a[0], mn));
+                      Value alpha = arith::SelectOp::create(
+                          gb, gl, isInf, buildScalar(gb, gl, f, 0.0), e);
+                      linalg::YieldOp::create(gb, gl, ValueRange{mn, alpha});
+                    });
+                Value mNew = update.getResult(0);
+                Value alpha = update.getResult(1);
+                // P = exp(S - m') with m' = -inf read as 0 (P = 0 then).
+                auto safe = [&](OpBuilder &gb, Location gl, Value m) -> Value {
+                  Value isInf =
+                      arith::CmpFOp::create(gb, gl, arith::CmpFPredicate::OEQ,
+                                            m, buildScalar(gb, gl, f, negInf));
+                  return arith::SelectOp::create(
+                      gb, gl, isInf, buildScalar(gb, gl, f, 0.0), m);
+                };
+                auto probs = linalg::GenericOp::create(
+                    kb, loc, tensorOf({Br, Bc}), ValueRange{scores, mNew},
+                    sInit,
+                    {AffineMap::getMultiDimIdentityMap(2, ctx),
+                     AffineMap::get(2, 0, {d(0)}, ctx),
+                     AffineMap::getMultiDimIdentityMap(2, ctx)},
+                    {par, par}, [&](OpBuilder &gb, Location gl, ValueRange a) {
+                      Value diff = arith::SubFOp::create(gb, gl, a[0],
+                                                         safe(gb, gl, a[1]));
+                      yieldValue(gb, gl, math::ExpOp::create(gb, gl, diff));
+                    });
+                Value p = probs.getResult(0);
+                // l' = a l + rowsum P.
+                auto lScaledOp = linalg::GenericOp::create(
+                    kb, loc, tensorOf({Br}), ValueRange{state[1], alpha},
+                    state[1],
+                    {AffineMap::getMultiDimIdentityMap(1, ctx),
+                     AffineMap::getMultiDimIdentityMap(1, ctx),
+                     AffineMap::getMultiDimIdentityMap(1, ctx)},
+                    {par}, [&](OpBuilder &gb, Location gl, ValueRange a) {
+                      yieldValue(gb, gl,
+                                 arith::MulFOp::create(gb, gl, a[0], a[1]));
+                    });
+                Value lScaled = lScaledOp.getResult(0);
+                auto rowSum = linalg::GenericOp::create(
+                    kb, loc, tensorOf({Br}), ValueRange{p}, lScaled,
+                    {AffineMap::getMultiDimIdentityMap(2, ctx),
+                     AffineMap::get(2, 0, {d(0)}, ctx)},
+                    {par, red}, [&](OpBuilder &gb, Location gl, ValueRange a) {
+                      yieldValue(gb, gl,
+                                 arith::AddFOp::create(gb, gl, a[0], a[1]));
+                    });
+                // O' = a O + P V.
+                auto oScaled = linalg::GenericOp::create(
+                    kb, loc, tensorOf({Br, Dv}), ValueRange{state[2], alpha},
+                    state[2],
+                    {AffineMap::getMultiDimIdentityMap(2, ctx),
+                     AffineMap::get(2, 0, {d(0)}, ctx),
+                     AffineMap::getMultiDimIdentityMap(2, ctx)},
+                    {par, par}, [&](OpBuilder &gb, Location gl, ValueRange a) {
+                      yieldValue(gb, gl,
+                                 arith::MulFOp::create(gb, gl, a[0], a[1]));
+                    });
+                auto pv = linalg::GenericOp::create(
+                    kb, loc, tensorOf({Br, Dv}), ValueRange{p, v},
+                    oScaled.getResult(0),
+                    {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
+                     AffineMap::get(3, 0, {d(2), d(1)}, ctx),
+                     AffineMap::get(3, 0, {d(0), d(1)}, ctx)},
+                    {par, par, red},
+                    [&](OpBuilder &gb, Location gl, ValueRange a) {
+                      Value prod = arith::MulFOp::create(gb, gl, a[0], a[1]);
+                      yieldValue(gb, gl,
+                                 arith::AddFOp::create(gb, gl, a[2], prod));
+                    });
+                // The new state goes back into the loop-carried tensors, so
+                // that bufferization keeps one buffer each across steps
+                // (elementwise fusion may otherwise compute it elsewhere).
+                auto into = [&](Value value, Value state) {
+                  return linalg::CopyOp::create(kb, loc, value, state)
+                      .getResult(0);
+                };
+                scf::YieldOp::create(
+                    kb, loc,
+                    ValueRange{into(mNew, state[0]),
+                               into(rowSum.getResult(0), state[1]),
+                               into(pv.getResult(0), state[2])});
+              });
+          // O / l, rows that saw no key (l = 0) give 0.
+          auto normalized = linalg::GenericOp::create(
+              b, loc, tensorOf({Br, Dv}),
+              ValueRange{keyLoop.getResult(2), keyLoop.getResult(1)},
+              buildFilled(b, loc, tensorOf({Br, Dv}), fconst(b, 0.0)),
+              {AffineMap::getMultiDimIdentityMap(2, ctx),
+               AffineMap::get(2, 0, {d(0)}, ctx),
+               AffineMap::getMultiDimIdentityMap(2, ctx)},
+              {par, par}, [&](OpBuilder &gb, Location gl, ValueRange a) {
+                Value zero = buildScalar(gb, gl, f, 0.0);
+                Value empty = arith::CmpFOp::create(
+                    gb, gl, arith::CmpFPredicate::OEQ, a[1], zero);
+                Value div = arith::DivFOp::create(gb, gl, a[0], a[1]);
+                yieldValue(gb, gl,
+                           arith::SelectOp::create(gb, gl, empty, zero, div));
+              });
+          SmallVector<OpFoldResult> offsets = {bi, hi, i0, b.getIndexAttr(0)};
+          SmallVector<OpFoldResult> sizes = {
+              b.getIndexAttr(1), b.getIndexAttr(1), b.getIndexAttr(Br),
+              b.getIndexAttr(Dv)};
+          SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
+          return {tensor::InsertSliceOp::create(b, loc, normalized.getResult(0),
+                                                iter[0], offsets, sizes,
+                                                strides)};
+        });
+    rewriter.replaceOp(op, nest.results.front());
+    return success();
+  }
+
+  AttentionTiles tiles;
+};
+
+} // namespace
+
+void mlir::fmc::populateAttentionToLinalgPatterns(
+    RewritePatternSet &patterns, const TypeConverter &converter,
+    AttentionTiles tiles) {
+  patterns.add<AttentionToFlashLoops>(converter, patterns.getContext(), tiles);
+}
