@@ -18,6 +18,7 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
                                       const PipelineOptions &options) {
   ensurePassesRegistered();
   std::string pipeline = llvm::formatv("canonicalize,cse,"
+                                       "func.func(fmc-raise-attention),"
                                        "fmc-outline-weights{{function={0}},"
                                        // No CPU target fmc supports has
                                        // native f16/bf16 arithmetic.

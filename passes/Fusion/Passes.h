@@ -3,6 +3,8 @@
 #ifndef FMC_PASSES_FUSION_PASSES_H
 #define FMC_PASSES_FUSION_PASSES_H
 
+#include "dialects/Graph/IR/GraphDialect.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Pass/Pass.h"
 

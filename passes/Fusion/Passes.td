@@ -19,4 +19,23 @@ def FuseElementwisePass : Pass<"fmc-fuse-elementwise"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def RaiseAttentionPass : Pass<"fmc-raise-attention", "func::FuncOp"> {
+  let summary = "Raise decomposed attention subgraphs to fmc.attention";
+  let description = [{
+    Recognises, on the graph dialect, the attention that exporters write op
+    by op:
+
+      scores = matmul(Q, K^T) [* c | / c] [+ mask]
+      result = matmul(softmax(scores, axis = -1), V)
+
+    with Q [B, H, S, D], K^T [B, H, D, T] (a transpose of the keys, folded
+    into the new op's key operand) and V [B, H, T, Dv], and rewrites it to
+    one `fmc.attention` (scale c or 1 / c, the additive mask when it
+    broadcasts to [B, H, S, T]). Every intermediate must have no other use,
+    so the scores are not needed elsewhere. The new op's location fuses the
+    locations (ONNX node names) of the ops it replaced.
+  }];
+  let dependentDialects = ["::mlir::fmc::GraphDialect"];
+}
+
 #endif // FMC_PASSES_FUSION
