@@ -17,17 +17,19 @@ LogicalResult
 mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
                                       const PipelineOptions &options) {
   ensurePassesRegistered();
-  std::string pipeline = llvm::formatv("canonicalize,cse,"
-                                       "func.func(fmc-raise-attention),"
-                                       "fmc-outline-weights{{function={0}},"
-                                       // No CPU target fmc supports has
-                                       // native f16/bf16 arithmetic.
-                                       "func.func(fmc-widen-half-floats),"
-                                       "func.func(fmc-convert-graph-to-linalg),"
-                                       "canonicalize,cse,"
-                                       "func.func(fmc-fuse-elementwise),"
-                                       "canonicalize,cse",
-                                       options.function);
+  std::string pipeline =
+      llvm::formatv("canonicalize,cse,"
+                    "func.func(fmc-raise-attention),"
+                    "fmc-outline-weights{{function={0}},"
+                    // No CPU target fmc supports has
+                    // native f16/bf16 arithmetic.
+                    "func.func(fmc-widen-half-floats),"
+                    "func.func(fmc-convert-graph-to-linalg{{"
+                    "attention-cache-bytes={1}}),"
+                    "canonicalize,cse,"
+                    "func.func(fmc-fuse-elementwise),"
+                    "canonicalize,cse",
+                    options.function, options.tileCacheBytes);
   return parsePassPipeline(pipeline, pm);
 }
 

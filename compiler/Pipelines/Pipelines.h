@@ -12,6 +12,9 @@ namespace mlir::fmc {
 struct PipelineOptions {
   /// Name of the model function the frontend produced.
   std::string function = "main";
+  /// Bytes of cache the working set of one tiled step may use (half the
+  /// target's L2): FlashAttention's block sizes derive from it.
+  uint64_t tileCacheBytes = 256 * 1024;
 };
 
 /// Graph dialect -> linalg on tensors: canonicalization (constant folding),

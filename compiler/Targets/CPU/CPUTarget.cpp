@@ -16,6 +16,8 @@
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
 
+#include <unistd.h>
+
 using namespace llvm;
 
 namespace {
@@ -96,6 +98,26 @@ bool fmc::resolveCPUTarget(StringRef name, StringRef cpu, CPUTarget &target,
     error = "target '" + name.str() + "' (" + target.triple +
             "): only Linux (ELF) targets are supported";
     return false;
+  }
+  // Cache sizes: measured on the host; for named CPUs, their family's.
+  if (name == "host") {
+    auto cache = [](int query, uint64_t fallback) {
+      long bytes = sysconf(query);
+      return bytes > 0 ? uint64_t(bytes) : fallback;
+    };
+    target.l1dBytes = cache(_SC_LEVEL1_DCACHE_SIZE, target.l1dBytes);
+    target.l2Bytes = cache(_SC_LEVEL2_CACHE_SIZE, target.l2Bytes);
+    target.l3Bytes = cache(_SC_LEVEL3_CACHE_SIZE, target.l3Bytes);
+  } else if (StringRef(target.cpu).starts_with("neoverse") ||
+             StringRef(target.cpu).starts_with("cortex-a7")) {
+    target.l1dBytes = 64 * 1024;
+    target.l2Bytes =
+        StringRef(target.cpu).starts_with("cortex") ? 256 * 1024 : 1024 * 1024;
+    target.l3Bytes = 4 * 1024 * 1024;
+  } else if (StringRef(target.cpu).starts_with("znver")) {
+    target.l2Bytes =
+        StringRef(target.cpu) == "znver4" ? 1024 * 1024 : 512 * 1024;
+    target.l3Bytes = 16 * 1024 * 1024;
   }
   if (!cpu.empty()) {
     if (!isValidCPU(target.triple, cpu)) {

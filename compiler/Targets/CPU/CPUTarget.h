@@ -23,6 +23,11 @@ struct CPUTarget {
   std::string triple;   ///< e.g. x86_64-unknown-linux-gnu
   std::string cpu;      ///< LLVM CPU name, e.g. znver2, neoverse-n1
   std::string features; ///< LLVM feature string, e.g. +avx2,+fma
+  /// Data cache sizes in bytes per core (L3: shared), which tiling reads:
+  /// detected for `host`, typical values of the CPU family otherwise.
+  uint64_t l1dBytes = 32 * 1024;
+  uint64_t l2Bytes = 512 * 1024;
+  uint64_t l3Bytes = 8 * 1024 * 1024;
 };
 
 /// Resolves a `--target` value: `host` (this machine, features detected), an

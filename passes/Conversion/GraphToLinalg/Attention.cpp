@@ -10,8 +10,9 @@
 //
 // and the block's result is O / l (0 for a row that saw no key). Only
 // queryTile x keyTile scores exist at a time; with `causal`, key blocks past
-// the query block's frontier are not visited. Tiles are divisors of S and T
-// no larger than the requested sizes, so every slice is static.
+// the query block's frontier are not visited. Block sizes come from the
+// cache budget the pipeline derives from the target (or are given), cut to
+// divisors of S and T so that every slice is static.
 //
 //===----------------------------------------------------------------------===//
 
@@ -63,7 +64,18 @@ struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
     int64_t kvHeads = kType.getDimSize(1), T = kType.getDimSize(2);
     int64_t Dv = vType.getDimSize(3);
     int64_t group = heads / kvHeads, offset = T - S;
-    int64_t Br = tileFor(S, tiles.query), Bc = tileFor(T, tiles.key);
+    // Square power-of-two blocks t whose step working set (Q block, K and V
+    // tiles, scores and probabilities, accumulator and its rescaled copy)
+    // fits the cache budget: bytes * (t (2 D + 3 Dv) + 2 t^2).
+    int64_t bytes = llvm::divideCeil(f.getIntOrFloatBitWidth(), 8);
+    int64_t derived = 8;
+    for (int64_t t = 256; t > 8; t /= 2)
+      if (bytes * (t * (2 * D + 3 * Dv) + 2 * t * t) <= tiles.cacheBytes) {
+        derived = t;
+        break;
+      }
+    int64_t Br = tileFor(S, tiles.query ? tiles.query : derived);
+    int64_t Bc = tileFor(T, tiles.key ? tiles.key : derived);
     bool causal = op.getCausal();
     Value mask = adaptor.getMask();
     auto maskType =

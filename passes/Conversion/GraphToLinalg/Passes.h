@@ -36,11 +36,12 @@ void populateShapeToLinalgPatterns(RewritePatternSet &patterns,
                                    const TypeConverter &converter);
 
 /// Block sizes of the FlashAttention lowering: queries per block and keys
-/// per inner step (the lowering uses the largest divisors of S and T no
-/// larger than these).
+/// per inner step, or 0 to derive both from `cacheBytes` and the head sizes
+/// (the lowering uses the largest divisors of S and T no larger than these).
 struct AttentionTiles {
-  int64_t query = 64;
-  int64_t key = 64;
+  int64_t cacheBytes = 256 * 1024;
+  int64_t query = 0;
+  int64_t key = 0;
 };
 void populateAttentionToLinalgPatterns(RewritePatternSet &patterns,
                                        const TypeConverter &converter,

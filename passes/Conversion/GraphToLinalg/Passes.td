@@ -21,12 +21,16 @@ def ConvertGraphToLinalgPass
     at the op.
   }];
   let options = [
-    Option<"attentionQueryTile", "attention-query-tile", "int64_t", "64",
-           "Queries per FlashAttention block (the pipeline derives it from "
-           "the target's cache sizes)">,
-    Option<"attentionKeyTile", "attention-key-tile", "int64_t", "64",
-           "Keys per FlashAttention step (the pipeline derives it from the "
-           "target's cache sizes)">,
+    Option<"attentionCacheBytes", "attention-cache-bytes", "int64_t",
+           "262144",
+           "Cache bytes one FlashAttention step's tiles may use (the "
+           "pipeline passes half the target's L2); block sizes derive from "
+           "it and the head sizes">,
+    Option<"attentionQueryTile", "attention-query-tile", "int64_t", "0",
+           "Queries per FlashAttention block (0: derived from the cache "
+           "budget)">,
+    Option<"attentionKeyTile", "attention-key-tile", "int64_t", "0",
+           "Keys per FlashAttention step (0: derived from the cache budget)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

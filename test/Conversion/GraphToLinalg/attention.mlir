@@ -39,3 +39,9 @@ func.func @causal(%q: tensor<1x4x512x64xf32>, %k: tensor<1x2x512x64xf32>, %v: te
   %0 = fmc.attention %q, %k, %v {causal = true, scale = 0.125 : f64} : (tensor<1x4x512x64xf32>, tensor<1x2x512x64xf32>, tensor<1x2x512x64xf32>) -> tensor<1x4x512x64xf32>
   return %0 : tensor<1x4x512x64xf32>
 }
+
+// A 32 KiB budget (an L1) gives 16-wide blocks for D = Dv = 64.
+// RUN: fmc-opt %s --fmc-convert-graph-to-linalg="attention-cache-bytes=32768" -cse | FileCheck %s --check-prefix=SMALL
+// SMALL-LABEL: func.func @causal
+// SMALL:         scf.for %{{.*}} = %c0 to %c512 step %c16
+// SMALL:         tensor<16x16xf32>
