@@ -81,6 +81,7 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
   PipelineOptions pipeline;
   pipeline.function = options.import.functionName;
   pipeline.tileCacheBytes = target.l2Bytes / 2;
+  pipeline.reportFusions = options.reportFusions;
   if (failed(runPipeline(*module, options, [&](OpPassManager &pm) {
         return buildGraphToLinalgPipeline(pm, pipeline);
       })))

@@ -33,6 +33,8 @@ struct CompileOptions {
   bool printIRBeforeAll = false;
   bool printIRAfterAll = false;
   bool timing = false;
+  /// Remarks on the fusions made and missed (--report=fusions).
+  bool reportFusions = false;
 };
 
 /// Runs the whole compiler. Diagnostics go to the context's handler; textual

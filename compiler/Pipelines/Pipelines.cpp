@@ -19,7 +19,7 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
   ensurePassesRegistered();
   std::string pipeline =
       llvm::formatv("canonicalize,cse,"
-                    "func.func(fmc-raise-attention),"
+                    "func.func(fmc-raise-attention{2}),"
                     "fmc-outline-weights{{function={0}},"
                     // No CPU target fmc supports has
                     // native f16/bf16 arithmetic.
@@ -29,7 +29,8 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
                     "canonicalize,cse,"
                     "func.func(fmc-fuse-elementwise),"
                     "canonicalize,cse",
-                    options.function, options.tileCacheBytes);
+                    options.function, options.tileCacheBytes,
+                    options.reportFusions ? ",fmc-report-fusions" : "");
   return parsePassPipeline(pipeline, pm);
 }
 

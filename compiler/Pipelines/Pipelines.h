@@ -15,6 +15,8 @@ struct PipelineOptions {
   /// Bytes of cache the working set of one tiled step may use (half the
   /// target's L2): FlashAttention's block sizes derive from it.
   uint64_t tileCacheBytes = 256 * 1024;
+  /// Emit remarks on fused and unfused attention (--report=fusions).
+  bool reportFusions = false;
 };
 
 /// Graph dialect -> linalg on tensors: canonicalization (constant folding),

@@ -4,6 +4,7 @@
 #define FMC_PASSES_FUSION_PASSES_H
 
 #include "dialects/Graph/IR/GraphDialect.h"
+#include "dialects/Graph/IR/GraphOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Pass/Pass.h"
@@ -15,6 +16,21 @@ namespace mlir::fmc {
 
 #define GEN_PASS_REGISTRATION
 #include "passes/Fusion/Passes.h.inc"
+
+/// A decomposed attention found by fmc-raise-attention: the operands of the
+/// fmc.attention that replaces it (the key is keySource transposed by
+/// keyPerm to keyType) and the locations of the ops it replaces.
+struct AttentionMatch {
+  Value query, keySource, value, mask;
+  SmallVector<int64_t> keyPerm;
+  RankedTensorType keyType;
+  double scale = 1.0;
+  SmallVector<Location> locs;
+};
+
+/// Matches softmax(Q @ K^T [* or / c] [+ mask]) @ V ending in `pv`; on no
+/// match, says why in `whyNot`.
+std::optional<AttentionMatch> matchAttention(MatMulOp pv, std::string &whyNot);
 
 /// The fusion control of fmc-fuse-elementwise: true when fusing the producer
 /// of `fusedOperand` into its owner computes no producer element twice.

@@ -38,4 +38,17 @@ def RaiseAttentionPass : Pass<"fmc-raise-attention", "func::FuncOp"> {
   let dependentDialects = ["::mlir::fmc::GraphDialect"];
 }
 
+def ReportFusionsPass : Pass<"fmc-report-fusions", "func::FuncOp"> {
+  let summary = "Report fused and unfused attention as remarks";
+  let description = [{
+    For `fmc compile --report=fusions`: a remark on every fmc.attention
+    naming the ONNX nodes it replaced, a remark on every attention-like
+    subgraph (a softmax whose result feeds a matmul) left unfused with the
+    reason fmc-raise-attention did not match it, on every ONNX Attention
+    the importer decomposed (marked `fmc.unfused_attention = "reason"`), and
+    a summary remark.
+    Changes nothing.
+  }];
+}
+
 #endif // FMC_PASSES_FUSION

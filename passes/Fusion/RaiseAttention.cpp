@@ -37,100 +37,121 @@ bool broadcastsTo(RankedTensorType mask, ArrayRef<int64_t> shape) {
   return true;
 }
 
+} // namespace
+
+std::optional<AttentionMatch> mlir::fmc::matchAttention(MatMulOp pv,
+                                                        std::string &whyNot) {
+  auto fail = [&](const char *why) -> std::optional<AttentionMatch> {
+    whyNot = why;
+    return std::nullopt;
+  };
+  auto softmax = pv.getLhs().getDefiningOp<SoftmaxOp>();
+  if (!softmax)
+    return fail("the second matmul's left operand is not a softmax");
+  if (!softmax->hasOneUse())
+    return fail("the attention probabilities have other uses");
+  auto probsType = softmax.getType();
+  if (probsType.getRank() != 4 || softmax.getAxis() != 3)
+    return fail("the softmax is not over the last dim of a 4-D tensor");
+  AttentionMatch m;
+  m.locs = {pv.getLoc(), softmax.getLoc()};
+  Value scores = softmax.getInput();
+  // [+ mask]: the operand that does not lead back to the scores.
+  if (auto add = scores.getDefiningOp<AddOp>(); add && add->hasOneUse()) {
+    for (auto [path, other] : {std::pair(add.getLhs(), add.getRhs()),
+                               std::pair(add.getRhs(), add.getLhs())}) {
+      Operation *def = path.getDefiningOp();
+      if (def && isa<MatMulOp, MulOp, DivOp>(def) &&
+          getElementTypeOrSelf(other.getType()) == probsType.getElementType() &&
+          broadcastsTo(cast<RankedTensorType>(other.getType()),
+                       probsType.getShape())) {
+        m.mask = other;
+        scores = path;
+        m.locs.push_back(add.getLoc());
+        break;
+      }
+    }
+  }
+  // [* c | / c] by a scalar constant.
+  if (auto mul = scores.getDefiningOp<MulOp>(); mul && mul->hasOneUse()) {
+    std::optional<double> c = scalarConstant(mul.getRhs());
+    Value other = mul.getLhs();
+    if (!c) {
+      c = scalarConstant(mul.getLhs());
+      other = mul.getRhs();
+    }
+    if (c) {
+      m.scale = *c;
+      scores = other;
+      m.locs.push_back(mul.getLoc());
+    }
+  } else if (auto div = scores.getDefiningOp<DivOp>();
+             div && div->hasOneUse()) {
+    if (std::optional<double> c = scalarConstant(div.getRhs()); c && *c != 0) {
+      m.scale = 1.0 / *c;
+      scores = div.getLhs();
+      m.locs.push_back(div.getLoc());
+    }
+  }
+  auto qk = scores.getDefiningOp<MatMulOp>();
+  if (!qk)
+    return fail("the scores are not Q @ K^T, optionally scaled by a constant "
+                "and plus a broadcastable mask");
+  if (!qk->hasOneUse() || scores.getType() != probsType)
+    return fail("the scores have other uses");
+  m.locs.push_back(qk.getLoc());
+  m.query = qk.getLhs();
+  m.value = pv.getRhs();
+  Value keyT = qk.getRhs();
+  auto qType = cast<RankedTensorType>(m.query.getType());
+  auto kType = cast<RankedTensorType>(keyT.getType());
+  auto vType = cast<RankedTensorType>(m.value.getType());
+  if (qType.getRank() != 4 || kType.getRank() != 4 || vType.getRank() != 4)
+    return fail("Q, K^T and V are not 4-D");
+  int64_t b = qType.getDimSize(0), h = qType.getDimSize(1);
+  if (kType.getDimSize(0) != b || kType.getDimSize(1) != h ||
+      vType.getDimSize(0) != b || vType.getDimSize(1) != h ||
+      kType.getDimSize(2) != qType.getDimSize(3) ||
+      vType.getDimSize(2) != kType.getDimSize(3) || !qType.hasStaticShape() ||
+      !kType.hasStaticShape() || !vType.hasStaticShape())
+    return fail("Q, K^T and V do not have the shapes [B, H, S, D], "
+                "[B, H, D, T], [B, H, T, Dv]");
+  // key = K^T with its last two dims swapped: folded into a transpose that
+  // produced K^T when there is one.
+  SmallVector<int64_t> swap = {0, 1, 3, 2};
+  m.keySource = keyT;
+  m.keyPerm = swap;
+  if (auto t = keyT.getDefiningOp<TransposeOp>(); t && t->hasOneUse()) {
+    m.keySource = t.getInput();
+    for (int64_t i = 0; i < 4; ++i)
+      m.keyPerm[i] = t.getPerm()[swap[i]];
+    m.locs.push_back(t.getLoc());
+  }
+  m.keyType = RankedTensorType::get(
+      {b, h, kType.getDimSize(3), kType.getDimSize(2)}, kType.getElementType());
+  return m;
+}
+
+namespace {
+
 struct RaiseAttention : OpRewritePattern<MatMulOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(MatMulOp pv,
                                 PatternRewriter &rewriter) const override {
-    auto softmax = pv.getLhs().getDefiningOp<SoftmaxOp>();
-    if (!softmax || !softmax->hasOneUse())
-      return failure();
-    auto probsType = softmax.getType();
-    if (probsType.getRank() != 4 || softmax.getAxis() != 3)
-      return failure();
-    SmallVector<Location> fused = {pv.getLoc(), softmax.getLoc()};
-    Value scores = softmax.getInput();
-    Value mask;
-    double scale = 1.0;
-    // [+ mask]: the operand that does not lead back to the scores.
-    if (auto add = scores.getDefiningOp<AddOp>(); add && add->hasOneUse()) {
-      for (auto [path, other] : {std::pair(add.getLhs(), add.getRhs()),
-                                 std::pair(add.getRhs(), add.getLhs())}) {
-        Operation *def = path.getDefiningOp();
-        if (def && isa<MatMulOp, MulOp, DivOp>(def) &&
-            getElementTypeOrSelf(other.getType()) ==
-                probsType.getElementType() &&
-            broadcastsTo(cast<RankedTensorType>(other.getType()),
-                         probsType.getShape())) {
-          mask = other;
-          scores = path;
-          fused.push_back(add.getLoc());
-          break;
-        }
-      }
-    }
-    // [* c | / c] by a scalar constant.
-    if (auto mul = scores.getDefiningOp<MulOp>(); mul && mul->hasOneUse()) {
-      std::optional<double> c = scalarConstant(mul.getRhs());
-      Value other = mul.getLhs();
-      if (!c) {
-        c = scalarConstant(mul.getLhs());
-        other = mul.getRhs();
-      }
-      if (c) {
-        scale = *c;
-        scores = other;
-        fused.push_back(mul.getLoc());
-      }
-    } else if (auto div = scores.getDefiningOp<DivOp>();
-               div && div->hasOneUse()) {
-      if (std::optional<double> c = scalarConstant(div.getRhs());
-          c && *c != 0) {
-        scale = 1.0 / *c;
-        scores = div.getLhs();
-        fused.push_back(div.getLoc());
-      }
-    }
-    auto qk = scores.getDefiningOp<MatMulOp>();
-    if (!qk || !qk->hasOneUse() || scores.getType() != probsType)
-      return failure();
-    fused.push_back(qk.getLoc());
-    Value query = qk.getLhs(), keyT = qk.getRhs(), value = pv.getRhs();
-    auto qType = cast<RankedTensorType>(query.getType());
-    auto kType = cast<RankedTensorType>(keyT.getType());
-    auto vType = cast<RankedTensorType>(value.getType());
-    if (qType.getRank() != 4 || kType.getRank() != 4 || vType.getRank() != 4)
-      return failure();
-    int64_t b = qType.getDimSize(0), h = qType.getDimSize(1);
-    if (kType.getDimSize(0) != b || kType.getDimSize(1) != h ||
-        vType.getDimSize(0) != b || vType.getDimSize(1) != h ||
-        kType.getDimSize(2) != qType.getDimSize(3) ||
-        vType.getDimSize(2) != kType.getDimSize(3) || !qType.hasStaticShape() ||
-        !kType.hasStaticShape() || !vType.hasStaticShape())
-      return failure();
-    // key = K^T with its last two dims swapped: folded into a transpose
-    // that produced K^T when there is one.
-    SmallVector<int64_t> swap = {0, 1, 3, 2};
-    Value keySource = keyT;
-    SmallVector<int64_t> perm = swap;
-    if (auto t = keyT.getDefiningOp<TransposeOp>(); t && t->hasOneUse()) {
-      keySource = t.getInput();
-      for (int64_t i = 0; i < 4; ++i)
-        perm[i] = t.getPerm()[swap[i]];
-      fused.push_back(t.getLoc());
-    }
-    Location loc = rewriter.getFusedLoc(fused);
-    auto keyType =
-        RankedTensorType::get({b, h, kType.getDimSize(3), kType.getDimSize(2)},
-                              kType.getElementType());
-    Value key = TransposeOp::create(rewriter, loc, keyType, keySource,
-                                    rewriter.getDenseI64ArrayAttr(perm));
-    SmallVector<Value> operands = {query, key, value};
-    if (mask)
-      operands.push_back(mask);
+    std::string whyNot;
+    std::optional<AttentionMatch> m = matchAttention(pv, whyNot);
+    if (!m)
+      return rewriter.notifyMatchFailure(pv, whyNot);
+    Location loc = rewriter.getFusedLoc(m->locs);
+    Value key = TransposeOp::create(rewriter, loc, m->keyType, m->keySource,
+                                    rewriter.getDenseI64ArrayAttr(m->keyPerm));
+    SmallVector<Value> operands = {m->query, key, m->value};
+    if (m->mask)
+      operands.push_back(m->mask);
     auto attention = AttentionOp::create(
         rewriter, loc, pv.getType(), operands,
-        {rewriter.getNamedAttr("scale", rewriter.getF64FloatAttr(scale)),
+        {rewriter.getNamedAttr("scale", rewriter.getF64FloatAttr(m->scale)),
          rewriter.getNamedAttr("causal", rewriter.getBoolAttr(false))});
     rewriter.replaceOp(pv, attention.getResult());
     return success();

@@ -72,6 +72,12 @@ cl::opt<bool> printAfter("mlir-print-ir-after-all",
                          cl::sub(getCompileSubCommand()));
 cl::opt<bool> timing("mlir-timing", cl::desc("Time every pass"),
                      cl::sub(getCompileSubCommand()));
+cl::opt<std::string>
+    report("report",
+           cl::desc("What to report while compiling: 'fusions' (every fused "
+                    "attention with the ONNX nodes it replaced, and every "
+                    "attention-like subgraph left unfused with the reason)"),
+           cl::value_desc("fusions"), cl::sub(getCompileSubCommand()));
 
 /// Finds the ONNX node name and file in a location built by the importer.
 void describeLocation(Location loc, std::string &file, std::string &node) {
@@ -104,6 +110,9 @@ LogicalResult printDiagnostic(Diagnostic &diag) {
     break;
   case DiagnosticSeverity::Warning:
     os << ": warning: ";
+    break;
+  case DiagnosticSeverity::Remark:
+    os << ": remark: ";
     break;
   default:
     os << ": note: ";
@@ -167,6 +176,12 @@ int runCompileCommand() {
   options.printIRBeforeAll = printBefore;
   options.printIRAfterAll = printAfter;
   options.timing = timing;
+  if (!report.empty() && report != "fusions") {
+    llvm::errs() << "fmc compile: error: unknown --report '" << report
+                 << "' (supported: fusions)\n";
+    return 1;
+  }
+  options.reportFusions = report == "fusions";
   for (const std::string &spec : inputShapes) {
     std::string name;
     llvm::SmallVector<int64_t> shape;

@@ -135,11 +135,20 @@ LogicalResult importAttention(NodeContext &n, SmallVectorImpl<Value> &results) {
   // frontiers (nonpad_kv_seqlen, windows), or a causal frontier that is not
   // the bottom-right aligned one (j <= i + T - S).
   bool causalAttr = n.intAttr("is_causal", 0) != 0;
-  bool fusable = n.floatAttr("softcap", 0.0f) <= 0 && !n.hasOutput(3) &&
-                 !n.input(6) && n.intAttr("left_window_size", -1) < 0 &&
-                 n.intAttr("right_window_size", -1) < 0 &&
-                 (!causalAttr || total - qLen == pastLen);
-  if (fusable) {
+  std::string unfused;
+  if (n.floatAttr("softcap", 0.0f) > 0)
+    unfused = "softcap";
+  else if (n.hasOutput(3))
+    unfused = "the qk_matmul_output output is requested";
+  else if (n.input(6))
+    unfused = "nonpad_kv_seqlen (a run-time frontier)";
+  else if (n.intAttr("left_window_size", -1) >= 0 ||
+           n.intAttr("right_window_size", -1) >= 0)
+    unfused = "a sliding window";
+  else if (causalAttr && total - qLen != pastLen)
+    unfused = "the causal frontier j <= i + past length is not the bottom-"
+              "right aligned one fmc.attention has (j <= i + T - S)";
+  if (unfused.empty()) {
     SmallVector<Value> operands = {query, key, value};
     if (bias)
       operands.push_back(bias);
@@ -240,6 +249,10 @@ LogicalResult importAttention(NodeContext &n, SmallVectorImpl<Value> &results) {
   }
 
   Value y = groupedMatMul(n, probs, value);
+  // --report=fusions names this decomposition and why it is not one op.
+  if (y && y.getDefiningOp())
+    y.getDefiningOp()->setAttr("fmc.unfused_attention",
+                               n.b.getStringAttr(unfused));
   if (rank == 3 && y) {
     int64_t dv = tensorType(y).getDimSize(3);
     y = n.reshapeTo(n.transposeBy(y, {0, 2, 1, 3}), {batch, qLen, heads * dv});
