@@ -82,6 +82,7 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
   pipeline.function = options.import.functionName;
   pipeline.tileCacheBytes = target.l2Bytes / 2;
   pipeline.reportFusions = options.reportFusions;
+  pipeline.fuseAttention = options.import.fuseAttention;
   if (failed(runPipeline(*module, options, [&](OpPassManager &pm) {
         return buildGraphToLinalgPipeline(pm, pipeline);
       })))

@@ -4,6 +4,7 @@
 #include "compiler/Pipelines/Registration.h"
 
 #include "mlir/Pass/PassRegistry.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
@@ -17,9 +18,17 @@ LogicalResult
 mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
                                       const PipelineOptions &options) {
   ensurePassesRegistered();
+  // Graph-level fusion (and its report) before weights are outlined.
+  SmallVector<std::string> graphPasses;
+  if (options.fuseAttention)
+    graphPasses.push_back("fmc-raise-attention");
+  if (options.reportFusions)
+    graphPasses.push_back("fmc-report-fusions");
+  std::string graphStage =
+      graphPasses.empty() ? ""
+                          : "func.func(" + llvm::join(graphPasses, ",") + "),";
   std::string pipeline =
-      llvm::formatv("canonicalize,cse,"
-                    "func.func(fmc-raise-attention{2}),"
+      llvm::formatv("canonicalize,cse,{2}"
                     "fmc-outline-weights{{function={0}},"
                     // No CPU target fmc supports has
                     // native f16/bf16 arithmetic.
@@ -29,8 +38,7 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
                     "canonicalize,cse,"
                     "func.func(fmc-fuse-elementwise),"
                     "canonicalize,cse",
-                    options.function, options.tileCacheBytes,
-                    options.reportFusions ? ",fmc-report-fusions" : "");
+                    options.function, options.tileCacheBytes, graphStage);
   return parsePassPipeline(pipeline, pm);
 }
 

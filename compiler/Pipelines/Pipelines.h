@@ -17,6 +17,8 @@ struct PipelineOptions {
   uint64_t tileCacheBytes = 256 * 1024;
   /// Emit remarks on fused and unfused attention (--report=fusions).
   bool reportFusions = false;
+  /// Raise decomposed attention to fmc.attention (--fuse-attention).
+  bool fuseAttention = true;
 };
 
 /// Graph dialect -> linalg on tensors: canonicalization (constant folding),

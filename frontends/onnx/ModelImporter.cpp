@@ -166,6 +166,7 @@ LogicalResult GraphImporter::importNode(OpBuilder &b,
   }
   NodeContext context(b, loc, node, opset, std::move(inputs));
   context.modelDir = modelDir;
+  context.fuseAttention = options.fuseAttention;
   SmallVector<Value> results;
   bool diagnosed = false;
   {

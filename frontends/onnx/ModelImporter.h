@@ -24,6 +24,9 @@ struct ImportOptions {
   llvm::StringMap<std::function<DenseElementsAttr(MLIRContext *)>> boundInputs;
   /// Name of the generated model function.
   std::string functionName = "main";
+  /// Import ONNX Attention as one fmc.attention where its features allow
+  /// (`--fuse-attention=false` keeps every attention decomposed).
+  bool fuseAttention = true;
 };
 
 /// Imports the ONNX model at `path` (binary protobuf, or ONNX text syntax for

@@ -30,6 +30,8 @@ public:
   int64_t opset;
   /// Folder of the model file; external data is resolved only inside it.
   StringRef modelDir;
+  /// Whether attention may become one fmc.attention (ImportOptions).
+  bool fuseAttention = true;
 
   /// Input i, or a null value when it is absent or empty (optional).
   Value input(unsigned i) const {

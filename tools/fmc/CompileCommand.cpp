@@ -72,6 +72,11 @@ cl::opt<bool> printAfter("mlir-print-ir-after-all",
                          cl::sub(getCompileSubCommand()));
 cl::opt<bool> timing("mlir-timing", cl::desc("Time every pass"),
                      cl::sub(getCompileSubCommand()));
+cl::opt<bool> fuseAttention(
+    "fuse-attention",
+    cl::desc("Compile attention as one fused op (FlashAttention); "
+             "--fuse-attention=false keeps it as separate ops"),
+    cl::init(true), cl::sub(getCompileSubCommand()));
 cl::opt<std::string>
     report("report",
            cl::desc("What to report while compiling: 'fusions' (every fused "
@@ -182,6 +187,7 @@ int runCompileCommand() {
     return 1;
   }
   options.reportFusions = report == "fusions";
+  options.import.fuseAttention = fuseAttention;
   for (const std::string &spec : inputShapes) {
     std::string name;
     llvm::SmallVector<int64_t> shape;

@@ -136,7 +136,9 @@ LogicalResult importAttention(NodeContext &n, SmallVectorImpl<Value> &results) {
   // the bottom-right aligned one (j <= i + T - S).
   bool causalAttr = n.intAttr("is_causal", 0) != 0;
   std::string unfused;
-  if (n.floatAttr("softcap", 0.0f) > 0)
+  if (!n.fuseAttention)
+    unfused = "attention fusion is off (--fuse-attention=false)";
+  else if (n.floatAttr("softcap", 0.0f) > 0)
     unfused = "softcap";
   else if (n.hasOutput(3))
     unfused = "the qk_matmul_output output is requested";
