@@ -19,11 +19,9 @@ struct DistinctResultsPass
     : fmc::impl::DistinctResultsPassBase<DistinctResultsPass> {
   using Base::Base;
   void runOnOperation() override {
-    auto func = getOperation().lookupSymbol<func::FuncOp>(function);
-    if (!func) {
-      getOperation().emitError("no model function named '") << function << "'";
+    func::FuncOp func = lookupModelFunction(getOperation(), function);
+    if (!func)
       return signalPassFailure();
-    }
     OpBuilder b(&getContext());
     func.walk([&](func::ReturnOp ret) {
       llvm::DenseSet<Value> seen;

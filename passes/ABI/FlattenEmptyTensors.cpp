@@ -26,11 +26,9 @@ struct FlattenEmptyTensorsPass
     : fmc::impl::FlattenEmptyTensorsPassBase<FlattenEmptyTensorsPass> {
   using Base::Base;
   void runOnOperation() override {
-    auto func = getOperation().lookupSymbol<func::FuncOp>(function);
-    if (!func) {
-      getOperation().emitError("no model function named '") << function << "'";
+    func::FuncOp func = lookupModelFunction(getOperation(), function);
+    if (!func)
       return signalPassFailure();
-    }
     Block &entry = func.getBody().front();
     OpBuilder b(&getContext());
     b.setInsertionPointToStart(&entry);

@@ -41,15 +41,24 @@ DenseResourceElementsAttr asResource(ElementsAttr value, StringRef name) {
       type, name, HeapAsmResourceBlob::allocateAndCopyWithAlign(raw, 64));
 }
 
+} // namespace
+
+func::FuncOp mlir::fmc::lookupModelFunction(ModuleOp module, StringRef name) {
+  auto func = module.lookupSymbol<func::FuncOp>(name);
+  if (!func)
+    module.emitError("no model function named '") << name << "'";
+  return func;
+}
+
+namespace {
+
 struct OutlineWeightsPass
     : fmc::impl::OutlineWeightsPassBase<OutlineWeightsPass> {
   using Base::Base;
   void runOnOperation() override {
-    auto func = getOperation().lookupSymbol<func::FuncOp>(function);
-    if (!func) {
-      getOperation().emitError("no model function named '") << function << "'";
+    func::FuncOp func = lookupModelFunction(getOperation(), function);
+    if (!func)
       return signalPassFailure();
-    }
     MLIRContext *ctx = &getContext();
     Block &entry = func.getBody().front();
     llvm::DenseMap<Attribute, BlockArgument> outlined;

@@ -3,6 +3,7 @@
 #ifndef FMC_PASSES_ABI_PASSES_H
 #define FMC_PASSES_ABI_PASSES_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -16,6 +17,10 @@ namespace mlir::fmc {
 
 #define GEN_PASS_REGISTRATION
 #include "passes/ABI/Passes.h.inc"
+
+/// The model function `name` of `module`, or null after an error on the
+/// module naming it (for the passes' `function` option).
+func::FuncOp lookupModelFunction(ModuleOp module, StringRef name);
 
 /// Argument and result attributes of the model function.
 constexpr llvm::StringLiteral kInputAttr = "fmc.input";

@@ -10,6 +10,8 @@
 
 #include "frontends/onnx/NodeContext.h"
 
+#include "mlir/Dialect/Utils/IndexingUtils.h"
+
 using namespace mlir;
 using namespace mlir::fmc;
 using namespace mlir::fmc::onnx;
@@ -363,9 +365,7 @@ LogicalResult importTopK(NodeContext &n, SmallVectorImpl<Value> &results) {
       {v, idx},
       {n.namedAttr("axis", n.b.getI64IntegerAttr(int64_t(rows.size())))},
       tensorType(v).clone(withTail({k})));
-  SmallVector<int64_t> inverse(rank);
-  for (int64_t d = 0; d < rank; ++d)
-    inverse[perm[d]] = d;
+  SmallVector<int64_t> inverse = invertPermutationVector(perm);
   return n.done(results,
                 {n.transposeBy(values, inverse), n.transposeBy(idx, inverse)});
 }

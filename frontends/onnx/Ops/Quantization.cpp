@@ -81,6 +81,17 @@ FailureOr<Value> alongAxis(NodeContext &n, Value param, Value x) {
   return sliced ? FailureOr<Value>(sliced) : FailureOr<Value>(failure());
 }
 
+/// Float `y` clamped to the range of `integer` and converted to it.
+Value saturateTo(NodeContext &n, Value y, IntegerType integer) {
+  unsigned width = integer.getWidth();
+  bool isUnsigned = integer.isUnsigned();
+  double lo = isUnsigned ? 0.0 : -std::ldexp(1.0, width - 1);
+  double hi =
+      isUnsigned ? std::ldexp(1.0, width) - 1 : std::ldexp(1.0, width - 1) - 1;
+  y = n.op<MinOp>({n.op<MaxOp>({y, n.scalar(y, lo)}), n.scalar(y, hi)});
+  return n.castTo(y, integer);
+}
+
 /// y = (x - zero_point) * scale, in the scale's type.
 LogicalResult importDequantize(NodeContext &n,
                                SmallVectorImpl<Value> &results) {
@@ -154,13 +165,7 @@ LogicalResult importQuantize(NodeContext &n, SmallVectorImpl<Value> &results) {
     return n.done(results,
                   {n.op<CastOp>({y}, attrs, tensorType(y).clone(target))});
   }
-  unsigned width = integer.getWidth();
-  bool isUnsigned = integer.isUnsigned();
-  double lo = isUnsigned ? 0.0 : -std::ldexp(1.0, width - 1);
-  double hi =
-      isUnsigned ? std::ldexp(1.0, width) - 1 : std::ldexp(1.0, width - 1) - 1;
-  y = n.op<MinOp>({n.op<MaxOp>({y, n.scalar(y, lo)}), n.scalar(y, hi)});
-  return n.done(results, {n.castTo(y, target)});
+  return n.done(results, {saturateTo(n, y, integer)});
 }
 
 /// DynamicQuantizeLinear: uint8 with a scale and zero point from the data's
@@ -255,13 +260,7 @@ LogicalResult importQLinearMatMul(NodeContext &n,
   Value y = n.op<RoundOp>({n.op<MulOp>({product, scale})});
   if (yZero)
     y = n.op<AddOp>({y, n.castTo(yZero, f32)});
-  unsigned width = integer.getWidth();
-  bool isUnsigned = integer.isUnsigned();
-  double lo = isUnsigned ? 0.0 : -std::ldexp(1.0, width - 1);
-  double hi =
-      isUnsigned ? std::ldexp(1.0, width) - 1 : std::ldexp(1.0, width - 1) - 1;
-  y = n.op<MinOp>({n.op<MaxOp>({y, n.scalar(y, lo)}), n.scalar(y, hi)});
-  return n.done(results, {n.castTo(y, target)});
+  return n.done(results, {saturateTo(n, y, integer)});
 }
 
 } // namespace

@@ -8,6 +8,8 @@
 
 #include "frontends/onnx/NodeContext.h"
 
+#include "mlir/Dialect/Utils/IndexingUtils.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -171,9 +173,7 @@ LogicalResult importDFT(NodeContext &n, SmallVectorImpl<Value> &results) {
       yi ? n.op<ConcatOp>(
                {yr, yi}, {n.namedAttr("axis", n.b.getI64IntegerAttr(rank - 2))})
          : yr;
-  SmallVector<int64_t> inversePerm(rank);
-  for (int64_t d = 0; d < rank; ++d)
-    inversePerm[perm[d]] = d;
+  SmallVector<int64_t> inversePerm = invertPermutationVector(perm);
   return n.done(results, {n.transposeBy(y, inversePerm)});
 }
 
