@@ -25,6 +25,7 @@ struct AttentionMatch {
   SmallVector<int64_t> keyPerm;
   RankedTensorType keyType;
   double scale = 1.0;
+  bool causal = false;
   SmallVector<Location> locs;
 };
 

@@ -31,7 +31,9 @@ def RaiseAttentionPass : Pass<"fmc-raise-attention", "func::FuncOp"> {
     with Q [B, H, S, D], K^T [B, H, D, T] (a transpose of the keys, folded
     into the new op's key operand) and V [B, H, T, Dv], and rewrites it to
     one `fmc.attention` (scale c or 1 / c, the additive mask when it
-    broadcasts to [B, H, S, T]). Every intermediate must have no other use,
+    broadcasts to [B, H, S, T]; a constant causal mask, 0 on and below the
+    diagonal j <= i + T - S and -inf or -FLT_MAX above it, becomes
+    `causal = true` instead). Every intermediate must have no other use,
     so the scores are not needed elsewhere. The new op's location fuses the
     locations (ONNX node names) of the ops it replaced.
   }];

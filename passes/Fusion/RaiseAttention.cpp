@@ -37,6 +37,33 @@ bool broadcastsTo(RankedTensorType mask, ArrayRef<int64_t> shape) {
   return true;
 }
 
+/// Whether `mask` is a constant causal mask for `s` queries over `t` keys:
+/// 0 where j <= i + t - s and -inf (or below -1e30, as exporters write
+/// -FLT_MAX) elsewhere, with any leading dims of size 1.
+bool isCausalMask(Value mask, int64_t s, int64_t t) {
+  DenseFPElementsAttr attr;
+  if (!mask || !matchPattern(mask, m_Constant(&attr)))
+    return false;
+  auto type = cast<RankedTensorType>(attr.getType());
+  int64_t rank = type.getRank();
+  if (rank < 2 || type.getDimSize(rank - 2) != s ||
+      type.getDimSize(rank - 1) != t)
+    return false;
+  for (int64_t d = 0; d + 2 < rank; ++d)
+    if (type.getDimSize(d) != 1)
+      return false;
+  int64_t index = 0;
+  for (const APFloat &v : attr.getValues<APFloat>()) {
+    int64_t i = index / t, j = index % t;
+    ++index;
+    double value = v.convertToDouble();
+    bool visible = j <= i + t - s;
+    if (visible ? value != 0.0 : value > -1e30)
+      return false;
+  }
+  return true;
+}
+
 } // namespace
 
 std::optional<AttentionMatch> mlir::fmc::matchAttention(MatMulOp pv,
@@ -129,6 +156,12 @@ std::optional<AttentionMatch> mlir::fmc::matchAttention(MatMulOp pv,
   }
   m.keyType = RankedTensorType::get(
       {b, h, kType.getDimSize(3), kType.getDimSize(2)}, kType.getElementType());
+  // A constant causal mask becomes the causal flag: no S x T mask, and the
+  // lowering skips the key tiles past the frontier.
+  if (isCausalMask(m.mask, qType.getDimSize(2), kType.getDimSize(3))) {
+    m.causal = true;
+    m.mask = Value();
+  }
   return m;
 }
 
@@ -152,7 +185,7 @@ struct RaiseAttention : OpRewritePattern<MatMulOp> {
     auto attention = AttentionOp::create(
         rewriter, loc, pv.getType(), operands,
         {rewriter.getNamedAttr("scale", rewriter.getF64FloatAttr(m->scale)),
-         rewriter.getNamedAttr("causal", rewriter.getBoolAttr(false))});
+         rewriter.getNamedAttr("causal", rewriter.getBoolAttr(m->causal))});
     rewriter.replaceOp(pv, attention.getResult());
     return success();
   }

@@ -57,3 +57,25 @@ func.func @near_misses(%q: tensor<1x2x4x8xf32>, %kt: tensor<1x2x8x4xf32>, %v: te
   %o3 = fmc.matmul %p3, %v : (tensor<1x2x4x4xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
   return %o, %p, %o2, %o3 : tensor<1x2x4x8xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>
 }
+
+// -----
+
+// A constant causal mask (0 on and below the diagonal, -FLT_MAX above, as
+// GPT-2 and LLaMA exports fold it) becomes causal = true without a mask;
+// a mask that differs in one place stays a mask.
+// CHECK-LABEL: func.func @causal_mask
+// CHECK:         fmc.attention %{{.*}}, %{{.*}}, %{{.*}} {causal = true, scale = 1.000000e+00 : f64} : (tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>) -> tensor<1x2x3x4xf32>
+// CHECK:         fmc.attention %{{.*}}, %{{.*}}, %{{.*}} mask %{{.*}} {causal = false
+func.func @causal_mask(%q: tensor<1x2x3x4xf32>, %kt: tensor<1x2x4x3xf32>, %v: tensor<1x2x3x4xf32>, %kt2: tensor<1x2x4x3xf32>) -> (tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>) {
+  %m = fmc.constant dense<[[[[0.0, -3.40282347E+38, -3.40282347E+38], [0.0, 0.0, -3.40282347E+38], [0.0, 0.0, 0.0]]]]> : tensor<1x1x3x3xf32>
+  %s = fmc.matmul %q, %kt : (tensor<1x2x3x4xf32>, tensor<1x2x4x3xf32>) -> tensor<1x2x3x3xf32>
+  %sm = fmc.add %s, %m : (tensor<1x2x3x3xf32>, tensor<1x1x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %p = fmc.softmax %sm {axis = 3 : i64} : tensor<1x2x3x3xf32>
+  %o = fmc.matmul %p, %v : (tensor<1x2x3x3xf32>, tensor<1x2x3x4xf32>) -> tensor<1x2x3x4xf32>
+  %m2 = fmc.constant dense<[[[[0.0, -3.40282347E+38, 0.0], [0.0, 0.0, -3.40282347E+38], [0.0, 0.0, 0.0]]]]> : tensor<1x1x3x3xf32>
+  %s2 = fmc.matmul %q, %kt2 : (tensor<1x2x3x4xf32>, tensor<1x2x4x3xf32>) -> tensor<1x2x3x3xf32>
+  %sm2 = fmc.add %s2, %m2 : (tensor<1x2x3x3xf32>, tensor<1x1x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %p2 = fmc.softmax %sm2 {axis = 3 : i64} : tensor<1x2x3x3xf32>
+  %o2 = fmc.matmul %p2, %v : (tensor<1x2x3x3xf32>, tensor<1x2x3x4xf32>) -> tensor<1x2x3x4xf32>
+  return %o, %o2 : tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>
+}
