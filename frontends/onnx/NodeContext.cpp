@@ -66,6 +66,22 @@ NodeContext::constantInts(Value v, StringRef what) const {
   return values;
 }
 
+Value NodeContext::sliceAlong(Value x, int64_t axis, int64_t start,
+                              int64_t count, int64_t step) {
+  if (!x)
+    return {};
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> offsets(rank, 0), steps(rank, 1), shape(type.getShape());
+  offsets[axis] = count ? start : 0;
+  steps[axis] = step;
+  shape[axis] = count;
+  return op<SliceOp>({x},
+                     {namedAttr("offsets", b.getDenseI64ArrayAttr(offsets)),
+                      namedAttr("steps", b.getDenseI64ArrayAttr(steps))},
+                     type.clone(shape));
+}
+
 Value NodeContext::iota(int64_t rank, int64_t axis, int64_t size) {
   SmallVector<int64_t> shape(rank, 1), values;
   shape[axis] = size;

@@ -131,6 +131,9 @@ public:
   Value transposeBy(Value x, ArrayRef<int64_t> perm);
   /// `x` converted to `element` (itself when it already has that type).
   Value castTo(Value x, Type element);
+  /// `count` elements of `x` along `axis` from `start`, every `step`-th.
+  Value sliceAlong(Value x, int64_t axis, int64_t start, int64_t count,
+                   int64_t step = 1);
 
   /// Common shapes of ops.
   FailureOr<Value> reshape(Value v, ArrayRef<int64_t> shape);

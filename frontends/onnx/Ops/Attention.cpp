@@ -266,24 +266,6 @@ LogicalResult importAttention(NodeContext &n, SmallVectorImpl<Value> &results) {
 
 namespace {
 
-/// x[..., start::step] along the last dim, `count` elements.
-Value lastDimSlice(NodeContext &n, Value x, int64_t start, int64_t step,
-                   int64_t count) {
-  if (!x)
-    return {};
-  auto type = tensorType(x);
-  int64_t rank = type.getRank();
-  SmallVector<int64_t> offsets(rank, 0), steps(rank, 1), shape(type.getShape());
-  offsets.back() = start;
-  steps.back() = step;
-  shape.back() = count;
-  return n.op<SliceOp>(
-      {x},
-      {n.namedAttr("offsets", n.b.getDenseI64ArrayAttr(offsets)),
-       n.namedAttr("steps", n.b.getDenseI64ArrayAttr(steps))},
-      type.clone(shape));
-}
-
 /// RotaryEmbedding (opset 23), decomposed: the first rotary_embedding_dim
 /// features of each head rotate by the cached angle of their position, as
 /// halves or interleaved pairs.
@@ -348,10 +330,10 @@ LogicalResult importRotaryEmbedding(NodeContext &n,
   cos = n.reshapeTo(cos, {batch, seq, 1, half});
   sin = n.reshapeTo(sin, {batch, seq, 1, half});
   bool interleaved = n.intAttr("interleaved", 0) != 0;
-  Value x1 = interleaved ? lastDimSlice(n, h, 0, 2, half)
-                         : lastDimSlice(n, h, 0, 1, half);
-  Value x2 = interleaved ? lastDimSlice(n, h, 1, 2, half)
-                         : lastDimSlice(n, h, half, 1, half);
+  Value x1 = interleaved ? n.sliceAlong(h, 3, 0, half, 2)
+                         : n.sliceAlong(h, 3, 0, half);
+  Value x2 = interleaved ? n.sliceAlong(h, 3, 1, half, 2)
+                         : n.sliceAlong(h, 3, half, half);
   Value real = n.op<SubOp>({n.op<MulOp>({cos, x1}), n.op<MulOp>({sin, x2})});
   Value imag = n.op<AddOp>({n.op<MulOp>({sin, x1}), n.op<MulOp>({cos, x2})});
   auto concat = [&](ArrayRef<Value> parts, int64_t axis) {
@@ -368,7 +350,7 @@ LogicalResult importRotaryEmbedding(NodeContext &n,
     rotated = concat({real, imag}, 3);
   }
   if (rot < headSize)
-    rotated = concat({rotated, lastDimSlice(n, h, rot, 1, headSize - rot)}, 3);
+    rotated = concat({rotated, n.sliceAlong(h, 3, rot, headSize - rot)}, 3);
   Value y = rank == 4 ? n.transposeBy(rotated, {0, 2, 1, 3})
                       : n.reshapeTo(rotated, type.getShape());
   return n.done(results, {y});

@@ -116,19 +116,7 @@ LogicalResult importDFT(NodeContext &n, SmallVectorImpl<Value> &results) {
       perm.push_back(d);
   perm.push_back(*axis);
   Value moved = n.transposeBy(*x, perm);
-  auto part = [&](int64_t c) {
-    if (!moved)
-      return Value();
-    auto t = tensorType(moved);
-    SmallVector<int64_t> offsets(rank, 0), steps(rank, 1), shape(t.getShape());
-    offsets[rank - 2] = c;
-    shape[rank - 2] = 1;
-    return n.op<SliceOp>(
-        {moved},
-        {n.namedAttr("offsets", n.b.getDenseI64ArrayAttr(offsets)),
-         n.namedAttr("steps", n.b.getDenseI64ArrayAttr(steps))},
-        t.clone(shape));
-  };
+  auto part = [&](int64_t c) { return n.sliceAlong(moved, rank - 2, c, 1); };
   double sign = inverse ? 1.0 : -1.0;
   double norm = inverse ? 1.0 / double(length) : 1.0;
   Value yr, yi;

@@ -392,21 +392,6 @@ LogicalResult importIdentity(NodeContext &n, SmallVectorImpl<Value> &results) {
   return push(n.required(0, "input"), results);
 }
 
-/// A slice of `count` elements from `start` along `axis`.
-Value sliceAxis(NodeContext &n, Value x, int64_t axis, int64_t start,
-                int64_t count) {
-  auto type = cast<RankedTensorType>(x.getType());
-  SmallVector<int64_t> offsets(type.getRank(), 0), steps(type.getRank(), 1),
-      shape(type.getShape());
-  offsets[axis] = count ? start : 0;
-  shape[axis] = count;
-  return n.op<SliceOp>(
-      {x},
-      {n.namedAttr("offsets", n.b.getDenseI64ArrayAttr(offsets)),
-       n.namedAttr("steps", n.b.getDenseI64ArrayAttr(steps))},
-      type.clone(shape));
-}
-
 /// Split: sizes from the 'split' input (attribute before opset 13), else
 /// num_outputs (opset 18) chunks of ceil(dim / n), else equal parts.
 LogicalResult importSplit(NodeContext &n, SmallVectorImpl<Value> &results) {
@@ -460,7 +445,7 @@ LogicalResult importSplit(NodeContext &n, SmallVectorImpl<Value> &results) {
   int64_t start = 0;
   SmallVector<Value> parts;
   for (int64_t size : sizes) {
-    parts.push_back(sliceAxis(n, *x, *axis, start, size));
+    parts.push_back(n.sliceAlong(*x, *axis, start, size));
     start += size;
   }
   return n.done(results, parts);
@@ -699,8 +684,8 @@ LogicalResult importOneHot(NodeContext &n, SmallVectorImpl<Value> &results) {
     return failure();
   Value hot = n.op<EqualOp>({n.reshapeTo(index, expanded), *iotaValue});
   Value flat = n.reshapeTo(*v, {2});
-  Value off = n.reshapeTo(sliceAxis(n, flat, 0, 0, 1), {});
-  Value on = n.reshapeTo(sliceAxis(n, flat, 0, 1, 1), {});
+  Value off = n.reshapeTo(n.sliceAlong(flat, 0, 0, 1), {});
+  Value on = n.reshapeTo(n.sliceAlong(flat, 0, 1, 1), {});
   return n.done(results, {n.op<WhereOp>({hot, on, off})});
 }
 
@@ -775,7 +760,7 @@ LogicalResult importPad(NodeContext &n, SmallVectorImpl<Value> &results) {
     int64_t cutHigh = std::max<int64_t>(0, -high[d]);
     if (cutLow || cutHigh) {
       int64_t count = std::max<int64_t>(0, shape[d] - cutLow - cutHigh);
-      y = sliceAxis(n, y, d, cutLow, count);
+      y = n.sliceAlong(y, d, cutLow, count);
       low[d] = std::max<int64_t>(0, low[d]);
       high[d] = std::max<int64_t>(0, high[d]);
     }
