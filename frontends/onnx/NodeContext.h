@@ -147,6 +147,17 @@ private:
   SmallVector<Value> inputs;
 };
 
+/// The permutation of `rank` dims that moves `axis` last, the others in
+/// order.
+inline SmallVector<int64_t> axisLastPermutation(int64_t rank, int64_t axis) {
+  SmallVector<int64_t> perm;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis)
+      perm.push_back(d);
+  perm.push_back(axis);
+  return perm;
+}
+
 inline RankedTensorType tensorType(Value v) {
   return cast<RankedTensorType>(v.getType());
 }

@@ -323,11 +323,7 @@ LogicalResult importTopK(NodeContext &n, SmallVectorImpl<Value> &results) {
   }
   bool largest = n.intAttr("largest", 1) != 0;
   // Move the axis last.
-  SmallVector<int64_t> perm;
-  for (int64_t d = 0; d < rank; ++d)
-    if (d != *axis)
-      perm.push_back(d);
-  perm.push_back(*axis);
+  SmallVector<int64_t> perm = axisLastPermutation(rank, *axis);
   Value v = n.transposeBy(*x, perm);
   SmallVector<int64_t> rows(tensorType(v).getShape().drop_back());
   auto withTail = [&](ArrayRef<int64_t> tail) {

@@ -110,11 +110,7 @@ LogicalResult importDFT(NodeContext &n, SmallVectorImpl<Value> &results) {
     length = l->front();
   }
   // [..., signal, c] -> [..., c, signal] with the axis last.
-  SmallVector<int64_t> perm;
-  for (int64_t d = 0; d < rank; ++d)
-    if (d != *axis)
-      perm.push_back(d);
-  perm.push_back(*axis);
+  SmallVector<int64_t> perm = axisLastPermutation(rank, *axis);
   Value moved = n.transposeBy(*x, perm);
   auto part = [&](int64_t c) { return n.sliceAlong(moved, rank - 2, c, 1); };
   double sign = inverse ? 1.0 : -1.0;

@@ -32,10 +32,6 @@ using namespace mlir::fmc;
 
 namespace {
 
-void yieldValue(OpBuilder &b, Location loc, Value v) {
-  linalg::YieldOp::create(b, loc, v);
-}
-
 /// The largest divisor of `n` that is at most `limit` (at least 1).
 int64_t tileFor(int64_t n, int64_t limit) {
   for (int64_t t = std::min(n, std::max<int64_t>(limit, 1)); t > 1; --t)
@@ -141,26 +137,22 @@ struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
               [&](OpBuilder &kb, Location, Value j0, ValueRange state) {
                 Value k = slice2d(adaptor.getKey(), kvh, j0, Bc, D);
                 Value v = slice2d(adaptor.getValue(), kvh, j0, Bc, Dv);
-                // Scores: scale * q k^T, masked.
+                // Scores: scale * q k^T, masked. Contractions loop
+                // (rows, reduction, columns), as fmc.matmul's lowering.
                 Value sInit =
                     buildFilled(kb, loc, tensorOf({Br, Bc}), fconst(kb, 0.0));
-                auto qk = linalg::GenericOp::create(
-                    kb, loc, tensorOf({Br, Bc}), ValueRange{q, k}, sInit,
-                    {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
-                     AffineMap::get(3, 0, {d(1), d(2)}, ctx),
-                     AffineMap::get(3, 0, {d(0), d(1)}, ctx)},
-                    {par, par, red},
-                    [&](OpBuilder &gb, Location gl, ValueRange a) {
-                      Value prod = arith::MulFOp::create(gb, gl, a[0], a[1]);
-                      yieldValue(gb, gl,
-                                 arith::AddFOp::create(gb, gl, a[2], prod));
-                    });
-                auto scored = linalg::GenericOp::create(
-                    kb, loc, tensorOf({Br, Bc}), ValueRange{qk.getResult(0)},
-                    sInit,
-                    {AffineMap::getMultiDimIdentityMap(2, ctx),
-                     AffineMap::getMultiDimIdentityMap(2, ctx)},
-                    {par, par}, [&](OpBuilder &gb, Location gl, ValueRange a) {
+                Value qk = buildMultiplyAccumulate(
+                    kb, loc, q, k, sInit,
+                    {AffineMap::get(3, 0, {d(0), d(1)}, ctx),
+                     AffineMap::get(3, 0, {d(2), d(1)}, ctx),
+                     AffineMap::get(3, 0, {d(0), d(2)}, ctx)},
+                    {par, red, par});
+                auto rows2 = AffineMap::getMultiDimIdentityMap(2, ctx);
+                auto perRow = AffineMap::get(2, 0, {d(0)}, ctx);
+                auto same1 = AffineMap::getMultiDimIdentityMap(1, ctx);
+                Value scores = buildParallelGeneric(
+                    kb, loc, tensorOf({Br, Bc}), qk, {rows2},
+                    [&](OpBuilder &gb, Location gl, ValueRange a) -> Value {
                       Value s = arith::MulFOp::create(
                           gb, gl, a[0],
                           buildScalar(gb, gl, f,
@@ -195,28 +187,23 @@ struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
                         s = arith::SelectOp::create(
                             gb, gl, hidden, buildScalar(gb, gl, f, negInf), s);
                       }
-                      yieldValue(gb, gl, s);
+                      return s;
                     });
-                Value scores = scored.getResult(0);
-                // m' = max(m, rowmax S) (in place of m) and the rescale
-                // a = exp(m - m') (0 while m is -inf), in one pass.
-                auto rowMax = linalg::GenericOp::create(
-                    kb, loc, tensorOf({Br}), ValueRange{scores},
+                // m' = max(m, rowmax S) and the rescale a = exp(m - m')
+                // (0 while m is -inf), in one pass.
+                Value tileMax = buildReduction(
+                    kb, loc, scores, {1},
                     buildFilled(kb, loc, tensorOf({Br}), fconst(kb, negInf)),
-                    {AffineMap::getMultiDimIdentityMap(2, ctx),
-                     AffineMap::get(2, 0, {d(0)}, ctx)},
-                    {par, red}, [&](OpBuilder &gb, Location gl, ValueRange a) {
-                      yieldValue(gb, gl,
-                                 arith::MaximumFOp::create(gb, gl, a[0], a[1]));
+                    [](OpBuilder &gb, Location gl, Value acc, Value x) {
+                      return Value(arith::MaximumFOp::create(gb, gl, acc, x));
                     });
                 auto update = linalg::GenericOp::create(
                     kb, loc, TypeRange{tensorOf({Br}), tensorOf({Br})},
-                    ValueRange{state[0], rowMax.getResult(0)},
+                    ValueRange{state[0], tileMax},
                     ValueRange{state[0], buildFilled(kb, loc, tensorOf({Br}),
                                                      fconst(kb, 0.0))},
-                    SmallVector<AffineMap>(
-                        4, AffineMap::getMultiDimIdentityMap(1, ctx)),
-                    {par}, [&](OpBuilder &gb, Location gl, ValueRange a) {
+                    SmallVector<AffineMap>(4, same1), {par},
+                    [&](OpBuilder &gb, Location gl, ValueRange a) {
                       Value mn = arith::MaximumFOp::create(gb, gl, a[0], a[1]);
                       Value isInf = arith::CmpFOp::create(
                           gb, gl, arith::CmpFPredicate::OEQ, a[0],
@@ -230,68 +217,41 @@ struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
                 Value mNew = update.getResult(0);
                 Value alpha = update.getResult(1);
                 // P = exp(S - m') with m' = -inf read as 0 (P = 0 then).
-                auto safe = [&](OpBuilder &gb, Location gl, Value m) -> Value {
-                  Value isInf =
-                      arith::CmpFOp::create(gb, gl, arith::CmpFPredicate::OEQ,
-                                            m, buildScalar(gb, gl, f, negInf));
-                  return arith::SelectOp::create(
-                      gb, gl, isInf, buildScalar(gb, gl, f, 0.0), m);
-                };
-                auto probs = linalg::GenericOp::create(
+                Value p = buildParallelGeneric(
                     kb, loc, tensorOf({Br, Bc}), ValueRange{scores, mNew},
-                    sInit,
-                    {AffineMap::getMultiDimIdentityMap(2, ctx),
-                     AffineMap::get(2, 0, {d(0)}, ctx),
-                     AffineMap::getMultiDimIdentityMap(2, ctx)},
-                    {par, par}, [&](OpBuilder &gb, Location gl, ValueRange a) {
-                      Value diff = arith::SubFOp::create(gb, gl, a[0],
-                                                         safe(gb, gl, a[1]));
-                      yieldValue(gb, gl, math::ExpOp::create(gb, gl, diff));
+                    {rows2, perRow},
+                    [&](OpBuilder &gb, Location gl, ValueRange a) -> Value {
+                      Value isInf = arith::CmpFOp::create(
+                          gb, gl, arith::CmpFPredicate::OEQ, a[1],
+                          buildScalar(gb, gl, f, negInf));
+                      Value m = arith::SelectOp::create(
+                          gb, gl, isInf, buildScalar(gb, gl, f, 0.0), a[1]);
+                      return math::ExpOp::create(
+                          gb, gl, arith::SubFOp::create(gb, gl, a[0], m));
                     });
-                Value p = probs.getResult(0);
+                auto times = [](OpBuilder &gb, Location gl,
+                                ValueRange a) -> Value {
+                  return arith::MulFOp::create(gb, gl, a[0], a[1]);
+                };
                 // l' = a l + rowsum P.
-                auto lScaledOp = linalg::GenericOp::create(
+                Value lScaled = buildParallelGeneric(
                     kb, loc, tensorOf({Br}), ValueRange{state[1], alpha},
-                    state[1],
-                    {AffineMap::getMultiDimIdentityMap(1, ctx),
-                     AffineMap::getMultiDimIdentityMap(1, ctx),
-                     AffineMap::getMultiDimIdentityMap(1, ctx)},
-                    {par}, [&](OpBuilder &gb, Location gl, ValueRange a) {
-                      yieldValue(gb, gl,
-                                 arith::MulFOp::create(gb, gl, a[0], a[1]));
-                    });
-                Value lScaled = lScaledOp.getResult(0);
-                auto rowSum = linalg::GenericOp::create(
-                    kb, loc, tensorOf({Br}), ValueRange{p}, lScaled,
-                    {AffineMap::getMultiDimIdentityMap(2, ctx),
-                     AffineMap::get(2, 0, {d(0)}, ctx)},
-                    {par, red}, [&](OpBuilder &gb, Location gl, ValueRange a) {
-                      yieldValue(gb, gl,
-                                 arith::AddFOp::create(gb, gl, a[0], a[1]));
+                    {same1, same1}, times);
+                Value lNew = buildReduction(
+                    kb, loc, p, {1}, lScaled,
+                    [](OpBuilder &gb, Location gl, Value acc, Value x) {
+                      return Value(arith::AddFOp::create(gb, gl, acc, x));
                     });
                 // O' = a O + P V.
-                auto oScaled = linalg::GenericOp::create(
+                Value oScaled = buildParallelGeneric(
                     kb, loc, tensorOf({Br, Dv}), ValueRange{state[2], alpha},
-                    state[2],
-                    {AffineMap::getMultiDimIdentityMap(2, ctx),
-                     AffineMap::get(2, 0, {d(0)}, ctx),
-                     AffineMap::getMultiDimIdentityMap(2, ctx)},
-                    {par, par}, [&](OpBuilder &gb, Location gl, ValueRange a) {
-                      yieldValue(gb, gl,
-                                 arith::MulFOp::create(gb, gl, a[0], a[1]));
-                    });
-                auto pv = linalg::GenericOp::create(
-                    kb, loc, tensorOf({Br, Dv}), ValueRange{p, v},
-                    oScaled.getResult(0),
-                    {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
-                     AffineMap::get(3, 0, {d(2), d(1)}, ctx),
-                     AffineMap::get(3, 0, {d(0), d(1)}, ctx)},
-                    {par, par, red},
-                    [&](OpBuilder &gb, Location gl, ValueRange a) {
-                      Value prod = arith::MulFOp::create(gb, gl, a[0], a[1]);
-                      yieldValue(gb, gl,
-                                 arith::AddFOp::create(gb, gl, a[2], prod));
-                    });
+                    {rows2, perRow}, times);
+                Value oNew = buildMultiplyAccumulate(
+                    kb, loc, p, v, oScaled,
+                    {AffineMap::get(3, 0, {d(0), d(1)}, ctx),
+                     AffineMap::get(3, 0, {d(1), d(2)}, ctx),
+                     AffineMap::get(3, 0, {d(0), d(2)}, ctx)},
+                    {par, red, par});
                 // The new state goes back into the loop-carried tensors, so
                 // that bufferization keeps one buffer each across steps
                 // (elementwise fusion may otherwise compute it elsewhere).
@@ -299,36 +259,31 @@ struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
                   return linalg::CopyOp::create(kb, loc, value, state)
                       .getResult(0);
                 };
-                scf::YieldOp::create(
-                    kb, loc,
-                    ValueRange{into(mNew, state[0]),
-                               into(rowSum.getResult(0), state[1]),
-                               into(pv.getResult(0), state[2])});
+                scf::YieldOp::create(kb, loc,
+                                     ValueRange{into(mNew, state[0]),
+                                                into(lNew, state[1]),
+                                                into(oNew, state[2])});
               });
           // O / l, rows that saw no key (l = 0) give 0.
-          auto normalized = linalg::GenericOp::create(
+          Value normalized = buildParallelGeneric(
               b, loc, tensorOf({Br, Dv}),
               ValueRange{keyLoop.getResult(2), keyLoop.getResult(1)},
-              buildFilled(b, loc, tensorOf({Br, Dv}), fconst(b, 0.0)),
               {AffineMap::getMultiDimIdentityMap(2, ctx),
-               AffineMap::get(2, 0, {d(0)}, ctx),
-               AffineMap::getMultiDimIdentityMap(2, ctx)},
-              {par, par}, [&](OpBuilder &gb, Location gl, ValueRange a) {
+               AffineMap::get(2, 0, {d(0)}, ctx)},
+              [&](OpBuilder &gb, Location gl, ValueRange a) -> Value {
                 Value zero = buildScalar(gb, gl, f, 0.0);
                 Value empty = arith::CmpFOp::create(
                     gb, gl, arith::CmpFPredicate::OEQ, a[1], zero);
                 Value div = arith::DivFOp::create(gb, gl, a[0], a[1]);
-                yieldValue(gb, gl,
-                           arith::SelectOp::create(gb, gl, empty, zero, div));
+                return arith::SelectOp::create(gb, gl, empty, zero, div);
               });
           SmallVector<OpFoldResult> offsets = {bi, hi, i0, b.getIndexAttr(0)};
           SmallVector<OpFoldResult> sizes = {
               b.getIndexAttr(1), b.getIndexAttr(1), b.getIndexAttr(Br),
               b.getIndexAttr(Dv)};
           SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
-          return {tensor::InsertSliceOp::create(b, loc, normalized.getResult(0),
-                                                iter[0], offsets, sizes,
-                                                strides)};
+          return {tensor::InsertSliceOp::create(b, loc, normalized, iter[0],
+                                                offsets, sizes, strides)};
         });
     rewriter.replaceOp(op, nest.results.front());
     return success();

@@ -75,22 +75,10 @@ struct MatMulToLinalg : OpConversionPattern<MatMulOp> {
 
     Value init = buildFilled(rewriter, loc, resultType,
                              buildScalar(rewriter, loc, element, 0.0));
-    bool isFloat = isa<FloatType>(element);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, resultType, ValueRange{lhs, rhs}, init, maps, iterators,
-        [&](OpBuilder &b, Location nloc, ValueRange args) {
-          Value sum;
-          if (isFloat) {
-            Value prod = arith::MulFOp::create(b, nloc, args[0], args[1]);
-            sum = arith::AddFOp::create(b, nloc, args[2], prod);
-          } else {
-            Value prod = arith::MulIOp::create(b, nloc, args[0], args[1]);
-            sum = arith::AddIOp::create(b, nloc, args[2], prod);
-          }
-          linalg::YieldOp::create(b, nloc, sum);
-        });
-    rewriter.replaceOp(op, buildReshape(rewriter, loc, generic.getResult(0),
-                                        signless(op.getType())));
+    Value product =
+        buildMultiplyAccumulate(rewriter, loc, lhs, rhs, init, maps, iterators);
+    rewriter.replaceOp(
+        op, buildReshape(rewriter, loc, product, signless(op.getType())));
     return success();
   }
 };

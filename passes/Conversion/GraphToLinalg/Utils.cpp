@@ -94,6 +94,26 @@ Value mlir::fmc::buildReduction(
   return generic.getResult(0);
 }
 
+Value mlir::fmc::buildMultiplyAccumulate(
+    OpBuilder &b, Location loc, Value lhs, Value rhs, Value init,
+    ArrayRef<AffineMap> maps, ArrayRef<utils::IteratorType> iterators) {
+  bool isFloat = isa<FloatType>(getElementTypeOrSelf(init.getType()));
+  auto generic = linalg::GenericOp::create(
+      b, loc, init.getType(), ValueRange{lhs, rhs}, init, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value sum;
+        if (isFloat) {
+          Value prod = arith::MulFOp::create(nb, nloc, args[0], args[1]);
+          sum = arith::AddFOp::create(nb, nloc, args[2], prod);
+        } else {
+          Value prod = arith::MulIOp::create(nb, nloc, args[0], args[1]);
+          sum = arith::AddIOp::create(nb, nloc, args[2], prod);
+        }
+        linalg::YieldOp::create(nb, nloc, sum);
+      });
+  return generic.getResult(0);
+}
+
 Value mlir::fmc::buildReshape(OpBuilder &b, Location loc, Value input,
                               RankedTensorType type) {
   auto inputType = cast<RankedTensorType>(input.getType());

@@ -3,6 +3,7 @@
 #ifndef FMC_PASSES_CONVERSION_GRAPHTOLINALG_UTILS_H
 #define FMC_PASSES_CONVERSION_GRAPHTOLINALG_UTILS_H
 
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -46,6 +47,14 @@ Value buildScalar(OpBuilder &b, Location loc, Type type, double value);
 Value buildReduction(
     OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes, Value init,
     function_ref<Value(OpBuilder &, Location, Value, Value)> combine);
+
+/// A contraction as linalg.generic: `init` plus the products lhs * rhs
+/// summed over the reduction loops, operands read through `maps` (lhs, rhs,
+/// result). Put the reduction loop before the last parallel loop so that
+/// the innermost loop is a contiguous multiply-accumulate LLVM vectorizes.
+Value buildMultiplyAccumulate(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                              Value init, ArrayRef<AffineMap> maps,
+                              ArrayRef<utils::IteratorType> iterators);
 
 /// Reshapes a statically shaped tensor to `type` (same element count) with
 /// collapse/expand_shape, which bufferize to views.
