@@ -35,9 +35,10 @@ bool computes(Operation *op) {
              AbsOp, SqrtOp, ExpOp, LogOp, ErfOp, TanhOp, SigmoidOp, ReluOp,
              ReciprocalOp, CeilOp, FloorOp, RoundOp, SignOp, SinOp, CosOp,
              TanOp, AsinOp, AcosOp, AtanOp, SinhOp, CoshOp, AsinhOp, AcoshOp,
-             AtanhOp, MatMulOp, EinsumOp, SoftmaxOp, LayerNormOp, AttentionOp,
-             ReduceSumOp, ReduceMeanOp, ReduceProdOp, CumSumOp, CumProdOp,
-             ConvOp, PoolOp>(op);
+             AtanhOp, MatMulOp, EinsumOp, SoftmaxOp, LayerNormOp, RMSNormOp,
+             SkipNormOp, GeluOp, SiluOp, RotaryOp, AttentionOp, ReduceSumOp,
+             ReduceMeanOp, ReduceProdOp, CumSumOp, CumProdOp, ConvOp, PoolOp>(
+      op);
 }
 
 struct WidenHalfFloatsPass

@@ -277,6 +277,29 @@ LogicalResult SoftmaxOp::verify() {
   return success();
 }
 
+/// Shared by the norms: `axis` is a dim of `type` and every parameter has
+/// its element type and broadcasts to the normalized dims [axis, rank).
+static LogicalResult verifyNorm(Operation *op, RankedTensorType type,
+                                int64_t axis, ValueRange params) {
+  if (axis < 0 || axis >= type.getRank())
+    return op->emitOpError("axis ")
+           << axis << " is outside [0, " << type.getRank() << ")";
+  ArrayRef<int64_t> normalized = type.getShape().drop_front(axis);
+  for (Value param : params) {
+    if (!param)
+      continue;
+    auto paramType = rankedType(param);
+    SmallVector<int64_t> shape;
+    if (paramType.getElementType() != type.getElementType() ||
+        failed(broadcastShapes(normalized, paramType.getShape(), shape)) ||
+        ArrayRef<int64_t>(shape) != normalized)
+      return op->emitOpError("scale/bias of type ")
+             << paramType << " does not broadcast to the normalized dims "
+             << shapeString(normalized);
+  }
+  return success();
+}
+
 LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location>,
                                             Adaptor adaptor,
@@ -286,24 +309,80 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult LayerNormOp::verify() {
+  return verifyNorm(*this, getInput().getType(), getAxis(),
+                    {getScale(), getBias()});
+}
+
+LogicalResult RMSNormOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location>,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  types.push_back(adaptor.getInput().getType());
+  return success();
+}
+
+LogicalResult RMSNormOp::verify() {
+  return verifyNorm(*this, getInput().getType(), getAxis(),
+                    {getScale(), getBias()});
+}
+
+LogicalResult SkipNormOp::inferReturnTypes(MLIRContext *,
+                                           std::optional<Location>,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &types) {
+  types.push_back(adaptor.getInput().getType());
+  types.push_back(adaptor.getInput().getType());
+  return success();
+}
+
+LogicalResult SkipNormOp::verify() {
   auto type = getInput().getType();
-  int64_t axis = getAxis();
-  if (axis < 0 || axis >= type.getRank())
-    return emitOpError("axis ")
-           << axis << " is outside [0, " << type.getRank() << ")";
-  ArrayRef<int64_t> normalized = type.getShape().drop_front(axis);
-  for (Value param : {getScale(), getBias()}) {
-    if (!param)
-      continue;
-    auto paramType = rankedType(param);
-    SmallVector<int64_t> shape;
-    if (paramType.getElementType() != type.getElementType() ||
-        failed(broadcastShapes(normalized, paramType.getShape(), shape)) ||
-        ArrayRef<int64_t>(shape) != normalized)
-      return emitOpError("scale/bias of type ")
-             << paramType << " does not broadcast to the normalized dims "
-             << shapeString(normalized);
-  }
+  auto skip = getSkip().getType();
+  SmallVector<int64_t> shape;
+  if (skip.getElementType() != type.getElementType() ||
+      failed(broadcastShapes(type.getShape(), skip.getShape(), shape)) ||
+      ArrayRef<int64_t>(shape) != type.getShape())
+    return emitOpError("skip of type ")
+           << skip << " does not broadcast to the input type " << type;
+  return verifyNorm(*this, type, getAxis(), {getScale(), getBias()});
+}
+
+LogicalResult GeluOp::verify() {
+  if (getApproximate() != "none" && getApproximate() != "tanh")
+    return emitOpError("approximate must be \"none\" or \"tanh\", got \"")
+           << getApproximate() << "\"";
+  return success();
+}
+
+LogicalResult RotaryOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  types.push_back(adaptor.getInput().getType());
+  return success();
+}
+
+LogicalResult RotaryOp::verify() {
+  auto type = getInput().getType();
+  if (type.getRank() < 2 || !type.hasStaticShape())
+    return emitOpError("input must be a static tensor of rank >= 2");
+  auto cos = getCos().getType(), sin = getSin().getType();
+  if (cos != sin)
+    return emitOpError("cos and sin types differ: ") << cos << " vs " << sin;
+  if (cos.getElementType() != type.getElementType())
+    return emitOpError("cos/sin element type differs from the input's");
+  if (cos.getRank() < 1 || !cos.hasStaticShape())
+    return emitOpError("cos/sin must be static tensors of rank >= 1");
+  int64_t rotary = cos.getShape().back(), depth = type.getShape().back();
+  if (rotary % 2 || rotary == 0 || rotary > depth)
+    return emitOpError("rotary width ")
+           << rotary << " must be even, positive and at most the row size "
+           << depth;
+  SmallVector<int64_t> lead(type.getShape().drop_back()), shape;
+  lead.push_back(rotary);
+  if (failed(broadcastShapes(lead, cos.getShape(), shape)) ||
+      ArrayRef<int64_t>(shape) != ArrayRef<int64_t>(lead))
+    return emitOpError("cos/sin of type ")
+           << cos << " do not broadcast to " << shapeString(lead);
   return success();
 }
 

@@ -147,6 +147,20 @@ def Graph_SigmoidOp : Graph_UnaryOp<"sigmoid", Graph_FloatTensor> {
   let summary = "Logistic sigmoid 1 / (1 + exp(-x))";
 }
 def Graph_ReluOp : Graph_UnaryOp<"relu"> { let summary = "max(x, 0)"; }
+def Graph_GeluOp : Graph_UnaryOp<"gelu", Graph_FloatTensor> {
+  let summary = "Gaussian error linear unit, exact or tanh-approximated";
+  let description = [{
+    `approximate = "none"`: 0.5 x (1 + erf(x / sqrt(2))).
+    `approximate = "tanh"`: 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))).
+  }];
+  let arguments = (ins Graph_FloatTensor:$input,
+                       DefaultValuedStrAttr<StrAttr, "none">:$approximate);
+  let hasVerifier = 1;
+}
+def Graph_SiluOp : Graph_UnaryOp<"silu", Graph_FloatTensor> {
+  let summary = "x * sigmoid(x) (SiLU, Swish-1); SwiGLU is silu(gate) * up";
+}
+
 def Graph_ReciprocalOp : Graph_UnaryOp<"reciprocal", Graph_FloatTensor> {
   let summary = "1 / x";
 }
@@ -320,6 +334,72 @@ def Graph_LayerNormOp : Graph_Op<"layer_norm", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = [{
     $input `,` $scale (`,` $bias^)? attr-dict `:`
     functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Graph_RMSNormOp : Graph_Op<"rms_norm", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Root-mean-square normalization over the trailing dims";
+  let description = [{
+    y = x / sqrt(mean(x^2) + epsilon) * scale [+ bias], where the mean is
+    taken over dims [axis, rank). `scale` and `bias` broadcast to those
+    trailing dims (LLaMA's RMSNorm, ONNX RMSNormalization, com.microsoft
+    SimplifiedLayerNormalization).
+  }];
+  let arguments = (ins Graph_FloatTensor:$input, Graph_FloatTensor:$scale,
+                       Optional<Graph_FloatTensor>:$bias, I64Attr:$axis,
+                       F32Attr:$epsilon);
+  let results = (outs Graph_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $scale (`,` $bias^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Graph_SkipNormOp : Graph_Op<"skip_norm", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Residual add followed by layer or RMS normalization";
+  let description = [{
+    sum = input + skip (skip broadcasts to the input's shape), then
+    result = layer_norm(sum) (`rms = false`) or rms_norm(sum) (`rms = true`)
+    over dims [axis, rank) with `scale` and the optional `bias`. Both the
+    normalized `result` and the residual stream `sum` are results, as in a
+    pre- or post-norm transformer block, so one pass over memory computes
+    both.
+  }];
+  let arguments = (ins Graph_FloatTensor:$input, Graph_FloatTensor:$skip,
+                       Graph_FloatTensor:$scale,
+                       Optional<Graph_FloatTensor>:$bias, I64Attr:$axis,
+                       F32Attr:$epsilon, BoolAttr:$rms);
+  let results = (outs Graph_FloatTensor:$result, Graph_FloatTensor:$sum);
+  let assemblyFormat = [{
+    $input `,` $skip `,` $scale (`,` $bias^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Graph_RotaryOp : Graph_Op<"rotary", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Rotary position embedding of the leading dims of each row";
+  let description = [{
+    input [..., S, D]; cos and sin [..., S, R] broadcast to the input's
+    leading dims with R even and R <= D. The first R features of each row are
+    rotated, the others pass through:
+
+      result[..., d] = input[..., d] * cos[..., d] + rot[..., d] * sin[..., d]
+
+    where, for the half-split layout (`interleaved = false`, LLaMA/NeoX),
+    rot = concat(-input[..., R/2:R], input[..., 0:R/2]) and, for the
+    interleaved layout (GPT-J), rot[2k] = -input[2k + 1],
+    rot[2k + 1] = input[2k]. cos and sin are given at full width R (the
+    exporters' `cat(freqs, freqs)` or `repeat_interleave`), so the op is
+    exact whatever values they hold.
+  }];
+  let arguments = (ins Graph_FloatTensor:$input, Graph_FloatTensor:$cos,
+                       Graph_FloatTensor:$sin, BoolAttr:$interleaved);
+  let results = (outs Graph_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $cos `,` $sin attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
 }

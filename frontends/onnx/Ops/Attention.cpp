@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "frontends/onnx/NodeContext.h"
+#include "frontends/onnx/Ops/Attention.h"
 
 #include <cmath>
 
@@ -264,9 +264,40 @@ LogicalResult importAttention(NodeContext &n, SmallVectorImpl<Value> &results) {
 
 } // namespace
 
+Value mlir::fmc::onnx::gatherPositions(NodeContext &n, Value cache,
+                                       Value positions) {
+  if (!cache || !positions)
+    return {};
+  auto cacheType = tensorType(cache);
+  SmallVector<int64_t> shape(tensorType(positions).getShape());
+  shape.push_back(cacheType.getShape().back());
+  return n.op<GatherOp>({cache, positions},
+                        {n.namedAttr("axis", n.b.getI64IntegerAttr(0))},
+                        cacheType.clone(shape));
+}
+
+Value mlir::fmc::onnx::fullWidthRotaryTable(NodeContext &n, Value half,
+                                            bool interleaved) {
+  if (!half)
+    return {};
+  auto type = tensorType(half);
+  int64_t rank = type.getRank();
+  auto concat = [&](Value v, int64_t axis) {
+    return n.op<ConcatOp>({v, v},
+                          {n.namedAttr("axis", n.b.getI64IntegerAttr(axis))});
+  };
+  if (!interleaved)
+    return concat(half, rank - 1);
+  SmallVector<int64_t> pairs(type.getShape());
+  pairs.push_back(1);
+  SmallVector<int64_t> full(type.getShape());
+  full.back() *= 2;
+  return n.reshapeTo(concat(n.reshapeTo(half, pairs), rank), full);
+}
+
 namespace {
 
-/// RotaryEmbedding (opset 23), decomposed: the first rotary_embedding_dim
+/// RotaryEmbedding (opset 23) as fmc.rotary: the first rotary_embedding_dim
 /// features of each head rotate by the cached angle of their position, as
 /// halves or interleaved pairs.
 LogicalResult importRotaryEmbedding(NodeContext &n,
@@ -282,7 +313,7 @@ LogicalResult importRotaryEmbedding(NodeContext &n,
     n.error() << "X must be 3-D or 4-D, got " << type;
     return failure();
   }
-  // [B, S, H, D]
+  // x [B, H, S, D], or the [B, S, H, D] view of a 3-D x.
   Value h = *x;
   int64_t batch = type.getDimSize(0);
   int64_t seq = type.getDimSize(rank == 4 ? 2 : 1);
@@ -290,7 +321,6 @@ LogicalResult importRotaryEmbedding(NodeContext &n,
   if (rank == 4) {
     heads = type.getDimSize(1);
     headSize = type.getDimSize(3);
-    h = n.transposeBy(h, {0, 2, 1, 3});
   } else {
     heads = n.intAttr("num_heads", 0);
     if (heads <= 0 || type.getDimSize(2) % heads) {
@@ -311,48 +341,27 @@ LogicalResult importRotaryEmbedding(NodeContext &n,
   int64_t half = rot / 2;
   Value cos = *cosCache, sin = *sinCache;
   if (Value positions = n.input(3)) {
-    auto gather = [&](Value cache) {
-      auto cacheType = tensorType(cache);
-      SmallVector<int64_t> shape(tensorType(positions).getShape());
-      shape.push_back(cacheType.getShape().back());
-      return n.op<GatherOp>({cache, positions},
-                            {n.namedAttr("axis", n.b.getI64IntegerAttr(0))},
-                            cacheType.clone(shape));
-    };
-    cos = gather(cos);
-    sin = gather(sin);
+    cos = gatherPositions(n, cos, positions);
+    sin = gatherPositions(n, sin, positions);
   }
   if (!cos || !sin || tensorType(cos).getShape().back() != half) {
     n.error() << "the caches' last dim must be rotary_embedding_dim / 2 = "
               << half;
     return failure();
   }
-  cos = n.reshapeTo(cos, {batch, seq, 1, half});
-  sin = n.reshapeTo(sin, {batch, seq, 1, half});
   bool interleaved = n.intAttr("interleaved", 0) != 0;
-  Value x1 = interleaved ? n.sliceAlong(h, 3, 0, half, 2)
-                         : n.sliceAlong(h, 3, 0, half);
-  Value x2 = interleaved ? n.sliceAlong(h, 3, 1, half, 2)
-                         : n.sliceAlong(h, 3, half, half);
-  Value real = n.op<SubOp>({n.op<MulOp>({cos, x1}), n.op<MulOp>({sin, x2})});
-  Value imag = n.op<AddOp>({n.op<MulOp>({sin, x1}), n.op<MulOp>({cos, x2})});
-  auto concat = [&](ArrayRef<Value> parts, int64_t axis) {
-    return n.op<ConcatOp>(parts,
-                          {n.namedAttr("axis", n.b.getI64IntegerAttr(axis))});
-  };
-  Value rotated;
-  if (interleaved) {
-    SmallVector<int64_t> pairs = {batch, seq, heads, half, 1};
-    rotated = n.reshapeTo(
-        concat({n.reshapeTo(real, pairs), n.reshapeTo(imag, pairs)}, 4),
-        {batch, seq, heads, rot});
-  } else {
-    rotated = concat({real, imag}, 3);
-  }
-  if (rot < headSize)
-    rotated = concat({rotated, n.sliceAlong(h, 3, rot, headSize - rot)}, 3);
-  Value y = rank == 4 ? n.transposeBy(rotated, {0, 2, 1, 3})
-                      : n.reshapeTo(rotated, type.getShape());
+  // [B, S, R] tables, broadcast over the heads of x [B, H, S, D] or of the
+  // [B, S, H, D] view of a 3-D x.
+  SmallVector<int64_t> tableShape = {batch, 1, seq, rot};
+  if (rank == 3)
+    tableShape = {batch, seq, 1, rot};
+  cos = n.reshapeTo(fullWidthRotaryTable(n, cos, interleaved), tableShape);
+  sin = n.reshapeTo(fullWidthRotaryTable(n, sin, interleaved), tableShape);
+  Value y = n.op<RotaryOp>(
+      {h, cos, sin},
+      {n.namedAttr("interleaved", n.b.getBoolAttr(interleaved))});
+  if (rank == 3)
+    y = n.reshapeTo(y, type.getShape());
   return n.done(results, {y});
 }
 

@@ -50,9 +50,13 @@ LogicalResult importAlongAxis(NodeContext &n, SmallVectorImpl<Value> &results,
 LogicalResult importNormalization(NodeContext &n,
                                   SmallVectorImpl<Value> &results, bool rms);
 
-LogicalResult importLayerNorm(NodeContext &n, SmallVectorImpl<Value> &results) {
-  if (n.hasOutput(1) || n.hasOutput(2))
-    return importNormalization(n, results, /*rms=*/false);
+/// LayerNormalization (one output) as fmc.layer_norm and RMSNormalization as
+/// fmc.rms_norm; statistics in f32 (fmc-widen-half-floats), so a stash_type
+/// other than float takes the decomposed path.
+LogicalResult importNorm(NodeContext &n, SmallVectorImpl<Value> &results,
+                         bool rms) {
+  if (n.hasOutput(1) || n.hasOutput(2) || n.intAttr("stash_type", 1) != 1)
+    return importNormalization(n, results, rms);
   FailureOr<Value> x = n.required(0, "X"), scale = n.required(1, "Scale");
   if (failed(x) || failed(scale))
     return failure();
@@ -63,10 +67,12 @@ LogicalResult importLayerNorm(NodeContext &n, SmallVectorImpl<Value> &results) {
   SmallVector<Value> operands = {*x, *scale};
   if (Value bias = n.input(2))
     operands.push_back(bias);
-  FailureOr<Value> y = n.create<LayerNormOp>(
-      operands, {n.namedAttr("axis", n.b.getI64IntegerAttr(*axis)),
-                 n.namedAttr("epsilon", n.b.getF32FloatAttr(
-                                            n.floatAttr("epsilon", 1e-5f)))});
+  SmallVector<NamedAttribute> attrs = {
+      n.namedAttr("axis", n.b.getI64IntegerAttr(*axis)),
+      n.namedAttr("epsilon",
+                  n.b.getF32FloatAttr(n.floatAttr("epsilon", 1e-5f)))};
+  FailureOr<Value> y = rms ? n.create<RMSNormOp>(operands, attrs)
+                           : n.create<LayerNormOp>(operands, attrs);
   if (failed(y))
     return failure();
   results.push_back(*y);
@@ -108,9 +114,8 @@ std::array<Value, 3> normalize(NodeContext &n, Value x, int64_t axis,
   return {n.op<MulOp>({centered, invStd}), mean, invStd};
 }
 
-/// LayerNormalization with its Mean / InvStdDev outputs, and
-/// RMSNormalization: decomposed (the plain LayerNormalization form maps to
-/// fmc.layer_norm).
+/// LayerNormalization with its Mean / InvStdDev outputs, or with a
+/// stash_type other than float: decomposed.
 LogicalResult importNormalization(NodeContext &n,
                                   SmallVectorImpl<Value> &results, bool rms) {
   FailureOr<Value> x = n.required(0, "X"), scale = n.required(1, "Scale");
@@ -325,21 +330,13 @@ void registerActivations(OpImportRegistry &r) {
   });
   add("Gelu", [](NodeContext &n, Value x) -> Value {
     std::string approximate = n.stringAttr("approximate", "none");
-    Value half = n.scalar(x, 0.5), one = n.scalar(x, 1.0);
-    Value inner;
-    if (approximate == "none") {
-      inner = n.op<ErfOp>({n.op<MulOp>({x, n.scalar(x, M_SQRT1_2)})});
-    } else if (approximate == "tanh") {
-      Value cube = n.op<MulOp>({x, n.op<MulOp>({x, x})});
-      Value poly = n.op<AddOp>({x, n.op<MulOp>({cube, n.scalar(x, 0.044715)})});
-      inner = n.op<TanhOp>(
-          {n.op<MulOp>({poly, n.scalar(x, std::sqrt(2.0 / M_PI))})});
-    } else {
+    if (approximate != "none" && approximate != "tanh") {
       n.error() << "approximate must be 'none' or 'tanh', got '" << approximate
                 << "'";
       return {};
     }
-    return n.op<MulOp>({n.op<MulOp>({half, x}), n.op<AddOp>({one, inner})});
+    return n.op<GeluOp>(
+        {x}, {n.namedAttr("approximate", n.b.getStringAttr(approximate))});
   });
 }
 
@@ -451,9 +448,11 @@ void mlir::fmc::onnx::registerNNOps(OpImportRegistry &r) {
   r["Clip"] = importClip;
   r["PRelu"] = importPRelu;
   r["Shrink"] = importShrink;
-  r["LayerNormalization"] = importLayerNorm;
+  r["LayerNormalization"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
+    return importNorm(n, res, /*rms=*/false);
+  };
   r["RMSNormalization"] = [](NodeContext &n, SmallVectorImpl<Value> &res) {
-    return importNormalization(n, res, /*rms=*/true);
+    return importNorm(n, res, /*rms=*/true);
   };
   r["NegativeLogLikelihoodLoss"] = importNLLLoss;
   r["SoftmaxCrossEntropyLoss"] = importSoftmaxCrossEntropy;

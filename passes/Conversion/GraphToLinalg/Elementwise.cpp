@@ -5,7 +5,9 @@
 #include "passes/Conversion/GraphToLinalg/Utils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -300,6 +302,38 @@ Value buildUnaryScalar(Operation *op, OpBuilder &b, Location loc, Value x) {
         return arith::DivFOp::create(b, loc, one,
                                      arith::AddFOp::create(b, loc, one, e));
       })
+      .Case([&](GeluOp gelu) -> Value {
+        Value half = buildScalar(b, loc, type, 0.5);
+        Value one = buildScalar(b, loc, type, 1.0);
+        Value inner;
+        if (gelu.getApproximate() == "tanh") {
+          // sqrt(2 / pi) (x + 0.044715 x^3)
+          Value x3 = arith::MulFOp::create(
+              b, loc, arith::MulFOp::create(b, loc, x, x), x);
+          Value poly = arith::AddFOp::create(
+              b, loc, x,
+              arith::MulFOp::create(b, loc, buildScalar(b, loc, type, 0.044715),
+                                    x3));
+          inner = math::TanhOp::create(
+              b, loc,
+              arith::MulFOp::create(
+                  b, loc, buildScalar(b, loc, type, 0.7978845608028654), poly));
+        } else {
+          inner = math::ErfOp::create(
+              b, loc,
+              arith::MulFOp::create(
+                  b, loc, x, buildScalar(b, loc, type, 0.7071067811865476)));
+        }
+        return arith::MulFOp::create(b, loc,
+                                     arith::MulFOp::create(b, loc, half, x),
+                                     arith::AddFOp::create(b, loc, one, inner));
+      })
+      .Case([&](SiluOp) -> Value {
+        Value one = buildScalar(b, loc, type, 1.0);
+        Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+        return arith::DivFOp::create(b, loc, x,
+                                     arith::AddFOp::create(b, loc, one, e));
+      })
       .Case([&](ReluOp) -> Value {
         Value zero = buildScalar(b, loc, type, 0.0);
         return f ? Value(arith::MaximumFOp::create(b, loc, x, zero))
@@ -497,6 +531,71 @@ struct WhereToLinalg : OpConversionPattern<WhereOp> {
   }
 };
 
+/// One generic over the input: each element reads its rotation partner in
+/// the same row (d +- R/2, or d xor 1 when interleaved) and the cos/sin
+/// entry of its position with tensor.extract; features d >= R pass through.
+struct RotaryToLinalg : OpConversionPattern<RotaryOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(RotaryOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = signless(op.getType());
+    Value input = adaptor.getInput(), cos = adaptor.getCos(),
+          sin = adaptor.getSin();
+    auto cosType = cast<RankedTensorType>(cos.getType());
+    int64_t rank = type.getRank(), cosRank = cosType.getRank();
+    int64_t rotary = cosType.getShape().back();
+    bool interleaved = op.getInterleaved();
+    auto body = [&](OpBuilder &b, Location nloc, ValueRange s) -> Value {
+      SmallVector<Value> index;
+      for (int64_t d = 0; d < rank; ++d)
+        index.push_back(linalg::IndexOp::create(b, nloc, d));
+      auto constIndex = [&](int64_t v) -> Value {
+        return arith::ConstantIndexOp::create(b, nloc, v);
+      };
+      Value d = index.back();
+      Value inRotary = arith::CmpIOp::create(b, nloc, arith::CmpIPredicate::ult,
+                                             d, constIndex(rotary));
+      // Clamp so that the reads stay in bounds for the passed-through tail.
+      Value dc = arith::MinUIOp::create(b, nloc, d, constIndex(rotary - 1));
+      Value partner, negate;
+      if (interleaved) {
+        Value low = arith::AndIOp::create(b, nloc, dc, constIndex(1));
+        negate = arith::CmpIOp::create(b, nloc, arith::CmpIPredicate::eq, low,
+                                       constIndex(0));
+        partner = arith::XOrIOp::create(b, nloc, dc, constIndex(1));
+      } else {
+        negate = arith::CmpIOp::create(b, nloc, arith::CmpIPredicate::ult, dc,
+                                       constIndex(rotary / 2));
+        partner = arith::SelectOp::create(
+            b, nloc, negate,
+            arith::AddIOp::create(b, nloc, dc, constIndex(rotary / 2)),
+            arith::SubIOp::create(b, nloc, dc, constIndex(rotary / 2)));
+      }
+      SmallVector<Value> partnerIndex(index);
+      partnerIndex.back() = partner;
+      Value xp = tensor::ExtractOp::create(b, nloc, input, partnerIndex);
+      Value rot = arith::SelectOp::create(
+          b, nloc, negate, arith::NegFOp::create(b, nloc, xp), xp);
+      SmallVector<Value> tableIndex;
+      for (int64_t i = 0; i + 1 < cosRank; ++i)
+        tableIndex.push_back(cosType.getDimSize(i) == 1
+                                 ? constIndex(0)
+                                 : index[i + rank - cosRank]);
+      tableIndex.push_back(dc);
+      Value c = tensor::ExtractOp::create(b, nloc, cos, tableIndex);
+      Value sn = tensor::ExtractOp::create(b, nloc, sin, tableIndex);
+      Value y = arith::AddFOp::create(b, nloc,
+                                      arith::MulFOp::create(b, nloc, s[0], c),
+                                      arith::MulFOp::create(b, nloc, rot, sn));
+      return arith::SelectOp::create(b, nloc, inRotary, y, s[0]);
+    };
+    rewriter.replaceOp(op, buildElementwise(rewriter, loc, type, input, body));
+    return success();
+  }
+};
+
 struct BroadcastToLinalg : OpConversionPattern<BroadcastOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -555,7 +654,8 @@ void mlir::fmc::populateElementwiseToLinalgPatterns(
       UnaryToLinalg<AsinOp>, UnaryToLinalg<AcosOp>, UnaryToLinalg<AtanOp>,
       UnaryToLinalg<SinhOp>, UnaryToLinalg<CoshOp>, UnaryToLinalg<AsinhOp>,
       UnaryToLinalg<AcoshOp>, UnaryToLinalg<AtanhOp>, UnaryToLinalg<IsNaNOp>,
-      UnaryToLinalg<IsInfOp>>(converter, ctx);
+      UnaryToLinalg<IsInfOp>, UnaryToLinalg<GeluOp>, UnaryToLinalg<SiluOp>>(
+      converter, ctx);
   patterns.add<CastToLinalg, BitcastToLinalg, WhereToLinalg, BroadcastToLinalg,
-               ConstantToArith>(converter, ctx);
+               RotaryToLinalg, ConstantToArith>(converter, ctx);
 }

@@ -162,62 +162,89 @@ struct SoftmaxToLinalg : OpConversionPattern<SoftmaxOp> {
   }
 };
 
-/// y = (x - mean) * rsqrt(var + eps) * scale + bias over dims [axis, rank).
-struct LayerNormToLinalg : OpConversionPattern<LayerNormOp> {
+/// Layer norm, y = (x - mean) * rsqrt(var + eps) * scale [+ bias], or RMS
+/// norm, y = x * rsqrt(mean(x^2) + eps) * scale [+ bias], over dims
+/// [axis, rank).
+Value buildNorm(OpBuilder &b, Location loc, Value input, Value scale,
+                Value bias, int64_t axis, double epsilon, bool rms) {
+  auto type = cast<RankedTensorType>(input.getType());
+  Type element = type.getElementType();
+  SmallVector<int64_t> axes;
+  for (int64_t d = axis; d < type.getRank(); ++d)
+    axes.push_back(d);
+  RankedTensorType kept = keptType(type, axes);
+  double count = countOver(type, axes);
+  auto divideByCount = [&](Value sum) {
+    Value flat = buildElementwise(
+        b, loc, cast<RankedTensorType>(sum.getType()), sum,
+        [&](OpBuilder &nb, Location nloc, ValueRange s) -> Value {
+          return arith::DivFOp::create(nb, nloc, s[0],
+                                       buildScalar(nb, nloc, element, count));
+        });
+    return buildReshape(b, loc, flat, kept);
+  };
+  Value centered = input;
+  if (!rms) {
+    Value mean = divideByCount(reduce(b, loc, input, axes, ReduceKind::Sum));
+    centered = buildElementwise(
+        b, loc, type, ValueRange{input, mean},
+        [](OpBuilder &nb, Location nloc, ValueRange s) -> Value {
+          return arith::SubFOp::create(nb, nloc, s[0], s[1]);
+        });
+  }
+  Value squares =
+      buildElementwise(b, loc, type, centered,
+                       [](OpBuilder &nb, Location nloc, ValueRange s) -> Value {
+                         return arith::MulFOp::create(nb, nloc, s[0], s[0]);
+                       });
+  Value var = divideByCount(reduce(b, loc, squares, axes, ReduceKind::Sum));
+  SmallVector<Value> operands = {centered, var, scale};
+  if (bias)
+    operands.push_back(bias);
+  bool hasBias = static_cast<bool>(bias);
+  return buildElementwise(
+      b, loc, type, operands,
+      [&](OpBuilder &nb, Location nloc, ValueRange s) -> Value {
+        Value eps = buildScalar(nb, nloc, element, epsilon);
+        Value inv = math::RsqrtOp::create(
+            nb, nloc, arith::AddFOp::create(nb, nloc, s[1], eps));
+        Value y = arith::MulFOp::create(
+            nb, nloc, arith::MulFOp::create(nb, nloc, s[0], inv), s[2]);
+        return hasBias ? Value(arith::AddFOp::create(nb, nloc, y, s[3])) : y;
+      });
+}
+
+template <typename OpTy> struct NormToLinalg : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, buildNorm(rewriter, op.getLoc(), adaptor.getInput(),
+                                     adaptor.getScale(), adaptor.getBias(),
+                                     op.getAxis(),
+                                     op.getEpsilon().convertToDouble(),
+                                     std::is_same_v<OpTy, RMSNormOp>));
+    return success();
+  }
+};
+
+/// sum = input + skip, then the norm of sum; both are results.
+struct SkipNormToLinalg : OpConversionPattern<SkipNormOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
-  matchAndRewrite(LayerNormOp op, OpAdaptor adaptor,
+  matchAndRewrite(SkipNormOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto type = signless(op.getType());
-    Type element = type.getElementType();
-    SmallVector<int64_t> axes;
-    for (int64_t d = op.getAxis(); d < type.getRank(); ++d)
-      axes.push_back(d);
-    RankedTensorType kept = keptType(type, axes);
-    double count = countOver(type, axes);
-    double epsilon = op.getEpsilon().convertToDouble();
-    Value input = adaptor.getInput();
-    auto divideByCount = [&](Value sum) {
-      Value flat = buildElementwise(
-          rewriter, loc, cast<RankedTensorType>(sum.getType()), sum,
-          [&](OpBuilder &b, Location nloc, ValueRange s) -> Value {
-            return arith::DivFOp::create(b, nloc, s[0],
-                                         buildScalar(b, nloc, element, count));
-          });
-      return buildReshape(rewriter, loc, flat, kept);
-    };
-    Value mean =
-        divideByCount(reduce(rewriter, loc, input, axes, ReduceKind::Sum));
-    Value centered = buildElementwise(
-        rewriter, loc, type, ValueRange{input, mean},
+    Value sum = buildElementwise(
+        rewriter, loc, signless(op.getSum().getType()),
+        ValueRange{adaptor.getInput(), adaptor.getSkip()},
         [](OpBuilder &b, Location nloc, ValueRange s) -> Value {
-          return arith::SubFOp::create(b, nloc, s[0], s[1]);
+          return arith::AddFOp::create(b, nloc, s[0], s[1]);
         });
-    Value squares = buildElementwise(
-        rewriter, loc, type, centered,
-        [](OpBuilder &b, Location nloc, ValueRange s) -> Value {
-          return arith::MulFOp::create(b, nloc, s[0], s[0]);
-        });
-    Value var =
-        divideByCount(reduce(rewriter, loc, squares, axes, ReduceKind::Sum));
-    SmallVector<Value> operands = {centered, var, adaptor.getScale()};
-    if (adaptor.getBias())
-      operands.push_back(adaptor.getBias());
-    bool hasBias = static_cast<bool>(adaptor.getBias());
-    rewriter.replaceOp(
-        op, buildElementwise(
-                rewriter, loc, type, operands,
-                [&](OpBuilder &b, Location nloc, ValueRange s) -> Value {
-                  Value eps = buildScalar(b, nloc, element, epsilon);
-                  Value inv = math::RsqrtOp::create(
-                      b, nloc, arith::AddFOp::create(b, nloc, s[1], eps));
-                  Value y = arith::MulFOp::create(
-                      b, nloc, arith::MulFOp::create(b, nloc, s[0], inv), s[2]);
-                  return hasBias
-                             ? Value(arith::AddFOp::create(b, nloc, y, s[3]))
-                             : y;
-                }));
+    Value norm =
+        buildNorm(rewriter, loc, sum, adaptor.getScale(), adaptor.getBias(),
+                  op.getAxis(), op.getEpsilon().convertToDouble(), op.getRms());
+    rewriter.replaceOp(op, {norm, sum});
     return success();
   }
 };
@@ -384,11 +411,11 @@ template <typename OpTy> struct CumulativeToLinalg : OpConversionPattern<OpTy> {
 
 void mlir::fmc::populateReductionToLinalgPatterns(
     RewritePatternSet &patterns, const TypeConverter &converter) {
-  patterns
-      .add<ReduceToLinalg<ReduceSumOp>, ReduceToLinalg<ReduceMeanOp>,
-           ReduceToLinalg<ReduceMaxOp>, ReduceToLinalg<ReduceMinOp>,
-           ReduceToLinalg<ReduceProdOp>, ArgReduceToLinalg<ArgMaxOp>,
-           ArgReduceToLinalg<ArgMinOp>, CumulativeToLinalg<CumSumOp>,
-           CumulativeToLinalg<CumProdOp>, SoftmaxToLinalg, LayerNormToLinalg>(
-          converter, patterns.getContext());
+  patterns.add<ReduceToLinalg<ReduceSumOp>, ReduceToLinalg<ReduceMeanOp>,
+               ReduceToLinalg<ReduceMaxOp>, ReduceToLinalg<ReduceMinOp>,
+               ReduceToLinalg<ReduceProdOp>, ArgReduceToLinalg<ArgMaxOp>,
+               ArgReduceToLinalg<ArgMinOp>, CumulativeToLinalg<CumSumOp>,
+               CumulativeToLinalg<CumProdOp>, SoftmaxToLinalg,
+               NormToLinalg<LayerNormOp>, NormToLinalg<RMSNormOp>,
+               SkipNormToLinalg>(converter, patterns.getContext());
 }

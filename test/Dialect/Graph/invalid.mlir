@@ -482,3 +482,83 @@ func.func @attention_causal(%q: tensor<1x2x6x8xf32>, %k: tensor<1x2x4x8xf32>, %v
   %0 = fmc.attention %q, %k, %v {causal = true, scale = 1.0 : f64} : (tensor<1x2x6x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x6x8xf32>
   return
 }
+
+// -----
+
+func.func @rms_norm_bad_scale(%a: tensor<2x3xf32>, %s: tensor<2xf32>) {
+  // expected-error @+1 {{'fmc.rms_norm' op scale/bias of type 'tensor<2xf32>' does not broadcast to the normalized dims [3]}}
+  %0 = fmc.rms_norm %a, %s {axis = 1 : i64, epsilon = 1.0e-5 : f32} : (tensor<2x3xf32>, tensor<2xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @rms_norm_axis_out_of_range(%a: tensor<2x3xf32>, %s: tensor<3xf32>) {
+  // expected-error @+1 {{'fmc.rms_norm' op axis -1 is outside [0, 2)}}
+  %0 = fmc.rms_norm %a, %s {axis = -1 : i64, epsilon = 1.0e-5 : f32} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @skip_norm_skip_widens(%a: tensor<1x3xf32>, %k: tensor<2x3xf32>, %s: tensor<3xf32>) {
+  // expected-error @+1 {{'fmc.skip_norm' op skip of type 'tensor<2x3xf32>' does not broadcast to the input type 'tensor<1x3xf32>'}}
+  %0:2 = fmc.skip_norm %a, %k, %s {axis = 1 : i64, epsilon = 1.0e-5 : f32, rms = false} : (tensor<1x3xf32>, tensor<2x3xf32>, tensor<3xf32>) -> (tensor<1x3xf32>, tensor<1x3xf32>)
+  return
+}
+
+// -----
+
+func.func @skip_norm_bad_bias(%a: tensor<2x3xf32>, %s: tensor<3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{'fmc.skip_norm' op scale/bias of type 'tensor<4xf32>' does not broadcast to the normalized dims [3]}}
+  %0:2 = fmc.skip_norm %a, %a, %s, %b {axis = 1 : i64, epsilon = 1.0e-5 : f32, rms = true} : (tensor<2x3xf32>, tensor<2x3xf32>, tensor<3xf32>, tensor<4xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>)
+  return
+}
+
+// -----
+
+func.func @gelu_bad_approximation(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'fmc.gelu' op approximate must be "none" or "tanh", got "sigmoid"}}
+  %0 = fmc.gelu %a {approximate = "sigmoid"} : tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @silu_integer(%a: tensor<2x3xi32>) {
+  // expected-error @+1 {{'fmc.silu' op operand #0 must be}}
+  %0 = fmc.silu %a : tensor<2x3xi32>
+  return
+}
+
+// -----
+
+func.func @rotary_odd_width(%x: tensor<1x2x4x8xf32>, %c: tensor<4x3xf32>) {
+  // expected-error @+1 {{'fmc.rotary' op rotary width 3 must be even, positive and at most the row size 8}}
+  %0 = fmc.rotary %x, %c, %c {interleaved = false} : (tensor<1x2x4x8xf32>, tensor<4x3xf32>, tensor<4x3xf32>) -> tensor<1x2x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @rotary_too_wide(%x: tensor<1x2x4x8xf32>, %c: tensor<4x10xf32>) {
+  // expected-error @+1 {{'fmc.rotary' op rotary width 10 must be even, positive and at most the row size 8}}
+  %0 = fmc.rotary %x, %c, %c {interleaved = false} : (tensor<1x2x4x8xf32>, tensor<4x10xf32>, tensor<4x10xf32>) -> tensor<1x2x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @rotary_positions_mismatch(%x: tensor<1x2x4x8xf32>, %c: tensor<5x8xf32>) {
+  // expected-error @+1 {{'fmc.rotary' op cos/sin of type 'tensor<5x8xf32>' do not broadcast to [1x2x4x8]}}
+  %0 = fmc.rotary %x, %c, %c {interleaved = false} : (tensor<1x2x4x8xf32>, tensor<5x8xf32>, tensor<5x8xf32>) -> tensor<1x2x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @rotary_cos_sin_differ(%x: tensor<1x2x4x8xf32>, %c: tensor<4x8xf32>, %s: tensor<1x4x8xf32>) {
+  // expected-error @+1 {{'fmc.rotary' op cos and sin types differ}}
+  %0 = fmc.rotary %x, %c, %s {interleaved = false} : (tensor<1x2x4x8xf32>, tensor<4x8xf32>, tensor<1x4x8xf32>) -> tensor<1x2x4x8xf32>
+  return
+}

@@ -1,0 +1,26 @@
+//===- Attention.h - helpers shared by the attention importers --*- C++ -*-===//
+//
+// Used by the ONNX (Attention.cpp) and com.microsoft (Contrib.cpp) importers
+// of attention and rotary embeddings.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FMC_FRONTENDS_ONNX_OPS_ATTENTION_H
+#define FMC_FRONTENDS_ONNX_OPS_ATTENTION_H
+
+#include "frontends/onnx/NodeContext.h"
+
+namespace mlir::fmc::onnx {
+
+/// Rows of a [max_position, W] cache picked by `positions` (any shape P):
+/// a [P..., W] tensor. Null if a build failed (diagnosed).
+Value gatherPositions(NodeContext &n, Value cache, Value positions);
+
+/// A half-width cos or sin table [..., R/2] widened to the full rotary width
+/// [..., R] that fmc.rotary takes: repeated as halves (cat(t, t)) or, when
+/// `interleaved`, element by element (t0 t0 t1 t1 ...).
+Value fullWidthRotaryTable(NodeContext &n, Value half, bool interleaved);
+
+} // namespace mlir::fmc::onnx
+
+#endif // FMC_FRONTENDS_ONNX_OPS_ATTENTION_H
