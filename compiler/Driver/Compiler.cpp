@@ -83,6 +83,7 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
   pipeline.tileCacheBytes = target.l2Bytes / 2;
   pipeline.reportFusions = options.reportFusions;
   pipeline.fuseAttention = options.import.fuseAttention;
+  pipeline.fuseTransformerOps = options.fuseTransformerOps;
   if (failed(runPipeline(*module, options, [&](OpPassManager &pm) {
         return buildGraphToLinalgPipeline(pm, pipeline);
       })))

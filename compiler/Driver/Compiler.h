@@ -35,6 +35,9 @@ struct CompileOptions {
   bool timing = false;
   /// Remarks on the fusions made and missed (--report=fusions).
   bool reportFusions = false;
+  /// Raise norms, activations and rotary embeddings
+  /// (--fuse-transformer-ops).
+  bool fuseTransformerOps = true;
 };
 
 /// Runs the whole compiler. Diagnostics go to the context's handler; textual

@@ -20,6 +20,9 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
   ensurePassesRegistered();
   // Graph-level fusion (and its report) before weights are outlined.
   SmallVector<std::string> graphPasses;
+  if (options.fuseTransformerOps)
+    graphPasses.append(
+        {"fmc-raise-norms", "fmc-raise-activations", "fmc-raise-rotary"});
   if (options.fuseAttention)
     graphPasses.push_back("fmc-raise-attention");
   if (options.reportFusions)

@@ -19,6 +19,9 @@ struct PipelineOptions {
   bool reportFusions = false;
   /// Raise decomposed attention to fmc.attention (--fuse-attention).
   bool fuseAttention = true;
+  /// Raise decomposed norms, residual + norm, GELU/SiLU and rotary
+  /// embeddings to their graph ops (--fuse-transformer-ops).
+  bool fuseTransformerOps = true;
 };
 
 /// Graph dialect -> linalg on tensors: canonicalization (constant folding),

@@ -40,15 +40,60 @@ def RaiseAttentionPass : Pass<"fmc-raise-attention", "func::FuncOp"> {
   let dependentDialects = ["::mlir::fmc::GraphDialect"];
 }
 
+def RaiseNormsPass : Pass<"fmc-raise-norms", "func::FuncOp"> {
+  let summary = "Raise decomposed layer/RMS norms, and norms of a residual "
+                "sum, to fmc norm ops";
+  let description = [{
+    Recognises, on the graph dialect,
+
+      d    = x - reduce_mean(x)           (layer norm; RMS norm: d = x)
+      norm = d / sqrt(reduce_mean(d * d | d ** 2) + eps)
+             (or d * (1 / sqrt(...)), d * reciprocal(sqrt(...)))
+      y    = norm [* scale [+ bias]]
+
+    with both means keepdims over the trailing dims [axis, rank) and scale
+    and bias broadcasting to those dims, and rewrites it to fmc.layer_norm or
+    fmc.rms_norm (a missing scale becomes ones). Then a norm whose input is
+    a + b becomes one fmc.skip_norm whose second result replaces the sum.
+    Every intermediate must have no use outside the pattern.
+  }];
+  let dependentDialects = ["::mlir::fmc::GraphDialect"];
+}
+
+def RaiseActivationsPass : Pass<"fmc-raise-activations", "func::FuncOp"> {
+  let summary = "Raise decomposed GELU and SiLU to fmc.gelu and fmc.silu";
+  let description = [{
+    Recognises x * 0.5 * (1 + erf(x / sqrt(2))) (also with x * (1 / sqrt(2))),
+    x * 0.5 * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))) (x^3 as
+    pow(x, 3) or x * x * x), with the three factors of the final product in
+    any order and grouping, and x * sigmoid(x). Constants match within a
+    relative 1e-4 (exporters round them).
+  }];
+  let dependentDialects = ["::mlir::fmc::GraphDialect"];
+}
+
+def RaiseRotaryPass : Pass<"fmc-raise-rotary", "func::FuncOp"> {
+  let summary = "Raise decomposed rotary position embeddings to fmc.rotary";
+  let description = [{
+    Recognises x * cos + rot(x) * sin where rot(x) is the quarter turn of
+    the last dim: concat(-x[..., D/2:], x[..., :D/2]) (LLaMA/NeoX
+    rotate_half) or the interleaved pairs (-x[..., 1::2], x[..., 0::2])
+    stacked and flattened (GPT-J rotate_every_two), with cos and sin as wide
+    as x's rows and broadcasting to x.
+  }];
+  let dependentDialects = ["::mlir::fmc::GraphDialect"];
+}
+
 def ReportFusionsPass : Pass<"fmc-report-fusions", "func::FuncOp"> {
-  let summary = "Report fused and unfused attention as remarks";
+  let summary = "Report fused ops and unfused attention as remarks";
   let description = [{
     For `fmc compile --report=fusions`: a remark on every fmc.attention
     naming the ONNX nodes it replaced, a remark on every attention-like
     subgraph (a softmax whose result feeds a matmul) left unfused with the
     reason fmc-raise-attention did not match it, on every ONNX Attention
-    the importer decomposed (marked `fmc.unfused_attention = "reason"`), and
-    a summary remark.
+    the importer decomposed (marked `fmc.unfused_attention = "reason"`), a
+    remark on every norm, skip + norm, GELU, SiLU and rotary op naming its
+    ONNX nodes, and a summary remark with the counts.
     Changes nothing.
   }];
 }

@@ -1,9 +1,9 @@
 //===- RaiseAttention.cpp - decomposed attention -> fmc.attention ---------===//
 
 #include "dialects/Graph/IR/GraphOps.h"
+#include "passes/Fusion/Matchers.h"
 #include "passes/Fusion/Passes.h"
 
-#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -16,26 +16,6 @@ using namespace mlir;
 using namespace mlir::fmc;
 
 namespace {
-
-/// The value of a constant 0-d or single-element float tensor.
-std::optional<double> scalarConstant(Value v) {
-  DenseFPElementsAttr attr;
-  if (!matchPattern(v, m_Constant(&attr)) || !attr.isSplat())
-    return std::nullopt;
-  return attr.getSplatValue<APFloat>().convertToDouble();
-}
-
-/// `mask` broadcasts to `shape` (numpy rules, right-aligned).
-bool broadcastsTo(RankedTensorType mask, ArrayRef<int64_t> shape) {
-  if (mask.getRank() > int64_t(shape.size()))
-    return false;
-  for (int64_t i = 0; i < mask.getRank(); ++i) {
-    int64_t dim = mask.getDimSize(mask.getRank() - 1 - i);
-    if (dim != 1 && dim != shape[shape.size() - 1 - i])
-      return false;
-  }
-  return true;
-}
 
 /// Whether `mask` is a constant causal mask for `s` queries over `t` keys:
 /// 0 where j <= i + t - s and -inf (or below -1e30, as exporters write

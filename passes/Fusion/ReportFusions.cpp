@@ -1,6 +1,10 @@
-//===- ReportFusions.cpp - remarks on fused and unfused attention ---------===//
+//===- ReportFusions.cpp - remarks on fused ops and unfused attention
+//------===//
 
 #include "passes/Fusion/Passes.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 namespace mlir::fmc {
 #define GEN_PASS_DEF_REPORTFUSIONSPASS
@@ -24,9 +28,33 @@ void nodeNames(Location loc, SmallVectorImpl<std::string> &names) {
   }
 }
 
+/// The kind of a fused transformer op and what distinguishes its variant,
+/// or an empty kind for other ops.
+std::pair<StringRef, std::string> fusedKind(Operation *op) {
+  return llvm::TypeSwitch<Operation *, std::pair<StringRef, std::string>>(op)
+      .Case([](LayerNormOp) { return std::pair("layer_norm", ""); })
+      .Case([](RMSNormOp) { return std::pair("rms_norm", ""); })
+      .Case([](SkipNormOp n) {
+        return std::pair("skip_norm", n.getRms() ? "residual add + RMS norm"
+                                                 : "residual add + layer norm");
+      })
+      .Case([](GeluOp g) {
+        return std::pair("gelu", g.getApproximate() == "tanh" ? "tanh" : "erf");
+      })
+      .Case([](SiluOp) { return std::pair("silu", ""); })
+      .Case([](RotaryOp r) {
+        return std::pair("rotary",
+                         r.getInterleaved() ? "interleaved" : "half-split");
+      })
+      .Default([](Operation *) { return std::pair("", ""); });
+}
+
 struct ReportFusionsPass : fmc::impl::ReportFusionsPassBase<ReportFusionsPass> {
   void runOnOperation() override {
     int64_t fused = 0, unfused = 0;
+    llvm::StringMap<int64_t> others;
+    SmallVector<StringRef> order = {"skip_norm", "layer_norm", "rms_norm",
+                                    "gelu",      "silu",       "rotary"};
     getOperation().walk([&](Operation *op) {
       if (auto attention = dyn_cast<AttentionOp>(op)) {
         SmallVector<std::string> names;
@@ -36,6 +64,16 @@ struct ReportFusionsPass : fmc::impl::ReportFusionsPassBase<ReportFusionsPass> {
             << (attention.getMask() ? ", masked" : "") << ") from ONNX node"
             << (names.size() == 1 ? " " : "s ") << llvm::join(names, ", ");
         ++fused;
+        return;
+      }
+      if (auto [kind, variant] = fusedKind(op); !kind.empty()) {
+        SmallVector<std::string> names;
+        nodeNames(op->getLoc(), names);
+        op->emitRemark("fmc.")
+            << kind << (variant.empty() ? "" : " (" + variant + ")")
+            << " from ONNX node" << (names.size() == 1 ? " " : "s ")
+            << llvm::join(names, ", ");
+        ++others[kind];
         return;
       }
       if (auto why = op->getAttrOfType<StringAttr>("fmc.unfused_attention")) {
@@ -60,10 +98,15 @@ struct ReportFusionsPass : fmc::impl::ReportFusionsPassBase<ReportFusionsPass> {
         break;
       }
     });
+    SmallVector<std::string> counts;
+    for (StringRef kind : order)
+      if (int64_t count = others.lookup(kind))
+        counts.push_back(std::to_string(count) + " " + kind.str());
     getOperation().emitRemark("fusions: ")
         << fused << " attention op" << (fused == 1 ? "" : "s") << " fused, "
         << unfused << " attention-like subgraph" << (unfused == 1 ? "" : "s")
-        << " left unfused";
+        << " left unfused; other ops: "
+        << (counts.empty() ? "none" : llvm::join(counts, ", "));
   }
 };
 

@@ -77,6 +77,12 @@ cl::opt<bool> fuseAttention(
     cl::desc("Compile attention as one fused op (FlashAttention); "
              "--fuse-attention=false keeps it as separate ops"),
     cl::init(true), cl::sub(getCompileSubCommand()));
+cl::opt<bool> fuseTransformerOps(
+    "fuse-transformer-ops",
+    cl::desc("Raise decomposed layer/RMS norms, residual + norm, GELU, SiLU "
+             "and rotary embeddings to fused ops; =false keeps them as "
+             "separate ops"),
+    cl::init(true), cl::sub(getCompileSubCommand()));
 cl::opt<std::string>
     report("report",
            cl::desc("What to report while compiling: 'fusions' (every fused "
@@ -188,6 +194,7 @@ int runCompileCommand() {
   }
   options.reportFusions = report == "fusions";
   options.import.fuseAttention = fuseAttention;
+  options.fuseTransformerOps = fuseTransformerOps;
   for (const std::string &spec : inputShapes) {
     std::string name;
     llvm::SmallVector<int64_t> shape;
