@@ -1,13 +1,15 @@
 """Build fmc's model zoo: small transformer architectures from transformers
 configurations with seeded random weights (nothing is downloaded), exported
-to ONNX with torch.onnx's TorchScript exporter at fixed shapes.
+to ONNX with both of torch.onnx's exporters.
 
 Requires torch and transformers (not installed in CI; the small models are
 committed). Run from the repository root:
 
     python examples/models/make_zoo.py [--out examples/models] [--only gpt2 ...]
+                                       [--exporter torchscript dynamo]
 
-Writes <name>.onnx for:
+Writes <name>.onnx (TorchScript exporter, opset 17, fixed shapes) and
+<name>_dynamo.onnx (dynamo exporter, opset 18) for:
   gpt2         GPT-2, 2 layers, hidden 64, 4 heads, vocab 256; input_ids
                int64 [1, 16] -> logits
   llama        LLaMA-style decoder (RMSNorm, RoPE, SwiGLU, grouped-query
@@ -20,9 +22,18 @@ Writes <name>.onnx for:
   whisper_enc  Whisper-style encoder, 2 layers, d_model 64, 16 mel bins,
                input_features [1, 16, 64] -> last_hidden_state
 
-Not yet here: the decoders with KV-cache inputs/outputs (decode steps), the
-dynamo-based exporter, an ONNX Runtime transformer-optimizer output
-(com.microsoft contrib ops), and the larger benchmark configurations.
+and, TorchScript exporter only, the decoders with their KV cache as inputs
+and outputs, sequence and cache lengths symbolic (fmc compiles each decode
+step with --input-shape; see test/E2E/greedy_decode.py):
+  gpt2_kv      GPT-2 as above; input_ids [1, S], past_key_<i>/past_value_<i>
+               [1, 4, P, 16] -> logits [1, S, 256], present_key_<i>/
+               present_value_<i> [1, 4, P + S, 16]
+  llama_kv     the LLaMA-style decoder, caches [1, 2, P, 16]
+The cached decoders use initializer_range 0.3, so that greedy decoding picks
+varied tokens.
+
+Not yet here: an ONNX Runtime transformer-optimizer output (com.microsoft
+contrib ops) and the larger benchmark configurations.
 """
 import argparse
 import os
@@ -105,8 +116,62 @@ def whisper_enc():
             ["input_features"], ["last_hidden_state"])
 
 
+class WithCache(nn.Module):
+    """A decoder taking its KV cache as flat tensors past_key_0,
+    past_value_0, ... and returning logits and the presents the same way."""
+
+    def __init__(self, model, layers):
+        super().__init__()
+        self.model = model
+        self.layers = layers
+
+    def forward(self, input_ids, *past):
+        from transformers import DynamicCache
+        cache = DynamicCache()
+        for i in range(self.layers):
+            cache.update(past[2 * i], past[2 * i + 1], i)
+        out = self.model(input_ids=input_ids, past_key_values=cache,
+                         use_cache=True)
+        flat = []
+        for layer in out.past_key_values.layers[:self.layers]:
+            flat += [layer.keys, layer.values]
+        return (out.logits, *flat)
+
+
+def with_cache(model, layers, kv_heads, head_dim):
+    ids = torch.randint(0, 256, (1, 3))
+    past = [torch.randn(1, kv_heads, 5, head_dim) for _ in range(2 * layers)]
+    cache_names = ["%s_%s_%d" % (kind, part, i) for kind in ("past",)
+                   for i in range(layers) for part in ("key", "value")]
+    present = [n.replace("past_", "present_") for n in cache_names]
+    axes = {"input_ids": {1: "seq"}, "logits": {1: "seq"}}
+    axes.update({n: {2: "past"} for n in cache_names})
+    axes.update({n: {2: "total"} for n in present})
+    return (WithCache(model, layers), (ids, *past),
+            ["input_ids"] + cache_names, ["logits"] + present, axes)
+
+
+def gpt2_kv():
+    from transformers import GPT2Config, GPT2LMHeadModel
+    config = GPT2Config(n_layer=2, n_embd=64, n_head=4, vocab_size=256,
+                        n_positions=64, initializer_range=0.3,
+                        attn_implementation="eager")
+    return with_cache(GPT2LMHeadModel(config).eval(), 2, 4, 16)
+
+
+def llama_kv():
+    from transformers import LlamaConfig, LlamaForCausalLM
+    config = LlamaConfig(num_hidden_layers=2, hidden_size=64,
+                         intermediate_size=128, num_attention_heads=4,
+                         num_key_value_heads=2, vocab_size=256,
+                         max_position_embeddings=64, initializer_range=0.3,
+                         attn_implementation="eager")
+    return with_cache(LlamaForCausalLM(config).eval(), 2, 2, 16)
+
+
 MODELS = {"gpt2": gpt2, "llama": llama, "bert": bert, "vit": vit,
-          "whisper_enc": whisper_enc}
+          "whisper_enc": whisper_enc, "gpt2_kv": gpt2_kv,
+          "llama_kv": llama_kv}
 
 
 def main():
@@ -114,15 +179,33 @@ def main():
     parser.add_argument("--out", default=os.path.dirname(
         os.path.abspath(__file__)))
     parser.add_argument("--only", nargs="*", default=list(MODELS))
+    parser.add_argument("--exporter", nargs="*",
+                        default=["torchscript", "dynamo"])
     args = parser.parse_args()
     for name in args.only:
-        module, inputs, input_names, output_names = MODELS[name]()
-        path = os.path.join(args.out, name + ".onnx")
-        with torch.no_grad():
-            torch.onnx.export(module, inputs, path, input_names=input_names,
-                              output_names=output_names, opset_version=17,
-                              dynamo=False)
-        print("wrote", path, os.path.getsize(path), "bytes")
+        torch.manual_seed(0)
+        module, inputs, input_names, output_names, *axes = MODELS[name]()
+        for exporter in args.exporter:
+            # The TorchScript exporter restores the wrapper's training flag
+            # on the whole tree afterwards.
+            module.eval()
+            if exporter == "dynamo" and axes:
+                continue  # the cached decoders: TorchScript only
+            suffix = "" if exporter == "torchscript" else "_dynamo"
+            path = os.path.join(args.out, name + suffix + ".onnx")
+            with torch.no_grad():
+                if exporter == "torchscript":
+                    torch.onnx.export(
+                        module, inputs, path, input_names=input_names,
+                        output_names=output_names, opset_version=17,
+                        dynamo=False,
+                        dynamic_axes=axes[0] if axes else None)
+                else:
+                    torch.onnx.export(
+                        module, inputs, path, input_names=input_names,
+                        output_names=output_names, opset_version=18,
+                        dynamo=True, external_data=False)
+            print("wrote", path, os.path.getsize(path), "bytes")
 
 
 if __name__ == "__main__":
