@@ -51,6 +51,7 @@ const OpImportRegistry &getRegistry() {
     registerResizeOps(r);
     registerIndexingOps(r);
     registerSignalOps(r);
+    registerContribOps(r);
     return r;
   }();
   return registry;
@@ -137,13 +138,17 @@ LogicalResult GraphImporter::importNode(OpBuilder &b,
                          ? node.op_type() + "#" + std::to_string(index)
                          : node.name();
   Location loc = nameLoc(name);
-  if (!node.domain().empty() && node.domain() != "ai.onnx") {
+  // Ops of other domains are registered as "<domain>::<op_type>".
+  bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
+  std::string key =
+      defaultDomain ? node.op_type() : node.domain() + "::" + node.op_type();
+  const OpImportRegistry &registry = getRegistry();
+  auto it = registry.find(key);
+  if (it == registry.end() && !defaultDomain) {
     emitError(loc) << "op '" << node.op_type() << "' of domain '"
                    << node.domain() << "' is not supported";
     return failure();
   }
-  const OpImportRegistry &registry = getRegistry();
-  auto it = registry.find(node.op_type());
   if (it == registry.end()) {
     emitError(loc) << "unsupported op '" << node.op_type() << "' (opset "
                    << opset << ")";

@@ -177,6 +177,8 @@ void registerResizeOps(OpImportRegistry &registry);
 void registerIndexingOps(OpImportRegistry &registry);
 void registerSignalOps(OpImportRegistry &registry);
 void registerQuantizationOps(OpImportRegistry &registry);
+/// ONNX Runtime's com.microsoft ops, keyed "com.microsoft::<op_type>".
+void registerContribOps(OpImportRegistry &registry);
 
 } // namespace mlir::fmc::onnx
 

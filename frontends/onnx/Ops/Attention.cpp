@@ -22,14 +22,6 @@ SmallVector<NamedAttribute> lastAxis(NodeContext &n, int64_t rank) {
           n.namedAttr("keepdims", n.b.getBoolAttr(true))};
 }
 
-/// [B, S, H * D] -> [B, H, S, D].
-Value splitHeads(NodeContext &n, Value x, int64_t heads) {
-  auto shape = tensorType(x).getShape();
-  return n.transposeBy(
-      n.reshapeTo(x, {shape[0], shape[1], heads, shape[2] / heads}),
-      {0, 2, 1, 3});
-}
-
 /// lhs [B, Hq, S, X] @ rhs [B, Hkv, X, T] with Hq = Hkv * reps: query head h
 /// uses key/value head h / reps, through broadcasting over a reps dim.
 Value groupedMatMul(NodeContext &n, Value lhs, Value rhs) {
@@ -263,6 +255,34 @@ LogicalResult importAttention(NodeContext &n, SmallVectorImpl<Value> &results) {
 }
 
 } // namespace
+
+Value mlir::fmc::onnx::splitHeads(NodeContext &n, Value x, int64_t heads) {
+  if (!x)
+    return {};
+  auto shape = tensorType(x).getShape();
+  return n.transposeBy(
+      n.reshapeTo(x, {shape[0], shape[1], heads, shape[2] / heads}),
+      {0, 2, 1, 3});
+}
+
+Value mlir::fmc::onnx::mergedAttention(NodeContext &n, Value query, Value key,
+                                       Value value, Value bias, double scale,
+                                       bool causal) {
+  if (!query || !key || !value)
+    return {};
+  auto q = tensorType(query).getShape();
+  int64_t dv = tensorType(value).getDimSize(3);
+  SmallVector<Value> operands = {query, key, value};
+  if (bias)
+    operands.push_back(bias);
+  Value y = n.op<AttentionOp>(
+      operands,
+      {n.namedAttr("scale", n.b.getF64FloatAttr(scale)),
+       n.namedAttr("causal", n.b.getBoolAttr(causal))},
+      RankedTensorType::get({q[0], q[1], q[2], dv},
+                            tensorType(query).getElementType()));
+  return n.reshapeTo(n.transposeBy(y, {0, 2, 1, 3}), {q[0], q[2], q[1] * dv});
+}
 
 Value mlir::fmc::onnx::gatherPositions(NodeContext &n, Value cache,
                                        Value positions) {

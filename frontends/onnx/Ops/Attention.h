@@ -12,6 +12,15 @@
 
 namespace mlir::fmc::onnx {
 
+/// [B, S, H * D] -> [B, H, S, D].
+Value splitHeads(NodeContext &n, Value x, int64_t heads);
+
+/// fmc.attention of query [B, H, S, D] over key/value [B, Hkv, T, *] with an
+/// optional additive `bias` broadcasting to [B, H, S, T], the result merged
+/// back to [B, S, H * Dv]. Null if a build failed (diagnosed).
+Value mergedAttention(NodeContext &n, Value query, Value key, Value value,
+                      Value bias, double scale, bool causal);
+
 /// Rows of a [max_position, W] cache picked by `positions` (any shape P):
 /// a [P..., W] tensor. Null if a build failed (diagnosed).
 Value gatherPositions(NodeContext &n, Value cache, Value positions);

@@ -1,0 +1,381 @@
+//===- Contrib.cpp - ONNX Runtime's com.microsoft ops ---------------------===//
+//
+// The fused ops that ONNX Runtime's transformer optimizer writes, so that
+// already-optimized models compile: they map onto the same graph ops the
+// recognition passes raise to (fmc.attention, fmc.skip_norm, fmc.rms_norm,
+// fmc.gelu, fmc.rotary). Features outside those ops are rejected by name.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontends/onnx/Ops/Attention.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::fmc;
+using namespace mlir::fmc::onnx;
+
+namespace {
+
+/// ONNX Runtime's default epsilon of the Skip*LayerNormalization ops.
+constexpr float kSkipNormEpsilon = 1e-12f;
+/// ONNX Runtime's default additive value for masked-out keys.
+constexpr float kMaskFilterValue = -10000.0f;
+
+Value addBias(NodeContext &n, Value x, Value bias) {
+  return bias ? n.op<AddOp>({x, bias}) : x;
+}
+
+Value gelu(NodeContext &n, Value x, StringRef approximate) {
+  return n.op<GeluOp>(
+      {x}, {n.namedAttr("approximate", n.b.getStringAttr(approximate))});
+}
+
+/// Gelu, BiasGelu (erf form of A + B), FastGelu (tanh form of X [+ bias]),
+/// QuickGelu (x * sigmoid(alpha * x)).
+void registerActivations(OpImportRegistry &r) {
+  auto add = [&](StringRef name, std::function<Value(NodeContext &)> fn) {
+    r[("com.microsoft::" + name).str()] =
+        [fn](NodeContext &n, SmallVectorImpl<Value> &results) {
+          FailureOr<Value> x = n.required(0, "X");
+          if (failed(x))
+            return failure();
+          return n.done(results, {fn(n)});
+        };
+  };
+  add("Gelu", [](NodeContext &n) { return gelu(n, n.input(0), "none"); });
+  add("BiasGelu", [](NodeContext &n) {
+    return gelu(n, addBias(n, n.input(0), n.input(1)), "none");
+  });
+  add("FastGelu", [](NodeContext &n) {
+    return gelu(n, addBias(n, n.input(0), n.input(1)), "tanh");
+  });
+  add("QuickGelu", [](NodeContext &n) {
+    Value x = n.input(0);
+    Value alpha = n.scalar(x, n.floatAttr("alpha", 1.702f));
+    return n.op<MulOp>({x, n.op<SigmoidOp>({n.op<MulOp>({x, alpha})})});
+  });
+}
+
+/// SkipLayerNormalization (input, skip, gamma, beta, bias) and
+/// SkipSimplifiedLayerNormalization (input, skip, gamma, bias): the norm of
+/// input + skip + bias over the last dim; output 3 is that sum.
+LogicalResult importSkipNorm(NodeContext &n, SmallVectorImpl<Value> &results,
+                             bool rms) {
+  FailureOr<Value> x = n.required(0, "input"), skip = n.required(1, "skip"),
+                   gamma = n.required(2, "gamma");
+  if (failed(x) || failed(skip) || failed(gamma))
+    return failure();
+  if (n.hasOutput(1) || n.hasOutput(2)) {
+    n.error() << "the mean and inv_std_var outputs are not supported";
+    return failure();
+  }
+  Value beta = rms ? Value() : n.input(3);
+  Value bias = n.input(rms ? 3 : 4);
+  Value input = addBias(n, *x, bias);
+  if (!input)
+    return failure();
+  SmallVector<Value> operands = {input, *skip, *gamma};
+  if (beta)
+    operands.push_back(beta);
+  int64_t rank = tensorType(input).getRank();
+  FailureOr<Value> y = n.create<SkipNormOp>(
+      operands, {n.namedAttr("axis", n.b.getI64IntegerAttr(rank - 1)),
+                 n.namedAttr("epsilon", n.b.getF32FloatAttr(n.floatAttr(
+                                            "epsilon", kSkipNormEpsilon))),
+                 n.namedAttr("rms", n.b.getBoolAttr(rms))});
+  if (failed(y))
+    return failure();
+  Value sum = y->getDefiningOp()->getResult(1);
+  results.append({*y, Value(), Value(), sum});
+  return success();
+}
+
+/// SimplifiedLayerNormalization (an ONNX Runtime op of the default domain,
+/// also spelled com.microsoft): RMS norm over [axis, rank).
+LogicalResult importSimplifiedNorm(NodeContext &n,
+                                   SmallVectorImpl<Value> &results) {
+  FailureOr<Value> x = n.required(0, "X"), scale = n.required(1, "scale");
+  if (failed(x) || failed(scale))
+    return failure();
+  if (n.hasOutput(1)) {
+    n.error() << "the inv_std_var output is not supported";
+    return failure();
+  }
+  FailureOr<int64_t> axis =
+      n.axis(n.intAttr("axis", -1), tensorType(*x).getRank());
+  if (failed(axis))
+    return failure();
+  FailureOr<Value> y = n.create<RMSNormOp>(
+      {*x, *scale},
+      {n.namedAttr("axis", n.b.getI64IntegerAttr(*axis)),
+       n.namedAttr("epsilon",
+                   n.b.getF32FloatAttr(n.floatAttr("epsilon", 1e-5f)))});
+  if (failed(y))
+    return failure();
+  results.push_back(*y);
+  return success();
+}
+
+/// RotaryEmbedding (com.microsoft): input [B, S, N * H] (or [B, N, S, H]),
+/// position_ids [B, S] (or [1], an offset added to 0 .. S - 1), caches
+/// [max_position, R / 2].
+LogicalResult importContribRotary(NodeContext &n,
+                                  SmallVectorImpl<Value> &results) {
+  FailureOr<Value> x = n.required(0, "input"),
+                   positions = n.required(1, "position_ids"),
+                   cosCache = n.required(2, "cos_cache"),
+                   sinCache = n.required(3, "sin_cache");
+  if (failed(x) || failed(positions) || failed(cosCache) || failed(sinCache))
+    return failure();
+  if (n.intAttr("is_packed_batching", 0) ||
+      n.floatAttr("scale", 1.0f) != 1.0f) {
+    n.error() << "packed batching and scale != 1 are not supported";
+    return failure();
+  }
+  auto type = tensorType(*x);
+  int64_t rank = type.getRank();
+  if ((rank != 3 && rank != 4) || !type.hasStaticShape()) {
+    n.error() << "input must be a static 3-D or 4-D tensor, got " << type;
+    return failure();
+  }
+  int64_t half = tensorType(*cosCache).getShape().back();
+  int64_t rot = n.intAttr("rotary_embedding_dim", 0);
+  if (rot == 0)
+    rot = 2 * half;
+  int64_t batch = type.getDimSize(0), seq, heads, headSize;
+  Value h = *x;
+  if (rank == 4) {
+    heads = type.getDimSize(1);
+    seq = type.getDimSize(2);
+    headSize = type.getDimSize(3);
+  } else {
+    seq = type.getDimSize(1);
+    heads = n.intAttr("num_heads", 0);
+    if (heads == 0 && rot == 2 * half && type.getDimSize(2) % rot == 0)
+      heads = type.getDimSize(2) / rot;
+    if (heads <= 0 || type.getDimSize(2) % heads) {
+      n.error() << "a 3-D input needs num_heads dividing its hidden size";
+      return failure();
+    }
+    headSize = type.getDimSize(2) / heads;
+    h = n.reshapeTo(h, {batch, seq, heads, headSize});
+  }
+  if (rot != 2 * half || rot > headSize) {
+    n.error() << "the caches' last dim " << half
+              << " must be half of rotary_embedding_dim " << rot
+              << ", at most the head size " << headSize;
+    return failure();
+  }
+  Value pos = *positions;
+  auto posType = tensorType(pos);
+  if (posType.getNumElements() == 1 && !(posType.getRank() == 2 && seq == 1))
+    pos = n.op<AddOp>({n.reshapeTo(n.castTo(pos, n.b.getI64Type()), {1, 1}),
+                       n.iota(2, 1, seq)});
+  else if (posType.getRank() != 2)
+    pos = Value();
+  if (!pos) {
+    n.error() << "position_ids must be [batch, sequence] or a [1] offset";
+    return failure();
+  }
+  int64_t posBatch = tensorType(pos).getDimSize(0);
+  bool interleaved = n.intAttr("interleaved", 0) != 0;
+  SmallVector<int64_t> tableShape = {posBatch, 1, seq, rot};
+  if (rank == 3)
+    tableShape = {posBatch, seq, 1, rot};
+  auto table = [&](Value cache) {
+    return n.reshapeTo(
+        fullWidthRotaryTable(n, gatherPositions(n, cache, pos), interleaved),
+        tableShape);
+  };
+  Value y = n.op<RotaryOp>(
+      {h, table(*cosCache), table(*sinCache)},
+      {n.namedAttr("interleaved", n.b.getBoolAttr(interleaved))});
+  if (rank == 3)
+    y = n.reshapeTo(y, type.getShape());
+  return n.done(results, {y});
+}
+
+/// An additive [B, 1, 1, T] mask from a [B, T] 0/1 key padding mask (0
+/// masks the key with mask_filter_value, as ONNX Runtime does), or a
+/// [B, 1, S, T] one from [B, S, T].
+Value paddingBias(NodeContext &n, Value mask, Value like, int64_t total) {
+  auto type = tensorType(mask);
+  if (type.getRank() < 2 || type.getRank() > 3 ||
+      type.getShape().back() != total) {
+    n.error() << "mask of type " << type << " is not supported (expected "
+              << "[batch, " << total << "] or [batch, S, " << total
+              << "] of 0/1)";
+    return {};
+  }
+  Value zero = n.scalar(mask, 0);
+  Value masked = n.op<EqualOp>({mask, zero}, {}, type.clone(n.b.getI1Type()));
+  Value bias = n.op<WhereOp>(
+      {masked,
+       n.scalar(like, n.floatAttr("mask_filter_value", kMaskFilterValue)),
+       n.scalar(like, 0.0)});
+  SmallVector<int64_t> shape = {type.getDimSize(0), 1, 1, total};
+  if (type.getRank() == 3)
+    shape[2] = type.getDimSize(1);
+  return n.reshapeTo(bias, shape);
+}
+
+Value concatAxis(NodeContext &n, ArrayRef<Value> parts, int64_t axis) {
+  if (llvm::any_of(parts, [](Value v) { return !v; }))
+    return {};
+  return n.op<ConcatOp>(parts,
+                        {n.namedAttr("axis", n.b.getI64IntegerAttr(axis))});
+}
+
+/// MultiHeadAttention: separate query [B, S, N * H], key and value
+/// ([B, L, N * H], or [B, N, L, H] already split), optional bias (added to
+/// 3-D Q, K, V), key_padding_mask, attention_bias and past key/value.
+LogicalResult importMultiHeadAttention(NodeContext &n,
+                                       SmallVectorImpl<Value> &results) {
+  FailureOr<Value> q = n.required(0, "query");
+  if (failed(q))
+    return failure();
+  Value k = n.input(1), v = n.input(2);
+  int64_t heads = n.intAttr("num_heads", 0);
+  if (!k || !v) {
+    n.error() << "packed QKV (no key/value inputs) is not supported";
+    return failure();
+  }
+  if (n.input(8) || n.input(9) || n.hasOutput(3)) {
+    n.error() << "past_sequence_length, cache_indirection and the qk output "
+                 "are not supported";
+    return failure();
+  }
+  auto qType = tensorType(*q);
+  if (qType.getRank() != 3 || heads <= 0 || qType.getDimSize(2) % heads ||
+      !qType.hasStaticShape()) {
+    n.error() << "query must be a static [batch, sequence, hidden] tensor "
+                 "with num_heads dividing hidden";
+    return failure();
+  }
+  Value query = *q;
+  if (Value bias = n.input(3)) {
+    if (tensorType(k).getRank() != 3 || tensorType(v).getRank() != 3) {
+      n.error() << "bias needs 3-D key and value";
+      return failure();
+    }
+    int64_t dq = qType.getDimSize(2), dk = tensorType(k).getDimSize(2),
+            dv = tensorType(v).getDimSize(2);
+    query = n.op<AddOp>({query, n.sliceAlong(bias, 0, 0, dq)});
+    k = n.op<AddOp>({k, n.sliceAlong(bias, 0, dq, dk)});
+    v = n.op<AddOp>({v, n.sliceAlong(bias, 0, dq + dk, dv)});
+  }
+  auto split = [&](Value x) {
+    return x && tensorType(x).getRank() == 3 ? splitHeads(n, x, heads) : x;
+  };
+  Value q4 = split(query), k4 = split(k), v4 = split(v);
+  if (Value pastKey = n.input(6))
+    k4 = concatAxis(n, {pastKey, k4}, 2);
+  if (Value pastValue = n.input(7))
+    v4 = concatAxis(n, {pastValue, v4}, 2);
+  if (!q4 || !k4 || !v4)
+    return failure();
+  int64_t total = tensorType(k4).getDimSize(2);
+  Value bias;
+  if (Value mask = n.input(4))
+    if (!(bias = paddingBias(n, mask, q4, total)))
+      return failure();
+  if (Value attentionBias = n.input(5))
+    bias = bias ? n.op<AddOp>({bias, attentionBias}) : attentionBias;
+  int64_t headSize = tensorType(q4).getDimSize(3);
+  double scale = n.floatAttr("scale", 0.0f);
+  if (scale == 0.0)
+    scale = 1.0 / std::sqrt(double(headSize));
+  Value y = mergedAttention(n, q4, k4, v4, bias, scale,
+                            n.intAttr("unidirectional", 0) != 0);
+  return n.done(results, {y, k4, v4});
+}
+
+/// Attention (com.microsoft): input [B, S, Din] projected by weights
+/// [Din, Dq + Dk + Dv] (+ bias), mask_index as a [B, T] or [B, S, T] 0/1
+/// mask, past [2, B, N, P, H] and present out, attention_bias.
+LogicalResult importContribAttention(NodeContext &n,
+                                     SmallVectorImpl<Value> &results) {
+  FailureOr<Value> x = n.required(0, "input"), w = n.required(1, "weights");
+  if (failed(x) || failed(w))
+    return failure();
+  if (n.input(6) || n.intAttr("do_rotary", 0) || n.hasOutput(2)) {
+    n.error() << "past_sequence_length, do_rotary and the qk output are not "
+                 "supported";
+    return failure();
+  }
+  int64_t heads = n.intAttr("num_heads", 0);
+  auto xType = tensorType(*x);
+  int64_t total3 = tensorType(*w).getShape().back();
+  SmallVector<int64_t> sizes = {total3 / 3, total3 / 3, total3 / 3};
+  if (auto given = n.intsAttr("qkv_hidden_sizes"))
+    sizes.assign(given->begin(), given->end());
+  if (xType.getRank() != 3 || !xType.hasStaticShape() || heads <= 0 ||
+      sizes.size() != 3 || sizes[0] + sizes[1] + sizes[2] != total3 ||
+      sizes[0] % heads || sizes[1] % heads || sizes[2] % heads ||
+      sizes[0] != sizes[1]) {
+    n.error() << "needs a static [batch, sequence, hidden] input and "
+                 "num_heads dividing the Q, K, V sizes (Q and K equal)";
+    return failure();
+  }
+  Value qkv = addBias(n, n.op<MatMulOp>({*x, *w}), n.input(2));
+  Value q4 = splitHeads(n, n.sliceAlong(qkv, 2, 0, sizes[0]), heads);
+  Value k4 = splitHeads(n, n.sliceAlong(qkv, 2, sizes[0], sizes[1]), heads);
+  Value v4 =
+      splitHeads(n, n.sliceAlong(qkv, 2, sizes[0] + sizes[1], sizes[2]), heads);
+  if (Value past = n.input(4)) {
+    auto pastType = tensorType(past);
+    if (pastType.getRank() != 5 || pastType.getDimSize(0) != 2) {
+      n.error() << "past must be [2, batch, heads, past, head_size]";
+      return failure();
+    }
+    SmallVector<int64_t> one(pastType.getShape().drop_front());
+    k4 = concatAxis(n, {n.reshapeTo(n.sliceAlong(past, 0, 0, 1), one), k4}, 2);
+    v4 = concatAxis(n, {n.reshapeTo(n.sliceAlong(past, 0, 1, 1), one), v4}, 2);
+  }
+  if (!q4 || !k4 || !v4)
+    return failure();
+  int64_t total = tensorType(k4).getDimSize(2);
+  Value bias;
+  if (Value mask = n.input(3))
+    if (!(bias = paddingBias(n, mask, q4, total)))
+      return failure();
+  if (Value attentionBias = n.input(5))
+    bias = bias ? n.op<AddOp>({bias, attentionBias}) : attentionBias;
+  double scale = n.floatAttr("scale", 0.0f);
+  if (scale == 0.0)
+    scale = 1.0 / std::sqrt(double(sizes[0] / heads));
+  Value y = mergedAttention(n, q4, k4, v4, bias, scale,
+                            n.intAttr("unidirectional", 0) != 0);
+  Value present;
+  if (n.hasOutput(1)) {
+    if (sizes[1] != sizes[2]) {
+      n.error() << "present needs equal K and V sizes";
+      return failure();
+    }
+    SmallVector<int64_t> one = {1};
+    llvm::append_range(one, tensorType(k4).getShape());
+    present = concatAxis(n, {n.reshapeTo(k4, one), n.reshapeTo(v4, one)}, 0);
+  }
+  results.append({y, present});
+  return y ? success() : failure();
+}
+
+} // namespace
+
+void mlir::fmc::onnx::registerContribOps(OpImportRegistry &r) {
+  registerActivations(r);
+  r["com.microsoft::SkipLayerNormalization"] = [](NodeContext &n,
+                                                  SmallVectorImpl<Value> &res) {
+    return importSkipNorm(n, res, /*rms=*/false);
+  };
+  r["com.microsoft::SkipSimplifiedLayerNormalization"] =
+      [](NodeContext &n, SmallVectorImpl<Value> &res) {
+        return importSkipNorm(n, res, /*rms=*/true);
+      };
+  r["SimplifiedLayerNormalization"] = importSimplifiedNorm;
+  r["com.microsoft::SimplifiedLayerNormalization"] = importSimplifiedNorm;
+  r["com.microsoft::RotaryEmbedding"] = importContribRotary;
+  r["com.microsoft::MultiHeadAttention"] = importMultiHeadAttention;
+  r["com.microsoft::Attention"] = importContribAttention;
+}
