@@ -44,6 +44,50 @@ bool isCausalMask(Value mask, int64_t s, int64_t t) {
   return true;
 }
 
+/// Peels a multiplication or division of `v` by a scalar constant (with no
+/// other use) into `scale`: an exporter's scale folded into Q or K.
+void peelScale(Value &v, double &scale, SmallVectorImpl<Location> &locs) {
+  Operation *def = v.getDefiningOp();
+  if (!def || !def->hasOneUse())
+    return;
+  if (auto mul = dyn_cast<MulOp>(def)) {
+    for (Value operand : {mul.getLhs(), mul.getRhs()}) {
+      Value other = otherOperand(mul, operand);
+      std::optional<double> c = scalarConstant(operand);
+      if (c && other.getType() == mul.getType()) {
+        scale *= *c;
+        v = other;
+        locs.push_back(mul.getLoc());
+        return;
+      }
+    }
+  } else if (auto div = dyn_cast<DivOp>(def)) {
+    std::optional<double> c = scalarConstant(div.getRhs());
+    if (c && *c != 0 && div.getLhs().getType() == div.getType()) {
+      scale /= *c;
+      v = div.getLhs();
+      locs.push_back(div.getLoc());
+    }
+  }
+}
+
+/// The f32 value a half-precision cast with no other use widened or
+/// narrowed, or `v` itself: fp16/bf16 models cast the scores to f32 around
+/// the softmax, which fmc.attention does anyway (it computes in f32).
+Value peelCast(Value v, SmallVectorImpl<Location> &locs) {
+  auto cast = v.getDefiningOp<CastOp>();
+  if (!cast || !cast->hasOneUse())
+    return v;
+  Type from = getElementTypeOrSelf(cast.getInput().getType());
+  Type to = getElementTypeOrSelf(cast.getType());
+  bool half = isa<Float16Type, BFloat16Type>(from) ||
+              isa<Float16Type, BFloat16Type>(to);
+  if (!half || !isa<FloatType>(from) || !isa<FloatType>(to))
+    return v;
+  locs.push_back(cast.getLoc());
+  return cast.getInput();
+}
+
 } // namespace
 
 std::optional<AttentionMatch> mlir::fmc::matchAttention(MatMulOp pv,
@@ -52,17 +96,23 @@ std::optional<AttentionMatch> mlir::fmc::matchAttention(MatMulOp pv,
     whyNot = why;
     return std::nullopt;
   };
-  auto softmax = pv.getLhs().getDefiningOp<SoftmaxOp>();
+  AttentionMatch m;
+  m.locs = {pv.getLoc()};
+  auto softmax = peelCast(pv.getLhs(), m.locs).getDefiningOp<SoftmaxOp>();
   if (!softmax)
     return fail("the second matmul's left operand is not a softmax");
   if (!softmax->hasOneUse())
     return fail("the attention probabilities have other uses");
-  auto probsType = softmax.getType();
-  if (probsType.getRank() != 4 || softmax.getAxis() != 3)
+  if (softmax.getType().getRank() != 4 || softmax.getAxis() != 3)
     return fail("the softmax is not over the last dim of a 4-D tensor");
-  AttentionMatch m;
-  m.locs = {pv.getLoc(), softmax.getLoc()};
-  Value scores = softmax.getInput();
+  m.locs.push_back(softmax.getLoc());
+  Value scores = peelCast(softmax.getInput(), m.locs);
+  // The scores' type: the probabilities' shape in the matmuls' precision.
+  auto probsType = cast<RankedTensorType>(scores.getType());
+  if (probsType.getShape() != softmax.getType().getShape() ||
+      probsType.getElementType() != getElementTypeOrSelf(pv.getLhs().getType()))
+    return fail("the casts around the softmax change more than the "
+                "precision");
   // [+ mask]: the operand that does not lead back to the scores.
   if (auto add = scores.getDefiningOp<AddOp>(); add && add->hasOneUse()) {
     for (auto [path, other] : {std::pair(add.getLhs(), add.getRhs()),
@@ -110,6 +160,10 @@ std::optional<AttentionMatch> mlir::fmc::matchAttention(MatMulOp pv,
   m.query = qk.getLhs();
   m.value = pv.getRhs();
   Value keyT = qk.getRhs();
+  // A scale folded into Q, K^T or K (SDPA-style exports scale both by
+  // sqrt(scale)).
+  peelScale(m.query, m.scale, m.locs);
+  peelScale(keyT, m.scale, m.locs);
   auto qType = cast<RankedTensorType>(m.query.getType());
   auto kType = cast<RankedTensorType>(keyT.getType());
   auto vType = cast<RankedTensorType>(m.value.getType());
@@ -133,6 +187,7 @@ std::optional<AttentionMatch> mlir::fmc::matchAttention(MatMulOp pv,
     for (int64_t i = 0; i < 4; ++i)
       m.keyPerm[i] = t.getPerm()[swap[i]];
     m.locs.push_back(t.getLoc());
+    peelScale(m.keySource, m.scale, m.locs);
   }
   m.keyType = RankedTensorType::get(
       {b, h, kType.getDimSize(3), kType.getDimSize(2)}, kType.getElementType());

@@ -44,8 +44,10 @@ Value lastDimSlice(Value v, int64_t start, int64_t step,
 std::optional<std::pair<Value, bool>>
 matchQuarterTurn(Value rot, SmallVectorImpl<Location> &locs) {
   auto type = cast<RankedTensorType>(rot.getType());
+  if (type.getRank() < 1 || !rot.hasOneUse())
+    return std::nullopt;
   int64_t rank = type.getRank(), width = type.getShape().back();
-  if (!rot.hasOneUse() || width % 2)
+  if (width % 2)
     return std::nullopt;
   // Half-split.
   if (auto concat = rot.getDefiningOp<ConcatOp>();

@@ -170,8 +170,10 @@ LogicalResult AttentionOp::verify() {
     auto m = cast<RankedTensorType>(mask.getType());
     SmallVector<int64_t> full = {batch, heads, q.getDimSize(2),
                                  k.getDimSize(2)};
-    if (m.getElementType() != element || m.getRank() > 4)
-      return emitOpError("mask must be a float tensor of rank <= 4");
+    if ((m.getElementType() != element && !m.getElementType().isInteger(1)) ||
+        m.getRank() > 4)
+      return emitOpError("mask must be a tensor of rank <= 4 of the "
+                         "query's element type (additive) or i1");
     for (int64_t i = 0; i < m.getRank(); ++i) {
       int64_t dim = m.getDimSize(m.getRank() - 1 - i);
       if (dim != 1 && dim != full[3 - i])

@@ -300,8 +300,9 @@ def Graph_AttentionOp : Graph_Op<"attention", [Pure]> {
       score[i, j] = scale * dot(query[b, h, i], key[b, h', j])
                     + mask[b, h, i, j]
 
-    `mask` is an optional additive float mask that broadcasts to
-    [B, H, S, T] (-inf removes a key). With `causal`, key j is visible to
+    `mask` is an optional mask that broadcasts to [B, H, S, T]: additive
+    (the element type of the scores; -inf removes a key) or boolean (i1;
+    false removes a key). With `causal`, key j is visible to
     query i only when j <= i + T - S (queries are the last S positions of
     the T keys, as when decoding with a KV cache). A query that sees no key
     gets a zero row. Lowerings must not materialize the S x T scores: the
@@ -310,7 +311,7 @@ def Graph_AttentionOp : Graph_Op<"attention", [Pure]> {
   }];
   let arguments = (ins Graph_FloatTensor:$query, Graph_FloatTensor:$key,
                        Graph_FloatTensor:$value,
-                       Optional<Graph_FloatTensor>:$mask, F64Attr:$scale,
+                       Optional<Graph_Tensor>:$mask, F64Attr:$scale,
                        BoolAttr:$causal);
   let results = (outs Graph_FloatTensor:$result);
   let assemblyFormat = [{

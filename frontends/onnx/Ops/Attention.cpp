@@ -118,7 +118,9 @@ LogicalResult importAttention(NodeContext &n, SmallVectorImpl<Value> &results) {
            n.namedAttr("high", n.b.getDenseI64ArrayAttr(high))},
           maskType.clone(shape));
     }
-    bias = isBool ? n.op<WhereOp>({mask, zero, negInf}) : mask;
+    // fmc.attention takes a boolean mask as is; the decomposition below
+    // needs it additive.
+    bias = mask;
   }
   double scale = n.attr("scale") ? n.floatAttr("scale", 1.0f)
                                  : 1.0 / std::sqrt(double(qShape[3]));
@@ -158,6 +160,8 @@ LogicalResult importAttention(NodeContext &n, SmallVectorImpl<Value> &results) {
     return n.done(results, {y, key, value});
   }
 
+  if (bias && tensorType(bias).getElementType().isInteger(1))
+    bias = n.op<WhereOp>({bias, zero, negInf});
   // Scores: (Q * sqrt(scale)) @ (K^T * sqrt(scale)), as the reference.
   Value root = n.scalar(query, std::sqrt(scale));
   Value scores =

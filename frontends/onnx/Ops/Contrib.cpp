@@ -361,6 +361,109 @@ LogicalResult importContribAttention(NodeContext &n,
   return y ? success() : failure();
 }
 
+/// GroupQueryAttention: query [B, S, N * H], key/value [B, S, Nkv * H],
+/// past key/value [B, Nkv, P, H] concatenated with the new ones, causal,
+/// optional rotary embedding of Q and K at positions P .. P + S - 1. The
+/// sequence lengths must be compile-time constants describing exactly that
+/// layout (every seqlens_k[b] = P + S - 1, total_sequence_length = P + S):
+/// right-padded batches and shared past/present buffers are rejected.
+LogicalResult importGroupQueryAttention(NodeContext &n,
+                                        SmallVectorImpl<Value> &results) {
+  FailureOr<Value> q = n.required(0, "query");
+  if (failed(q))
+    return failure();
+  Value k = n.input(1), v = n.input(2);
+  int64_t heads = n.intAttr("num_heads", 0),
+          kvHeads = n.intAttr("kv_num_heads", 0);
+  if (!k || !v) {
+    n.error() << "packed QKV (no key/value inputs) is not supported";
+    return failure();
+  }
+  if (n.floatAttr("softcap", 0.0f) != 0.0f ||
+      n.intAttr("local_window_size", -1) != -1 ||
+      n.intAttr("smooth_softmax", 0) || n.input(11) || n.hasOutput(3)) {
+    n.error() << "softcap, local_window_size, smooth_softmax, head_sink and "
+                 "the qk output are not supported";
+    return failure();
+  }
+  auto qType = tensorType(*q);
+  if (qType.getRank() != 3 || !qType.hasStaticShape() || heads <= 0 ||
+      kvHeads <= 0 || heads % kvHeads || qType.getDimSize(2) % heads) {
+    n.error() << "query must be a static [batch, sequence, hidden] tensor, "
+                 "num_heads a multiple of kv_num_heads dividing hidden";
+    return failure();
+  }
+  int64_t seq = qType.getDimSize(1);
+  Value pastKey = n.input(3), pastValue = n.input(4);
+  int64_t past = pastKey ? tensorType(pastKey).getDimSize(2) : 0;
+  // ONNX Runtime reads a past without present outputs differently (not as
+  // the cache this layout describes); say so rather than guess.
+  if ((pastKey || pastValue) && (!n.hasOutput(1) || !n.hasOutput(2))) {
+    n.error() << "past_key/past_value without the present_key and "
+                 "present_value outputs are not supported";
+    return failure();
+  }
+  // The lengths must say "no padding, no shared buffer".
+  FailureOr<Value> seqlens = n.required(5, "seqlens_k"),
+                   totalLen = n.required(6, "total_sequence_length");
+  if (failed(seqlens) || failed(totalLen))
+    return failure();
+  FailureOr<SmallVector<int64_t>> lens = n.constantInts(*seqlens, "seqlens_k");
+  FailureOr<SmallVector<int64_t>> total =
+      n.constantInts(*totalLen, "total_sequence_length");
+  if (failed(lens) || failed(total))
+    return failure();
+  if (total->size() != 1 || (*total)[0] != past + seq ||
+      llvm::any_of(*lens, [&](int64_t l) { return l != past + seq - 1; })) {
+    n.error() << "only unpadded batches without a shared past/present buffer "
+                 "are supported: total_sequence_length must be past + new = "
+              << past + seq << " and every seqlens_k " << past + seq - 1;
+    return failure();
+  }
+  Value q4 = splitHeads(n, *q, heads), k4 = splitHeads(n, k, kvHeads),
+        v4 = splitHeads(n, v, kvHeads);
+  if (n.intAttr("do_rotary", 0)) {
+    Value cosCache = n.input(7), sinCache = n.input(8);
+    if (!cosCache || !sinCache) {
+      n.error() << "do_rotary needs cos_cache and sin_cache";
+      return failure();
+    }
+    Value positions = n.input(9);
+    if (!positions)
+      positions =
+          n.op<AddOp>({n.iota(2, 1, seq), n.i64Constant({past}, {1, 1})});
+    bool interleaved = n.intAttr("rotary_interleaved", 0) != 0;
+    int64_t rot = 2 * tensorType(cosCache).getShape().back();
+    int64_t posBatch = tensorType(positions).getDimSize(0);
+    auto table = [&](Value cache) {
+      return n.reshapeTo(
+          fullWidthRotaryTable(n, gatherPositions(n, cache, positions),
+                               interleaved),
+          {posBatch, 1, seq, rot});
+    };
+    Value cos = table(cosCache), sin = table(sinCache);
+    auto rotate = [&](Value x) {
+      return n.op<RotaryOp>(
+          {x, cos, sin},
+          {n.namedAttr("interleaved", n.b.getBoolAttr(interleaved))});
+    };
+    q4 = rotate(q4);
+    k4 = rotate(k4);
+  }
+  if (pastKey)
+    k4 = concatAxis(n, {pastKey, k4}, 2);
+  if (pastValue)
+    v4 = concatAxis(n, {pastValue, v4}, 2);
+  if (!q4 || !k4 || !v4)
+    return failure();
+  double scale = n.floatAttr("scale", 0.0f);
+  if (scale == 0.0)
+    scale = 1.0 / std::sqrt(double(tensorType(q4).getDimSize(3)));
+  Value y = mergedAttention(n, q4, k4, v4, n.input(10), scale,
+                            /*causal=*/true);
+  return n.done(results, {y, k4, v4});
+}
+
 } // namespace
 
 void mlir::fmc::onnx::registerContribOps(OpImportRegistry &r) {
@@ -378,4 +481,5 @@ void mlir::fmc::onnx::registerContribOps(OpImportRegistry &r) {
   r["com.microsoft::RotaryEmbedding"] = importContribRotary;
   r["com.microsoft::MultiHeadAttention"] = importMultiHeadAttention;
   r["com.microsoft::Attention"] = importContribAttention;
+  r["com.microsoft::GroupQueryAttention"] = importGroupQueryAttention;
 }

@@ -4,7 +4,8 @@
 // of `keyTile` keys keeps a running row maximum m, row sum l and output
 // accumulator O (the online softmax):
 //
-//   S = scale * Q K^T (+ mask; -inf above the causal frontier)
+//   S = scale * Q K^T (+ mask, or -inf where a boolean mask is false; -inf
+//   above the causal frontier)
 //   m' = max(m, rowmax S);  P = exp(S - m');  a = exp(m - m')
 //   l' = a l + rowsum P;    O' = a O + P V
 //
@@ -174,9 +175,12 @@ struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
                                         .getResult()
                                   : full[dimIndex]);
                         }
-                        s = arith::AddFOp::create(
-                            gb, gl, s,
-                            tensor::ExtractOp::create(gb, gl, mask, at));
+                        Value m = tensor::ExtractOp::create(gb, gl, mask, at);
+                        s = maskType.getElementType().isInteger(1)
+                                ? Value(arith::SelectOp::create(
+                                      gb, gl, m, s,
+                                      buildScalar(gb, gl, f, negInf)))
+                                : Value(arith::AddFOp::create(gb, gl, s, m));
                       }
                       if (causal) {
                         Value frontier = arith::AddIOp::create(

@@ -45,3 +45,13 @@ func.func @causal(%q: tensor<1x4x512x64xf32>, %k: tensor<1x2x512x64xf32>, %v: te
 // SMALL-LABEL: func.func @causal
 // SMALL:         scf.for %{{.*}} = %c0 to %c512 step %c16
 // SMALL:         tensor<16x16xf32>
+
+// A boolean mask selects -inf where it is false, inside the tile's score
+// computation (no S x T additive mask is built).
+// CHECK-LABEL: func.func @bool_mask
+// CHECK: %[[M:.*]] = tensor.extract %arg3[%{{.*}}, %{{.*}}] : tensor<4x6xi1>
+// CHECK: arith.select %[[M]], %{{.*}}, %{{.*}} : f32
+func.func @bool_mask(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x6x8xf32>, %v: tensor<1x2x6x8xf32>, %m: tensor<4x6xi1>) -> tensor<1x2x4x8xf32> {
+  %0 = fmc.attention %q, %k, %v mask %m {causal = false, scale = 1.0 : f64} : (tensor<1x2x4x8xf32>, tensor<1x2x6x8xf32>, tensor<1x2x6x8xf32>, tensor<4x6xi1>) -> tensor<1x2x4x8xf32>
+  return %0 : tensor<1x2x4x8xf32>
+}

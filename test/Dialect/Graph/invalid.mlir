@@ -562,3 +562,11 @@ func.func @rotary_cos_sin_differ(%x: tensor<1x2x4x8xf32>, %c: tensor<4x8xf32>, %
   %0 = fmc.rotary %x, %c, %s {interleaved = false} : (tensor<1x2x4x8xf32>, tensor<4x8xf32>, tensor<1x4x8xf32>) -> tensor<1x2x4x8xf32>
   return
 }
+
+// -----
+
+func.func @attention_integer_mask(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x6x8xf32>, %v: tensor<1x2x6x8xf32>, %m: tensor<4x6xi32>) {
+  // expected-error @+1 {{'fmc.attention' op mask must be a tensor of rank <= 4 of the query's element type (additive) or i1}}
+  %0 = fmc.attention %q, %k, %v mask %m {causal = false, scale = 1.0 : f64} : (tensor<1x2x4x8xf32>, tensor<1x2x6x8xf32>, tensor<1x2x6x8xf32>, tensor<4x6xi32>) -> tensor<1x2x4x8xf32>
+  return
+}

@@ -79,3 +79,65 @@ func.func @causal_mask(%q: tensor<1x2x3x4xf32>, %kt: tensor<1x2x4x3xf32>, %v: te
   %o2 = fmc.matmul %p2, %v : (tensor<1x2x3x3xf32>, tensor<1x2x3x4xf32>) -> tensor<1x2x3x4xf32>
   return %o, %o2 : tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>
 }
+
+// -----
+
+// The scale folded into Q and K (SDPA-style exports multiply both by
+// sqrt(scale) = 0.5 before the product): scale 0.25, the key transpose
+// (which cancels) and its scale folded too.
+// CHECK-LABEL: func.func @scale_on_q_and_k
+// CHECK-SAME:    (%[[Q:.*]]: tensor<1x2x4x8xf32>, %[[K:.*]]: tensor<1x2x6x8xf32>, %[[V:.*]]: tensor<1x2x6x8xf32>)
+// CHECK:         fmc.attention %[[Q]], %[[K]], %[[V]] {causal = false, scale = 2.500000e-01 : f64}
+// CHECK-NOT:     fmc.mul
+func.func @scale_on_q_and_k(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x6x8xf32>, %v: tensor<1x2x6x8xf32>) -> tensor<1x2x4x8xf32> {
+  %c = fmc.constant dense<0.5> : tensor<f32>
+  %qs = fmc.mul %q, %c : (tensor<1x2x4x8xf32>, tensor<f32>) -> tensor<1x2x4x8xf32>
+  %ks = fmc.mul %c, %k : (tensor<f32>, tensor<1x2x6x8xf32>) -> tensor<1x2x6x8xf32>
+  %kt = fmc.transpose %ks {perm = array<i64: 0, 1, 3, 2>} : tensor<1x2x6x8xf32> -> tensor<1x2x8x6xf32>
+  %s = fmc.matmul %qs, %kt : (tensor<1x2x4x8xf32>, tensor<1x2x8x6xf32>) -> tensor<1x2x4x6xf32>
+  %p = fmc.softmax %s {axis = 3 : i64} : tensor<1x2x4x6xf32>
+  %o = fmc.matmul %p, %v : (tensor<1x2x4x6xf32>, tensor<1x2x6x8xf32>) -> tensor<1x2x4x8xf32>
+  return %o : tensor<1x2x4x8xf32>
+}
+
+// -----
+
+// An fp16 model that computes the softmax in f32: the casts around it go
+// (fmc.attention computes in f32 and rounds its result once). The scale on
+// K^T is a division.
+// CHECK-LABEL: func.func @fp16_casts
+// CHECK:         %[[A:.*]] = fmc.attention %arg0, %{{.*}}, %arg2 mask %arg3 {causal = false, scale = 1.250000e-01 : f64} : (tensor<1x2x4x8xf16>, tensor<1x2x6x8xf16>, tensor<1x2x6x8xf16>, tensor<1x1x4x6xf16>) -> tensor<1x2x4x8xf16>
+// CHECK-NOT:     fmc.cast
+// CHECK:         return %[[A]]
+func.func @fp16_casts(%q: tensor<1x2x4x8xf16>, %kt: tensor<1x2x8x6xf16>, %v: tensor<1x2x6x8xf16>, %m: tensor<1x1x4x6xf16>) -> tensor<1x2x4x8xf16> {
+  %c = fmc.constant dense<8.0> : tensor<f16>
+  %kts = fmc.div %kt, %c : (tensor<1x2x8x6xf16>, tensor<f16>) -> tensor<1x2x8x6xf16>
+  %s = fmc.matmul %q, %kts : (tensor<1x2x4x8xf16>, tensor<1x2x8x6xf16>) -> tensor<1x2x4x6xf16>
+  %sm = fmc.add %s, %m : (tensor<1x2x4x6xf16>, tensor<1x1x4x6xf16>) -> tensor<1x2x4x6xf16>
+  %w = fmc.cast %sm : tensor<1x2x4x6xf16> to tensor<1x2x4x6xf32>
+  %p = fmc.softmax %w {axis = 3 : i64} : tensor<1x2x4x6xf32>
+  %n = fmc.cast %p : tensor<1x2x4x6xf32> to tensor<1x2x4x6xf16>
+  %o = fmc.matmul %n, %v : (tensor<1x2x4x6xf16>, tensor<1x2x6x8xf16>) -> tensor<1x2x4x8xf16>
+  return %o : tensor<1x2x4x8xf16>
+}
+
+// -----
+
+// Near misses: f32 scores whose probabilities are rounded to f16 for an f16
+// matmul (no one precision for fmc.attention): not fused. A per-head factor
+// on Q is not a scale: the attention fuses with the product as its query.
+// CHECK-LABEL: func.func @scale_near_misses
+// CHECK:         fmc.softmax
+// CHECK:         %[[QH:.*]] = fmc.mul %arg0, %arg3
+// CHECK:         fmc.attention %[[QH]], %{{.*}}, %arg4 {causal = false, scale = 1.000000e+00 : f64}
+func.func @scale_near_misses(%q: tensor<1x2x4x8xf32>, %kt: tensor<1x2x8x6xf32>, %v: tensor<1x2x6x8xf16>, %h: tensor<1x2x1x1xf32>, %v32: tensor<1x2x6x8xf32>) -> (tensor<1x2x4x8xf16>, tensor<1x2x4x8xf32>) {
+  %s = fmc.matmul %q, %kt : (tensor<1x2x4x8xf32>, tensor<1x2x8x6xf32>) -> tensor<1x2x4x6xf32>
+  %p = fmc.softmax %s {axis = 3 : i64} : tensor<1x2x4x6xf32>
+  %n = fmc.cast %p : tensor<1x2x4x6xf32> to tensor<1x2x4x6xf16>
+  %o = fmc.matmul %n, %v : (tensor<1x2x4x6xf16>, tensor<1x2x6x8xf16>) -> tensor<1x2x4x8xf16>
+  %qh = fmc.mul %q, %h : (tensor<1x2x4x8xf32>, tensor<1x2x1x1xf32>) -> tensor<1x2x4x8xf32>
+  %s2 = fmc.matmul %qh, %kt : (tensor<1x2x4x8xf32>, tensor<1x2x8x6xf32>) -> tensor<1x2x4x6xf32>
+  %p2 = fmc.softmax %s2 {axis = 3 : i64} : tensor<1x2x4x6xf32>
+  %o2 = fmc.matmul %p2, %v32 : (tensor<1x2x4x6xf32>, tensor<1x2x6x8xf32>) -> tensor<1x2x4x8xf32>
+  return %o, %o2 : tensor<1x2x4x8xf16>, tensor<1x2x4x8xf32>
+}

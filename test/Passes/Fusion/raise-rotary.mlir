@@ -90,3 +90,17 @@ func.func @near_misses(%q: tensor<2x8xf32>, %k: tensor<2x8xf32>, %cos: tensor<2x
   %y5 = fmc.add %ec, %es : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
   return %y1, %y2, %y3, %y4, %dr, %y5 : tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>
 }
+
+// -----
+
+// Rank-0 products (a Gemm's alpha * A * B + beta * C on scalars) are not
+// rows; regression: the matcher read the last dim of a 0-d tensor.
+// CHECK-LABEL: func.func @scalars
+// CHECK-NOT:     fmc.rotary
+// CHECK:         fmc.add
+func.func @scalars(%a: tensor<f32>, %b: tensor<f32>) -> tensor<f32> {
+  %x = fmc.mul %a, %b : (tensor<f32>, tensor<f32>) -> tensor<f32>
+  %y = fmc.mul %b, %a : (tensor<f32>, tensor<f32>) -> tensor<f32>
+  %z = fmc.add %x, %y : (tensor<f32>, tensor<f32>) -> tensor<f32>
+  return %z : tensor<f32>
+}
