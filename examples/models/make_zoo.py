@@ -32,8 +32,14 @@ step with --input-shape; see test/E2E/greedy_decode.py):
 The cached decoders use initializer_range 0.3, so that greedy decoding picks
 varied tokens.
 
-Not yet here: an ONNX Runtime transformer-optimizer output (com.microsoft
-contrib ops) and the larger benchmark configurations.
+With --large, the benchmark configurations instead (not committed; about
+0.4-0.5 GB each):
+  bert_base    BERT-base: 12 layers, hidden 768, 12 heads, batch 1, seq 128
+  gpt2_small   GPT-2 small: 12 layers, hidden 768, 12 heads, 128 tokens
+  llama_100m   LLaMA-style, 12 layers, hidden 768, 12 heads over 4 KV heads,
+               intermediate 2048, vocab 32000 (about 110M parameters),
+               128 tokens
+(optimize_zoo.py writes the ONNX Runtime transformer-optimizer outputs.)
 """
 import argparse
 import os
@@ -169,6 +175,37 @@ def llama_kv():
     return with_cache(LlamaForCausalLM(config).eval(), 2, 2, 16)
 
 
+def bert_base():
+    from transformers import BertConfig, BertModel
+    model = BertModel(BertConfig(attn_implementation="eager")).eval()
+    ids = torch.randint(0, 30522, (1, 128))
+    mask = torch.ones(1, 128, dtype=torch.int64)
+    return (Wrapper(model, "last_hidden_state"), (ids, mask),
+            ["input_ids", "attention_mask"], ["last_hidden_state"])
+
+
+def gpt2_small():
+    from transformers import GPT2Config, GPT2LMHeadModel
+    model = GPT2LMHeadModel(GPT2Config(attn_implementation="eager")).eval()
+    ids = torch.randint(0, 50257, (1, 128))
+    return Wrapper(model, "logits"), (ids,), ["input_ids"], ["logits"]
+
+
+def llama_100m():
+    from transformers import LlamaConfig, LlamaForCausalLM
+    config = LlamaConfig(num_hidden_layers=12, hidden_size=768,
+                         intermediate_size=2048, num_attention_heads=12,
+                         num_key_value_heads=4, vocab_size=32000,
+                         max_position_embeddings=512,
+                         attn_implementation="eager")
+    model = LlamaForCausalLM(config).eval()
+    ids = torch.randint(0, 32000, (1, 128))
+    return Wrapper(model, "logits"), (ids,), ["input_ids"], ["logits"]
+
+
+LARGE = {"bert_base": bert_base, "gpt2_small": gpt2_small,
+         "llama_100m": llama_100m}
+
 MODELS = {"gpt2": gpt2, "llama": llama, "bert": bert, "vit": vit,
           "whisper_enc": whisper_enc, "gpt2_kv": gpt2_kv,
           "llama_kv": llama_kv}
@@ -178,13 +215,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=os.path.dirname(
         os.path.abspath(__file__)))
-    parser.add_argument("--only", nargs="*", default=list(MODELS))
+    parser.add_argument("--only", nargs="*")
     parser.add_argument("--exporter", nargs="*",
                         default=["torchscript", "dynamo"])
+    parser.add_argument("--large", action="store_true",
+                        help="the benchmark configurations (TorchScript)")
     args = parser.parse_args()
-    for name in args.only:
+    models = LARGE if args.large else MODELS
+    if args.large and "dynamo" in args.exporter and len(args.exporter) > 1:
+        args.exporter = ["torchscript"]
+    for name in args.only or list(models):
         torch.manual_seed(0)
-        module, inputs, input_names, output_names, *axes = MODELS[name]()
+        module, inputs, input_names, output_names, *axes = models[name]()
         for exporter in args.exporter:
             # The TorchScript exporter restores the wrapper's training flag
             # on the whole tree afterwards.

@@ -306,30 +306,77 @@ OpFoldResult PowOp::fold(FoldAdaptor) { return {}; }
 
 static APInt boolAPInt(bool v) { return APInt(1, v ? 1 : 0); }
 
+/// Comparisons of small float constants (masks built from constant tables:
+/// Trilu(ones) == 0), IEEE-ordered: NaN compares false.
+template <typename OpTy>
+static OpFoldResult
+foldFloatCompare(OpTy op, Attribute lhsAttr, Attribute rhsAttr,
+                 function_ref<bool(APFloat::cmpResult)> holds) {
+  auto lhs = foldable(lhsAttr), rhs = foldable(rhsAttr);
+  auto type = op.getType();
+  if (!lhs || !rhs || !foldableResult(type) ||
+      !isa<FloatType>(lhs.getElementType()) ||
+      lhs.getElementType() != rhs.getElementType())
+    return {};
+  auto lv = llvm::to_vector(lhs.getValues<APFloat>());
+  auto rv = llvm::to_vector(rhs.getValues<APFloat>());
+  SmallVector<bool> result;
+  SmallVector<int64_t> index;
+  for (int64_t i = 0, e = type.getNumElements(); i < e; ++i) {
+    delinearize(i, type.getShape(), index);
+    const APFloat &x = lv[broadcastSource(index, lhs.getType().getShape())];
+    const APFloat &y = rv[broadcastSource(index, rhs.getType().getShape())];
+    result.push_back(holds(x.compare(y)));
+  }
+  return DenseElementsAttr::get(type, result);
+}
+
+template <typename OpTy>
+static OpFoldResult
+foldCompare(OpTy op, Attribute lhs, Attribute rhs,
+            function_ref<bool(const APInt &, const APInt &)> intHolds,
+            function_ref<bool(APFloat::cmpResult)> floatHolds) {
+  if (OpFoldResult r =
+          foldIntBinary(op, lhs, rhs, [&](const APInt &x, const APInt &y) {
+            return boolAPInt(intHolds(x, y));
+          }))
+    return r;
+  return foldFloatCompare(op, lhs, rhs, floatHolds);
+}
+
 OpFoldResult EqualOp::fold(FoldAdaptor a) {
-  return foldIntBinary(
+  return foldCompare(
       *this, a.getLhs(), a.getRhs(),
-      [](const APInt &x, const APInt &y) { return boolAPInt(x == y); });
+      [](const APInt &x, const APInt &y) { return x == y; },
+      [](APFloat::cmpResult c) { return c == APFloat::cmpEqual; });
 }
 OpFoldResult LessOp::fold(FoldAdaptor a) {
-  return foldIntBinary(
+  return foldCompare(
       *this, a.getLhs(), a.getRhs(),
-      [](const APInt &x, const APInt &y) { return boolAPInt(x.slt(y)); });
+      [](const APInt &x, const APInt &y) { return x.slt(y); },
+      [](APFloat::cmpResult c) { return c == APFloat::cmpLessThan; });
 }
 OpFoldResult GreaterOp::fold(FoldAdaptor a) {
-  return foldIntBinary(
+  return foldCompare(
       *this, a.getLhs(), a.getRhs(),
-      [](const APInt &x, const APInt &y) { return boolAPInt(x.sgt(y)); });
+      [](const APInt &x, const APInt &y) { return x.sgt(y); },
+      [](APFloat::cmpResult c) { return c == APFloat::cmpGreaterThan; });
 }
 OpFoldResult GreaterEqualOp::fold(FoldAdaptor a) {
-  return foldIntBinary(
+  return foldCompare(
       *this, a.getLhs(), a.getRhs(),
-      [](const APInt &x, const APInt &y) { return boolAPInt(x.sge(y)); });
+      [](const APInt &x, const APInt &y) { return x.sge(y); },
+      [](APFloat::cmpResult c) {
+        return c == APFloat::cmpGreaterThan || c == APFloat::cmpEqual;
+      });
 }
 OpFoldResult LessEqualOp::fold(FoldAdaptor a) {
-  return foldIntBinary(
+  return foldCompare(
       *this, a.getLhs(), a.getRhs(),
-      [](const APInt &x, const APInt &y) { return boolAPInt(x.sle(y)); });
+      [](const APInt &x, const APInt &y) { return x.sle(y); },
+      [](APFloat::cmpResult c) {
+        return c == APFloat::cmpLessThan || c == APFloat::cmpEqual;
+      });
 }
 OpFoldResult AndOp::fold(FoldAdaptor a) {
   return foldIntBinary(*this, a.getLhs(), a.getRhs(),

@@ -360,3 +360,23 @@ func.func @neg_abs_int(%f: tensor<2xf32>) -> (tensor<2xi64>, tensor<2xi64>, tens
   %2 = fmc.neg %f : tensor<2xf32>
   return %0, %1, %2 : tensor<2xi64>, tensor<2xi64>, tensor<2xf32>
 }
+
+// -----
+
+// Comparisons of small float constants fold (a Trilu(ones) == 0 mask), with
+// IEEE ordering: NaN compares false, -0 == 0.
+// CHECK-LABEL: func.func @float_compare_folded
+// CHECK-DAG: fmc.constant dense<[false, true, false, true]> : tensor<4xi1>
+// CHECK-DAG: fmc.constant dense<[true, false, false, false]> : tensor<4xi1>
+// CHECK-DAG: fmc.constant dense<[true, true, false, true]> : tensor<4xi1>
+// CHECK-NOT: fmc.equal
+// CHECK-NOT: fmc.less
+func.func @float_compare_folded() -> (tensor<4xi1>, tensor<4xi1>, tensor<4xi1>) {
+  %a = fmc.constant dense<[1.0, 0.0, 0x7FC00000, -0.0]> : tensor<4xf32>
+  %z = fmc.constant dense<0.0> : tensor<f32>
+  %one = fmc.constant dense<1.0> : tensor<f32>
+  %0 = fmc.equal %a, %z : (tensor<4xf32>, tensor<f32>) -> tensor<4xi1>
+  %1 = fmc.greater %a, %z : (tensor<4xf32>, tensor<f32>) -> tensor<4xi1>
+  %2 = fmc.less_equal %a, %one : (tensor<4xf32>, tensor<f32>) -> tensor<4xi1>
+  return %0, %1, %2 : tensor<4xi1>, tensor<4xi1>, tensor<4xi1>
+}
