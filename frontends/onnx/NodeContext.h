@@ -104,6 +104,17 @@ public:
     return create<OpTy>(Type(), operands, attrs);
   }
 
+  /// Builds an fmc op with one of its ODS builders and verifies it; a null
+  /// op when the model makes it invalid (diagnosed at this node).
+  template <typename OpTy, typename... Args> OpTy build(Args &&...args) {
+    auto op = OpTy::create(b, loc, std::forward<Args>(args)...);
+    if (failed(mlir::verify(op))) {
+      op->erase();
+      return OpTy();
+    }
+    return op;
+  }
+
   /// Chained building for importers that decompose an ONNX op into several
   /// fmc ops: a failed build (already diagnosed) returns a null value, and
   /// any later build given a null operand returns null too, so a chain is

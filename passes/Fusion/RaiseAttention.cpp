@@ -88,6 +88,33 @@ Value peelCast(Value v, SmallVectorImpl<Location> &locs) {
   return cast.getInput();
 }
 
+/// The [B, Hkv, T, D] keys or values that `v` [B, Hkv * n, T, D] repeats
+/// n times per head (transformers' repeat_kv for grouped-query attention:
+/// reshape to [B, Hkv, 1, T, D], broadcast to [B, Hkv, n, T, D], reshape),
+/// with n; or null.
+std::pair<Value, int64_t> ungroup(Value v, SmallVectorImpl<Location> &locs) {
+  auto merge = v.getDefiningOp<ReshapeOp>();
+  auto repeat =
+      merge ? merge.getInput().getDefiningOp<BroadcastOp>() : BroadcastOp();
+  auto split =
+      repeat ? repeat.getInput().getDefiningOp<ReshapeOp>() : ReshapeOp();
+  if (!split || !merge->hasOneUse() || !repeat->hasOneUse() ||
+      !split->hasOneUse())
+    return {};
+  auto src = cast<RankedTensorType>(split.getInput().getType());
+  auto one = cast<RankedTensorType>(split.getType());
+  auto many = cast<RankedTensorType>(repeat.getType());
+  if (src.getRank() != 4 || one.getRank() != 5 || many.getRank() != 5)
+    return {};
+  int64_t b = src.getDimSize(0), hkv = src.getDimSize(1), t = src.getDimSize(2),
+          d = src.getDimSize(3), n = many.getDimSize(2);
+  if (one.getShape() != ArrayRef<int64_t>({b, hkv, 1, t, d}) ||
+      many.getShape() != ArrayRef<int64_t>({b, hkv, n, t, d}))
+    return {};
+  locs.append({merge.getLoc(), repeat.getLoc(), split.getLoc()});
+  return {split.getInput(), n};
+}
+
 } // namespace
 
 std::optional<AttentionMatch> mlir::fmc::matchAttention(MatMulOp pv,
@@ -191,6 +218,19 @@ std::optional<AttentionMatch> mlir::fmc::matchAttention(MatMulOp pv,
   }
   m.keyType = RankedTensorType::get(
       {b, h, kType.getDimSize(3), kType.getDimSize(2)}, kType.getElementType());
+  // Grouped-query attention: keys and values repeated per query head are
+  // read from their Hkv heads directly.
+  if (ArrayRef<int64_t>(m.keyPerm) == ArrayRef<int64_t>({0, 1, 2, 3})) {
+    SmallVector<Location> groupLocs;
+    auto [keys, n] = ungroup(m.keySource, groupLocs);
+    auto [values, nv] = ungroup(m.value, groupLocs);
+    if (keys && values && n == nv) {
+      m.keySource = keys;
+      m.value = values;
+      m.keyType = cast<RankedTensorType>(keys.getType());
+      m.locs.append(groupLocs);
+    }
+  }
   // A constant causal mask becomes the causal flag: no S x T mask, and the
   // lowering skips the key tiles past the frontier.
   if (isCausalMask(m.mask, qType.getDimSize(2), kType.getDimSize(3))) {
@@ -212,17 +252,58 @@ struct RaiseAttention : OpRewritePattern<MatMulOp> {
     if (!m)
       return rewriter.notifyMatchFailure(pv, whyNot);
     Location loc = rewriter.getFusedLoc(m->locs);
-    Value key = TransposeOp::create(rewriter, loc, m->keyType, m->keySource,
-                                    rewriter.getDenseI64ArrayAttr(m->keyPerm));
-    SmallVector<Value> operands = {m->query, key, m->value};
-    if (m->mask)
-      operands.push_back(m->mask);
-    auto attention = AttentionOp::create(
-        rewriter, loc, pv.getType(), operands,
-        {rewriter.getNamedAttr("scale", rewriter.getF64FloatAttr(m->scale)),
-         rewriter.getNamedAttr("causal", rewriter.getBoolAttr(m->causal))});
+    Value key = m->keySource, value = m->value, pastKey, pastValue;
+    ConcatOp keyCat, valueCat;
+    if (ArrayRef<int64_t>(m->keyPerm) == ArrayRef<int64_t>({0, 1, 2, 3}) &&
+        isCache(keyCat = key.getDefiningOp<ConcatOp>(), pv) &&
+        isCache(valueCat = value.getDefiningOp<ConcatOp>(), pv) &&
+        sequenceLength(keyCat.getInputs()[0]) ==
+            sequenceLength(valueCat.getInputs()[0])) {
+      pastKey = keyCat.getInputs()[0];
+      key = keyCat.getInputs()[1];
+      pastValue = valueCat.getInputs()[0];
+      value = valueCat.getInputs()[1];
+    } else {
+      key = TransposeOp::create(rewriter, loc, m->keyType, m->keySource,
+                                rewriter.getDenseI64ArrayAttr(m->keyPerm));
+    }
+    auto attention =
+        AttentionOp::create(rewriter, loc, m->query, key, value, m->mask,
+                            pastKey, pastValue, m->scale, m->causal);
     rewriter.replaceOp(pv, attention.getResult());
+    if (pastKey) {
+      // The presents replace the concatenations where they are used later
+      // (the present outputs); the pattern's own uses die with it.
+      auto later = [&](OpOperand &use) {
+        return attention->isBeforeInBlock(use.getOwner());
+      };
+      rewriter.replaceUsesWithIf(keyCat.getResult(), attention.getPresent()[0],
+                                 later);
+      rewriter.replaceUsesWithIf(valueCat.getResult(),
+                                 attention.getPresent()[1], later);
+    }
     return success();
+  }
+
+private:
+  static int64_t sequenceLength(Value v) {
+    return cast<RankedTensorType>(v.getType()).getDimSize(2);
+  }
+
+  /// `cat` appends new keys or values to a cache along the sequence, and
+  /// besides the one op of the attention pattern that reads it, only ops
+  /// after `pv` use it (so the presents can replace it there).
+  static bool isCache(ConcatOp cat, Operation *pv) {
+    if (!cat || cat.getAxis() != 2 || cat.getInputs().size() != 2)
+      return false;
+    int64_t before = 0;
+    for (Operation *user : cat->getUsers()) {
+      if (user->getBlock() != pv->getBlock())
+        return false;
+      if (!pv->isBeforeInBlock(user))
+        ++before;
+    }
+    return before == 1;
   }
 };
 

@@ -61,8 +61,10 @@ struct ReportFusionsPass : fmc::impl::ReportFusionsPassBase<ReportFusionsPass> {
         nodeNames(attention.getLoc(), names);
         attention.emitRemark("fused attention (fmc.attention")
             << (attention.getCausal() ? ", causal" : "")
-            << (attention.getMask() ? ", masked" : "") << ") from ONNX node"
-            << (names.size() == 1 ? " " : "s ") << llvm::join(names, ", ");
+            << (attention.getMask() ? ", masked" : "")
+            << (attention.getPastKey() ? ", KV cache" : "")
+            << ") from ONNX node" << (names.size() == 1 ? " " : "s ")
+            << llvm::join(names, ", ");
         ++fused;
         return;
       }

@@ -134,9 +134,40 @@ LogicalResult CastOp::verify() {
   return success();
 }
 
+void AttentionOp::build(OpBuilder &b, OperationState &state, Value query,
+                        Value key, Value value, Value mask, Value pastKey,
+                        Value pastValue, double scale, bool causal) {
+  auto q = cast<RankedTensorType>(query.getType());
+  auto k = cast<RankedTensorType>(key.getType());
+  auto v = cast<RankedTensorType>(value.getType());
+  int64_t past =
+      pastKey ? cast<RankedTensorType>(pastKey.getType()).getDimSize(2) : 0;
+  SmallVector<Type> types = {RankedTensorType::get(
+      {q.getDimSize(0), q.getDimSize(1), q.getDimSize(2), v.getDimSize(3)},
+      q.getElementType())};
+  if (pastKey) {
+    auto grow = [&](RankedTensorType t) {
+      SmallVector<int64_t> shape(t.getShape());
+      shape[2] += past;
+      return t.clone(shape);
+    };
+    types.append({grow(k), grow(v)});
+  }
+  build(b, state, types, query, key, value, mask, pastKey, pastValue,
+        b.getF64FloatAttr(scale), b.getBoolAttr(causal));
+}
+
+int64_t AttentionOp::getTotalKeys() {
+  int64_t total = getKey().getType().getDimSize(2);
+  if (Value past = getPastKey())
+    total += cast<RankedTensorType>(past.getType()).getDimSize(2);
+  return total;
+}
+
 LogicalResult AttentionOp::verify() {
   auto q = getQuery().getType(), k = getKey().getType(),
-       v = getValue().getType(), r = getType();
+       v = getValue().getType();
+  auto r = cast<RankedTensorType>(getResult().getType());
   if (q.getRank() != 4 || k.getRank() != 4 || v.getRank() != 4 ||
       r.getRank() != 4)
     return emitOpError("query, key, value and result must be 4-D");
@@ -163,13 +194,45 @@ LogicalResult AttentionOp::verify() {
                                    v.getDimSize(3)};
   if (r.getShape() != ArrayRef(expected))
     return emitOpError("result shape must be ") << shapeString(expected);
-  if (getCausal() && k.getDimSize(2) < q.getDimSize(2))
+  // The cache: both or neither, shaped like key/value but for their length,
+  // and then exactly the two presents.
+  Value pastKey = getPastKey(), pastValue = getPastValue();
+  if (bool(pastKey) != bool(pastValue))
+    return emitOpError("needs both past_key and past_value, or neither");
+  int64_t total = getTotalKeys();
+  if (pastKey) {
+    for (auto [past, now, name] :
+         {std::tuple(cast<RankedTensorType>(pastKey.getType()), k, "key"),
+          std::tuple(cast<RankedTensorType>(pastValue.getType()), v,
+                     "value")}) {
+      SmallVector<int64_t> shape(now.getShape());
+      shape[2] = past.getRank() == 4 ? past.getDimSize(2) : -1;
+      if (past.getRank() != 4 || past.getElementType() != element ||
+          past.getShape() != ArrayRef(shape))
+        return emitOpError("past_")
+               << name << " " << past << " must be " << shapeString(shape)
+               << " with any cache length";
+    }
+    if (getPresent().size() != 2)
+      return emitOpError("with a cache, needs the present_key and "
+                         "present_value results");
+    SmallVector<RankedTensorType> nows = {k, v};
+    for (auto [present, now] : llvm::zip(getPresent(), nows)) {
+      SmallVector<int64_t> shape(now.getShape());
+      shape[2] = total;
+      if (present.getType() != now.clone(shape))
+        return emitOpError("present ")
+               << present.getType() << " must be " << now.clone(shape);
+    }
+  } else if (!getPresent().empty()) {
+    return emitOpError("has present results but no cache");
+  }
+  if (getCausal() && total < q.getDimSize(2))
     return emitOpError("causal attention needs at least as many keys as "
                        "queries");
   if (Value mask = getMask()) {
     auto m = cast<RankedTensorType>(mask.getType());
-    SmallVector<int64_t> full = {batch, heads, q.getDimSize(2),
-                                 k.getDimSize(2)};
+    SmallVector<int64_t> full = {batch, heads, q.getDimSize(2), total};
     if ((m.getElementType() != element && !m.getElementType().isInteger(1)) ||
         m.getRank() > 4)
       return emitOpError("mask must be a tensor of rank <= 4 of the "

@@ -289,7 +289,8 @@ def Graph_SoftmaxOp : Graph_Op<"softmax", [Pure, SameOperandsAndResultType,
   let hasVerifier = 1;
 }
 
-def Graph_AttentionOp : Graph_Op<"attention", [Pure]> {
+def Graph_AttentionOp : Graph_Op<"attention", [Pure,
+                                               AttrSizedOperandSegments]> {
   let summary = "Scaled dot-product attention with grouped key/value heads";
   let description = [{
     query [B, H, S, D], key [B, Hkv, T, D], value [B, Hkv, T, Dv] and the
@@ -308,15 +309,36 @@ def Graph_AttentionOp : Graph_Op<"attention", [Pure]> {
     gets a zero row. Lowerings must not materialize the S x T scores: the
     CPU lowering is the FlashAttention loop over key tiles with an online
     softmax.
+
+    Decoding with a KV cache: with `past` past_key [B, Hkv, P, D] and
+    past_value [B, Hkv, P, Dv], the keys and values attended to are the
+    cache followed by `key` and `value` (T = P + new keys), and the op has
+    two more results, present_key and present_value [B, Hkv, T, *]: the
+    cache for the next step. The causal offset and the mask's last dim
+    refer to that full T.
   }];
   let arguments = (ins Graph_FloatTensor:$query, Graph_FloatTensor:$key,
                        Graph_FloatTensor:$value,
-                       Optional<Graph_Tensor>:$mask, F64Attr:$scale,
-                       BoolAttr:$causal);
-  let results = (outs Graph_FloatTensor:$result);
+                       Optional<Graph_Tensor>:$mask,
+                       Optional<Graph_FloatTensor>:$past_key,
+                       Optional<Graph_FloatTensor>:$past_value,
+                       F64Attr:$scale, BoolAttr:$causal);
+  let results = (outs Graph_FloatTensor:$result,
+                      Variadic<Graph_FloatTensor>:$present);
   let assemblyFormat = [{
-    $query `,` $key `,` $value (`mask` $mask^)? attr-dict `:`
+    $query `,` $key `,` $value (`mask` $mask^)?
+    (`past` $past_key^ `,` $past_value)? attr-dict `:`
     functional-type(operands, results)
+  }];
+  let builders = [
+    // Result types inferred: [B, H, S, Dv], and the presents with a cache.
+    OpBuilder<(ins "Value":$query, "Value":$key, "Value":$value,
+                   "Value":$mask, "Value":$pastKey, "Value":$pastValue,
+                   "double":$scale, "bool":$causal)>
+  ];
+  let extraClassDeclaration = [{
+    /// The number of keys attended to: the cache's and the new ones.
+    int64_t getTotalKeys();
   }];
   let hasVerifier = 1;
 }

@@ -71,6 +71,7 @@ LogicalResult importAttention(NodeContext &n, SmallVectorImpl<Value> &results) {
     key = splitHeads(n, key, kvHeads);
     value = splitHeads(n, value, kvHeads);
   }
+  Value newKey = key, newValue = value;
   if (Value pastKey = n.input(4)) {
     key = n.op<ConcatOp>({pastKey, key},
                          {n.namedAttr("axis", n.b.getI64IntegerAttr(2))});
@@ -141,22 +142,24 @@ LogicalResult importAttention(NodeContext &n, SmallVectorImpl<Value> &results) {
   else if (n.intAttr("left_window_size", -1) >= 0 ||
            n.intAttr("right_window_size", -1) >= 0)
     unfused = "a sliding window";
+  else if (bool(n.input(4)) != bool(n.input(5)))
+    unfused = "only one of past_key and past_value is given";
   else if (causalAttr && total - qLen != pastLen)
     unfused = "the causal frontier j <= i + past length is not the bottom-"
               "right aligned one fmc.attention has (j <= i + T - S)";
   if (unfused.empty()) {
-    SmallVector<Value> operands = {query, key, value};
-    if (bias)
-      operands.push_back(bias);
-    int64_t dv = tensorType(value).getDimSize(3);
-    Value y = n.op<AttentionOp>(
-        operands,
-        {n.namedAttr("scale", n.b.getF64FloatAttr(scale)),
-         n.namedAttr("causal", n.b.getBoolAttr(causalAttr))},
-        RankedTensorType::get({batch, heads, qLen, dv}, element));
-    if (rank == 3 && y)
-      y = n.reshapeTo(n.transposeBy(y, {0, 2, 1, 3}),
-                      {batch, qLen, heads * dv});
+    // The cache goes into the op, whose presents are the outputs.
+    bool cached = static_cast<bool>(n.input(4));
+    AttentionOp op =
+        attention(n, query, cached ? newKey : key, cached ? newValue : value,
+                  bias, n.input(4), n.input(5), scale, causalAttr);
+    if (!op)
+      return failure();
+    Value y = op.getResult();
+    if (rank == 3)
+      y = mergeHeads(n, y);
+    if (cached)
+      return n.done(results, {y, op.getPresent()[0], op.getPresent()[1]});
     return n.done(results, {y, key, value});
   }
 
@@ -269,23 +272,21 @@ Value mlir::fmc::onnx::splitHeads(NodeContext &n, Value x, int64_t heads) {
       {0, 2, 1, 3});
 }
 
-Value mlir::fmc::onnx::mergedAttention(NodeContext &n, Value query, Value key,
-                                       Value value, Value bias, double scale,
+AttentionOp mlir::fmc::onnx::attention(NodeContext &n, Value query, Value key,
+                                       Value value, Value mask, Value pastKey,
+                                       Value pastValue, double scale,
                                        bool causal) {
   if (!query || !key || !value)
     return {};
-  auto q = tensorType(query).getShape();
-  int64_t dv = tensorType(value).getDimSize(3);
-  SmallVector<Value> operands = {query, key, value};
-  if (bias)
-    operands.push_back(bias);
-  Value y = n.op<AttentionOp>(
-      operands,
-      {n.namedAttr("scale", n.b.getF64FloatAttr(scale)),
-       n.namedAttr("causal", n.b.getBoolAttr(causal))},
-      RankedTensorType::get({q[0], q[1], q[2], dv},
-                            tensorType(query).getElementType()));
-  return n.reshapeTo(n.transposeBy(y, {0, 2, 1, 3}), {q[0], q[2], q[1] * dv});
+  return n.build<AttentionOp>(query, key, value, mask, pastKey, pastValue,
+                              scale, causal);
+}
+
+Value mlir::fmc::onnx::mergeHeads(NodeContext &n, Value x) {
+  if (!x)
+    return {};
+  auto s = tensorType(x).getShape();
+  return n.reshapeTo(n.transposeBy(x, {0, 2, 1, 3}), {s[0], s[2], s[1] * s[3]});
 }
 
 Value mlir::fmc::onnx::gatherPositions(NodeContext &n, Value cache,

@@ -15,11 +15,17 @@ namespace mlir::fmc::onnx {
 /// [B, S, H * D] -> [B, H, S, D].
 Value splitHeads(NodeContext &n, Value x, int64_t heads);
 
-/// fmc.attention of query [B, H, S, D] over key/value [B, Hkv, T, *] with an
-/// optional additive `bias` broadcasting to [B, H, S, T], the result merged
-/// back to [B, S, H * Dv]. Null if a build failed (diagnosed).
-Value mergedAttention(NodeContext &n, Value query, Value key, Value value,
-                      Value bias, double scale, bool causal);
+/// fmc.attention of query [B, H, S, D] over key/value [B, Hkv, T, *] (after
+/// the optional cache past_key/past_value [B, Hkv, P, *], which adds the
+/// present results), with an optional additive or boolean `mask`
+/// broadcasting to [B, H, S, P + T]. Null if the inputs do not fit
+/// (diagnosed).
+AttentionOp attention(NodeContext &n, Value query, Value key, Value value,
+                      Value mask, Value pastKey, Value pastValue,
+                      double scale, bool causal);
+
+/// [B, H, S, Dv] -> [B, S, H * Dv].
+Value mergeHeads(NodeContext &n, Value x);
 
 /// Rows of a [max_position, W] cache picked by `positions` (any shape P):
 /// a [P..., W] tensor. Null if a build failed (diagnosed).

@@ -269,13 +269,15 @@ LogicalResult importMultiHeadAttention(NodeContext &n,
     return x && tensorType(x).getRank() == 3 ? splitHeads(n, x, heads) : x;
   };
   Value q4 = split(query), k4 = split(k), v4 = split(v);
-  if (Value pastKey = n.input(6))
-    k4 = concatAxis(n, {pastKey, k4}, 2);
-  if (Value pastValue = n.input(7))
-    v4 = concatAxis(n, {pastValue, v4}, 2);
+  Value pastKey = n.input(6), pastValue = n.input(7);
+  if (bool(pastKey) != bool(pastValue)) {
+    n.error() << "needs both past_key and past_value, or neither";
+    return failure();
+  }
   if (!q4 || !k4 || !v4)
     return failure();
-  int64_t total = tensorType(k4).getDimSize(2);
+  int64_t total = tensorType(k4).getDimSize(2) +
+                  (pastKey ? tensorType(pastKey).getDimSize(2) : 0);
   Value bias;
   if (Value mask = n.input(4))
     if (!(bias = paddingBias(n, mask, q4, total)))
@@ -286,8 +288,13 @@ LogicalResult importMultiHeadAttention(NodeContext &n,
   double scale = n.floatAttr("scale", 0.0f);
   if (scale == 0.0)
     scale = 1.0 / std::sqrt(double(headSize));
-  Value y = mergedAttention(n, q4, k4, v4, bias, scale,
-                            n.intAttr("unidirectional", 0) != 0);
+  AttentionOp op = attention(n, q4, k4, v4, bias, pastKey, pastValue, scale,
+                             n.intAttr("unidirectional", 0) != 0);
+  if (!op)
+    return failure();
+  Value y = mergeHeads(n, op.getResult());
+  if (pastKey)
+    return n.done(results, {y, op.getPresent()[0], op.getPresent()[1]});
   return n.done(results, {y, k4, v4});
 }
 
@@ -323,6 +330,7 @@ LogicalResult importContribAttention(NodeContext &n,
   Value k4 = splitHeads(n, n.sliceAlong(qkv, 2, sizes[0], sizes[1]), heads);
   Value v4 =
       splitHeads(n, n.sliceAlong(qkv, 2, sizes[0] + sizes[1], sizes[2]), heads);
+  Value pastKey, pastValue;
   if (Value past = n.input(4)) {
     auto pastType = tensorType(past);
     if (pastType.getRank() != 5 || pastType.getDimSize(0) != 2) {
@@ -330,12 +338,15 @@ LogicalResult importContribAttention(NodeContext &n,
       return failure();
     }
     SmallVector<int64_t> one(pastType.getShape().drop_front());
-    k4 = concatAxis(n, {n.reshapeTo(n.sliceAlong(past, 0, 0, 1), one), k4}, 2);
-    v4 = concatAxis(n, {n.reshapeTo(n.sliceAlong(past, 0, 1, 1), one), v4}, 2);
+    pastKey = n.reshapeTo(n.sliceAlong(past, 0, 0, 1), one);
+    pastValue = n.reshapeTo(n.sliceAlong(past, 0, 1, 1), one);
+    if (!pastKey || !pastValue)
+      return failure();
   }
   if (!q4 || !k4 || !v4)
     return failure();
-  int64_t total = tensorType(k4).getDimSize(2);
+  int64_t total = tensorType(k4).getDimSize(2) +
+                  (pastKey ? tensorType(pastKey).getDimSize(2) : 0);
   Value bias;
   if (Value mask = n.input(3))
     if (!(bias = paddingBias(n, mask, q4, total)))
@@ -345,8 +356,15 @@ LogicalResult importContribAttention(NodeContext &n,
   double scale = n.floatAttr("scale", 0.0f);
   if (scale == 0.0)
     scale = 1.0 / std::sqrt(double(sizes[0] / heads));
-  Value y = mergedAttention(n, q4, k4, v4, bias, scale,
-                            n.intAttr("unidirectional", 0) != 0);
+  AttentionOp op = attention(n, q4, k4, v4, bias, pastKey, pastValue, scale,
+                             n.intAttr("unidirectional", 0) != 0);
+  if (!op)
+    return failure();
+  Value y = mergeHeads(n, op.getResult());
+  if (pastKey) {
+    k4 = op.getPresent()[0];
+    v4 = op.getPresent()[1];
+  }
   Value present;
   if (n.hasOutput(1)) {
     if (sizes[1] != sizes[2]) {
@@ -450,17 +468,22 @@ LogicalResult importGroupQueryAttention(NodeContext &n,
     q4 = rotate(q4);
     k4 = rotate(k4);
   }
-  if (pastKey)
-    k4 = concatAxis(n, {pastKey, k4}, 2);
-  if (pastValue)
-    v4 = concatAxis(n, {pastValue, v4}, 2);
+  if (bool(pastKey) != bool(pastValue)) {
+    n.error() << "needs both past_key and past_value, or neither";
+    return failure();
+  }
   if (!q4 || !k4 || !v4)
     return failure();
   double scale = n.floatAttr("scale", 0.0f);
   if (scale == 0.0)
     scale = 1.0 / std::sqrt(double(tensorType(q4).getDimSize(3)));
-  Value y = mergedAttention(n, q4, k4, v4, n.input(10), scale,
-                            /*causal=*/true);
+  AttentionOp op = attention(n, q4, k4, v4, n.input(10), pastKey, pastValue,
+                             scale, /*causal=*/true);
+  if (!op)
+    return failure();
+  Value y = mergeHeads(n, op.getResult());
+  if (pastKey)
+    return n.done(results, {y, op.getPresent()[0], op.getPresent()[1]});
   return n.done(results, {y, k4, v4});
 }
 

@@ -41,6 +41,27 @@ int64_t tileFor(int64_t n, int64_t limit) {
   return 1;
 }
 
+/// `past` [B, H, P, D] followed by `now` [B, H, T, D] along dim 2.
+Value appendAlongSequence(OpBuilder &b, Location loc, Value past, Value now) {
+  auto pastType = cast<RankedTensorType>(past.getType());
+  auto nowType = cast<RankedTensorType>(now.getType());
+  SmallVector<int64_t> shape(nowType.getShape());
+  shape[2] += pastType.getDimSize(2);
+  Value all = tensor::EmptyOp::create(b, loc, shape, nowType.getElementType());
+  SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
+  auto insert = [&](Value part, RankedTensorType type, int64_t at) {
+    SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0)), sizes;
+    offsets[2] = b.getIndexAttr(at);
+    for (int64_t d : type.getShape())
+      sizes.push_back(b.getIndexAttr(d));
+    all = tensor::InsertSliceOp::create(b, loc, part, all, offsets, sizes,
+                                        strides);
+  };
+  insert(past, pastType, 0);
+  insert(now, nowType, pastType.getDimSize(2));
+  return all;
+}
+
 struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
   AttentionToFlashLoops(const TypeConverter &converter, MLIRContext *ctx,
                         AttentionTiles tiles)
@@ -51,10 +72,18 @@ struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
+    // With a cache, the keys and values attended to (and the presents) are
+    // the cache followed by the new ones.
+    Value keys = adaptor.getKey(), values = adaptor.getValue();
+    if (adaptor.getPastKey()) {
+      keys = appendAlongSequence(rewriter, loc, adaptor.getPastKey(), keys);
+      values =
+          appendAlongSequence(rewriter, loc, adaptor.getPastValue(), values);
+    }
     auto qType = cast<RankedTensorType>(adaptor.getQuery().getType());
-    auto kType = cast<RankedTensorType>(adaptor.getKey().getType());
-    auto vType = cast<RankedTensorType>(adaptor.getValue().getType());
-    auto resultType = cast<RankedTensorType>(op.getType());
+    auto kType = cast<RankedTensorType>(keys.getType());
+    auto vType = cast<RankedTensorType>(values.getType());
+    auto resultType = cast<RankedTensorType>(op.getResult().getType());
     Type f = qType.getElementType();
     int64_t batch = qType.getDimSize(0), heads = qType.getDimSize(1);
     int64_t S = qType.getDimSize(2), D = qType.getDimSize(3);
@@ -136,8 +165,8 @@ struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
           auto keyLoop = scf::ForOp::create(
               b, loc, idx(b, 0), keyEnd, idx(b, Bc), ValueRange{m0, l0, o0},
               [&](OpBuilder &kb, Location, Value j0, ValueRange state) {
-                Value k = slice2d(adaptor.getKey(), kvh, j0, Bc, D);
-                Value v = slice2d(adaptor.getValue(), kvh, j0, Bc, Dv);
+                Value k = slice2d(keys, kvh, j0, Bc, D);
+                Value v = slice2d(values, kvh, j0, Bc, Dv);
                 // Scores: scale * q k^T, masked. Contractions loop
                 // (rows, reduction, columns), as fmc.matmul's lowering.
                 Value sInit =
@@ -289,7 +318,10 @@ struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
           return {tensor::InsertSliceOp::create(b, loc, normalized, iter[0],
                                                 offsets, sizes, strides)};
         });
-    rewriter.replaceOp(op, nest.results.front());
+    SmallVector<Value> results = {nest.results.front()};
+    if (adaptor.getPastKey())
+      results.append({keys, values});
+    rewriter.replaceOp(op, results);
     return success();
   }
 

@@ -55,3 +55,17 @@ func.func @bool_mask(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x6x8xf32>, %v: tenso
   %0 = fmc.attention %q, %k, %v mask %m {causal = false, scale = 1.0 : f64} : (tensor<1x2x4x8xf32>, tensor<1x2x6x8xf32>, tensor<1x2x6x8xf32>, tensor<4x6xi1>) -> tensor<1x2x4x8xf32>
   return %0 : tensor<1x2x4x8xf32>
 }
+
+// A KV cache: the cache and the new keys (values) are written into one
+// [.., P + T, ..] tensor, which the loop reads and which is the present.
+// CHECK-LABEL: func.func @kv_cache
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<1x2x8x8xf32>
+// CHECK: %[[K1:.*]] = tensor.insert_slice %arg3 into %[[E]][0, 0, 0, 0] [1, 2, 7, 8] [1, 1, 1, 1]
+// CHECK: %[[KEYS:.*]] = tensor.insert_slice %arg1 into %[[K1]][0, 0, 7, 0] [1, 2, 1, 8] [1, 1, 1, 1]
+// CHECK: %[[VALS:.*]] = tensor.insert_slice %arg2 into %{{.*}}[0, 0, 7, 0] [1, 2, 1, 8] [1, 1, 1, 1]
+// CHECK: tensor.extract_slice %[[KEYS]]
+// CHECK: return %{{.*}}, %[[KEYS]], %[[VALS]]
+func.func @kv_cache(%q: tensor<1x4x1x8xf32>, %k: tensor<1x2x1x8xf32>, %v: tensor<1x2x1x8xf32>, %pk: tensor<1x2x7x8xf32>, %pv: tensor<1x2x7x8xf32>) -> (tensor<1x4x1x8xf32>, tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) {
+  %0:3 = fmc.attention %q, %k, %v past %pk, %pv {causal = true, scale = 0.125 : f64} : (tensor<1x4x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x7x8xf32>, tensor<1x2x7x8xf32>) -> (tensor<1x4x1x8xf32>, tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>)
+  return %0#0, %0#1, %0#2 : tensor<1x4x1x8xf32>, tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>
+}

@@ -570,3 +570,35 @@ func.func @attention_integer_mask(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x6x8xf3
   %0 = fmc.attention %q, %k, %v mask %m {causal = false, scale = 1.0 : f64} : (tensor<1x2x4x8xf32>, tensor<1x2x6x8xf32>, tensor<1x2x6x8xf32>, tensor<4x6xi32>) -> tensor<1x2x4x8xf32>
   return
 }
+
+// -----
+
+func.func @attention_past_without_presents(%q: tensor<1x2x1x8xf32>, %k: tensor<1x2x1x8xf32>, %pk: tensor<1x2x3x8xf32>) {
+  // expected-error @+1 {{'fmc.attention' op with a cache, needs the present_key and present_value results}}
+  %0 = fmc.attention %q, %k, %k past %pk, %pk {causal = true, scale = 1.0 : f64} : (tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x3x8xf32>, tensor<1x2x3x8xf32>) -> tensor<1x2x1x8xf32>
+  return
+}
+
+// -----
+
+func.func @attention_present_too_short(%q: tensor<1x2x1x8xf32>, %k: tensor<1x2x1x8xf32>, %pk: tensor<1x2x3x8xf32>) {
+  // expected-error @+1 {{'fmc.attention' op present 'tensor<1x2x3x8xf32>' must be 'tensor<1x2x4x8xf32>'}}
+  %0:3 = fmc.attention %q, %k, %k past %pk, %pk {causal = true, scale = 1.0 : f64} : (tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x3x8xf32>, tensor<1x2x3x8xf32>) -> (tensor<1x2x1x8xf32>, tensor<1x2x3x8xf32>, tensor<1x2x3x8xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_past_heads_differ(%q: tensor<1x2x1x8xf32>, %k: tensor<1x2x1x8xf32>, %pk: tensor<1x1x3x8xf32>) {
+  // expected-error @+1 {{'fmc.attention' op past_key 'tensor<1x1x3x8xf32>' must be [1x2x3x8] with any cache length}}
+  %0:3 = fmc.attention %q, %k, %k past %pk, %pk {causal = true, scale = 1.0 : f64} : (tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x1x3x8xf32>, tensor<1x1x3x8xf32>) -> (tensor<1x2x1x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_presents_without_past(%q: tensor<1x2x1x8xf32>, %k: tensor<1x2x1x8xf32>) {
+  // expected-error @+1 {{'fmc.attention' op has present results but no cache}}
+  %0:2 = fmc.attention %q, %k, %k {causal = false, scale = 1.0 : f64} : (tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>) -> (tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>)
+  return
+}

@@ -141,3 +141,50 @@ func.func @scale_near_misses(%q: tensor<1x2x4x8xf32>, %kt: tensor<1x2x8x6xf32>, 
   %o2 = fmc.matmul %p2, %v32 : (tensor<1x2x4x6xf32>, tensor<1x2x6x8xf32>) -> tensor<1x2x4x8xf32>
   return %o, %o2 : tensor<1x2x4x8xf16>, tensor<1x2x4x8xf32>
 }
+
+// -----
+
+// LLaMA decode step: the cache concatenated with the new keys/values, then
+// repeat_kv (reshape, broadcast, reshape) to the 4 query heads. The op reads
+// the 2 key/value heads directly and takes the cache as its past; its
+// presents replace the concatenations returned as present outputs.
+// CHECK-LABEL: func.func @gqa_kv_cache
+// CHECK-SAME:    (%[[Q:.*]]: tensor<1x4x1x8xf32>, %[[K:.*]]: tensor<1x2x1x8xf32>, %[[V:.*]]: tensor<1x2x1x8xf32>, %[[PK:.*]]: tensor<1x2x5x8xf32>, %[[PV:.*]]: tensor<1x2x5x8xf32>)
+// CHECK:         %[[A:.*]], %[[P:.*]]:2 = fmc.attention %[[Q]], %[[K]], %[[V]] past %[[PK]], %[[PV]] {causal = false, scale = 5.000000e-01 : f64} : (tensor<1x4x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x5x8xf32>) -> (tensor<1x4x1x8xf32>, tensor<1x2x6x8xf32>, tensor<1x2x6x8xf32>)
+// CHECK-NOT:     fmc.broadcast
+// CHECK:         return %[[A]], %[[P]]#0, %[[P]]#1
+func.func @gqa_kv_cache(%q: tensor<1x4x1x8xf32>, %k: tensor<1x2x1x8xf32>, %v: tensor<1x2x1x8xf32>, %pk: tensor<1x2x5x8xf32>, %pv: tensor<1x2x5x8xf32>) -> (tensor<1x4x1x8xf32>, tensor<1x2x6x8xf32>, tensor<1x2x6x8xf32>) {
+  %kc = fmc.concat %pk, %k {axis = 2 : i64} : (tensor<1x2x5x8xf32>, tensor<1x2x1x8xf32>) -> tensor<1x2x6x8xf32>
+  %vc = fmc.concat %pv, %v {axis = 2 : i64} : (tensor<1x2x5x8xf32>, tensor<1x2x1x8xf32>) -> tensor<1x2x6x8xf32>
+  %k5 = fmc.reshape %kc : tensor<1x2x6x8xf32> -> tensor<1x2x1x6x8xf32>
+  %kb = fmc.broadcast %k5 : tensor<1x2x1x6x8xf32> -> tensor<1x2x2x6x8xf32>
+  %kr = fmc.reshape %kb : tensor<1x2x2x6x8xf32> -> tensor<1x4x6x8xf32>
+  %v5 = fmc.reshape %vc : tensor<1x2x6x8xf32> -> tensor<1x2x1x6x8xf32>
+  %vb = fmc.broadcast %v5 : tensor<1x2x1x6x8xf32> -> tensor<1x2x2x6x8xf32>
+  %vr = fmc.reshape %vb : tensor<1x2x2x6x8xf32> -> tensor<1x4x6x8xf32>
+  %kt = fmc.transpose %kr {perm = array<i64: 0, 1, 3, 2>} : tensor<1x4x6x8xf32> -> tensor<1x4x8x6xf32>
+  %s = fmc.matmul %q, %kt : (tensor<1x4x1x8xf32>, tensor<1x4x8x6xf32>) -> tensor<1x4x1x6xf32>
+  %c = fmc.constant dense<0.5> : tensor<f32>
+  %ss = fmc.mul %s, %c : (tensor<1x4x1x6xf32>, tensor<f32>) -> tensor<1x4x1x6xf32>
+  %p = fmc.softmax %ss {axis = 3 : i64} : tensor<1x4x1x6xf32>
+  %o = fmc.matmul %p, %vr : (tensor<1x4x1x6xf32>, tensor<1x4x6x8xf32>) -> tensor<1x4x1x8xf32>
+  return %o, %kc, %vc : tensor<1x4x1x8xf32>, tensor<1x2x6x8xf32>, tensor<1x2x6x8xf32>
+}
+
+// -----
+
+// Near miss for the cache: the concatenated keys are also read before the
+// attention, so they stay a concat feeding the op (which still fuses).
+// CHECK-LABEL: func.func @cache_used_earlier
+// CHECK:         %[[KC:.*]] = fmc.concat
+// CHECK:         fmc.attention %arg0, %[[KC]], %{{.*}} {causal = false
+func.func @cache_used_earlier(%q: tensor<1x2x1x8xf32>, %k: tensor<1x2x1x8xf32>, %v: tensor<1x2x1x8xf32>, %pk: tensor<1x2x5x8xf32>, %pv: tensor<1x2x5x8xf32>) -> (tensor<1x2x1x8xf32>, tensor<1x2x6x8xf32>) {
+  %kc = fmc.concat %pk, %k {axis = 2 : i64} : (tensor<1x2x5x8xf32>, tensor<1x2x1x8xf32>) -> tensor<1x2x6x8xf32>
+  %vc = fmc.concat %pv, %v {axis = 2 : i64} : (tensor<1x2x5x8xf32>, tensor<1x2x1x8xf32>) -> tensor<1x2x6x8xf32>
+  %early = fmc.neg %kc : tensor<1x2x6x8xf32>
+  %kt = fmc.transpose %kc {perm = array<i64: 0, 1, 3, 2>} : tensor<1x2x6x8xf32> -> tensor<1x2x8x6xf32>
+  %s = fmc.matmul %q, %kt : (tensor<1x2x1x8xf32>, tensor<1x2x8x6xf32>) -> tensor<1x2x1x6xf32>
+  %p = fmc.softmax %s {axis = 3 : i64} : tensor<1x2x1x6xf32>
+  %o = fmc.matmul %p, %vc : (tensor<1x2x1x6xf32>, tensor<1x2x6x8xf32>) -> tensor<1x2x1x8xf32>
+  return %o, %early : tensor<1x2x1x8xf32>, tensor<1x2x6x8xf32>
+}
