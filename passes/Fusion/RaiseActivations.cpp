@@ -85,6 +85,25 @@ AddOp addOne(Value v) {
              : AddOp();
 }
 
+/// Both GELU forms end alike: 1 + inner, the product x * 0.5 * (1 + inner),
+/// replaced by one fmc.gelu.
+LogicalResult finishGelu(PatternRewriter &rewriter, Operation *anchor,
+                         Value inner, Value x, StringRef approximate,
+                         SmallVectorImpl<Location> &locs) {
+  AddOp onePlus = addOne(inner);
+  if (!onePlus)
+    return rewriter.notifyMatchFailure(anchor, "no 1 + erf/tanh");
+  locs.push_back(onePlus.getLoc());
+  Operation *root = geluProduct(onePlus.getResult(), x, locs);
+  if (!root)
+    return rewriter.notifyMatchFailure(anchor, "not x * 0.5 * (1 + ...)");
+  rewriter.setInsertionPoint(root);
+  rewriter.replaceOp(root,
+                     GeluOp::create(rewriter, rewriter.getFusedLoc(locs), x,
+                                    rewriter.getStringAttr(approximate)));
+  return success();
+}
+
 /// x * 0.5 * (1 + erf(x / sqrt(2) | x * (1 / sqrt(2)))) -> gelu(x).
 struct RaiseErfGelu : OpRewritePattern<ErfOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -103,19 +122,8 @@ struct RaiseErfGelu : OpRewritePattern<ErfOp> {
     }
     if (!x || !scaled->hasOneUse() || x.getType() != erf.getType())
       return rewriter.notifyMatchFailure(erf, "erf of something but x/sqrt2");
-    AddOp onePlus = addOne(erf.getResult());
-    if (!onePlus)
-      return rewriter.notifyMatchFailure(erf, "no 1 + erf");
-    SmallVector<Location> locs = {scaled->getLoc(), erf.getLoc(),
-                                  onePlus.getLoc()};
-    Operation *root = geluProduct(onePlus.getResult(), x, locs);
-    if (!root)
-      return rewriter.notifyMatchFailure(erf, "not x * 0.5 * (1 + erf)");
-    rewriter.setInsertionPoint(root);
-    rewriter.replaceOp(root,
-                       GeluOp::create(rewriter, rewriter.getFusedLoc(locs), x,
-                                      rewriter.getStringAttr("none")));
-    return success();
+    SmallVector<Location> locs = {scaled->getLoc(), erf.getLoc()};
+    return finishGelu(rewriter, erf, erf.getResult(), x, "none", locs);
   }
 };
 
@@ -167,18 +175,7 @@ struct RaiseTanhGelu : OpRewritePattern<TanhOp> {
     }
     if (!x || x.getType() != tanh.getType())
       return rewriter.notifyMatchFailure(tanh, "not x + 0.044715 x^3");
-    AddOp onePlus = addOne(tanh.getResult());
-    if (!onePlus)
-      return rewriter.notifyMatchFailure(tanh, "no 1 + tanh");
-    locs.push_back(onePlus.getLoc());
-    Operation *root = geluProduct(onePlus.getResult(), x, locs);
-    if (!root)
-      return rewriter.notifyMatchFailure(tanh, "not x * 0.5 * (1 + tanh)");
-    rewriter.setInsertionPoint(root);
-    rewriter.replaceOp(root,
-                       GeluOp::create(rewriter, rewriter.getFusedLoc(locs), x,
-                                      rewriter.getStringAttr("tanh")));
-    return success();
+    return finishGelu(rewriter, tanh, tanh.getResult(), x, "tanh", locs);
   }
 };
 

@@ -158,8 +158,13 @@ LogicalResult importAttention(NodeContext &n, SmallVectorImpl<Value> &results) {
     Value y = op.getResult();
     if (rank == 3)
       y = mergeHeads(n, y);
-    if (cached)
+    if (cached) {
+      // The concatenations built for the decomposition are not needed.
+      for (Value v : {key, value})
+        if (v.use_empty())
+          v.getDefiningOp()->erase();
       return n.done(results, {y, op.getPresent()[0], op.getPresent()[1]});
+    }
     return n.done(results, {y, key, value});
   }
 

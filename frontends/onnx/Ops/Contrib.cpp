@@ -227,6 +227,31 @@ Value concatAxis(NodeContext &n, ArrayRef<Value> parts, int64_t axis) {
                         {n.namedAttr("axis", n.b.getI64IntegerAttr(axis))});
 }
 
+/// The additive mask of MultiHeadAttention and Attention: the 0/1 key
+/// padding mask (`maskInput`) as mask_filter_value where 0, plus
+/// attention_bias (`biasInput`), over the cache and the new keys. Null when
+/// there is neither; failure if the mask has a shape fmc does not support
+/// (diagnosed).
+FailureOr<Value> paddingAndBias(NodeContext &n, Value q4, Value k4,
+                                Value pastKey, unsigned maskInput,
+                                unsigned biasInput) {
+  int64_t total = tensorType(k4).getDimSize(2) +
+                  (pastKey ? tensorType(pastKey).getDimSize(2) : 0);
+  Value bias;
+  if (Value mask = n.input(maskInput))
+    if (!(bias = paddingBias(n, mask, q4, total)))
+      return failure();
+  if (Value attentionBias = n.input(biasInput))
+    bias = bias ? n.op<AddOp>({bias, attentionBias}) : attentionBias;
+  return bias;
+}
+
+/// The `scale` attribute, 1 / sqrt(head size) when absent or 0.
+double attentionScale(NodeContext &n, int64_t headSize) {
+  double scale = n.floatAttr("scale", 0.0f);
+  return scale != 0.0 ? scale : 1.0 / std::sqrt(double(headSize));
+}
+
 /// MultiHeadAttention: separate query [B, S, N * H], key and value
 /// ([B, L, N * H], or [B, N, L, H] already split), optional bias (added to
 /// 3-D Q, K, V), key_padding_mask, attention_bias and past key/value.
@@ -276,19 +301,11 @@ LogicalResult importMultiHeadAttention(NodeContext &n,
   }
   if (!q4 || !k4 || !v4)
     return failure();
-  int64_t total = tensorType(k4).getDimSize(2) +
-                  (pastKey ? tensorType(pastKey).getDimSize(2) : 0);
-  Value bias;
-  if (Value mask = n.input(4))
-    if (!(bias = paddingBias(n, mask, q4, total)))
-      return failure();
-  if (Value attentionBias = n.input(5))
-    bias = bias ? n.op<AddOp>({bias, attentionBias}) : attentionBias;
-  int64_t headSize = tensorType(q4).getDimSize(3);
-  double scale = n.floatAttr("scale", 0.0f);
-  if (scale == 0.0)
-    scale = 1.0 / std::sqrt(double(headSize));
-  AttentionOp op = attention(n, q4, k4, v4, bias, pastKey, pastValue, scale,
+  FailureOr<Value> bias = paddingAndBias(n, q4, k4, pastKey, 4, 5);
+  if (failed(bias))
+    return failure();
+  AttentionOp op = attention(n, q4, k4, v4, *bias, pastKey, pastValue,
+                             attentionScale(n, tensorType(q4).getDimSize(3)),
                              n.intAttr("unidirectional", 0) != 0);
   if (!op)
     return failure();
@@ -345,18 +362,11 @@ LogicalResult importContribAttention(NodeContext &n,
   }
   if (!q4 || !k4 || !v4)
     return failure();
-  int64_t total = tensorType(k4).getDimSize(2) +
-                  (pastKey ? tensorType(pastKey).getDimSize(2) : 0);
-  Value bias;
-  if (Value mask = n.input(3))
-    if (!(bias = paddingBias(n, mask, q4, total)))
-      return failure();
-  if (Value attentionBias = n.input(5))
-    bias = bias ? n.op<AddOp>({bias, attentionBias}) : attentionBias;
-  double scale = n.floatAttr("scale", 0.0f);
-  if (scale == 0.0)
-    scale = 1.0 / std::sqrt(double(sizes[0] / heads));
-  AttentionOp op = attention(n, q4, k4, v4, bias, pastKey, pastValue, scale,
+  FailureOr<Value> bias = paddingAndBias(n, q4, k4, pastKey, 3, 5);
+  if (failed(bias))
+    return failure();
+  AttentionOp op = attention(n, q4, k4, v4, *bias, pastKey, pastValue,
+                             attentionScale(n, sizes[0] / heads),
                              n.intAttr("unidirectional", 0) != 0);
   if (!op)
     return failure();
@@ -474,11 +484,9 @@ LogicalResult importGroupQueryAttention(NodeContext &n,
   }
   if (!q4 || !k4 || !v4)
     return failure();
-  double scale = n.floatAttr("scale", 0.0f);
-  if (scale == 0.0)
-    scale = 1.0 / std::sqrt(double(tensorType(q4).getDimSize(3)));
   AttentionOp op = attention(n, q4, k4, v4, n.input(10), pastKey, pastValue,
-                             scale, /*causal=*/true);
+                             attentionScale(n, tensorType(q4).getDimSize(3)),
+                             /*causal=*/true);
   if (!op)
     return failure();
   Value y = mergeHeads(n, op.getResult());
