@@ -21,8 +21,8 @@ Value splitHeads(NodeContext &n, Value x, int64_t heads);
 /// broadcasting to [B, H, S, P + T]. Null if the inputs do not fit
 /// (diagnosed).
 AttentionOp attention(NodeContext &n, Value query, Value key, Value value,
-                      Value mask, Value pastKey, Value pastValue,
-                      double scale, bool causal);
+                      Value mask, Value pastKey, Value pastValue, double scale,
+                      bool causal);
 
 /// [B, H, S, Dv] -> [B, S, H * Dv].
 Value mergeHeads(NodeContext &n, Value x);
