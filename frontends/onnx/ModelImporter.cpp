@@ -7,6 +7,7 @@
 
 #include "dialects/Graph/IR/GraphDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -283,9 +284,30 @@ OwningOpRef<ModuleOp> GraphImporter::import(const ::onnx::ModelProto &model) {
       return nullptr;
     values[init.name()] = ConstantOp::create(b, loc, *value);
   }
-  for (const auto &[index, node] : llvm::enumerate(graph.node()))
-    if (failed(importNode(b, node, index)))
-      return nullptr;
+  for (const auto &[index, node] : llvm::enumerate(graph.node())) {
+    if (succeeded(importNode(b, node, index)))
+      continue;
+    // Symbolic input dims are the usual cause: say which to pin.
+    std::string symbolic;
+    for (const ::onnx::ValueInfoProto *input : inputs) {
+      const auto &dims = input->type().tensor_type().shape().dim();
+      if (options.inputShapes.count(input->name()) ||
+          llvm::all_of(dims, [](const auto &d) { return d.has_dim_value(); }))
+        continue;
+      SmallVector<std::string> parts;
+      for (const auto &d : dims)
+        parts.push_back(d.has_dim_value()       ? std::to_string(d.dim_value())
+                        : d.dim_param().empty() ? std::string("?")
+                                                : d.dim_param());
+      symbolic += (symbolic.empty() ? "" : ", ") + input->name() + " [" +
+                  llvm::join(parts, ", ") + "]";
+    }
+    if (!symbolic.empty())
+      emitError(fileLoc) << "graph inputs with symbolic dims: " << symbolic
+                         << "; fmc compiles static shapes: pin them with "
+                            "--input-shape NAME=DxDx...";
+    return nullptr;
+  }
 
   SmallVector<Value> results;
   SmallVector<Type> resultTypes;
