@@ -45,6 +45,11 @@ inline bool broadcastsTo(RankedTensorType type, ArrayRef<int64_t> shape) {
   return true;
 }
 
+/// The single user of `v`, if it has exactly one use.
+inline Operation *soleUser(Value v) {
+  return v.hasOneUse() ? *v.getUsers().begin() : nullptr;
+}
+
 /// The operand of a binary op that is not `known` (null if neither is).
 inline Value otherOperand(Operation *op, Value known) {
   if (op->getNumOperands() != 2)

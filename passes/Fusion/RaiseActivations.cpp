@@ -22,10 +22,6 @@ constexpr double kSqrt2 = 1.4142135623730951;
 constexpr double kSqrt2OverPi = 0.7978845608028654;
 constexpr double kTanhCubic = 0.044715;
 
-Operation *soleUser(Value v) {
-  return v.hasOneUse() ? *v.getUsers().begin() : nullptr;
-}
-
 /// `leaves` is the multiset {expected...}, comparing constants by value.
 bool sameFactors(ArrayRef<Value> leaves,
                  ArrayRef<std::variant<Value, double>> expected) {

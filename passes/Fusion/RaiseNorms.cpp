@@ -39,10 +39,6 @@ Value squaredOperand(Operation *op) {
 }
 
 /// The single user of `v`, if it has exactly one.
-Operation *soleUser(Value v) {
-  return v.hasOneUse() ? *v.getUsers().begin() : nullptr;
-}
-
 /// Raises, anchored at the mean of squares:
 ///
 ///   d    = x - mean(x)                      (layer norm; rms norm: d = x)
@@ -92,24 +88,22 @@ struct RaiseNorm : OpRewritePattern<ReduceMeanOp> {
     locs.append({add.getLoc(), sqrt.getLoc()});
     // d / r, or d times the reciprocal of r.
     Operation *normOp = soleUser(sqrt.getResult());
+    Value inverse; // 1 / r, when d is multiplied by it
     if (auto div = dyn_cast_or_null<DivOp>(normOp);
         div && div.getRhs() == sqrt.getResult() && div.getLhs() != d) {
       if (!isScalar(div.getLhs(), 1.0, 0.0))
         return rewriter.notifyMatchFailure(var, "divides something else");
-      locs.push_back(div.getLoc());
-      normOp = soleUser(div.getResult());
-      if (!isa_and_nonnull<MulOp>(normOp) ||
-          !otherOperand(normOp, div.getResult()) ||
-          otherOperand(normOp, div.getResult()) != d)
-        return rewriter.notifyMatchFailure(var, "1 / r does not scale d");
+      inverse = div.getResult();
     } else if (auto rec = dyn_cast_or_null<ReciprocalOp>(normOp)) {
-      locs.push_back(rec.getLoc());
-      normOp = soleUser(rec.getResult());
-      if (!isa_and_nonnull<MulOp>(normOp) ||
-          otherOperand(normOp, rec.getResult()) != d)
-        return rewriter.notifyMatchFailure(var, "1 / r does not scale d");
+      inverse = rec.getResult();
     } else if (!div || div.getLhs() != d) {
       return rewriter.notifyMatchFailure(var, "d is not divided by r");
+    }
+    if (inverse) {
+      locs.push_back(normOp->getLoc());
+      normOp = soleUser(inverse);
+      if (!isa_and_nonnull<MulOp>(normOp) || otherOperand(normOp, inverse) != d)
+        return rewriter.notifyMatchFailure(var, "1 / r does not scale d");
     }
     // Every use of d = x - mean(x) is inside the pattern (x itself may
     // have others).

@@ -252,6 +252,21 @@ double attentionScale(NodeContext &n, int64_t headSize) {
   return scale != 0.0 ? scale : 1.0 / std::sqrt(double(headSize));
 }
 
+/// The fmc.attention of MultiHeadAttention and Attention: the key padding
+/// mask (input `maskInput`) and attention_bias (input 5) as its mask, the
+/// scale attribute or 1 / sqrt(headSize), unidirectional as causal. (The op
+/// verifies the cache: both of past key and value, or neither.)
+AttentionOp maskedAttention(NodeContext &n, Value q4, Value k4, Value v4,
+                            Value pastKey, Value pastValue, unsigned maskInput,
+                            int64_t headSize) {
+  FailureOr<Value> bias = paddingAndBias(n, q4, k4, pastKey, maskInput, 5);
+  if (failed(bias))
+    return {};
+  return attention(n, q4, k4, v4, *bias, pastKey, pastValue,
+                   attentionScale(n, headSize),
+                   n.intAttr("unidirectional", 0) != 0);
+}
+
 /// MultiHeadAttention: separate query [B, S, N * H], key and value
 /// ([B, L, N * H], or [B, N, L, H] already split), optional bias (added to
 /// 3-D Q, K, V), key_padding_mask, attention_bias and past key/value.
@@ -295,18 +310,10 @@ LogicalResult importMultiHeadAttention(NodeContext &n,
   };
   Value q4 = split(query), k4 = split(k), v4 = split(v);
   Value pastKey = n.input(6), pastValue = n.input(7);
-  if (bool(pastKey) != bool(pastValue)) {
-    n.error() << "needs both past_key and past_value, or neither";
-    return failure();
-  }
   if (!q4 || !k4 || !v4)
     return failure();
-  FailureOr<Value> bias = paddingAndBias(n, q4, k4, pastKey, 4, 5);
-  if (failed(bias))
-    return failure();
-  AttentionOp op = attention(n, q4, k4, v4, *bias, pastKey, pastValue,
-                             attentionScale(n, tensorType(q4).getDimSize(3)),
-                             n.intAttr("unidirectional", 0) != 0);
+  AttentionOp op = maskedAttention(n, q4, k4, v4, pastKey, pastValue, 4,
+                                   tensorType(q4).getDimSize(3));
   if (!op)
     return failure();
   Value y = mergeHeads(n, op.getResult());
@@ -362,12 +369,8 @@ LogicalResult importContribAttention(NodeContext &n,
   }
   if (!q4 || !k4 || !v4)
     return failure();
-  FailureOr<Value> bias = paddingAndBias(n, q4, k4, pastKey, 3, 5);
-  if (failed(bias))
-    return failure();
-  AttentionOp op = attention(n, q4, k4, v4, *bias, pastKey, pastValue,
-                             attentionScale(n, sizes[0] / heads),
-                             n.intAttr("unidirectional", 0) != 0);
+  AttentionOp op =
+      maskedAttention(n, q4, k4, v4, pastKey, pastValue, 3, sizes[0] / heads);
   if (!op)
     return failure();
   Value y = mergeHeads(n, op.getResult());
@@ -477,10 +480,6 @@ LogicalResult importGroupQueryAttention(NodeContext &n,
     };
     q4 = rotate(q4);
     k4 = rotate(k4);
-  }
-  if (bool(pastKey) != bool(pastValue)) {
-    n.error() << "needs both past_key and past_value, or neither";
-    return failure();
   }
   if (!q4 || !k4 || !v4)
     return failure();
