@@ -30,3 +30,11 @@ llvm_config.add_tool_substitutions(["fmc", "fmc-opt"], [config.fmc_tools_dir])
 
 if os.path.exists(config.fmc_test_python):
     config.available_features.add("onnxruntime")
+
+# Host ISA features, for tests that run code built for a wider target.
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        if " avx512f" in cpuinfo.read():
+            config.available_features.add("host-avx512f")
+except OSError:
+    pass

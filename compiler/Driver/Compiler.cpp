@@ -81,6 +81,13 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
   PipelineOptions pipeline;
   pipeline.function = options.import.functionName;
   pipeline.tileCacheBytes = target.l2Bytes / 2;
+  ::fmc::MatmulTiles tiles = ::fmc::matmulTiles(target);
+  pipeline.matmulMR = tiles.mr;
+  pipeline.matmulNR = tiles.nr;
+  pipeline.matmulLanes = tiles.lanes;
+  pipeline.matmulKC = tiles.kc;
+  pipeline.matmulMC = tiles.mc;
+  pipeline.matmulFMA = target.hasFMA;
   pipeline.reportFusions = options.reportFusions;
   pipeline.fuseAttention = options.import.fuseAttention;
   pipeline.fuseTransformerOps = options.fuseTransformerOps;

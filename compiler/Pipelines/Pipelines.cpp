@@ -30,18 +30,19 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
   std::string graphStage =
       graphPasses.empty() ? ""
                           : "func.func(" + llvm::join(graphPasses, ",") + "),";
-  std::string pipeline =
-      llvm::formatv("canonicalize,cse,{2}"
-                    "fmc-outline-weights{{function={0}},"
-                    // No CPU target fmc supports has
-                    // native f16/bf16 arithmetic.
-                    "func.func(fmc-widen-half-floats),"
-                    "func.func(fmc-convert-graph-to-linalg{{"
-                    "attention-cache-bytes={1}}),"
-                    "canonicalize,cse,"
-                    "func.func(fmc-fuse-elementwise),"
-                    "canonicalize,cse",
-                    options.function, options.tileCacheBytes, graphStage);
+  std::string pipeline = llvm::formatv(
+      "canonicalize,cse,{2}"
+      "fmc-outline-weights{{function={0}},"
+      // No CPU target fmc supports has
+      // native f16/bf16 arithmetic.
+      "func.func(fmc-widen-half-floats),"
+      "func.func(fmc-convert-graph-to-linalg{{"
+      "attention-cache-bytes={1}}),"
+      "canonicalize,cse,"
+      "func.func(fmc-fuse-elementwise),"
+      "canonicalize,cse,"
+      "fmc-pack-matmul-weights{{function={0} width={3}},canonicalize",
+      options.function, options.tileCacheBytes, graphStage, options.matmulNR);
   return parsePassPipeline(pipeline, pm);
 }
 
@@ -60,17 +61,19 @@ mlir::fmc::buildCPUCodegenPipeline(OpPassManager &pm,
       "buffer-deallocation-pipeline,"
       "convert-bufferization-to-memref,"
       "func.func(fmc-lower-memref-copy),"
+      "fmc-tile-matmul{{mr={1} nr={2} lanes={3} kc={4} mc={5} fma={6}},"
       "convert-linalg-to-loops,"
       "func.func(fmc-approximate-math,fmc-expand-small-floats),"
       "lower-affine,convert-scf-to-cf,canonicalize,"
       "expand-strided-metadata,lower-affine,"
-      "convert-math-to-funcs,"
+      "convert-math-to-funcs,convert-vector-to-llvm,"
       "finalize-memref-to-llvm,convert-math-to-llvm,convert-arith-to-llvm,"
       "convert-index-to-llvm,"
       "convert-func-to-llvm{{use-bare-ptr-memref-call-conv},"
       "convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts,"
-      "fmc-emit-entry-point{{function={0}}",
-      options.function);
+      "fmc-dispatch-parallel-tasks,fmc-emit-entry-point{{function={0}}",
+      options.function, options.matmulMR, options.matmulNR, options.matmulLanes,
+      options.matmulKC, options.matmulMC, options.matmulFMA);
   return parsePassPipeline(pipeline, pm);
 }
 

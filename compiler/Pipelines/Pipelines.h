@@ -22,6 +22,12 @@ struct PipelineOptions {
   /// Raise decomposed norms, residual + norm, GELU/SiLU and rotary
   /// embeddings to their graph ops (--fuse-transformer-ops).
   bool fuseTransformerOps = true;
+  /// The f32 matmul microkernel's tiles (fmc-pack-matmul-weights and
+  /// fmc-tile-matmul), from the target description; the defaults suit AVX2
+  /// with a 32 KiB L1 and a 512 KiB L2.
+  int64_t matmulMR = 6, matmulNR = 16, matmulLanes = 8, matmulKC = 256,
+          matmulMC = 252;
+  bool matmulFMA = true;
 };
 
 /// Graph dialect -> linalg on tensors: canonicalization (constant folding),

@@ -39,6 +39,11 @@ With --large, the benchmark configurations instead (not committed; about
   llama_100m   LLaMA-style, 12 layers, hidden 768, 12 heads over 4 KV heads,
                intermediate 2048, vocab 32000 (about 110M parameters),
                128 tokens
+  vit_b16      ViT-B/16: 224 x 224 image, 12 layers, hidden 768
+  gpt2_small_kv, llama_100m_kv
+               the two decoders with their KV caches as inputs and outputs
+               (symbolic lengths as gpt2_kv; compile per phase with
+               --input-shape, see scripts/bench_vs_ort.py)
 (optimize_zoo.py writes the ONNX Runtime transformer-optimizer outputs.)
 """
 import argparse
@@ -203,8 +208,34 @@ def llama_100m():
     return Wrapper(model, "logits"), (ids,), ["input_ids"], ["logits"]
 
 
+def vit_b16():
+    from transformers import ViTConfig, ViTModel
+    model = ViTModel(ViTConfig(attn_implementation="eager"),
+                     add_pooling_layer=False).eval()
+    pixels = torch.randn(1, 3, 224, 224)
+    return (Wrapper(model, "last_hidden_state"), (pixels,), ["pixel_values"],
+            ["last_hidden_state"])
+
+
+def gpt2_small_kv():
+    from transformers import GPT2Config, GPT2LMHeadModel
+    model = GPT2LMHeadModel(GPT2Config(attn_implementation="eager")).eval()
+    return with_cache(model, 12, 12, 64)
+
+
+def llama_100m_kv():
+    from transformers import LlamaConfig, LlamaForCausalLM
+    config = LlamaConfig(num_hidden_layers=12, hidden_size=768,
+                         intermediate_size=2048, num_attention_heads=12,
+                         num_key_value_heads=4, vocab_size=32000,
+                         max_position_embeddings=512,
+                         attn_implementation="eager")
+    return with_cache(LlamaForCausalLM(config).eval(), 12, 4, 64)
+
+
 LARGE = {"bert_base": bert_base, "gpt2_small": gpt2_small,
-         "llama_100m": llama_100m}
+         "llama_100m": llama_100m, "vit_b16": vit_b16,
+         "gpt2_small_kv": gpt2_small_kv, "llama_100m_kv": llama_100m_kv}
 
 MODELS = {"gpt2": gpt2, "llama": llama, "bert": bert, "vit": vit,
           "whisper_enc": whisper_enc, "gpt2_kv": gpt2_kv,

@@ -27,6 +27,12 @@ constexpr llvm::StringLiteral kInputAttr = "fmc.input";
 constexpr llvm::StringLiteral kOutputAttr = "fmc.output";
 constexpr llvm::StringLiteral kWeightAttr = "fmc.weight";
 
+/// Marks an outlined parallel loop body `(begin, end, captured...)`, which
+/// fmc-dispatch-parallel-tasks calls through the runtime's thread pool.
+constexpr llvm::StringLiteral kParallelTaskAttr = "fmc.parallel_task";
+/// The pointer the compiled code exports for the runtime to set.
+constexpr llvm::StringLiteral kParallelForSymbol = "fmc_parallel_for";
+
 } // namespace mlir::fmc
 
 #endif // FMC_PASSES_ABI_PASSES_H

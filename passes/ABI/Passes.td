@@ -80,4 +80,21 @@ def EmitEntryPointPass : Pass<"fmc-emit-entry-point", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def DispatchParallelTasksPass
+    : Pass<"fmc-dispatch-parallel-tasks", "::mlir::ModuleOp"> {
+  let summary = "Call parallel loop bodies through the runtime's thread pool";
+  let description = [{
+    A call to a function marked `fmc.parallel_task` (an outlined loop body
+    taking `begin, end` and then its captured values, lowered to the LLVM
+    dialect) becomes a call through the exported pointer `fmc_parallel_for`:
+    `fmc_parallel_for(task, context, begin, end)`, where `context` points to
+    a stack struct holding the captured values and `task` is a generated
+    trampoline that unpacks them and calls the body on a sub-range. The
+    pointer starts at a serial implementation, so the code also runs where
+    no runtime sets it; fmc's runtime points it at its thread pool
+    (docs/ARTIFACT.md).
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // FMC_PASSES_ABI

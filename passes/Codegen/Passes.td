@@ -28,4 +28,69 @@ def LowerMemRefCopyPass : Pass<"fmc-lower-memref-copy"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def PackMatmulWeightsPass : Pass<"fmc-pack-matmul-weights", "::mlir::ModuleOp"> {
+  let summary = "Repack matmul weights into the microkernel's column panels";
+  let description = [{
+    A contraction (see Contraction.h) whose rhs is a 2-D f32 weight argument
+    of the model function reads it as `rhs[n floordiv W, k, n mod W]`: the
+    weight's bytes are rewritten at compile time into panels of W columns,
+    each panel K rows of W contiguous floats, the last one zero-padded. The
+    microkernel then streams one panel with unit stride. A weight that has
+    other users keeps its original argument and gains a packed copy.
+  }];
+  let options = [
+    Option<"function", "function", "std::string", /*default=*/"\"main\"",
+           "Name of the model function">,
+    Option<"width", "width", "int64_t", /*default=*/"16",
+           "Columns per panel (the microkernel's register tile width)">,
+    Option<"minElements", "min-elements", "int64_t", /*default=*/"4096",
+           "Weights with fewer elements are left as they are">,
+  ];
+}
+
+def TileMatmulPass : Pass<"fmc-tile-matmul", "::mlir::ModuleOp"> {
+  let summary = "Lower f32 contractions on memrefs to a register-tiled "
+                "vector microkernel with cache blocking";
+  let description = [{
+    Each contraction (see Contraction.h) on memrefs becomes loops over
+    blocks of `mc` rows and `kc` reductions and panels of `nr` columns; the
+    rhs panel is read from the packed weight or packed at run time into a
+    kc x nr buffer, and an `mr` x `nr` block of the output is accumulated in
+    vector registers: per k, `nr / lanes` vector loads of the panel, `mr`
+    broadcasts of lhs and `mr * nr / lanes` vector FMAs. Tails of m and n
+    use smaller row counts and masked loads and stores. The output must be
+    unit-stride along n; other generics are left for convert-linalg-to-loops.
+
+    A contraction of at least `parallel-min-work` multiply-adds (with more
+    than one panel and operands of static layout) is outlined into a private
+    function `<func>_matmul<i>(panelBegin, panelEnd, lhs, rhs, out)` marked
+    `fmc.parallel_task` and called for all panels; each call has its own
+    scratch buffers, so fmc-dispatch-parallel-tasks can split the panel
+    range across threads.
+  }];
+  let options = [
+    Option<"mr", "mr", "int64_t", /*default=*/"6", "Rows per register tile">,
+    Option<"nr", "nr", "int64_t", /*default=*/"16",
+           "Columns per register tile (a multiple of lanes)">,
+    Option<"lanes", "lanes", "int64_t", /*default=*/"8",
+           "f32 lanes of one vector register">,
+    Option<"kc", "kc", "int64_t", /*default=*/"256",
+           "Reduction block: a kc x nr rhs panel stays in L1">,
+    Option<"mc", "mc", "int64_t", /*default=*/"256",
+           "Row block: an mc x kc lhs block stays in L2">,
+    Option<"useFMA", "fma", "bool", /*default=*/"true",
+           "Accumulate with vector.fma; otherwise a multiply and an add "
+           "(targets without FMA, where llvm.fma becomes a libm call)">,
+    Option<"parallelMinWork", "parallel-min-work", "int64_t",
+           /*default=*/"262144",
+           "Multiply-adds from which a contraction is split across threads">,
+  ];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 #endif // FMC_PASSES_CODEGEN

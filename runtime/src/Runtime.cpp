@@ -141,6 +141,9 @@ struct fmc_session {
   /// The entry's argument: inputs, weights, outputs.
   std::vector<void *> buffers;
   bool hasRun = false;
+  /// Null until the first run with more than one thread.
+  std::unique_ptr<fmc::cpu::ThreadPool> pool;
+  uint32_t threads = fmc::cpu::hardwareThreads();
 
   ~fmc_session() { fmc_model_release(model); }
 };
@@ -371,6 +374,22 @@ fmc_status_t *fmc_session_set_input(fmc_session_t *session, const char *name,
   });
 }
 
+fmc_status_t *fmc_session_set_threads(fmc_session_t *session,
+                                      uint32_t threads) {
+  if (!session)
+    return invalidArgument("fmc_session_set_threads", "session is required");
+  return guarded([&]() -> fmc_status_t * {
+    session->threads = threads ? threads : fmc::cpu::hardwareThreads();
+    if (session->pool && session->pool->size() != session->threads)
+      session->pool.reset();
+    return nullptr;
+  });
+}
+
+uint32_t fmc_session_threads(const fmc_session_t *session) {
+  return session ? session->threads : 0;
+}
+
 fmc_status_t *fmc_session_run(fmc_session_t *session) {
   if (!session)
     return invalidArgument("fmc_session_run", "session is required");
@@ -382,6 +401,11 @@ fmc_status_t *fmc_session_run(fmc_session_t *session) {
                           "input '" + inputs[i].name +
                               "' was not set (call fmc_session_set_input "
                               "before fmc_session_run)");
+    if (session->threads > 1 &&
+        (!session->pool || session->pool->size() != session->threads))
+      session->pool.reset(new fmc::cpu::ThreadPool(session->threads));
+    fmc::cpu::ScopedPool scoped(session->threads > 1 ? session->pool.get()
+                                                     : nullptr);
     session->model->executable->run(session->buffers.data());
     // Compiled code leaves the spare bits of sub-byte outputs unspecified.
     const std::vector<TensorDesc> &outputs = session->model->meta().outputs;

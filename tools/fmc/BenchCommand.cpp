@@ -43,6 +43,12 @@ cl::opt<unsigned> warmup("warmup", cl::desc("Untimed runs before measuring"),
 cl::opt<unsigned> runs("runs", cl::desc("Timed runs"), cl::value_desc("N"),
                        cl::init(50), cl::sub(getBenchSubCommand()));
 
+cl::opt<unsigned> threads("threads",
+                          cl::desc("Threads the model runs on (0: one per "
+                                   "online CPU)"),
+                          cl::value_desc("N"), cl::init(0),
+                          cl::sub(getBenchSubCommand()));
+
 cl::opt<uint64_t> seed("seed", cl::desc("Seed of the random inputs"),
                        cl::value_desc("N"), cl::init(1),
                        cl::sub(getBenchSubCommand()));
@@ -64,7 +70,7 @@ double percentile(const std::vector<double> &sorted, double p) {
 int runBenchCommand() {
   if (runs == 0)
     return fail(llvm::createStringError("--runs must be at least 1"));
-  llvm::Expected<LoadedModel> loaded = loadModel(modelPath);
+  llvm::Expected<LoadedModel> loaded = loadModel(modelPath, threads);
   if (!loaded)
     return fail(loaded.takeError());
   if (llvm::Error err = setRandomInputs(*loaded, {}, seed))
@@ -93,7 +99,7 @@ int runBenchCommand() {
   llvm::raw_ostream &os = llvm::outs();
   os << modelPath << " (" << description.target_triple << ", "
      << description.target_cpu << "): " << runs << " runs after " << warmup
-     << " warmup\n";
+     << " warmup, " << fmc_session_threads(session) << " threads\n";
   os << "latency: median " << formatMs(percentile(ms, 50)) << ", p90 "
      << formatMs(percentile(ms, 90)) << ", min " << formatMs(ms.front())
      << "\n";

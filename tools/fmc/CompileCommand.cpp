@@ -5,6 +5,7 @@
 
 #include "compiler/Driver/Compiler.h"
 #include "compiler/Pipelines/Registration.h"
+#include "compiler/Targets/CPU/CPUTarget.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -23,7 +24,7 @@ cl::SubCommand &getCompileSubCommand() {
 }
 
 namespace {
-cl::opt<std::string> inputFile(cl::Positional, cl::Required,
+cl::opt<std::string> inputFile(cl::Positional, cl::Optional,
                                cl::desc("<model.onnx | model.onnxtxt>"),
                                cl::sub(getCompileSubCommand()));
 cl::opt<std::string> outputFile("o", cl::desc("Output file ('-' for stdout)"),
@@ -35,6 +36,11 @@ cl::opt<std::string>
                     "or AArch64 CPU (x86-64-v3, znver2, neoverse-n1, "
                     "cortex-a76, ...) or a triple (aarch64-linux-gnu)"),
            cl::init("host"), cl::sub(getCompileSubCommand()));
+cl::opt<bool> printTarget(
+    "print-target",
+    cl::desc("Print the target description (ISA, vector registers, caches, "
+             "cores, matmul tiles) that tiling reads, and exit"),
+    cl::init(false), cl::sub(getCompileSubCommand()));
 cl::opt<std::string> targetCpu("target-cpu",
                                cl::desc("Override the target's CPU name"),
                                cl::init(""), cl::sub(getCompileSubCommand()));
@@ -177,7 +183,39 @@ DenseElementsAttr npyToAttr(MLIRContext *ctx, const NpyArray &a) {
 
 } // namespace
 
+/// `fmc compile --print-target`: the resolved target description.
+int printTargetDescription() {
+  ::fmc::CPUTarget t;
+  std::string error;
+  if (!::fmc::resolveCPUTarget(target, targetCpu, t, error)) {
+    llvm::errs() << "fmc compile: error: " << error << "\n";
+    return 1;
+  }
+  ::fmc::MatmulTiles tiles = ::fmc::matmulTiles(t);
+  llvm::raw_ostream &os = llvm::outs();
+  os << "target: " << t.name << "\n"
+     << "  triple: " << t.triple << ", cpu: " << t.cpu << "\n"
+     << "  vector: " << t.vectorBits << "-bit x " << t.vectorRegisters
+     << " registers" << (t.hasFMA ? ", fma" : "") << "\n"
+     << "  caches: L1d " << t.l1dBytes / 1024 << " KiB, L2 " << t.l2Bytes / 1024
+     << " KiB, L3 " << t.l3Bytes / 1024 << " KiB\n"
+     << "  cores: ";
+  if (t.cores)
+    os << t.cores << "\n";
+  else
+    os << "decided at run time\n";
+  os << "  matmul tiles: mr " << tiles.mr << ", nr " << tiles.nr << ", kc "
+     << tiles.kc << ", mc " << tiles.mc << "\n";
+  return 0;
+}
+
 int runCompileCommand() {
+  if (printTarget)
+    return printTargetDescription();
+  if (inputFile.empty()) {
+    llvm::errs() << "fmc compile: error: give the model to compile\n";
+    return 1;
+  }
   mlir::fmc::CompileOptions options;
   options.inputPath = inputFile;
   options.outputPath = outputFile;

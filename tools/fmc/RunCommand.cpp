@@ -48,6 +48,12 @@ cl::opt<std::string> outputDir("output-dir",
                                cl::value_desc("DIR"),
                                cl::sub(getRunSubCommand()));
 
+cl::opt<unsigned> threads("threads",
+                          cl::desc("Threads the model runs on (0: one per "
+                                   "online CPU)"),
+                          cl::value_desc("N"), cl::init(0),
+                          cl::sub(getRunSubCommand()));
+
 cl::opt<uint64_t> seed("seed", cl::desc("Seed of the random inputs"),
                        cl::value_desc("N"), cl::init(1),
                        cl::sub(getRunSubCommand()));
@@ -159,7 +165,7 @@ llvm::Error printAndWriteOutputs(const LoadedModel &loaded) {
 int runRunCommand() {
   if (iterations == 0)
     return fail(llvm::createStringError("--iterations must be at least 1"));
-  llvm::Expected<LoadedModel> loaded = loadModel(modelPath);
+  llvm::Expected<LoadedModel> loaded = loadModel(modelPath, threads);
   if (!loaded)
     return fail(loaded.takeError());
   std::vector<bool> given;

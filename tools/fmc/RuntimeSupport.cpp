@@ -64,7 +64,7 @@ llvm::Error toError(fmc_status_t *status) {
   return error;
 }
 
-llvm::Expected<LoadedModel> loadModel(llvm::StringRef path) {
+llvm::Expected<LoadedModel> loadModel(llvm::StringRef path, unsigned threads) {
   LoadedModel loaded;
   fmc_model_t *model = nullptr;
   if (llvm::Error err = toError(fmc_model_open(path.str().c_str(), &model)))
@@ -74,6 +74,8 @@ llvm::Expected<LoadedModel> loadModel(llvm::StringRef path) {
   if (llvm::Error err = toError(fmc_session_create(model, &session)))
     return std::move(err);
   loaded.session.reset(session);
+  if (llvm::Error err = toError(fmc_session_set_threads(session, threads)))
+    return std::move(err);
   return loaded;
 }
 

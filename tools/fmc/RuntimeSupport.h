@@ -49,7 +49,8 @@ struct LoadedModel {
 };
 
 /// Opens the artifact at `path` and creates a session.
-llvm::Expected<LoadedModel> loadModel(llvm::StringRef path);
+llvm::Expected<LoadedModel> loadModel(llvm::StringRef path,
+                                      unsigned threads = 0);
 
 /// The info of every input (or output) of `model`, in model order.
 std::vector<fmc_tensor_info_t> inputInfos(const fmc_model_t *model);

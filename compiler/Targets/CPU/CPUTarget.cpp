@@ -16,6 +16,7 @@
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
 
+#include <algorithm>
 #include <unistd.h>
 
 using namespace llvm;
@@ -41,6 +42,33 @@ bool isValidCPU(StringRef triple, StringRef cpu) {
   std::unique_ptr<MCSubtargetInfo> info(
       target->createMCSubtargetInfo(Triple(triple), cpu, ""));
   return info && info->isCPUStringValid(cpu);
+}
+
+/// Vector width, register count and FMA from the target's subtarget
+/// features (named CPUs imply theirs).
+void describeVectorUnit(fmc::CPUTarget &target) {
+  Triple triple(target.triple);
+  if (triple.getArch() == Triple::aarch64) {
+    target.vectorBits = 128;
+    target.vectorRegisters = 32;
+    target.hasFMA = true;
+    return;
+  }
+  std::string error;
+  const Target *llvmTarget = TargetRegistry::lookupTarget(triple, error);
+  if (!llvmTarget)
+    return;
+  std::unique_ptr<MCSubtargetInfo> info(
+      llvmTarget->createMCSubtargetInfo(triple, target.cpu, target.features));
+  if (!info)
+    return;
+  if (info->checkFeatures("+avx512f")) {
+    target.vectorBits = 512;
+    target.vectorRegisters = 32;
+  } else if (info->checkFeatures("+avx2")) {
+    target.vectorBits = 256;
+  }
+  target.hasFMA = info->checkFeatures("+fma");
 }
 
 constexpr StringLiteral kX86Triple = "x86_64-unknown-linux-gnu";
@@ -128,7 +156,22 @@ bool fmc::resolveCPUTarget(StringRef name, StringRef cpu, CPUTarget &target,
     if (name == "host")
       target.features.clear();
   }
+  describeVectorUnit(target);
+  if (name == "host")
+    target.cores = unsigned(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
   return true;
+}
+
+fmc::MatmulTiles fmc::matmulTiles(const CPUTarget &target) {
+  MatmulTiles t;
+  t.lanes = target.vectorBits / 32;
+  t.nr = 2 * t.lanes;
+  // Accumulators mr x 2, plus two panel vectors and one broadcast.
+  t.mr = std::clamp<int64_t>((target.vectorRegisters - 3) / 2, 1, 14);
+  t.kc = std::clamp<int64_t>(target.l1dBytes / 2 / (t.nr * 4), 64, 512);
+  t.mc = std::clamp<int64_t>(target.l2Bytes / 2 / (t.kc * 4), t.mr, 1024);
+  t.mc -= t.mc % t.mr;
+  return t;
 }
 
 std::unique_ptr<TargetMachine> fmc::createTargetMachine(const CPUTarget &target,

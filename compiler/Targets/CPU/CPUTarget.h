@@ -28,7 +28,26 @@ struct CPUTarget {
   uint64_t l1dBytes = 32 * 1024;
   uint64_t l2Bytes = 512 * 1024;
   uint64_t l3Bytes = 8 * 1024 * 1024;
+  /// SIMD: vector register width in bits and architectural register count
+  /// (AVX2 256 x 16, AVX-512 512 x 32, NEON 128 x 32, SSE 128 x 16).
+  unsigned vectorBits = 128;
+  unsigned vectorRegisters = 16;
+  /// Fused multiply-add (x86 FMA3; always on AArch64).
+  bool hasFMA = false;
+  /// Cores to use: detected for `host`, 0 (decide at run time) otherwise.
+  unsigned cores = 0;
 };
+
+/// The register and cache tiles of the f32 matmul microkernel, derived from
+/// a target's vector registers and caches (see fmc-tile-matmul).
+struct MatmulTiles {
+  int64_t mr;    ///< rows of the register tile
+  int64_t nr;    ///< columns of the register tile (two vectors)
+  int64_t lanes; ///< f32 lanes per vector
+  int64_t kc;    ///< reduction block: a kc x nr panel fills half of L1
+  int64_t mc;    ///< row block: an mc x kc lhs block fills half of L2
+};
+MatmulTiles matmulTiles(const CPUTarget &target);
 
 /// Resolves a `--target` value: `host` (this machine, features detected), an
 /// LLVM CPU name of x86-64 or AArch64 (x86-64-v3, znver2, neoverse-n1,

@@ -183,6 +183,15 @@ FMC_API fmc_status_t *fmc_session_set_input(fmc_session_t *session,
                                             const int64_t *shape, size_t rank,
                                             const void *data, size_t nbytes);
 
+/* The number of threads the session's runs use (compiled parallel loops are
+ * split into that many contiguous chunks); 0 means one per online CPU, the
+ * default. Results are bit-identical for every thread count. The worker
+ * threads are created here and live until the session is released. */
+FMC_API fmc_status_t *fmc_session_set_threads(fmc_session_t *session,
+                                              uint32_t threads);
+/* The thread count runs use. */
+FMC_API uint32_t fmc_session_threads(const fmc_session_t *session);
+
 /* Runs the model on the inputs set so far; every input must have been set. */
 FMC_API fmc_status_t *fmc_session_run(fmc_session_t *session);
 

@@ -151,6 +151,9 @@ fmc_status_t *CpuExecutable::load(const uint8_t *code, uint64_t size,
                       "the CODE section does not export the entry symbol '" +
                           entrySymbol + "'");
   result->entry = reinterpret_cast<EntryFunction>(symbol);
+  // Parallel loops call through this pointer; code without any has none.
+  if (void *hook = ::dlsym(result->handle, "fmc_parallel_for"))
+    *static_cast<ParallelForHook *>(hook) = &parallelFor;
   out = std::move(result);
   return nullptr;
 }

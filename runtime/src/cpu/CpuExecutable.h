@@ -10,6 +10,7 @@
 #define FMC_RUNTIME_CPU_CPUEXECUTABLE_H
 
 #include "fmc/runtime.h"
+#include "runtime/src/cpu/ThreadPool.h"
 
 #include <cstdint>
 #include <memory>
@@ -21,6 +22,9 @@ class CpuExecutable {
 public:
   /// The entry ABI of docs/ARTIFACT.md.
   using EntryFunction = void (*)(void **buffers);
+  /// The type of the code's exported `fmc_parallel_for` pointer.
+  using ParallelForHook = void (*)(ParallelTask task, void *context,
+                                   int64_t begin, int64_t end);
 
   /// Loads `size` bytes of ELF shared object and looks up `entrySymbol`.
   /// Errors do not name the artifact; the caller adds that.

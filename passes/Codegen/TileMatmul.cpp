@@ -1,0 +1,461 @@
+//===- TileMatmul.cpp - contractions to a register-tiled microkernel ------===//
+//
+// The loop nest for one contraction (sizes M, N, K; other parallel dims are
+// plain outer loops):
+//
+//   for mc in [0, M) step MC:
+//     for kc in [0, K) step KC:
+//       pack lhs[mc.., kc..] as tiles of MR rows, k-major   (in L2)
+//       for n0 in [0, N) step NR:             rhs panel kc x nr in L1
+//         panel = packed weight, or rhs packed into a kc x nr buffer
+//         for m0 in block step MR:            MR x NR accumulators in registers
+//           acc = 0
+//           for k in [0, kc): acc += broadcast(lhsTile[k, i]) * panel[k, :]
+//           out[m0.., n0..] += acc
+//
+// Packing lhs makes the kernel's MR row reads one contiguous line per k
+// instead of MR rows K floats apart (which map to the same L1 set when K is a
+// power of two). The m tail (M mod MR rows) runs once per panel in the last
+// row block; the n tail panel loads and stores with masks, its packed columns
+// are zeros.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/ABI/Passes.h"
+#include "passes/Codegen/Contraction.h"
+#include "passes/Codegen/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+namespace mlir::fmc {
+#define GEN_PASS_DEF_TILEMATMULPASS
+#include "passes/Codegen/Passes.h.inc"
+} // namespace mlir::fmc
+
+using namespace mlir;
+using namespace mlir::fmc;
+
+namespace {
+
+struct Tiles {
+  int64_t mr, nr, lanes, kc, mc;
+  bool fma;
+};
+
+/// Emits the loop nest for one matched contraction in place of `op`.
+class KernelEmitter {
+public:
+  /// Emits for `op`, reading and writing `lhs`, `rhs` and `out` (the op's
+  /// operands, or the arguments of the task function it is outlined to).
+  KernelEmitter(linalg::GenericOp op, const Contraction &c, const Tiles &t,
+                ValueRange operands, Value panelBuffer, Value lhsBuffer)
+      : c(c), t(t), panelBuffer(panelBuffer), lhsBuffer(lhsBuffer),
+        loc(op.getLoc()), lhs(operands[0]), rhs(operands[1]), out(operands[2]),
+        maps(op.getIndexingMapsArray()),
+        vectorType(
+            VectorType::get({t.lanes}, Float32Type::get(op.getContext()))) {}
+
+  /// The number of nr-column panels: the range `emit` splits.
+  static int64_t panels(const Contraction &c, const Tiles &t) {
+    return llvm::divideCeil(c.sizes[c.n], t.nr);
+  }
+
+  /// The whole contraction restricted to the panels [begin, end).
+  void emit(OpBuilder &b, Value begin, Value end) {
+    panelBegin = begin;
+    panelEnd = end;
+    SmallVector<Value> lbs, ubs, steps;
+    for (unsigned d : c.outer) {
+      lbs.push_back(index(b, 0));
+      ubs.push_back(index(b, c.sizes[d]));
+      steps.push_back(index(b, 1));
+    }
+    ivs.assign(c.sizes.size(), index(b, 0));
+    scf::buildLoopNest(b, loc, lbs, ubs, steps,
+                       [&](OpBuilder &nb, Location, ValueRange outerIvs) {
+                         for (auto [d, iv] : llvm::zip(c.outer, outerIvs))
+                           ivs[d] = iv;
+                         emitBlocks(nb);
+                       });
+  }
+
+private:
+  Value index(OpBuilder &b, int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  }
+
+  /// The indices `map` gives for the loop ivs, with m, n and k replaced.
+  SmallVector<Value> indices(OpBuilder &b, AffineMap map, Value m, Value n,
+                             Value k) {
+    SmallVector<OpFoldResult> operands = getAsOpFoldResult(ivs);
+    operands[c.m] = m;
+    operands[c.n] = n;
+    operands[c.k] = k;
+    SmallVector<Value> result;
+    for (AffineExpr e : map.getResults())
+      result.push_back(getValueOrCreateConstantIndexOp(
+          b, loc,
+          affine::makeComposedFoldedAffineApply(
+              b, loc, AffineMap::get(map.getNumDims(), 0, e), operands)));
+    return result;
+  }
+
+  void emitBlocks(OpBuilder &b) {
+    int64_t m = c.sizes[c.m], n = c.sizes[c.n], k = c.sizes[c.k];
+    int64_t mMain = m - m % t.mr, nMain = n - n % t.nr;
+    int64_t mc = std::max<int64_t>(t.mr, t.mc / t.mr * t.mr);
+    scf::ForOp::create(
+        b, loc, index(b, 0), index(b, m), index(b, mc), ValueRange{},
+        [&](OpBuilder &b, Location, Value mBlock, ValueRange) {
+          scf::ForOp::create(
+              b, loc, index(b, 0), index(b, k), index(b, t.kc), ValueRange{},
+              [&](OpBuilder &b, Location, Value kBlock, ValueRange) {
+                Value kLen = arith::MinSIOp::create(
+                    b, loc, index(b, t.kc),
+                    arith::SubIOp::create(b, loc, index(b, k), kBlock));
+                Value blockEnd =
+                    arith::AddIOp::create(b, loc, mBlock, index(b, mc));
+                Value rowsEnd =
+                    arith::MinSIOp::create(b, loc, blockEnd, index(b, mMain));
+                Value lastBlock = arith::CmpIOp::create(
+                    b, loc, arith::CmpIPredicate::sge, blockEnd, index(b, m));
+                Bounds bounds{mBlock, rowsEnd, lastBlock, kBlock, kLen};
+                emitPackLhs(b, bounds, mc);
+                int64_t fullPanels = nMain / t.nr;
+                if (fullPanels > 0)
+                  scf::ForOp::create(
+                      b, loc, panelBegin,
+                      arith::MinSIOp::create(b, loc, panelEnd,
+                                             index(b, fullPanels)),
+                      index(b, 1), ValueRange{},
+                      [&](OpBuilder &b, Location, Value panel, ValueRange) {
+                        Value n0 = arith::MulIOp::create(b, loc, panel,
+                                                         index(b, t.nr));
+                        emitPanel(b, bounds, n0, t.nr);
+                        scf::YieldOp::create(b, loc);
+                      });
+                if (n % t.nr) {
+                  Value hasTail =
+                      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
+                                            panelEnd, index(b, fullPanels));
+                  scf::IfOp::create(
+                      b, loc, hasTail, [&](OpBuilder &b, Location) {
+                        emitPanel(b, bounds, index(b, nMain), n % t.nr);
+                        scf::YieldOp::create(b, loc);
+                      });
+                }
+                scf::YieldOp::create(b, loc);
+              });
+          scf::YieldOp::create(b, loc);
+        });
+  }
+
+  struct Bounds {
+    Value mBlock, rowsEnd, lastBlock, kBlock, kLen;
+  };
+
+  /// One panel of `cols` valid columns starting at n0: pack it (unless the
+  /// weight is packed), then run the kernel over the block's rows.
+  void emitPanel(OpBuilder &b, const Bounds &blk, Value n0, int64_t cols) {
+    if (!c.packedWidth)
+      emitPack(b, blk, n0, cols);
+    scf::ForOp::create(b, loc, blk.mBlock, blk.rowsEnd, index(b, t.mr),
+                       ValueRange{},
+                       [&](OpBuilder &b, Location, Value m0, ValueRange) {
+                         emitKernel(b, blk, m0, n0, t.mr, cols);
+                         scf::YieldOp::create(b, loc);
+                       });
+    int64_t m = c.sizes[c.m];
+    if (m % t.mr) {
+      scf::IfOp::create(b, loc, blk.lastBlock, [&](OpBuilder &b, Location) {
+        emitKernel(b, blk, index(b, m - m % t.mr), n0, m % t.mr, cols);
+        scf::YieldOp::create(b, loc);
+      });
+    }
+  }
+
+  /// lhsTiles[r / mr, k, r % mr] = lhs[mBlock + r, kBlock + k] for the
+  /// block's rows r.
+  void emitPackLhs(OpBuilder &b, const Bounds &blk, int64_t mc) {
+    int64_t m = c.sizes[c.m];
+    Value rows = arith::MinSIOp::create(
+        b, loc, index(b, mc),
+        arith::SubIOp::create(b, loc, index(b, m), blk.mBlock));
+    Value tiles = arith::CeilDivUIOp::create(b, loc, rows, index(b, t.mr));
+    scf::ForOp::create(
+        b, loc, index(b, 0), tiles, index(b, 1), ValueRange{},
+        [&](OpBuilder &b, Location, Value tile, ValueRange) {
+          Value first = arith::AddIOp::create(
+              b, loc, blk.mBlock,
+              arith::MulIOp::create(b, loc, tile, index(b, t.mr)));
+          Value count = arith::MinSIOp::create(
+              b, loc, index(b, t.mr),
+              arith::SubIOp::create(b, loc, index(b, m), first));
+          scf::ForOp::create(
+              b, loc, index(b, 0), count, index(b, 1), ValueRange{},
+              [&](OpBuilder &b, Location, Value i, ValueRange) {
+                Value row = arith::AddIOp::create(b, loc, first, i);
+                scf::ForOp::create(
+                    b, loc, index(b, 0), blk.kLen, index(b, 1), ValueRange{},
+                    [&](OpBuilder &b, Location, Value kk, ValueRange) {
+                      Value k = arith::AddIOp::create(b, loc, blk.kBlock, kk);
+                      Value v = memref::LoadOp::create(
+                          b, loc, lhs,
+                          indices(b, maps[0], row, index(b, 0), k));
+                      memref::StoreOp::create(b, loc, v, lhsBuffer,
+                                              ValueRange{tile, kk, i});
+                      scf::YieldOp::create(b, loc);
+                    });
+                scf::YieldOp::create(b, loc);
+              });
+          scf::YieldOp::create(b, loc);
+        });
+  }
+
+  /// panel[k, j] = rhs[kBlock + k, n0 + j] for j < cols, zero beyond.
+  void emitPack(OpBuilder &b, const Bounds &blk, Value n0, int64_t cols) {
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+    scf::ForOp::create(
+        b, loc, index(b, 0), blk.kLen, index(b, 1), ValueRange{},
+        [&](OpBuilder &b, Location, Value kk, ValueRange) {
+          Value k = arith::AddIOp::create(b, loc, blk.kBlock, kk);
+          scf::ForOp::create(
+              b, loc, index(b, 0), index(b, cols), index(b, 1), ValueRange{},
+              [&](OpBuilder &b, Location, Value j, ValueRange) {
+                Value n = arith::AddIOp::create(b, loc, n0, j);
+                Value v = memref::LoadOp::create(
+                    b, loc, rhs, indices(b, maps[1], index(b, 0), n, k));
+                memref::StoreOp::create(b, loc, v, panelBuffer,
+                                        ValueRange{kk, j});
+                scf::YieldOp::create(b, loc);
+              });
+          if (cols < t.nr)
+            scf::ForOp::create(
+                b, loc, index(b, cols), index(b, t.nr), index(b, 1),
+                ValueRange{}, [&](OpBuilder &b, Location, Value j, ValueRange) {
+                  memref::StoreOp::create(b, loc, zero, panelBuffer,
+                                          ValueRange{kk, j});
+                  scf::YieldOp::create(b, loc);
+                });
+          scf::YieldOp::create(b, loc);
+        });
+  }
+
+  /// Vector `v` of the panel row kk.
+  Value loadPanel(OpBuilder &b, const Bounds &blk, Value n0, Value kk,
+                  int64_t v) {
+    if (!c.packedWidth)
+      return vector::LoadOp::create(b, loc, vectorType, panelBuffer,
+                                    ValueRange{kk, index(b, v * t.lanes)});
+    Value k = arith::AddIOp::create(b, loc, blk.kBlock, kk);
+    Value panel = arith::DivUIOp::create(b, loc, n0, index(b, c.packedWidth));
+    return vector::LoadOp::create(b, loc, vectorType, rhs,
+                                  ValueRange{panel, k, index(b, v * t.lanes)});
+  }
+
+  /// rows x cols of out at (m0, n0) += lhs[m0.., kBlock..] * panel.
+  void emitKernel(OpBuilder &b, const Bounds &blk, Value m0, Value n0,
+                  int64_t rows, int64_t cols) {
+    int64_t vectors = llvm::divideCeil(cols, t.lanes);
+    Value zero = index(b, 0);
+    auto outIndices = [&](OpBuilder &b, int64_t i, int64_t v) {
+      Value m = arith::AddIOp::create(b, loc, m0, index(b, i));
+      Value n = arith::AddIOp::create(b, loc, n0, index(b, v * t.lanes));
+      return indices(b, maps[2], m, n, zero);
+    };
+    auto mask = [&](OpBuilder &b, int64_t v) -> Value {
+      int64_t valid = cols - v * t.lanes;
+      if (valid >= t.lanes)
+        return {};
+      return vector::ConstantMaskOp::create(
+          b, loc, VectorType::get({t.lanes}, b.getI1Type()),
+          ArrayRef<int64_t>{valid});
+    };
+    Value zeroVector = arith::ConstantOp::create(
+        b, loc, vectorType, DenseElementsAttr::get(vectorType, 0.0f));
+    Value tile = arith::DivUIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, m0, blk.mBlock), index(b, t.mr));
+
+    // Each kc block is summed from zero and then added to out: blocked
+    // summation, more accurate than one running sum over all of K.
+    SmallVector<Value> init(rows * vectors, zeroVector);
+    auto loop = scf::ForOp::create(
+        b, loc, index(b, 0), blk.kLen, index(b, 1), init,
+        [&](OpBuilder &b, Location, Value kk, ValueRange acc) {
+          SmallVector<Value> panel;
+          for (int64_t v = 0; v < vectors; ++v)
+            panel.push_back(loadPanel(b, blk, n0, kk, v));
+          SmallVector<Value> next(acc);
+          for (int64_t i = 0; i < rows; ++i) {
+            Value a = memref::LoadOp::create(b, loc, lhsBuffer,
+                                             ValueRange{tile, kk, index(b, i)});
+            Value splat = vector::BroadcastOp::create(b, loc, vectorType, a);
+            for (int64_t v = 0; v < vectors; ++v) {
+              Value &sum = next[i * vectors + v];
+              if (t.fma) {
+                sum = vector::FMAOp::create(b, loc, splat, panel[v], sum);
+              } else {
+                Value product = arith::MulFOp::create(b, loc, splat, panel[v]);
+                sum = arith::AddFOp::create(b, loc, sum, product);
+              }
+            }
+          }
+          scf::YieldOp::create(b, loc, next);
+        });
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t v = 0; v < vectors; ++v) {
+        Value sum = loop.getResult(i * vectors + v);
+        SmallVector<Value> idx = outIndices(b, i, v);
+        if (Value m = mask(b, v)) {
+          Value prior = vector::MaskedLoadOp::create(b, loc, vectorType, out,
+                                                     idx, m, zeroVector);
+          sum = arith::AddFOp::create(b, loc, prior, sum);
+          vector::MaskedStoreOp::create(b, loc, out, idx, m, sum);
+        } else {
+          Value prior = vector::LoadOp::create(b, loc, vectorType, out, idx);
+          sum = arith::AddFOp::create(b, loc, prior, sum);
+          vector::StoreOp::create(b, loc, sum, out, idx);
+        }
+      }
+  }
+
+  const Contraction &c;
+  const Tiles &t;
+  Value panelBuffer, lhsBuffer;
+  Location loc;
+  Value lhs, rhs, out;
+  SmallVector<AffineMap> maps;
+  VectorType vectorType;
+  SmallVector<Value> ivs;
+  Value panelBegin, panelEnd;
+};
+
+/// Whether the kernel can address `op`'s operands: memrefs, the output (and
+/// a packed rhs) unit-stride along their last dim.
+bool isAddressable(linalg::GenericOp op, const Contraction &c, const Tiles &t) {
+  if (!op.hasPureBufferSemantics())
+    return false;
+  auto out = cast<MemRefType>(op.getDpsInits()[0].getType());
+  if (!out.isLastDimUnitStride())
+    return false;
+  if (c.packedWidth) {
+    auto rhs = cast<MemRefType>(op.getDpsInputs()[1].getType());
+    if (c.packedWidth != t.nr || !rhs.isLastDimUnitStride())
+      return false;
+  }
+  return true;
+}
+
+/// Whether a memref can cross a call as a bare pointer (static shape,
+/// strides and offset), as the task functions' arguments must.
+bool isBarePointerCompatible(Type type) {
+  auto memref = dyn_cast<MemRefType>(type);
+  if (!memref || !memref.hasStaticShape())
+    return false;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return succeeded(memref.getStridesAndOffset(strides, offset)) &&
+         !ShapedType::isDynamic(offset) &&
+         llvm::none_of(strides, ShapedType::isDynamic);
+}
+
+struct TileMatmulPass : fmc::impl::TileMatmulPassBase<TileMatmulPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (mr <= 0 || lanes <= 0 || nr <= 0 || nr % lanes || kc <= 0 || mc <= 0) {
+      getOperation()->emitError("fmc-tile-matmul: mr, kc and mc must be "
+                                "positive and nr a positive multiple of lanes");
+      return signalPassFailure();
+    }
+    Tiles tiles{mr, nr, lanes, kc, mc, useFMA};
+    SmallVector<std::pair<linalg::GenericOp, Contraction>> work;
+    getOperation()->walk([&](linalg::GenericOp op) {
+      FailureOr<Contraction> c = matchContraction(op);
+      if (succeeded(c) && isAddressable(op, *c, tiles))
+        work.emplace_back(op, *c);
+    });
+    unsigned taskCount = 0;
+    for (auto &[op, c] : work) {
+      int64_t macs = c.sizes[c.m] * c.sizes[c.n] * c.sizes[c.k];
+      for (unsigned d : c.outer)
+        macs *= c.sizes[d];
+      bool parallel = macs >= parallelMinWork &&
+                      KernelEmitter::panels(c, tiles) > 1 &&
+                      llvm::all_of(op->getOperands(), [](Value v) {
+                        return isBarePointerCompatible(v.getType());
+                      });
+      if (parallel)
+        outline(op, c, tiles, taskCount++);
+      else
+        emitInline(op, c, tiles);
+      op->erase();
+    }
+  }
+
+  /// Scratch buffers: an rhs panel (unless the rhs is packed) and the lhs
+  /// row tiles of one row block.
+  std::pair<Value, Value> createBuffers(OpBuilder &b, Location loc,
+                                        const Contraction &c) {
+    Type f32 = b.getF32Type();
+    int64_t rowBlock = std::max<int64_t>(mr, mc / mr * mr);
+    int64_t lhsTiles =
+        llvm::divideCeil(std::min(rowBlock, c.sizes[c.m]), int64_t(mr));
+    Value panel;
+    if (!c.packedWidth)
+      panel = memref::AllocaOp::create(b, loc, MemRefType::get({kc, nr}, f32),
+                                       b.getI64IntegerAttr(64));
+    Value lhs = memref::AllocaOp::create(
+        b, loc, MemRefType::get({lhsTiles, kc, mr}, f32),
+        b.getI64IntegerAttr(64));
+    return {panel, lhs};
+  }
+
+  /// The kernel in place, over all panels, buffers on the function's entry.
+  void emitInline(linalg::GenericOp op, const Contraction &c,
+                  const Tiles &tiles) {
+    auto func = op->getParentOfType<FunctionOpInterface>();
+    OpBuilder entry(&func.getFunctionBody().front(),
+                    func.getFunctionBody().front().begin());
+    auto [panel, lhs] = createBuffers(entry, op.getLoc(), c);
+    OpBuilder b(op);
+    KernelEmitter emitter(op, c, tiles, op->getOperands(), panel, lhs);
+    emitter.emit(b, arith::ConstantIndexOp::create(b, op.getLoc(), 0),
+                 arith::ConstantIndexOp::create(
+                     b, op.getLoc(), KernelEmitter::panels(c, tiles)));
+  }
+
+  /// The kernel in a task function over a panel range, called for all
+  /// panels; fmc-dispatch-parallel-tasks splits the range across threads.
+  void outline(linalg::GenericOp op, const Contraction &c, const Tiles &tiles,
+               unsigned number) {
+    Location loc = op.getLoc();
+    auto parent = op->getParentOfType<func::FuncOp>();
+    OpBuilder b(parent);
+    SmallVector<Type> types = {b.getIndexType(), b.getIndexType()};
+    llvm::append_range(types, op->getOperandTypes());
+    auto task = func::FuncOp::create(
+        b, loc, (parent.getName() + "_matmul" + std::to_string(number)).str(),
+        b.getFunctionType(types, {}));
+    task.setPrivate();
+    task->setAttr(kParallelTaskAttr, b.getUnitAttr());
+    Block *body = task.addEntryBlock();
+    b.setInsertionPointToStart(body);
+    auto [panel, lhs] = createBuffers(b, loc, c);
+    KernelEmitter emitter(op, c, tiles, body->getArguments().drop_front(2),
+                          panel, lhs);
+    emitter.emit(b, body->getArgument(0), body->getArgument(1));
+    func::ReturnOp::create(b, loc);
+
+    OpBuilder site(op);
+    SmallVector<Value> args = {arith::ConstantIndexOp::create(site, loc, 0),
+                               arith::ConstantIndexOp::create(
+                                   site, loc, KernelEmitter::panels(c, tiles))};
+    llvm::append_range(args, op->getOperands());
+    func::CallOp::create(site, loc, task, args);
+  }
+};
+
+} // namespace

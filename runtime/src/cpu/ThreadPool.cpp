@@ -1,0 +1,109 @@
+//===- ThreadPool.cpp - the runtime's worker threads ----------------------===//
+
+#include "runtime/src/cpu/ThreadPool.h"
+
+#include <unistd.h>
+
+using namespace fmc::cpu;
+
+namespace {
+thread_local ThreadPool *currentPool = nullptr;
+
+/// Bounds of chunk `index` of `chunks` over [begin, end).
+std::pair<int64_t, int64_t> chunkOf(int64_t begin, int64_t end, unsigned chunks,
+                                    unsigned index) {
+  int64_t n = end - begin;
+  return {begin + n * index / chunks, begin + n * (index + 1) / chunks};
+}
+} // namespace
+
+ThreadPool::ThreadPool(unsigned threads) {
+  for (unsigned i = 1; i < threads; ++i)
+    workers.emplace_back([this, i] { work(i); });
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    stopping = true;
+  }
+  wake.notify_all();
+  for (std::thread &worker : workers)
+    worker.join();
+}
+
+void ThreadPool::run(ParallelTask fn, void *ctx, int64_t from, int64_t to) {
+  int64_t n = to - from;
+  unsigned count = unsigned(std::min<int64_t>(n, size()));
+  if (count <= 1) {
+    if (n > 0)
+      fn(ctx, from, to);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    task = fn;
+    context = ctx;
+    begin = from;
+    end = to;
+    chunks = count;
+    pending = count - 1;
+    ++generation;
+  }
+  wake.notify_all();
+  auto [first, last] = chunkOf(from, to, count, 0);
+  fn(ctx, first, last);
+  std::unique_lock<std::mutex> lock(mutex);
+  done.wait(lock, [this] { return pending == 0; });
+}
+
+void ThreadPool::work(unsigned index) {
+  uint64_t seen = 0;
+  for (;;) {
+    ParallelTask fn;
+    void *ctx;
+    int64_t first, last;
+    {
+      std::unique_lock<std::mutex> lock(mutex);
+      wake.wait(lock, [&] { return stopping || generation != seen; });
+      if (stopping)
+        return;
+      seen = generation;
+      if (index >= chunks)
+        continue;
+      fn = task;
+      ctx = context;
+      std::tie(first, last) = chunkOf(begin, end, chunks, index);
+    }
+    fn(ctx, first, last);
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (--pending == 0)
+        done.notify_one();
+    }
+  }
+}
+
+ScopedPool::ScopedPool(ThreadPool *pool) : previous(currentPool) {
+  currentPool = pool;
+}
+
+ScopedPool::~ScopedPool() { currentPool = previous; }
+
+void fmc::cpu::parallelFor(ParallelTask task, void *context, int64_t begin,
+                           int64_t end) {
+  // A nested loop (a worker, or no session on this thread) runs inline.
+  ThreadPool *pool = currentPool;
+  if (!pool) {
+    if (end > begin)
+      task(context, begin, end);
+    return;
+  }
+  ScopedPool nested(nullptr);
+  pool->run(task, context, begin, end);
+}
+
+unsigned fmc::cpu::hardwareThreads() {
+  long online = ::sysconf(_SC_NPROCESSORS_ONLN);
+  return online > 0 ? unsigned(online) : 1;
+}

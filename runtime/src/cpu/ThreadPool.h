@@ -1,0 +1,74 @@
+//===- ThreadPool.h - the runtime's worker threads ---------------*- C++
+//-*-===//
+//
+// Compiled code splits a loop over [begin, end) through the symbol
+// `fmc_parallel_for` it exports (docs/ARTIFACT.md): after loading, the
+// runtime points it at `parallelFor`, which runs contiguous chunks of the
+// range on the pool of the session whose run is in progress on this thread.
+// The partition never changes what one iteration computes, so results are
+// identical for any thread count.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FMC_RUNTIME_CPU_THREADPOOL_H
+#define FMC_RUNTIME_CPU_THREADPOOL_H
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace fmc::cpu {
+
+/// One iteration range of a compiled parallel loop.
+using ParallelTask = void (*)(void *context, int64_t begin, int64_t end);
+
+/// `threads - 1` workers; the calling thread runs the first chunk itself.
+class ThreadPool {
+public:
+  explicit ThreadPool(unsigned threads);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool &) = delete;
+  ThreadPool &operator=(const ThreadPool &) = delete;
+
+  unsigned size() const { return unsigned(workers.size()) + 1; }
+
+  /// Runs task over [begin, end) in at most size() contiguous chunks and
+  /// returns when all are done.
+  void run(ParallelTask task, void *context, int64_t begin, int64_t end);
+
+private:
+  void work(unsigned index);
+
+  std::vector<std::thread> workers;
+  std::mutex mutex;
+  std::condition_variable wake, done;
+  // The job in progress: generation counts jobs so a worker runs each once.
+  uint64_t generation = 0;
+  ParallelTask task = nullptr;
+  void *context = nullptr;
+  int64_t begin = 0, end = 0;
+  unsigned chunks = 0, pending = 0;
+  bool stopping = false;
+};
+
+/// Makes `pool` the one parallelFor uses on this thread while in scope.
+class ScopedPool {
+public:
+  explicit ScopedPool(ThreadPool *pool);
+  ~ScopedPool();
+
+private:
+  ThreadPool *previous;
+};
+
+/// What `fmc_parallel_for` points to: runs on the current pool, or inline.
+void parallelFor(ParallelTask task, void *context, int64_t begin, int64_t end);
+
+/// The number of online CPUs (at least 1).
+unsigned hardwareThreads();
+
+} // namespace fmc::cpu
+
+#endif // FMC_RUNTIME_CPU_THREADPOOL_H
