@@ -177,7 +177,10 @@ private:
   }
 
   /// lhsTiles[r / mr, k, r % mr] = lhs[mBlock + r, kBlock + k] for the
-  /// block's rows r.
+  /// block's rows r. Each k step copies one whole tile row, unrolled here: a
+  /// partial last tile repeats row M - 1, which its kernel never reads.
+  /// (Left as loops, LLVM vectorizes this copy into scatters with run-time
+  /// alias checks, dozens of times larger and slower to compile.)
   void emitPackLhs(OpBuilder &b, const Bounds &blk, int64_t mc) {
     int64_t m = c.sizes[c.m];
     Value rows = arith::MinSIOp::create(
@@ -190,55 +193,46 @@ private:
           Value first = arith::AddIOp::create(
               b, loc, blk.mBlock,
               arith::MulIOp::create(b, loc, tile, index(b, t.mr)));
-          Value count = arith::MinSIOp::create(
-              b, loc, index(b, t.mr),
-              arith::SubIOp::create(b, loc, index(b, m), first));
+          SmallVector<Value> rowOf;
+          for (int64_t i = 0; i < t.mr; ++i)
+            rowOf.push_back(arith::MinSIOp::create(
+                b, loc, arith::AddIOp::create(b, loc, first, index(b, i)),
+                index(b, m - 1)));
           scf::ForOp::create(
-              b, loc, index(b, 0), count, index(b, 1), ValueRange{},
-              [&](OpBuilder &b, Location, Value i, ValueRange) {
-                Value row = arith::AddIOp::create(b, loc, first, i);
-                scf::ForOp::create(
-                    b, loc, index(b, 0), blk.kLen, index(b, 1), ValueRange{},
-                    [&](OpBuilder &b, Location, Value kk, ValueRange) {
-                      Value k = arith::AddIOp::create(b, loc, blk.kBlock, kk);
-                      Value v = memref::LoadOp::create(
-                          b, loc, lhs,
-                          indices(b, maps[0], row, index(b, 0), k));
-                      memref::StoreOp::create(b, loc, v, lhsBuffer,
-                                              ValueRange{tile, kk, i});
-                      scf::YieldOp::create(b, loc);
-                    });
+              b, loc, index(b, 0), blk.kLen, index(b, 1), ValueRange{},
+              [&](OpBuilder &b, Location, Value kk, ValueRange) {
+                Value k = arith::AddIOp::create(b, loc, blk.kBlock, kk);
+                for (int64_t i = 0; i < t.mr; ++i) {
+                  Value v = memref::LoadOp::create(
+                      b, loc, lhs,
+                      indices(b, maps[0], rowOf[i], index(b, 0), k));
+                  memref::StoreOp::create(b, loc, v, lhsBuffer,
+                                          ValueRange{tile, kk, index(b, i)});
+                }
                 scf::YieldOp::create(b, loc);
               });
           scf::YieldOp::create(b, loc);
         });
   }
 
-  /// panel[k, j] = rhs[kBlock + k, n0 + j] for j < cols, zero beyond.
+  /// panel[k, j] = rhs[kBlock + k, n0 + j] for j < cols, zero beyond; each
+  /// panel row unrolled, as for lhs.
   void emitPack(OpBuilder &b, const Bounds &blk, Value n0, int64_t cols) {
     Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
     scf::ForOp::create(
         b, loc, index(b, 0), blk.kLen, index(b, 1), ValueRange{},
         [&](OpBuilder &b, Location, Value kk, ValueRange) {
           Value k = arith::AddIOp::create(b, loc, blk.kBlock, kk);
-          scf::ForOp::create(
-              b, loc, index(b, 0), index(b, cols), index(b, 1), ValueRange{},
-              [&](OpBuilder &b, Location, Value j, ValueRange) {
-                Value n = arith::AddIOp::create(b, loc, n0, j);
-                Value v = memref::LoadOp::create(
-                    b, loc, rhs, indices(b, maps[1], index(b, 0), n, k));
-                memref::StoreOp::create(b, loc, v, panelBuffer,
-                                        ValueRange{kk, j});
-                scf::YieldOp::create(b, loc);
-              });
-          if (cols < t.nr)
-            scf::ForOp::create(
-                b, loc, index(b, cols), index(b, t.nr), index(b, 1),
-                ValueRange{}, [&](OpBuilder &b, Location, Value j, ValueRange) {
-                  memref::StoreOp::create(b, loc, zero, panelBuffer,
-                                          ValueRange{kk, j});
-                  scf::YieldOp::create(b, loc);
-                });
+          for (int64_t j = 0; j < t.nr; ++j) {
+            Value v = zero;
+            if (j < cols) {
+              Value n = arith::AddIOp::create(b, loc, n0, index(b, j));
+              v = memref::LoadOp::create(
+                  b, loc, rhs, indices(b, maps[1], index(b, 0), n, k));
+            }
+            memref::StoreOp::create(b, loc, v, panelBuffer,
+                                    ValueRange{kk, index(b, j)});
+          }
           scf::YieldOp::create(b, loc);
         });
   }

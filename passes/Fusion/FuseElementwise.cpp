@@ -16,6 +16,13 @@ bool mlir::fmc::isFusionWithoutRecomputation(OpOperand *fusedOperand) {
   auto consumer = dyn_cast<linalg::LinalgOp>(fusedOperand->getOwner());
   if (!consumer)
     return false;
+  // A producer with other users stays for them, so fusing it would compute
+  // it twice; along a residual stream (each layer's sum feeding the next sum
+  // and a norm) that recomputation grows with every layer.
+  Value produced = fusedOperand->get();
+  if (llvm::any_of(produced.getUsers(),
+                   [&](Operation *user) { return user != consumer; }))
+    return false;
   AffineMap map = consumer.getMatchingIndexingMap(fusedOperand);
   // Every consumer loop must index the operand, or the fused producer body is
   // re-evaluated along the loops it does not depend on.

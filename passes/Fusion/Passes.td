@@ -11,8 +11,10 @@ def FuseElementwisePass : Pass<"fmc-fuse-elementwise"> {
   let description = [{
     Fuses an all-parallel linalg.generic into its consumer (MLIR's elementwise
     fusion patterns) only when the consumer reads the producer's result with
-    an indexing map that uses every loop of the consumer. Each producer
-    element is then computed once, as before fusion. Upstream's default also
+    an indexing map that uses every loop of the consumer, and the consumer
+    is the producer's only user. Each producer element is then computed
+    once, as before fusion; a producer kept for another user would be
+    computed twice. Upstream's default also
     fuses into contractions, e.g. a bias add into the matmul that reads it,
     which recomputes the producer once per output column.
   }];
