@@ -13,7 +13,9 @@
 // queryTile x keyTile scores exist at a time; with `causal`, key blocks past
 // the query block's frontier are not visited. Block sizes come from the
 // cache budget the pipeline derives from the target (or are given), cut to
-// divisors of S and T so that every slice is static.
+// divisors of S and T so that every slice is static; where the divisors are
+// too small (a prime length), S and T are padded to whole blocks instead, the
+// padded keys masked out and the padded query rows dropped.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,6 +28,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Utils/Utils.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 using namespace mlir;
@@ -33,12 +36,33 @@ using namespace mlir::fmc;
 
 namespace {
 
-/// The largest divisor of `n` that is at most `limit` (at least 1).
+/// The block size for a sequence of `n` with a target of `limit`: the
+/// largest divisor of `n` up to `limit`, unless that is under half the
+/// target (a prime length would give blocks of 1); then equal blocks of at
+/// most `limit`, and the sequence is padded to a multiple of them.
 int64_t tileFor(int64_t n, int64_t limit) {
-  for (int64_t t = std::min(n, std::max<int64_t>(limit, 1)); t > 1; --t)
+  limit = std::max<int64_t>(limit, 1);
+  if (n <= limit)
+    return n;
+  int64_t divisor = 1;
+  for (int64_t t = limit; t > 1 && divisor == 1; --t)
     if (n % t == 0)
-      return t;
-  return 1;
+      divisor = t;
+  if (2 * divisor >= limit)
+    return divisor;
+  return llvm::divideCeil(n, llvm::divideCeil(n, limit));
+}
+
+/// `value` padded with `fill` to `size` along `dim`.
+Value padAlong(OpBuilder &b, Location loc, Value value, int64_t dim,
+               int64_t size, Value fill) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getDimSize(dim) == size)
+    return value;
+  SmallVector<int64_t> shape(type.getShape());
+  shape[dim] = size;
+  return tensor::createPadHighOp(type.clone(shape), value, fill,
+                                 /*nofold=*/false, loc, b);
 }
 
 /// `past` [B, H, P, D] followed by `now` [B, H, T, D] along dim 2.
@@ -102,10 +126,31 @@ struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
       }
     int64_t Br = tileFor(S, tiles.query ? tiles.query : derived);
     int64_t Bc = tileFor(T, tiles.key ? tiles.key : derived);
+    // Queries and keys padded to whole blocks: padded keys are masked out,
+    // padded query rows are computed and dropped.
+    int64_t Sp = llvm::alignTo(S, Br), Tp = llvm::alignTo(T, Bc);
     bool causal = op.getCausal();
     Value mask = adaptor.getMask();
     auto maskType =
         mask ? cast<RankedTensorType>(mask.getType()) : RankedTensorType();
+    Value query = adaptor.getQuery(), paddedKeys = keys, paddedValues = values;
+    {
+      Value zero = buildScalar(rewriter, loc, f, 0.0);
+      query = padAlong(rewriter, loc, query, 2, Sp, zero);
+      paddedKeys = padAlong(rewriter, loc, keys, 2, Tp, zero);
+      paddedValues = padAlong(rewriter, loc, values, 2, Tp, zero);
+      if (mask) {
+        // A padded mask entry is never used unmasked: its key is hidden
+        // below and its query row dropped.
+        Value fill = buildScalar(rewriter, loc, maskType.getElementType(), 0.0);
+        int64_t rank = maskType.getRank();
+        if (rank >= 2 && maskType.getDimSize(rank - 2) != 1)
+          mask = padAlong(rewriter, loc, mask, rank - 2, Sp, fill);
+        if (maskType.getDimSize(rank - 1) != 1)
+          mask = padAlong(rewriter, loc, mask, rank - 1, Tp, fill);
+        maskType = cast<RankedTensorType>(mask.getType());
+      }
+    }
 
     auto idx = [&](OpBuilder &b, int64_t v) -> Value {
       return arith::ConstantIndexOp::create(b, loc, v);
@@ -121,12 +166,13 @@ struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
     auto red = utils::IteratorType::reduction;
     double negInf = -std::numeric_limits<double>::infinity();
 
-    Value init =
-        tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), f);
+    SmallVector<int64_t> paddedShape(resultType.getShape());
+    paddedShape[2] = Sp;
+    Value init = tensor::EmptyOp::create(rewriter, loc, paddedShape, f);
     SmallVector<Value> lbs = {idx(rewriter, 0), idx(rewriter, 0),
                               idx(rewriter, 0)};
     SmallVector<Value> ubs = {idx(rewriter, batch), idx(rewriter, heads),
-                              idx(rewriter, S)};
+                              idx(rewriter, Sp)};
     SmallVector<Value> steps = {idx(rewriter, 1), idx(rewriter, 1),
                                 idx(rewriter, Br)};
     scf::LoopNest nest = scf::buildLoopNest(
@@ -146,12 +192,12 @@ struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
             return tensor::ExtractSliceOp::create(
                 b, loc, tensorOf({rows, cols}), src, offsets, sizes, strides);
           };
-          Value q = slice2d(adaptor.getQuery(), hi, i0, Br, D);
+          Value q = slice2d(query, hi, i0, Br, D);
           Value m0 = buildFilled(b, loc, tensorOf({Br}), fconst(b, negInf));
           Value l0 = buildFilled(b, loc, tensorOf({Br}), fconst(b, 0.0));
           Value o0 = buildFilled(b, loc, tensorOf({Br, Dv}), fconst(b, 0.0));
           // Key blocks up to the block's causal frontier i0 + Br - 1 + offset.
-          Value keyEnd = idx(b, T);
+          Value keyEnd = idx(b, Tp);
           if (causal) {
             Value last =
                 arith::AddIOp::create(b, loc, i0, idx(b, Br - 1 + offset));
@@ -160,13 +206,13 @@ struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
                 idx(b, 1));
             keyEnd = arith::MinUIOp::create(
                 b, loc, arith::MulIOp::create(b, loc, blocks, idx(b, Bc)),
-                idx(b, T));
+                idx(b, Tp));
           }
           auto keyLoop = scf::ForOp::create(
               b, loc, idx(b, 0), keyEnd, idx(b, Bc), ValueRange{m0, l0, o0},
               [&](OpBuilder &kb, Location, Value j0, ValueRange state) {
-                Value k = slice2d(keys, kvh, j0, Bc, D);
-                Value v = slice2d(values, kvh, j0, Bc, Dv);
+                Value k = slice2d(paddedKeys, kvh, j0, Bc, D);
+                Value v = slice2d(paddedValues, kvh, j0, Bc, Dv);
                 // Scores: scale * q k^T, masked. Contractions loop
                 // (rows, reduction, columns), as fmc.matmul's lowering.
                 Value sInit =
@@ -210,6 +256,13 @@ struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
                                       gb, gl, m, s,
                                       buildScalar(gb, gl, f, negInf)))
                                 : Value(arith::AddFOp::create(gb, gl, s, m));
+                      }
+                      if (Tp != T) {
+                        Value padding = arith::CmpIOp::create(
+                            gb, gl, arith::CmpIPredicate::uge, j,
+                            arith::ConstantIndexOp::create(gb, gl, T));
+                        s = arith::SelectOp::create(
+                            gb, gl, padding, buildScalar(gb, gl, f, negInf), s);
                       }
                       if (causal) {
                         Value frontier = arith::AddIOp::create(
@@ -318,7 +371,16 @@ struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
           return {tensor::InsertSliceOp::create(b, loc, normalized, iter[0],
                                                 offsets, sizes, strides)};
         });
-    SmallVector<Value> results = {nest.results.front()};
+    Value result = nest.results.front();
+    if (Sp != S) {
+      SmallVector<OpFoldResult> offsets(4, rewriter.getIndexAttr(0)), sizes;
+      for (int64_t d : resultType.getShape())
+        sizes.push_back(rewriter.getIndexAttr(d));
+      SmallVector<OpFoldResult> strides(4, rewriter.getIndexAttr(1));
+      result = tensor::ExtractSliceOp::create(rewriter, loc, resultType, result,
+                                              offsets, sizes, strides);
+    }
+    SmallVector<Value> results = {result};
     if (adaptor.getPastKey())
       results.append({keys, values});
     rewriter.replaceOp(op, results);
