@@ -146,7 +146,7 @@ struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
         int64_t rank = maskType.getRank();
         if (rank >= 2 && maskType.getDimSize(rank - 2) != 1)
           mask = padAlong(rewriter, loc, mask, rank - 2, Sp, fill);
-        if (maskType.getDimSize(rank - 1) != 1)
+        if (rank >= 1 && maskType.getDimSize(rank - 1) != 1)
           mask = padAlong(rewriter, loc, mask, rank - 1, Tp, fill);
         maskType = cast<RankedTensorType>(mask.getType());
       }
