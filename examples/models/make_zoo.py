@@ -196,14 +196,18 @@ def gpt2_small():
     return Wrapper(model, "logits"), (ids,), ["input_ids"], ["logits"]
 
 
-def llama_100m():
+def llama_100m_model():
     from transformers import LlamaConfig, LlamaForCausalLM
     config = LlamaConfig(num_hidden_layers=12, hidden_size=768,
                          intermediate_size=2048, num_attention_heads=12,
                          num_key_value_heads=4, vocab_size=32000,
                          max_position_embeddings=512,
                          attn_implementation="eager")
-    model = LlamaForCausalLM(config).eval()
+    return LlamaForCausalLM(config).eval()
+
+
+def llama_100m():
+    model = llama_100m_model()
     ids = torch.randint(0, 32000, (1, 128))
     return Wrapper(model, "logits"), (ids,), ["input_ids"], ["logits"]
 
@@ -224,13 +228,7 @@ def gpt2_small_kv():
 
 
 def llama_100m_kv():
-    from transformers import LlamaConfig, LlamaForCausalLM
-    config = LlamaConfig(num_hidden_layers=12, hidden_size=768,
-                         intermediate_size=2048, num_attention_heads=12,
-                         num_key_value_heads=4, vocab_size=32000,
-                         max_position_embeddings=512,
-                         attn_implementation="eager")
-    return with_cache(LlamaForCausalLM(config).eval(), 12, 4, 64)
+    return with_cache(llama_100m_model(), 12, 4, 64)
 
 
 LARGE = {"bert_base": bert_base, "gpt2_small": gpt2_small,
