@@ -8,7 +8,7 @@ runs and compares each with ONNX Runtime through compare_with_ort.py
 (rtol 1e-4, atol 1e-5; inputs uniform in [-1, 1)). The cases cover packed
 weights ([K, N] and Gemm's transposed [N, K]), run-time packed activations,
 batch dims (matched and broadcast), m and n tails, several kc and mc blocks,
-a single row and a single column. Prints "PASS name" or "FAIL name" per
+a single row and a single column, and a patch-embedding convolution. Prints "PASS name" or "FAIL name" per
 case; exit status 1 if any failed.
 """
 
@@ -52,6 +52,13 @@ def gemm_trans_b(m, k, n):
                                          weight("C", [n])]
 
 
+def patch_conv():
+    nodes = [helper.make_node("Conv", ["A", "W", "B"], ["Y"],
+                              kernel_shape=[8, 4], strides=[8, 4])]
+    return nodes, [value("A", [2, 3, 32, 24])], [weight("W", [16, 3, 8, 4]),
+                                                 weight("B", [16])]
+
+
 CASES = {
     # m and n tails, K over several kc blocks.
     "weight_tails": matmul([13, 300], [300, 37]),
@@ -67,6 +74,8 @@ CASES = {
     "single_column": matmul([9, 33], [33], w_is_input=True),
     # More rows than one mc block on every target.
     "many_rows": matmul([1100, 70], [70, 20]),
+    # A ViT-style patch embedding: the conv becomes a matrix product.
+    "patch_conv": patch_conv(),
 }
 
 

@@ -2,7 +2,8 @@
 //
 // One linalg.generic per op for any number of spatial dims: the input is
 // padded with tensor.pad, output positions are parallel loops and the window
-// (and, for conv, the input channels of the group) are reductions.
+// (and, for conv, the input channels of the group) are reductions. A conv
+// whose windows tile the input (a patch embedding) is a matrix product.
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,6 +38,103 @@ Value padSpatial(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> low,
   return tensor::PadOp::create(b, loc, type.clone(shape), input, lo, hi, value);
 }
 
+/// A convolution whose windows tile the input exactly (stride = kernel, no
+/// padding or dilation, one group, f32: a ViT patch embedding) as a matrix
+/// product, so that it runs on the matmul microkernel: the input's patches
+/// become the rows of a [N * O..., C * K...] matrix (one transposing copy),
+/// multiplied by the filter read as [F, C * K...]; the [N * O..., F] result
+/// is transposed back to channels first. Null when `op` is not such a conv.
+Value patchConvAsMatmul(OpBuilder &b, ConvOp op, Value input, Value filter) {
+  Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  auto inType = cast<RankedTensorType>(input.getType());
+  auto filterType = cast<RankedTensorType>(filter.getType());
+  auto type = cast<RankedTensorType>(op.getType());
+  int64_t spatial = inType.getRank() - 2;
+  if (!inType.getElementType().isF32() || op.getGroups() != 1 ||
+      !inType.hasStaticShape() || !filterType.hasStaticShape() ||
+      !type.hasStaticShape())
+    return {};
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t k = filterType.getDimSize(2 + i);
+    if (op.getStrides()[i] != k || op.getDilations()[i] != 1 ||
+        op.getPadLow()[i] != 0 || op.getPadHigh()[i] != 0 ||
+        inType.getDimSize(2 + i) != k * type.getDimSize(2 + i))
+      return {};
+  }
+  int64_t n = inType.getDimSize(0), c = inType.getDimSize(1);
+  int64_t f = filterType.getDimSize(0);
+  // [N, C, O0, K0, O1, K1, ...]
+  SmallVector<int64_t> expanded = {n, c};
+  SmallVector<ReassociationIndices> split = {{0}, {1}};
+  int64_t rows = n, depth = c;
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t o = type.getDimSize(2 + i), k = filterType.getDimSize(2 + i);
+    split.push_back({int64_t(expanded.size()), int64_t(expanded.size()) + 1});
+    expanded.append({o, k});
+    rows *= o;
+    depth *= k;
+  }
+  Type f32 = inType.getElementType();
+  Value patches = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(expanded, f32), input, split);
+  // -> [N, O..., C, K...]
+  SmallVector<int64_t> perm = {0};
+  for (int64_t i = 0; i < spatial; ++i)
+    perm.push_back(2 + 2 * i);
+  perm.push_back(1);
+  for (int64_t i = 0; i < spatial; ++i)
+    perm.push_back(3 + 2 * i);
+  SmallVector<int64_t> permuted;
+  for (int64_t d : perm)
+    permuted.push_back(expanded[d]);
+  Value empty = tensor::EmptyOp::create(b, loc, permuted, f32);
+  Value gathered =
+      linalg::TransposeOp::create(b, loc, patches, empty, perm).getResult()[0];
+  ReassociationIndices rowDims, depthDims;
+  for (int64_t d = 0; d <= spatial; ++d)
+    rowDims.push_back(d);
+  for (int64_t d = spatial + 1; d < int64_t(permuted.size()); ++d)
+    depthDims.push_back(d);
+  Value lhs = tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get({rows, depth}, f32), gathered,
+      ArrayRef<ReassociationIndices>{rowDims, depthDims});
+  ReassociationIndices filterDepth;
+  for (int64_t d = 1; d < filterType.getRank(); ++d)
+    filterDepth.push_back(d);
+  Value rhs = tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get({f, depth}, f32), filter,
+      ArrayRef<ReassociationIndices>{{0}, filterDepth});
+  // out[m, f] += lhs[m, k] * rhs[f, k], loops (m, k, f).
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  auto productType = RankedTensorType::get({rows, f}, f32);
+  Value product = buildMultiplyAccumulate(
+      b, loc, lhs, rhs,
+      buildFilled(b, loc, productType, buildScalar(b, loc, f32, 0)),
+      {AffineMap::get(3, 0, {d(0), d(1)}, ctx),
+       AffineMap::get(3, 0, {d(2), d(1)}, ctx),
+       AffineMap::get(3, 0, {d(0), d(2)}, ctx)},
+      {utils::IteratorType::parallel, utils::IteratorType::reduction,
+       utils::IteratorType::parallel});
+  // [N * O..., F] -> [N, O..., F] -> [N, F, O...]
+  SmallVector<int64_t> unflat = {n};
+  ReassociationIndices outRows;
+  for (int64_t i = 0; i <= spatial; ++i)
+    outRows.push_back(i);
+  for (int64_t i = 0; i < spatial; ++i)
+    unflat.push_back(type.getDimSize(2 + i));
+  unflat.push_back(f);
+  Value channelsLast = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(unflat, f32), product,
+      ArrayRef<ReassociationIndices>{outRows, {spatial + 1}});
+  SmallVector<int64_t> back = {0, spatial + 1};
+  for (int64_t i = 0; i < spatial; ++i)
+    back.push_back(1 + i);
+  Value result = tensor::EmptyOp::create(b, loc, type.getShape(), f32);
+  return linalg::TransposeOp::create(b, loc, channelsLast, result, back)
+      .getResult()[0];
+}
+
 struct ConvToLinalg : OpConversionPattern<ConvOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -46,6 +144,11 @@ struct ConvToLinalg : OpConversionPattern<ConvOp> {
     MLIRContext *ctx = rewriter.getContext();
     auto type = signless(op.getType());
     Type element = type.getElementType();
+    if (Value product = patchConvAsMatmul(rewriter, op, adaptor.getInput(),
+                                          adaptor.getFilter())) {
+      rewriter.replaceOp(op, product);
+      return success();
+    }
     auto filterType = cast<RankedTensorType>(adaptor.getFilter().getType());
     int64_t spatial = type.getRank() - 2;
     int64_t groups = op.getGroups();

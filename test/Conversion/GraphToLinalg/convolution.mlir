@@ -29,3 +29,24 @@ func.func @max_pool(%x: tensor<1x2x5xf32>) -> tensor<1x2x3xf32> {
   %0 = fmc.pool %x {kind = "max", kernel = array<i64: 2>, strides = array<i64: 2>, dilations = array<i64: 1>, pad_low = array<i64: 0>, pad_high = array<i64: 1>} : (tensor<1x2x5xf32>) -> tensor<1x2x3xf32>
   return %0 : tensor<1x2x3xf32>
 }
+
+// -----
+
+// Windows that tile the input (stride = kernel, no padding): a patch
+// embedding as a matrix product. Patches [2*3*2, 3*4*2] x filter [5, 3*4*2],
+// then back to channels first.
+// CHECK-LABEL: func.func @patches
+// CHECK-SAME: %[[X:.+]]: tensor<2x3x12x4xf32>, %[[W:.+]]: tensor<5x3x4x2xf32>
+// CHECK: %[[E:.+]] = tensor.expand_shape %[[X]] {{\[}}[0], [1], [2, 3], [4, 5]] output_shape [2, 3, 3, 4, 2, 2]
+// CHECK: %[[T:.+]] = linalg.transpose ins(%[[E]] : tensor<2x3x3x4x2x2xf32>) outs(%{{.+}} : tensor<2x3x2x3x4x2xf32>) permutation = [0, 2, 4, 1, 3, 5]
+// CHECK: %[[L:.+]] = tensor.collapse_shape %[[T]] {{\[}}[0, 1, 2], [3, 4, 5]] : tensor<2x3x2x3x4x2xf32> into tensor<12x24xf32>
+// CHECK: %[[R:.+]] = tensor.collapse_shape %[[W]] {{\[}}[0], [1, 2, 3]] : tensor<5x3x4x2xf32> into tensor<5x24xf32>
+// CHECK: %[[P:.+]] = linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "reduction", "parallel"]
+// CHECK-SAME: ins(%[[L]], %[[R]] : tensor<12x24xf32>, tensor<5x24xf32>)
+// CHECK: %[[U:.+]] = tensor.expand_shape %[[P]] {{\[}}[0, 1, 2], [3]] output_shape [2, 3, 2, 5]
+// CHECK: linalg.transpose ins(%[[U]] : tensor<2x3x2x5xf32>) outs(%{{.+}} : tensor<2x5x3x2xf32>) permutation = [0, 3, 1, 2]
+func.func @patches(%x: tensor<2x3x12x4xf32>, %w: tensor<5x3x4x2xf32>) -> tensor<2x5x3x2xf32> {
+  %0 = fmc.conv %x, %w {strides = array<i64: 4, 2>, dilations = array<i64: 1, 1>, pad_low = array<i64: 0, 0>, pad_high = array<i64: 0, 0>, groups = 1 : i64} : (tensor<2x3x12x4xf32>, tensor<5x3x4x2xf32>) -> tensor<2x5x3x2xf32>
+  return %0 : tensor<2x5x3x2xf32>
+}
