@@ -62,7 +62,15 @@ struct DispatchParallelTasksPass
           b, loc, LLVM::AddressOfOp::create(b, loc, serial).getRes());
     }
 
+    // The call sites of every task, before the trampolines add theirs.
+    llvm::StringMap<SmallVector<LLVM::CallOp>> callsOf;
+    module.walk([&](LLVM::CallOp call) {
+      if (std::optional<StringRef> callee = call.getCallee())
+        callsOf[*callee].push_back(call);
+    });
+
     for (LLVM::LLVMFuncOp fn : tasks) {
+      SmallVector<LLVM::CallOp> calls = callsOf.lookup(fn.getName());
       LLVM::LLVMFunctionType type = fn.getFunctionType();
       if (type.getNumParams() < 2 || type.getParamType(0) != i64 ||
           type.getParamType(1) != i64 ||
@@ -73,13 +81,6 @@ struct DispatchParallelTasksPass
       }
       auto captures =
           LLVM::LLVMStructType::getLiteral(ctx, type.getParams().drop_front(2));
-
-      // The call sites, before the trampoline adds one.
-      SmallVector<LLVM::CallOp> calls;
-      module.walk([&](LLVM::CallOp call) {
-        if (call.getCallee() == fn.getName())
-          calls.push_back(call);
-      });
 
       // fn.task(context, begin, end): unpack the captures, call fn.
       auto trampoline = LLVM::LLVMFuncOp::create(

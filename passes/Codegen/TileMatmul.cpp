@@ -28,6 +28,7 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/MapVector.h"
 
 namespace mlir::fmc {
 #define GEN_PASS_DEF_TILEMATMULPASS
@@ -371,54 +372,74 @@ struct TileMatmulPass : fmc::impl::TileMatmulPassBase<TileMatmulPass> {
       if (succeeded(c) && isAddressable(op, *c, tiles))
         work.emplace_back(op, *c);
     });
-    unsigned taskCount = 0;
+    // Which contractions are split across threads; the others run in place
+    // and share, per function, one set of scratch buffers (allocated on
+    // entry, sized for the largest), so a function with many of them does
+    // not need a stack frame per contraction.
+    struct Scratch {
+      int64_t lhsTiles = 0;
+      bool panel = false;
+      Value panelBuffer, lhsBuffer;
+    };
+    llvm::MapVector<Operation *, Scratch> scratch;
+    SmallVector<bool> parallel;
     for (auto &[op, c] : work) {
       int64_t macs = c.sizes[c.m] * c.sizes[c.n] * c.sizes[c.k];
       for (unsigned d : c.outer)
         macs *= c.sizes[d];
-      bool parallel = macs >= parallelMinWork &&
-                      KernelEmitter::panels(c, tiles) > 1 &&
-                      llvm::all_of(op->getOperands(), [](Value v) {
-                        return isBarePointerCompatible(v.getType());
-                      });
-      if (parallel)
+      parallel.push_back(macs >= parallelMinWork &&
+                         KernelEmitter::panels(c, tiles) > 1 &&
+                         llvm::all_of(op->getOperands(), [](Value v) {
+                           return isBarePointerCompatible(v.getType());
+                         }));
+      if (parallel.back())
+        continue;
+      Scratch &s = scratch[op->getParentOfType<FunctionOpInterface>()];
+      s.lhsTiles = std::max(s.lhsTiles, lhsTiles(c));
+      s.panel |= !c.packedWidth;
+    }
+    for (auto &[func, s] : scratch) {
+      Block &entry = cast<FunctionOpInterface>(func).getFunctionBody().front();
+      OpBuilder b(&entry, entry.begin());
+      std::tie(s.panelBuffer, s.lhsBuffer) =
+          createBuffers(b, func->getLoc(), s.lhsTiles, s.panel);
+    }
+    unsigned taskCount = 0;
+    for (auto [item, isParallel] : llvm::zip(work, parallel)) {
+      auto &[op, c] = item;
+      if (isParallel) {
         outline(op, c, tiles, taskCount++);
-      else
-        emitInline(op, c, tiles);
+      } else {
+        Scratch &s = scratch[op->getParentOfType<FunctionOpInterface>()];
+        OpBuilder b(op);
+        KernelEmitter emitter(op, c, tiles, op->getOperands(), s.panelBuffer,
+                              s.lhsBuffer);
+        emitter.emit(b, arith::ConstantIndexOp::create(b, op.getLoc(), 0),
+                     arith::ConstantIndexOp::create(
+                         b, op.getLoc(), KernelEmitter::panels(c, tiles)));
+      }
       op->erase();
     }
   }
 
-  /// Scratch buffers: an rhs panel (unless the rhs is packed) and the lhs
-  /// row tiles of one row block.
-  std::pair<Value, Value> createBuffers(OpBuilder &b, Location loc,
-                                        const Contraction &c) {
-    Type f32 = b.getF32Type();
+  /// Row tiles of one lhs block of `c`.
+  int64_t lhsTiles(const Contraction &c) {
     int64_t rowBlock = std::max<int64_t>(mr, mc / mr * mr);
-    int64_t lhsTiles =
-        llvm::divideCeil(std::min(rowBlock, c.sizes[c.m]), int64_t(mr));
-    Value panel;
-    if (!c.packedWidth)
-      panel = memref::AllocaOp::create(b, loc, MemRefType::get({kc, nr}, f32),
-                                       b.getI64IntegerAttr(64));
-    Value lhs = memref::AllocaOp::create(
-        b, loc, MemRefType::get({lhsTiles, kc, mr}, f32),
-        b.getI64IntegerAttr(64));
-    return {panel, lhs};
+    return llvm::divideCeil(std::min(rowBlock, c.sizes[c.m]), int64_t(mr));
   }
 
-  /// The kernel in place, over all panels, buffers on the function's entry.
-  void emitInline(linalg::GenericOp op, const Contraction &c,
-                  const Tiles &tiles) {
-    auto func = op->getParentOfType<FunctionOpInterface>();
-    OpBuilder entry(&func.getFunctionBody().front(),
-                    func.getFunctionBody().front().begin());
-    auto [panel, lhs] = createBuffers(entry, op.getLoc(), c);
-    OpBuilder b(op);
-    KernelEmitter emitter(op, c, tiles, op->getOperands(), panel, lhs);
-    emitter.emit(b, arith::ConstantIndexOp::create(b, op.getLoc(), 0),
-                 arith::ConstantIndexOp::create(
-                     b, op.getLoc(), KernelEmitter::panels(c, tiles)));
+  /// Scratch buffers: an rhs panel (if one is packed at run time) and
+  /// `tiles` lhs row tiles.
+  std::pair<Value, Value> createBuffers(OpBuilder &b, Location loc,
+                                        int64_t tiles, bool panel) {
+    Type f32 = b.getF32Type();
+    Value panelBuffer;
+    if (panel)
+      panelBuffer = memref::AllocaOp::create(
+          b, loc, MemRefType::get({kc, nr}, f32), b.getI64IntegerAttr(64));
+    Value lhsBuffer = memref::AllocaOp::create(
+        b, loc, MemRefType::get({tiles, kc, mr}, f32), b.getI64IntegerAttr(64));
+    return {panelBuffer, lhsBuffer};
   }
 
   /// The kernel in a task function over a panel range, called for all
@@ -437,7 +458,7 @@ struct TileMatmulPass : fmc::impl::TileMatmulPassBase<TileMatmulPass> {
     task->setAttr(kParallelTaskAttr, b.getUnitAttr());
     Block *body = task.addEntryBlock();
     b.setInsertionPointToStart(body);
-    auto [panel, lhs] = createBuffers(b, loc, c);
+    auto [panel, lhs] = createBuffers(b, loc, lhsTiles(c), !c.packedWidth);
     KernelEmitter emitter(op, c, tiles, body->getArguments().drop_front(2),
                           panel, lhs);
     emitter.emit(b, body->getArgument(0), body->getArgument(1));
