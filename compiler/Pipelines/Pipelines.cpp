@@ -63,7 +63,7 @@ mlir::fmc::buildCPUCodegenPipeline(OpPassManager &pm,
       "func.func(fmc-lower-memref-copy),"
       "fmc-tile-matmul{{mr={1} nr={2} lanes={3} kc={4} mc={5} fma={6}},"
       "convert-linalg-to-loops,"
-      "func.func(fmc-approximate-math,fmc-expand-small-floats),"
+      "func.func(fmc-approximate-math{{fma={6}},fmc-expand-small-floats),"
       "lower-affine,convert-scf-to-cf,canonicalize,"
       "expand-strided-metadata,lower-affine,"
       "convert-math-to-funcs,convert-vector-to-llvm,"

@@ -15,12 +15,17 @@ using namespace mlir;
 namespace {
 struct ApproximateMathPass
     : fmc::impl::ApproximateMathPassBase<ApproximateMathPass> {
+  using Base::Base;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     // Functions without an LLVM intrinsic or a polynomial become exp/log
     // expressions first; those are then approximated.
-    math::populateExpansionPatterns(
-        patterns, {"tan", "sinh", "cosh", "asinh", "acosh", "atanh"});
+    SmallVector<StringRef> expanded = {"tan",   "sinh",  "cosh",
+                                       "asinh", "acosh", "atanh"};
+    // The polynomials' math.fma would become fmaf calls without FMA.
+    if (!useFMA)
+      expanded.push_back("fma");
+    math::populateExpansionPatterns(patterns, expanded);
     populateMathPolynomialApproximationPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

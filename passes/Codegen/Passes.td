@@ -13,6 +13,11 @@ def ApproximateMathPass : Pass<"fmc-approximate-math"> {
     models vectorize and need no libm calls for them. f16/bf16 math is
     computed in f32.
   }];
+  let options = [
+    Option<"useFMA", "fma", "bool", /*default=*/"true",
+           "The target has FMA; otherwise math.fma (also the polynomials') "
+           "becomes a multiply and an add">,
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect",
                            "::mlir::vector::VectorDialect"];

@@ -1,4 +1,14 @@
 // RUN: fmc-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(fmc-approximate-math))' | FileCheck %s
+// RUN: fmc-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(fmc-approximate-math{fma=false}))' | FileCheck %s --check-prefix=NOFMA
+
+// Without FMA on the target, the polynomials multiply and add (math.fma
+// would become fmaf calls).
+// NOFMA-LABEL: func.func @erf
+// NOFMA-NOT: math.fma
+// NOFMA: arith.mulf
+// NOFMA: arith.addf
+// NOFMA-NOT: math.fma
+// NOFMA-LABEL: func.func
 
 // CHECK-LABEL: func.func @erf
 // CHECK-SAME:    (%[[X:.*]]: f32)
