@@ -50,6 +50,25 @@ func::FuncOp mlir::fmc::lookupModelFunction(ModuleOp module, StringRef name) {
   return func;
 }
 
+BlockArgument mlir::fmc::addWeightArgument(func::FuncOp func, Type type,
+                                           DenseResourceElementsAttr data,
+                                           Location loc) {
+  MLIRContext *ctx = func.getContext();
+  auto attrs = DictionaryAttr::get(
+      ctx,
+      {NamedAttribute(StringAttr::get(ctx, kWeightAttr), data),
+       NamedAttribute(
+           StringAttr::get(
+               ctx, bufferization::BufferizationDialect::kWritableAttrName),
+           BoolAttr::get(ctx, false))});
+  unsigned index = func.getNumArguments();
+  if (failed(func.insertArgument(index, type, attrs, loc))) {
+    emitError(loc, "cannot add a weight argument");
+    return {};
+  }
+  return func.getArgument(index);
+}
+
 namespace {
 
 struct OutlineWeightsPass
@@ -59,8 +78,6 @@ struct OutlineWeightsPass
     func::FuncOp func = lookupModelFunction(getOperation(), function);
     if (!func)
       return signalPassFailure();
-    MLIRContext *ctx = &getContext();
-    Block &entry = func.getBody().front();
     llvm::DenseMap<Attribute, BlockArgument> outlined;
     SmallVector<ConstantOp> constants;
     func.walk([&](ConstantOp op) { constants.push_back(op); });
@@ -72,23 +89,10 @@ struct OutlineWeightsPass
       BlockArgument &arg = outlined[op.getValue()];
       if (!arg) {
         std::string name = "weight" + std::to_string(outlined.size() - 1);
-        unsigned index = func.getNumArguments();
-        DenseResourceElementsAttr resource = asResource(op.getValue(), name);
-        if (failed(func.insertArgument(
-                index, op.getType(),
-                DictionaryAttr::get(
-                    ctx, {NamedAttribute(StringAttr::get(ctx, kWeightAttr),
-                                         resource),
-                          NamedAttribute(
-                              StringAttr::get(
-                                  ctx, bufferization::BufferizationDialect::
-                                           kWritableAttrName),
-                              BoolAttr::get(ctx, false))}),
-                op.getLoc()))) {
-          op.emitError("cannot add a weight argument");
+        arg = addWeightArgument(func, op.getType(),
+                                asResource(op.getValue(), name), op.getLoc());
+        if (!arg)
           return signalPassFailure();
-        }
-        arg = entry.getArgument(index);
       }
       op.replaceAllUsesWith(arg);
       op.erase();

@@ -7,6 +7,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
@@ -21,6 +22,11 @@ namespace mlir::fmc {
 /// The model function `name` of `module`, or null after an error on the
 /// module naming it (for the passes' `function` option).
 func::FuncOp lookupModelFunction(ModuleOp module, StringRef name);
+
+/// Appends a read-only weight argument of `type` holding `data` to the
+/// model function `func`; null after an error on `loc`.
+BlockArgument addWeightArgument(func::FuncOp func, Type type,
+                                DenseResourceElementsAttr data, Location loc);
 
 /// Argument and result attributes of the model function.
 constexpr llvm::StringLiteral kInputAttr = "fmc.input";

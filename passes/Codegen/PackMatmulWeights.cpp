@@ -4,7 +4,6 @@
 #include "passes/Codegen/Contraction.h"
 #include "passes/Codegen/Passes.h"
 
-#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -112,22 +111,11 @@ struct PackMatmulWeightsPass
                 ArrayRef<char>(reinterpret_cast<const char *>(data.data()),
                                data.size() * sizeof(float)),
                 64));
-        unsigned index = func.getNumArguments();
-        auto attrs = DictionaryAttr::get(
-            ctx,
-            {NamedAttribute(StringAttr::get(ctx, kWeightAttr), resource),
-             NamedAttribute(
-                 StringAttr::get(
-                     ctx,
-                     bufferization::BufferizationDialect::kWritableAttrName),
-                 BoolAttr::get(ctx, false))});
-        if (failed(func.insertArgument(
-                index, packedType, attrs,
-                func.getArgument(arg.getArgNumber()).getLoc()))) {
-          op.emitError("cannot add a packed weight argument");
+        packed =
+            addWeightArgument(func, packedType, resource,
+                              func.getArgument(arg.getArgNumber()).getLoc());
+        if (!packed)
           return signalPassFailure();
-        }
-        packed = entry.getArgument(index);
       }
       op->setOperand(1, packed);
       maps[1] = packedRhsMap(maps[1].getNumDims(), c->n, c->k, width, ctx);
