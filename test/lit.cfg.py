@@ -1,6 +1,7 @@
 # lit configuration of fmc's FileCheck and end-to-end tests.
 
 import os
+import subprocess
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -38,3 +39,29 @@ try:
             config.available_features.add("host-avx512f")
 except OSError:
     pass
+
+# CUDA. `ptxas`: the toolkit fmc compiles GPU kernels with (the same lookup as
+# the compiler: CUDA_HOME, CUDA_PATH, then the configured folder); GPU
+# targets compile without a GPU. `cuda-gpu`: a GPU is present (nvidia-smi
+# reports its compute capability, which %cuda_target names); tests that need
+# one are reported UNSUPPORTED elsewhere.
+for variable in ("CUDA_HOME", "CUDA_PATH"):
+    if os.environ.get(variable):
+        config.environment[variable] = os.environ[variable]
+cuda_toolkit = (os.environ.get("CUDA_HOME") or os.environ.get("CUDA_PATH")
+                or config.fmc_cuda_toolkit)
+ptxas = os.path.join(cuda_toolkit, "bin", "ptxas")
+if os.access(ptxas, os.X_OK):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+try:
+    query = subprocess.run(
+        ["nvidia-smi", "--query-gpu=compute_cap", "--format=csv,noheader"],
+        capture_output=True, text=True, timeout=60)
+    capability = query.stdout.split()[0] if query.returncode == 0 else ""
+except (OSError, subprocess.SubprocessError, IndexError):
+    capability = ""
+if capability.count(".") == 1:
+    major, minor = capability.split(".")
+    config.available_features.add("cuda-gpu")
+    config.substitutions.append(("%cuda_target", "sm_%s%s" % (major, minor)))

@@ -5,8 +5,10 @@
 #include "compiler/Artifact/ArtifactBuilder.h"
 #include "compiler/Pipelines/Pipelines.h"
 #include "compiler/Targets/CPU/CPUTarget.h"
+#include "compiler/Targets/CUDA/CUDATarget.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LLVMContext.h"
@@ -14,6 +16,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace mlir;
@@ -38,6 +41,59 @@ LogicalResult runPipeline(ModuleOp module, const CompileOptions &options,
   return pm.run(module);
 }
 
+/// The CUDA toolkit whose ptxas and fatbinary assemble kernels: $CUDA_HOME,
+/// else $CUDA_PATH, else the folder found when fmc was configured.
+std::string cudaToolkitPath() {
+  for (const char *variable : {"CUDA_HOME", "CUDA_PATH"})
+    if (std::optional<std::string> value = llvm::sys::Process::GetEnv(variable))
+      if (!value->empty())
+        return *value;
+  return FMC_CUDA_TOOLKIT;
+}
+
+/// --emit=ptx: the PTX of every serialized GPU module.
+void printKernels(ModuleOp module, llvm::raw_ostream &os) {
+  module.walk([&](gpu::BinaryOp binary) {
+    for (Attribute attr : binary.getObjects())
+      if (auto object = dyn_cast<gpu::ObjectAttr>(attr))
+        os << "// fmc: GPU module @" << binary.getName() << " for "
+           << object.getTarget() << "\n"
+           << object.getObject().getValue() << "\n";
+  });
+}
+
+/// MLIR's gpu-to-llvm lowering and gpu.binary translation call the
+/// `mgpu*` functions of MLIR's CUDA runtime wrappers. fmc's runtime
+/// implements them under its own names (docs/ARTIFACT.md), so that its
+/// library exports nothing outside the fmc_ prefix.
+LogicalResult renameGPURuntimeCalls(llvm::Module &module, Location loc) {
+  static const llvm::StringMap<StringRef> kNames = {
+      {"mgpuModuleLoad", "fmc_cuda_module_load"},
+      {"mgpuModuleUnload", "fmc_cuda_module_unload"},
+      {"mgpuModuleGetFunction", "fmc_cuda_module_get_function"},
+      {"mgpuLaunchKernel", "fmc_cuda_launch_kernel"},
+      {"mgpuStreamCreate", "fmc_cuda_stream_create"},
+      {"mgpuStreamDestroy", "fmc_cuda_stream_destroy"},
+      {"mgpuStreamSynchronize", "fmc_cuda_stream_synchronize"},
+      {"mgpuMemAlloc", "fmc_cuda_mem_alloc"},
+      {"mgpuMemFree", "fmc_cuda_mem_free"},
+      {"mgpuMemcpy", "fmc_cuda_memcpy"},
+      {"mgpuMemset32", "fmc_cuda_memset32"},
+      {"mgpuMemset16", "fmc_cuda_memset16"},
+  };
+  for (llvm::Function &function : module.functions()) {
+    if (!function.isDeclaration() || !function.getName().starts_with("mgpu"))
+      continue;
+    auto it = kNames.find(function.getName());
+    if (it == kNames.end())
+      return emitError(loc) << "internal error: the GPU host code calls '"
+                            << function.getName()
+                            << "', which fmc's runtime does not implement";
+    function.setName(it->second);
+  }
+  return success();
+}
+
 } // namespace
 
 LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
@@ -60,16 +116,29 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
     return success();
   };
 
+  // A GPU target's host code runs on the CPU it is linked for; that is
+  // `target` for CPU targets and generic x86-64 for GPU targets.
   ::fmc::CPUTarget target;
+  std::optional<::fmc::CUDATarget> gpu;
   std::string error;
-  if (!::fmc::isCPUTargetName(options.target)) {
-    return emitError(fileLoc)
-           << "target '" << options.target
-           << "' is a GPU target; the CUDA backend is not implemented yet "
-              "(supported: host and CPU targets)";
+  if (::fmc::isCUDATargetName(options.target)) {
+    gpu.emplace();
+    if (!::fmc::resolveCUDATarget(options.target, *gpu, error))
+      return emitError(fileLoc) << error;
+    if (options.precision != "fp32")
+      return emitError(fileLoc)
+             << "--precision=" << options.precision
+             << " is not implemented yet for GPU targets (supported: fp32)";
+    if (!::fmc::resolveCPUTarget("x86-64", options.cpu, target, error))
+      return emitError(fileLoc) << error;
+  } else {
+    if (options.precision != "fp32")
+      return emitError(fileLoc) << "--precision applies to GPU targets only";
+    if (options.emit == EmitKind::PTX)
+      return emitError(fileLoc) << "--emit=ptx needs a GPU target (sm_*)";
+    if (!::fmc::resolveCPUTarget(options.target, options.cpu, target, error))
+      return emitError(fileLoc) << error;
   }
-  if (!::fmc::resolveCPUTarget(options.target, options.cpu, target, error))
-    return emitError(fileLoc) << error;
 
   OwningOpRef<ModuleOp> module =
       onnx::importModelFile(&ctx, options.inputPath, options.import);
@@ -91,6 +160,29 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
   pipeline.reportFusions = options.reportFusions;
   pipeline.fuseAttention = options.import.fuseAttention;
   pipeline.fuseTransformerOps = options.fuseTransformerOps;
+  if (options.gpuMappingOnHost) {
+    if (gpu)
+      return emitError(fileLoc) << "--gpu-mapping-on-host needs a CPU target";
+    // The GPU path does not pack weights; neither does its emulation.
+    pipeline.packMatmulWeights = false;
+    pipeline.gpuMappingOnHost = true;
+  }
+  if (gpu) {
+    pipeline.packMatmulWeights = false;
+    // FlashAttention's blocks: a few MiB of scores per step keeps the
+    // number of kernel launches per attention small.
+    pipeline.tileCacheBytes = 4 << 20;
+    pipeline.cudaChip = gpu->chip;
+    pipeline.cudaFeatures = gpu->ptxFeatures;
+    pipeline.cudaBlockSize = ::fmc::elementwiseBlockSize(*gpu);
+    pipeline.cudaToolkit = cudaToolkitPath();
+    std::string ptxas = pipeline.cudaToolkit + "/bin/ptxas";
+    if (!llvm::sys::fs::can_execute(ptxas))
+      return emitError(fileLoc)
+             << "cannot compile for " << gpu->name << ": ptxas was not found "
+             << "at '" << ptxas
+             << "' (set CUDA_HOME to the CUDA toolkit's folder)";
+  }
   if (failed(runPipeline(*module, options, [&](OpPassManager &pm) {
         return buildGraphToLinalgPipeline(pm, pipeline);
       })))
@@ -112,10 +204,26 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
            << "internal error: code generation failed after the model was "
               "accepted (a compiler bug; please report it with the model)";
   };
-  if (failed(runPipeline(*module, options, [&](OpPassManager &pm) {
-        return buildCPUCodegenPipeline(pm, pipeline);
-      })))
+  if (gpu) {
+    if (failed(runPipeline(*module, options, [&](OpPassManager &pm) {
+          return buildCUDAKernelPipeline(pm, pipeline);
+        })))
+      return internalError();
+    if (options.emit == EmitKind::LLVMDialect)
+      return textResult([&](llvm::raw_ostream &os) { module->print(os); });
+    bool ptx = options.emit == EmitKind::PTX;
+    if (failed(runPipeline(*module, options, [&](OpPassManager &pm) {
+          return buildCUDABinaryPipeline(pm, pipeline, ptx ? "isa" : "fatbin");
+        })))
+      return internalError();
+    if (ptx)
+      return textResult(
+          [&](llvm::raw_ostream &os) { printKernels(*module, os); });
+  } else if (failed(runPipeline(*module, options, [&](OpPassManager &pm) {
+               return buildCPUCodegenPipeline(pm, pipeline);
+             }))) {
     return internalError();
+  }
   if (options.emit == EmitKind::LLVMDialect)
     return textResult([&](llvm::raw_ostream &os) { module->print(os); });
 
@@ -128,6 +236,8 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
       translateModuleToLLVMIR(*module, llvmContext, "fmc_model");
   if (!llvmModule)
     return internalError();
+  if (gpu && failed(renameGPURuntimeCalls(*llvmModule, fileLoc)))
+    return failure();
   llvmModule->setDataLayout(machine->createDataLayout());
   llvmModule->setTargetTriple(machine->getTargetTriple());
   ::fmc::optimizeModule(*llvmModule, *machine);
@@ -157,6 +267,8 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
     return emitError(fileLoc) << error;
   contents.targetTriple = target.triple;
   contents.targetCpu = target.cpu;
+  if (gpu)
+    contents.device = gpu->chip;
   contents.sourceName = llvm::sys::path::filename(options.inputPath).str();
   contents.code = library.data();
   contents.codeSize = library.size();

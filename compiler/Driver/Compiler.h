@@ -20,6 +20,7 @@ enum class EmitKind {
   LLVMIR,      ///< LLVM IR after optimization
   Assembly,    ///< target assembly
   Object,      ///< ELF object
+  PTX,         ///< PTX of the GPU kernels (GPU targets)
   Artifact,    ///< the .fmc artifact (default)
 };
 
@@ -28,6 +29,11 @@ struct CompileOptions {
   std::string outputPath;
   std::string target = "host";
   std::string cpu;
+  /// GPU targets: fp32, tf32, fp16 or bf16 (--precision).
+  std::string precision = "fp32";
+  /// CPU targets: compile through the GPU mapping and run its launches as
+  /// host loops (--gpu-mapping-on-host; a test of the GPU path).
+  bool gpuMappingOnHost = false;
   EmitKind emit = EmitKind::Artifact;
   onnx::ImportOptions import;
   bool printIRBeforeAll = false;

@@ -14,6 +14,35 @@ using namespace mlir::fmc;
 /// registered.
 static void ensurePassesRegistered() { registerAllPasses(); }
 
+/// Bufferization shared by every target: the model function's results become
+/// out-parameters, copies become linalg.copy, and deallocations are placed.
+static std::string bufferizationPasses(const PipelineOptions &options) {
+  return llvm::formatv("fmc-flatten-empty-tensors{{function={0}},"
+                       "fmc-distinct-results{{function={0}},"
+                       "one-shot-bufferize{{bufferize-function-boundaries "
+                       "function-boundary-type-conversion=identity-layout-map},"
+                       "buffer-results-to-out-params{{hoist-static-allocs "
+                       "modify-public-functions},"
+                       "func.func(fmc-lower-memref-copy),"
+                       "buffer-deallocation-pipeline,"
+                       "convert-bufferization-to-memref,"
+                       "func.func(fmc-lower-memref-copy)",
+                       options.function);
+}
+
+/// The GPU mapping of buffers and loops (kernels still inline in their
+/// gpu.launch ops): parallel loops outermost, one thread per parallel
+/// iteration, device allocations.
+static std::string gpuMappingPasses(const PipelineOptions &options) {
+  return llvm::formatv(
+      "func.func(fmc-outer-parallel-iterators),"
+      "convert-linalg-to-parallel-loops,"
+      "func.func(fmc-expand-small-floats,"
+      "fmc-gpu-launch-parallel-loops{{block-size={0} module-name=fmc_kernels},"
+      "fmc-gpu-device-buffers)",
+      options.cudaBlockSize);
+}
+
 LogicalResult
 mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
                                       const PipelineOptions &options) {
@@ -40,9 +69,12 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
       "attention-cache-bytes={1}}),"
       "canonicalize,cse,"
       "func.func(fmc-fuse-elementwise),"
-      "canonicalize,cse,"
-      "fmc-pack-matmul-weights{{function={0} width={3}},canonicalize",
-      options.function, options.tileCacheBytes, graphStage, options.matmulNR);
+      "canonicalize,cse{4}",
+      options.function, options.tileCacheBytes, graphStage, options.matmulNR,
+      options.packMatmulWeights
+          ? ",fmc-pack-matmul-weights{function=" + options.function +
+                " width=" + std::to_string(options.matmulNR) + "},canonicalize"
+          : std::string());
   return parsePassPipeline(pipeline, pm);
 }
 
@@ -50,17 +82,13 @@ LogicalResult
 mlir::fmc::buildCPUCodegenPipeline(OpPassManager &pm,
                                    const PipelineOptions &options) {
   ensurePassesRegistered();
+  std::string gpuMapping =
+      options.gpuMappingOnHost
+          ? gpuMappingPasses(options) +
+                ",func.func(fmc-gpu-launches-to-host-loops),"
+          : std::string();
   std::string pipeline = llvm::formatv(
-      "fmc-flatten-empty-tensors{{function={0}},"
-      "fmc-distinct-results{{function={0}},"
-      "one-shot-bufferize{{bufferize-function-boundaries "
-      "function-boundary-type-conversion=identity-layout-map},"
-      "buffer-results-to-out-params{{hoist-static-allocs "
-      "modify-public-functions},"
-      "func.func(fmc-lower-memref-copy),"
-      "buffer-deallocation-pipeline,"
-      "convert-bufferization-to-memref,"
-      "func.func(fmc-lower-memref-copy),"
+      "{7},{8}"
       "fmc-tile-matmul{{mr={1} nr={2} lanes={3} kc={4} mc={5} fma={6}},"
       "convert-linalg-to-loops,"
       "func.func(fmc-approximate-math{{fma={6}},fmc-expand-small-floats),"
@@ -73,7 +101,45 @@ mlir::fmc::buildCPUCodegenPipeline(OpPassManager &pm,
       "convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts,"
       "fmc-dispatch-parallel-tasks,fmc-emit-entry-point{{function={0}}",
       options.function, options.matmulMR, options.matmulNR, options.matmulLanes,
-      options.matmulKC, options.matmulMC, options.matmulFMA);
+      options.matmulKC, options.matmulMC, options.matmulFMA,
+      bufferizationPasses(options), gpuMapping);
+  return parsePassPipeline(pipeline, pm);
+}
+
+LogicalResult
+mlir::fmc::buildCUDAKernelPipeline(OpPassManager &pm,
+                                   const PipelineOptions &options) {
+  ensurePassesRegistered();
+  std::string pipeline = llvm::formatv(
+      "{0},{1},"
+      "lower-affine,canonicalize,cse,"
+      "gpu-kernel-outlining,func.func(gpu-async-region),"
+      "nvvm-attach-target{{module=fmc_kernels chip={2} features={3} O=3},"
+      "convert-scf-to-cf,"
+      "gpu.module(convert-gpu-to-nvvm,canonicalize,cse,"
+      "reconcile-unrealized-casts),"
+      // The model function takes bare pointers (the entry ABI), so its
+      // signature is converted before gpu-to-llvm would give it
+      // descriptors.
+      "expand-strided-metadata,lower-affine,"
+      "convert-func-to-llvm{{use-bare-ptr-memref-call-conv},"
+      "gpu-to-llvm,"
+      "finalize-memref-to-llvm,convert-math-to-llvm,convert-arith-to-llvm,"
+      "convert-index-to-llvm,"
+      "convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts",
+      bufferizationPasses(options), gpuMappingPasses(options), options.cudaChip,
+      options.cudaFeatures);
+  return parsePassPipeline(pipeline, pm);
+}
+
+LogicalResult mlir::fmc::buildCUDABinaryPipeline(OpPassManager &pm,
+                                                 const PipelineOptions &options,
+                                                 StringRef format) {
+  ensurePassesRegistered();
+  std::string pipeline =
+      llvm::formatv("gpu-module-to-binary{{format={0} toolkit={1}},"
+                    "fmc-emit-entry-point{{function={2}}",
+                    format, options.cudaToolkit, options.function);
   return parsePassPipeline(pipeline, pm);
 }
 

@@ -28,6 +28,20 @@ struct PipelineOptions {
   int64_t matmulMR = 6, matmulNR = 16, matmulLanes = 8, matmulKC = 256,
           matmulMC = 252;
   bool matmulFMA = true;
+  /// Pack 2-D f32 weights into the CPU microkernel's panels (CPU targets).
+  bool packMatmulWeights = true;
+
+  /// CUDA targets: the PTX chip and ISA features (nvvm-attach-target), the
+  /// threads per block of elementwise kernels, and the CUDA toolkit whose
+  /// ptxas and fatbinary assemble the kernels.
+  std::string cudaChip = "sm_80";
+  std::string cudaFeatures = "+ptx80";
+  int64_t cudaBlockSize = 256;
+  std::string cudaToolkit = "/usr/local/cuda";
+  /// CPU targets: map the code to GPU launches as for a GPU target, then run
+  /// the launches as host loops (fmc-gpu-launches-to-host-loops), so that
+  /// the GPU mapping is tested where there is no GPU.
+  bool gpuMappingOnHost = false;
 };
 
 /// Graph dialect -> linalg on tensors: canonicalization (constant folding),
@@ -40,6 +54,20 @@ LogicalResult buildGraphToLinalgPipeline(OpPassManager &pm,
 /// with bare-pointer arguments, and the runtime entry point.
 LogicalResult buildCPUCodegenPipeline(OpPassManager &pm,
                                       const PipelineOptions &options);
+
+/// linalg on tensors -> host code in the LLVM dialect that allocates device
+/// buffers and launches kernels, and one `gpu.module` of kernels in the NVVM
+/// dialect (not yet serialized): bufferization as for CPUs, parallel loops
+/// mapped to GPU threads, kernel outlining, NVVM and gpu-to-llvm lowering.
+LogicalResult buildCUDAKernelPipeline(OpPassManager &pm,
+                                      const PipelineOptions &options);
+
+/// Serializes the GPU module: `format` is `isa` (PTX text, for --emit=ptx)
+/// or `fatbin` (a cubin for the chip plus its PTX, for artifacts); then
+/// emits the runtime entry point.
+LogicalResult buildCUDABinaryPipeline(OpPassManager &pm,
+                                      const PipelineOptions &options,
+                                      llvm::StringRef format);
 
 /// Registers `fmc-graph-to-linalg` and `fmc-cpu-codegen` as named pipelines
 /// (for fmc-opt and lit tests).

@@ -6,6 +6,7 @@
 #include "runtime/src/base/Dtype.h"
 #include "runtime/src/base/Status.h"
 #include "runtime/src/cpu/CpuExecutable.h"
+#include "runtime/src/cuda/CudaExecutable.h"
 
 #include <algorithm>
 #include <atomic>
@@ -125,6 +126,8 @@ struct fmc_model {
   std::atomic<uint32_t> refs{1};
   std::unique_ptr<fmc::artifact::ArtifactFile> file;
   std::unique_ptr<fmc::cpu::CpuExecutable> executable;
+  /// GPU artifacts (META names a device) run through this instead.
+  std::unique_ptr<fmc::cuda::CudaExecutable> cudaExecutable;
   /// Pointers into the mapped WEIGHTS section, in META order.
   std::vector<void *> weightPointers;
   uint64_t weightBytes = 0;
@@ -141,11 +144,16 @@ struct fmc_session {
   /// The entry's argument: inputs, weights, outputs.
   std::vector<void *> buffers;
   bool hasRun = false;
+  /// The device buffers and stream of a GPU artifact's session.
+  std::unique_ptr<fmc::cuda::CudaSession> cuda;
   /// Null until the first run with more than one thread.
   std::unique_ptr<fmc::cpu::ThreadPool> pool;
   uint32_t threads = fmc::cpu::hardwareThreads();
 
-  ~fmc_session() { fmc_model_release(model); }
+  ~fmc_session() {
+    cuda.reset(); // before the model (and its device weights) goes
+    fmc_model_release(model);
+  }
 };
 
 namespace {
@@ -202,9 +210,20 @@ fmc_status_t *fmc_model_open(const char *path, fmc_model_t **out_model) {
     if (!model->file)
       return makeStatus(statusCodeFor(error.kind), error.message);
     const fmc::artifact::Artifact &artifact = model->file->artifact();
-    if (fmc_status_t *status = fmc::cpu::CpuExecutable::load(
-            artifact.code, artifact.codeSize, artifact.meta.entrySymbol,
-            model->executable)) {
+    fmc_status_t *status = nullptr;
+    if (!artifact.meta.device.empty()) {
+      std::vector<fmc::cuda::HostSpan> weights;
+      for (const fmc::artifact::WeightEntry &weight : artifact.meta.weights)
+        weights.push_back({artifact.weights + weight.offset, weight.nbytes});
+      status = fmc::cuda::CudaExecutable::load(
+          artifact.code, artifact.codeSize, artifact.meta.entrySymbol,
+          artifact.meta.device, weights, model->cudaExecutable);
+    } else {
+      status = fmc::cpu::CpuExecutable::load(artifact.code, artifact.codeSize,
+                                             artifact.meta.entrySymbol,
+                                             model->executable);
+    }
+    if (status) {
       fmc_status_t *named =
           makeStatus(status->code, std::string(path) + ": " + status->message);
       fmc_status_free(status);
@@ -243,6 +262,7 @@ void fmc_model_describe(const fmc_model_t *model,
   out_description->source_name = meta.sourceName.c_str();
   out_description->weight_count = meta.weights.size();
   out_description->weight_bytes = model->weightBytes;
+  out_description->device = meta.device.c_str();
 }
 
 size_t fmc_model_input_count(const fmc_model_t *model) {
@@ -308,6 +328,15 @@ fmc_status_t *fmc_session_create(fmc_model_t *model,
       FMC_RETURN_IF_ERROR(allocate(byteSize(meta.outputs[i]),
                                    "output '" + meta.outputs[i].name + "'",
                                    session->outputs[i]));
+    if (model->cudaExecutable) {
+      std::vector<uint64_t> inputBytes, outputBytes;
+      for (const AlignedBuffer &buffer : session->inputs)
+        inputBytes.push_back(buffer.nbytes);
+      for (const AlignedBuffer &buffer : session->outputs)
+        outputBytes.push_back(buffer.nbytes);
+      FMC_RETURN_IF_ERROR(fmc::cuda::CudaSession::create(
+          *model->cudaExecutable, inputBytes, outputBytes, session->cuda));
+    }
     for (const AlignedBuffer &buffer : session->inputs)
       session->buffers.push_back(buffer.data.get());
     session->buffers.insert(session->buffers.end(),
@@ -401,12 +430,22 @@ fmc_status_t *fmc_session_run(fmc_session_t *session) {
                           "input '" + inputs[i].name +
                               "' was not set (call fmc_session_set_input "
                               "before fmc_session_run)");
-    if (session->threads > 1 &&
-        (!session->pool || session->pool->size() != session->threads))
-      session->pool.reset(new fmc::cpu::ThreadPool(session->threads));
-    fmc::cpu::ScopedPool scoped(session->threads > 1 ? session->pool.get()
-                                                     : nullptr);
-    session->model->executable->run(session->buffers.data());
+    if (session->cuda) {
+      std::vector<fmc::cuda::HostSpan> hostInputs;
+      for (const AlignedBuffer &buffer : session->inputs)
+        hostInputs.push_back({buffer.data.get(), buffer.nbytes});
+      std::vector<void *> hostOutputs;
+      for (const AlignedBuffer &buffer : session->outputs)
+        hostOutputs.push_back(buffer.data.get());
+      FMC_RETURN_IF_ERROR(session->cuda->run(hostInputs, hostOutputs));
+    } else {
+      if (session->threads > 1 &&
+          (!session->pool || session->pool->size() != session->threads))
+        session->pool.reset(new fmc::cpu::ThreadPool(session->threads));
+      fmc::cpu::ScopedPool scoped(session->threads > 1 ? session->pool.get()
+                                                       : nullptr);
+      session->model->executable->run(session->buffers.data());
+    }
     // Compiled code leaves the spare bits of sub-byte outputs unspecified.
     const std::vector<TensorDesc> &outputs = session->model->meta().outputs;
     for (size_t i = 0; i < outputs.size(); ++i)

@@ -69,6 +69,8 @@ def main():
     parser.add_argument("--runs", type=int, default=1,
                         help="timed runs for each engine")
     parser.add_argument("--target", default="host")
+    parser.add_argument("--compile-flag", action="append", default=[],
+                        help="extra flag for fmc compile (repeatable)")
     args = parser.parse_args()
 
     int_ranges = {}
@@ -91,7 +93,8 @@ def main():
         artifact = os.path.join(tmp, "model.fmc")
         start = time.perf_counter()
         subprocess.run([args.fmc, "compile", args.model,
-                        "--target=" + args.target, "-o", artifact],
+                        "--target=" + args.target, "-o", artifact]
+                       + args.compile_flag,
                        check=True)
         compile_s = time.perf_counter() - start
         command = [args.fmc, "run", artifact, "--output-dir", tmp,

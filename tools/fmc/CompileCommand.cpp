@@ -6,6 +6,7 @@
 #include "compiler/Driver/Compiler.h"
 #include "compiler/Pipelines/Registration.h"
 #include "compiler/Targets/CPU/CPUTarget.h"
+#include "compiler/Targets/CUDA/CUDATarget.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -44,6 +45,17 @@ cl::opt<bool> printTarget(
 cl::opt<std::string> targetCpu("target-cpu",
                                cl::desc("Override the target's CPU name"),
                                cl::init(""), cl::sub(getCompileSubCommand()));
+cl::opt<std::string> precision(
+    "precision",
+    cl::desc("Arithmetic precision on GPU targets: fp32 (default); tf32, "
+             "fp16 and bf16 are not implemented yet"),
+    cl::init("fp32"), cl::sub(getCompileSubCommand()));
+cl::opt<bool> gpuMappingOnHost(
+    "gpu-mapping-on-host",
+    cl::desc("CPU targets: compile through the GPU mapping (one thread per "
+             "parallel iteration, device buffers) and run its launches as "
+             "host loops, to test the GPU path without a GPU"),
+    cl::init(false), cl::sub(getCompileSubCommand()));
 cl::list<std::string>
     inputShapes("input-shape",
                 cl::desc("Pin a graph input's shape, e.g. input_ids=1x128 "
@@ -67,6 +79,8 @@ cl::opt<mlir::fmc::EmitKind> emit(
         clEnumValN(mlir::fmc::EmitKind::LLVMIR, "llvm-ir", "optimized LLVM IR"),
         clEnumValN(mlir::fmc::EmitKind::Assembly, "asm", "target assembly"),
         clEnumValN(mlir::fmc::EmitKind::Object, "obj", "ELF object file"),
+        clEnumValN(mlir::fmc::EmitKind::PTX, "ptx",
+                   "PTX of the GPU kernels (GPU targets)"),
         clEnumValN(mlir::fmc::EmitKind::Artifact, "artifact",
                    "the .fmc artifact (default)")),
     cl::init(mlir::fmc::EmitKind::Artifact), cl::sub(getCompileSubCommand()));
@@ -185,8 +199,17 @@ DenseElementsAttr npyToAttr(MLIRContext *ctx, const NpyArray &a) {
 
 /// `fmc compile --print-target`: the resolved target description.
 int printTargetDescription() {
-  ::fmc::CPUTarget t;
   std::string error;
+  if (::fmc::isCUDATargetName(target)) {
+    ::fmc::CUDATarget gpu;
+    if (!::fmc::resolveCUDATarget(target, gpu, error)) {
+      llvm::errs() << "fmc compile: error: " << error << "\n";
+      return 1;
+    }
+    ::fmc::printCUDATarget(gpu, llvm::outs());
+    return 0;
+  }
+  ::fmc::CPUTarget t;
   if (!::fmc::resolveCPUTarget(target, targetCpu, t, error)) {
     llvm::errs() << "fmc compile: error: " << error << "\n";
     return 1;
@@ -221,6 +244,8 @@ int runCompileCommand() {
   options.outputPath = outputFile;
   options.target = target;
   options.cpu = targetCpu;
+  options.precision = precision;
+  options.gpuMappingOnHost = gpuMappingOnHost;
   options.emit = emit;
   options.printIRBeforeAll = printBefore;
   options.printIRAfterAll = printAfter;

@@ -55,6 +55,8 @@ int runInspectCommand() {
   os << "target: " << meta.targetTriple;
   if (!meta.targetCpu.empty())
     os << " (cpu " << meta.targetCpu << ")";
+  if (!meta.device.empty())
+    os << ", kernels for " << meta.device;
   os << "\n";
   os << "entry: " << meta.entrySymbol << "\n";
   if (!meta.sourceName.empty())

@@ -47,6 +47,8 @@ typedef enum fmc_status_code_e {
   FMC_STATUS_OUT_OF_MEMORY = 6,
   FMC_STATUS_FAILED_PRECONDITION = 7,
   FMC_STATUS_INTERNAL = 8,
+  /* The GPU or its driver is missing or reported an error. */
+  FMC_STATUS_DEVICE_ERROR = 9,
   /* Not a code: makes every 32-bit value valid for the type. */
   FMC_STATUS_CODE_MAX_ENUM = 0x7FFFFFFF,
 } fmc_status_code_t;
@@ -135,6 +137,7 @@ typedef struct fmc_model_description {
   const char *source_name;   /* the model file it was compiled from */
   size_t weight_count;
   uint64_t weight_bytes; /* sum of the weights' sizes */
+  const char *device; /* the GPU the kernels run on ("sm_80"), or "" (CPU) */
 } fmc_model_description_t;
 
 /* Maps the artifact at `path`, validates it and loads its code. Errors name

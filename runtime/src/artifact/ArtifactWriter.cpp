@@ -76,6 +76,7 @@ bool writeArtifact(const std::string &path, const ArtifactContents &contents,
   meta.entrySymbol = contents.entrySymbol;
   meta.targetTriple = contents.targetTriple;
   meta.targetCpu = contents.targetCpu;
+  meta.device = contents.device;
   meta.sourceName = contents.sourceName;
   meta.inputs = contents.inputs;
   meta.outputs = contents.outputs;

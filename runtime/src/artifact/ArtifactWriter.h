@@ -28,6 +28,8 @@ struct ArtifactContents {
   std::string entrySymbol = "fmc_entry";
   std::string targetTriple;
   std::string targetCpu;
+  /// The GPU the kernels run on (`sm_80` ...); empty for CPU code.
+  std::string device;
   std::string sourceName;
   std::vector<TensorDesc> inputs;
   std::vector<TensorDesc> outputs;

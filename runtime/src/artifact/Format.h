@@ -23,8 +23,10 @@ namespace fmc::artifact {
 constexpr char kMagic[8] = {'F', 'M', 'C', 'M', 'O', 'D', 'E', 'L'};
 /// The format version this code reads and writes.
 constexpr uint32_t kFormatVersion = 1;
-/// The version field at the start of the META section.
+/// The version field at the start of the META section: 1 for CPU code,
+/// 2 adds the device target (GPU artifacts). Readers accept both.
 constexpr uint32_t kMetaVersion = 1;
+constexpr uint32_t kMetaVersionDevice = 2;
 
 constexpr uint64_t kHeaderSize = 64;
 constexpr uint64_t kSectionEntrySize = 32;
@@ -109,6 +111,9 @@ struct Metadata {
   std::string entrySymbol;
   std::string targetTriple;
   std::string targetCpu;
+  /// The accelerator the CODE section's kernels run on (`sm_80` ...); empty
+  /// for CPU code.
+  std::string device;
   std::string sourceName;
   std::vector<TensorDesc> inputs;
   std::vector<TensorDesc> outputs;

@@ -164,10 +164,12 @@ bool checkTensorList(const std::vector<TensorDesc> &list, const char *what,
 } // namespace
 
 void encodeMetadata(const Metadata &meta, std::vector<uint8_t> &out) {
-  appendLE32(out, kMetaVersion);
+  appendLE32(out, meta.device.empty() ? kMetaVersion : kMetaVersionDevice);
   appendString(out, meta.entrySymbol);
   appendString(out, meta.targetTriple);
   appendString(out, meta.targetCpu);
+  if (!meta.device.empty())
+    appendString(out, meta.device);
   appendString(out, meta.sourceName);
   appendLE32(out, uint32_t(meta.inputs.size()));
   for (const TensorDesc &t : meta.inputs)
@@ -194,17 +196,23 @@ bool decodeMetadata(const uint8_t *data, uint64_t size, Metadata &out,
   uint32_t version;
   if (!d.u32(version, "META version"))
     return failed();
-  if (version != kMetaVersion) {
+  if (version != kMetaVersion && version != kMetaVersionDevice) {
     unsupported = true;
     error = "unsupported META version " + std::to_string(version) +
-            " (this runtime reads " + std::to_string(kMetaVersion) + ")";
+            " (this runtime reads " + std::to_string(kMetaVersion) + " and " +
+            std::to_string(kMetaVersionDevice) + ")";
     return false;
   }
   if (!d.str(out.entrySymbol, "entry symbol") ||
       !d.str(out.targetTriple, "target triple") ||
       !d.str(out.targetCpu, "target CPU") ||
+      (version == kMetaVersionDevice && !d.str(out.device, "device")) ||
       !d.str(out.sourceName, "source name"))
     return failed();
+  if (version == kMetaVersionDevice && out.device.empty()) {
+    error = "META version 2 names no device";
+    return false;
+  }
 
   uint32_t count;
   if (!d.count(count, kMinTensorBytes, "input count"))
@@ -246,6 +254,7 @@ bool verifyMetadata(const Metadata &meta, uint64_t weightsSize,
   if (!checkString(meta.entrySymbol, "the entry symbol", error) ||
       !checkString(meta.targetTriple, "the target triple", error) ||
       !checkString(meta.targetCpu, "the target CPU", error) ||
+      !checkString(meta.device, "the device", error) ||
       !checkString(meta.sourceName, "the source name", error) ||
       !checkTensorList(meta.inputs, "input", error) ||
       !checkTensorList(meta.outputs, "output", error))

@@ -59,6 +59,8 @@ const char *fmc_status_code_name(fmc_status_code_t code) {
     return "FAILED_PRECONDITION";
   case FMC_STATUS_INTERNAL:
     return "INTERNAL";
+  case FMC_STATUS_DEVICE_ERROR:
+    return "DEVICE_ERROR";
   default:
     break;
   }

@@ -382,7 +382,7 @@ TEST_F(ArtifactTest, RejectsBadMetaThroughTheReader) {
               HasSubstr("META: entry symbol at offset 4 has length "
                         "4294967295, but only"));
   EXPECT_EQ(parseError(withMetaWord(0, 7), ReadError::Unsupported),
-            "META: unsupported META version 7 (this runtime reads 1)");
+            "META: unsupported META version 7 (this runtime reads 1 and 2)");
   // The input count follows the four strings.
   uint64_t inputCount = 4 + (4 + 9) + (4 + 24) + (4 + 6) + (4 + 10);
   ASSERT_EQ(readLE32(full.data() + meta + inputCount), 2u);
@@ -471,6 +471,40 @@ TEST_F(MetadataTest, RoundTrip) {
   EXPECT_EQ(decoded.weights[1].desc.name, "v");
   EXPECT_EQ(decoded.weights[1].offset, 64u);
   EXPECT_TRUE(verifyMetadata(decoded, 80, error)) << error;
+}
+
+TEST_F(MetadataTest, DeviceNeedsVersionTwo) {
+  // CPU metadata stays version 1 (no device field); naming a device writes
+  // version 2, whose device string must not be empty.
+  std::vector<uint8_t> cpu;
+  encodeMetadata(meta, cpu);
+  EXPECT_EQ(readLE32(cpu.data()), kMetaVersion);
+  meta.device = "sm_80";
+  std::vector<uint8_t> gpu;
+  encodeMetadata(meta, gpu);
+  EXPECT_EQ(readLE32(gpu.data()), kMetaVersionDevice);
+  EXPECT_EQ(gpu.size(), cpu.size() + 4 + 5);
+  Metadata decoded;
+  std::string error;
+  bool unsupported;
+  ASSERT_TRUE(
+      decodeMetadata(gpu.data(), gpu.size(), decoded, error, unsupported))
+      << error;
+  EXPECT_EQ(decoded.device, "sm_80");
+  EXPECT_EQ(decoded.targetCpu, meta.targetCpu);
+  EXPECT_EQ(decoded.sourceName, meta.sourceName);
+  // Version 2 with an empty device field.
+  meta.device.clear();
+  std::vector<uint8_t> empty;
+  encodeMetadata(meta, empty);
+  std::vector<uint8_t> bad(empty.begin(), empty.end());
+  bad[0] = uint8_t(kMetaVersionDevice);
+  // Insert an empty device string after the target CPU.
+  size_t afterCpu = 4;
+  for (int i = 0; i < 3; ++i)
+    afterCpu += 4 + readLE32(bad.data() + afterCpu);
+  bad.insert(bad.begin() + afterCpu, 4, 0);
+  EXPECT_EQ(decodeError(bad), "META version 2 names no device");
 }
 
 TEST_F(MetadataTest, RejectsEveryTruncation) {

@@ -1,0 +1,24 @@
+//===- Passes.h - GPU code generation passes --------------------*- C++ -*-===//
+
+#ifndef FMC_PASSES_GPU_PASSES_H
+#define FMC_PASSES_GPU_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::fmc {
+
+#define GEN_PASS_DECL
+#include "passes/GPU/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "passes/GPU/Passes.h.inc"
+
+} // namespace mlir::fmc
+
+#endif // FMC_PASSES_GPU_PASSES_H

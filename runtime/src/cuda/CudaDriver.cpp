@@ -1,0 +1,392 @@
+//===- CudaDriver.cpp - The CUDA driver, loaded at run time ---------------===//
+
+#include "runtime/src/cuda/CudaDriver.h"
+
+#include "runtime/src/base/Status.h"
+
+#include <cstdlib>
+#include <dlfcn.h>
+#include <mutex>
+
+namespace fmc::cuda {
+
+namespace {
+
+// The driver API types fmc uses, declared here so that no CUDA header is
+// needed to build the runtime (values from cuda.h; the ABI is stable).
+using CUresult = int;
+using CUdevice = int;
+using CUdeviceptr = unsigned long long;
+using CUcontext = void *;
+using CUmodule = void *;
+using CUfunction = void *;
+using CUstream = void *;
+constexpr CUresult CUDA_SUCCESS = 0;
+constexpr int kAttrComputeMajor =
+    75; // CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR
+constexpr int kAttrComputeMinor = 76;
+constexpr unsigned kStreamNonBlocking = 1;
+
+struct DriverApi {
+  CUresult (*cuInit)(unsigned);
+  CUresult (*cuDriverGetVersion)(int *);
+  CUresult (*cuDeviceGetCount)(int *);
+  CUresult (*cuDeviceGet)(CUdevice *, int);
+  CUresult (*cuDeviceGetAttribute)(int *, int, CUdevice);
+  CUresult (*cuDeviceGetName)(char *, int, CUdevice);
+  CUresult (*cuDevicePrimaryCtxRetain)(CUcontext *, CUdevice);
+  CUresult (*cuCtxSetCurrent)(CUcontext);
+  CUresult (*cuGetErrorString)(CUresult, const char **);
+  CUresult (*cuModuleLoadData)(CUmodule *, const void *);
+  CUresult (*cuModuleUnload)(CUmodule);
+  CUresult (*cuModuleGetFunction)(CUfunction *, CUmodule, const char *);
+  CUresult (*cuLaunchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
+                             unsigned, unsigned, unsigned, CUstream, void **,
+                             void **);
+  CUresult (*cuStreamCreate)(CUstream *, unsigned);
+  CUresult (*cuStreamDestroy)(CUstream);
+  CUresult (*cuStreamSynchronize)(CUstream);
+  CUresult (*cuMemAlloc)(CUdeviceptr *, size_t);
+  CUresult (*cuMemFree)(CUdeviceptr);
+  CUresult (*cuMemAllocAsync)(CUdeviceptr *, size_t, CUstream);
+  CUresult (*cuMemFreeAsync)(CUdeviceptr, CUstream);
+  CUresult (*cuMemAllocManaged)(CUdeviceptr *, size_t, unsigned);
+  CUresult (*cuMemcpyAsync)(CUdeviceptr, CUdeviceptr, size_t, CUstream);
+  CUresult (*cuMemcpyHtoDAsync)(CUdeviceptr, const void *, size_t, CUstream);
+  CUresult (*cuMemcpyDtoHAsync)(void *, CUdeviceptr, size_t, CUstream);
+  CUresult (*cuMemsetD32Async)(CUdeviceptr, unsigned, size_t, CUstream);
+  CUresult (*cuMemsetD16Async)(CUdeviceptr, unsigned short, size_t, CUstream);
+};
+
+struct Driver {
+  DriverApi api{};
+  CUcontext context = nullptr;
+  std::string deviceName;
+  int major = 0, minor = 0;
+  /// Why the driver is unusable; empty once initialized.
+  std::string failure;
+  bool initialized = false;
+};
+
+std::mutex &driverMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+Driver &driver() {
+  static Driver instance;
+  return instance;
+}
+
+std::string describe(CUresult result) {
+  const char *text = nullptr;
+  if (driver().api.cuGetErrorString)
+    driver().api.cuGetErrorString(result, &text);
+  return "CUDA error " + std::to_string(result) +
+         (text ? std::string(" (") + text + ")" : std::string());
+}
+
+fmc_status_t *check(CUresult result, const std::string &what) {
+  if (result == CUDA_SUCCESS)
+    return nullptr;
+  return makeStatus(result == 2 ? FMC_STATUS_OUT_OF_MEMORY
+                                : FMC_STATUS_DEVICE_ERROR,
+                    what + ": " + describe(result));
+}
+
+template <typename T> bool resolve(void *library, const char *name, T &out) {
+  out = reinterpret_cast<T>(::dlsym(library, name));
+  return out != nullptr;
+}
+
+/// Loads libcuda and resolves every function; fills `failure` on error.
+void loadDriver(Driver &d) {
+  ::dlerror();
+  void *library = ::dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (!library) {
+    const char *reason = ::dlerror();
+    d.failure = std::string("the CUDA driver is not installed (") +
+                (reason ? reason : "libcuda.so.1 not found") + ")";
+    return;
+  }
+  DriverApi &a = d.api;
+  // Versioned names (_v2) are the current ABI of the calls that have them.
+  bool ok = resolve(library, "cuInit", a.cuInit) &&
+            resolve(library, "cuDriverGetVersion", a.cuDriverGetVersion) &&
+            resolve(library, "cuDeviceGetCount", a.cuDeviceGetCount) &&
+            resolve(library, "cuDeviceGet", a.cuDeviceGet) &&
+            resolve(library, "cuDeviceGetAttribute", a.cuDeviceGetAttribute) &&
+            resolve(library, "cuDeviceGetName", a.cuDeviceGetName) &&
+            resolve(library, "cuDevicePrimaryCtxRetain",
+                    a.cuDevicePrimaryCtxRetain) &&
+            resolve(library, "cuCtxSetCurrent", a.cuCtxSetCurrent) &&
+            resolve(library, "cuGetErrorString", a.cuGetErrorString) &&
+            resolve(library, "cuModuleLoadData", a.cuModuleLoadData) &&
+            resolve(library, "cuModuleUnload", a.cuModuleUnload) &&
+            resolve(library, "cuModuleGetFunction", a.cuModuleGetFunction) &&
+            resolve(library, "cuLaunchKernel", a.cuLaunchKernel) &&
+            resolve(library, "cuStreamCreate", a.cuStreamCreate) &&
+            resolve(library, "cuStreamDestroy_v2", a.cuStreamDestroy) &&
+            resolve(library, "cuStreamSynchronize", a.cuStreamSynchronize) &&
+            resolve(library, "cuMemAlloc_v2", a.cuMemAlloc) &&
+            resolve(library, "cuMemFree_v2", a.cuMemFree) &&
+            resolve(library, "cuMemAllocAsync", a.cuMemAllocAsync) &&
+            resolve(library, "cuMemFreeAsync", a.cuMemFreeAsync) &&
+            resolve(library, "cuMemAllocManaged", a.cuMemAllocManaged) &&
+            resolve(library, "cuMemcpyAsync", a.cuMemcpyAsync) &&
+            resolve(library, "cuMemcpyHtoDAsync_v2", a.cuMemcpyHtoDAsync) &&
+            resolve(library, "cuMemcpyDtoHAsync_v2", a.cuMemcpyDtoHAsync) &&
+            resolve(library, "cuMemsetD32Async", a.cuMemsetD32Async) &&
+            resolve(library, "cuMemsetD16Async", a.cuMemsetD16Async);
+  if (!ok) {
+    d.failure = "the CUDA driver (libcuda.so.1) is older than CUDA 11.2: it "
+                "lacks stream-ordered allocation";
+    return;
+  }
+  CUresult result = a.cuInit(0);
+  if (result != CUDA_SUCCESS) {
+    d.failure =
+        "the CUDA driver found no usable GPU (cuInit: " + describe(result) +
+        ")";
+    return;
+  }
+  int count = 0, ordinal = 0;
+  a.cuDeviceGetCount(&count);
+  if (const char *env = std::getenv("FMC_CUDA_DEVICE"))
+    ordinal = std::atoi(env);
+  if (ordinal < 0 || ordinal >= count) {
+    d.failure = "GPU " + std::to_string(ordinal) + " does not exist (" +
+                std::to_string(count) + " visible; FMC_CUDA_DEVICE selects)";
+    return;
+  }
+  CUdevice device;
+  if ((result = a.cuDeviceGet(&device, ordinal)) != CUDA_SUCCESS ||
+      (result = a.cuDevicePrimaryCtxRetain(&d.context, device)) !=
+          CUDA_SUCCESS) {
+    d.failure =
+        "cannot open GPU " + std::to_string(ordinal) + ": " + describe(result);
+    return;
+  }
+  char name[256] = {};
+  a.cuDeviceGetName(name, sizeof(name) - 1, device);
+  d.deviceName = name;
+  a.cuDeviceGetAttribute(&d.major, kAttrComputeMajor, device);
+  a.cuDeviceGetAttribute(&d.minor, kAttrComputeMinor, device);
+  d.initialized = true;
+}
+
+// Errors of the fmc_cuda_* calls, kept until the executable reads them.
+std::mutex &errorMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+std::string &deferredError() {
+  static std::string error;
+  return error;
+}
+thread_local CUstream currentStream = nullptr;
+
+bool hasDeferredError() {
+  std::lock_guard<std::mutex> lock(errorMutex());
+  return !deferredError().empty();
+}
+
+void defer(CUresult result, const char *what) {
+  if (result == CUDA_SUCCESS)
+    return;
+  std::lock_guard<std::mutex> lock(errorMutex());
+  if (deferredError().empty())
+    deferredError() = std::string(what) + ": " + describe(result);
+}
+
+} // namespace
+
+fmc_status_t *initialize(const std::string &chip) {
+  std::lock_guard<std::mutex> lock(driverMutex());
+  Driver &d = driver();
+  if (!d.initialized && d.failure.empty())
+    loadDriver(d);
+  if (!d.initialized)
+    return makeStatus(FMC_STATUS_DEVICE_ERROR,
+                      "the model was compiled for the GPU target " + chip +
+                          ", but " + d.failure);
+  // sm_XY runs on compute capability X.Y and later minors of X (SASS) or
+  // any later GPU (the PTX kept beside it); sm_90a runs on 9.0 only.
+  int major = 0, minor = 0;
+  bool archSpecific = !chip.empty() && chip.back() == 'a';
+  if (chip.size() >= 5 && chip.compare(0, 3, "sm_") == 0) {
+    major = chip[3] - '0';
+    minor = chip[4] - '0';
+  }
+  bool older = d.major < major || (d.major == major && d.minor < minor);
+  if (older || (archSpecific && (d.major != major || d.minor != minor)))
+    return makeStatus(FMC_STATUS_UNSUPPORTED,
+                      "the model was compiled for " + chip + ", but GPU '" +
+                          d.deviceName + "' has compute capability " +
+                          std::to_string(d.major) + "." +
+                          std::to_string(d.minor));
+  return check(d.api.cuCtxSetCurrent(d.context), "cuCtxSetCurrent");
+}
+
+fmc_status_t *makeCurrent() {
+  Driver &d = driver();
+  return check(d.api.cuCtxSetCurrent(d.context), "cuCtxSetCurrent");
+}
+
+fmc_status_t *createStream(Stream &out) {
+  return check(driver().api.cuStreamCreate(&out, kStreamNonBlocking),
+               "cuStreamCreate");
+}
+
+void destroyStream(Stream stream) {
+  if (stream)
+    driver().api.cuStreamDestroy(stream);
+}
+
+fmc_status_t *synchronize(Stream stream) {
+  return check(driver().api.cuStreamSynchronize(stream),
+               "running the model on the GPU");
+}
+
+fmc_status_t *allocate(uint64_t bytes, void *&out) {
+  CUdeviceptr pointer = 0;
+  FMC_RETURN_IF_ERROR(check(
+      driver().api.cuMemAlloc(&pointer, bytes ? bytes : 1),
+      "cannot allocate " + std::to_string(bytes) + " bytes of GPU memory"));
+  out = reinterpret_cast<void *>(pointer);
+  return nullptr;
+}
+
+void release(void *pointer) {
+  if (pointer)
+    driver().api.cuMemFree(reinterpret_cast<CUdeviceptr>(pointer));
+}
+
+fmc_status_t *copyToDevice(void *device, const void *host, uint64_t bytes,
+                           Stream stream) {
+  if (bytes == 0)
+    return nullptr;
+  return check(driver().api.cuMemcpyHtoDAsync(
+                   reinterpret_cast<CUdeviceptr>(device), host, bytes, stream),
+               "copying to the GPU");
+}
+
+fmc_status_t *copyToHost(void *host, const void *device, uint64_t bytes,
+                         Stream stream) {
+  if (bytes == 0)
+    return nullptr;
+  return check(driver().api.cuMemcpyDtoHAsync(
+                   host, reinterpret_cast<CUdeviceptr>(device), bytes, stream),
+               "copying from the GPU");
+}
+
+void setCurrentStream(Stream stream) { currentStream = stream; }
+
+fmc_status_t *takeDeferredError() {
+  std::lock_guard<std::mutex> lock(errorMutex());
+  if (deferredError().empty())
+    return nullptr;
+  fmc_status_t *status = makeStatus(FMC_STATUS_DEVICE_ERROR, deferredError());
+  deferredError().clear();
+  return status;
+}
+
+} // namespace fmc::cuda
+
+//===----------------------------------------------------------------------===//
+// The calls compiled GPU host code makes (docs/ARTIFACT.md). Their
+// signatures are those of the MLIR gpu-to-llvm lowering's runtime calls.
+//===----------------------------------------------------------------------===//
+
+using namespace fmc::cuda;
+
+#define FMC_CUDA_EXPORT extern "C" __attribute__((visibility("default")))
+
+FMC_CUDA_EXPORT void *fmc_cuda_module_load(void *data, size_t /*size*/) {
+  CUmodule module = nullptr;
+  defer(driver().api.cuModuleLoadData(&module, data),
+        "loading the model's GPU kernels (cuModuleLoadData)");
+  return module;
+}
+
+FMC_CUDA_EXPORT void fmc_cuda_module_unload(void *module) {
+  if (module)
+    driver().api.cuModuleUnload(module);
+}
+
+FMC_CUDA_EXPORT void *fmc_cuda_module_get_function(void *module,
+                                                   const char *name) {
+  CUfunction function = nullptr;
+  if (module)
+    defer(driver().api.cuModuleGetFunction(&function, module, name),
+          "cuModuleGetFunction");
+  return function;
+}
+
+FMC_CUDA_EXPORT void
+fmc_cuda_launch_kernel(void *function, intptr_t gridX, intptr_t gridY,
+                       intptr_t gridZ, intptr_t blockX, intptr_t blockY,
+                       intptr_t blockZ, int32_t sharedBytes, void *stream,
+                       void **params, void **extra, size_t /*paramCount*/) {
+  // After an error the outputs are garbage anyway; launching more kernels
+  // on possibly freed memory would only bury the first error.
+  if (!function || hasDeferredError())
+    return;
+  defer(driver().api.cuLaunchKernel(function, gridX, gridY, gridZ, blockX,
+                                    blockY, blockZ, sharedBytes, stream, params,
+                                    extra),
+        "cuLaunchKernel");
+}
+
+FMC_CUDA_EXPORT void *fmc_cuda_stream_create() {
+  // All of a run's work goes to the session's stream, in program order.
+  return currentStream;
+}
+
+FMC_CUDA_EXPORT void fmc_cuda_stream_destroy(void * /*stream*/) {}
+
+FMC_CUDA_EXPORT void fmc_cuda_stream_synchronize(void *stream) {
+  defer(driver().api.cuStreamSynchronize(stream), "running a GPU kernel");
+}
+
+FMC_CUDA_EXPORT void *fmc_cuda_mem_alloc(uint64_t bytes, void *stream,
+                                         bool hostShared) {
+  CUdeviceptr pointer = 0;
+  if (hostShared)
+    defer(driver().api.cuMemAllocManaged(&pointer, bytes ? bytes : 1,
+                                         /*CU_MEM_ATTACH_GLOBAL=*/1),
+          "cuMemAllocManaged");
+  else
+    defer(driver().api.cuMemAllocAsync(&pointer, bytes ? bytes : 1, stream),
+          "allocating GPU memory (cuMemAllocAsync)");
+  return reinterpret_cast<void *>(pointer);
+}
+
+FMC_CUDA_EXPORT void fmc_cuda_mem_free(void *pointer, void *stream) {
+  if (pointer)
+    defer(driver().api.cuMemFreeAsync(reinterpret_cast<CUdeviceptr>(pointer),
+                                      stream),
+          "cuMemFreeAsync");
+}
+
+FMC_CUDA_EXPORT void fmc_cuda_memcpy(void *dst, void *src, size_t bytes,
+                                     void *stream) {
+  defer(driver().api.cuMemcpyAsync(reinterpret_cast<CUdeviceptr>(dst),
+                                   reinterpret_cast<CUdeviceptr>(src), bytes,
+                                   stream),
+        "cuMemcpyAsync");
+}
+
+FMC_CUDA_EXPORT void fmc_cuda_memset32(void *dst, unsigned value, size_t count,
+                                       void *stream) {
+  defer(driver().api.cuMemsetD32Async(reinterpret_cast<CUdeviceptr>(dst), value,
+                                      count, stream),
+        "cuMemsetD32Async");
+}
+
+FMC_CUDA_EXPORT void fmc_cuda_memset16(void *dst, unsigned short value,
+                                       size_t count, void *stream) {
+  defer(driver().api.cuMemsetD16Async(reinterpret_cast<CUdeviceptr>(dst), value,
+                                      count, stream),
+        "cuMemsetD16Async");
+}
