@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Checks fmc artifacts on a machine that cannot compile them (a GPU host).
+
+The GPU machines have CUDA, numpy and onnxruntime but no LLVM, so fmc
+compiles here and only the runtime travels. Two steps:
+
+    # here: compile, make inputs, record ONNX Runtime's outputs (CPU)
+    .venv/bin/python scripts/gpu_check.py prepare --target sm_90 --out gpucheck
+    # on the GPU host (numpy only): run each artifact, compare, time
+    python3 gpucheck/gpu_check.py check gpucheck [--rtol 1e-3 --atol 1e-4]
+
+`prepare` copies libfmc_runtime.so, the ctypes bindings
+(runtime/python/fmc_runtime.py) and this script into the folder. `check`
+prints one line per model (match or MISMATCH with the largest errors, and
+the median latency of --runs runs after one warm-up) and ends with
+'N passed, N failed'. Default models: the zoo (examples/models) and the
+kernels of test/Targets/CUDA; --models picks others (NAME=PATH[@LO:HI]).
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# name, path relative to the source root, integer input range.
+DEFAULT_MODELS = [
+    ("bert", "examples/models/bert.onnx", (0, 256)),
+    ("gpt2", "examples/models/gpt2.onnx", (0, 256)),
+    ("llama", "examples/models/llama.onnx", (0, 256)),
+    ("vit", "examples/models/vit.onnx", None),
+    ("whisper_enc", "examples/models/whisper_enc.onnx", None),
+    ("bert_dynamo", "examples/models/bert_dynamo.onnx", (0, 256)),
+    ("gpt2_dynamo", "examples/models/gpt2_dynamo.onnx", (0, 256)),
+    ("llama_dynamo", "examples/models/llama_dynamo.onnx", (0, 256)),
+    ("bert_tiny", "examples/bert_tiny/model.onnx", (0, 512)),
+    ("kernels", "test/Targets/CUDA/Inputs/kernels.onnxtxt", None),
+    ("mlp", "test/E2E/models/mlp.onnx", None),
+]
+
+
+def prepare(args):
+    import numpy as np
+    import onnx
+    import onnx.parser
+    import onnxruntime as ort
+    sys.path.insert(0, os.path.join(args.source, "test", "E2E"))
+    from compare_with_ort import make_inputs
+
+    os.makedirs(args.out, exist_ok=True)
+    models = DEFAULT_MODELS
+    if args.models:
+        models = []
+        for spec in args.models:
+            name, rest = spec.split("=", 1)
+            path, _, bounds = rest.partition("@")
+            lo_hi = tuple(int(b) for b in bounds.split(":")) if bounds else None
+            models.append((name, path, lo_hi))
+    manifest = []
+    for name, path, int_range in models:
+        path = os.path.join(args.source, path)
+        if path.endswith(".onnxtxt"):
+            with open(path) as f:
+                text = "".join(l for l in f if not l.lstrip().startswith("#"))
+            model = onnx.parser.parse_model(text)
+            path = os.path.join(args.out, name + ".onnx")
+            onnx.save(model, path)
+        model = onnx.load(path)
+        ranges = {}
+        if int_range:
+            ranges = {v.name: int_range for v in model.graph.input
+                      if v.name != "attention_mask"}
+        inputs = make_inputs(model, ranges, args.seed)
+        artifact = os.path.join(args.out, name + ".fmc")
+        subprocess.run([args.fmc, "compile", path, "--target=" + args.target,
+                        "-o", artifact], check=True)
+        options = ort.SessionOptions()
+        options.graph_optimization_level = \
+            ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        session = ort.InferenceSession(path, options,
+                                       providers=["CPUExecutionProvider"])
+        names = [o.name for o in session.get_outputs()]
+        expected = dict(zip(names, session.run(None, inputs)))
+        np.savez(os.path.join(args.out, name + ".inputs.npz"), **inputs)
+        np.savez(os.path.join(args.out, name + ".expected.npz"), **expected)
+        manifest.append(name)
+        print("%s: prepared" % name)
+    with open(os.path.join(args.out, "manifest.json"), "w") as f:
+        json.dump({"target": args.target, "models": manifest}, f, indent=1)
+    shutil.copy(args.runtime, os.path.join(args.out, "libfmc_runtime.so"))
+    shutil.copy(os.path.join(args.source, "runtime", "python",
+                             "fmc_runtime.py"), args.out)
+    shutil.copy(os.path.abspath(__file__), args.out)
+
+
+def check(args):
+    import numpy as np
+    sys.path.insert(0, args.folder)
+    sys.path.insert(0, os.path.join(HERE, "..", "runtime", "python"))
+    import fmc_runtime
+
+    with open(os.path.join(args.folder, "manifest.json")) as f:
+        manifest = json.load(f)
+    runtime = fmc_runtime.Runtime(
+        args.runtime or os.path.join(args.folder, "libfmc_runtime.so"))
+    passed = failed = 0
+    for name in manifest["models"]:
+        try:
+            model = runtime.open(os.path.join(args.folder, name + ".fmc"))
+            session = model.session()
+            inputs = dict(np.load(os.path.join(args.folder,
+                                               name + ".inputs.npz")))
+            expected = dict(np.load(os.path.join(args.folder,
+                                                 name + ".expected.npz")))
+            outputs = session.run(inputs)
+            times = []
+            for _ in range(args.runs):
+                start = time.perf_counter()
+                session.run(inputs)
+                times.append((time.perf_counter() - start) * 1e3)
+        except fmc_runtime.Error as error:
+            print("%s: ERROR %s" % (name, error))
+            failed += 1
+            continue
+        ok = True
+        worst_abs = worst_rel = 0.0
+        for key, want in expected.items():
+            got = outputs[key].astype(np.float64)
+            want = want.astype(np.float64)
+            diff = np.abs(got - want)
+            worst_abs = max(worst_abs, float(diff.max(initial=0.0)))
+            worst_rel = max(worst_rel, float(
+                (diff / np.maximum(np.abs(want), 1e-30)).max(initial=0.0)))
+            ok &= bool(np.allclose(got, want, rtol=args.rtol, atol=args.atol))
+        median = sorted(times)[len(times) // 2] if times else float("nan")
+        print("%s: %s (%s; max abs %.2e, max rel %.2e) %.3f ms" %
+              (name, "match" if ok else "MISMATCH", model.device or "cpu",
+               worst_abs, worst_rel, median))
+        passed += ok
+        failed += not ok
+    print("%d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 else 1
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("prepare")
+    p.add_argument("--target", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--source", default=os.path.join(HERE, ".."))
+    p.add_argument("--fmc", default=os.path.join(HERE, "..", "build", "bin",
+                                                 "fmc"))
+    p.add_argument("--runtime", default=os.path.join(
+        HERE, "..", "build", "lib", "libfmc_runtime.so"))
+    p.add_argument("--models", nargs="*")
+    p.add_argument("--seed", type=int, default=0)
+    c = sub.add_parser("check")
+    c.add_argument("folder")
+    c.add_argument("--runtime")
+    c.add_argument("--rtol", type=float, default=1e-3)
+    c.add_argument("--atol", type=float, default=1e-4)
+    c.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    if args.command == "prepare":
+        prepare(args)
+        return 0
+    return check(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
