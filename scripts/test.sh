@@ -12,7 +12,7 @@ scripts/bootstrap.sh || { echo "0 passed, 1 failed (the build failed)"; exit 1; 
 log=$(mktemp)
 /usr/lib/llvm-22/bin/lit -sv --time-tests "$@" build/test build/test/Unit 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-count() { sed -nE "s/^ *$1: *([0-9]+).*/\1/p" "$log" | tail -n 1; }
+count() { sed -nE "s/^ *$1 *: *([0-9]+).*/\1/p" "$log" | tail -n 1; }
 passed=$(( $(count Passed || true) + 0 ))
 xfail=$(( $(count 'Expectedly Failed' || true) + 0 ))
 failed=$(( $(count Failed || true) + $(count 'Unexpectedly Passed' || true) + $(count Unresolved || true) + $(count 'Timed Out' || true) + 0 ))

@@ -90,7 +90,7 @@ mlir::fmc::buildCPUCodegenPipeline(OpPassManager &pm,
   std::string pipeline = llvm::formatv(
       "{7},{8}"
       "fmc-tile-matmul{{mr={1} nr={2} lanes={3} kc={4} mc={5} fma={6}},"
-      "convert-linalg-to-loops,"
+      "convert-linalg-to-parallel-loops,fmc-outline-parallel-loops,"
       "func.func(fmc-approximate-math{{fma={6}},fmc-expand-small-floats),"
       "lower-affine,convert-scf-to-cf,canonicalize,"
       "expand-strided-metadata,lower-affine,"

@@ -98,4 +98,33 @@ def TileMatmulPass : Pass<"fmc-tile-matmul", "::mlir::ModuleOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def OutlineParallelLoopsPass
+    : Pass<"fmc-outline-parallel-loops", "::mlir::ModuleOp"> {
+  let summary = "Run large parallel loops on the runtime's threads";
+  let description = [{
+    Every outermost `scf.parallel` of a function (the elementwise,
+    normalization and softmax loops that convert-linalg-to-parallel-loops
+    makes) whose static iteration count, nested loops included, reaches
+    `min-work`, and whose first dimension has at least two iterations, is
+    outlined into a private function `<func>_loop<N>(begin, end, ...)`
+    marked `fmc.parallel_task` that runs iterations [begin, end) of that
+    first dimension. The call covers the whole range;
+    fmc-dispatch-parallel-tasks splits it across threads. Captured buffers
+    are passed as their base pointer and rebuilt inside with their static
+    offset, sizes and strides (the bare-pointer calling convention cannot
+    pass strided views); captured constants are recreated inside. Each
+    iteration computes exactly what it did before, so results do not depend
+    on the thread count. Loops with a dynamic layout or dynamic bounds stay
+    where they are.
+  }];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", "65536",
+           "Smallest iteration count worth a parallel dispatch">,
+  ];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::func::FuncDialect"
+  ];
+}
+
 #endif // FMC_PASSES_CODEGEN

@@ -2,6 +2,7 @@
 
 #include "runtime/src/cpu/ThreadPool.h"
 
+#include <chrono>
 #include <unistd.h>
 
 using namespace fmc::cpu;
@@ -14,6 +15,28 @@ std::pair<int64_t, int64_t> chunkOf(int64_t begin, int64_t end, unsigned chunks,
                                     unsigned index) {
   int64_t n = end - begin;
   return {begin + n * index / chunks, begin + n * (index + 1) / chunks};
+}
+
+void cpuRelax() {
+#if defined(__x86_64__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+/// Spins until `ready()` or ~100 us have passed; the caller then blocks.
+/// Consecutive loops of a model are usually closer together than that.
+template <typename Ready> bool spinUntil(Ready ready) {
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::microseconds(100);
+  for (unsigned i = 0;; ++i) {
+    if (ready())
+      return true;
+    cpuRelax();
+    if (i % 64 == 63 && std::chrono::steady_clock::now() > deadline)
+      return false;
+  }
 }
 } // namespace
 
@@ -47,14 +70,16 @@ void ThreadPool::run(ParallelTask fn, void *ctx, int64_t from, int64_t to) {
     begin = from;
     end = to;
     chunks = count;
-    pending = count - 1;
-    ++generation;
+    pending.store(count - 1);
+    generation.fetch_add(1);
   }
   wake.notify_all();
   auto [first, last] = chunkOf(from, to, count, 0);
   fn(ctx, first, last);
+  if (spinUntil([this] { return pending.load() == 0; }))
+    return;
   std::unique_lock<std::mutex> lock(mutex);
-  done.wait(lock, [this] { return pending == 0; });
+  done.wait(lock, [this] { return pending.load() == 0; });
 }
 
 void ThreadPool::work(unsigned index) {
@@ -63,12 +88,13 @@ void ThreadPool::work(unsigned index) {
     ParallelTask fn;
     void *ctx;
     int64_t first, last;
+    spinUntil([&] { return generation.load() != seen; });
     {
       std::unique_lock<std::mutex> lock(mutex);
-      wake.wait(lock, [&] { return stopping || generation != seen; });
+      wake.wait(lock, [&] { return stopping || generation.load() != seen; });
       if (stopping)
         return;
-      seen = generation;
+      seen = generation.load();
       if (index >= chunks)
         continue;
       fn = task;
@@ -76,10 +102,11 @@ void ThreadPool::work(unsigned index) {
       std::tie(first, last) = chunkOf(begin, end, chunks, index);
     }
     fn(ctx, first, last);
-    {
+    if (pending.fetch_sub(1) == 1) {
+      // Under the mutex, so that a caller that just found pending != 0
+      // is already waiting when this notifies.
       std::lock_guard<std::mutex> lock(mutex);
-      if (--pending == 0)
-        done.notify_one();
+      done.notify_one();
     }
   }
 }

@@ -13,6 +13,7 @@
 #ifndef FMC_RUNTIME_CPU_THREADPOOL_H
 #define FMC_RUNTIME_CPU_THREADPOOL_H
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -45,11 +46,15 @@ private:
   std::mutex mutex;
   std::condition_variable wake, done;
   // The job in progress: generation counts jobs so a worker runs each once.
-  uint64_t generation = 0;
+  // Both atomics are also read without the mutex while spinning: a model
+  // dispatches hundreds of loops per run, and waking a sleeping thread costs
+  // far more on a virtual machine than a short spin.
+  std::atomic<uint64_t> generation{0};
   ParallelTask task = nullptr;
   void *context = nullptr;
   int64_t begin = 0, end = 0;
-  unsigned chunks = 0, pending = 0;
+  unsigned chunks = 0;
+  std::atomic<unsigned> pending{0};
   bool stopping = false;
 };
 

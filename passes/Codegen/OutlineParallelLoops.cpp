@@ -1,0 +1,200 @@
+//===- OutlineParallelLoops.cpp - large scf.parallel -> parallel tasks ----===//
+
+#include "passes/ABI/Passes.h"
+#include "passes/Codegen/Passes.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/RegionUtils.h"
+
+namespace mlir::fmc {
+#define GEN_PASS_DEF_OUTLINEPARALLELLOOPSPASS
+#include "passes/Codegen/Passes.h.inc"
+} // namespace mlir::fmc
+
+using namespace mlir;
+
+namespace {
+
+std::optional<int64_t> staticTripCount(Value lb, Value ub, Value step) {
+  std::optional<int64_t> l = getConstantIntValue(lb);
+  std::optional<int64_t> u = getConstantIntValue(ub);
+  std::optional<int64_t> s = getConstantIntValue(step);
+  if (!l || !u || !s || *s <= 0)
+    return std::nullopt;
+  return *u > *l ? (*u - *l + *s - 1) / *s : 0;
+}
+
+/// Innermost iterations the ops of `block` run (loops with dynamic bounds
+/// count once), saturating.
+int64_t iterations(Block &block) {
+  int64_t total = 0;
+  for (Operation &op : block) {
+    int64_t trips = 1;
+    if (auto loop = dyn_cast<scf::ForOp>(op)) {
+      trips = staticTripCount(loop.getLowerBound(), loop.getUpperBound(),
+                              loop.getStep())
+                  .value_or(1);
+    } else if (auto loop = dyn_cast<scf::ParallelOp>(op)) {
+      for (auto [lb, ub, step] : llvm::zip(
+               loop.getLowerBound(), loop.getUpperBound(), loop.getStep()))
+        trips = std::min<int64_t>(
+            trips * staticTripCount(lb, ub, step).value_or(1), INT64_MAX / 4);
+    }
+    int64_t inner = 1;
+    for (Region &region : op.getRegions())
+      for (Block &nested : region)
+        inner = std::max(inner, iterations(nested));
+    total = std::min<int64_t>(total + trips * inner, INT64_MAX / 4);
+  }
+  return total;
+}
+
+/// Buffers cross the task boundary as their base pointer; the task rebuilds
+/// the view from the type's static offset, sizes and strides.
+bool passableBuffer(MemRefType type) {
+  if (!type.hasStaticShape())
+    return false;
+  int64_t offset;
+  SmallVector<int64_t> strides;
+  if (failed(type.getStridesAndOffset(strides, offset)))
+    return false;
+  return !ShapedType::isDynamic(offset) &&
+         llvm::none_of(strides, ShapedType::isDynamic);
+}
+
+struct OutlineParallelLoopsPass
+    : fmc::impl::OutlineParallelLoopsPassBase<OutlineParallelLoopsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    unsigned number = 0;
+    for (auto func : llvm::to_vector(module.getOps<func::FuncOp>())) {
+      if (func.isExternal() || func->hasAttr(fmc::kParallelTaskAttr))
+        continue;
+      SmallVector<scf::ParallelOp> loops;
+      func.walk<WalkOrder::PreOrder>([&](scf::ParallelOp loop) {
+        loops.push_back(loop);
+        return WalkResult::skip();
+      });
+      for (scf::ParallelOp loop : loops)
+        if (worthOutlining(loop))
+          outline(func, loop, number++);
+    }
+  }
+
+  bool worthOutlining(scf::ParallelOp loop) {
+    if (loop.getNumResults() != 0)
+      return false;
+    std::optional<int64_t> first = staticTripCount(
+        loop.getLowerBound()[0], loop.getUpperBound()[0], loop.getStep()[0]);
+    if (!first || *first < 2)
+      return false;
+    for (auto [lb, ub, step] :
+         llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep()))
+      if (!staticTripCount(lb, ub, step))
+        return false;
+    int64_t trips = 1;
+    for (auto [lb, ub, step] :
+         llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep()))
+      trips *= *staticTripCount(lb, ub, step);
+    int64_t work = trips * std::max<int64_t>(1, iterations(*loop.getBody()));
+    if (work < minWork)
+      return false;
+    SetVector<Value> captured;
+    getUsedValuesDefinedAbove(loop.getRegion(), captured);
+    return llvm::all_of(captured, [](Value value) {
+      auto buffer = dyn_cast<MemRefType>(value.getType());
+      return !buffer || passableBuffer(buffer);
+    });
+  }
+
+  void outline(func::FuncOp parent, scf::ParallelOp loop, unsigned number) {
+    Location loc = loop.getLoc();
+    SetVector<Value> captured;
+    getUsedValuesDefinedAbove(loop.getRegion(), captured);
+    // Constants are recreated in the task; everything else is an argument.
+    SmallVector<Value> passed;
+    for (Value value : captured)
+      if (!matchPattern(value, m_Constant()))
+        passed.push_back(value);
+
+    OpBuilder site(loop);
+    SmallVector<Value> args = {
+        arith::ConstantIndexOp::create(site, loc, 0),
+        arith::ConstantIndexOp::create(site, loc,
+                                       *staticTripCount(loop.getLowerBound()[0],
+                                                        loop.getUpperBound()[0],
+                                                        loop.getStep()[0]))};
+    SmallVector<Type> types = {site.getIndexType(), site.getIndexType()};
+    for (Value value : passed) {
+      if (isa<MemRefType>(value.getType()))
+        value = memref::ExtractStridedMetadataOp::create(site, loc, value)
+                    .getBaseBuffer();
+      args.push_back(value);
+      types.push_back(value.getType());
+    }
+
+    OpBuilder b(parent->getContext());
+    b.setInsertionPointAfter(parent);
+    auto task = func::FuncOp::create(
+        b, loc, (parent.getName() + "_loop" + std::to_string(number)).str(),
+        b.getFunctionType(types, {}));
+    task.setPrivate();
+    task->setAttr(fmc::kParallelTaskAttr, b.getUnitAttr());
+    Block *body = task.addEntryBlock();
+    b.setInsertionPointToStart(body);
+    IRMapping mapping;
+    for (Value value : captured)
+      if (Operation *constant = value.getDefiningOp();
+          constant && matchPattern(value, m_Constant()))
+        mapping.map(value, b.clone(*constant)->getResult(0));
+    for (auto [value, argument] :
+         llvm::zip(passed, body->getArguments().drop_front(2))) {
+      auto type = dyn_cast<MemRefType>(value.getType());
+      if (!type) {
+        mapping.map(value, argument);
+        continue;
+      }
+      int64_t offset;
+      SmallVector<int64_t> strides;
+      (void)type.getStridesAndOffset(strides, offset);
+      Value view = memref::ReinterpretCastOp::create(
+          b, loc, type, argument, offset, type.getShape(), strides);
+      mapping.map(value, view);
+    }
+    // Iterations [begin, end) of the first dimension, all of the others.
+    // The bounds are constants (worthOutlining checked): recreate them.
+    auto bound = [&](Value v) -> Value {
+      if (Value mapped = mapping.lookupOrNull(v))
+        return mapped;
+      Value copy = b.clone(*v.getDefiningOp())->getResult(0);
+      mapping.map(v, copy);
+      return copy;
+    };
+    SmallVector<Value> lbs = llvm::map_to_vector(loop.getLowerBound(), bound);
+    SmallVector<Value> ubs = llvm::map_to_vector(loop.getUpperBound(), bound);
+    SmallVector<Value> steps = llvm::map_to_vector(loop.getStep(), bound);
+    Value first = lbs[0];
+    lbs[0] = arith::AddIOp::create(
+        b, loc, first,
+        arith::MulIOp::create(b, loc, body->getArgument(0), steps[0]));
+    ubs[0] = arith::AddIOp::create(
+        b, loc, first,
+        arith::MulIOp::create(b, loc, body->getArgument(1), steps[0]));
+    auto copy = scf::ParallelOp::create(b, loc, lbs, ubs, steps);
+    for (auto [from, to] :
+         llvm::zip(loop.getInductionVars(), copy.getInductionVars()))
+      mapping.map(from, to);
+    b.setInsertionPoint(copy.getBody()->getTerminator());
+    for (Operation &op : loop.getBody()->without_terminator())
+      b.clone(op, mapping);
+    b.setInsertionPointAfter(copy);
+    func::ReturnOp::create(b, loc);
+
+    func::CallOp::create(site, loc, task, args);
+    loop.erase();
+  }
+};
+
+} // namespace

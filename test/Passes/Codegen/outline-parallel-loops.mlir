@@ -1,0 +1,91 @@
+// RUN: fmc-opt %s --fmc-outline-parallel-loops='min-work=4096' --split-input-file | FileCheck %s
+
+// A 64 x 128 elementwise loop (8192 iterations) becomes a parallel task
+// over its first dimension. The strided view crosses as its base pointer
+// and is rebuilt inside; the constant is recreated; the call covers 0..64.
+// CHECK-LABEL: func.func @main
+// CHECK-SAME: (%[[IN:.+]]: memref<64x256xf32>, %[[OUT:.+]]: memref<64x128xf32>)
+// CHECK: %[[VIEW:.+]] = memref.subview %[[IN]]
+// CHECK-DAG: %[[C0:.+]] = arith.constant 0 : index
+// CHECK-DAG: %[[C64:.+]] = arith.constant 64 : index
+// CHECK: %[[BASE:.+]], %{{.+}}, %{{.+}}:2, %{{.+}}:2 = memref.extract_strided_metadata %[[VIEW]]
+// CHECK: %[[OBASE:.+]], %{{.+}}, %{{.+}}:2, %{{.+}}:2 = memref.extract_strided_metadata %[[OUT]]
+// CHECK: call @main_loop0(%[[C0]], %[[C64]], %[[BASE]], %[[OBASE]]) : (index, index, memref<f32>, memref<f32>) -> ()
+// CHECK-NOT: scf.parallel
+// CHECK: func.func private @main_loop0(%[[B:.+]]: index, %[[E:.+]]: index, %[[P:.+]]: memref<f32>, %[[Q:.+]]: memref<f32>) attributes {fmc.parallel_task}
+// CHECK: arith.constant 2.000000e+00 : f32
+// CHECK: memref.reinterpret_cast %[[P]] to offset: [128], sizes: [64, 128], strides: [256, 1] : memref<f32> to memref<64x128xf32, strided<[256, 1], offset: 128>>
+// CHECK: memref.reinterpret_cast %[[Q]] to offset: [0], sizes: [64, 128], strides: [128, 1] : memref<f32> to memref<64x128xf32>
+// CHECK: scf.parallel (%{{.+}}, %{{.+}}) = (%{{.+}}, %{{.+}}) to (%{{.+}}, %{{.+}})
+// CHECK: arith.mulf
+func.func @main(%in: memref<64x256xf32>, %out: memref<64x128xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  %two = arith.constant 2.0 : f32
+  %view = memref.subview %in[0, 128] [64, 128] [1, 1] : memref<64x256xf32> to memref<64x128xf32, strided<[256, 1], offset: 128>>
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c128) step (%c1, %c1) {
+    %v = memref.load %view[%i, %j] : memref<64x128xf32, strided<[256, 1], offset: 128>>
+    %d = arith.mulf %v, %two : f32
+    memref.store %d, %out[%i, %j] : memref<64x128xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// Too little work (2 x 16 with a 32-step reduction = 1024 < 4096), a single
+// row, and a dynamic bound all stay serial.
+// CHECK-LABEL: func.func @stay
+// CHECK-NOT: call
+// CHECK-COUNT-3: scf.parallel
+// CHECK-NOT: func.func private
+func.func @stay(%buf: memref<2x16xf32>, %row: memref<1x8192xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c16 = arith.constant 16 : index
+  %c32 = arith.constant 32 : index
+  %c8192 = arith.constant 8192 : index
+  %z = arith.constant 0.0 : f32
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c2, %c16) step (%c1, %c1) {
+    scf.for %k = %c0 to %c32 step %c1 {
+      memref.store %z, %buf[%i, %j] : memref<2x16xf32>
+    }
+    scf.reduce
+  }
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c1, %c8192) step (%c1, %c1) {
+    memref.store %z, %row[%i, %j] : memref<1x8192xf32>
+    scf.reduce
+  }
+  scf.parallel (%i) = (%c0) to (%n) step (%c1) {
+    memref.store %z, %row[%c0, %i] : memref<1x8192xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A reduction nested in the loop counts toward the work: 8 rows x 1024
+// columns of reduction = 8192 iterations.
+// CHECK-LABEL: func.func @rows
+// CHECK: call @rows_loop0
+func.func @rows(%in: memref<8x1024xf32>, %out: memref<8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c1024 = arith.constant 1024 : index
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    scf.for %k = %c0 to %c1024 step %c1 {
+      %v = memref.load %in[%i, %k] : memref<8x1024xf32>
+      %a = memref.load %out[%i] : memref<8xf32>
+      %s = arith.addf %a, %v : f32
+      memref.store %s, %out[%i] : memref<8xf32>
+    }
+    scf.reduce
+  }
+  return
+}
