@@ -267,6 +267,9 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
     return emitError(fileLoc) << error;
   contents.targetTriple = target.triple;
   contents.targetCpu = target.cpu;
+  if (auto arena =
+          module->getOperation()->getAttrOfType<IntegerAttr>("fmc.arena_bytes"))
+    contents.arenaBytes = arena.getInt();
   if (gpu)
     contents.device = gpu->chip;
   contents.sourceName = llvm::sys::path::filename(options.inputPath).str();

@@ -23,6 +23,7 @@ static std::string bufferizationPasses(const PipelineOptions &options) {
                        "function-boundary-type-conversion=identity-layout-map},"
                        "buffer-results-to-out-params{{hoist-static-allocs "
                        "modify-public-functions},"
+                       "fmc-plan-arena{{function={0}},"
                        "func.func(fmc-lower-memref-copy),"
                        "buffer-deallocation-pipeline,"
                        "convert-bufferization-to-memref,"

@@ -47,9 +47,10 @@ struct EmitEntryPointPass
       }
     }
 
-    // fmc.input/fmc.weight/fmc.output have served; LLVM has no use for them.
+    // fmc.input/fmc.weight/fmc.output/fmc.arena have served; LLVM has no use
+    // for them.
     for (unsigned i = 0, e = model.getNumArguments(); i < e; ++i)
-      for (StringRef name : {kInputAttr, kWeightAttr, kOutputAttr})
+      for (StringRef name : {kInputAttr, kWeightAttr, kOutputAttr, kArenaAttr})
         model.removeArgAttr(i, StringAttr::get(ctx, name));
     model.removeResAttrsAttr();
 

@@ -3,9 +3,11 @@
 #ifndef FMC_PASSES_ABI_PASSES_H
 #define FMC_PASSES_ABI_PASSES_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -32,6 +34,10 @@ BlockArgument addWeightArgument(func::FuncOp func, Type type,
 constexpr llvm::StringLiteral kInputAttr = "fmc.input";
 constexpr llvm::StringLiteral kOutputAttr = "fmc.output";
 constexpr llvm::StringLiteral kWeightAttr = "fmc.weight";
+/// The arena argument of the model function, and the module attribute with
+/// its size in bytes (fmc-plan-arena).
+constexpr llvm::StringLiteral kArenaAttr = "fmc.arena";
+constexpr llvm::StringLiteral kArenaBytesAttr = "fmc.arena_bytes";
 
 /// Marks an outlined parallel loop body `(begin, end, captured...)`, which
 /// fmc-dispatch-parallel-tasks calls through the runtime's thread pool.

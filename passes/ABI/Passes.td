@@ -97,4 +97,33 @@ def DispatchParallelTasksPass
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def PlanArenaPass : Pass<"fmc-plan-arena", "::mlir::ModuleOp"> {
+  let summary = "Place the model's intermediate buffers in one arena, "
+                "reusing memory by liveness";
+  let description = [{
+    Runs on the model function right after bufferization (before
+    deallocations are placed). Every statically shaped `memref.alloc` of
+    its entry block becomes a `memref.view` into a new last argument, the
+    arena (`memref<N x i8>` with the `fmc.arena` attribute), which the
+    runtime allocates once per session: inference itself allocates nothing.
+
+    A buffer is live from its allocation to the last top-level op that uses
+    it or any view of it (a use inside a loop or a branch counts as the
+    whole loop or branch); one that flows into a region result or a block
+    argument is live to the end. Buffers are placed largest first at the
+    lowest `alignment`-aligned offset that no buffer with an overlapping
+    lifetime occupies. The module gets `fmc.arena_bytes = N`, which the
+    compiler writes into the artifact (N = 0 adds no argument).
+  }];
+  let options = [
+    Option<"function", "function", "std::string", "\"main\"",
+           "Name of the model function">,
+    Option<"alignment", "alignment", "int64_t", "64",
+           "Byte alignment of every buffer in the arena">,
+  ];
+  let dependentDialects = [
+    "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"
+  ];
+}
+
 #endif // FMC_PASSES_ABI

@@ -141,7 +141,9 @@ struct fmc_session {
   std::vector<AlignedBuffer> inputs;
   std::vector<bool> inputSet;
   std::vector<AlignedBuffer> outputs;
-  /// The entry's argument: inputs, weights, outputs.
+  /// The intermediate buffers' arena (META arena size), allocated once.
+  AlignedBuffer arena;
+  /// The entry's argument: inputs, weights, outputs, then the arena.
   std::vector<void *> buffers;
   bool hasRun = false;
   /// The device buffers and stream of a GPU artifact's session.
@@ -335,7 +337,11 @@ fmc_status_t *fmc_session_create(fmc_model_t *model,
       for (const AlignedBuffer &buffer : session->outputs)
         outputBytes.push_back(buffer.nbytes);
       FMC_RETURN_IF_ERROR(fmc::cuda::CudaSession::create(
-          *model->cudaExecutable, inputBytes, outputBytes, session->cuda));
+          *model->cudaExecutable, inputBytes, outputBytes, meta.arenaBytes,
+          session->cuda));
+    } else if (meta.arenaBytes != 0) {
+      FMC_RETURN_IF_ERROR(allocate(
+          meta.arenaBytes, "the intermediate buffers' arena", session->arena));
     }
     for (const AlignedBuffer &buffer : session->inputs)
       session->buffers.push_back(buffer.data.get());
@@ -344,6 +350,8 @@ fmc_status_t *fmc_session_create(fmc_model_t *model,
                             model->weightPointers.end());
     for (const AlignedBuffer &buffer : session->outputs)
       session->buffers.push_back(buffer.data.get());
+    if (session->arena.data)
+      session->buffers.push_back(session->arena.data.get());
     *out_session = session.release();
     return nullptr;
   });

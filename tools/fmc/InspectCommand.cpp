@@ -57,6 +57,8 @@ int runInspectCommand() {
     os << " (cpu " << meta.targetCpu << ")";
   if (!meta.device.empty())
     os << ", kernels for " << meta.device;
+  os << "\narena: " << meta.arenaBytes
+     << " bytes (intermediate buffers, allocated once per session)";
   os << "\n";
   os << "entry: " << meta.entrySymbol << "\n";
   if (!meta.sourceName.empty())

@@ -77,6 +77,7 @@ bool writeArtifact(const std::string &path, const ArtifactContents &contents,
   meta.targetTriple = contents.targetTriple;
   meta.targetCpu = contents.targetCpu;
   meta.device = contents.device;
+  meta.arenaBytes = contents.arenaBytes;
   meta.sourceName = contents.sourceName;
   meta.inputs = contents.inputs;
   meta.outputs = contents.outputs;

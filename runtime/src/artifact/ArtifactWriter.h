@@ -30,6 +30,8 @@ struct ArtifactContents {
   std::string targetCpu;
   /// The GPU the kernels run on (`sm_80` ...); empty for CPU code.
   std::string device;
+  /// Bytes of the intermediate-buffer arena (fmc-plan-arena).
+  uint64_t arenaBytes = 0;
   std::string sourceName;
   std::vector<TensorDesc> inputs;
   std::vector<TensorDesc> outputs;

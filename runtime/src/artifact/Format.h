@@ -23,8 +23,9 @@ namespace fmc::artifact {
 constexpr char kMagic[8] = {'F', 'M', 'C', 'M', 'O', 'D', 'E', 'L'};
 /// The format version this code reads and writes.
 constexpr uint32_t kFormatVersion = 1;
-/// The version field at the start of the META section: 1 for CPU code,
-/// 2 adds the device target (GPU artifacts). Readers accept both.
+/// The version field at the start of the META section: version 2 adds the
+/// device target (GPU artifacts) and the arena size; the writer uses 1 when
+/// both are absent. Readers accept both.
 constexpr uint32_t kMetaVersion = 1;
 constexpr uint32_t kMetaVersionDevice = 2;
 
@@ -114,6 +115,9 @@ struct Metadata {
   /// The accelerator the CODE section's kernels run on (`sm_80` ...); empty
   /// for CPU code.
   std::string device;
+  /// Bytes of the arena the runtime passes after the outputs (intermediate
+  /// buffers planned at compile time); 0 for none.
+  uint64_t arenaBytes = 0;
   std::string sourceName;
   std::vector<TensorDesc> inputs;
   std::vector<TensorDesc> outputs;

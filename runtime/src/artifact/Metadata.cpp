@@ -164,12 +164,15 @@ bool checkTensorList(const std::vector<TensorDesc> &list, const char *what,
 } // namespace
 
 void encodeMetadata(const Metadata &meta, std::vector<uint8_t> &out) {
-  appendLE32(out, meta.device.empty() ? kMetaVersion : kMetaVersionDevice);
+  bool version2 = !meta.device.empty() || meta.arenaBytes != 0;
+  appendLE32(out, version2 ? kMetaVersionDevice : kMetaVersion);
   appendString(out, meta.entrySymbol);
   appendString(out, meta.targetTriple);
   appendString(out, meta.targetCpu);
-  if (!meta.device.empty())
+  if (version2) {
     appendString(out, meta.device);
+    appendLE64(out, meta.arenaBytes);
+  }
   appendString(out, meta.sourceName);
   appendLE32(out, uint32_t(meta.inputs.size()));
   for (const TensorDesc &t : meta.inputs)
@@ -206,13 +209,11 @@ bool decodeMetadata(const uint8_t *data, uint64_t size, Metadata &out,
   if (!d.str(out.entrySymbol, "entry symbol") ||
       !d.str(out.targetTriple, "target triple") ||
       !d.str(out.targetCpu, "target CPU") ||
-      (version == kMetaVersionDevice && !d.str(out.device, "device")) ||
+      (version == kMetaVersionDevice &&
+       (!d.str(out.device, "device") ||
+        !d.u64(out.arenaBytes, "arena size"))) ||
       !d.str(out.sourceName, "source name"))
     return failed();
-  if (version == kMetaVersionDevice && out.device.empty()) {
-    error = "META version 2 names no device";
-    return false;
-  }
 
   uint32_t count;
   if (!d.count(count, kMinTensorBytes, "input count"))

@@ -76,6 +76,7 @@ CudaExecutable::~CudaExecutable() {
 fmc_status_t *CudaSession::create(const CudaExecutable &executable,
                                   const std::vector<uint64_t> &inputBytes,
                                   const std::vector<uint64_t> &outputBytes,
+                                  uint64_t arenaBytes,
                                   std::unique_ptr<CudaSession> &out) {
   FMC_RETURN_IF_ERROR(makeCurrent());
   std::unique_ptr<CudaSession> session(new CudaSession(executable));
@@ -97,6 +98,10 @@ fmc_status_t *CudaSession::create(const CudaExecutable &executable,
                           executable.deviceWeights().end());
   session->buffers.insert(session->buffers.end(), session->outputs.begin(),
                           session->outputs.end());
+  if (arenaBytes != 0) {
+    FMC_RETURN_IF_ERROR(allocate(arenaBytes, session->arena));
+    session->buffers.push_back(session->arena);
+  }
   out = std::move(session);
   return nullptr;
 }
@@ -108,6 +113,7 @@ CudaSession::~CudaSession() {
     release(buffer);
   for (void *buffer : outputs)
     release(buffer);
+  release(arena);
   destroyStream(stream);
 }
 

@@ -54,6 +54,7 @@ public:
   static fmc_status_t *create(const CudaExecutable &executable,
                               const std::vector<uint64_t> &inputBytes,
                               const std::vector<uint64_t> &outputBytes,
+                              uint64_t arenaBytes,
                               std::unique_ptr<CudaSession> &out);
   ~CudaSession();
   CudaSession(const CudaSession &) = delete;
@@ -68,8 +69,10 @@ private:
   const CudaExecutable &executable;
   Stream stream = nullptr;
   std::vector<void *> inputs, outputs;
+  void *arena = nullptr;
   std::vector<uint64_t> outputBytes;
-  /// The entry's argument: inputs, weights, outputs (device pointers).
+  /// The entry's argument: inputs, weights, outputs, arena (device
+  /// pointers).
   std::vector<void *> buffers;
 };
 

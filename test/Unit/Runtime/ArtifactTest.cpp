@@ -473,17 +473,19 @@ TEST_F(MetadataTest, RoundTrip) {
   EXPECT_TRUE(verifyMetadata(decoded, 80, error)) << error;
 }
 
-TEST_F(MetadataTest, DeviceNeedsVersionTwo) {
-  // CPU metadata stays version 1 (no device field); naming a device writes
-  // version 2, whose device string must not be empty.
+TEST_F(MetadataTest, DeviceAndArenaNeedVersionTwo) {
+  // Plain CPU metadata stays version 1; a device or an arena writes
+  // version 2, which adds the device string and the arena size after the
+  // target CPU.
   std::vector<uint8_t> cpu;
   encodeMetadata(meta, cpu);
   EXPECT_EQ(readLE32(cpu.data()), kMetaVersion);
   meta.device = "sm_80";
+  meta.arenaBytes = 1 << 20;
   std::vector<uint8_t> gpu;
   encodeMetadata(meta, gpu);
   EXPECT_EQ(readLE32(gpu.data()), kMetaVersionDevice);
-  EXPECT_EQ(gpu.size(), cpu.size() + 4 + 5);
+  EXPECT_EQ(gpu.size(), cpu.size() + 4 + 5 + 8);
   Metadata decoded;
   std::string error;
   bool unsupported;
@@ -491,20 +493,23 @@ TEST_F(MetadataTest, DeviceNeedsVersionTwo) {
       decodeMetadata(gpu.data(), gpu.size(), decoded, error, unsupported))
       << error;
   EXPECT_EQ(decoded.device, "sm_80");
-  EXPECT_EQ(decoded.targetCpu, meta.targetCpu);
+  EXPECT_EQ(decoded.arenaBytes, 1u << 20);
   EXPECT_EQ(decoded.sourceName, meta.sourceName);
-  // Version 2 with an empty device field.
+  // An arena without a device: version 2 with an empty device string.
   meta.device.clear();
-  std::vector<uint8_t> empty;
-  encodeMetadata(meta, empty);
-  std::vector<uint8_t> bad(empty.begin(), empty.end());
-  bad[0] = uint8_t(kMetaVersionDevice);
-  // Insert an empty device string after the target CPU.
-  size_t afterCpu = 4;
-  for (int i = 0; i < 3; ++i)
-    afterCpu += 4 + readLE32(bad.data() + afterCpu);
-  bad.insert(bad.begin() + afterCpu, 4, 0);
-  EXPECT_EQ(decodeError(bad), "META version 2 names no device");
+  std::vector<uint8_t> arenaOnly;
+  encodeMetadata(meta, arenaOnly);
+  EXPECT_EQ(readLE32(arenaOnly.data()), kMetaVersionDevice);
+  ASSERT_TRUE(decodeMetadata(arenaOnly.data(), arenaOnly.size(), decoded, error,
+                             unsupported))
+      << error;
+  EXPECT_EQ(decoded.device, "");
+  EXPECT_EQ(decoded.arenaBytes, 1u << 20);
+  // Every truncation of version 2 is an error.
+  for (size_t size = 0; size < gpu.size(); ++size) {
+    std::vector<uint8_t> prefix(gpu.begin(), gpu.begin() + size);
+    EXPECT_FALSE(decodeError(prefix).empty()) << "size " << size;
+  }
 }
 
 TEST_F(MetadataTest, RejectsEveryTruncation) {
