@@ -165,10 +165,12 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
       return emitError(fileLoc) << "--gpu-mapping-on-host needs a CPU target";
     // The GPU path does not pack weights; neither does its emulation.
     pipeline.packMatmulWeights = false;
+    pipeline.parallelAttention = false;
     pipeline.gpuMappingOnHost = true;
   }
   if (gpu) {
     pipeline.packMatmulWeights = false;
+    pipeline.parallelAttention = false;
     // FlashAttention's blocks: a few MiB of scores per step keeps the
     // number of kernel launches per attention small.
     pipeline.tileCacheBytes = 4 << 20;

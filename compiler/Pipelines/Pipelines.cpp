@@ -67,7 +67,7 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
       // native f16/bf16 arithmetic.
       "func.func(fmc-widen-half-floats),"
       "func.func(fmc-convert-graph-to-linalg{{"
-      "attention-cache-bytes={1}}),"
+      "attention-cache-bytes={1} attention-parallel={5}}),"
       "canonicalize,cse,"
       "func.func(fmc-fuse-elementwise),"
       "canonicalize,cse{4}",
@@ -75,7 +75,8 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
       options.packMatmulWeights
           ? ",fmc-pack-matmul-weights{function=" + options.function +
                 " width=" + std::to_string(options.matmulNR) + "},canonicalize"
-          : std::string());
+          : std::string(),
+      options.parallelAttention);
   return parsePassPipeline(pipeline, pm);
 }
 
@@ -90,6 +91,10 @@ mlir::fmc::buildCPUCodegenPipeline(OpPassManager &pm,
           : std::string();
   std::string pipeline = llvm::formatv(
       "{7},{8}"
+      // FlashAttention's block forall runs on the thread pool; outlined
+      // before fmc-tile-matmul, so that its contractions get their scratch
+      // buffers in the task (one per thread), not shared in the caller.
+      "scf-forall-to-parallel,fmc-outline-parallel-loops,"
       "fmc-tile-matmul{{mr={1} nr={2} lanes={3} kc={4} mc={5} fma={6}},"
       "convert-linalg-to-parallel-loops,fmc-outline-parallel-loops,"
       "func.func(fmc-approximate-math{{fma={6}},fmc-expand-small-floats),"

@@ -30,6 +30,9 @@ struct PipelineOptions {
   bool matmulFMA = true;
   /// Pack 2-D f32 weights into the CPU microkernel's panels (CPU targets).
   bool packMatmulWeights = true;
+  /// FlashAttention's (batch, head, query block) loops as an scf.forall
+  /// (CPU targets: run on the thread pool).
+  bool parallelAttention = true;
 
   /// CUDA targets: the PTX chip and ISA features (nvvm-attach-target), the
   /// threads per block of elementwise kernels, and the CUDA toolkit whose

@@ -30,7 +30,13 @@ int64_t iterations(Block &block) {
   int64_t total = 0;
   for (Operation &op : block) {
     int64_t trips = 1;
-    if (auto loop = dyn_cast<scf::ForOp>(op)) {
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+      // Not yet loops: its static iteration domain.
+      for (int64_t range : linalgOp.getStaticLoopRanges())
+        if (!ShapedType::isDynamic(range))
+          trips = std::min<int64_t>(trips * std::max<int64_t>(range, 1),
+                                    INT64_MAX / 4);
+    } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
       trips = staticTripCount(loop.getLowerBound(), loop.getUpperBound(),
                               loop.getStep())
                   .value_or(1);
@@ -47,6 +53,20 @@ int64_t iterations(Block &block) {
     total = std::min<int64_t>(total + trips * inner, INT64_MAX / 4);
   }
   return total;
+}
+
+/// The dimension a task splits: the first with two or more iterations (the
+/// ones before it have a single iteration); nullopt for none.
+std::optional<unsigned> splitDimension(scf::ParallelOp loop) {
+  for (unsigned d = 0, e = loop.getNumLoops(); d < e; ++d) {
+    std::optional<int64_t> trips = staticTripCount(
+        loop.getLowerBound()[d], loop.getUpperBound()[d], loop.getStep()[d]);
+    if (!trips || *trips == 0)
+      return std::nullopt;
+    if (*trips >= 2)
+      return d;
+  }
+  return std::nullopt;
 }
 
 /// Buffers cross the task boundary as their base pointer; the task rebuilds
@@ -79,16 +99,14 @@ struct OutlineParallelLoopsPass
       });
       for (scf::ParallelOp loop : loops)
         if (worthOutlining(loop))
-          outline(func, loop, number++);
+          outline(func, loop, number);
     }
   }
 
   bool worthOutlining(scf::ParallelOp loop) {
     if (loop.getNumResults() != 0)
       return false;
-    std::optional<int64_t> first = staticTripCount(
-        loop.getLowerBound()[0], loop.getUpperBound()[0], loop.getStep()[0]);
-    if (!first || *first < 2)
+    if (!splitDimension(loop))
       return false;
     for (auto [lb, ub, step] :
          llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep()))
@@ -109,7 +127,7 @@ struct OutlineParallelLoopsPass
     });
   }
 
-  void outline(func::FuncOp parent, scf::ParallelOp loop, unsigned number) {
+  void outline(func::FuncOp parent, scf::ParallelOp loop, unsigned &number) {
     Location loc = loop.getLoc();
     SetVector<Value> captured;
     getUsedValuesDefinedAbove(loop.getRegion(), captured);
@@ -119,13 +137,14 @@ struct OutlineParallelLoopsPass
       if (!matchPattern(value, m_Constant()))
         passed.push_back(value);
 
+    unsigned split = *splitDimension(loop);
     OpBuilder site(loop);
-    SmallVector<Value> args = {
-        arith::ConstantIndexOp::create(site, loc, 0),
-        arith::ConstantIndexOp::create(site, loc,
-                                       *staticTripCount(loop.getLowerBound()[0],
-                                                        loop.getUpperBound()[0],
-                                                        loop.getStep()[0]))};
+    SmallVector<Value> args = {arith::ConstantIndexOp::create(site, loc, 0),
+                               arith::ConstantIndexOp::create(
+                                   site, loc,
+                                   *staticTripCount(loop.getLowerBound()[split],
+                                                    loop.getUpperBound()[split],
+                                                    loop.getStep()[split]))};
     SmallVector<Type> types = {site.getIndexType(), site.getIndexType()};
     for (Value value : passed) {
       if (isa<MemRefType>(value.getType()))
@@ -137,9 +156,14 @@ struct OutlineParallelLoopsPass
 
     OpBuilder b(parent->getContext());
     b.setInsertionPointAfter(parent);
-    auto task = func::FuncOp::create(
-        b, loc, (parent.getName() + "_loop" + std::to_string(number)).str(),
-        b.getFunctionType(types, {}));
+    // The pass may run more than once: skip names already taken.
+    auto module = parent->getParentOfType<ModuleOp>();
+    std::string name;
+    do {
+      name = (parent.getName() + "_loop" + std::to_string(number++)).str();
+    } while (module.lookupSymbol(name));
+    auto task =
+        func::FuncOp::create(b, loc, name, b.getFunctionType(types, {}));
     task.setPrivate();
     task->setAttr(fmc::kParallelTaskAttr, b.getUnitAttr());
     Block *body = task.addEntryBlock();
@@ -163,7 +187,7 @@ struct OutlineParallelLoopsPass
           b, loc, type, argument, offset, type.getShape(), strides);
       mapping.map(value, view);
     }
-    // Iterations [begin, end) of the first dimension, all of the others.
+    // Iterations [begin, end) of the split dimension, all of the others.
     // The bounds are constants (worthOutlining checked): recreate them.
     auto bound = [&](Value v) -> Value {
       if (Value mapped = mapping.lookupOrNull(v))
@@ -175,13 +199,13 @@ struct OutlineParallelLoopsPass
     SmallVector<Value> lbs = llvm::map_to_vector(loop.getLowerBound(), bound);
     SmallVector<Value> ubs = llvm::map_to_vector(loop.getUpperBound(), bound);
     SmallVector<Value> steps = llvm::map_to_vector(loop.getStep(), bound);
-    Value first = lbs[0];
-    lbs[0] = arith::AddIOp::create(
+    Value first = lbs[split];
+    lbs[split] = arith::AddIOp::create(
         b, loc, first,
-        arith::MulIOp::create(b, loc, body->getArgument(0), steps[0]));
-    ubs[0] = arith::AddIOp::create(
+        arith::MulIOp::create(b, loc, body->getArgument(0), steps[split]));
+    ubs[split] = arith::AddIOp::create(
         b, loc, first,
-        arith::MulIOp::create(b, loc, body->getArgument(1), steps[0]));
+        arith::MulIOp::create(b, loc, body->getArgument(1), steps[split]));
     auto copy = scf::ParallelOp::create(b, loc, lbs, ubs, steps);
     for (auto [from, to] :
          llvm::zip(loop.getInductionVars(), copy.getInductionVars()))

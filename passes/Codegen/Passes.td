@@ -104,11 +104,12 @@ def OutlineParallelLoopsPass
   let description = [{
     Every outermost `scf.parallel` of a function (the elementwise,
     normalization and softmax loops that convert-linalg-to-parallel-loops
-    makes) whose static iteration count, nested loops included, reaches
-    `min-work`, and whose first dimension has at least two iterations, is
-    outlined into a private function `<func>_loop<N>(begin, end, ...)`
-    marked `fmc.parallel_task` that runs iterations [begin, end) of that
-    first dimension. The call covers the whole range;
+    makes, and FlashAttention's (batch, head, query block) forall) whose
+    static iteration count, nested loops and linalg ops' iteration domains
+    included, reaches `min-work`, and whose first dimension has at least
+    two iterations, is outlined into a private function
+    `<func>_loop<N>(begin, end, ...)` marked `fmc.parallel_task` that runs
+    iterations [begin, end) of that first dimension. The call covers the whole range;
     fmc-dispatch-parallel-tasks splits it across threads. Captured buffers
     are passed as their base pointer and rebuilt inside with their static
     offset, sizes and strides (the bare-pointer calling convention cannot

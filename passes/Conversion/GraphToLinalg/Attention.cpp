@@ -175,203 +175,226 @@ struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
                               idx(rewriter, Sp)};
     SmallVector<Value> steps = {idx(rewriter, 1), idx(rewriter, 1),
                                 idx(rewriter, Br)};
-    scf::LoopNest nest = scf::buildLoopNest(
-        rewriter, loc, lbs, ubs, steps, ValueRange{init},
-        [&](OpBuilder &b, Location, ValueRange ivs,
-            ValueRange iter) -> scf::ValueVector {
-          Value bi = ivs[0], hi = ivs[1], i0 = ivs[2];
-          Value kvh = arith::DivUIOp::create(b, loc, hi, idx(b, group));
-          auto slice2d = [&](Value src, Value head, Value start, int64_t rows,
-                             int64_t cols) {
-            SmallVector<OpFoldResult> offsets = {bi, head, start,
-                                                 b.getIndexAttr(0)};
-            SmallVector<OpFoldResult> sizes = {
-                b.getIndexAttr(1), b.getIndexAttr(1), b.getIndexAttr(rows),
-                b.getIndexAttr(cols)};
-            SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
-            return tensor::ExtractSliceOp::create(
-                b, loc, tensorOf({rows, cols}), src, offsets, sizes, strides);
-          };
-          Value q = slice2d(query, hi, i0, Br, D);
-          Value m0 = buildFilled(b, loc, tensorOf({Br}), fconst(b, negInf));
-          Value l0 = buildFilled(b, loc, tensorOf({Br}), fconst(b, 0.0));
-          Value o0 = buildFilled(b, loc, tensorOf({Br, Dv}), fconst(b, 0.0));
-          // Key blocks up to the block's causal frontier i0 + Br - 1 + offset.
-          Value keyEnd = idx(b, Tp);
-          if (causal) {
-            Value last =
-                arith::AddIOp::create(b, loc, i0, idx(b, Br - 1 + offset));
-            Value blocks = arith::AddIOp::create(
-                b, loc, arith::DivUIOp::create(b, loc, last, idx(b, Bc)),
-                idx(b, 1));
-            keyEnd = arith::MinUIOp::create(
-                b, loc, arith::MulIOp::create(b, loc, blocks, idx(b, Bc)),
-                idx(b, Tp));
-          }
-          auto keyLoop = scf::ForOp::create(
-              b, loc, idx(b, 0), keyEnd, idx(b, Bc), ValueRange{m0, l0, o0},
-              [&](OpBuilder &kb, Location, Value j0, ValueRange state) {
-                Value k = slice2d(paddedKeys, kvh, j0, Bc, D);
-                Value v = slice2d(paddedValues, kvh, j0, Bc, Dv);
-                // Scores: scale * q k^T, masked. Contractions loop
-                // (rows, reduction, columns), as fmc.matmul's lowering.
-                Value sInit =
-                    buildFilled(kb, loc, tensorOf({Br, Bc}), fconst(kb, 0.0));
-                Value qk = buildMultiplyAccumulate(
-                    kb, loc, q, k, sInit,
-                    {AffineMap::get(3, 0, {d(0), d(1)}, ctx),
-                     AffineMap::get(3, 0, {d(2), d(1)}, ctx),
-                     AffineMap::get(3, 0, {d(0), d(2)}, ctx)},
-                    {par, red, par});
-                auto rows2 = AffineMap::getMultiDimIdentityMap(2, ctx);
-                auto perRow = AffineMap::get(2, 0, {d(0)}, ctx);
-                auto same1 = AffineMap::getMultiDimIdentityMap(1, ctx);
-                Value scores = buildParallelGeneric(
-                    kb, loc, tensorOf({Br, Bc}), qk, {rows2},
-                    [&](OpBuilder &gb, Location gl, ValueRange a) -> Value {
-                      Value s = arith::MulFOp::create(
-                          gb, gl, a[0],
-                          buildScalar(gb, gl, f,
-                                      op.getScale().convertToDouble()));
-                      Value r = linalg::IndexOp::create(gb, gl, 0);
-                      Value c = linalg::IndexOp::create(gb, gl, 1);
-                      Value i = arith::AddIOp::create(gb, gl, i0, r);
-                      Value j = arith::AddIOp::create(gb, gl, j0, c);
-                      if (mask) {
-                        // Broadcast dims of the mask read index 0.
-                        SmallVector<Value> full = {bi, hi, i, j};
-                        SmallVector<Value> at;
-                        int64_t rank = maskType.getRank();
-                        for (int64_t m = 0; m < rank; ++m) {
-                          int64_t dimIndex = 4 - rank + m;
-                          at.push_back(
-                              maskType.getDimSize(m) == 1
-                                  ? arith::ConstantIndexOp::create(gb, gl, 0)
-                                        .getResult()
-                                  : full[dimIndex]);
-                        }
-                        Value m = tensor::ExtractOp::create(gb, gl, mask, at);
-                        s = maskType.getElementType().isInteger(1)
-                                ? Value(arith::SelectOp::create(
-                                      gb, gl, m, s,
-                                      buildScalar(gb, gl, f, negInf)))
-                                : Value(arith::AddFOp::create(gb, gl, s, m));
-                      }
-                      if (Tp != T) {
-                        Value padding = arith::CmpIOp::create(
-                            gb, gl, arith::CmpIPredicate::uge, j,
-                            arith::ConstantIndexOp::create(gb, gl, T));
-                        s = arith::SelectOp::create(
-                            gb, gl, padding, buildScalar(gb, gl, f, negInf), s);
-                      }
-                      if (causal) {
-                        Value frontier = arith::AddIOp::create(
-                            gb, gl, i,
-                            arith::ConstantIndexOp::create(gb, gl, offset));
-                        Value hidden = arith::CmpIOp::create(
-                            gb, gl, arith::CmpIPredicate::ugt, j, frontier);
-                        s = arith::SelectOp::create(
-                            gb, gl, hidden, buildScalar(gb, gl, f, negInf), s);
-                      }
-                      return s;
-                    });
-                // m' = max(m, rowmax S) and the rescale a = exp(m - m')
-                // (0 while m is -inf), in one pass.
-                Value tileMax = buildReduction(
-                    kb, loc, scores, {1},
-                    buildFilled(kb, loc, tensorOf({Br}), fconst(kb, negInf)),
-                    [](OpBuilder &gb, Location gl, Value acc, Value x) {
-                      return Value(arith::MaximumFOp::create(gb, gl, acc, x));
-                    });
-                auto update = linalg::GenericOp::create(
-                    kb, loc, TypeRange{tensorOf({Br}), tensorOf({Br})},
-                    ValueRange{state[0], tileMax},
-                    ValueRange{state[0], buildFilled(kb, loc, tensorOf({Br}),
-                                                     fconst(kb, 0.0))},
-                    SmallVector<AffineMap>(4, same1), {par},
-                    [&](OpBuilder &gb, Location gl, ValueRange a) {
-                      Value mn = arith::MaximumFOp::create(gb, gl, a[0], a[1]);
-                      Value isInf = arith::CmpFOp::create(
-                          gb, gl, arith::CmpFPredicate::OEQ, a[0],
-                          buildScalar(gb, gl, f, negInf));
-                      Value e = math::ExpOp::create(
-                          gb, gl, arith::SubFOp::create(gb, gl, a[0], mn));
-                      Value alpha = arith::SelectOp::create(
-                          gb, gl, isInf, buildScalar(gb, gl, f, 0.0), e);
-                      linalg::YieldOp::create(gb, gl, ValueRange{mn, alpha});
-                    });
-                Value mNew = update.getResult(0);
-                Value alpha = update.getResult(1);
-                // P = exp(S - m') with m' = -inf read as 0 (P = 0 then).
-                Value p = buildParallelGeneric(
-                    kb, loc, tensorOf({Br, Bc}), ValueRange{scores, mNew},
-                    {rows2, perRow},
-                    [&](OpBuilder &gb, Location gl, ValueRange a) -> Value {
-                      Value isInf = arith::CmpFOp::create(
-                          gb, gl, arith::CmpFPredicate::OEQ, a[1],
-                          buildScalar(gb, gl, f, negInf));
-                      Value m = arith::SelectOp::create(
-                          gb, gl, isInf, buildScalar(gb, gl, f, 0.0), a[1]);
-                      return math::ExpOp::create(
-                          gb, gl, arith::SubFOp::create(gb, gl, a[0], m));
-                    });
-                auto times = [](OpBuilder &gb, Location gl,
-                                ValueRange a) -> Value {
-                  return arith::MulFOp::create(gb, gl, a[0], a[1]);
-                };
-                // l' = a l + rowsum P.
-                Value lScaled = buildParallelGeneric(
-                    kb, loc, tensorOf({Br}), ValueRange{state[1], alpha},
-                    {same1, same1}, times);
-                Value lNew = buildReduction(
-                    kb, loc, p, {1}, lScaled,
-                    [](OpBuilder &gb, Location gl, Value acc, Value x) {
-                      return Value(arith::AddFOp::create(gb, gl, acc, x));
-                    });
-                // O' = a O + P V.
-                Value oScaled = buildParallelGeneric(
-                    kb, loc, tensorOf({Br, Dv}), ValueRange{state[2], alpha},
-                    {rows2, perRow}, times);
-                Value oNew = buildMultiplyAccumulate(
-                    kb, loc, p, v, oScaled,
-                    {AffineMap::get(3, 0, {d(0), d(1)}, ctx),
-                     AffineMap::get(3, 0, {d(1), d(2)}, ctx),
-                     AffineMap::get(3, 0, {d(0), d(2)}, ctx)},
-                    {par, red, par});
-                // The new state goes back into the loop-carried tensors, so
-                // that bufferization keeps one buffer each across steps
-                // (elementwise fusion may otherwise compute it elsewhere).
-                auto into = [&](Value value, Value state) {
-                  return linalg::CopyOp::create(kb, loc, value, state)
-                      .getResult(0);
-                };
-                scf::YieldOp::create(kb, loc,
-                                     ValueRange{into(mNew, state[0]),
-                                                into(lNew, state[1]),
-                                                into(oNew, state[2])});
-              });
-          // O / l, rows that saw no key (l = 0) give 0.
-          Value normalized = buildParallelGeneric(
-              b, loc, tensorOf({Br, Dv}),
-              ValueRange{keyLoop.getResult(2), keyLoop.getResult(1)},
-              {AffineMap::getMultiDimIdentityMap(2, ctx),
-               AffineMap::get(2, 0, {d(0)}, ctx)},
-              [&](OpBuilder &gb, Location gl, ValueRange a) -> Value {
-                Value zero = buildScalar(gb, gl, f, 0.0);
-                Value empty = arith::CmpFOp::create(
-                    gb, gl, arith::CmpFPredicate::OEQ, a[1], zero);
-                Value div = arith::DivFOp::create(gb, gl, a[0], a[1]);
-                return arith::SelectOp::create(gb, gl, empty, zero, div);
-              });
-          SmallVector<OpFoldResult> offsets = {bi, hi, i0, b.getIndexAttr(0)};
-          SmallVector<OpFoldResult> sizes = {
-              b.getIndexAttr(1), b.getIndexAttr(1), b.getIndexAttr(Br),
-              b.getIndexAttr(Dv)};
-          SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
-          return {tensor::InsertSliceOp::create(b, loc, normalized, iter[0],
-                                                offsets, sizes, strides)};
-        });
-    Value result = nest.results.front();
+    // One (batch, head, query block): the online softmax over its key
+    // blocks, normalized.
+    auto buildBlock = [&](OpBuilder &b, Value bi, Value hi, Value i0) -> Value {
+      Value kvh = arith::DivUIOp::create(b, loc, hi, idx(b, group));
+      auto slice2d = [&](Value src, Value head, Value start, int64_t rows,
+                         int64_t cols) {
+        SmallVector<OpFoldResult> offsets = {bi, head, start,
+                                             b.getIndexAttr(0)};
+        SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(1),
+                                           b.getIndexAttr(rows),
+                                           b.getIndexAttr(cols)};
+        SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
+        return tensor::ExtractSliceOp::create(b, loc, tensorOf({rows, cols}),
+                                              src, offsets, sizes, strides);
+      };
+      Value q = slice2d(query, hi, i0, Br, D);
+      Value m0 = buildFilled(b, loc, tensorOf({Br}), fconst(b, negInf));
+      Value l0 = buildFilled(b, loc, tensorOf({Br}), fconst(b, 0.0));
+      Value o0 = buildFilled(b, loc, tensorOf({Br, Dv}), fconst(b, 0.0));
+      // Key blocks up to the block's causal frontier i0 + Br - 1 + offset.
+      Value keyEnd = idx(b, Tp);
+      if (causal) {
+        Value last = arith::AddIOp::create(b, loc, i0, idx(b, Br - 1 + offset));
+        Value blocks = arith::AddIOp::create(
+            b, loc, arith::DivUIOp::create(b, loc, last, idx(b, Bc)),
+            idx(b, 1));
+        keyEnd = arith::MinUIOp::create(
+            b, loc, arith::MulIOp::create(b, loc, blocks, idx(b, Bc)),
+            idx(b, Tp));
+      }
+      auto keyLoop = scf::ForOp::create(
+          b, loc, idx(b, 0), keyEnd, idx(b, Bc), ValueRange{m0, l0, o0},
+          [&](OpBuilder &kb, Location, Value j0, ValueRange state) {
+            Value k = slice2d(paddedKeys, kvh, j0, Bc, D);
+            Value v = slice2d(paddedValues, kvh, j0, Bc, Dv);
+            // Scores: scale * q k^T, masked. Contractions loop
+            // (rows, reduction, columns), as fmc.matmul's lowering.
+            Value sInit =
+                buildFilled(kb, loc, tensorOf({Br, Bc}), fconst(kb, 0.0));
+            Value qk = buildMultiplyAccumulate(
+                kb, loc, q, k, sInit,
+                {AffineMap::get(3, 0, {d(0), d(1)}, ctx),
+                 AffineMap::get(3, 0, {d(2), d(1)}, ctx),
+                 AffineMap::get(3, 0, {d(0), d(2)}, ctx)},
+                {par, red, par});
+            auto rows2 = AffineMap::getMultiDimIdentityMap(2, ctx);
+            auto perRow = AffineMap::get(2, 0, {d(0)}, ctx);
+            auto same1 = AffineMap::getMultiDimIdentityMap(1, ctx);
+            Value scores = buildParallelGeneric(
+                kb, loc, tensorOf({Br, Bc}), qk, {rows2},
+                [&](OpBuilder &gb, Location gl, ValueRange a) -> Value {
+                  Value s = arith::MulFOp::create(
+                      gb, gl, a[0],
+                      buildScalar(gb, gl, f, op.getScale().convertToDouble()));
+                  Value r = linalg::IndexOp::create(gb, gl, 0);
+                  Value c = linalg::IndexOp::create(gb, gl, 1);
+                  Value i = arith::AddIOp::create(gb, gl, i0, r);
+                  Value j = arith::AddIOp::create(gb, gl, j0, c);
+                  if (mask) {
+                    // Broadcast dims of the mask read index 0.
+                    SmallVector<Value> full = {bi, hi, i, j};
+                    SmallVector<Value> at;
+                    int64_t rank = maskType.getRank();
+                    for (int64_t m = 0; m < rank; ++m) {
+                      int64_t dimIndex = 4 - rank + m;
+                      at.push_back(
+                          maskType.getDimSize(m) == 1
+                              ? arith::ConstantIndexOp::create(gb, gl, 0)
+                                    .getResult()
+                              : full[dimIndex]);
+                    }
+                    Value m = tensor::ExtractOp::create(gb, gl, mask, at);
+                    s = maskType.getElementType().isInteger(1)
+                            ? Value(arith::SelectOp::create(
+                                  gb, gl, m, s, buildScalar(gb, gl, f, negInf)))
+                            : Value(arith::AddFOp::create(gb, gl, s, m));
+                  }
+                  if (Tp != T) {
+                    Value padding = arith::CmpIOp::create(
+                        gb, gl, arith::CmpIPredicate::uge, j,
+                        arith::ConstantIndexOp::create(gb, gl, T));
+                    s = arith::SelectOp::create(
+                        gb, gl, padding, buildScalar(gb, gl, f, negInf), s);
+                  }
+                  if (causal) {
+                    Value frontier = arith::AddIOp::create(
+                        gb, gl, i,
+                        arith::ConstantIndexOp::create(gb, gl, offset));
+                    Value hidden = arith::CmpIOp::create(
+                        gb, gl, arith::CmpIPredicate::ugt, j, frontier);
+                    s = arith::SelectOp::create(
+                        gb, gl, hidden, buildScalar(gb, gl, f, negInf), s);
+                  }
+                  return s;
+                });
+            // m' = max(m, rowmax S) and the rescale a = exp(m - m')
+            // (0 while m is -inf), in one pass.
+            Value tileMax = buildReduction(
+                kb, loc, scores, {1},
+                buildFilled(kb, loc, tensorOf({Br}), fconst(kb, negInf)),
+                [](OpBuilder &gb, Location gl, Value acc, Value x) {
+                  return Value(arith::MaximumFOp::create(gb, gl, acc, x));
+                });
+            auto update = linalg::GenericOp::create(
+                kb, loc, TypeRange{tensorOf({Br}), tensorOf({Br})},
+                ValueRange{state[0], tileMax},
+                ValueRange{state[0], buildFilled(kb, loc, tensorOf({Br}),
+                                                 fconst(kb, 0.0))},
+                SmallVector<AffineMap>(4, same1), {par},
+                [&](OpBuilder &gb, Location gl, ValueRange a) {
+                  Value mn = arith::MaximumFOp::create(gb, gl, a[0], a[1]);
+                  Value isInf = arith::CmpFOp::create(
+                      gb, gl, arith::CmpFPredicate::OEQ, a[0],
+                      buildScalar(gb, gl, f, negInf));
+                  Value e = math::ExpOp::create(
+                      gb, gl, arith::SubFOp::create(gb, gl, a[0], mn));
+                  Value alpha = arith::SelectOp::create(
+                      gb, gl, isInf, buildScalar(gb, gl, f, 0.0), e);
+                  linalg::YieldOp::create(gb, gl, ValueRange{mn, alpha});
+                });
+            Value mNew = update.getResult(0);
+            Value alpha = update.getResult(1);
+            // P = exp(S - m') with m' = -inf read as 0 (P = 0 then).
+            Value p = buildParallelGeneric(
+                kb, loc, tensorOf({Br, Bc}), ValueRange{scores, mNew},
+                {rows2, perRow},
+                [&](OpBuilder &gb, Location gl, ValueRange a) -> Value {
+                  Value isInf = arith::CmpFOp::create(
+                      gb, gl, arith::CmpFPredicate::OEQ, a[1],
+                      buildScalar(gb, gl, f, negInf));
+                  Value m = arith::SelectOp::create(
+                      gb, gl, isInf, buildScalar(gb, gl, f, 0.0), a[1]);
+                  return math::ExpOp::create(
+                      gb, gl, arith::SubFOp::create(gb, gl, a[0], m));
+                });
+            auto times = [](OpBuilder &gb, Location gl, ValueRange a) -> Value {
+              return arith::MulFOp::create(gb, gl, a[0], a[1]);
+            };
+            // l' = a l + rowsum P.
+            Value lScaled = buildParallelGeneric(kb, loc, tensorOf({Br}),
+                                                 ValueRange{state[1], alpha},
+                                                 {same1, same1}, times);
+            Value lNew = buildReduction(
+                kb, loc, p, {1}, lScaled,
+                [](OpBuilder &gb, Location gl, Value acc, Value x) {
+                  return Value(arith::AddFOp::create(gb, gl, acc, x));
+                });
+            // O' = a O + P V.
+            Value oScaled = buildParallelGeneric(kb, loc, tensorOf({Br, Dv}),
+                                                 ValueRange{state[2], alpha},
+                                                 {rows2, perRow}, times);
+            Value oNew = buildMultiplyAccumulate(
+                kb, loc, p, v, oScaled,
+                {AffineMap::get(3, 0, {d(0), d(1)}, ctx),
+                 AffineMap::get(3, 0, {d(1), d(2)}, ctx),
+                 AffineMap::get(3, 0, {d(0), d(2)}, ctx)},
+                {par, red, par});
+            // The new state goes back into the loop-carried tensors, so
+            // that bufferization keeps one buffer each across steps
+            // (elementwise fusion may otherwise compute it elsewhere).
+            auto into = [&](Value value, Value state) {
+              return linalg::CopyOp::create(kb, loc, value, state).getResult(0);
+            };
+            scf::YieldOp::create(kb, loc,
+                                 ValueRange{into(mNew, state[0]),
+                                            into(lNew, state[1]),
+                                            into(oNew, state[2])});
+          });
+      // O / l, rows that saw no key (l = 0) give 0.
+      Value normalized = buildParallelGeneric(
+          b, loc, tensorOf({Br, Dv}),
+          ValueRange{keyLoop.getResult(2), keyLoop.getResult(1)},
+          {AffineMap::getMultiDimIdentityMap(2, ctx),
+           AffineMap::get(2, 0, {d(0)}, ctx)},
+          [&](OpBuilder &gb, Location gl, ValueRange a) -> Value {
+            Value zero = buildScalar(gb, gl, f, 0.0);
+            Value empty = arith::CmpFOp::create(
+                gb, gl, arith::CmpFPredicate::OEQ, a[1], zero);
+            Value div = arith::DivFOp::create(gb, gl, a[0], a[1]);
+            return arith::SelectOp::create(gb, gl, empty, zero, div);
+          });
+      return normalized;
+    };
+    auto blockSlice = [&](OpBuilder &b, ValueRange ivs) {
+      SmallVector<OpFoldResult> offsets = {ivs[0], ivs[1], ivs[2],
+                                           b.getIndexAttr(0)};
+      SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(1),
+                                         b.getIndexAttr(Br),
+                                         b.getIndexAttr(Dv)};
+      SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
+      return std::make_tuple(offsets, sizes, strides);
+    };
+    Value result;
+    if (tiles.parallelBlocks) {
+      // Every iteration writes its own slice: a forall the CPU pipeline
+      // runs on the thread pool.
+      auto forall = scf::ForallOp::create(
+          rewriter, loc, getAsOpFoldResult(lbs), getAsOpFoldResult(ubs),
+          getAsOpFoldResult(steps), ValueRange{init}, std::nullopt);
+      OpBuilder b = OpBuilder::atBlockTerminator(forall.getBody());
+      ValueRange ivs = forall.getInductionVars();
+      Value normalized = buildBlock(b, ivs[0], ivs[1], ivs[2]);
+      b.setInsertionPointToEnd(forall.getTerminator().getBody());
+      auto [offsets, sizes, strides] = blockSlice(b, ivs);
+      tensor::ParallelInsertSliceOp::create(b, loc, normalized,
+                                            forall.getRegionIterArgs()[0],
+                                            offsets, sizes, strides);
+      result = forall.getResult(0);
+    } else {
+      scf::LoopNest nest = scf::buildLoopNest(
+          rewriter, loc, lbs, ubs, steps, ValueRange{init},
+          [&](OpBuilder &b, Location, ValueRange ivs,
+              ValueRange iter) -> scf::ValueVector {
+            Value normalized = buildBlock(b, ivs[0], ivs[1], ivs[2]);
+            auto [offsets, sizes, strides] = blockSlice(b, ivs);
+            return {tensor::InsertSliceOp::create(b, loc, normalized, iter[0],
+                                                  offsets, sizes, strides)};
+          });
+      result = nest.results.front();
+    }
     if (Sp != S) {
       SmallVector<OpFoldResult> offsets(4, rewriter.getIndexAttr(0)), sizes;
       for (int64_t d : resultType.getShape())

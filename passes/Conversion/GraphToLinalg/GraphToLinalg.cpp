@@ -92,10 +92,10 @@ struct ConvertGraphToLinalgPass
     populateReductionToLinalgPatterns(patterns, converter);
     populateShapeToLinalgPatterns(patterns, converter);
     populateConvolutionToLinalgPatterns(patterns, converter);
-    populateAttentionToLinalgPatterns(patterns, converter,
-                                      AttentionTiles{attentionCacheBytes,
-                                                     attentionQueryTile,
-                                                     attentionKeyTile});
+    populateAttentionToLinalgPatterns(
+        patterns, converter,
+        AttentionTiles{attentionCacheBytes, attentionQueryTile,
+                       attentionKeyTile, attentionParallel});
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateReturnOpTypeConversionPattern(patterns, converter);

@@ -42,6 +42,10 @@ struct AttentionTiles {
   int64_t cacheBytes = 256 * 1024;
   int64_t query = 0;
   int64_t key = 0;
+  /// The (batch, head, query block) loops as one scf.forall whose
+  /// iterations write disjoint slices (CPU targets run them on the thread
+  /// pool); otherwise a nest of scf.for.
+  bool parallelBlocks = false;
 };
 void populateAttentionToLinalgPatterns(RewritePatternSet &patterns,
                                        const TypeConverter &converter,

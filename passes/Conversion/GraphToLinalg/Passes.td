@@ -31,6 +31,9 @@ def ConvertGraphToLinalgPass
            "budget)">,
     Option<"attentionKeyTile", "attention-key-tile", "int64_t", "0",
            "Keys per FlashAttention step (0: derived from the cache budget)">,
+    Option<"attentionParallel", "attention-parallel", "bool", "false",
+           "Build FlashAttention's (batch, head, query block) loops as one "
+           "scf.forall (independent iterations) rather than scf.for">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -89,3 +89,30 @@ func.func @rows(%in: memref<8x1024xf32>, %out: memref<8xf32>) {
   }
   return
 }
+
+// -----
+
+// A (1, 12, 2) loop over linalg ops (FlashAttention's block forall before
+// it becomes loops): the first dimension has one iteration, so the task
+// splits the second; each op's iteration domain (here 16 x 64 = 1024)
+// counts toward the work (24 x 1024 >= 4096).
+// CHECK-LABEL: func.func @heads
+// CHECK: call @heads_loop0(%{{.+}}, %c12{{[_0-9]*}}, %{{.+}}) : (index, index, memref<f32>) -> ()
+// CHECK: func.func private @heads_loop0(%[[B:.+]]: index, %[[E:.+]]: index, %{{.+}}: memref<f32>)
+// CHECK: %[[LB:.+]] = arith.addi %{{.+}}, %{{.+}}
+// CHECK: %[[UB:.+]] = arith.addi %{{.+}}, %{{.+}}
+// CHECK: scf.parallel (%{{.+}}, %{{.+}}, %{{.+}}) = (%{{.+}}, %[[LB]], %{{.+}}) to (%{{.+}}, %[[UB]], %{{.+}})
+// CHECK: linalg.fill
+func.func @heads(%out: memref<1x12x2x16x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c12 = arith.constant 12 : index
+  %z = arith.constant 0.0 : f32
+  scf.parallel (%b, %h, %q) = (%c0, %c0, %c0) to (%c1, %c12, %c2) step (%c1, %c1, %c1) {
+    %s = memref.subview %out[%b, %h, %q, 0, 0] [1, 1, 1, 16, 64] [1, 1, 1, 1, 1] : memref<1x12x2x16x64xf32> to memref<16x64xf32, strided<[64, 1], offset: ?>>
+    linalg.fill ins(%z : f32) outs(%s : memref<16x64xf32, strided<[64, 1], offset: ?>>)
+    scf.reduce
+  }
+  return
+}
