@@ -1,6 +1,7 @@
 # lit configuration of fmc's FileCheck and end-to-end tests.
 
 import os
+import shutil
 import subprocess
 
 import lit.formats
@@ -65,3 +66,8 @@ if capability.count(".") == 1:
     major, minor = capability.split(".")
     config.available_features.add("cuda-gpu")
     config.substitutions.append(("%cuda_target", "sm_%s%s" % (major, minor)))
+
+# A C compiler for test helpers (the fake CUDA driver of test/Runtime).
+host_cc = shutil.which("cc") or shutil.which("clang") or os.path.join(
+    config.llvm_tools_dir, "clang")
+config.substitutions.append(("%host_cc", host_cc))

@@ -182,6 +182,9 @@ std::unique_ptr<TargetMachine> fmc::createTargetMachine(const CPUTarget &target,
   if (!llvmTarget)
     return nullptr;
   TargetOptions options;
+  // Constructors (GPU code loads its kernels in one) go to .init_array, which
+  // the dynamic loader runs; .ctors needs crtbegin, which fmc does not link.
+  options.UseInitArray = true;
   std::unique_ptr<TargetMachine> machine(llvmTarget->createTargetMachine(
       triple, target.cpu, target.features, options, Reloc::PIC_, std::nullopt,
       CodeGenOptLevel::Aggressive));

@@ -332,6 +332,11 @@ fmc_cuda_launch_kernel(void *function, intptr_t gridX, intptr_t gridY,
   // on possibly freed memory would only bury the first error.
   if (!function || hasDeferredError())
     return;
+  // A loop over an empty tensor has nothing to launch (CUDA rejects a
+  // zero-sized grid).
+  if (gridX <= 0 || gridY <= 0 || gridZ <= 0 || blockX <= 0 || blockY <= 0 ||
+      blockZ <= 0)
+    return;
   defer(driver().api.cuLaunchKernel(function, gridX, gridY, gridZ, blockX,
                                     blockY, blockZ, sharedBytes, stream, params,
                                     extra),

@@ -133,7 +133,11 @@ fmc_status_t *CudaSession::run(const std::vector<HostSpan> &hostInputs,
   fmc_status_t *waited = synchronize(stream);
   if (fmc_status_t *deferred = takeDeferredError()) {
     fmc_status_free(waited);
-    return deferred;
+    fmc_status_t *named =
+        makeStatus(FMC_STATUS_DEVICE_ERROR,
+                   std::string("the GPU run failed: ") + deferred->message);
+    fmc_status_free(deferred);
+    return named;
   }
   return waited;
 }

@@ -1,0 +1,154 @@
+/* A stand-in for libcuda.so.1 that runs no kernels: host memory for device
+ * memory, launches counted and checked. It lets the CUDA runtime path
+ * (driver loading, weight upload, the fmc_cuda_* calls of the compiled host
+ * code, copies, error reporting) run on a machine without a GPU. At exit it
+ * prints what it saw to stderr. FAKE_CUDA_FAIL_LAUNCH=N makes the N-th
+ * launch fail with CUDA_ERROR_LAUNCH_FAILED (719). */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef int CUresult;
+static int inits, moduleLoads, fatbins, launches, badLaunches, allocs, frees;
+static int functions, syncs, streams;
+static unsigned long long toDevice, toHost;
+static int failAt = -1;
+
+__attribute__((destructor)) static void report(void) {
+  fprintf(stderr,
+          "fake-cuda: init %d, module loads %d (fatbin %d), functions %d, "
+          "launches %d (bad %d), allocs %d, frees %d, streams %d, syncs %d, "
+          "to device %llu bytes, to host %llu bytes\n",
+          inits, moduleLoads, fatbins, functions, launches, badLaunches,
+          allocs, frees, streams, syncs, toDevice, toHost);
+}
+
+CUresult cuInit(unsigned flags) {
+  (void)flags;
+  const char *fail = getenv("FAKE_CUDA_FAIL_LAUNCH");
+  failAt = fail ? atoi(fail) : -1;
+  ++inits;
+  return 0;
+}
+CUresult cuDriverGetVersion(int *v) { *v = 13000; return 0; }
+CUresult cuDeviceGetCount(int *n) { *n = 1; return 0; }
+CUresult cuDeviceGet(int *d, int ordinal) { *d = ordinal; return 0; }
+CUresult cuDeviceGetAttribute(int *value, int attribute, int device) {
+  (void)device;
+  *value = attribute == 75 ? 9 : 0; /* compute capability 9.0 */
+  return 0;
+}
+CUresult cuDeviceGetName(char *name, int length, int device) {
+  (void)device;
+  snprintf(name, (size_t)length, "fake GPU");
+  return 0;
+}
+CUresult cuDevicePrimaryCtxRetain(void **ctx, int device) {
+  (void)device;
+  *ctx = (void *)0x1;
+  return 0;
+}
+CUresult cuCtxSetCurrent(void *ctx) { (void)ctx; return 0; }
+CUresult cuGetErrorString(CUresult error, const char **text) {
+  *text = error == 719 ? "unspecified launch failure" : "fake error";
+  return 0;
+}
+CUresult cuModuleLoadData(void **module, const void *image) {
+  ++moduleLoads;
+  /* A fatbin starts with 0xBA55ED50 (little-endian). */
+  uint32_t magic;
+  memcpy(&magic, image, sizeof(magic));
+  if (magic == 0xBA55ED50u)
+    ++fatbins;
+  *module = (void *)0x2;
+  return 0;
+}
+CUresult cuModuleUnload(void *module) { (void)module; return 0; }
+CUresult cuModuleGetFunction(void **function, void *module, const char *name) {
+  if (!module || !name || !*name)
+    return 500; /* CUDA_ERROR_NOT_FOUND */
+  ++functions;
+  *function = (void *)0x3;
+  return 0;
+}
+CUresult cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz,
+                        unsigned bx, unsigned by, unsigned bz, unsigned smem,
+                        void *stream, void **params, void **extra) {
+  (void)smem;
+  (void)stream;
+  (void)extra;
+  ++launches;
+  if (!f || !params || !gx || !gy || !gz || !bx || !by || !bz ||
+      bx * by * bz > 1024)
+    ++badLaunches;
+  return launches == failAt ? 719 : 0;
+}
+CUresult cuStreamCreate(void **stream, unsigned flags) {
+  (void)flags;
+  ++streams;
+  *stream = (void *)0x4;
+  return 0;
+}
+CUresult cuStreamDestroy_v2(void *stream) { (void)stream; return 0; }
+CUresult cuStreamSynchronize(void *stream) {
+  (void)stream;
+  ++syncs;
+  return 0;
+}
+CUresult cuMemAlloc_v2(unsigned long long *p, size_t n) {
+  ++allocs;
+  *p = (unsigned long long)(uintptr_t)calloc(1, n);
+  return *p ? 0 : 2;
+}
+CUresult cuMemFree_v2(unsigned long long p) {
+  ++frees;
+  free((void *)(uintptr_t)p);
+  return 0;
+}
+CUresult cuMemAllocAsync(unsigned long long *p, size_t n, void *s) {
+  (void)s;
+  return cuMemAlloc_v2(p, n);
+}
+CUresult cuMemFreeAsync(unsigned long long p, void *s) {
+  (void)s;
+  return cuMemFree_v2(p);
+}
+CUresult cuMemAllocManaged(unsigned long long *p, size_t n, unsigned f) {
+  (void)f;
+  return cuMemAlloc_v2(p, n);
+}
+CUresult cuMemcpyAsync(unsigned long long d, unsigned long long s, size_t n,
+                       void *stream) {
+  (void)stream;
+  memmove((void *)(uintptr_t)d, (void *)(uintptr_t)s, n);
+  return 0;
+}
+CUresult cuMemcpyHtoDAsync_v2(unsigned long long d, const void *s, size_t n,
+                              void *stream) {
+  (void)stream;
+  memcpy((void *)(uintptr_t)d, s, n);
+  toDevice += n;
+  return 0;
+}
+CUresult cuMemcpyDtoHAsync_v2(void *d, unsigned long long s, size_t n,
+                              void *stream) {
+  (void)stream;
+  memcpy(d, (void *)(uintptr_t)s, n);
+  toHost += n;
+  return 0;
+}
+CUresult cuMemsetD32Async(unsigned long long d, unsigned v, size_t n,
+                          void *s) {
+  (void)s;
+  for (size_t i = 0; i < n; ++i)
+    ((unsigned *)(uintptr_t)d)[i] = v;
+  return 0;
+}
+CUresult cuMemsetD16Async(unsigned long long d, unsigned short v, size_t n,
+                          void *s) {
+  (void)s;
+  for (size_t i = 0; i < n; ++i)
+    ((unsigned short *)(uintptr_t)d)[i] = v;
+  return 0;
+}
