@@ -75,6 +75,9 @@ public:
              loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
       Value span = rewriter.createOrFold<arith::SubIOp>(loc, ub, lb);
       Value count = rewriter.createOrFold<arith::CeilDivSIOp>(loc, span, step);
+      // An empty range (ub < lb) has no iterations, not a negative count.
+      count = rewriter.createOrFold<arith::MaxSIOp>(
+          loc, count, arith::ConstantIndexOp::create(rewriter, loc, 0));
       counts.push_back(count);
       total = rewriter.createOrFold<arith::MulIOp>(loc, total, count);
     }
