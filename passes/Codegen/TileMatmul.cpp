@@ -273,35 +273,75 @@ private:
     Value tile = arith::DivUIOp::create(
         b, loc, arith::SubIOp::create(b, loc, m0, blk.mBlock), index(b, t.mr));
 
+    // One k step of the rows x vectors register tile into `sums`.
+    int64_t accumulators = rows * vectors;
+    auto step = [&](OpBuilder &b, Value kk, MutableArrayRef<Value> sums) {
+      SmallVector<Value> panel;
+      for (int64_t v = 0; v < vectors; ++v)
+        panel.push_back(loadPanel(b, blk, n0, kk, v));
+      for (int64_t i = 0; i < rows; ++i) {
+        Value a = memref::LoadOp::create(b, loc, lhsBuffer,
+                                         ValueRange{tile, kk, index(b, i)});
+        Value splat = vector::BroadcastOp::create(b, loc, vectorType, a);
+        for (int64_t v = 0; v < vectors; ++v) {
+          Value &sum = sums[i * vectors + v];
+          if (t.fma) {
+            sum = vector::FMAOp::create(b, loc, splat, panel[v], sum);
+          } else {
+            Value product = arith::MulFOp::create(b, loc, splat, panel[v]);
+            sum = arith::AddFOp::create(b, loc, sum, product);
+          }
+        }
+      }
+    };
+    // A tile of few accumulators (the m tail; one row in a decode step's
+    // matrix-vector product) would wait on each FMA's latency: it sums
+    // consecutive k in up to 4 independent chains, added in a fixed order
+    // at the end (the same for every thread count).
+    int64_t chains =
+        accumulators >= 8
+            ? 1
+            : std::min<int64_t>(4, llvm::divideCeil(8, accumulators));
+
     // Each kc block is summed from zero and then added to out: blocked
     // summation, more accurate than one running sum over all of K.
-    SmallVector<Value> init(rows * vectors, zeroVector);
+    Value kMain = blk.kLen;
+    if (chains > 1)
+      kMain = arith::SubIOp::create(
+          b, loc, blk.kLen,
+          arith::RemUIOp::create(b, loc, blk.kLen, index(b, chains)));
+    SmallVector<Value> init(accumulators * chains, zeroVector);
     auto loop = scf::ForOp::create(
-        b, loc, index(b, 0), blk.kLen, index(b, 1), init,
+        b, loc, index(b, 0), kMain, index(b, chains), init,
         [&](OpBuilder &b, Location, Value kk, ValueRange acc) {
-          SmallVector<Value> panel;
-          for (int64_t v = 0; v < vectors; ++v)
-            panel.push_back(loadPanel(b, blk, n0, kk, v));
           SmallVector<Value> next(acc);
-          for (int64_t i = 0; i < rows; ++i) {
-            Value a = memref::LoadOp::create(b, loc, lhsBuffer,
-                                             ValueRange{tile, kk, index(b, i)});
-            Value splat = vector::BroadcastOp::create(b, loc, vectorType, a);
-            for (int64_t v = 0; v < vectors; ++v) {
-              Value &sum = next[i * vectors + v];
-              if (t.fma) {
-                sum = vector::FMAOp::create(b, loc, splat, panel[v], sum);
-              } else {
-                Value product = arith::MulFOp::create(b, loc, splat, panel[v]);
-                sum = arith::AddFOp::create(b, loc, sum, product);
-              }
-            }
-          }
+          for (int64_t chain = 0; chain < chains; ++chain)
+            step(b,
+                 chain ? arith::AddIOp::create(b, loc, kk, index(b, chain))
+                       : kk,
+                 MutableArrayRef<Value>(next).slice(chain * accumulators,
+                                                    accumulators));
           scf::YieldOp::create(b, loc, next);
         });
+    SmallVector<Value> sums(loop.getResults().take_front(accumulators));
+    if (chains > 1) {
+      // The k left over, then the other chains.
+      auto rest = scf::ForOp::create(
+          b, loc, kMain, blk.kLen, index(b, 1), sums,
+          [&](OpBuilder &b, Location, Value kk, ValueRange acc) {
+            SmallVector<Value> next(acc);
+            step(b, kk, next);
+            scf::YieldOp::create(b, loc, next);
+          });
+      sums.assign(rest.getResults().begin(), rest.getResults().end());
+      for (int64_t chain = 1; chain < chains; ++chain)
+        for (int64_t j = 0; j < accumulators; ++j)
+          sums[j] = arith::AddFOp::create(
+              b, loc, sums[j], loop.getResult(chain * accumulators + j));
+    }
     for (int64_t i = 0; i < rows; ++i)
       for (int64_t v = 0; v < vectors; ++v) {
-        Value sum = loop.getResult(i * vectors + v);
+        Value sum = sums[i * vectors + v];
         SmallVector<Value> idx = outIndices(b, i, v);
         if (Value m = mask(b, v)) {
           Value prior = vector::MaskedLoadOp::create(b, loc, vectorType, out,

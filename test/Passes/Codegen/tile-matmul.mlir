@@ -159,3 +159,27 @@ func.func @not_matched(%a: memref<4x6xf32>, %b: memref<6x8xf32>,
   }
   return
 }
+
+// A matrix-vector product (one row: a decode step) has 1 x 2 accumulators:
+// consecutive k go to 4 independent chains (8 accumulators), the k left
+// over to the first, and the chains are added in order at the end.
+// CHECK-LABEL: func.func @gemv(
+// CHECK: %[[MAIN:.+]]:8 = scf.for %{{.+}} = %{{.+}} to %[[KMAIN:.+]] step %{{.+}} iter_args(
+// CHECK-COUNT-8: vector.fma
+// CHECK: scf.yield
+// CHECK: %[[REST:.+]]:2 = scf.for %{{.+}} = %[[KMAIN]] to
+// CHECK-COUNT-2: vector.fma
+// CHECK: arith.addf %[[REST]]#0, %[[MAIN]]#2
+// CHECK: arith.addf %[[REST]]#1, %[[MAIN]]#3
+// CHECK: arith.addf %{{.+}}, %[[MAIN]]#4
+// CHECK: arith.addf %{{.+}}, %[[MAIN]]#6
+func.func @gemv(%a: memref<1x8xf32>, %b: memref<8x8xf32>, %c: memref<1x8xf32>) {
+  linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<1x8xf32>, memref<8x8xf32>) outs(%c : memref<1x8xf32>) {
+  ^bb0(%l: f32, %r: f32, %o: f32):
+    %p = arith.mulf %l, %r : f32
+    %s = arith.addf %o, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
