@@ -6,6 +6,7 @@
 #include "compiler/Pipelines/Pipelines.h"
 #include "compiler/Targets/CPU/CPUTarget.h"
 #include "compiler/Targets/CUDA/CUDATarget.h"
+#include "passes/ABI/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -160,17 +161,16 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
   pipeline.reportFusions = options.reportFusions;
   pipeline.fuseAttention = options.import.fuseAttention;
   pipeline.fuseTransformerOps = options.fuseTransformerOps;
-  if (options.gpuMappingOnHost) {
-    if (gpu)
-      return emitError(fileLoc) << "--gpu-mapping-on-host needs a CPU target";
-    // The GPU path does not pack weights; neither does its emulation.
+  if (options.gpuMappingOnHost && gpu)
+    return emitError(fileLoc) << "--gpu-mapping-on-host needs a CPU target";
+  pipeline.gpuMappingOnHost = options.gpuMappingOnHost;
+  if (gpu || options.gpuMappingOnHost) {
+    // The CPU kernel's weight panels and the thread pool's attention forall
+    // are CPU-only; the GPU path (and its emulation) uses neither.
     pipeline.packMatmulWeights = false;
     pipeline.parallelAttention = false;
-    pipeline.gpuMappingOnHost = true;
   }
   if (gpu) {
-    pipeline.packMatmulWeights = false;
-    pipeline.parallelAttention = false;
     // FlashAttention's blocks: a few MiB of scores per step keeps the
     // number of kernel launches per attention small.
     pipeline.tileCacheBytes = 4 << 20;
@@ -270,7 +270,7 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
   contents.targetTriple = target.triple;
   contents.targetCpu = target.cpu;
   if (auto arena =
-          module->getOperation()->getAttrOfType<IntegerAttr>("fmc.arena_bytes"))
+          module->getOperation()->getAttrOfType<IntegerAttr>(kArenaBytesAttr))
     contents.arenaBytes = arena.getInt();
   if (gpu)
     contents.device = gpu->chip;

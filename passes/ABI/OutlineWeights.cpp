@@ -43,6 +43,17 @@ DenseResourceElementsAttr asResource(ElementsAttr value, StringRef name) {
 
 } // namespace
 
+bool mlir::fmc::isBarePointerCompatible(Type type) {
+  auto memref = dyn_cast<MemRefType>(type);
+  if (!memref || !memref.hasStaticShape())
+    return false;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return succeeded(memref.getStridesAndOffset(strides, offset)) &&
+         !ShapedType::isDynamic(offset) &&
+         llvm::none_of(strides, ShapedType::isDynamic);
+}
+
 func::FuncOp mlir::fmc::lookupModelFunction(ModuleOp module, StringRef name) {
   auto func = module.lookupSymbol<func::FuncOp>(name);
   if (!func)

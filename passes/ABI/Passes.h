@@ -25,6 +25,11 @@ namespace mlir::fmc {
 /// module naming it (for the passes' `function` option).
 func::FuncOp lookupModelFunction(ModuleOp module, StringRef name);
 
+/// Whether a memref can cross a call between the model's functions as a
+/// bare pointer: static shape, strides and offset (the callee rebuilds the
+/// view from its type). Parallel task functions take only such arguments.
+bool isBarePointerCompatible(Type type);
+
 /// Appends a read-only weight argument of `type` holding `data` to the
 /// model function `func`; null after an error on `loc`.
 BlockArgument addWeightArgument(func::FuncOp func, Type type,

@@ -3,6 +3,7 @@
 #include "passes/ABI/Passes.h"
 #include "passes/Codegen/Passes.h"
 
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/RegionUtils.h"
 
@@ -15,13 +16,14 @@ using namespace mlir;
 
 namespace {
 
+/// The iterations of one loop dimension with constant bounds.
 std::optional<int64_t> staticTripCount(Value lb, Value ub, Value step) {
-  std::optional<int64_t> l = getConstantIntValue(lb);
-  std::optional<int64_t> u = getConstantIntValue(ub);
-  std::optional<int64_t> s = getConstantIntValue(step);
-  if (!l || !u || !s || *s <= 0)
+  std::optional<APInt> trips = constantTripCount(
+      lb, ub, step, /*isSigned=*/true,
+      [](Value, Value, bool) -> std::optional<APSInt> { return std::nullopt; });
+  if (!trips || trips->getActiveBits() > 62)
     return std::nullopt;
-  return *u > *l ? (*u - *l + *s - 1) / *s : 0;
+  return int64_t(trips->getZExtValue());
 }
 
 /// Innermost iterations the ops of `block` run (loops with dynamic bounds
@@ -69,19 +71,6 @@ std::optional<unsigned> splitDimension(scf::ParallelOp loop) {
   return std::nullopt;
 }
 
-/// Buffers cross the task boundary as their base pointer; the task rebuilds
-/// the view from the type's static offset, sizes and strides.
-bool passableBuffer(MemRefType type) {
-  if (!type.hasStaticShape())
-    return false;
-  int64_t offset;
-  SmallVector<int64_t> strides;
-  if (failed(type.getStridesAndOffset(strides, offset)))
-    return false;
-  return !ShapedType::isDynamic(offset) &&
-         llvm::none_of(strides, ShapedType::isDynamic);
-}
-
 struct OutlineParallelLoopsPass
     : fmc::impl::OutlineParallelLoopsPassBase<OutlineParallelLoopsPass> {
   using Base::Base;
@@ -108,22 +97,22 @@ struct OutlineParallelLoopsPass
       return false;
     if (!splitDimension(loop))
       return false;
-    for (auto [lb, ub, step] :
-         llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep()))
-      if (!staticTripCount(lb, ub, step))
-        return false;
     int64_t trips = 1;
-    for (auto [lb, ub, step] :
-         llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep()))
-      trips *= *staticTripCount(lb, ub, step);
-    int64_t work = trips * std::max<int64_t>(1, iterations(*loop.getBody()));
-    if (work < minWork)
+    for (auto [lb, ub, step] : llvm::zip(
+             loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
+      std::optional<int64_t> n = staticTripCount(lb, ub, step);
+      if (!n)
+        return false;
+      trips = std::min<int64_t>(trips * *n, INT64_MAX / 4);
+    }
+    int64_t body = std::max<int64_t>(1, iterations(*loop.getBody()));
+    if (trips * body < minWork)
       return false;
     SetVector<Value> captured;
     getUsedValuesDefinedAbove(loop.getRegion(), captured);
     return llvm::all_of(captured, [](Value value) {
-      auto buffer = dyn_cast<MemRefType>(value.getType());
-      return !buffer || passableBuffer(buffer);
+      return !isa<BaseMemRefType>(value.getType()) ||
+             fmc::isBarePointerCompatible(value.getType());
     });
   }
 
@@ -147,9 +136,6 @@ struct OutlineParallelLoopsPass
                                                     loop.getStep()[split]))};
     SmallVector<Type> types = {site.getIndexType(), site.getIndexType()};
     for (Value value : passed) {
-      if (isa<MemRefType>(value.getType()))
-        value = memref::ExtractStridedMetadataOp::create(site, loc, value)
-                    .getBaseBuffer();
       args.push_back(value);
       types.push_back(value.getType());
     }
@@ -174,19 +160,8 @@ struct OutlineParallelLoopsPass
           constant && matchPattern(value, m_Constant()))
         mapping.map(value, b.clone(*constant)->getResult(0));
     for (auto [value, argument] :
-         llvm::zip(passed, body->getArguments().drop_front(2))) {
-      auto type = dyn_cast<MemRefType>(value.getType());
-      if (!type) {
-        mapping.map(value, argument);
-        continue;
-      }
-      int64_t offset;
-      SmallVector<int64_t> strides;
-      (void)type.getStridesAndOffset(strides, offset);
-      Value view = memref::ReinterpretCastOp::create(
-          b, loc, type, argument, offset, type.getShape(), strides);
-      mapping.map(value, view);
-    }
+         llvm::zip(passed, body->getArguments().drop_front(2)))
+      mapping.map(value, argument);
     // Iterations [begin, end) of the split dimension, all of the others.
     // The bounds are constants (worthOutlining checked): recreate them.
     auto bound = [&](Value v) -> Value {

@@ -106,17 +106,18 @@ def OutlineParallelLoopsPass
     normalization and softmax loops that convert-linalg-to-parallel-loops
     makes, and FlashAttention's (batch, head, query block) forall) whose
     static iteration count, nested loops and linalg ops' iteration domains
-    included, reaches `min-work`, and whose first dimension has at least
-    two iterations, is outlined into a private function
-    `<func>_loop<N>(begin, end, ...)` marked `fmc.parallel_task` that runs
-    iterations [begin, end) of that first dimension. The call covers the whole range;
+    included, reaches `min-work` is outlined into a private function
+    `<func>_loop<N>(begin, end, ...)` marked `fmc.parallel_task`. The task
+    runs iterations [begin, end) of the split dimension, the first with two
+    or more iterations (the ones before it have one), and all iterations of
+    the others; the call covers the whole range, and
     fmc-dispatch-parallel-tasks splits it across threads. Captured buffers
-    are passed as their base pointer and rebuilt inside with their static
-    offset, sizes and strides (the bare-pointer calling convention cannot
-    pass strided views); captured constants are recreated inside. Each
-    iteration computes exactly what it did before, so results do not depend
-    on the thread count. Loops with a dynamic layout or dynamic bounds stay
-    where they are.
+    are passed as arguments (they must have static shapes, strides and
+    offsets, which the bare-pointer calling convention rebuilds); captured
+    constants are recreated inside. Each iteration computes exactly what it
+    did before, so results do not depend on the thread count. Loops with
+    dynamic bounds or a captured buffer with a dynamic layout stay where
+    they are.
   }];
   let options = [
     Option<"minWork", "min-work", "int64_t", "65536",

@@ -383,19 +383,6 @@ bool isAddressable(linalg::GenericOp op, const Contraction &c, const Tiles &t) {
   return true;
 }
 
-/// Whether a memref can cross a call as a bare pointer (static shape,
-/// strides and offset), as the task functions' arguments must.
-bool isBarePointerCompatible(Type type) {
-  auto memref = dyn_cast<MemRefType>(type);
-  if (!memref || !memref.hasStaticShape())
-    return false;
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  return succeeded(memref.getStridesAndOffset(strides, offset)) &&
-         !ShapedType::isDynamic(offset) &&
-         llvm::none_of(strides, ShapedType::isDynamic);
-}
-
 struct TileMatmulPass : fmc::impl::TileMatmulPassBase<TileMatmulPass> {
   using Base::Base;
 

@@ -76,8 +76,6 @@ constexpr StringLiteral kAArch64Triple = "aarch64-unknown-linux-gnu";
 
 } // namespace
 
-bool fmc::isCPUTargetName(StringRef name) { return !name.starts_with("sm_"); }
-
 bool fmc::resolveCPUTarget(StringRef name, StringRef cpu, CPUTarget &target,
                            std::string &error) {
   initializeTargets();

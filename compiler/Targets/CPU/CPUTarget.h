@@ -56,9 +56,6 @@ MatmulTiles matmulTiles(const CPUTarget &target);
 bool resolveCPUTarget(llvm::StringRef name, llvm::StringRef cpu,
                       CPUTarget &target, std::string &error);
 
-/// Whether `name` could be a CPU target (rather than a GPU one).
-bool isCPUTargetName(llvm::StringRef name);
-
 std::unique_ptr<llvm::TargetMachine>
 createTargetMachine(const CPUTarget &target, std::string &error);
 

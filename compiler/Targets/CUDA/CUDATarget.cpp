@@ -15,20 +15,19 @@ struct ChipInfo {
   unsigned major, minor;
   unsigned minSMs, maxSMs;
   unsigned maxSharedKiB;
-  unsigned registersPerSM;
   bool archSpecific; ///< sm_90a: wgmma and TMA
 };
 
 constexpr ChipInfo kChips[] = {
     // A100 (108 SMs), A30 (56).
-    {"sm_80", 8, 0, 56, 108, 163, 65536, false},
+    {"sm_80", 8, 0, 56, 108, 163, false},
     // RTX 30xx, A10, A40 (up to 84 SMs).
-    {"sm_86", 8, 6, 10, 84, 99, 65536, false},
+    {"sm_86", 8, 6, 10, 84, 99, false},
     // L4 (58), L40 (142), RTX 40xx.
-    {"sm_89", 8, 9, 24, 142, 99, 65536, false},
+    {"sm_89", 8, 9, 24, 142, 99, false},
     // H100 PCIe (114) and SXM (132), H200 (132), GH200.
-    {"sm_90", 9, 0, 114, 132, 227, 65536, false},
-    {"sm_90a", 9, 0, 114, 132, 227, 65536, true},
+    {"sm_90", 9, 0, 114, 132, 227, false},
+    {"sm_90a", 9, 0, 114, 132, 227, true},
 };
 
 std::string supportedList() {
@@ -59,7 +58,6 @@ bool fmc::resolveCUDATarget(StringRef name, CUDATarget &target,
   target.minSMs = chip->minSMs;
   target.maxSMs = chip->maxSMs;
   target.maxSharedBytesPerBlock = chip->maxSharedKiB * 1024;
-  target.registersPerSM = chip->registersPerSM;
   target.tma = target.wgmma = chip->archSpecific;
   // mma.sync shapes of sm_80 and later (PTX ISA, "Warp-level matrix multiply
   // accumulate"); sm_89 adds fp8 (e4m3/e5m2) inputs.

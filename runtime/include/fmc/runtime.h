@@ -137,7 +137,7 @@ typedef struct fmc_model_description {
   const char *source_name;   /* the model file it was compiled from */
   size_t weight_count;
   uint64_t weight_bytes; /* sum of the weights' sizes */
-  const char *device; /* the GPU the kernels run on ("sm_80"), or "" (CPU) */
+  const char *device;    /* the GPU the kernels run on ("sm_80"), or "" (CPU) */
 } fmc_model_description_t;
 
 /* Maps the artifact at `path`, validates it and loads its code. Errors name

@@ -4,6 +4,7 @@
 
 #include "runtime/src/base/Status.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <dlfcn.h>
 #include <mutex>
@@ -184,19 +185,23 @@ std::string &deferredError() {
   static std::string error;
   return error;
 }
+/// Whether deferredError() is set: read on every launch without the lock.
+std::atomic<bool> &errorPending() {
+  static std::atomic<bool> pending{false};
+  return pending;
+}
 thread_local CUstream currentStream = nullptr;
 
-bool hasDeferredError() {
-  std::lock_guard<std::mutex> lock(errorMutex());
-  return !deferredError().empty();
-}
+bool hasDeferredError() { return errorPending().load(); }
 
 void defer(CUresult result, const char *what) {
   if (result == CUDA_SUCCESS)
     return;
   std::lock_guard<std::mutex> lock(errorMutex());
-  if (deferredError().empty())
+  if (deferredError().empty()) {
     deferredError() = std::string(what) + ": " + describe(result);
+    errorPending().store(true);
+  }
 }
 
 } // namespace
@@ -288,6 +293,7 @@ fmc_status_t *takeDeferredError() {
     return nullptr;
   fmc_status_t *status = makeStatus(FMC_STATUS_DEVICE_ERROR, deferredError());
   deferredError().clear();
+  errorPending().store(false);
   return status;
 }
 

@@ -1,23 +1,22 @@
 // RUN: fmc-opt %s --fmc-outline-parallel-loops='min-work=4096' --split-input-file | FileCheck %s
 
 // A 64 x 128 elementwise loop (8192 iterations) becomes a parallel task
-// over its first dimension. The strided view crosses as its base pointer
-// and is rebuilt inside; the constant is recreated; the call covers 0..64.
+// over its first dimension. The strided view and the output are passed as
+// they are (static layouts cross as bare pointers); the constant is
+// recreated; the call covers 0..64.
 // CHECK-LABEL: func.func @main
 // CHECK-SAME: (%[[IN:.+]]: memref<64x256xf32>, %[[OUT:.+]]: memref<64x128xf32>)
 // CHECK: %[[VIEW:.+]] = memref.subview %[[IN]]
 // CHECK-DAG: %[[C0:.+]] = arith.constant 0 : index
 // CHECK-DAG: %[[C64:.+]] = arith.constant 64 : index
-// CHECK: %[[BASE:.+]], %{{.+}}, %{{.+}}:2, %{{.+}}:2 = memref.extract_strided_metadata %[[VIEW]]
-// CHECK: %[[OBASE:.+]], %{{.+}}, %{{.+}}:2, %{{.+}}:2 = memref.extract_strided_metadata %[[OUT]]
-// CHECK: call @main_loop0(%[[C0]], %[[C64]], %[[BASE]], %[[OBASE]]) : (index, index, memref<f32>, memref<f32>) -> ()
+// CHECK: call @main_loop0(%[[C0]], %[[C64]], %[[VIEW]], %[[OUT]]) : (index, index, memref<64x128xf32, strided<[256, 1], offset: 128>>, memref<64x128xf32>) -> ()
 // CHECK-NOT: scf.parallel
-// CHECK: func.func private @main_loop0(%[[B:.+]]: index, %[[E:.+]]: index, %[[P:.+]]: memref<f32>, %[[Q:.+]]: memref<f32>) attributes {fmc.parallel_task}
+// CHECK: func.func private @main_loop0(%[[B:.+]]: index, %[[E:.+]]: index, %[[P:.+]]: memref<64x128xf32, strided<[256, 1], offset: 128>>, %[[Q:.+]]: memref<64x128xf32>) attributes {fmc.parallel_task}
 // CHECK: arith.constant 2.000000e+00 : f32
-// CHECK: memref.reinterpret_cast %[[P]] to offset: [128], sizes: [64, 128], strides: [256, 1] : memref<f32> to memref<64x128xf32, strided<[256, 1], offset: 128>>
-// CHECK: memref.reinterpret_cast %[[Q]] to offset: [0], sizes: [64, 128], strides: [128, 1] : memref<f32> to memref<64x128xf32>
-// CHECK: scf.parallel (%{{.+}}, %{{.+}}) = (%{{.+}}, %{{.+}}) to (%{{.+}}, %{{.+}})
+// CHECK: scf.parallel (%[[I:.+]], %[[J:.+]]) = (%{{.+}}, %{{.+}}) to (%{{.+}}, %{{.+}})
+// CHECK: memref.load %[[P]][%[[I]], %[[J]]]
 // CHECK: arith.mulf
+// CHECK: memref.store %{{.+}}, %[[Q]][%[[I]], %[[J]]]
 func.func @main(%in: memref<64x256xf32>, %out: memref<64x128xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -97,8 +96,8 @@ func.func @rows(%in: memref<8x1024xf32>, %out: memref<8xf32>) {
 // splits the second; each op's iteration domain (here 16 x 64 = 1024)
 // counts toward the work (24 x 1024 >= 4096).
 // CHECK-LABEL: func.func @heads
-// CHECK: call @heads_loop0(%{{.+}}, %c12{{[_0-9]*}}, %{{.+}}) : (index, index, memref<f32>) -> ()
-// CHECK: func.func private @heads_loop0(%[[B:.+]]: index, %[[E:.+]]: index, %{{.+}}: memref<f32>)
+// CHECK: call @heads_loop0(%{{.+}}, %c12{{[_0-9]*}}, %{{.+}}) : (index, index, memref<1x12x2x16x64xf32>) -> ()
+// CHECK: func.func private @heads_loop0(%[[B:.+]]: index, %[[E:.+]]: index, %{{.+}}: memref<1x12x2x16x64xf32>)
 // CHECK: %[[LB:.+]] = arith.addi %{{.+}}, %{{.+}}
 // CHECK: %[[UB:.+]] = arith.addi %{{.+}}, %{{.+}}
 // CHECK: scf.parallel (%{{.+}}, %{{.+}}, %{{.+}}) = (%{{.+}}, %[[LB]], %{{.+}}) to (%{{.+}}, %[[UB]], %{{.+}})
@@ -112,6 +111,27 @@ func.func @heads(%out: memref<1x12x2x16x64xf32>) {
   scf.parallel (%b, %h, %q) = (%c0, %c0, %c0) to (%c1, %c12, %c2) step (%c1, %c1, %c1) {
     %s = memref.subview %out[%b, %h, %q, 0, 0] [1, 1, 1, 16, 64] [1, 1, 1, 1, 1] : memref<1x12x2x16x64xf32> to memref<16x64xf32, strided<[64, 1], offset: ?>>
     linalg.fill ins(%z : f32) outs(%s : memref<16x64xf32, strided<[64, 1], offset: ?>>)
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A captured view with a dynamic offset cannot cross a call as a bare
+// pointer: the loop stays where it is.
+// CHECK-LABEL: func.func @dynamic_view
+// CHECK-NOT: call
+// CHECK: scf.parallel
+func.func @dynamic_view(%buf: memref<128x128xf32>, %row: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  %z = arith.constant 0.0 : f32
+  %v = memref.subview %buf[%row, 0] [64, 128] [1, 1] : memref<128x128xf32> to memref<64x128xf32, strided<[128, 1], offset: ?>>
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c128) step (%c1, %c1) {
+    memref.store %z, %v[%i, %j] : memref<64x128xf32, strided<[128, 1], offset: ?>>
     scf.reduce
   }
   return

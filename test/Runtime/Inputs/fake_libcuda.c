@@ -20,8 +20,8 @@ __attribute__((destructor)) static void report(void) {
           "fake-cuda: init %d, module loads %d (fatbin %d), functions %d, "
           "launches %d (bad %d), allocs %d, frees %d, streams %d, syncs %d, "
           "to device %llu bytes, to host %llu bytes\n",
-          inits, moduleLoads, fatbins, functions, launches, badLaunches,
-          allocs, frees, streams, syncs, toDevice, toHost);
+          inits, moduleLoads, fatbins, functions, launches, badLaunches, allocs,
+          frees, streams, syncs, toDevice, toHost);
 }
 
 CUresult cuInit(unsigned flags) {
@@ -31,9 +31,18 @@ CUresult cuInit(unsigned flags) {
   ++inits;
   return 0;
 }
-CUresult cuDriverGetVersion(int *v) { *v = 13000; return 0; }
-CUresult cuDeviceGetCount(int *n) { *n = 1; return 0; }
-CUresult cuDeviceGet(int *d, int ordinal) { *d = ordinal; return 0; }
+CUresult cuDriverGetVersion(int *v) {
+  *v = 13000;
+  return 0;
+}
+CUresult cuDeviceGetCount(int *n) {
+  *n = 1;
+  return 0;
+}
+CUresult cuDeviceGet(int *d, int ordinal) {
+  *d = ordinal;
+  return 0;
+}
 CUresult cuDeviceGetAttribute(int *value, int attribute, int device) {
   (void)device;
   *value = attribute == 75 ? 9 : 0; /* compute capability 9.0 */
@@ -49,7 +58,10 @@ CUresult cuDevicePrimaryCtxRetain(void **ctx, int device) {
   *ctx = (void *)0x1;
   return 0;
 }
-CUresult cuCtxSetCurrent(void *ctx) { (void)ctx; return 0; }
+CUresult cuCtxSetCurrent(void *ctx) {
+  (void)ctx;
+  return 0;
+}
 CUresult cuGetErrorString(CUresult error, const char **text) {
   *text = error == 719 ? "unspecified launch failure" : "fake error";
   return 0;
@@ -64,7 +76,10 @@ CUresult cuModuleLoadData(void **module, const void *image) {
   *module = (void *)0x2;
   return 0;
 }
-CUresult cuModuleUnload(void *module) { (void)module; return 0; }
+CUresult cuModuleUnload(void *module) {
+  (void)module;
+  return 0;
+}
 CUresult cuModuleGetFunction(void **function, void *module, const char *name) {
   if (!module || !name || !*name)
     return 500; /* CUDA_ERROR_NOT_FOUND */
@@ -90,7 +105,10 @@ CUresult cuStreamCreate(void **stream, unsigned flags) {
   *stream = (void *)0x4;
   return 0;
 }
-CUresult cuStreamDestroy_v2(void *stream) { (void)stream; return 0; }
+CUresult cuStreamDestroy_v2(void *stream) {
+  (void)stream;
+  return 0;
+}
 CUresult cuStreamSynchronize(void *stream) {
   (void)stream;
   ++syncs;
@@ -138,8 +156,7 @@ CUresult cuMemcpyDtoHAsync_v2(void *d, unsigned long long s, size_t n,
   toHost += n;
   return 0;
 }
-CUresult cuMemsetD32Async(unsigned long long d, unsigned v, size_t n,
-                          void *s) {
+CUresult cuMemsetD32Async(unsigned long long d, unsigned v, size_t n, void *s) {
   (void)s;
   for (size_t i = 0; i < n; ++i)
     ((unsigned *)(uintptr_t)d)[i] = v;
