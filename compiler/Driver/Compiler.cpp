@@ -157,6 +157,7 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
   pipeline.matmulLanes = tiles.lanes;
   pipeline.matmulKC = tiles.kc;
   pipeline.matmulMC = tiles.mc;
+  pipeline.matmulOutBlockBytes = tiles.outBlockBytes;
   pipeline.matmulFMA = target.hasFMA;
   pipeline.reportFusions = options.reportFusions;
   pipeline.fuseAttention = options.import.fuseAttention;

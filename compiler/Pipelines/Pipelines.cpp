@@ -95,7 +95,8 @@ mlir::fmc::buildCPUCodegenPipeline(OpPassManager &pm,
       // before fmc-tile-matmul, so that its contractions get their scratch
       // buffers in the task (one per thread), not shared in the caller.
       "scf-forall-to-parallel,fmc-outline-parallel-loops,"
-      "fmc-tile-matmul{{mr={1} nr={2} lanes={3} kc={4} mc={5} fma={6}},"
+      "fmc-tile-matmul{{mr={1} nr={2} lanes={3} kc={4} mc={5} fma={6} "
+      "out-block-bytes={9}},"
       "convert-linalg-to-parallel-loops,fmc-outline-parallel-loops,"
       "func.func(fmc-approximate-math{{fma={6}},fmc-expand-small-floats),"
       "lower-affine,convert-scf-to-cf,canonicalize,"
@@ -108,7 +109,7 @@ mlir::fmc::buildCPUCodegenPipeline(OpPassManager &pm,
       "fmc-dispatch-parallel-tasks,fmc-emit-entry-point{{function={0}}",
       options.function, options.matmulMR, options.matmulNR, options.matmulLanes,
       options.matmulKC, options.matmulMC, options.matmulFMA,
-      bufferizationPasses(options), gpuMapping);
+      bufferizationPasses(options), gpuMapping, options.matmulOutBlockBytes);
   return parsePassPipeline(pipeline, pm);
 }
 

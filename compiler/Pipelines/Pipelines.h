@@ -26,7 +26,7 @@ struct PipelineOptions {
   /// fmc-tile-matmul), from the target description; the defaults suit AVX2
   /// with a 32 KiB L1 and a 512 KiB L2.
   int64_t matmulMR = 6, matmulNR = 16, matmulLanes = 8, matmulKC = 256,
-          matmulMC = 252;
+          matmulMC = 252, matmulOutBlockBytes = 131072;
   bool matmulFMA = true;
   /// Pack 2-D f32 weights into the CPU microkernel's panels (CPU targets).
   bool packMatmulWeights = true;

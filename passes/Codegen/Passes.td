@@ -58,7 +58,8 @@ def TileMatmulPass : Pass<"fmc-tile-matmul", "::mlir::ModuleOp"> {
                 "vector microkernel with cache blocking";
   let description = [{
     Each contraction (see Contraction.h) on memrefs becomes loops over
-    blocks of `mc` rows and `kc` reductions and panels of `nr` columns; the
+    blocks of `mc` rows, blocks of columns (`out-block-bytes` of out), `kc`
+    reductions and panels of `nr` columns; the
     rhs panel is read from the packed weight or packed at run time into a
     kc x nr buffer, and an `mr` x `nr` block of the output is accumulated in
     vector registers: per k, `nr / lanes` vector loads of the panel, `mr`
@@ -83,6 +84,11 @@ def TileMatmulPass : Pass<"fmc-tile-matmul", "::mlir::ModuleOp"> {
            "Reduction block: a kc x nr rhs panel stays in L1">,
     Option<"mc", "mc", "int64_t", /*default=*/"256",
            "Row block: an mc x kc lhs block stays in L2">,
+    Option<"outBlockBytes", "out-block-bytes", "int64_t",
+           /*default=*/"131072",
+           "Output block: the panels of one block of out (mc rows) fill at "
+           "most this many bytes, so that it stays in cache across the kc "
+           "blocks (at least 256 columns)">,
     Option<"useFMA", "fma", "bool", /*default=*/"true",
            "Accumulate with vector.fma; otherwise a multiply and an add "
            "(targets without FMA, where llvm.fma becomes a libm call)">,

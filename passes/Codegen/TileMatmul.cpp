@@ -4,16 +4,19 @@
 // plain outer loops):
 //
 //   for mc in [0, M) step MC:
-//     for kc in [0, K) step KC:
-//       pack lhs[mc.., kc..] as tiles of MR rows, k-major   (in L2)
-//       for n0 in [0, N) step NR:             rhs panel kc x nr in L1
-//         panel = packed weight, or rhs packed into a kc x nr buffer
-//         for m0 in block step MR:            MR x NR accumulators in registers
-//           acc = 0
-//           for k in [0, kc): acc += broadcast(lhsTile[k, i]) * panel[k, :]
-//           out[m0.., n0..] += acc
+//     for nc in [0, N) step NC:               out[mc.., nc..] stays in L2
+//       for kc in [0, K) step KC:
+//         pack lhs[mc.., kc..] as tiles of MR rows, k-major   (in L2)
+//         for n0 in [nc, nc + NC) step NR:    rhs panel kc x nr in L1
+//           panel = packed weight, or rhs packed into a kc x nr buffer
+//           for m0 in block step MR:          MR x NR accumulators in registers
+//             acc = 0
+//             for k in [0, kc): acc += broadcast(lhsTile[k, i]) * panel[k, :]
+//             out[m0.., n0..] += acc
 //
-// Packing lhs makes the kernel's MR row reads one contiguous line per k
+// Without the NC blocks, every kc block would stream all of out through
+// memory once more (a language model's 128 x 50257 logits: 25 MiB, read and
+// written K / KC times). Packing lhs makes the kernel's MR row reads one contiguous line per k
 // instead of MR rows K floats apart (which map to the same L1 set when K is a
 // power of two). The m tail (M mod MR rows) runs once per panel in the last
 // row block; the n tail panel loads and stores with masks, its packed columns
@@ -41,7 +44,7 @@ using namespace mlir::fmc;
 namespace {
 
 struct Tiles {
-  int64_t mr, nr, lanes, kc, mc;
+  int64_t mr, nr, lanes, kc, mc, outBlockBytes;
   bool fma;
 };
 
@@ -61,6 +64,16 @@ public:
   /// The number of nr-column panels: the range `emit` splits.
   static int64_t panels(const Contraction &c, const Tiles &t) {
     return llvm::divideCeil(c.sizes[c.n], t.nr);
+  }
+
+  /// Panels per output block: as many as keep a block of out (the rows of
+  /// one mc block) within `outBlockBytes`, so that it stays in cache while
+  /// all kc blocks accumulate into it; at least 256 columns, so that packing
+  /// lhs again for each block costs under 1/256 of the block's multiply-adds.
+  static int64_t outBlockPanels(const Contraction &c, const Tiles &t) {
+    int64_t rows = std::min(c.sizes[c.m], std::max(t.mr, t.mc));
+    int64_t panels = t.outBlockBytes / (rows * t.nr * 4);
+    return std::max<int64_t>(panels, llvm::divideCeil(256, t.nr));
   }
 
   /// The whole contraction restricted to the panels [begin, end).
@@ -104,51 +117,68 @@ private:
   }
 
   void emitBlocks(OpBuilder &b) {
-    int64_t m = c.sizes[c.m], n = c.sizes[c.n], k = c.sizes[c.k];
-    int64_t mMain = m - m % t.mr, nMain = n - n % t.nr;
+    int64_t m = c.sizes[c.m];
     int64_t mc = std::max<int64_t>(t.mr, t.mc / t.mr * t.mr);
+    int64_t fullPanels = c.sizes[c.n] / t.nr;
+    int64_t blockPanels = outBlockPanels(c, t);
     scf::ForOp::create(
         b, loc, index(b, 0), index(b, m), index(b, mc), ValueRange{},
         [&](OpBuilder &b, Location, Value mBlock, ValueRange) {
           scf::ForOp::create(
-              b, loc, index(b, 0), index(b, k), index(b, t.kc), ValueRange{},
-              [&](OpBuilder &b, Location, Value kBlock, ValueRange) {
-                Value kLen = arith::MinSIOp::create(
-                    b, loc, index(b, t.kc),
-                    arith::SubIOp::create(b, loc, index(b, k), kBlock));
-                Value blockEnd =
-                    arith::AddIOp::create(b, loc, mBlock, index(b, mc));
-                Value rowsEnd =
-                    arith::MinSIOp::create(b, loc, blockEnd, index(b, mMain));
-                Value lastBlock = arith::CmpIOp::create(
-                    b, loc, arith::CmpIPredicate::sge, blockEnd, index(b, m));
-                Bounds bounds{mBlock, rowsEnd, lastBlock, kBlock, kLen};
-                emitPackLhs(b, bounds, mc);
-                int64_t fullPanels = nMain / t.nr;
-                if (fullPanels > 0)
-                  scf::ForOp::create(
-                      b, loc, panelBegin,
-                      arith::MinSIOp::create(b, loc, panelEnd,
-                                             index(b, fullPanels)),
-                      index(b, 1), ValueRange{},
-                      [&](OpBuilder &b, Location, Value panel, ValueRange) {
-                        Value n0 = arith::MulIOp::create(b, loc, panel,
-                                                         index(b, t.nr));
-                        emitPanel(b, bounds, n0, t.nr);
-                        scf::YieldOp::create(b, loc);
-                      });
-                if (n % t.nr) {
-                  Value hasTail =
-                      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
-                                            panelEnd, index(b, fullPanels));
-                  scf::IfOp::create(
-                      b, loc, hasTail, [&](OpBuilder &b, Location) {
-                        emitPanel(b, bounds, index(b, nMain), n % t.nr);
-                        scf::YieldOp::create(b, loc);
-                      });
-                }
+              b, loc, panelBegin, panelEnd, index(b, blockPanels),
+              ValueRange{},
+              [&](OpBuilder &b, Location, Value nBlock, ValueRange) {
+                Value nBlockEnd = arith::MinSIOp::create(
+                    b, loc, panelEnd,
+                    arith::AddIOp::create(b, loc, nBlock,
+                                          index(b, blockPanels)));
+                emitKBlocks(b, mBlock, nBlock, nBlockEnd, mc, fullPanels);
                 scf::YieldOp::create(b, loc);
               });
+          scf::YieldOp::create(b, loc);
+        });
+  }
+
+  /// The kc blocks of rows [mBlock, mBlock + mc) and panels
+  /// [nBlock, nBlockEnd): that block of out stays in cache across them.
+  void emitKBlocks(OpBuilder &b, Value mBlock, Value nBlock, Value nBlockEnd,
+                   int64_t mc, int64_t fullPanels) {
+    int64_t m = c.sizes[c.m], n = c.sizes[c.n], k = c.sizes[c.k];
+    int64_t mMain = m - m % t.mr;
+    scf::ForOp::create(
+        b, loc, index(b, 0), index(b, k), index(b, t.kc), ValueRange{},
+        [&](OpBuilder &b, Location, Value kBlock, ValueRange) {
+          Value kLen = arith::MinSIOp::create(
+              b, loc, index(b, t.kc),
+              arith::SubIOp::create(b, loc, index(b, k), kBlock));
+          Value blockEnd = arith::AddIOp::create(b, loc, mBlock, index(b, mc));
+          Value rowsEnd =
+              arith::MinSIOp::create(b, loc, blockEnd, index(b, mMain));
+          Value lastBlock = arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::sge, blockEnd, index(b, m));
+          Bounds bounds{mBlock, rowsEnd, lastBlock, kBlock, kLen};
+          emitPackLhs(b, bounds, mc);
+          if (fullPanels > 0)
+            scf::ForOp::create(
+                b, loc, nBlock,
+                arith::MinSIOp::create(b, loc, nBlockEnd,
+                                       index(b, fullPanels)),
+                index(b, 1), ValueRange{},
+                [&](OpBuilder &b, Location, Value panel, ValueRange) {
+                  Value n0 =
+                      arith::MulIOp::create(b, loc, panel, index(b, t.nr));
+                  emitPanel(b, bounds, n0, t.nr);
+                  scf::YieldOp::create(b, loc);
+                });
+          if (n % t.nr) {
+            Value hasTail = arith::CmpIOp::create(
+                b, loc, arith::CmpIPredicate::sgt, nBlockEnd,
+                index(b, fullPanels));
+            scf::IfOp::create(b, loc, hasTail, [&](OpBuilder &b, Location) {
+              emitPanel(b, bounds, index(b, n - n % t.nr), n % t.nr);
+              scf::YieldOp::create(b, loc);
+            });
+          }
           scf::YieldOp::create(b, loc);
         });
   }
@@ -387,12 +417,14 @@ struct TileMatmulPass : fmc::impl::TileMatmulPassBase<TileMatmulPass> {
   using Base::Base;
 
   void runOnOperation() override {
-    if (mr <= 0 || lanes <= 0 || nr <= 0 || nr % lanes || kc <= 0 || mc <= 0) {
-      getOperation()->emitError("fmc-tile-matmul: mr, kc and mc must be "
+    if (mr <= 0 || lanes <= 0 || nr <= 0 || nr % lanes || kc <= 0 || mc <= 0 ||
+        outBlockBytes <= 0) {
+      getOperation()->emitError("fmc-tile-matmul: mr, kc, mc and "
+                                "out-block-bytes must be "
                                 "positive and nr a positive multiple of lanes");
       return signalPassFailure();
     }
-    Tiles tiles{mr, nr, lanes, kc, mc, useFMA};
+    Tiles tiles{mr, nr, lanes, kc, mc, outBlockBytes, useFMA};
     SmallVector<std::pair<linalg::GenericOp, Contraction>> work;
     getOperation()->walk([&](linalg::GenericOp op) {
       FailureOr<Contraction> c = matchContraction(op);

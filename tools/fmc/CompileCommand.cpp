@@ -228,7 +228,8 @@ int printTargetDescription() {
   else
     os << "decided at run time\n";
   os << "  matmul tiles: mr " << tiles.mr << ", nr " << tiles.nr << ", kc "
-     << tiles.kc << ", mc " << tiles.mc << "\n";
+     << tiles.kc << ", mc " << tiles.mc << ", out block "
+     << tiles.outBlockBytes / 1024 << " KiB\n";
   return 0;
 }
 

@@ -163,12 +163,21 @@ bool fmc::resolveCPUTarget(StringRef name, StringRef cpu, CPUTarget &target,
 fmc::MatmulTiles fmc::matmulTiles(const CPUTarget &target) {
   MatmulTiles t;
   t.lanes = target.vectorBits / 32;
-  t.nr = 2 * t.lanes;
-  // Accumulators mr x 2, plus two panel vectors and one broadcast.
-  t.mr = std::clamp<int64_t>((target.vectorRegisters - 3) / 2, 1, 14);
-  t.kc = std::clamp<int64_t>(target.l1dBytes / 2 / (t.nr * 4), 64, 512);
+  // mr x vectors accumulators, plus the panel's vectors and one broadcast.
+  // Three vectors per row where registers allow: fewer loads per FMA than
+  // two (11 per 24 FMAs against 16 per 28 with 14 rows); at most 8 rows, so
+  // that the usual token counts (multiples of 8) leave no row tail.
+  int64_t vectors = target.vectorRegisters >= 32 ? 3 : 2;
+  t.nr = vectors * t.lanes;
+  t.mr = std::clamp<int64_t>((target.vectorRegisters - vectors - 1) / vectors,
+                             1, 8);
+  // The kc x nr panel and the mr x kc lhs tile stream from L2 at a few bytes
+  // per cycle, so kc is long: out's tile is read and written K / kc times.
+  t.kc = std::clamp<int64_t>(target.l2Bytes / 1024, 64, 1024);
   t.mc = std::clamp<int64_t>(target.l2Bytes / 2 / (t.kc * 4), t.mr, 1024);
   t.mc -= t.mc % t.mr;
+  // The other half of L2 holds the lhs block; out's block gets a quarter.
+  t.outBlockBytes = target.l2Bytes / 4;
   return t;
 }
 

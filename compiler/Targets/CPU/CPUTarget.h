@@ -42,10 +42,11 @@ struct CPUTarget {
 /// a target's vector registers and caches (see fmc-tile-matmul).
 struct MatmulTiles {
   int64_t mr;    ///< rows of the register tile
-  int64_t nr;    ///< columns of the register tile (two vectors)
+  int64_t nr;    ///< columns of the register tile (three vectors with 32 registers, else two)
   int64_t lanes; ///< f32 lanes per vector
-  int64_t kc;    ///< reduction block: a kc x nr panel fills half of L1
+  int64_t kc;    ///< reduction block: L2 bytes / 1024 (at most 1024)
   int64_t mc;    ///< row block: an mc x kc lhs block fills half of L2
+  int64_t outBlockBytes; ///< a block of out that stays in L2 across kc blocks
 };
 MatmulTiles matmulTiles(const CPUTarget &target);
 

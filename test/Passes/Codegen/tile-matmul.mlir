@@ -1,6 +1,7 @@
 // RUN: fmc-opt %s --pass-pipeline="builtin.module(fmc-tile-matmul{mr=2 nr=8 lanes=4 kc=4 mc=4})" | FileCheck %s
 // RUN: fmc-opt %s --pass-pipeline="builtin.module(fmc-tile-matmul{mr=2 nr=8 lanes=4 kc=4 mc=4 parallel-min-work=100})" | FileCheck %s --check-prefix=TASK
 // RUN: fmc-opt %s --pass-pipeline="builtin.module(fmc-tile-matmul{mr=2 nr=8 lanes=4 kc=4 mc=4 fma=false})" | FileCheck %s --check-prefix=NOFMA
+// RUN: fmc-opt %s --pass-pipeline="builtin.module(fmc-tile-matmul{mr=2 nr=8 lanes=4 kc=4 mc=4 out-block-bytes=64},canonicalize)" | FileCheck %s --check-prefix=BLOCK
 
 // Targets without FMA multiply and add (llvm.fma would become fmaf calls).
 // NOFMA-LABEL: func.func @tails(
@@ -15,10 +16,12 @@
 // TASK-LABEL: func.func private @tails_matmul0(
 // TASK-SAME: %[[FIRST:[^:]+]]: index, %[[LAST:[^:]+]]: index, %{{.+}}: memref<5x6xf32>, %{{.+}}: memref<6x10xf32>, %{{.+}}: memref<5x10xf32>) attributes {fmc.parallel_task}
 // TASK: memref.alloca() {alignment = 64 : i64} : memref<4x8xf32>
-// TASK: %[[FULL:.+]] = arith.minsi %[[LAST]], %{{.+}}
-// TASK: scf.for %{{.+}} = %[[FIRST]] to %[[FULL]]
+// TASK: scf.for %[[NB:.+]] = %[[FIRST]] to %[[LAST]] step
+// TASK: %[[END:.+]] = arith.minsi %[[LAST]], %{{.+}}
+// TASK: %[[FULL:.+]] = arith.minsi %[[END]], %{{.+}}
+// TASK: scf.for %{{.+}} = %[[NB]] to %[[FULL]]
 // TASK: vector.fma
-// TASK: arith.cmpi sgt, %[[LAST]]
+// TASK: arith.cmpi sgt, %[[END]]
 // TASK: vector.maskedstore
 // TASK-LABEL: func.func @tails(
 // TASK-SAME: %[[A:[^:]+]]: memref<5x6xf32>, %[[B:[^:]+]]: memref<6x10xf32>, %[[C:[^:]+]]: memref<5x10xf32>
@@ -36,6 +39,7 @@
 // TASK: vector.fma
 // TASK-LABEL: func.func @not_matched(
 // TASK-NOT: call
+// TASK-LABEL: func.func private @wide_matmul2(
 
 #lhs = affine_map<(m, k, n) -> (m, k)>
 #rhs = affine_map<(m, k, n) -> (k, n)>
@@ -50,6 +54,7 @@
 // CHECK-DAG: %[[TILES:.+]] = memref.alloca() {alignment = 64 : i64} : memref<2x4x2xf32>
 // CHECK-NOT: linalg.generic
 // CHECK: scf.for %[[MB:.+]] = %{{.+}} to %[[C5:.+]] step %{{.+}} {
+// CHECK: scf.for %[[NB:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
 // CHECK: scf.for %[[KB:.+]] = %{{.+}} to %[[C6:.+]] step %{{.+}} {
 //   The lhs block is packed into row tiles.
 // CHECK: memref.load %[[A]]
@@ -176,6 +181,32 @@ func.func @not_matched(%a: memref<4x6xf32>, %b: memref<6x8xf32>,
 func.func @gemv(%a: memref<1x8xf32>, %b: memref<8x8xf32>, %c: memref<1x8xf32>) {
   linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "reduction", "parallel"]}
       ins(%a, %b : memref<1x8xf32>, memref<8x8xf32>) outs(%c : memref<1x8xf32>) {
+  ^bb0(%l: f32, %r: f32, %o: f32):
+    %p = arith.mulf %l, %r : f32
+    %s = arith.addf %o, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// Columns in blocks: with out-block-bytes=64 a block would be one panel, so
+// it is the minimum of 256 columns (32 panels of 8); the 75 panels of N = 600
+// run as blocks starting at 0, 32 and 64, each through all kc blocks (K = 8:
+// two) before the next, and the lhs is packed again per block.
+// BLOCK-LABEL: func.func @wide(
+// BLOCK-DAG: %[[C32:.+]] = arith.constant 32 : index
+// BLOCK-DAG: %[[C75:.+]] = arith.constant 75 : index
+// BLOCK: scf.for %[[NB:.+]] = %{{.+}} to %[[C75]] step %[[C32]] {
+// BLOCK: %[[NEXT:.+]] = arith.addi %[[NB]], %[[C32]]
+// BLOCK: %[[END:.+]] = arith.minsi %[[NEXT]], %[[C75]]
+// BLOCK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} {
+// BLOCK: memref.store %{{.+}}, %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}] : memref<1x4x2xf32>
+// BLOCK: %[[FULL:.+]] = arith.minsi %[[END]], %[[C75]]
+// BLOCK: scf.for %{{.+}} = %[[NB]] to %[[FULL]]
+// BLOCK: vector.fma
+func.func @wide(%a: memref<2x8xf32>, %b: memref<8x600xf32>, %c: memref<2x600xf32>) {
+  linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<2x8xf32>, memref<8x600xf32>) outs(%c : memref<2x600xf32>) {
   ^bb0(%l: f32, %r: f32, %o: f32):
     %p = arith.mulf %l, %r : f32
     %s = arith.addf %o, %p : f32
