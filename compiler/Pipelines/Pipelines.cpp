@@ -19,6 +19,7 @@ static void ensurePassesRegistered() { registerAllPasses(); }
 static std::string bufferizationPasses(const PipelineOptions &options) {
   return llvm::formatv("fmc-flatten-empty-tensors{{function={0}},"
                        "fmc-distinct-results{{function={0}},"
+                       "fmc-unshare-fills,"
                        "one-shot-bufferize{{bufferize-function-boundaries "
                        "function-boundary-type-conversion=identity-layout-map},"
                        "buffer-results-to-out-params{{hoist-static-allocs "

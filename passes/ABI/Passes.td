@@ -62,6 +62,23 @@ def DistinctResultsPass : Pass<"fmc-distinct-results", "::mlir::ModuleOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def UnshareFillsPass : Pass<"fmc-unshare-fills", "::mlir::ModuleOp"> {
+  let summary = "Give every user of a tensor linalg.fill its own fill";
+  let description = [{
+    CSE merges identical fills: the zeros every matmul of one shape
+    accumulates into become one tensor with several users. One-shot
+    bufferization then keeps that buffer for the first writer and gives
+    each later one a new buffer plus a copy of the zeros (an extra pass over
+    memory per contraction). This pass clones the fill (and its
+    `tensor.empty` destination) in front of each user and erases the shared
+    one, so that every destination is written in place and the zeros live
+    no longer than their user needs them.
+    Runs before bufferization.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def EmitEntryPointPass : Pass<"fmc-emit-entry-point", "::mlir::ModuleOp"> {
   let summary = "Add the runtime entry point `void fmc_entry(void **buffers)`";
   let description = [{
