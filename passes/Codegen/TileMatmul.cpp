@@ -16,21 +16,23 @@
 //
 // Without the NC blocks, every kc block would stream all of out through
 // memory once more (a language model's 128 x 50257 logits: 25 MiB, read and
-// written K / KC times). Packing lhs makes the kernel's MR row reads one contiguous line per k
-// instead of MR rows K floats apart (which map to the same L1 set when K is a
-// power of two). The m tail (M mod MR rows) runs once per panel in the last
-// row block; the n tail panel loads and stores with masks, its packed columns
-// are zeros.
+// written K / KC times). Packing lhs makes the kernel's MR row reads one
+// contiguous line per k instead of MR rows K floats apart (which map to the
+// same L1 set when K is a power of two). The m tail (M mod MR rows) runs once
+// per panel in the last row block; the n tail panel loads and stores with
+// masks, its packed columns are zeros.
 //
 //===----------------------------------------------------------------------===//
 
 #include "passes/ABI/Passes.h"
 #include "passes/Codegen/Contraction.h"
+#include "passes/Codegen/Epilogue.h"
 #include "passes/Codegen/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/MapVector.h"
 
 namespace mlir::fmc {
@@ -51,12 +53,15 @@ struct Tiles {
 /// Emits the loop nest for one matched contraction in place of `op`.
 class KernelEmitter {
 public:
-  /// Emits for `op`, reading and writing `lhs`, `rhs` and `out` (the op's
-  /// operands, or the arguments of the task function it is outlined to).
+  /// Emits for `op` and what `fusion` fuses around it, reading and writing
+  /// `lhs`, `rhs`, `out` and the fusion's extra operands (the op's operands,
+  /// or the arguments of the task function it is outlined to).
   KernelEmitter(linalg::GenericOp op, const Contraction &c, const Tiles &t,
-                ValueRange operands, Value panelBuffer, Value lhsBuffer)
-      : c(c), t(t), panelBuffer(panelBuffer), lhsBuffer(lhsBuffer),
-        loc(op.getLoc()), lhs(operands[0]), rhs(operands[1]), out(operands[2]),
+                const Fusion &fusion, ValueRange operands, Value panelBuffer,
+                Value lhsBuffer)
+      : c(c), t(t), fusion(fusion), panelBuffer(panelBuffer),
+        lhsBuffer(lhsBuffer), loc(op.getLoc()), lhs(operands[0]),
+        rhs(operands[1]), out(operands[2]), extra(operands.drop_front(3)),
         maps(op.getIndexingMapsArray()),
         vectorType(
             VectorType::get({t.lanes}, Float32Type::get(op.getContext()))) {}
@@ -125,8 +130,7 @@ private:
         b, loc, index(b, 0), index(b, m), index(b, mc), ValueRange{},
         [&](OpBuilder &b, Location, Value mBlock, ValueRange) {
           scf::ForOp::create(
-              b, loc, panelBegin, panelEnd, index(b, blockPanels),
-              ValueRange{},
+              b, loc, panelBegin, panelEnd, index(b, blockPanels), ValueRange{},
               [&](OpBuilder &b, Location, Value nBlock, ValueRange) {
                 Value nBlockEnd = arith::MinSIOp::create(
                     b, loc, panelEnd,
@@ -161,8 +165,7 @@ private:
           if (fullPanels > 0)
             scf::ForOp::create(
                 b, loc, nBlock,
-                arith::MinSIOp::create(b, loc, nBlockEnd,
-                                       index(b, fullPanels)),
+                arith::MinSIOp::create(b, loc, nBlockEnd, index(b, fullPanels)),
                 index(b, 1), ValueRange{},
                 [&](OpBuilder &b, Location, Value panel, ValueRange) {
                   Value n0 =
@@ -171,9 +174,9 @@ private:
                   scf::YieldOp::create(b, loc);
                 });
           if (n % t.nr) {
-            Value hasTail = arith::CmpIOp::create(
-                b, loc, arith::CmpIPredicate::sgt, nBlockEnd,
-                index(b, fullPanels));
+            Value hasTail =
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
+                                      nBlockEnd, index(b, fullPanels));
             scf::IfOp::create(b, loc, hasTail, [&](OpBuilder &b, Location) {
               emitPanel(b, bounds, index(b, n - n % t.nr), n % t.nr);
               scf::YieldOp::create(b, loc);
@@ -285,11 +288,6 @@ private:
                   int64_t rows, int64_t cols) {
     int64_t vectors = llvm::divideCeil(cols, t.lanes);
     Value zero = index(b, 0);
-    auto outIndices = [&](OpBuilder &b, int64_t i, int64_t v) {
-      Value m = arith::AddIOp::create(b, loc, m0, index(b, i));
-      Value n = arith::AddIOp::create(b, loc, n0, index(b, v * t.lanes));
-      return indices(b, maps[2], m, n, zero);
-    };
     auto mask = [&](OpBuilder &b, int64_t v) -> Value {
       int64_t valid = cols - v * t.lanes;
       if (valid >= t.lanes)
@@ -369,28 +367,132 @@ private:
           sums[j] = arith::AddFOp::create(
               b, loc, sums[j], loop.getResult(chain * accumulators + j));
     }
-    for (int64_t i = 0; i < rows; ++i)
-      for (int64_t v = 0; v < vectors; ++v) {
-        Value sum = sums[i * vectors + v];
-        SmallVector<Value> idx = outIndices(b, i, v);
-        if (Value m = mask(b, v)) {
-          Value prior = vector::MaskedLoadOp::create(b, loc, vectorType, out,
-                                                     idx, m, zeroVector);
-          sum = arith::AddFOp::create(b, loc, prior, sum);
-          vector::MaskedStoreOp::create(b, loc, out, idx, m, sum);
-        } else {
-          Value prior = vector::LoadOp::create(b, loc, vectorType, out, idx);
-          sum = arith::AddFOp::create(b, loc, prior, sum);
-          vector::StoreOp::create(b, loc, sum, out, idx);
-        }
+    // The first kc block stores into a zero-filled out without reading it;
+    // the last applies the epilogue.
+    bool zeroInit = bool(fusion.zeroFill), epilogue = bool(fusion.epilogue);
+    auto stores = [&](OpBuilder &b, bool first, bool last) {
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t v = 0; v < vectors; ++v)
+          emitStore(b, sums[i * vectors + v], m0, n0, i, v, mask(b, v),
+                    /*addPrior=*/!(first && zeroInit), last && epilogue);
+    };
+    auto branch = [&](Value cond, function_ref<void(OpBuilder &)> then,
+                      function_ref<void(OpBuilder &)> otherwise) {
+      scf::IfOp::create(
+          b, loc, cond,
+          [&](OpBuilder &b, Location) {
+            then(b);
+            scf::YieldOp::create(b, loc);
+          },
+          [&](OpBuilder &b, Location) {
+            otherwise(b);
+            scf::YieldOp::create(b, loc);
+          });
+    };
+    int64_t k = c.sizes[c.k];
+    if (k <= t.kc || (!zeroInit && !epilogue)) {
+      stores(b, /*first=*/true, /*last=*/true);
+      return;
+    }
+    Value isFirst = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                          blk.kBlock, zero);
+    Value isLast = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::sge,
+        arith::AddIOp::create(b, loc, blk.kBlock, index(b, t.kc)), index(b, k));
+    auto middle = [&](OpBuilder &b) { stores(b, false, false); };
+    auto lastOrMiddle = [&](OpBuilder &b) {
+      if (!epilogue)
+        return middle(b);
+      branch(isLast, [&](OpBuilder &b) { stores(b, false, true); }, middle);
+    };
+    if (!zeroInit)
+      return lastOrMiddle(b);
+    branch(
+        isFirst, [&](OpBuilder &b) { stores(b, true, false); }, lastOrMiddle);
+  }
+
+  /// Stores the sum of row i, vector v of the tile at (m0, n0): added to
+  /// out's prior value or not, through the epilogue into its output or
+  /// into out.
+  void emitStore(OpBuilder &b, Value sum, Value m0, Value n0, int64_t i,
+                 int64_t v, Value mask, bool addPrior, bool applyEpilogue) {
+    Value zero = index(b, 0);
+    Value m = arith::AddIOp::create(b, loc, m0, index(b, i));
+    Value n = arith::AddIOp::create(b, loc, n0, index(b, v * t.lanes));
+    SmallVector<Value> idx = indices(b, maps[2], m, n, zero);
+    Value zeroVector = arith::ConstantOp::create(
+        b, loc, vectorType, DenseElementsAttr::get(vectorType, 0.0f));
+    auto load = [&](Value memref, ValueRange at) -> Value {
+      if (mask)
+        return vector::MaskedLoadOp::create(b, loc, vectorType, memref, at,
+                                            mask, zeroVector);
+      return vector::LoadOp::create(b, loc, vectorType, memref, at);
+    };
+    if (addPrior)
+      sum = arith::AddFOp::create(b, loc, load(out, idx), sum);
+    Value dest = out;
+    if (applyEpilogue) {
+      sum = emitEpilogue(b, sum, m, n, load);
+      dest = extra.back();
+    }
+    if (mask)
+      vector::MaskedStoreOp::create(b, loc, dest, idx, mask, sum);
+    else
+      vector::StoreOp::create(b, loc, sum, dest, idx);
+  }
+
+  /// The epilogue's body on vectors: its inputs loaded at (..., m, n..),
+  /// out's value `sum`.
+  Value emitEpilogue(OpBuilder &b, Value sum, Value m, Value n,
+                     function_ref<Value(Value, ValueRange)> load) {
+    linalg::GenericOp generic = fusion.epilogue;
+    Block &body = generic.getRegion().front();
+    IRMapping map;
+    unsigned operand = 0;
+    for (auto [arg, input] : llvm::zip(body.getArguments(), fusion.inputs)) {
+      if (input.kind == EpilogueInput::Out) {
+        map.map(arg, sum);
+        continue;
       }
+      Value memref = extra[operand++];
+      SmallVector<Value> at = indices(b, input.map, m, n, index(b, 0));
+      if (input.kind == EpilogueInput::Vector)
+        map.map(arg, load(memref, at));
+      else
+        map.map(arg, vector::BroadcastOp::create(
+                         b, loc, vectorType,
+                         memref::LoadOp::create(b, loc, memref, at)));
+    }
+    for (Operation &op : body.without_terminator()) {
+      // Constants (from the body or around it; matchFusion allows no other
+      // outside values) become splats.
+      auto splat = [&](Value v, Attribute value) {
+        auto type = VectorType::get({t.lanes}, v.getType());
+        map.map(v, arith::ConstantOp::create(
+                       b, loc, type, DenseElementsAttr::get(type, value)));
+      };
+      Attribute value;
+      for (Value v : op.getOperands())
+        if (!map.contains(v) && matchPattern(v, m_Constant(&value)))
+          splat(v, value);
+      if (matchPattern(op.getResult(0), m_Constant(&value))) {
+        splat(op.getResult(0), value);
+        continue;
+      }
+      Type resultType = VectorType::get({t.lanes}, op.getResult(0).getType());
+      Operation *clone = b.clone(op, map);
+      clone->getResult(0).setType(resultType);
+    }
+    return map.lookup(body.getTerminator()->getOperand(0));
   }
 
   const Contraction &c;
   const Tiles &t;
+  const Fusion &fusion;
   Value panelBuffer, lhsBuffer;
   Location loc;
   Value lhs, rhs, out;
+  ValueRange extra;
   SmallVector<AffineMap> maps;
   VectorType vectorType;
   SmallVector<Value> ivs;
@@ -425,12 +527,21 @@ struct TileMatmulPass : fmc::impl::TileMatmulPassBase<TileMatmulPass> {
       return signalPassFailure();
     }
     Tiles tiles{mr, nr, lanes, kc, mc, outBlockBytes, useFMA};
-    SmallVector<std::pair<linalg::GenericOp, Contraction>> work;
+    struct Work {
+      linalg::GenericOp op;
+      Contraction c;
+      Fusion fusion;
+    };
+    SmallVector<Work> work;
     getOperation()->walk([&](linalg::GenericOp op) {
       FailureOr<Contraction> c = matchContraction(op);
       if (succeeded(c) && isAddressable(op, *c, tiles))
-        work.emplace_back(op, *c);
+        work.push_back({op, *c, {}});
     });
+    // Matched before anything is rewritten: a fill or an epilogue belongs to
+    // the contraction next to it.
+    for (Work &w : work)
+      w.fusion = matchFusion(w.op, w.c);
     // Which contractions are split across threads; the others run in place
     // and share, per function, one set of scratch buffers (allocated on
     // entry, sized for the largest), so a function with many of them does
@@ -442,15 +553,15 @@ struct TileMatmulPass : fmc::impl::TileMatmulPassBase<TileMatmulPass> {
     };
     llvm::MapVector<Operation *, Scratch> scratch;
     SmallVector<bool> parallel;
-    for (auto &[op, c] : work) {
+    for (auto &[op, c, fusion] : work) {
       int64_t macs = c.sizes[c.m] * c.sizes[c.n] * c.sizes[c.k];
       for (unsigned d : c.outer)
         macs *= c.sizes[d];
-      parallel.push_back(macs >= parallelMinWork &&
-                         KernelEmitter::panels(c, tiles) > 1 &&
-                         llvm::all_of(op->getOperands(), [](Value v) {
-                           return isBarePointerCompatible(v.getType());
-                         }));
+      parallel.push_back(
+          macs >= parallelMinWork && KernelEmitter::panels(c, tiles) > 1 &&
+          llvm::all_of(
+              llvm::concat<Value>(op->getOperands(), fusion.extraOperands()),
+              [](Value v) { return isBarePointerCompatible(v.getType()); }));
       if (parallel.back())
         continue;
       Scratch &s = scratch[op->getParentOfType<FunctionOpInterface>()];
@@ -465,19 +576,25 @@ struct TileMatmulPass : fmc::impl::TileMatmulPassBase<TileMatmulPass> {
     }
     unsigned taskCount = 0;
     for (auto [item, isParallel] : llvm::zip(work, parallel)) {
-      auto &[op, c] = item;
+      auto &[op, c, fusion] = item;
+      SmallVector<Value> operands(op->getOperands());
+      llvm::append_range(operands, fusion.extraOperands());
       if (isParallel) {
-        outline(op, c, tiles, taskCount++);
+        outline(op, c, fusion, operands, tiles, taskCount++);
       } else {
         Scratch &s = scratch[op->getParentOfType<FunctionOpInterface>()];
         OpBuilder b(op);
-        KernelEmitter emitter(op, c, tiles, op->getOperands(), s.panelBuffer,
+        KernelEmitter emitter(op, c, tiles, fusion, operands, s.panelBuffer,
                               s.lhsBuffer);
         emitter.emit(b, arith::ConstantIndexOp::create(b, op.getLoc(), 0),
                      arith::ConstantIndexOp::create(
                          b, op.getLoc(), KernelEmitter::panels(c, tiles)));
       }
       op->erase();
+      if (fusion.epilogue)
+        fusion.epilogue->erase();
+      if (fusion.zeroFill)
+        fusion.zeroFill->erase();
     }
   }
 
@@ -503,13 +620,13 @@ struct TileMatmulPass : fmc::impl::TileMatmulPassBase<TileMatmulPass> {
 
   /// The kernel in a task function over a panel range, called for all
   /// panels; fmc-dispatch-parallel-tasks splits the range across threads.
-  void outline(linalg::GenericOp op, const Contraction &c, const Tiles &tiles,
-               unsigned number) {
+  void outline(linalg::GenericOp op, const Contraction &c, const Fusion &fusion,
+               ValueRange operands, const Tiles &tiles, unsigned number) {
     Location loc = op.getLoc();
     auto parent = op->getParentOfType<func::FuncOp>();
     OpBuilder b(parent);
     SmallVector<Type> types = {b.getIndexType(), b.getIndexType()};
-    llvm::append_range(types, op->getOperandTypes());
+    llvm::append_range(types, operands.getTypes());
     auto task = func::FuncOp::create(
         b, loc, (parent.getName() + "_matmul" + std::to_string(number)).str(),
         b.getFunctionType(types, {}));
@@ -518,8 +635,8 @@ struct TileMatmulPass : fmc::impl::TileMatmulPassBase<TileMatmulPass> {
     Block *body = task.addEntryBlock();
     b.setInsertionPointToStart(body);
     auto [panel, lhs] = createBuffers(b, loc, lhsTiles(c), !c.packedWidth);
-    KernelEmitter emitter(op, c, tiles, body->getArguments().drop_front(2),
-                          panel, lhs);
+    KernelEmitter emitter(op, c, tiles, fusion,
+                          body->getArguments().drop_front(2), panel, lhs);
     emitter.emit(b, body->getArgument(0), body->getArgument(1));
     func::ReturnOp::create(b, loc);
 
@@ -527,7 +644,7 @@ struct TileMatmulPass : fmc::impl::TileMatmulPassBase<TileMatmulPass> {
     SmallVector<Value> args = {arith::ConstantIndexOp::create(site, loc, 0),
                                arith::ConstantIndexOp::create(
                                    site, loc, KernelEmitter::panels(c, tiles))};
-    llvm::append_range(args, op->getOperands());
+    llvm::append_range(args, operands);
     func::CallOp::create(site, loc, task, args);
   }
 };

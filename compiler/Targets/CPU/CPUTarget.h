@@ -42,7 +42,8 @@ struct CPUTarget {
 /// a target's vector registers and caches (see fmc-tile-matmul).
 struct MatmulTiles {
   int64_t mr;    ///< rows of the register tile
-  int64_t nr;    ///< columns of the register tile (three vectors with 32 registers, else two)
+  int64_t nr;    ///< columns of the register tile (three vectors with 32
+                 ///< registers, else two)
   int64_t lanes; ///< f32 lanes per vector
   int64_t kc;    ///< reduction block: L2 bytes / 1024 (at most 1024)
   int64_t mc;    ///< row block: an mc x kc lhs block fills half of L2

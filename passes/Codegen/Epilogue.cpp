@@ -1,0 +1,225 @@
+//===- Epilogue.cpp - fills and elementwise consumers around a matmul -----===//
+
+#include "passes/Codegen/Epilogue.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+using namespace mlir;
+using namespace mlir::fmc;
+
+namespace {
+
+/// The buffer `v` is a view of, and the byte range of the outermost
+/// memref.view on the way there (when it has a constant offset and a static
+/// shape).
+struct Place {
+  Value root;
+  std::optional<std::pair<int64_t, int64_t>> bytes;
+};
+
+Place placeOf(Value v) {
+  Place p;
+  while (Operation *def = v.getDefiningOp()) {
+    if (auto view = dyn_cast<memref::ViewOp>(def)) {
+      auto type = view.getType();
+      std::optional<int64_t> shift = getConstantIntValue(view.getByteShift());
+      if (shift && type.hasStaticShape() &&
+          type.getElementType().isIntOrFloat())
+        p.bytes = {{*shift, *shift + type.getNumElements() *
+                                         type.getElementTypeBitWidth() / 8}};
+      else
+        p.bytes.reset();
+      v = view.getSource();
+      continue;
+    }
+    auto viewLike = dyn_cast<ViewLikeOpInterface>(def);
+    if (!viewLike)
+      break;
+    // A view that may reach outside its source (reinterpret_cast) leaves the
+    // range unknown.
+    if (isa<memref::ReinterpretCastOp>(def))
+      p.bytes.reset();
+    v = viewLike.getViewSource();
+  }
+  p.root = v;
+  return p;
+}
+
+bool mayAlias(Value a, Value b) {
+  if (a == b)
+    return true;
+  Place pa = placeOf(a), pb = placeOf(b);
+  if (pa.root != pb.root)
+    return false;
+  if (!pa.bytes || !pb.bytes)
+    return true;
+  return pa.bytes->first < pb.bytes->second &&
+         pb.bytes->first < pa.bytes->second;
+}
+
+/// The next (previous) operation that may touch memory.
+Operation *nextEffecting(Operation *op, bool forward) {
+  for (Operation *o = forward ? op->getNextNode() : op->getPrevNode(); o;
+       o = forward ? o->getNextNode() : o->getPrevNode())
+    if (!isMemoryEffectFree(o))
+      return o;
+  return nullptr;
+}
+
+/// Whether every op of `generic`'s body is a scalar arith or math op on f32
+/// (or i1) whose other operands are constants, so that it can be applied to
+/// vectors as is; and its output's block argument is unused.
+bool isVectorizableBody(linalg::GenericOp generic) {
+  Block &body = generic.getRegion().front();
+  if (!body.getArguments().back().use_empty())
+    return false;
+  for (Operation &op : body.without_terminator()) {
+    if (!isa<arith::ArithDialect, math::MathDialect>(op.getDialect()) ||
+        op.getNumRegions() || op.getNumResults() != 1)
+      return false;
+    for (Type t :
+         llvm::concat<const Type>(op.getOperandTypes(), op.getResultTypes()))
+      if (!t.isF32() && !t.isInteger(1))
+        return false;
+    // Values from outside the body must be constants (the kernel may be
+    // outlined into a function of its own).
+    for (Value v : op.getOperands())
+      if (v.getParentRegion() != &generic.getRegion() &&
+          !matchPattern(v, m_Constant()))
+        return false;
+  }
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  return yield.getNumOperands() == 1 && yield.getOperand(0).getType().isF32() &&
+         yield.getOperand(0).getParentRegion() == &generic.getRegion();
+}
+
+/// Whether `v` is defined before `op` (same block) or outside its block;
+/// a memory-effect-free definition after it (a view, a constant) is moved
+/// up when its own operands allow.
+bool definedBefore(Value v, Operation *op) {
+  Operation *def = v.getDefiningOp();
+  if (!def || def->getBlock() != op->getBlock() || def->isBeforeInBlock(op))
+    return true;
+  if (!isMemoryEffectFree(def) || def->getNumRegions())
+    return false;
+  for (Value operand : def->getOperands())
+    if (!definedBefore(operand, op))
+      return false;
+  def->moveBefore(op);
+  return true;
+}
+
+linalg::GenericOp matchEpilogue(linalg::GenericOp op, const Contraction &c,
+                                SmallVectorImpl<EpilogueInput> &inputs) {
+  Value lhs = op.getDpsInputs()[0], rhs = op.getDpsInputs()[1];
+  Value out = op.getDpsInits()[0];
+  auto generic =
+      dyn_cast_or_null<linalg::GenericOp>(nextEffecting(op, /*forward=*/true));
+  if (!generic || !generic.hasPureBufferSemantics() ||
+      generic.getNumDpsInits() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops() ||
+      !isVectorizableBody(generic))
+    return {};
+  auto outType = cast<MemRefType>(out.getType());
+  Value result = generic.getDpsInits()[0];
+  auto resultType = cast<MemRefType>(result.getType());
+  if (resultType.getShape() != outType.getShape() ||
+      !resultType.isLastDimUnitStride() ||
+      !generic.getMatchingIndexingMap(&generic.getDpsInitsMutable()[0])
+           .isIdentity())
+    return {};
+  // The kernel writes the result while it still reads lhs, rhs and out.
+  if (result != out &&
+      (mayAlias(result, lhs) || mayAlias(result, rhs) || mayAlias(result, out)))
+    return {};
+  // Out's last value is never stored: out must be an intermediate buffer
+  // of its own (an allocation or an arena view, not a model output or a
+  // view into another buffer), and nothing but the fill, the
+  // contraction, the epilogue and its deallocation may use it (unless the
+  // epilogue writes it).
+  if (result != out && !out.getDefiningOp<memref::AllocOp>() &&
+      !out.getDefiningOp<memref::AllocaOp>() &&
+      !out.getDefiningOp<memref::ViewOp>())
+    return {};
+  if (result != out)
+    for (Operation *user : out.getUsers())
+      if (user != op && user != generic &&
+          !isa<linalg::FillOp, memref::DeallocOp>(user))
+        return {};
+
+  AffineMap outMap = op.getIndexingMapsArray()[2];
+  unsigned outUses = 0;
+  for (OpOperand *input : generic.getDpsInputOperands()) {
+    Value v = input->get();
+    AffineMap map = generic.getMatchingIndexingMap(input).compose(outMap);
+    if (v == out) {
+      if (!generic.getMatchingIndexingMap(input).isIdentity())
+        return {};
+      ++outUses;
+      inputs.push_back({EpilogueInput::Out, map});
+      continue;
+    }
+    auto type = dyn_cast<MemRefType>(v.getType());
+    if (!type || !type.getElementType().isF32() || mayAlias(v, result) ||
+        mayAlias(v, out))
+      return {};
+    bool usesN = llvm::any_of(
+        map.getResults(), [&](AffineExpr e) { return e.isFunctionOfDim(c.n); });
+    if (!usesN) {
+      inputs.push_back({EpilogueInput::Broadcast, map});
+      continue;
+    }
+    // Contiguous along n: n is the last index (alone) and nowhere else.
+    AffineExpr last = map.getResults().back();
+    bool nLastOnly =
+        last == getAffineDimExpr(c.n, map.getContext()) &&
+        llvm::none_of(map.getResults().drop_back(),
+                      [&](AffineExpr e) { return e.isFunctionOfDim(c.n); });
+    if (!nLastOnly || !type.isLastDimUnitStride())
+      return {};
+    inputs.push_back({EpilogueInput::Vector, map});
+  }
+  if (outUses != 1)
+    return {};
+  // The kernel replaces the contraction: what the epilogue reads and writes
+  // must be defined before it (views made in between move up).
+  for (Value v : generic->getOperands())
+    if (!definedBefore(v, op))
+      return {};
+  return generic;
+}
+
+} // namespace
+
+SmallVector<Value> Fusion::extraOperands() const {
+  SmallVector<Value> operands;
+  if (!epilogue)
+    return operands;
+  linalg::GenericOp generic = epilogue;
+  for (auto [input, how] : llvm::zip(generic.getDpsInputs(), inputs))
+    if (how.kind != EpilogueInput::Out)
+      operands.push_back(input);
+  operands.push_back(generic.getDpsInits()[0]);
+  return operands;
+}
+
+Fusion mlir::fmc::matchFusion(linalg::GenericOp op, const Contraction &c) {
+  Fusion f;
+  Value out = op.getDpsInits()[0];
+  // Without k there is no first kc block to replace the fill.
+  if (c.sizes[c.k] > 0)
+    if (auto fill = dyn_cast_or_null<linalg::FillOp>(
+            nextEffecting(op, /*forward=*/false)))
+      if (fill.hasPureBufferSemantics() && fill.getDpsInits()[0] == out &&
+          matchPattern(fill.getDpsInputs()[0], m_AnyZeroFloat()))
+        f.zeroFill = fill;
+  f.epilogue = matchEpilogue(op, c, f.inputs);
+  if (!f.epilogue)
+    f.inputs.clear();
+  return f;
+}
