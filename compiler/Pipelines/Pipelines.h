@@ -23,10 +23,10 @@ struct PipelineOptions {
   /// embeddings to their graph ops (--fuse-transformer-ops).
   bool fuseTransformerOps = true;
   /// The f32 matmul microkernel's tiles (fmc-pack-matmul-weights and
-  /// fmc-tile-matmul), from the target description; the defaults suit AVX2
-  /// with a 32 KiB L1 and a 512 KiB L2.
-  int64_t matmulMR = 6, matmulNR = 16, matmulLanes = 8, matmulKC = 256,
-          matmulMC = 252, matmulOutBlockBytes = 131072;
+  /// fmc-tile-matmul), from the target description; the defaults are what
+  /// it gives AVX2 with a 512 KiB L2 (x86-64-v3).
+  int64_t matmulMR = 6, matmulNR = 16, matmulLanes = 8, matmulKC = 512,
+          matmulMC = 126, matmulOutBlockBytes = 131072;
   bool matmulFMA = true;
   /// Pack 2-D f32 weights into the CPU microkernel's panels (CPU targets).
   bool packMatmulWeights = true;

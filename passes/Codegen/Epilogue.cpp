@@ -8,15 +8,16 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
+#include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
 using namespace mlir::fmc;
 
 namespace {
 
-/// The buffer `v` is a view of, and the byte range of the outermost
-/// memref.view on the way there (when it has a constant offset and a static
-/// shape).
+/// The buffer `v` is a view of, and its byte range there when the way there
+/// crosses one memref.view with a constant offset and a static shape (and
+/// no view that may reach outside its source).
 struct Place {
   Value root;
   std::optional<std::pair<int64_t, int64_t>> bytes;
@@ -24,29 +25,31 @@ struct Place {
 
 Place placeOf(Value v) {
   Place p;
+  bool unknown = false, sawView = false;
   while (Operation *def = v.getDefiningOp()) {
     if (auto view = dyn_cast<memref::ViewOp>(def)) {
       auto type = view.getType();
       std::optional<int64_t> shift = getConstantIntValue(view.getByteShift());
-      if (shift && type.hasStaticShape() &&
-          type.getElementType().isIntOrFloat())
+      if (sawView || !shift || !type.hasStaticShape() ||
+          !type.getElementType().isIntOrFloat())
+        unknown = true;
+      else
         p.bytes = {{*shift, *shift + type.getNumElements() *
                                          type.getElementTypeBitWidth() / 8}};
-      else
-        p.bytes.reset();
+      sawView = true;
       v = view.getSource();
       continue;
     }
     auto viewLike = dyn_cast<ViewLikeOpInterface>(def);
     if (!viewLike)
       break;
-    // A view that may reach outside its source (reinterpret_cast) leaves the
-    // range unknown.
     if (isa<memref::ReinterpretCastOp>(def))
-      p.bytes.reset();
+      unknown = true;
     v = viewLike.getViewSource();
   }
   p.root = v;
+  if (unknown)
+    p.bytes.reset();
   return p;
 }
 
@@ -86,31 +89,38 @@ bool isVectorizableBody(linalg::GenericOp generic) {
          llvm::concat<const Type>(op.getOperandTypes(), op.getResultTypes()))
       if (!t.isF32() && !t.isInteger(1))
         return false;
-    // Values from outside the body must be constants (the kernel may be
-    // outlined into a function of its own).
+    // Values from outside the body must be float or integer constants (the
+    // kernel may be outlined into a function of its own; they become
+    // splats).
+    Attribute value;
     for (Value v : op.getOperands())
       if (v.getParentRegion() != &generic.getRegion() &&
-          !matchPattern(v, m_Constant()))
+          (!matchPattern(v, m_Constant(&value)) ||
+           !isa<FloatAttr, IntegerAttr>(value)))
         return false;
+    if (matchPattern(op.getResult(0), m_Constant(&value)) &&
+        !isa<FloatAttr, IntegerAttr>(value))
+      return false;
   }
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   return yield.getNumOperands() == 1 && yield.getOperand(0).getType().isF32() &&
          yield.getOperand(0).getParentRegion() == &generic.getRegion();
 }
 
-/// Whether `v` is defined before `op` (same block) or outside its block;
-/// a memory-effect-free definition after it (a view, a constant) is moved
-/// up when its own operands allow.
-bool definedBefore(Value v, Operation *op) {
+/// Whether `v` is defined before `op` (same block) or outside its block, or
+/// can be: a memory-effect-free definition after it (a view, a constant)
+/// whose operands can be is added to `moves`, operands first.
+bool definedBefore(Value v, Operation *op, SetVector<Operation *> &moves) {
   Operation *def = v.getDefiningOp();
-  if (!def || def->getBlock() != op->getBlock() || def->isBeforeInBlock(op))
+  if (!def || def->getBlock() != op->getBlock() || def->isBeforeInBlock(op) ||
+      moves.contains(def))
     return true;
   if (!isMemoryEffectFree(def) || def->getNumRegions())
     return false;
   for (Value operand : def->getOperands())
-    if (!definedBefore(operand, op))
+    if (!definedBefore(operand, op, moves))
       return false;
-  def->moveBefore(op);
+  moves.insert(def);
   return true;
 }
 
@@ -188,9 +198,12 @@ linalg::GenericOp matchEpilogue(linalg::GenericOp op, const Contraction &c,
     return {};
   // The kernel replaces the contraction: what the epilogue reads and writes
   // must be defined before it (views made in between move up).
+  SetVector<Operation *> moves;
   for (Value v : generic->getOperands())
-    if (!definedBefore(v, op))
+    if (!definedBefore(v, op, moves))
       return {};
+  for (Operation *move : moves)
+    move->moveBefore(op);
   return generic;
 }
 
@@ -210,14 +223,16 @@ SmallVector<Value> Fusion::extraOperands() const {
 
 Fusion mlir::fmc::matchFusion(linalg::GenericOp op, const Contraction &c) {
   Fusion f;
+  // Without k there are no kc blocks: none to replace the fill, none to
+  // apply the epilogue.
+  if (c.sizes[c.k] == 0)
+    return f;
   Value out = op.getDpsInits()[0];
-  // Without k there is no first kc block to replace the fill.
-  if (c.sizes[c.k] > 0)
-    if (auto fill = dyn_cast_or_null<linalg::FillOp>(
-            nextEffecting(op, /*forward=*/false)))
-      if (fill.hasPureBufferSemantics() && fill.getDpsInits()[0] == out &&
-          matchPattern(fill.getDpsInputs()[0], m_AnyZeroFloat()))
-        f.zeroFill = fill;
+  if (auto fill = dyn_cast_or_null<linalg::FillOp>(
+          nextEffecting(op, /*forward=*/false)))
+    if (fill.hasPureBufferSemantics() && fill.getDpsInits()[0] == out &&
+        matchPattern(fill.getDpsInputs()[0], m_AnyZeroFloat()))
+      f.zeroFill = fill;
   f.epilogue = matchEpilogue(op, c, f.inputs);
   if (!f.epilogue)
     f.inputs.clear();

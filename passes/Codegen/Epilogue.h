@@ -43,10 +43,11 @@ struct Fusion {
 };
 
 /// What can be fused around `op`, a contraction described by `c` on
-/// buffers. Buffers with different roots
-/// (function arguments, allocations) are assumed not to alias; views of one
-/// buffer alias unless both are memref.view ops with disjoint constant byte
-/// ranges.
+/// buffers. Assumes that buffers with different roots (function arguments,
+/// allocations) do not alias, as the runtime passes distinct inputs,
+/// outputs, weights and arena; views of one buffer alias unless both are
+/// memref.view ops with disjoint constant byte ranges. May move views and
+/// constants that the epilogue uses up before `op`.
 Fusion matchFusion(linalg::GenericOp op, const Contraction &c);
 
 } // namespace mlir::fmc

@@ -67,9 +67,19 @@ def TileMatmulPass : Pass<"fmc-tile-matmul", "::mlir::ModuleOp"> {
     use smaller row counts and masked loads and stores. The output must be
     unit-stride along n; other generics are left for convert-linalg-to-loops.
 
+    Fused around a contraction (Epilogue.h): a zero `linalg.fill` of its
+    output just before it is dropped and the first kc block stores its sums
+    instead of adding them; an all-parallel elementwise generic just after
+    it that reads its output (bias, GELU, residual add) is applied to the
+    sums in registers in the last kc block, whose stores go to that
+    generic's output, and the generic is dropped. Both only when the
+    buffers allow it (the output is an intermediate no one else reads; the
+    epilogue's output does not overlap what the kernel still reads).
+
     A contraction of at least `parallel-min-work` multiply-adds (with more
     than one panel and operands of static layout) is outlined into a private
-    function `<func>_matmul<i>(panelBegin, panelEnd, lhs, rhs, out)` marked
+    function `<func>_matmul<i>(panelBegin, panelEnd, lhs, rhs, out, ...)`
+    (then the epilogue's other inputs and its output) marked
     `fmc.parallel_task` and called for all panels; each call has its own
     scratch buffers, so fmc-dispatch-parallel-tasks can split the panel
     range across threads.
@@ -81,7 +91,7 @@ def TileMatmulPass : Pass<"fmc-tile-matmul", "::mlir::ModuleOp"> {
     Option<"lanes", "lanes", "int64_t", /*default=*/"8",
            "f32 lanes of one vector register">,
     Option<"kc", "kc", "int64_t", /*default=*/"256",
-           "Reduction block: a kc x nr rhs panel stays in L1">,
+           "Reduction block: out's tile is read and written K / kc times">,
     Option<"mc", "mc", "int64_t", /*default=*/"256",
            "Row block: an mc x kc lhs block stays in L2">,
     Option<"outBlockBytes", "out-block-bytes", "int64_t",

@@ -7,20 +7,23 @@
 //     for nc in [0, N) step NC:               out[mc.., nc..] stays in L2
 //       for kc in [0, K) step KC:
 //         pack lhs[mc.., kc..] as tiles of MR rows, k-major   (in L2)
-//         for n0 in [nc, nc + NC) step NR:    rhs panel kc x nr in L1
+//         for n0 in [nc, nc + NC) step NR:    rhs panel kc x nr (L1/L2)
 //           panel = packed weight, or rhs packed into a kc x nr buffer
 //           for m0 in block step MR:          MR x NR accumulators in registers
 //             acc = 0
 //             for k in [0, kc): acc += broadcast(lhsTile[k, i]) * panel[k, :]
-//             out[m0.., n0..] += acc
+//             out[m0.., n0..] += acc       (first kc block after a zero
+//                                           fill: = acc; last kc block with
+//                                           an epilogue: result = f(out + acc))
 //
 // Without the NC blocks, every kc block would stream all of out through
 // memory once more (a language model's 128 x 50257 logits: 25 MiB, read and
 // written K / KC times). Packing lhs makes the kernel's MR row reads one
 // contiguous line per k instead of MR rows K floats apart (which map to the
-// same L1 set when K is a power of two). The m tail (M mod MR rows) runs once
-// per panel in the last row block; the n tail panel loads and stores with
-// masks, its packed columns are zeros.
+// same L1 set when K is a power of two). The panel and the lhs tile stream
+// from L2 at a few bytes per FMA, so kc can exceed what L1 holds. The m tail (M
+// mod MR rows) runs once per panel in the last row block; the n tail panel
+// loads and stores with masks, its packed columns are zeros.
 //
 //===----------------------------------------------------------------------===//
 
@@ -76,9 +79,14 @@ public:
   /// all kc blocks accumulate into it; at least 256 columns, so that packing
   /// lhs again for each block costs under 1/256 of the block's multiply-adds.
   static int64_t outBlockPanels(const Contraction &c, const Tiles &t) {
-    int64_t rows = std::min(c.sizes[c.m], std::max(t.mr, t.mc));
+    int64_t rows = std::min(c.sizes[c.m], rowBlock(t));
     int64_t panels = t.outBlockBytes / (rows * t.nr * 4);
     return std::max<int64_t>(panels, llvm::divideCeil(256, t.nr));
+  }
+
+  /// Rows per mc block: mc rounded down to a multiple of mr.
+  static int64_t rowBlock(const Tiles &t) {
+    return std::max<int64_t>(t.mr, t.mc / t.mr * t.mr);
   }
 
   /// The whole contraction restricted to the panels [begin, end).
@@ -123,7 +131,7 @@ private:
 
   void emitBlocks(OpBuilder &b) {
     int64_t m = c.sizes[c.m];
-    int64_t mc = std::max<int64_t>(t.mr, t.mc / t.mr * t.mr);
+    int64_t mc = rowBlock(t);
     int64_t fullPanels = c.sizes[c.n] / t.nr;
     int64_t blockPanels = outBlockPanels(c, t);
     scf::ForOp::create(
@@ -401,14 +409,16 @@ private:
         arith::AddIOp::create(b, loc, blk.kBlock, index(b, t.kc)), index(b, k));
     auto middle = [&](OpBuilder &b) { stores(b, false, false); };
     auto lastOrMiddle = [&](OpBuilder &b) {
-      if (!epilogue)
-        return middle(b);
-      branch(isLast, [&](OpBuilder &b) { stores(b, false, true); }, middle);
+      if (epilogue)
+        branch(isLast, [&](OpBuilder &b) { stores(b, false, true); }, middle);
+      else
+        middle(b);
     };
-    if (!zeroInit)
-      return lastOrMiddle(b);
-    branch(
-        isFirst, [&](OpBuilder &b) { stores(b, true, false); }, lastOrMiddle);
+    if (zeroInit)
+      branch(
+          isFirst, [&](OpBuilder &b) { stores(b, true, false); }, lastOrMiddle);
+    else
+      lastOrMiddle(b);
   }
 
   /// Stores the sum of row i, vector v of the tile at (m0, n0): added to
@@ -565,7 +575,7 @@ struct TileMatmulPass : fmc::impl::TileMatmulPassBase<TileMatmulPass> {
       if (parallel.back())
         continue;
       Scratch &s = scratch[op->getParentOfType<FunctionOpInterface>()];
-      s.lhsTiles = std::max(s.lhsTiles, lhsTiles(c));
+      s.lhsTiles = std::max(s.lhsTiles, lhsTiles(c, tiles));
       s.panel |= !c.packedWidth;
     }
     for (auto &[func, s] : scratch) {
@@ -599,9 +609,9 @@ struct TileMatmulPass : fmc::impl::TileMatmulPassBase<TileMatmulPass> {
   }
 
   /// Row tiles of one lhs block of `c`.
-  int64_t lhsTiles(const Contraction &c) {
-    int64_t rowBlock = std::max<int64_t>(mr, mc / mr * mr);
-    return llvm::divideCeil(std::min(rowBlock, c.sizes[c.m]), int64_t(mr));
+  static int64_t lhsTiles(const Contraction &c, const Tiles &t) {
+    return llvm::divideCeil(std::min(KernelEmitter::rowBlock(t), c.sizes[c.m]),
+                            t.mr);
   }
 
   /// Scratch buffers: an rhs panel (if one is packed at run time) and
@@ -634,7 +644,8 @@ struct TileMatmulPass : fmc::impl::TileMatmulPassBase<TileMatmulPass> {
     task->setAttr(kParallelTaskAttr, b.getUnitAttr());
     Block *body = task.addEntryBlock();
     b.setInsertionPointToStart(body);
-    auto [panel, lhs] = createBuffers(b, loc, lhsTiles(c), !c.packedWidth);
+    auto [panel, lhs] =
+        createBuffers(b, loc, lhsTiles(c, tiles), !c.packedWidth);
     KernelEmitter emitter(op, c, tiles, fusion,
                           body->getArguments().drop_front(2), panel, lhs);
     emitter.emit(b, body->getArgument(0), body->getArgument(1));
