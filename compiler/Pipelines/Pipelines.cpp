@@ -96,6 +96,7 @@ mlir::fmc::buildCPUCodegenPipeline(OpPassManager &pm,
       // before fmc-tile-matmul, so that its contractions get their scratch
       // buffers in the task (one per thread), not shared in the caller.
       "scf-forall-to-parallel,fmc-outline-parallel-loops,"
+      "fmc-hoist-loop-buffers,"
       "fmc-tile-matmul{{mr={1} nr={2} lanes={3} kc={4} mc={5} fma={6} "
       "out-block-bytes={9}},"
       "convert-linalg-to-parallel-loops,fmc-outline-parallel-loops,"

@@ -79,6 +79,30 @@ def UnshareFillsPass : Pass<"fmc-unshare-fills", "::mlir::ModuleOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def HoistLoopBuffersPass
+    : Pass<"fmc-hoist-loop-buffers", "::mlir::ModuleOp"> {
+  let summary = "Turn static buffers allocated in loop bodies into stack "
+                "buffers at function entry";
+  let description = [{
+    After bufferization and arena planning, what is still allocated at run
+    time is a loop body's temporaries (FlashAttention's per-block scores,
+    maxima and sums): a malloc and a free per iteration. Once parallel loops
+    are outlined into fmc.parallel_task functions, every loop left in a
+    function runs serially on one thread, so a buffer whose uses all lie in
+    the loop body where it is allocated (and freed) can be reused by every
+    iteration. Each such `memref.alloc` of static shape becomes a
+    `memref.alloca` at the function's entry and its `memref.dealloc`s go,
+    as long as the function's hoisted buffers stay within `max-bytes` (they
+    live on the stack of the calling thread). Runs on CPU targets, after
+    fmc-outline-parallel-loops.
+  }];
+  let options = [
+    Option<"maxBytes", "max-bytes", "int64_t", /*default=*/"262144",
+           "Stack bytes a function's hoisted buffers may take">,
+  ];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def EmitEntryPointPass : Pass<"fmc-emit-entry-point", "::mlir::ModuleOp"> {
   let summary = "Add the runtime entry point `void fmc_entry(void **buffers)`";
   let description = [{
