@@ -26,7 +26,7 @@ struct PipelineOptions {
   /// fmc-tile-matmul), from the target description; the defaults are what
   /// it gives AVX2 with a 512 KiB L2 (x86-64-v3).
   int64_t matmulMR = 6, matmulNR = 16, matmulLanes = 8, matmulKC = 512,
-          matmulMC = 126, matmulOutBlockBytes = 131072;
+          matmulMC = 132, matmulOutBlockBytes = 131072;
   bool matmulFMA = true;
   /// Pack 2-D f32 weights into the CPU microkernel's panels (CPU targets).
   bool packMatmulWeights = true;

@@ -174,8 +174,10 @@ fmc::MatmulTiles fmc::matmulTiles(const CPUTarget &target) {
   // The kc x nr panel and the mr x kc lhs tile stream from L2 at a few bytes
   // per cycle, so kc is long: out's tile is read and written K / kc times.
   t.kc = std::clamp<int64_t>(target.l2Bytes / 1024, 64, 1024);
-  t.mc = std::clamp<int64_t>(target.l2Bytes / 2 / (t.kc * 4), t.mr, 1024);
-  t.mc -= t.mc % t.mr;
+  // Rounded up to whole row tiles: rounding 128 rows down to 126 would make
+  // a second row block that streams all the weights again for two rows.
+  t.mc = llvm::alignTo(
+      std::clamp<int64_t>(target.l2Bytes / 2 / (t.kc * 4), t.mr, 1024), t.mr);
   // The other half of L2 holds the lhs block; out's block gets a quarter.
   t.outBlockBytes = target.l2Bytes / 4;
   return t;

@@ -46,7 +46,7 @@ struct MatmulTiles {
                  ///< registers, else two)
   int64_t lanes; ///< f32 lanes per vector
   int64_t kc;    ///< reduction block: L2 bytes / 1024 (at most 1024)
-  int64_t mc;    ///< row block: an mc x kc lhs block fills half of L2
+  int64_t mc;    ///< row block: an mc x kc lhs block fills ~half of L2
   int64_t outBlockBytes; ///< a block of out that stays in L2 across kc blocks
 };
 MatmulTiles matmulTiles(const CPUTarget &target);
