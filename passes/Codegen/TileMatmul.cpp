@@ -430,12 +430,12 @@ private:
     Value m = arith::AddIOp::create(b, loc, m0, index(b, i));
     Value n = arith::AddIOp::create(b, loc, n0, index(b, v * t.lanes));
     SmallVector<Value> idx = indices(b, maps[2], m, n, zero);
-    Value zeroVector = arith::ConstantOp::create(
-        b, loc, vectorType, DenseElementsAttr::get(vectorType, 0.0f));
     auto load = [&](Value memref, ValueRange at) -> Value {
       if (mask)
-        return vector::MaskedLoadOp::create(b, loc, vectorType, memref, at,
-                                            mask, zeroVector);
+        return vector::MaskedLoadOp::create(
+            b, loc, vectorType, memref, at, mask,
+            arith::ConstantOp::create(
+                b, loc, vectorType, DenseElementsAttr::get(vectorType, 0.0f)));
       return vector::LoadOp::create(b, loc, vectorType, memref, at);
     };
     if (addPrior)

@@ -7,7 +7,8 @@ Writes one ONNX model per case (weights from a fixed seed), then compiles,
 runs and compares each with ONNX Runtime through compare_with_ort.py
 (rtol 1e-4, atol 1e-5; inputs uniform in [-1, 1)). The cases cover packed
 weights ([K, N] and Gemm's transposed [N, K]), run-time packed activations,
-batch dims (matched and broadcast), m and n tails, several kc and mc blocks,
+batch dims (matched and broadcast), m and n tails, several kc, mc and column
+blocks, an elementwise epilogue fused into the last kc block,
 a single row and a single column, and a patch-embedding convolution. Prints "PASS name" or "FAIL name" per
 case; exit status 1 if any failed.
 """
@@ -26,9 +27,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 rng = np.random.default_rng(7)
 
 
-def weight(name, shape):
+def weight(name, shape, scale=1.0):
     return numpy_helper.from_array(
-        rng.uniform(-1, 1, shape).astype(np.float32), name)
+        (rng.uniform(-1, 1, shape) * scale).astype(np.float32), name)
+
+
+def fan_in(k):
+    """The usual initialisation scale: outputs of order 1 for any depth K, so
+    that atol 1e-5 stays meaningful where K is in the thousands."""
+    return 1.0 / np.sqrt(k)
 
 
 def value(name, shape):
@@ -41,15 +48,26 @@ def matmul(a_shape, w_shape, w_is_input=False):
     if w_is_input:
         inputs.append(value("W", w_shape))
     else:
-        inits.append(weight("W", w_shape))
+        inits.append(weight("W", w_shape, fan_in(a_shape[-1])))
     return [helper.make_node("MatMul", ["A", "W"], ["Y"])], inputs, inits
 
 
 def gemm_trans_b(m, k, n):
     nodes = [helper.make_node("Gemm", ["A", "W", "C"], ["Y"], transB=1,
                               alpha=0.5)]
-    return nodes, [value("A", [m, k])], [weight("W", [n, k]),
+    return nodes, [value("A", [m, k])], [weight("W", [n, k], fan_in(k)),
                                          weight("C", [n])]
+
+
+def bias_relu_residual(m, k, n):
+    """Relu(A W + b) + R: one elementwise op after the matmul, reading a
+    bias along n and a residual input of the output's shape."""
+    nodes = [helper.make_node("MatMul", ["A", "W"], ["P"]),
+             helper.make_node("Add", ["P", "B"], ["S"]),
+             helper.make_node("Relu", ["S"], ["T"]),
+             helper.make_node("Add", ["T", "R"], ["Y"])]
+    return nodes, [value("A", [m, k]), value("R", [m, n])], [
+        weight("W", [k, n], fan_in(k)), weight("B", [n])]
 
 
 def patch_conv():
@@ -60,10 +78,16 @@ def patch_conv():
 
 
 CASES = {
-    # m and n tails, K over several kc blocks.
-    "weight_tails": matmul([13, 300], [300, 37]),
+    # m and n tails, K over three kc blocks or more on every target (kc is
+    # at most 1024): the first, middle and last blocks store differently.
+    "weight_tails": matmul([13, 2100], [2100, 37]),
     "weight_square": matmul([64, 256], [256, 96]),
-    "gemm_trans_b": gemm_trans_b(29, 600, 70),
+    # The bias (and alpha) applied in the last kc block, after a first block
+    # that stores into the zero-filled output without reading it.
+    "gemm_trans_b": gemm_trans_b(29, 2100, 70),
+    # Several column blocks of out (130 rows of 1000 columns exceed the
+    # out block of every target), with a fused bias + Relu + residual.
+    "bias_relu_residual": bias_relu_residual(130, 96, 1000),
     # Both operands computed at run time: the rhs panel is packed per block.
     "activations": matmul([29, 520], [520, 45], w_is_input=True),
     "batched": matmul([2, 3, 17, 40], [2, 3, 40, 24], w_is_input=True),
