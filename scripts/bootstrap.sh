@@ -3,7 +3,8 @@
 #
 #   scripts/bootstrap.sh            # idempotent; later runs only rebuild
 #
-# - Debian packages: LLVM/MLIR 22, clang/lld 22, protobuf, ONNX (libonnx,
+# - Debian packages: LLVM/MLIR 22, clang/lld 22 (and compiler-rt's builtins,
+#   which compiled models link), protobuf, ONNX (libonnx,
 #   test data), GoogleTest, ninja, ccache.
 # - A Python virtualenv in .venv with scripts/requirements.txt.
 # - A Release build in build/ (clang-22 + lld, ccache when present).
@@ -12,6 +13,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 packages=(libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools clang-22 lld-22
+          libclang-rt-22-dev
           clang-format-22 libonnx-dev libonnx-testdata libprotobuf-dev
           protobuf-compiler libgtest-dev ninja-build ccache cmake python3-venv)
 missing=()

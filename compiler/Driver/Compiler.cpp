@@ -126,15 +126,13 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
     gpu.emplace();
     if (!::fmc::resolveCUDATarget(options.target, *gpu, error))
       return emitError(fileLoc) << error;
-    if (options.precision != "fp32")
-      return emitError(fileLoc)
-             << "--precision=" << options.precision
-             << " is not implemented yet for GPU targets (supported: fp32)";
     if (!::fmc::resolveCPUTarget("x86-64", options.cpu, target, error))
       return emitError(fileLoc) << error;
   } else {
-    if (options.precision != "fp32")
-      return emitError(fileLoc) << "--precision applies to GPU targets only";
+    if (options.precision != "fp32" && !options.gpuMappingOnHost)
+      return emitError(fileLoc)
+             << "--precision applies to GPU targets (and to "
+                "--gpu-mapping-on-host, which tests their mapping) only";
     if (options.emit == EmitKind::PTX)
       return emitError(fileLoc) << "--emit=ptx needs a GPU target (sm_*)";
     if (!::fmc::resolveCPUTarget(options.target, options.cpu, target, error))
@@ -165,11 +163,22 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
   if (options.gpuMappingOnHost && gpu)
     return emitError(fileLoc) << "--gpu-mapping-on-host needs a CPU target";
   pipeline.gpuMappingOnHost = options.gpuMappingOnHost;
+  // fp16/bf16: matmul weights stored narrow, arithmetic in f32. tf32 needs
+  // the tensor-core matmuls, which the naive kernels do not have yet.
+  if (options.precision == "fp16" || options.precision == "bf16")
+    pipeline.narrowWeights = options.precision == "fp16" ? "f16" : "bf16";
+  else if (options.precision != "fp32")
+    return emitError(fileLoc)
+           << "--precision=" << options.precision
+           << " is not implemented yet (supported: fp32, fp16, bf16; tf32 "
+              "needs tensor-core matmuls)";
   if (gpu || options.gpuMappingOnHost) {
-    // The CPU kernel's weight panels and the thread pool's attention forall
-    // are CPU-only; the GPU path (and its emulation) uses neither.
+    // The CPU kernel's weight panels, the thread pool's attention forall
+    // and the row loops of norms are CPU-only; the GPU path (and its
+    // emulation) uses none of them.
     pipeline.packMatmulWeights = false;
     pipeline.parallelAttention = false;
+    pipeline.fuseRowReductions = false;
   }
   if (gpu) {
     // FlashAttention's blocks: a few MiB of scores per step keeps the
@@ -266,7 +275,7 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
         [&](llvm::raw_ostream &os) { os.write(object.data(), object.size()); });
 
   std::vector<char> library;
-  if (!::fmc::linkSharedObject(object, library, error))
+  if (!::fmc::linkSharedObject(object, target.triple, library, error))
     return emitError(fileLoc) << error;
   contents.targetTriple = target.triple;
   contents.targetCpu = target.cpu;

@@ -70,14 +70,19 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
       "func.func(fmc-convert-graph-to-linalg{{"
       "attention-cache-bytes={1} attention-parallel={5}}),"
       "canonicalize,cse,"
-      "func.func(fmc-fuse-elementwise),"
-      "canonicalize,cse{4}",
+      "func.func(fmc-fuse-elementwise{6}),"
+      "canonicalize,cse{4}{7}",
       options.function, options.tileCacheBytes, graphStage, options.matmulNR,
       options.packMatmulWeights
           ? ",fmc-pack-matmul-weights{function=" + options.function +
                 " width=" + std::to_string(options.matmulNR) + "},canonicalize"
           : std::string(),
-      options.parallelAttention);
+      options.parallelAttention,
+      options.fuseRowReductions ? ",fmc-fuse-row-reductions" : "",
+      options.narrowWeights.empty()
+          ? std::string()
+          : ",fmc-narrow-matmul-weights{function=" + options.function +
+                " type=" + options.narrowWeights + "}");
   return parsePassPipeline(pipeline, pm);
 }
 

@@ -33,6 +33,14 @@ struct PipelineOptions {
   /// FlashAttention's (batch, head, query block) loops as an scf.forall
   /// (CPU targets: run on the thread pool).
   bool parallelAttention = true;
+  /// Matmul weights stored in this type ("f16" or "bf16"), converted at
+  /// compile time, computed in f32 (fmc-narrow-matmul-weights); empty:
+  /// f32 (--precision on GPU targets).
+  std::string narrowWeights;
+  /// Norms, softmax and other row-reduction chains as one loop over rows
+  /// (fmc-fuse-row-reductions; CPU targets: its scf.forall runs on the
+  /// thread pool).
+  bool fuseRowReductions = true;
 
   /// CUDA targets: the PTX chip and ISA features (nvvm-attach-target), the
   /// threads per block of elementwise kernels, and the CUDA toolkit whose

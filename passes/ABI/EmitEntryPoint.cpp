@@ -47,10 +47,11 @@ struct EmitEntryPointPass
       }
     }
 
-    // fmc.input/fmc.weight/fmc.output/fmc.arena have served; LLVM has no use
-    // for them.
+    // fmc.input/fmc.weight/fmc.output/fmc.arena/fmc.element_type have
+    // served; LLVM has no use for them (and warns about each).
     for (unsigned i = 0, e = model.getNumArguments(); i < e; ++i)
-      for (StringRef name : {kInputAttr, kWeightAttr, kOutputAttr, kArenaAttr})
+      for (StringRef name :
+           {kInputAttr, kWeightAttr, kOutputAttr, kArenaAttr, kElementTypeAttr})
         model.removeArgAttr(i, StringAttr::get(ctx, name));
     model.removeResAttrsAttr();
 

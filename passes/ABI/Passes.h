@@ -39,6 +39,9 @@ BlockArgument addWeightArgument(func::FuncOp func, Type type,
 constexpr llvm::StringLiteral kInputAttr = "fmc.input";
 constexpr llvm::StringLiteral kOutputAttr = "fmc.output";
 constexpr llvm::StringLiteral kWeightAttr = "fmc.weight";
+/// The unsigned element type of an argument or result at the runtime
+/// boundary (fmc-convert-graph-to-linalg makes the type signless).
+constexpr llvm::StringLiteral kElementTypeAttr = "fmc.element_type";
 /// The arena argument of the model function, and the module attribute with
 /// its size in bytes (fmc-plan-arena).
 constexpr llvm::StringLiteral kArenaAttr = "fmc.arena";

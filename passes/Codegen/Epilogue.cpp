@@ -74,9 +74,22 @@ Operation *nextEffecting(Operation *op, bool forward) {
   return nullptr;
 }
 
+/// Whether the kernel's vectors can hold `t`: f32, i1 (masks) or the
+/// integers a quantizing epilogue converts to.
+bool isVectorElement(Type t) { return t.isF32() || t.isSignlessInteger(); }
+
+/// Whether a vector of `t` is stored one element per byte or more (a
+/// vector of i1 or i4 would be stored as packed bits).
+bool isStorableElement(Type t) {
+  unsigned width = t.getIntOrFloatBitWidth();
+  return isVectorElement(t) && width >= 8 && llvm::isPowerOf2_32(width);
+}
+
 /// Whether every op of `generic`'s body is a scalar arith or math op on f32
-/// (or i1) whose other operands are constants, so that it can be applied to
-/// vectors as is; and its output's block argument is unused.
+/// or integers whose other operands are constants, so that it can be
+/// applied to vectors as is; and its output's block argument is unused.
+/// It yields f32, or an integer of 8 bits or more (quantization: scale,
+/// round, add the zero point, clamp, convert).
 bool isVectorizableBody(linalg::GenericOp generic) {
   Block &body = generic.getRegion().front();
   if (!body.getArguments().back().use_empty())
@@ -87,7 +100,7 @@ bool isVectorizableBody(linalg::GenericOp generic) {
       return false;
     for (Type t :
          llvm::concat<const Type>(op.getOperandTypes(), op.getResultTypes()))
-      if (!t.isF32() && !t.isInteger(1))
+      if (!isVectorElement(t))
         return false;
     // Values from outside the body must be float or integer constants (the
     // kernel may be outlined into a function of its own; they become
@@ -103,7 +116,8 @@ bool isVectorizableBody(linalg::GenericOp generic) {
       return false;
   }
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
-  return yield.getNumOperands() == 1 && yield.getOperand(0).getType().isF32() &&
+  return yield.getNumOperands() == 1 &&
+         isStorableElement(yield.getOperand(0).getType()) &&
          yield.getOperand(0).getParentRegion() == &generic.getRegion();
 }
 

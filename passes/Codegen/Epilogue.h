@@ -3,7 +3,8 @@
 // A contraction accumulates into `out`. When a zero fill of `out` comes just
 // before it, its first kc block stores instead of adding (the fill goes).
 // When an elementwise linalg.generic that reads `out` comes just after it
-// (a bias add, GELU, a residual add), the last kc block applies that
+// (a bias add, GELU, a residual add, a quantization to 8-bit integers: its
+// output may have another element type), the last kc block applies that
 // generic's body to each output vector in registers and stores the result
 // into the generic's output (the generic goes). Both are matched on buffers,
 // after bufferization and arena planning.

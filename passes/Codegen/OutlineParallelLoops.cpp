@@ -120,11 +120,24 @@ struct OutlineParallelLoopsPass
     Location loc = loop.getLoc();
     SetVector<Value> captured;
     getUsedValuesDefinedAbove(loop.getRegion(), captured);
-    // Constants are recreated in the task; everything else is an argument.
+    // Constants are recreated in the task, and so are the loop's own
+    // scratch buffers (fmc-hoist-loop-buffers' stack buffers that only the
+    // loop uses): each thread needs its own. Everything else is an argument.
     SmallVector<Value> passed;
-    for (Value value : captured)
-      if (!matchPattern(value, m_Constant()))
-        passed.push_back(value);
+    SmallVector<memref::AllocaOp> scratch;
+    for (Value value : captured) {
+      if (matchPattern(value, m_Constant()))
+        continue;
+      if (auto alloca = value.getDefiningOp<memref::AllocaOp>();
+          alloca && alloca->getNumOperands() == 0 &&
+          llvm::all_of(alloca->getUsers(), [&](Operation *user) {
+            return loop->isProperAncestor(user);
+          })) {
+        scratch.push_back(alloca);
+        continue;
+      }
+      passed.push_back(value);
+    }
 
     unsigned split = *splitDimension(loop);
     OpBuilder site(loop);
@@ -159,6 +172,8 @@ struct OutlineParallelLoopsPass
       if (Operation *constant = value.getDefiningOp();
           constant && matchPattern(value, m_Constant()))
         mapping.map(value, b.clone(*constant)->getResult(0));
+    for (memref::AllocaOp alloca : scratch)
+      mapping.map(alloca.getResult(), b.clone(*alloca)->getResult(0));
     for (auto [value, argument] :
          llvm::zip(passed, body->getArguments().drop_front(2)))
       mapping.map(value, argument);
@@ -193,6 +208,8 @@ struct OutlineParallelLoopsPass
 
     func::CallOp::create(site, loc, task, args);
     loop.erase();
+    for (memref::AllocaOp alloca : scratch)
+      alloca.erase();
   }
 };
 

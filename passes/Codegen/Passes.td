@@ -127,8 +127,10 @@ def OutlineParallelLoopsPass
     runs iterations [begin, end) of the split dimension, the first with two
     or more iterations (the ones before it have one), and all iterations of
     the others; the call covers the whole range, and
-    fmc-dispatch-parallel-tasks splits it across threads. Captured buffers
-    are passed as arguments (they must have static shapes, strides and
+    fmc-dispatch-parallel-tasks splits it across threads. A stack buffer
+    (memref.alloca) that only the loop uses is its scratch space and is
+    allocated anew in the task, so that each thread has its own; other
+    captured buffers are passed as arguments (they must have static shapes, strides and
     offsets, which the bare-pointer calling convention rebuilds); captured
     constants are recreated inside. Each iteration computes exactly what it
     did before, so results do not depend on the thread count. Loops with

@@ -20,6 +20,17 @@ bool mlir::fmc::isFusionWithoutRecomputation(OpOperand *fusedOperand) {
   // it twice; along a residual stream (each layer's sum feeding the next sum
   // and a norm) that recomputation grows with every layer.
   Value produced = fusedOperand->get();
+  // A producer that only yields a value from outside (a splat constant
+  // whose inputs were folded away, such as a quantization zero point)
+  // costs nothing to recompute.
+  if (auto producer = produced.getDefiningOp<linalg::GenericOp>();
+      producer && producer.getNumDpsInputs() == 0 &&
+      llvm::hasSingleElement(producer.getRegion().front()) &&
+      llvm::all_of(producer.getRegion().front().getTerminator()->getOperands(),
+                   [&](Value v) {
+                     return v.getParentRegion() != &producer.getRegion();
+                   }))
+    return true;
   if (llvm::any_of(produced.getUsers(),
                    [&](Operation *user) { return user != consumer; }))
     return false;

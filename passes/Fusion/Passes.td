@@ -21,6 +21,33 @@ def FuseElementwisePass : Pass<"fmc-fuse-elementwise"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def FuseRowReductionsPass : Pass<"fmc-fuse-row-reductions",
+                                  "func::FuncOp"> {
+  let summary = "Tile norms, softmax and other row-reduction chains by rows "
+                "into one loop, so that each row is read from memory once";
+  let description = [{
+    A layer norm, RMS norm or softmax lowers to linalg.generic ops on
+    tensors that each pass over the whole tensor: reductions over the
+    trailing dims (a sum, a sum of squares, a max) and elementwise ops that
+    read a row's reduced values (centering, normalizing, exp, the division).
+    This pass finds each such chain, ending in an all-parallel generic that
+    reads a row reduction of the same iteration domain through the leading
+    (row) dims, and tiles that generic by one row with an scf.forall,
+    fusing into the loop every producer of the chain (MLIR's
+    tileConsumerAndFuseProducersUsingSCF): the row reductions (static reduced
+    dims), all-parallel generics of the same domain, and the fills of their
+    accumulators. A producer joins only when all its users are in the chain,
+    so nothing is computed both inside and outside the loop; a value used
+    after the chain as well (the residual sum before a norm) stays where it
+    is. Each row then goes through every step while it is in L1, and the
+    chain's intermediates shrink to one row, which later passes keep on the
+    stack.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def RaiseAttentionPass : Pass<"fmc-raise-attention", "func::FuncOp"> {
   let summary = "Raise decomposed attention subgraphs to fmc.attention";
   let description = [{

@@ -42,4 +42,29 @@ def ExpandSmallFloatsPass : Pass<"fmc-expand-small-floats", "func::FuncOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def NarrowMatmulWeightsPass
+    : Pass<"fmc-narrow-matmul-weights", "::mlir::ModuleOp"> {
+  let summary = "Store matmul weights in f16 or bf16, converted at compile "
+                "time; compute and accumulate in f32";
+  let description = [{
+    For `fmc compile --precision=fp16|bf16` (GPU targets): every f32 weight
+    argument of the model function (`fmc.weight`) that only linalg.generic
+    ops on tensors read as an input, one of them a contraction (a generic
+    with a reduction loop: matmuls, convolutions), is converted at compile
+    time to `type` (round to nearest even; the argument, its weight blob and
+    the artifact's weight hold the narrow type, half the bytes). Each
+    reading generic extends the element to f32 at the top of its body, so
+    products and sums stay in f32. Biases, norm scales and tables read
+    otherwise (a gather) stay f32.
+  }];
+  let options = [
+    Option<"function", "function", "std::string", "\"main\"",
+           "Name of the model function">,
+    Option<"type", "type", "std::string", "\"f16\"",
+           "The storage type of the weights: f16 or bf16">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect"];
+}
+
 #endif // FMC_PASSES_PRECISION

@@ -9,8 +9,10 @@ runs and compares each with ONNX Runtime through compare_with_ort.py
 weights ([K, N] and Gemm's transposed [N, K]), run-time packed activations,
 batch dims (matched and broadcast), m and n tails, several kc, mc and column
 blocks, an elementwise epilogue fused into the last kc block,
-a single row and a single column, and a patch-embedding convolution. Prints "PASS name" or "FAIL name" per
-case; exit status 1 if any failed.
+a single row and a single column, a patch-embedding convolution, and
+quantizing epilogues (QuantizeLinear after a matmul, QLinearMatMul; integer
+outputs within one step of ONNX Runtime's on at most 1% of the elements).
+Prints "PASS name" or "FAIL name" per case; exit status 1 if any failed.
 """
 
 import argparse
@@ -70,6 +72,42 @@ def bias_relu_residual(m, k, n):
         weight("W", [k, n], fan_in(k)), weight("B", [n])]
 
 
+def quantize_output(m, k, n):
+    """QuantizeLinear(A W + b) to int8 with a zero point: the kernel's
+    epilogue scales, rounds, clamps and stores int8."""
+    nodes = [helper.make_node("MatMul", ["A", "W"], ["P"]),
+             helper.make_node("Add", ["P", "B"], ["S"]),
+             helper.make_node("QuantizeLinear", ["S", "scale", "zp"], ["Y"])]
+    return nodes, [value("A", [m, k])], [
+        weight("W", [k, n], fan_in(k)), weight("B", [n]),
+        numpy_helper.from_array(np.array(0.01, np.float32), "scale"),
+        numpy_helper.from_array(np.array(-7, np.int8), "zp")], {
+            "out_type": TensorProto.INT8}
+
+
+def qlinear_matmul(m, k, n):
+    """QLinearMatMul of uint8 activations and int8 weights to uint8: the
+    f32 product, then the requantization as the kernel's epilogue."""
+    a_zp, b_zp, y_zp = 128, 3, 100
+    # 7-bit weights: ONNX Runtime's AVX2 u8 x s8 kernel sums pairs of
+    # products in saturating int16 (vpmaddubsw), exact only below 2^15.
+    w = rng.integers(-63, 64, (k, n)).astype(np.int8)
+    scales = {"a_scale": 0.02, "b_scale": 0.004, "y_scale": 0.05}
+    inits = [numpy_helper.from_array(w, "W"),
+             numpy_helper.from_array(np.array(a_zp, np.uint8), "a_zp"),
+             numpy_helper.from_array(np.array(b_zp, np.int8), "b_zp"),
+             numpy_helper.from_array(np.array(y_zp, np.uint8), "y_zp")]
+    inits += [numpy_helper.from_array(np.array(v, np.float32), name)
+              for name, v in scales.items()]
+    nodes = [helper.make_node(
+        "QLinearMatMul",
+        ["A", "a_scale", "a_zp", "W", "b_scale", "b_zp", "y_scale", "y_zp"],
+        ["Y"])]
+    inputs = [helper.make_tensor_value_info("A", TensorProto.UINT8, [m, k])]
+    return nodes, inputs, inits, {"out_type": TensorProto.UINT8,
+                                  "args": ["--int-range", "A=0:256"]}
+
+
 def patch_conv():
     nodes = [helper.make_node("Conv", ["A", "W", "B"], ["Y"],
                               kernel_shape=[8, 4], strides=[8, 4])]
@@ -100,6 +138,12 @@ CASES = {
     "many_rows": matmul([1100, 70], [70, 20]),
     # A ViT-style patch embedding: the conv becomes a matrix product.
     "patch_conv": patch_conv(),
+    # Quantizing epilogues (int8 and uint8 outputs), K over several kc
+    # blocks. A quantized value may differ from ONNX Runtime's by one step
+    # where the f32 sum (summed in another order) lies within rounding error
+    # of a rounding boundary: at most 1% of the elements, by at most 1.
+    "quantize_output": quantize_output(45, 2100, 70),
+    "qlinear_matmul": qlinear_matmul(29, 1500, 50),
 }
 
 
@@ -112,9 +156,12 @@ def main():
     work = args.work or tempfile.mkdtemp(prefix="fmc-matmul-")
     os.makedirs(work, exist_ok=True)
     failed = 0
-    for name, (nodes, inputs, inits) in CASES.items():
-        graph = helper.make_graph(nodes, name, inputs, [value("Y", None)],
-                                  inits)
+    for name, case in CASES.items():
+        nodes, inputs, inits = case[:3]
+        options = case[3] if len(case) > 3 else {}
+        output = helper.make_tensor_value_info(
+            "Y", options.get("out_type", TensorProto.FLOAT), None)
+        graph = helper.make_graph(nodes, name, inputs, [output], inits)
         model = helper.make_model(graph,
                                   opset_imports=[helper.make_opsetid("", 17)])
         model = onnx.shape_inference.infer_shapes(model)
@@ -122,7 +169,8 @@ def main():
         onnx.save(model, path)
         run = subprocess.run(
             [sys.executable, os.path.join(HERE, "compare_with_ort.py"), path,
-             "--fmc", args.fmc, "--target", args.target],
+             "--fmc", args.fmc, "--target", args.target, "--int-atol", "1",
+             "--int-mismatch-fraction", "0.01"] + options.get("args", []),
             capture_output=True, text=True)
         ok = run.returncode == 0
         failed += not ok

@@ -47,8 +47,10 @@ cl::opt<std::string> targetCpu("target-cpu",
                                cl::init(""), cl::sub(getCompileSubCommand()));
 cl::opt<std::string> precision(
     "precision",
-    cl::desc("Arithmetic precision on GPU targets: fp32 (default); tf32, "
-             "fp16 and bf16 are not implemented yet"),
+    cl::desc("Precision on GPU targets: fp32 (default); fp16 or bf16: "
+             "matmul weights stored in that type, converted at compile "
+             "time, arithmetic and sums in f32 (tf32 is not implemented "
+             "yet)"),
     cl::init("fp32"), cl::sub(getCompileSubCommand()));
 cl::opt<bool> gpuMappingOnHost(
     "gpu-mapping-on-host",

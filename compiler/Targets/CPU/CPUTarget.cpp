@@ -234,8 +234,8 @@ bool fmc::emitObject(Module &module, TargetMachine &machine,
   return true;
 }
 
-bool fmc::linkSharedObject(ArrayRef<char> object, std::vector<char> &library,
-                           std::string &error) {
+bool fmc::linkSharedObject(ArrayRef<char> object, StringRef triple,
+                           std::vector<char> &library, std::string &error) {
   SmallString<128> objPath, soPath;
   if (auto ec = sys::fs::createTemporaryFile("fmc-model", "o", objPath)) {
     error = "cannot create a temporary file: " + ec.message();
@@ -263,6 +263,11 @@ bool fmc::linkSharedObject(ArrayRef<char> object, std::vector<char> &library,
   SmallVector<StringRef> args = {lld,    "-shared",     "--gc-sections",
                                  "-z",   "noexecstack", "-o",
                                  soPath, objPath};
+  std::string builtins = (Twine(FMC_CLANG_RT_DIR) + "/libclang_rt.builtins-" +
+                          Triple(triple).getArchName() + ".a")
+                             .str();
+  if (sys::fs::exists(builtins))
+    args.push_back(builtins);
   std::string message;
   int rc = sys::ExecuteAndWait(lld, args, std::nullopt, {}, 0, 0, &message);
   if (rc != 0) {

@@ -68,9 +68,13 @@ void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine);
 bool emitObject(llvm::Module &module, llvm::TargetMachine &machine,
                 llvm::SmallVectorImpl<char> &object, std::string &error);
 
-/// Links an object into a shared object with ld.lld.
-bool linkSharedObject(llvm::ArrayRef<char> object, std::vector<char> &library,
-                      std::string &error);
+/// Links an object for `triple` into a shared object with ld.lld, with
+/// compiler-rt's builtins for its architecture when they are installed:
+/// the functions LLVM calls for what the CPU has no instruction for (such
+/// as `__truncsfbf2`, f32 -> bf16 without AVX512-BF16). Only the ones the
+/// object calls are linked in.
+bool linkSharedObject(llvm::ArrayRef<char> object, llvm::StringRef triple,
+                      std::vector<char> &library, std::string &error);
 
 } // namespace fmc
 

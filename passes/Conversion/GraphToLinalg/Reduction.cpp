@@ -79,14 +79,6 @@ Value reduce(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
                         });
 }
 
-/// The input shape with `axes` set to 1: what a keepdims reduction yields.
-RankedTensorType keptType(RankedTensorType type, ArrayRef<int64_t> axes) {
-  SmallVector<int64_t> shape(type.getShape());
-  for (int64_t axis : axes)
-    shape[axis] = 1;
-  return RankedTensorType::get(shape, type.getElementType());
-}
-
 int64_t countOver(RankedTensorType type, ArrayRef<int64_t> axes) {
   int64_t count = 1;
   for (int64_t axis : axes)
@@ -130,6 +122,38 @@ template <typename OpTy> struct ReduceToLinalg : OpConversionPattern<OpTy> {
   }
 };
 
+/// The map from an op over `type`'s dims to a reduction's result over
+/// `axes` of it (the dims that are not reduced, in order).
+AffineMap reducedMap(MLIRContext *ctx, int64_t rank, ArrayRef<int64_t> axes) {
+  SmallVector<AffineExpr> exprs;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!llvm::is_contained(axes, d))
+      exprs.push_back(getAffineDimExpr(d, ctx));
+  return AffineMap::get(rank, 0, exprs, ctx);
+}
+
+/// An elementwise op over `type` reading `full` (of `type`'s shape) and
+/// `reduced`, a reduction of it over `axes`, indexed by the dims that are
+/// not reduced; then `others`, broadcast numpy-style. The reduced operands
+/// are not reshaped to keepdims, so that the op and the reductions before it
+/// tile together by rows (fmc-fuse-row-reductions).
+Value buildRowwise(OpBuilder &b, Location loc, RankedTensorType type,
+                   Value full, Value reduced, ArrayRef<int64_t> axes,
+                   ValueRange others, ScalarBodyFn body) {
+  MLIRContext *ctx = b.getContext();
+  SmallVector<Value> inputs = {full, reduced};
+  SmallVector<AffineMap> maps = {
+      AffineMap::getMultiDimIdentityMap(type.getRank(), ctx),
+      reducedMap(ctx, type.getRank(), axes)};
+  for (Value other : others) {
+    inputs.push_back(other);
+    maps.push_back(
+        getBroadcastMap(ctx, cast<RankedTensorType>(other.getType()).getShape(),
+                        type.getShape()));
+  }
+  return buildParallelGeneric(b, loc, type, inputs, maps, body);
+}
+
 /// softmax(x) = exp(x - max) / sum(exp(x - max)) along the axis.
 struct SoftmaxToLinalg : OpConversionPattern<SoftmaxOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -140,31 +164,28 @@ struct SoftmaxToLinalg : OpConversionPattern<SoftmaxOp> {
     Value input = adaptor.getInput();
     auto type = signless(op.getType());
     int64_t axis = op.getAxis();
-    RankedTensorType kept = keptType(type, axis);
-    Value max =
-        buildReshape(rewriter, loc,
-                     reduce(rewriter, loc, input, axis, ReduceKind::Max), kept);
-    Value exp = buildElementwise(
-        rewriter, loc, type, ValueRange{input, max},
-        [](OpBuilder &b, Location nloc, ValueRange s) -> Value {
-          return math::ExpOp::create(
-              b, nloc, arith::SubFOp::create(b, nloc, s[0], s[1]));
-        });
-    Value sum = buildReshape(
-        rewriter, loc, reduce(rewriter, loc, exp, axis, ReduceKind::Sum), kept);
+    Value max = reduce(rewriter, loc, input, axis, ReduceKind::Max);
+    Value exp =
+        buildRowwise(rewriter, loc, type, input, max, axis, {},
+                     [](OpBuilder &b, Location nloc, ValueRange s) -> Value {
+                       return math::ExpOp::create(
+                           b, nloc, arith::SubFOp::create(b, nloc, s[0], s[1]));
+                     });
+    Value sum = reduce(rewriter, loc, exp, axis, ReduceKind::Sum);
     rewriter.replaceOp(
-        op, buildElementwise(
-                rewriter, loc, type, ValueRange{exp, sum},
-                [](OpBuilder &b, Location nloc, ValueRange s) -> Value {
-                  return arith::DivFOp::create(b, nloc, s[0], s[1]);
-                }));
+        op,
+        buildRowwise(rewriter, loc, type, exp, sum, axis, {},
+                     [](OpBuilder &b, Location nloc, ValueRange s) -> Value {
+                       return arith::DivFOp::create(b, nloc, s[0], s[1]);
+                     }));
     return success();
   }
 };
 
 /// Layer norm, y = (x - mean) * rsqrt(var + eps) * scale [+ bias], or RMS
 /// norm, y = x * rsqrt(mean(x^2) + eps) * scale [+ bias], over dims
-/// [axis, rank).
+/// [axis, rank). The means are the reductions' sums divided by the count
+/// where they are used.
 Value buildNorm(OpBuilder &b, Location loc, Value input, Value scale,
                 Value bias, int64_t axis, double epsilon, bool rms) {
   auto type = cast<RankedTensorType>(input.getType());
@@ -172,42 +193,35 @@ Value buildNorm(OpBuilder &b, Location loc, Value input, Value scale,
   SmallVector<int64_t> axes;
   for (int64_t d = axis; d < type.getRank(); ++d)
     axes.push_back(d);
-  RankedTensorType kept = keptType(type, axes);
   double count = countOver(type, axes);
-  auto divideByCount = [&](Value sum) {
-    Value flat = buildElementwise(
-        b, loc, cast<RankedTensorType>(sum.getType()), sum,
-        [&](OpBuilder &nb, Location nloc, ValueRange s) -> Value {
-          return arith::DivFOp::create(nb, nloc, s[0],
-                                       buildScalar(nb, nloc, element, count));
-        });
-    return buildReshape(b, loc, flat, kept);
+  auto mean = [&](OpBuilder &nb, Location nloc, Value sum) -> Value {
+    return arith::DivFOp::create(nb, nloc, sum,
+                                 buildScalar(nb, nloc, element, count));
   };
   Value centered = input;
-  if (!rms) {
-    Value mean = divideByCount(reduce(b, loc, input, axes, ReduceKind::Sum));
-    centered = buildElementwise(
-        b, loc, type, ValueRange{input, mean},
-        [](OpBuilder &nb, Location nloc, ValueRange s) -> Value {
-          return arith::SubFOp::create(nb, nloc, s[0], s[1]);
+  if (!rms)
+    centered = buildRowwise(
+        b, loc, type, input, reduce(b, loc, input, axes, ReduceKind::Sum), axes,
+        {}, [&](OpBuilder &nb, Location nloc, ValueRange s) -> Value {
+          return arith::SubFOp::create(nb, nloc, s[0], mean(nb, nloc, s[1]));
         });
-  }
   Value squares =
       buildElementwise(b, loc, type, centered,
                        [](OpBuilder &nb, Location nloc, ValueRange s) -> Value {
                          return arith::MulFOp::create(nb, nloc, s[0], s[0]);
                        });
-  Value var = divideByCount(reduce(b, loc, squares, axes, ReduceKind::Sum));
-  SmallVector<Value> operands = {centered, var, scale};
+  Value sumOfSquares = reduce(b, loc, squares, axes, ReduceKind::Sum);
+  SmallVector<Value> others = {scale};
   if (bias)
-    operands.push_back(bias);
+    others.push_back(bias);
   bool hasBias = static_cast<bool>(bias);
-  return buildElementwise(
-      b, loc, type, operands,
+  return buildRowwise(
+      b, loc, type, centered, sumOfSquares, axes, others,
       [&](OpBuilder &nb, Location nloc, ValueRange s) -> Value {
         Value eps = buildScalar(nb, nloc, element, epsilon);
         Value inv = math::RsqrtOp::create(
-            nb, nloc, arith::AddFOp::create(nb, nloc, s[1], eps));
+            nb, nloc,
+            arith::AddFOp::create(nb, nloc, mean(nb, nloc, s[1]), eps));
         Value y = arith::MulFOp::create(
             nb, nloc, arith::MulFOp::create(nb, nloc, s[0], inv), s[2]);
         return hasBias ? Value(arith::AddFOp::create(nb, nloc, y, s[3])) : y;

@@ -42,7 +42,7 @@ template <typename Ready> bool spinUntil(Ready ready) {
 
 ThreadPool::ThreadPool(unsigned threads) {
   for (unsigned i = 1; i < threads; ++i)
-    workers.emplace_back([this, i] { work(i); });
+    workers.emplace_back([this] { work(); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -55,6 +55,28 @@ ThreadPool::~ThreadPool() {
     worker.join();
 }
 
+void ThreadPool::runChunks(uint64_t job, ParallelTask fn, void *ctx,
+                           int64_t first, int64_t last, unsigned count) {
+  uint64_t tag = (job & 0xffffffffu) << 32;
+  uint64_t state = next.load();
+  for (;;) {
+    if ((state & ~uint64_t(0xffffffffu)) != tag ||
+        (state & 0xffffffffu) >= count)
+      return;
+    if (!next.compare_exchange_weak(state, state + 1))
+      continue;
+    auto [from, to] = chunkOf(first, last, count, unsigned(state));
+    fn(ctx, from, to);
+    if (pending.fetch_sub(1) == 1) {
+      // Under the mutex, so that a caller that just found pending != 0
+      // is already waiting when this notifies.
+      std::lock_guard<std::mutex> lock(mutex);
+      done.notify_one();
+    }
+    state = next.load();
+  }
+}
+
 void ThreadPool::run(ParallelTask fn, void *ctx, int64_t from, int64_t to) {
   int64_t n = to - from;
   unsigned count = unsigned(std::min<int64_t>(n, size()));
@@ -63,6 +85,7 @@ void ThreadPool::run(ParallelTask fn, void *ctx, int64_t from, int64_t to) {
       fn(ctx, from, to);
     return;
   }
+  uint64_t job;
   {
     std::lock_guard<std::mutex> lock(mutex);
     task = fn;
@@ -70,24 +93,26 @@ void ThreadPool::run(ParallelTask fn, void *ctx, int64_t from, int64_t to) {
     begin = from;
     end = to;
     chunks = count;
-    pending.store(count - 1);
-    generation.fetch_add(1);
+    pending.store(count);
+    job = generation.load() + 1;
+    next.store((job & 0xffffffffu) << 32);
+    generation.store(job);
   }
   wake.notify_all();
-  auto [first, last] = chunkOf(from, to, count, 0);
-  fn(ctx, first, last);
+  runChunks(job, fn, ctx, from, to, count);
   if (spinUntil([this] { return pending.load() == 0; }))
     return;
   std::unique_lock<std::mutex> lock(mutex);
   done.wait(lock, [this] { return pending.load() == 0; });
 }
 
-void ThreadPool::work(unsigned index) {
+void ThreadPool::work() {
   uint64_t seen = 0;
   for (;;) {
     ParallelTask fn;
     void *ctx;
     int64_t first, last;
+    unsigned count;
     spinUntil([&] { return generation.load() != seen; });
     {
       std::unique_lock<std::mutex> lock(mutex);
@@ -95,19 +120,13 @@ void ThreadPool::work(unsigned index) {
       if (stopping)
         return;
       seen = generation.load();
-      if (index >= chunks)
-        continue;
       fn = task;
       ctx = context;
-      std::tie(first, last) = chunkOf(begin, end, chunks, index);
+      first = begin;
+      last = end;
+      count = chunks;
     }
-    fn(ctx, first, last);
-    if (pending.fetch_sub(1) == 1) {
-      // Under the mutex, so that a caller that just found pending != 0
-      // is already waiting when this notifies.
-      std::lock_guard<std::mutex> lock(mutex);
-      done.notify_one();
-    }
+    runChunks(seen, fn, ctx, first, last, count);
   }
 }
 

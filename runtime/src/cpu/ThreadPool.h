@@ -25,7 +25,10 @@ namespace fmc::cpu {
 /// One iteration range of a compiled parallel loop.
 using ParallelTask = void (*)(void *context, int64_t begin, int64_t end);
 
-/// `threads - 1` workers; the calling thread runs the first chunk itself.
+/// `threads - 1` workers and the calling thread share the chunks of a run:
+/// each takes the next chunk not yet taken, so a worker that is slow to wake
+/// (a futex wake-up can take milliseconds on a virtual machine) delays
+/// nothing; the caller runs the chunks it would have run.
 class ThreadPool {
 public:
   explicit ThreadPool(unsigned threads);
@@ -35,12 +38,16 @@ public:
 
   unsigned size() const { return unsigned(workers.size()) + 1; }
 
-  /// Runs task over [begin, end) in at most size() contiguous chunks and
-  /// returns when all are done.
+  /// Runs task over [begin, end) in at most size() contiguous chunks (the
+  /// same chunks whichever threads run them) and returns when all are done.
   void run(ParallelTask task, void *context, int64_t begin, int64_t end);
 
 private:
-  void work(unsigned index);
+  void work();
+  /// Takes and runs chunks of the job of `job` (a generation) while any is
+  /// left; false once none is (or the pool moved on to another job).
+  void runChunks(uint64_t job, ParallelTask fn, void *ctx, int64_t first,
+                 int64_t last, unsigned count);
 
   std::vector<std::thread> workers;
   std::mutex mutex;
@@ -54,6 +61,11 @@ private:
   void *context = nullptr;
   int64_t begin = 0, end = 0;
   unsigned chunks = 0;
+  /// The next chunk to take, tagged with its job's generation in the high
+  /// 32 bits, so that a worker that read an older job takes nothing of a
+  /// newer one.
+  std::atomic<uint64_t> next{0};
+  /// Chunks of the current job not finished yet.
   std::atomic<unsigned> pending{0};
   bool stopping = false;
 };

@@ -87,10 +87,11 @@ func.func @reduce_max_min(%i: tensor<5x6xi32>, %f: tensor<5x6xf32>) -> (tensor<5
 
 // -----
 
-// softmax = exp(x - max) / sum(exp(x - max)), the reductions kept as 2x1.
+// softmax = exp(x - max) / sum(exp(x - max)); the elementwise steps read
+// the reductions by row (no reshape between them, so that they tile by
+// rows together).
 // CHECK-DAG: #[[$ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-DAG: #[[$ROWS:.+]] = affine_map<(d0, d1) -> (d0)>
-// CHECK-DAG: #[[$BCAST:.+]] = affine_map<(d0, d1) -> (d0, 0)>
 // CHECK-LABEL: func.func @softmax
 // CHECK-SAME:    (%[[A:.*]]: tensor<2x8xf32>)
 // CHECK:         %[[NEGINF:.*]] = arith.constant 0xFF800000 : f32
@@ -98,9 +99,9 @@ func.func @reduce_max_min(%i: tensor<5x6xi32>, %f: tensor<5x6xf32>) -> (tensor<5
 // CHECK:         %[[MAX:.*]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$ROWS]]], iterator_types = ["parallel", "reduction"]}
 // CHECK-SAME:        ins(%[[A]] : tensor<2x8xf32>) outs(%[[MINIT]] : tensor<2xf32>)
 // CHECK:           arith.maximumf
-// CHECK:         %[[MAXK:.*]] = tensor.expand_shape %[[MAX]] {{\[}}[0, 1]] output_shape [2, 1]
-// CHECK:         %[[EXP:.*]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$BCAST]], #[[$ID]]], iterator_types = ["parallel", "parallel"]}
-// CHECK-SAME:        ins(%[[A]], %[[MAXK]] : tensor<2x8xf32>, tensor<2x1xf32>)
+// CHECK-NOT:     tensor.expand_shape
+// CHECK:         %[[EXP:.*]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$ROWS]], #[[$ID]]], iterator_types = ["parallel", "parallel"]}
+// CHECK-SAME:        ins(%[[A]], %[[MAX]] : tensor<2x8xf32>, tensor<2xf32>)
 // CHECK:         ^bb0(%[[X:.*]]: f32, %[[M:.*]]: f32, %{{.*}}: f32):
 // CHECK-NEXT:      %[[D:.*]] = arith.subf %[[X]], %[[M]] : f32
 // CHECK-NEXT:      %[[E:.*]] = math.exp %[[D]] : f32
@@ -108,9 +109,8 @@ func.func @reduce_max_min(%i: tensor<5x6xi32>, %f: tensor<5x6xf32>) -> (tensor<5
 // CHECK:         %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$ROWS]]], iterator_types = ["parallel", "reduction"]}
 // CHECK-SAME:        ins(%[[EXP]] : tensor<2x8xf32>)
 // CHECK:           arith.addf
-// CHECK:         %[[SUMK:.*]] = tensor.expand_shape %[[SUM]] {{\[}}[0, 1]] output_shape [2, 1]
-// CHECK:         %[[R:.*]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$BCAST]], #[[$ID]]], iterator_types = ["parallel", "parallel"]}
-// CHECK-SAME:        ins(%[[EXP]], %[[SUMK]] : tensor<2x8xf32>, tensor<2x1xf32>)
+// CHECK:         %[[R:.*]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$ROWS]], #[[$ID]]], iterator_types = ["parallel", "parallel"]}
+// CHECK-SAME:        ins(%[[EXP]], %[[SUM]] : tensor<2x8xf32>, tensor<2xf32>)
 // CHECK:         ^bb0(%[[N:.*]]: f32, %[[S:.*]]: f32, %{{.*}}: f32):
 // CHECK-NEXT:      %[[Q:.*]] = arith.divf %[[N]], %[[S]] : f32
 // CHECK-NEXT:      linalg.yield %[[Q]] : f32
@@ -122,13 +122,11 @@ func.func @softmax(%a: tensor<2x8xf32>) -> tensor<2x8xf32> {
 
 // -----
 
-// Softmax over a leading axis.
+// Softmax over a leading axis: the reductions are read by column.
 // CHECK-DAG: #[[$COLS:.+]] = affine_map<(d0, d1) -> (d1)>
-// CHECK-DAG: #[[$BCAST:.+]] = affine_map<(d0, d1) -> (0, d1)>
 // CHECK-LABEL: func.func @softmax_axis0
 // CHECK:         linalg.generic {{.*}}, #[[$COLS]]], iterator_types = ["reduction", "parallel"]
-// CHECK:         tensor.expand_shape %{{.*}} {{\[}}[0, 1]] output_shape [1, 8]
-// CHECK:         linalg.generic {{.*}}, #[[$BCAST]], {{.*}}
+// CHECK:         linalg.generic {{.*}}, #[[$COLS]], {{.*}}
 // CHECK:           math.exp
 func.func @softmax_axis0(%a: tensor<2x8xf32>) -> tensor<2x8xf32> {
   %0 = fmc.softmax %a {axis = 0 : i64} : tensor<2x8xf32>
@@ -137,37 +135,35 @@ func.func @softmax_axis0(%a: tensor<2x8xf32>) -> tensor<2x8xf32> {
 
 // -----
 
-// y = (x - mean) * rsqrt(var + eps) * scale + bias, over the last dim.
+// y = (x - mean) * rsqrt(var + eps) * scale + bias, over the last dim; the
+// means are the sums divided by the count where they are read (by row).
 // CHECK-DAG: #[[$ID:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
-// CHECK-DAG: #[[$KEPT:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, 0)>
+// CHECK-DAG: #[[$ROWS:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-DAG: #[[$LAST:.+]] = affine_map<(d0, d1, d2) -> (d2)>
 // CHECK-LABEL: func.func @layer_norm_bias
 // CHECK-SAME:    (%[[X:.*]]: tensor<2x3x4xf32>, %[[SCALE:.*]]: tensor<4xf32>, %[[BIAS:.*]]: tensor<4xf32>)
 // CHECK:         %[[SUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]
 // CHECK-SAME:        ins(%[[X]] : tensor<2x3x4xf32>)
-// CHECK:         %[[MEAN:.*]] = linalg.generic
-// CHECK-SAME:        ins(%[[SUM]] : tensor<2x3xf32>)
-// CHECK:           arith.constant 4.000000e+00 : f32
-// CHECK:           arith.divf
-// CHECK:         %[[MEANK:.*]] = tensor.expand_shape %[[MEAN]] {{\[}}[0], [1, 2]] output_shape [2, 3, 1]
-// CHECK:         %[[CENTERED:.*]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$KEPT]], #[[$ID]]]
-// CHECK-SAME:        ins(%[[X]], %[[MEANK]] : tensor<2x3x4xf32>, tensor<2x3x1xf32>)
-// CHECK:           arith.subf
+// CHECK:         %[[CENTERED:.*]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$ROWS]], #[[$ID]]]
+// CHECK-SAME:        ins(%[[X]], %[[SUM]] : tensor<2x3x4xf32>, tensor<2x3xf32>)
+// CHECK:         ^bb0(%[[XS:.*]]: f32, %[[SS0:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT:      %[[N0:.*]] = arith.constant 4.000000e+00 : f32
+// CHECK-NEXT:      %[[MEAN:.*]] = arith.divf %[[SS0]], %[[N0]] : f32
+// CHECK-NEXT:      arith.subf %[[XS]], %[[MEAN]] : f32
 // CHECK:         %[[SQ:.*]] = linalg.generic
 // CHECK-SAME:        ins(%[[CENTERED]] : tensor<2x3x4xf32>)
 // CHECK:         ^bb0(%[[C:.*]]: f32, %{{.*}}: f32):
 // CHECK-NEXT:      arith.mulf %[[C]], %[[C]] : f32
 // CHECK:         %[[VSUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]
 // CHECK-SAME:        ins(%[[SQ]] : tensor<2x3x4xf32>)
-// CHECK:         %[[VAR:.*]] = linalg.generic
-// CHECK-SAME:        ins(%[[VSUM]] : tensor<2x3xf32>)
-// CHECK:           arith.divf
-// CHECK:         %[[VARK:.*]] = tensor.expand_shape %[[VAR]] {{\[}}[0], [1, 2]] output_shape [2, 3, 1]
-// CHECK:         %[[Y:.*]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$KEPT]], #[[$LAST]], #[[$LAST]], #[[$ID]]], iterator_types = ["parallel", "parallel", "parallel"]}
-// CHECK-SAME:        ins(%[[CENTERED]], %[[VARK]], %[[SCALE]], %[[BIAS]] : tensor<2x3x4xf32>, tensor<2x3x1xf32>, tensor<4xf32>, tensor<4xf32>)
+// CHECK-NOT:     tensor.expand_shape
+// CHECK:         %[[Y:.*]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$ROWS]], #[[$LAST]], #[[$LAST]], #[[$ID]]], iterator_types = ["parallel", "parallel", "parallel"]}
+// CHECK-SAME:        ins(%[[CENTERED]], %[[VSUM]], %[[SCALE]], %[[BIAS]] : tensor<2x3x4xf32>, tensor<2x3xf32>, tensor<4xf32>, tensor<4xf32>)
 // CHECK:         ^bb0(%[[CS:.*]]: f32, %[[VS:.*]]: f32, %[[SS:.*]]: f32, %[[BS:.*]]: f32, %{{.*}}: f32):
 // CHECK-NEXT:      %[[EPS:.*]] = arith.constant 9.99999974E-6 : f32
-// CHECK-NEXT:      %[[VE:.*]] = arith.addf %[[VS]], %[[EPS]] : f32
+// CHECK-NEXT:      %[[N:.*]] = arith.constant 4.000000e+00 : f32
+// CHECK-NEXT:      %[[VAR:.*]] = arith.divf %[[VS]], %[[N]] : f32
+// CHECK-NEXT:      %[[VE:.*]] = arith.addf %[[VAR]], %[[EPS]] : f32
 // CHECK-NEXT:      %[[INV:.*]] = math.rsqrt %[[VE]] : f32
 // CHECK-NEXT:      %[[NORM:.*]] = arith.mulf %[[CS]], %[[INV]] : f32
 // CHECK-NEXT:      %[[SCALED:.*]] = arith.mulf %[[NORM]], %[[SS]] : f32
@@ -182,15 +178,14 @@ func.func @layer_norm_bias(%x: tensor<2x3x4xf32>, %s: tensor<4xf32>, %b: tensor<
 // -----
 
 // Without bias, over the two trailing dims (12 elements).
-// CHECK-DAG: #[[$KEPT:.+]] = affine_map<(d0, d1, d2) -> (d0, 0, 0)>
+// CHECK-DAG: #[[$ROWS:.+]] = affine_map<(d0, d1, d2) -> (d0)>
 // CHECK-DAG: #[[$TRAIL:.+]] = affine_map<(d0, d1, d2) -> (d1, d2)>
 // CHECK-LABEL: func.func @layer_norm_no_bias
 // CHECK-SAME:    (%[[X:.*]]: tensor<2x3x4xf32>, %[[SCALE:.*]]: tensor<3x4xf32>)
 // CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "reduction"]
 // CHECK:           arith.constant 1.200000e+01 : f32
-// CHECK:         tensor.expand_shape %{{.*}} {{\[}}[0, 1, 2]] output_shape [2, 1, 1]
-// CHECK:         %[[Y:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #[[$KEPT]], #[[$TRAIL]], #{{[a-z0-9]+}}]
-// CHECK-SAME:        ins(%{{.*}}, %{{.*}}, %[[SCALE]] : tensor<2x3x4xf32>, tensor<2x1x1xf32>, tensor<3x4xf32>)
+// CHECK:         %[[Y:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #[[$ROWS]], #[[$TRAIL]], #{{[a-z0-9]+}}]
+// CHECK-SAME:        ins(%{{.*}}, %{{.*}}, %[[SCALE]] : tensor<2x3x4xf32>, tensor<2xf32>, tensor<3x4xf32>)
 // CHECK:           math.rsqrt
 // CHECK:           %[[NORM:.*]] = arith.mulf
 // CHECK-NEXT:      %[[SCALED:.*]] = arith.mulf %[[NORM]]

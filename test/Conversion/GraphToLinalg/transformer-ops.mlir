@@ -1,13 +1,13 @@
 // RUN: fmc-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(fmc-convert-graph-to-linalg))' | FileCheck %s
 
-// RMS norm: no mean is subtracted; sum of squares / count, then
-// x * rsqrt(ms + eps) * scale.
+// RMS norm: no mean is subtracted; sum of squares / count (where it is
+// read), then x * rsqrt(ms + eps) * scale.
 // CHECK-LABEL: func.func @rms_norm
 // CHECK-NOT: arith.subf
 // CHECK: arith.mulf %[[A:.+]], %[[A]] : f32
 // CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
-// CHECK: arith.divf %{{.*}}, %{{.*}} : f32
 // CHECK: arith.constant 9.99999997E-7 : f32
+// CHECK: arith.divf %{{.*}}, %{{.*}} : f32
 // CHECK: math.rsqrt
 // CHECK-NOT: arith.addf %{{.*}}, %in_
 // CHECK: return

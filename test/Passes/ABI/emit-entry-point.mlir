@@ -7,7 +7,7 @@
 // CHECK-LABEL: llvm.func internal @helper(
 // CHECK-LABEL: llvm.func internal @main(
 // CHECK-SAME:    %{{[^:]*}}: !llvm.ptr, %{{[^:]*}}: !llvm.ptr, %{{[^:]*}}: !llvm.ptr)
-// CHECK-NOT:     fmc.input
+// CHECK-NOT:     fmc.
 // CHECK:         llvm.call @helper
 // CHECK:       llvm.func internal @model(
 // CHECK:       llvm.func @external(!llvm.ptr)
@@ -39,7 +39,7 @@
 llvm.func @helper(%a: !llvm.ptr) {
   llvm.return
 }
-llvm.func @main(%in: !llvm.ptr {fmc.input = "x"}, %w: !llvm.ptr {fmc.weight = 0 : i32}, %out: !llvm.ptr {fmc.output = "y"}) {
+llvm.func @main(%in: !llvm.ptr {fmc.input = "x", fmc.element_type = ui8}, %w: !llvm.ptr {fmc.weight = 0 : i32}, %out: !llvm.ptr {fmc.output = "y"}) {
   llvm.call @helper(%in) : (!llvm.ptr) -> ()
   llvm.return
 }

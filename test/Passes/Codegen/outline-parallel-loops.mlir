@@ -136,3 +136,43 @@ func.func @dynamic_view(%buf: memref<128x128xf32>, %row: index) {
   }
   return
 }
+
+// -----
+
+// A stack buffer that only the loop uses (a row's scratch space, hoisted by
+// fmc-hoist-loop-buffers) is allocated in the task, once per thread, not
+// passed (the threads would share it). One the caller also uses is passed.
+// CHECK-LABEL: func.func @scratch
+// CHECK-SAME: (%[[IN:.+]]: memref<64x128xf32>, %[[OUT:.+]]: memref<64x128xf32>)
+// CHECK: %[[SHARED:.+]] = memref.alloca() : memref<128xf32>
+// CHECK-NOT: memref.alloca
+// CHECK: call @scratch_loop0(%{{.+}}, %{{.+}}, %[[IN]], %[[SHARED]], %[[OUT]])
+// CHECK: func.func private @scratch_loop0(%{{.+}}: index, %{{.+}}: index, %[[P:.+]]: memref<64x128xf32>, %[[S:.+]]: memref<128xf32>, %[[Q:.+]]: memref<64x128xf32>)
+// CHECK: %[[ROW:.+]] = memref.alloca() {alignment = 64 : i64} : memref<128xf32>
+// CHECK: scf.parallel
+// CHECK: memref.store %{{.+}}, %[[ROW]]
+// CHECK: memref.load %[[ROW]]
+func.func @scratch(%in: memref<64x128xf32>, %out: memref<64x128xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  %row = memref.alloca() {alignment = 64 : i64} : memref<128xf32>
+  %shared = memref.alloca() : memref<128xf32>
+  scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+    scf.for %j = %c0 to %c128 step %c1 {
+      %v = memref.load %in[%i, %j] : memref<64x128xf32>
+      memref.store %v, %row[%j] : memref<128xf32>
+    }
+    scf.for %j = %c0 to %c128 step %c1 {
+      %v = memref.load %row[%j] : memref<128xf32>
+      %s = memref.load %shared[%j] : memref<128xf32>
+      %d = arith.addf %v, %s : f32
+      memref.store %d, %out[%i, %j] : memref<64x128xf32>
+    }
+    scf.reduce
+  }
+  %x = memref.load %shared[%c0] : memref<128xf32>
+  memref.store %x, %out[%c0, %c0] : memref<64x128xf32>
+  return
+}

@@ -195,3 +195,74 @@ func.func @view_in_between(%a: memref<4x8xf32>, %b: memref<8x8xf32>, %bias: memr
   }
   return
 }
+
+// A quantizing epilogue (QuantizeLinear or QLinearMatMul after the f32
+// product: scale, round half to even, add the zero point, clamp, convert to
+// int8) runs on the registers and stores int8 vectors into its output.
+// CHECK-LABEL: func.func @quantize(
+// CHECK-SAME: %[[Q:[^:]+]]: memref<4x8xi8>
+// CHECK-NOT: linalg.generic
+// CHECK: %[[S:.+]] = arith.mulf %{{.+}}, %{{.+}} : vector<4xf32>
+// CHECK: %[[R:.+]] = math.roundeven %[[S]] : vector<4xf32>
+// CHECK: %[[Z:.+]] = arith.addf %[[R]], %{{.+}} : vector<4xf32>
+// CHECK: %[[LO:.+]] = arith.maximumf %[[Z]], %{{.+}} : vector<4xf32>
+// CHECK: %[[HI:.+]] = arith.minimumf %[[LO]], %{{.+}} : vector<4xf32>
+// CHECK: %[[I:.+]] = arith.fptosi %[[HI]] : vector<4xf32> to vector<4xi8>
+// CHECK: vector.store %[[I]], %[[Q]][%{{.+}}, %{{.+}}] : memref<4x8xi8>, vector<4xi8>
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @quantize(%a: memref<4x8xf32>, %b: memref<8x8xf32>, %q: memref<4x8xi8>) {
+  %zero = arith.constant 0.0 : f32
+  %scale = arith.constant 0.125 : f32
+  %zp = arith.constant 3.0 : f32
+  %lo = arith.constant -128.0 : f32
+  %hi = arith.constant 127.0 : f32
+  %c = memref.alloc() : memref<4x8xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x8xf32>)
+  linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x8xf32>) outs(%c : memref<4x8xf32>) {
+  ^bb0(%l: f32, %r: f32, %o: f32):
+    %p = arith.mulf %l, %r : f32
+    %s = arith.addf %o, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<4x8xf32>) outs(%q : memref<4x8xi8>) {
+  ^bb0(%x: f32, %o: i8):
+    %0 = arith.mulf %x, %scale : f32
+    %1 = math.roundeven %0 : f32
+    %2 = arith.addf %1, %zp : f32
+    %3 = arith.maximumf %2, %lo : f32
+    %4 = arith.minimumf %3, %hi : f32
+    %5 = arith.fptosi %4 : f32 to i8
+    linalg.yield %5 : i8
+  }
+  memref.dealloc %c : memref<4x8xf32>
+  return
+}
+
+// Booleans are not fused: a vector of i1 would be stored as packed bits.
+// CHECK-LABEL: func.func @bool_result(
+// CHECK: vector.fma
+// CHECK: linalg.generic
+// CHECK: return
+func.func @bool_result(%a: memref<4x8xf32>, %b: memref<8x8xf32>, %q: memref<4x8xi1>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<4x8xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x8xf32>)
+  linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x8xf32>) outs(%c : memref<4x8xf32>) {
+  ^bb0(%l: f32, %r: f32, %o: f32):
+    %p = arith.mulf %l, %r : f32
+    %s = arith.addf %o, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<4x8xf32>) outs(%q : memref<4x8xi1>) {
+  ^bb0(%x: f32, %o: i1):
+    %0 = arith.cmpf ogt, %x, %zero : f32
+    linalg.yield %0 : i1
+  }
+  memref.dealloc %c : memref<4x8xf32>
+  return
+}

@@ -125,3 +125,33 @@ func.func @shared_producer(%a: tensor<4x8xf32>, %b: tensor<4x8xf32>) -> (tensor<
   } -> tensor<4x8xf32>
   return %1, %2 : tensor<4x8xf32>, tensor<4x8xf32>
 }
+
+// -----
+
+// A 0-d producer that only yields a constant (a zero point whose cast was
+// folded) fuses into its consumer although the consumer's loops do not
+// index it: recomputing it costs nothing.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#scalar = affine_map<(d0, d1) -> ()>
+// CHECK-LABEL: func.func @constant_scalar
+// CHECK-COUNT-1: linalg.generic
+// CHECK-NOT: linalg.generic
+// CHECK: arith.addf %{{.+}}, %[[ZP:.+]] : f32
+func.func @constant_scalar(%a: tensor<4x8xf32>) -> tensor<4x8xi8> {
+  %zp = arith.constant -7.0 : f32
+  %s = tensor.empty() : tensor<f32>
+  %0 = linalg.generic {indexing_maps = [affine_map<() -> ()>], iterator_types = []} outs(%s : tensor<f32>) {
+  ^bb0(%o: f32):
+    linalg.yield %zp : f32
+  } -> tensor<f32>
+  %e = tensor.empty() : tensor<4x8xi8>
+  %1 = linalg.generic {indexing_maps = [#id, #scalar, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %0 : tensor<4x8xf32>, tensor<f32>) outs(%e : tensor<4x8xi8>) {
+  ^bb0(%x: f32, %z: f32, %o: i8):
+    %r = math.roundeven %x : f32
+    %y = arith.addf %r, %z : f32
+    %q = arith.fptosi %y : f32 to i8
+    linalg.yield %q : i8
+  } -> tensor<4x8xi8>
+  return %1 : tensor<4x8xi8>
+}

@@ -33,22 +33,39 @@ struct Recorder {
   }
 };
 
-TEST(ThreadPoolTest, ChunksCoverTheRangeOnceOnDistinctThreads) {
+TEST(ThreadPoolTest, ChunksCoverTheRangeOnceInTheSamePartition) {
   ThreadPool pool(3);
   EXPECT_EQ(pool.size(), 3u);
+  std::set<std::thread::id> used;
   for (int repeat = 0; repeat < 50; ++repeat) {
     Recorder recorder(100);
     pool.run(&Recorder::task, &recorder, 10, 100);
     for (int64_t i = 0; i < 100; ++i)
       EXPECT_EQ(recorder.hits[i].load(), i < 10 ? 0 : 1) << "index " << i;
+    // Whichever threads take them, the chunks are the same three.
     ASSERT_EQ(recorder.ranges.size(), 3u);
     std::sort(recorder.ranges.begin(), recorder.ranges.end());
-    EXPECT_EQ(recorder.ranges.front().first, 10);
-    EXPECT_EQ(recorder.ranges.back().second, 100);
-    for (size_t i = 1; i < recorder.ranges.size(); ++i)
-      EXPECT_EQ(recorder.ranges[i - 1].second, recorder.ranges[i].first);
-    EXPECT_EQ(recorder.threads.size(), 3u);
-    EXPECT_TRUE(recorder.threads.count(std::this_thread::get_id()));
+    EXPECT_EQ(recorder.ranges[0], std::make_pair(int64_t(10), int64_t(40)));
+    EXPECT_EQ(recorder.ranges[1], std::make_pair(int64_t(40), int64_t(70)));
+    EXPECT_EQ(recorder.ranges[2], std::make_pair(int64_t(70), int64_t(100)));
+    used.insert(recorder.threads.begin(), recorder.threads.end());
+  }
+  // The caller takes chunks too; no more threads than the pool has.
+  EXPECT_TRUE(used.count(std::this_thread::get_id()));
+  EXPECT_LE(used.size(), 3u);
+}
+
+// Back-to-back jobs (a model's loops): a worker still busy with, or waking
+// up for, an older job never takes a chunk of a newer one.
+TEST(ThreadPoolTest, ManyShortJobsInARow) {
+  ThreadPool pool(3);
+  for (int repeat = 0; repeat < 20000; ++repeat) {
+    Recorder recorder(7);
+    pool.run(&Recorder::task, &recorder, 0, 7);
+    for (int64_t i = 0; i < 7; ++i)
+      ASSERT_EQ(recorder.hits[i].load(), 1)
+          << "job " << repeat << " index " << i;
+    ASSERT_EQ(recorder.ranges.size(), 3u);
   }
 }
 

@@ -1,0 +1,172 @@
+//===- NarrowMatmulWeights.cpp - f16/bf16 weights, f32 arithmetic ---------===//
+
+#include "passes/ABI/Passes.h"
+#include "passes/Precision/Passes.h"
+
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/BitVector.h"
+
+#include <cstring>
+
+namespace mlir::fmc {
+#define GEN_PASS_DEF_NARROWMATMULWEIGHTSPASS
+#include "passes/Precision/Passes.h.inc"
+} // namespace mlir::fmc
+
+using namespace mlir;
+using namespace mlir::fmc;
+
+namespace {
+
+/// `bytes` (f32 values) rounded to nearest even in `type` (16 bits).
+std::vector<uint16_t> narrow(ArrayRef<char> bytes, FloatType type) {
+  std::vector<uint16_t> result(bytes.size() / sizeof(float));
+  for (size_t i = 0; i < result.size(); ++i) {
+    float value;
+    std::memcpy(&value, bytes.data() + i * sizeof(float), sizeof(float));
+    llvm::APFloat f(value);
+    bool lost;
+    f.convert(type.getFloatSemantics(), llvm::APFloat::rmNearestTiesToEven,
+              &lost);
+    result[i] = uint16_t(f.bitcastToAPInt().getZExtValue());
+  }
+  return result;
+}
+
+/// `bytes` of a [rows, cols] f32 matrix, transposed.
+std::vector<char> transposed(ArrayRef<char> bytes, int64_t rows, int64_t cols) {
+  std::vector<char> result(bytes.size());
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      std::memcpy(result.data() + (c * rows + r) * sizeof(float),
+                  bytes.data() + (r * cols + c) * sizeof(float), sizeof(float));
+  return result;
+}
+
+/// Whether every use of `value` is an input of a generic on tensors, one of
+/// them a contraction.
+bool onlyMatmulInputs(Value value) {
+  bool contraction = false;
+  for (OpOperand &use : value.getUses()) {
+    auto generic = dyn_cast<linalg::GenericOp>(use.getOwner());
+    if (!generic || !generic.hasPureTensorSemantics() ||
+        !generic.isDpsInput(&use))
+      return false;
+    contraction |= generic.getNumReductionLoops() > 0;
+  }
+  return contraction;
+}
+
+/// A 2-D transpose of `weight` whose result only matmuls read (Gemm's
+/// transB): transposed at compile time instead.
+linalg::TransposeOp asTransposedWeight(OpOperand &use) {
+  auto transpose = dyn_cast<linalg::TransposeOp>(use.getOwner());
+  if (!transpose || use.get() != transpose.getInput() ||
+      transpose.getPermutation() != ArrayRef<int64_t>{1, 0} ||
+      transpose->getNumResults() != 1 ||
+      !onlyMatmulInputs(transpose->getResult(0)))
+    return {};
+  return transpose;
+}
+
+/// Makes the generics that read `value`, now of the narrow type, extend each
+/// element to f32 where their bodies receive it.
+void extendInReaders(Value value) {
+  Type narrow = cast<RankedTensorType>(value.getType()).getElementType();
+  for (OpOperand &use : value.getUses()) {
+    auto generic = cast<linalg::GenericOp>(use.getOwner());
+    BlockArgument element = generic.getMatchingBlockArgument(&use);
+    element.setType(narrow);
+    OpBuilder b = OpBuilder::atBlockBegin(element.getOwner());
+    auto wide =
+        arith::ExtFOp::create(b, generic.getLoc(), b.getF32Type(), element);
+    element.replaceAllUsesExcept(wide, wide);
+  }
+}
+
+struct NarrowMatmulWeightsPass
+    : fmc::impl::NarrowMatmulWeightsPassBase<NarrowMatmulWeightsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    func::FuncOp func = lookupModelFunction(getOperation(), function);
+    if (!func)
+      return signalPassFailure();
+    MLIRContext *ctx = &getContext();
+    FloatType narrowType;
+    if (type == "f16")
+      narrowType = Float16Type::get(ctx);
+    else if (type == "bf16")
+      narrowType = BFloat16Type::get(ctx);
+    else {
+      getOperation().emitError("fmc-narrow-matmul-weights: type must be f16 "
+                               "or bf16, not '")
+          << type << "'";
+      return signalPassFailure();
+    }
+    Block &entry = func.getBody().front();
+    auto resource = [&](RankedTensorType wide, StringRef name,
+                        ArrayRef<char> f32Bytes) {
+      std::vector<uint16_t> data = narrow(f32Bytes, narrowType);
+      return DenseResourceElementsAttr::get(
+          wide.clone(narrowType), (name + "." + type.getValue()).str(),
+          HeapAsmResourceBlob::allocateAndCopyWithAlign(
+              ArrayRef<char>(reinterpret_cast<const char *>(data.data()),
+                             data.size() * sizeof(uint16_t)),
+              64));
+    };
+    llvm::BitVector unused(func.getNumArguments());
+    for (BlockArgument arg : llvm::to_vector(entry.getArguments())) {
+      auto weight = func.getArgAttrOfType<DenseResourceElementsAttr>(
+          arg.getArgNumber(), kWeightAttr);
+      auto tensor = dyn_cast<RankedTensorType>(arg.getType());
+      if (!weight || !tensor || !tensor.getElementType().isF32())
+        continue;
+      AsmResourceBlob *blob = weight.getRawHandle().getBlob();
+      if (!blob)
+        continue;
+      StringRef name = weight.getRawHandle().getKey();
+      // Transposed readings get a transposed narrow copy of their own.
+      for (OpOperand &use : llvm::make_early_inc_range(arg.getUses())) {
+        linalg::TransposeOp transpose = asTransposedWeight(use);
+        if (!transpose)
+          continue;
+        auto type = cast<RankedTensorType>(transpose->getResult(0).getType());
+        BlockArgument copy = addWeightArgument(
+            func, type.clone(narrowType),
+            resource(type, (name + ".t").str(),
+                     transposed(blob->getData(), tensor.getDimSize(0),
+                                tensor.getDimSize(1))),
+            arg.getLoc());
+        if (!copy)
+          return signalPassFailure();
+        transpose->getResult(0).replaceAllUsesWith(copy);
+        extendInReaders(copy);
+        Value init = transpose.getInit();
+        transpose->erase();
+        if (Operation *def = init.getDefiningOp(); def && def->use_empty())
+          def->erase();
+      }
+      if (arg.use_empty()) {
+        unused.resize(func.getNumArguments());
+        unused.set(arg.getArgNumber());
+        continue;
+      }
+      if (!onlyMatmulInputs(arg))
+        continue;
+      func.setArgAttr(arg.getArgNumber(), kWeightAttr,
+                      resource(tensor, name, blob->getData()));
+      arg.setType(tensor.clone(narrowType));
+      extendInReaders(arg);
+    }
+    unused.resize(func.getNumArguments());
+    func.setType(FunctionType::get(ctx, entry.getArgumentTypes(),
+                                   func.getFunctionType().getResults()));
+    if (failed(func.eraseArguments(unused)))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
