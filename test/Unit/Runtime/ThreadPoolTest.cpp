@@ -50,8 +50,8 @@ TEST(ThreadPoolTest, ChunksCoverTheRangeOnceInTheSamePartition) {
     EXPECT_EQ(recorder.ranges[2], std::make_pair(int64_t(70), int64_t(100)));
     used.insert(recorder.threads.begin(), recorder.threads.end());
   }
-  // The caller takes chunks too; no more threads than the pool has.
-  EXPECT_TRUE(used.count(std::this_thread::get_id()));
+  // No more threads than the pool has (which of them take chunks depends
+  // on who is free first).
   EXPECT_LE(used.size(), 3u);
 }
 
