@@ -37,11 +37,17 @@ DenseResourceElementsAttr asResource(ElementsAttr value, StringRef name) {
       bytes.insert(bytes.end(), raw.begin(), raw.end());
     raw = bytes;
   }
-  return DenseResourceElementsAttr::get(
-      type, name, HeapAsmResourceBlob::allocateAndCopyWithAlign(raw, 64));
+  return createWeightResource(type, name, raw);
 }
 
 } // namespace
+
+DenseResourceElementsAttr
+mlir::fmc::createWeightResource(ShapedType type, StringRef name,
+                                ArrayRef<char> bytes) {
+  return DenseResourceElementsAttr::get(
+      type, name, HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, 64));
+}
 
 bool mlir::fmc::isBarePointerCompatible(Type type) {
   auto memref = dyn_cast<MemRefType>(type);

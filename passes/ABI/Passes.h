@@ -30,6 +30,11 @@ func::FuncOp lookupModelFunction(ModuleOp module, StringRef name);
 /// view from its type). Parallel task functions take only such arguments.
 bool isBarePointerCompatible(Type type);
 
+/// A weight's data as a resource attribute of `type` named `name`: a copy of
+/// `bytes` in a new 64-byte-aligned blob.
+DenseResourceElementsAttr createWeightResource(ShapedType type, StringRef name,
+                                               ArrayRef<char> bytes);
+
 /// Appends a read-only weight argument of `type` holding `data` to the
 /// model function `func`; null after an error on `loc`.
 BlockArgument addWeightArgument(func::FuncOp func, Type type,

@@ -105,12 +105,10 @@ struct PackMatmulWeightsPass
             {int64_t(llvm::divideCeil(n, width)), k, width},
             type.getElementType());
         std::string name = (weight.getRawHandle().getKey() + ".packed").str();
-        auto resource = DenseResourceElementsAttr::get(
+        auto resource = createWeightResource(
             packedType, name,
-            HeapAsmResourceBlob::allocateAndCopyWithAlign(
-                ArrayRef<char>(reinterpret_cast<const char *>(data.data()),
-                               data.size() * sizeof(float)),
-                64));
+            ArrayRef<char>(reinterpret_cast<const char *>(data.data()),
+                           data.size() * sizeof(float)));
         packed =
             addWeightArgument(func, packedType, resource,
                               func.getArgument(arg.getArgNumber()).getLoc());

@@ -71,13 +71,16 @@ linalg::TransposeOp asTransposedWeight(OpOperand &use) {
   return transpose;
 }
 
-/// Makes the generics that read `value`, now of the narrow type, extend each
-/// element to f32 where their bodies receive it.
-void extendInReaders(Value value) {
-  Type narrow = cast<RankedTensorType>(value.getType()).getElementType();
-  for (OpOperand &use : value.getUses()) {
-    auto generic = cast<linalg::GenericOp>(use.getOwner());
-    BlockArgument element = generic.getMatchingBlockArgument(&use);
+/// Makes the generics that read `value` read `narrowValue` instead (the
+/// same data in a narrow type) and extend each element to f32 where their
+/// bodies receive it.
+void extendInReaders(Value value, Value narrowValue) {
+  Type narrow = cast<RankedTensorType>(narrowValue.getType()).getElementType();
+  for (OpOperand *use :
+       llvm::to_vector(llvm::make_pointer_range(value.getUses()))) {
+    auto generic = cast<linalg::GenericOp>(use->getOwner());
+    use->set(narrowValue);
+    BlockArgument element = generic.getMatchingBlockArgument(use);
     element.setType(narrow);
     OpBuilder b = OpBuilder::atBlockBegin(element.getOwner());
     auto wide =
@@ -110,12 +113,10 @@ struct NarrowMatmulWeightsPass
     auto resource = [&](RankedTensorType wide, StringRef name,
                         ArrayRef<char> f32Bytes) {
       std::vector<uint16_t> data = narrow(f32Bytes, narrowType);
-      return DenseResourceElementsAttr::get(
+      return createWeightResource(
           wide.clone(narrowType), (name + "." + type.getValue()).str(),
-          HeapAsmResourceBlob::allocateAndCopyWithAlign(
-              ArrayRef<char>(reinterpret_cast<const char *>(data.data()),
-                             data.size() * sizeof(uint16_t)),
-              64));
+          ArrayRef<char>(reinterpret_cast<const char *>(data.data()),
+                         data.size() * sizeof(uint16_t)));
     };
     llvm::BitVector unused(func.getNumArguments());
     for (BlockArgument arg : llvm::to_vector(entry.getArguments())) {
@@ -128,22 +129,25 @@ struct NarrowMatmulWeightsPass
       if (!blob)
         continue;
       StringRef name = weight.getRawHandle().getKey();
-      // Transposed readings get a transposed narrow copy of their own.
+      // Transposed readings share one transposed narrow copy.
+      BlockArgument copy;
       for (OpOperand &use : llvm::make_early_inc_range(arg.getUses())) {
         linalg::TransposeOp transpose = asTransposedWeight(use);
         if (!transpose)
           continue;
-        auto type = cast<RankedTensorType>(transpose->getResult(0).getType());
-        BlockArgument copy = addWeightArgument(
-            func, type.clone(narrowType),
-            resource(type, (name + ".t").str(),
-                     transposed(blob->getData(), tensor.getDimSize(0),
-                                tensor.getDimSize(1))),
-            arg.getLoc());
-        if (!copy)
-          return signalPassFailure();
-        transpose->getResult(0).replaceAllUsesWith(copy);
-        extendInReaders(copy);
+        if (!copy) {
+          auto type = cast<RankedTensorType>(transpose->getResult(0).getType());
+          copy = addWeightArgument(
+              func, type.clone(narrowType),
+              resource(type, (name + ".t").str(),
+                       transposed(blob->getData(), tensor.getDimSize(0),
+                                  tensor.getDimSize(1))),
+              arg.getLoc());
+          if (!copy)
+            return signalPassFailure();
+        }
+        Value result = transpose->getResult(0);
+        extendInReaders(result, copy);
         Value init = transpose.getInit();
         transpose->erase();
         if (Operation *def = init.getDefiningOp(); def && def->use_empty())
@@ -159,7 +163,7 @@ struct NarrowMatmulWeightsPass
       func.setArgAttr(arg.getArgNumber(), kWeightAttr,
                       resource(tensor, name, blob->getData()));
       arg.setType(tensor.clone(narrowType));
-      extendInReaders(arg);
+      extendInReaders(arg, arg);
     }
     unused.resize(func.getNumArguments());
     func.setType(FunctionType::get(ctx, entry.getArgumentTypes(),

@@ -122,16 +122,6 @@ template <typename OpTy> struct ReduceToLinalg : OpConversionPattern<OpTy> {
   }
 };
 
-/// The map from an op over `type`'s dims to a reduction's result over
-/// `axes` of it (the dims that are not reduced, in order).
-AffineMap reducedMap(MLIRContext *ctx, int64_t rank, ArrayRef<int64_t> axes) {
-  SmallVector<AffineExpr> exprs;
-  for (int64_t d = 0; d < rank; ++d)
-    if (!llvm::is_contained(axes, d))
-      exprs.push_back(getAffineDimExpr(d, ctx));
-  return AffineMap::get(rank, 0, exprs, ctx);
-}
-
 /// An elementwise op over `type` reading `full` (of `type`'s shape) and
 /// `reduced`, a reduction of it over `axes`, indexed by the dims that are
 /// not reduced; then `others`, broadcast numpy-style. The reduced operands
@@ -144,7 +134,7 @@ Value buildRowwise(OpBuilder &b, Location loc, RankedTensorType type,
   SmallVector<Value> inputs = {full, reduced};
   SmallVector<AffineMap> maps = {
       AffineMap::getMultiDimIdentityMap(type.getRank(), ctx),
-      reducedMap(ctx, type.getRank(), axes)};
+      getReducedMap(ctx, type.getRank(), axes)};
   for (Value other : others) {
     inputs.push_back(other);
     maps.push_back(

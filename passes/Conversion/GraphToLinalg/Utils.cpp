@@ -24,6 +24,15 @@ AffineMap mlir::fmc::getBroadcastMap(MLIRContext *ctx,
   return AffineMap::get(resultShape.size(), 0, exprs, ctx);
 }
 
+AffineMap mlir::fmc::getReducedMap(MLIRContext *ctx, int64_t rank,
+                                   ArrayRef<int64_t> axes) {
+  SmallVector<AffineExpr> exprs;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!llvm::is_contained(axes, d))
+      exprs.push_back(getAffineDimExpr(d, ctx));
+  return AffineMap::get(rank, 0, exprs, ctx);
+}
+
 Value mlir::fmc::buildParallelGeneric(OpBuilder &b, Location loc,
                                       RankedTensorType resultType,
                                       ValueRange inputs,
@@ -75,17 +84,13 @@ Value mlir::fmc::buildReduction(
   auto inputType = cast<RankedTensorType>(input.getType());
   MLIRContext *ctx = b.getContext();
   int64_t rank = inputType.getRank();
-  SmallVector<AffineExpr> outExprs;
   SmallVector<utils::IteratorType> iterators;
-  for (int64_t d = 0; d < rank; ++d) {
-    bool reduced = llvm::is_contained(axes, d);
-    iterators.push_back(reduced ? utils::IteratorType::reduction
-                                : utils::IteratorType::parallel);
-    if (!reduced)
-      outExprs.push_back(getAffineDimExpr(d, ctx));
-  }
+  for (int64_t d = 0; d < rank; ++d)
+    iterators.push_back(llvm::is_contained(axes, d)
+                            ? utils::IteratorType::reduction
+                            : utils::IteratorType::parallel);
   SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
-                                 AffineMap::get(rank, 0, outExprs, ctx)};
+                                 getReducedMap(ctx, rank, axes)};
   auto generic = linalg::GenericOp::create(
       b, loc, init.getType(), input, init, maps, iterators,
       [&](OpBuilder &nb, Location nloc, ValueRange args) {

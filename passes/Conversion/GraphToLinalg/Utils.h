@@ -18,6 +18,10 @@ using ScalarBodyFn =
 AffineMap getBroadcastMap(MLIRContext *ctx, ArrayRef<int64_t> operandShape,
                           ArrayRef<int64_t> resultShape);
 
+/// The indexing map from the `rank` loops of an op to a reduction's result
+/// over `axes` of them: the dims that are not reduced, in order.
+AffineMap getReducedMap(MLIRContext *ctx, int64_t rank, ArrayRef<int64_t> axes);
+
 /// An all-parallel linalg.generic producing `resultType` from `inputs` read
 /// through `inputMaps` (the result map is the identity); `body` maps the input
 /// scalars to the result scalar.
