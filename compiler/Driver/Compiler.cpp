@@ -187,6 +187,12 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
     pipeline.cudaChip = gpu->chip;
     pipeline.cudaFeatures = gpu->ptxFeatures;
     pipeline.cudaBlockSize = ::fmc::elementwiseBlockSize(*gpu);
+    ::fmc::GPUMatmulTiles gpuTiles = ::fmc::matmulTiles(*gpu);
+    pipeline.gpuBlockM = gpuTiles.blockM;
+    pipeline.gpuBlockN = gpuTiles.blockN;
+    pipeline.gpuBlockK = gpuTiles.blockK;
+    pipeline.gpuThreadM = gpuTiles.threadM;
+    pipeline.gpuThreadN = gpuTiles.threadN;
     pipeline.cudaToolkit = cudaToolkitPath();
     std::string ptxas = pipeline.cudaToolkit + "/bin/ptxas";
     if (!llvm::sys::fs::can_execute(ptxas))

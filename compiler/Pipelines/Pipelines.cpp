@@ -37,12 +37,15 @@ static std::string bufferizationPasses(const PipelineOptions &options) {
 /// iteration, device allocations.
 static std::string gpuMappingPasses(const PipelineOptions &options) {
   return llvm::formatv(
-      "func.func(fmc-outer-parallel-iterators),"
+      "func.func(fmc-gpu-tile-matmul{{block-m={1} block-n={2} block-k={3} "
+      "thread-m={4} thread-n={5} module-name=fmc_kernels},"
+      "fmc-outer-parallel-iterators),"
       "convert-linalg-to-parallel-loops,"
       "func.func(fmc-expand-small-floats,"
       "fmc-gpu-launch-parallel-loops{{block-size={0} module-name=fmc_kernels},"
       "fmc-gpu-device-buffers)",
-      options.cudaBlockSize);
+      options.cudaBlockSize, options.gpuBlockM, options.gpuBlockN,
+      options.gpuBlockK, options.gpuThreadM, options.gpuThreadN);
 }
 
 LogicalResult

@@ -48,6 +48,10 @@ struct PipelineOptions {
   std::string cudaChip = "sm_80";
   std::string cudaFeatures = "+ptx80";
   int64_t cudaBlockSize = 256;
+  /// fmc-gpu-tile-matmul's tiles (the defaults: every target's, and
+  /// --gpu-mapping-on-host's).
+  int64_t gpuBlockM = 64, gpuBlockN = 64, gpuBlockK = 16, gpuThreadM = 4,
+          gpuThreadN = 4;
   std::string cudaToolkit = "/usr/local/cuda";
   /// CPU targets: map the code to GPU launches as for a GPU target, then run
   /// the launches as host loops (fmc-gpu-launches-to-host-loops), so that

@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -251,4 +252,41 @@ Fusion mlir::fmc::matchFusion(linalg::GenericOp op, const Contraction &c) {
   if (!f.epilogue)
     f.inputs.clear();
   return f;
+}
+
+Value mlir::fmc::emitEpilogueBody(
+    OpBuilder &b, Location loc, const Fusion &fusion, ValueRange extraOperands,
+    Value sum, int64_t lanes, function_ref<Value(unsigned, Value)> readInput) {
+  linalg::GenericOp generic = fusion.epilogue;
+  Block &body = generic.getRegion().front();
+  IRMapping map;
+  unsigned operand = 0;
+  for (auto [i, input] : llvm::enumerate(fusion.inputs)) {
+    BlockArgument arg = body.getArgument(i);
+    if (input.kind == EpilogueInput::Out)
+      map.map(arg, sum);
+    else
+      map.map(arg, readInput(i, extraOperands[operand++]));
+  }
+  for (Operation &op : body.without_terminator()) {
+    // Constants (from the body or around it; matchFusion allows no other
+    // outside values) become splats.
+    auto splat = [&](Value v, Attribute value) {
+      auto type = VectorType::get({lanes}, v.getType());
+      map.map(v, arith::ConstantOp::create(b, loc, type,
+                                           DenseElementsAttr::get(type, value)));
+    };
+    Attribute value;
+    for (Value v : op.getOperands())
+      if (!map.contains(v) && matchPattern(v, m_Constant(&value)))
+        splat(v, value);
+    if (matchPattern(op.getResult(0), m_Constant(&value))) {
+      splat(op.getResult(0), value);
+      continue;
+    }
+    Type resultType = VectorType::get({lanes}, op.getResult(0).getType());
+    Operation *clone = b.clone(op, map);
+    clone->getResult(0).setType(resultType);
+  }
+  return map.lookup(body.getTerminator()->getOperand(0));
 }

@@ -51,6 +51,15 @@ struct Fusion {
 /// constants that the epilogue uses up before `op`.
 Fusion matchFusion(linalg::GenericOp op, const Contraction &c);
 
+/// Emits `fusion.epilogue`'s body on vectors of `lanes` elements: the
+/// contraction's value is `sum`, and input i of the epilogue (other than
+/// out) is `readInput(i, memref)`, a vector of `lanes` elements that the
+/// caller loads from `memref` (the matching entry of extraOperands()).
+/// Constants become splats. Returns the value the body yields.
+Value emitEpilogueBody(OpBuilder &b, Location loc, const Fusion &fusion,
+                       ValueRange extraOperands, Value sum, int64_t lanes,
+                       function_ref<Value(unsigned, Value)> readInput);
+
 } // namespace mlir::fmc
 
 #endif // FMC_PASSES_CODEGEN_EPILOGUE_H

@@ -455,45 +455,15 @@ private:
   /// out's value `sum`.
   Value emitEpilogue(OpBuilder &b, Value sum, Value m, Value n,
                      function_ref<Value(Value, ValueRange)> load) {
-    linalg::GenericOp generic = fusion.epilogue;
-    Block &body = generic.getRegion().front();
-    IRMapping map;
-    unsigned operand = 0;
-    for (auto [arg, input] : llvm::zip(body.getArguments(), fusion.inputs)) {
-      if (input.kind == EpilogueInput::Out) {
-        map.map(arg, sum);
-        continue;
-      }
-      Value memref = extra[operand++];
-      SmallVector<Value> at = indices(b, input.map, m, n, index(b, 0));
-      if (input.kind == EpilogueInput::Vector)
-        map.map(arg, load(memref, at));
-      else
-        map.map(arg, vector::BroadcastOp::create(
-                         b, loc, vectorType,
-                         memref::LoadOp::create(b, loc, memref, at)));
-    }
-    for (Operation &op : body.without_terminator()) {
-      // Constants (from the body or around it; matchFusion allows no other
-      // outside values) become splats.
-      auto splat = [&](Value v, Attribute value) {
-        auto type = VectorType::get({t.lanes}, v.getType());
-        map.map(v, arith::ConstantOp::create(
-                       b, loc, type, DenseElementsAttr::get(type, value)));
-      };
-      Attribute value;
-      for (Value v : op.getOperands())
-        if (!map.contains(v) && matchPattern(v, m_Constant(&value)))
-          splat(v, value);
-      if (matchPattern(op.getResult(0), m_Constant(&value))) {
-        splat(op.getResult(0), value);
-        continue;
-      }
-      Type resultType = VectorType::get({t.lanes}, op.getResult(0).getType());
-      Operation *clone = b.clone(op, map);
-      clone->getResult(0).setType(resultType);
-    }
-    return map.lookup(body.getTerminator()->getOperand(0));
+    return emitEpilogueBody(
+        b, loc, fusion, extra, sum, t.lanes, [&](unsigned i, Value memref) {
+          const EpilogueInput &input = fusion.inputs[i];
+          SmallVector<Value> at = indices(b, input.map, m, n, index(b, 0));
+          if (input.kind == EpilogueInput::Vector)
+            return load(memref, at);
+          return Value(vector::BroadcastOp::create(
+              b, loc, vectorType, memref::LoadOp::create(b, loc, memref, at)));
+        });
   }
 
   const Contraction &c;

@@ -22,6 +22,47 @@ def OuterParallelIteratorsPass
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
+  let summary = "Turn contractions into shared-memory tiled GPU kernels";
+  let description = [{
+    Every f32 contraction on buffers at the top level of the function (a
+    `linalg.generic` computing out[..., m, n] += lhs[..., m, k] *
+    rhs[..., k, n] with any operand layout, m, n and k at least `min-size`)
+    becomes one `gpu.launch`. Block (x, y, z) computes the `block-m` x
+    `block-n` tile of out at block y, x of batch z. Its threads stage
+    `block-k` slices of lhs and rhs in two workgroup buffers (k-major, rows
+    padded by four elements against bank conflicts; consecutive threads copy
+    consecutive elements of the operand's contiguous dim; elements past the
+    edges are zeros), synchronize, and each accumulates a `thread-m` x
+    `thread-n` tile in registers (one vector per row, fused multiply-adds of
+    a broadcast lhs element and an rhs vector read from shared memory).
+
+    A zero fill of out just before the contraction is dropped (the tile is
+    stored, not added), and an elementwise consumer just after it (bias,
+    activation, residual add, quantization; see Codegen/Epilogue.h) is
+    applied to the registers and stored into its output instead; both are
+    erased. Columns past n are masked, rows past m are skipped.
+  }];
+  let options = [
+    Option<"blockM", "block-m", "int64_t", "64", "Rows of out per block">,
+    Option<"blockN", "block-n", "int64_t", "64", "Columns of out per block">,
+    Option<"blockK", "block-k", "int64_t", "16",
+           "Depth of the slices staged in shared memory">,
+    Option<"threadM", "thread-m", "int64_t", "4", "Rows of out per thread">,
+    Option<"threadN", "thread-n", "int64_t", "4",
+           "Columns of out per thread (the vector width)">,
+    Option<"minSize", "min-size", "int64_t", "8",
+           "Smallest m, n and k that get the tiled kernel">,
+    Option<"moduleName", "module-name", "std::string", "\"fmc_kernels\"",
+           "Name of the GPU module that outlining creates">,
+  ];
+  let dependentDialects = [
+    "::mlir::gpu::GPUDialect", "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
+    "::mlir::affine::AffineDialect", "::mlir::memref::MemRefDialect"
+  ];
+}
+
 def LaunchParallelLoopsPass
     : Pass<"fmc-gpu-launch-parallel-loops", "func::FuncOp"> {
   let summary = "Turn host-level scf.parallel loops into GPU launches";

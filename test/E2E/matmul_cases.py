@@ -152,6 +152,8 @@ def main():
     parser.add_argument("--fmc", required=True)
     parser.add_argument("--target", default="host")
     parser.add_argument("--work")
+    parser.add_argument("--compile-flag", action="append", default=[],
+                        help="passed on to fmc compile (repeatable)")
     args = parser.parse_args()
     work = args.work or tempfile.mkdtemp(prefix="fmc-matmul-")
     os.makedirs(work, exist_ok=True)
@@ -170,7 +172,8 @@ def main():
         run = subprocess.run(
             [sys.executable, os.path.join(HERE, "compare_with_ort.py"), path,
              "--fmc", args.fmc, "--target", args.target, "--int-atol", "1",
-             "--int-mismatch-fraction", "0.01"] + options.get("args", []),
+             "--int-mismatch-fraction", "0.01"] + options.get("args", []) +
+            ["--compile-flag=" + flag for flag in args.compile_flag],
             capture_output=True, text=True)
         ok = run.returncode == 0
         failed += not ok

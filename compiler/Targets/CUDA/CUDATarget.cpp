@@ -86,6 +86,15 @@ unsigned fmc::elementwiseBlockSize(const CUDATarget &target) {
   return 8 * target.warpSize;
 }
 
+fmc::GPUMatmulTiles fmc::matmulTiles(const CUDATarget &target) {
+  // 256 threads with 16 accumulators each (about 64 registers a thread):
+  // three to four blocks resident per SM; 8.5 KiB of shared memory, far
+  // below every chip's 48 KiB. The same tiles on every chip until they are
+  // tuned on one.
+  (void)target;
+  return GPUMatmulTiles();
+}
+
 void fmc::printCUDATarget(const CUDATarget &target, raw_ostream &os) {
   os << "target: " << target.name << "\n"
      << "kind: cuda\n"
@@ -109,4 +118,9 @@ void fmc::printCUDATarget(const CUDATarget &target, raw_ostream &os) {
        << shape.k << "." << shape.inputType << "." << shape.accumulatorType;
   os << "\n"
      << "elementwise block: " << elementwiseBlockSize(target) << " threads\n";
+  GPUMatmulTiles tiles = matmulTiles(target);
+  os << "matmul tile: " << tiles.blockM << "x" << tiles.blockN << "x"
+     << tiles.blockK << " per block, " << tiles.threadM << "x" << tiles.threadN
+     << " per thread (" << tiles.threads() << " threads, "
+     << tiles.sharedBytes() << " bytes of shared memory)\n";
 }

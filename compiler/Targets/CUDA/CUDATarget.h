@@ -51,6 +51,18 @@ struct CUDATarget {
   std::vector<TensorCoreShape> tensorCores;
 };
 
+/// The tiles of fmc's SIMT matmul kernel (fmc-gpu-tile-matmul): a block
+/// computes blockM x blockN outputs from blockK-deep slices staged in shared
+/// memory, each thread threadM x threadN of them in registers.
+struct GPUMatmulTiles {
+  unsigned blockM = 64, blockN = 64, blockK = 16, threadM = 4, threadN = 4;
+  unsigned threads() const { return blockM / threadM * (blockN / threadN); }
+  /// Both slices, rows padded by four elements.
+  unsigned sharedBytes() const {
+    return 4 * blockK * (blockM + 4 + blockN + 4);
+  }
+};
+
 /// Whether `name` names a GPU target (sm_*), as opposed to a CPU.
 bool isCUDATargetName(llvm::StringRef name);
 
@@ -65,6 +77,9 @@ void printCUDATarget(const CUDATarget &target, llvm::raw_ostream &os);
 /// The threads per block of fmc's elementwise and reduction kernels: a
 /// multiple of the warp size that leaves several blocks resident per SM.
 unsigned elementwiseBlockSize(const CUDATarget &target);
+
+/// The matmul tiles for `target`.
+GPUMatmulTiles matmulTiles(const CUDATarget &target);
 
 } // namespace fmc
 

@@ -1,0 +1,358 @@
+//===- TileMatmul.cpp - contractions -> shared-memory tiled GPU kernels ---===//
+//
+// Each f32 contraction (out[..., m, n] += lhs[..., m, k] * rhs[..., k, n],
+// any operand layout, see Contraction.h) at the top level of a function
+// becomes one gpu.launch: a block computes a block-m x block-n tile of out,
+// staging block-k slices of lhs and rhs in shared memory (every thread
+// copies a few elements, consecutive threads consecutive addresses of the
+// operand's contiguous dim; elements past the edges are zeros), and each of
+// its threads accumulates a thread-m x thread-n tile in registers from the
+// shared slices. A zero fill just before is dropped (the kernel stores
+// instead of adding) and an elementwise consumer just after (bias, GELU,
+// residual, quantization: Epilogue.h) is applied to the registers before
+// they are stored.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/GPU/Passes.h"
+
+#include "passes/Codegen/Contraction.h"
+#include "passes/Codegen/Epilogue.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <numeric>
+
+namespace mlir::fmc {
+#define GEN_PASS_DEF_GPUTILEMATMULPASS
+#include "passes/GPU/Passes.h.inc"
+} // namespace mlir::fmc
+
+using namespace mlir;
+using namespace mlir::fmc;
+
+namespace {
+
+struct Tiles {
+  int64_t blockM, blockN, blockK, threadM, threadN;
+  int64_t threads() const { return blockM / threadM * (blockN / threadN); }
+};
+
+/// Shared-memory rows are padded by this many elements, so that the threads
+/// that store one column of a slice (k-major operands) hit different banks;
+/// four keeps every row 16-byte aligned for the vector loads.
+constexpr int64_t kRowPadding = 4;
+
+class KernelBuilder {
+public:
+  KernelBuilder(linalg::GenericOp op, const Contraction &c,
+                const Fusion &fusion, const Tiles &t, FlatSymbolRefAttr module)
+      : op(op), c(c), fusion(fusion), t(t), module(module), loc(op.getLoc()),
+        maps(op.getIndexingMapsArray()),
+        accType(VectorType::get({t.threadN}, OpBuilder(op).getF32Type())) {}
+
+  void build() {
+    OpBuilder b(op);
+    MLIRContext *ctx = op.getContext();
+    int64_t m = c.sizes[c.m], n = c.sizes[c.n];
+    int64_t batch = 1;
+    for (unsigned d : c.outer)
+      batch *= c.sizes[d];
+    auto workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+    Type f32 = b.getF32Type();
+    auto lhsTile = MemRefType::get({t.blockK, t.blockM + kRowPadding}, f32,
+                                   AffineMap(), workgroup);
+    auto rhsTile = MemRefType::get({t.blockK, t.blockN + kRowPadding}, f32,
+                                   AffineMap(), workgroup);
+    Value one = index(b, 1);
+    auto launch = gpu::LaunchOp::create(
+        b, loc, index(b, llvm::divideCeil(n, t.blockN)),
+        index(b, llvm::divideCeil(m, t.blockM)), index(b, batch),
+        index(b, t.threads()), one, one,
+        /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+        /*asyncDependencies=*/{}, TypeRange{lhsTile, rhsTile},
+        /*privateAttributions=*/{}, nullptr, nullptr, nullptr, module);
+    Block &body = launch.getBody().front();
+    b.setInsertionPointToEnd(&body);
+    gpu::TerminatorOp::create(b, loc);
+    b.setInsertionPointToStart(&body);
+
+    // Batch dims from block z, the tile's corner from blocks y and x.
+    ivs.assign(c.sizes.size(), index(b, 0));
+    Value rest = launch.getBlockIds().z;
+    for (unsigned d : llvm::reverse(c.outer)) {
+      ivs[d] = arith::RemUIOp::create(b, loc, rest, index(b, c.sizes[d]));
+      rest = arith::DivUIOp::create(b, loc, rest, index(b, c.sizes[d]));
+    }
+    Value m0 = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
+                                     index(b, t.blockM));
+    Value n0 = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
+                                     index(b, t.blockN));
+    tid = launch.getThreadIds().x;
+    Value columns = index(b, t.blockN / t.threadN);
+    Value rowInTile = arith::MulIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, tid, columns),
+        index(b, t.threadM));
+    Value colInTile = arith::MulIOp::create(
+        b, loc, arith::RemUIOp::create(b, loc, tid, columns),
+        index(b, t.threadN));
+
+    Value lhsShared = launch.getWorkgroupAttributions()[0];
+    Value rhsShared = launch.getWorkgroupAttributions()[1];
+    Value zeros = arith::ConstantOp::create(
+        b, loc, accType, DenseElementsAttr::get(accType, 0.0f));
+    SmallVector<Value> init(t.threadM, zeros);
+    auto kLoop = scf::ForOp::create(
+        b, loc, index(b, 0), index(b, c.sizes[c.k]), index(b, t.blockK), init,
+        [&](OpBuilder &b, Location, Value k0, ValueRange acc) {
+          stage(b, op.getDpsInputs()[0], maps[0], c.m, m0, t.blockM, k0,
+                lhsShared);
+          stage(b, op.getDpsInputs()[1], maps[1], c.n, n0, t.blockN, k0,
+                rhsShared);
+          gpu::BarrierOp::create(b, loc);
+          // Four steps of k per iteration: their loads and multiply-adds
+          // interleave. (Unrolled completely, ptxas keeps every load of the
+          // slice live: 157 registers, one block per SM; this way 120-125,
+          // two blocks.)
+          int64_t unroll = std::gcd<int64_t>(t.blockK, 4);
+          auto inner = scf::ForOp::create(
+              b, loc, index(b, 0), index(b, t.blockK), index(b, unroll), acc,
+              [&](OpBuilder &b, Location, Value k, ValueRange acc) {
+                SmallVector<Value> sums(acc);
+                for (int64_t step = 0; step < unroll; ++step)
+                  sums = multiply(
+                      b, lhsShared, rhsShared,
+                      arith::AddIOp::create(b, loc, k, index(b, step)),
+                      rowInTile, colInTile, sums);
+                scf::YieldOp::create(b, loc, sums);
+              });
+          gpu::BarrierOp::create(b, loc);
+          scf::YieldOp::create(b, loc, inner.getResults());
+        });
+
+    Value rowBase = arith::AddIOp::create(b, loc, m0, rowInTile);
+    Value col = arith::AddIOp::create(b, loc, n0, colInTile);
+    for (int64_t i = 0; i < t.threadM; ++i) {
+      Value row = arith::AddIOp::create(b, loc, rowBase, index(b, i));
+      Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                           row, index(b, m));
+      auto guard = scf::IfOp::create(b, loc, inside);
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(guard.thenBlock());
+      store(b, kLoop.getResult(i), row, col);
+    }
+
+    if (fusion.epilogue)
+      fusion.epilogue->erase();
+    if (fusion.zeroFill)
+      fusion.zeroFill->erase();
+    op->erase();
+  }
+
+private:
+  Value index(OpBuilder &b, int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  }
+
+  /// The operand indices of `map` at loop position `ivs` with the given
+  /// dims replaced.
+  SmallVector<Value> indices(OpBuilder &b, AffineMap map,
+                             ArrayRef<std::pair<unsigned, Value>> at) {
+    SmallVector<OpFoldResult> operands = getAsOpFoldResult(ivs);
+    for (auto [dim, value] : at)
+      operands[dim] = value;
+    SmallVector<Value> result;
+    for (AffineExpr e : map.getResults())
+      result.push_back(getValueOrCreateConstantIndexOp(
+          b, loc,
+          affine::makeComposedFoldedAffineApply(
+              b, loc, AffineMap::get(map.getNumDims(), 0, e), operands)));
+    return result;
+  }
+
+  /// Copies the operand's block-k x `tileSize` slice at (k0, base) into
+  /// `shared[k][row]`, zeros past the edges of `dim` and k. Consecutive
+  /// threads take consecutive elements along the dim the operand stores
+  /// contiguously.
+  void stage(OpBuilder &b, Value operand, AffineMap map, unsigned dim,
+             Value base, int64_t tileSize, Value k0, Value shared) {
+    int64_t size = c.sizes[dim], depth = c.sizes[c.k];
+    bool kFastest = map.getResults().back() ==
+                    getAffineDimExpr(c.k, map.getContext());
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+    for (int64_t e = 0; e < t.blockK * tileSize / t.threads(); ++e) {
+      Value linear =
+          arith::AddIOp::create(b, loc, tid, index(b, e * t.threads()));
+      int64_t fast = kFastest ? t.blockK : tileSize;
+      Value major = arith::DivUIOp::create(b, loc, linear, index(b, fast));
+      Value minor = arith::RemUIOp::create(b, loc, linear, index(b, fast));
+      Value kk = kFastest ? minor : major;
+      Value r = kFastest ? major : minor;
+      Value row = arith::AddIOp::create(b, loc, base, r);
+      Value k = arith::AddIOp::create(b, loc, k0, kk);
+      Value inside = arith::AndIOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
+                                index(b, size)),
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, k,
+                                index(b, depth)));
+      // Clamped indices keep the load in bounds; the select drops it.
+      Value rowAt = arith::MinUIOp::create(b, loc, row, index(b, size - 1));
+      Value kAt = arith::MinUIOp::create(b, loc, k, index(b, depth - 1));
+      Value value = memref::LoadOp::create(
+          b, loc, operand, indices(b, map, {{dim, rowAt}, {c.k, kAt}}));
+      value = arith::SelectOp::create(b, loc, inside, value, zero);
+      memref::StoreOp::create(b, loc, value, shared, ValueRange{kk, r});
+    }
+  }
+
+  /// One step of k: the thread's thread-m x thread-n outer product from the
+  /// shared slices, added to its accumulators (one vector per row).
+  SmallVector<Value> multiply(OpBuilder &b, Value lhsShared, Value rhsShared,
+                              Value kk, Value row, Value col, ValueRange acc) {
+    auto lhsType = VectorType::get({t.threadM}, b.getF32Type());
+    auto lhs = vector::LoadOp::create(b, loc, lhsType, lhsShared,
+                                      ValueRange{kk, row}, /*nontemporal=*/false,
+                                      alignment(t.threadM));
+    auto rhs = vector::LoadOp::create(b, loc, accType, rhsShared,
+                                      ValueRange{kk, col}, /*nontemporal=*/false,
+                                      alignment(t.threadN));
+    SmallVector<Value> result;
+    for (auto [i, sum] : llvm::enumerate(acc)) {
+      Value a = vector::ExtractOp::create(b, loc, lhs, int64_t(i));
+      Value splat = vector::BroadcastOp::create(b, loc, accType, a);
+      result.push_back(vector::FMAOp::create(b, loc, splat, rhs, sum));
+    }
+    return result;
+  }
+
+  /// The byte alignment of a vector of `count` f32 at a multiple of `count`
+  /// in a padded shared row: the largest power of two dividing its size.
+  llvm::MaybeAlign alignment(int64_t count) {
+    int64_t bytes = 4 * count;
+    return llvm::Align(std::min<int64_t>(16, bytes & -bytes));
+  }
+
+  /// Stores one row of the thread's tile at (row, col..): added to out's
+  /// prior value unless a zero fill was dropped, through the epilogue into
+  /// its output if there is one. Columns past n are masked.
+  void store(OpBuilder &b, Value sum, Value row, Value col) {
+    int64_t n = c.sizes[c.n];
+    // Lane j is stored when col + j < n. (Compared as index vectors:
+    // vector.create_mask has no lowering in the NVVM conversion.)
+    Value mask;
+    if (n % t.blockN != 0) {
+      auto lanesType = VectorType::get({t.threadN}, b.getIndexType());
+      Value lanes = arith::ConstantOp::create(
+          b, loc, lanesType,
+          DenseElementsAttr::get(
+              lanesType, llvm::map_to_vector(llvm::seq<int64_t>(t.threadN),
+                                             [&](int64_t j) -> Attribute {
+                                               return b.getIndexAttr(j);
+                                             })));
+      Value left = vector::BroadcastOp::create(
+          b, loc, lanesType,
+          arith::SubIOp::create(b, loc, index(b, n), col));
+      mask = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, lanes,
+                                   left);
+    }
+    auto at = [&](AffineMap map) {
+      return indices(b, map, {{c.m, row}, {c.n, col}, {c.k, index(b, 0)}});
+    };
+    auto load = [&](Value memref, ValueRange where) -> Value {
+      if (mask)
+        return vector::MaskedLoadOp::create(
+            b, loc, accType, memref, where, mask,
+            arith::ConstantOp::create(b, loc, accType,
+                                      DenseElementsAttr::get(accType, 0.0f)));
+      return vector::LoadOp::create(b, loc, accType, memref, where);
+    };
+    Value out = op.getDpsInits()[0];
+    SmallVector<Value> outAt = at(maps[2]);
+    if (!fusion.zeroFill)
+      sum = arith::AddFOp::create(b, loc, load(out, outAt), sum);
+    Value dest = out;
+    if (fusion.epilogue) {
+      SmallVector<Value> extra = fusion.extraOperands();
+      sum = emitEpilogueBody(
+          b, loc, fusion, extra, sum, t.threadN, [&](unsigned i, Value memref) {
+            const EpilogueInput &input = fusion.inputs[i];
+            SmallVector<Value> where = at(input.map);
+            if (input.kind == EpilogueInput::Vector)
+              return load(memref, where);
+            return Value(vector::BroadcastOp::create(
+                b, loc, accType, memref::LoadOp::create(b, loc, memref, where)));
+          });
+      dest = extra.back();
+    }
+    if (mask)
+      vector::MaskedStoreOp::create(b, loc, dest, outAt, mask, sum);
+    else
+      vector::StoreOp::create(b, loc, sum, dest, outAt);
+  }
+
+  linalg::GenericOp op;
+  const Contraction &c;
+  const Fusion &fusion;
+  const Tiles &t;
+  FlatSymbolRefAttr module;
+  Location loc;
+  SmallVector<AffineMap> maps;
+  VectorType accType;
+  SmallVector<Value> ivs;
+  Value tid;
+};
+
+struct GPUTileMatmulPass
+    : fmc::impl::GPUTileMatmulPassBase<GPUTileMatmulPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    Tiles t{blockM, blockN, blockK, threadM, threadN};
+    if (t.blockM <= 0 || t.blockN <= 0 || t.blockK <= 0 || t.threadM <= 0 ||
+        t.threadN <= 0 || t.blockM % t.threadM || t.blockN % t.threadN ||
+        t.threads() % 32 || t.threads() > 1024 ||
+        t.blockK * t.blockM % t.threads() ||
+        t.blockK * t.blockN % t.threads()) {
+      func.emitError("fmc-gpu-tile-matmul: the block tile must split into "
+                     "thread tiles, a multiple of 32 threads (at most 1024), "
+                     "each copying the same number of elements of a slice");
+      return signalPassFailure();
+    }
+    struct Work {
+      linalg::GenericOp op;
+      Contraction c;
+      Fusion fusion;
+    };
+    SmallVector<Work> work;
+    for (Operation &op : func.getBody().getOps()) {
+      auto generic = dyn_cast<linalg::GenericOp>(op);
+      if (!generic || !generic.hasPureBufferSemantics())
+        continue;
+      FailureOr<Contraction> c = matchContraction(generic);
+      if (failed(c) || c->packedWidth ||
+          !cast<MemRefType>(generic.getDpsInits()[0].getType())
+               .isLastDimUnitStride())
+        continue;
+      // Below this a tile would be mostly padding: one thread per output
+      // (fmc-gpu-launch-parallel-loops) serves a matrix-vector product
+      // better.
+      if (c->sizes[c->m] < minSize || c->sizes[c->n] < minSize ||
+          c->sizes[c->k] < minSize)
+        continue;
+      work.push_back({generic, *c, {}});
+    }
+    // Matched before anything is rewritten: a fill or an epilogue belongs to
+    // the contraction next to it.
+    for (Work &w : work)
+      w.fusion = matchFusion(w.op, w.c);
+    auto module = FlatSymbolRefAttr::get(&getContext(), moduleName);
+    for (Work &w : work)
+      KernelBuilder(w.op, w.c, w.fusion, t, module).build();
+  }
+};
+
+} // namespace
