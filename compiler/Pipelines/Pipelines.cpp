@@ -96,7 +96,9 @@ mlir::fmc::buildCPUCodegenPipeline(OpPassManager &pm,
   std::string gpuMapping =
       options.gpuMappingOnHost
           ? gpuMappingPasses(options) +
-                ",func.func(fmc-gpu-launches-to-host-loops),"
+                ",func.func(fmc-gpu-launches-to-host-loops,"
+                "fmc-gpu-lower-warp-matmuls,"
+                "convert-vector-to-scf{full-unroll=true}),"
           : std::string();
   std::string pipeline = llvm::formatv(
       "{7},{8}"
@@ -129,11 +131,15 @@ mlir::fmc::buildCUDAKernelPipeline(OpPassManager &pm,
   ensurePassesRegistered();
   std::string pipeline = llvm::formatv(
       "{0},{1},"
+      // Warp-level products (the tensor-core matmuls) -> ldmatrix and
+      // mma.sync on the warp's lanes.
+      "func.func(convert-vector-to-gpu{{use-nvgpu=true}),"
       "lower-affine,canonicalize,cse,"
-      "gpu-kernel-outlining,func.func(gpu-async-region),"
+      "gpu-kernel-outlining,gpu.module(fmc-gpu-align-shared-memory),"
+      "func.func(gpu-async-region),"
       "nvvm-attach-target{{module=fmc_kernels chip={2} features={3} O=3},"
       "convert-scf-to-cf,"
-      "gpu.module(convert-gpu-to-nvvm,canonicalize,cse,"
+      "gpu.module(convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,canonicalize,cse,"
       "reconcile-unrealized-casts),"
       // The model function takes bare pointers (the entry ABI), so its
       // signature is converted before gpu-to-llvm would give it

@@ -17,11 +17,11 @@ AffineMap mlir::fmc::packedRhsMap(unsigned numLoops, unsigned n, unsigned k,
 
 namespace {
 
-/// Whether the body is `yield out + lhs * rhs` in f32 (either operand order).
-bool isMultiplyAccumulate(linalg::GenericOp op) {
+/// Whether the body is `yield out + lhs * rhs` in f32 (either operand
+/// order), where rhs may first be extended from a narrower float
+/// (`arith.extf`: weights stored in f16/bf16); sets `extendsRhs` then.
+bool isMultiplyAccumulate(linalg::GenericOp op, bool &extendsRhs) {
   Block &body = op.getRegion().front();
-  if (body.getOperations().size() != 3)
-    return false;
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   auto add = yield.getValues().front().getDefiningOp<arith::AddFOp>();
   if (!add)
@@ -32,8 +32,18 @@ bool isMultiplyAccumulate(linalg::GenericOp op) {
   if (add.getLhs() != out && add.getRhs() != out)
     return false;
   auto mul = product.getDefiningOp<arith::MulFOp>();
-  return mul && ((mul.getLhs() == lhs && mul.getRhs() == rhs) ||
-                 (mul.getLhs() == rhs && mul.getRhs() == lhs));
+  if (!mul)
+    return false;
+  auto isRhs = [&](Value v) {
+    if (v == rhs)
+      return true;
+    auto ext = v.getDefiningOp<arith::ExtFOp>();
+    extendsRhs = ext && ext.getIn() == rhs;
+    return extendsRhs;
+  };
+  bool operands = (mul.getLhs() == lhs && isRhs(mul.getRhs())) ||
+                  (mul.getRhs() == lhs && isRhs(mul.getLhs()));
+  return operands && body.getOperations().size() == (extendsRhs ? 4u : 3u);
 }
 
 /// The dims a map indexes with plain dim results; fails on any other result
@@ -72,15 +82,24 @@ int64_t packedWidth(AffineMap map, unsigned &n, unsigned &k) {
 } // namespace
 
 FailureOr<Contraction> mlir::fmc::matchContraction(linalg::GenericOp op) {
+  bool extendsRhs = false;
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
-      !isMultiplyAccumulate(op))
+      !isMultiplyAccumulate(op, extendsRhs))
     return failure();
+  Contraction c;
   for (OpOperand &operand : op->getOpOperands()) {
     auto type = dyn_cast<ShapedType>(operand.get().getType());
-    if (!type || !type.hasStaticShape() || !type.getElementType().isF32())
+    if (!type || !type.hasStaticShape())
       return failure();
+    Type element = type.getElementType();
+    if (extendsRhs && operand.getOperandNumber() == 1) {
+      if (!element.isF16() && !element.isBF16())
+        return failure();
+      c.narrowRhs = element;
+    } else if (!element.isF32()) {
+      return failure();
+    }
   }
-  Contraction c;
   c.sizes = op.getStaticLoopRanges();
   if (llvm::any_of(c.sizes, ShapedType::isDynamic))
     return failure();

@@ -482,7 +482,8 @@ private:
 /// Whether the kernel can address `op`'s operands: memrefs, the output (and
 /// a packed rhs) unit-stride along their last dim.
 bool isAddressable(linalg::GenericOp op, const Contraction &c, const Tiles &t) {
-  if (!op.hasPureBufferSemantics())
+  // The microkernel's panels and vectors are f32.
+  if (!op.hasPureBufferSemantics() || c.narrowRhs)
     return false;
   auto out = cast<MemRefType>(op.getDpsInits()[0].getType());
   if (!out.isLastDimUnitStride())

@@ -37,7 +37,12 @@ public:
                 Value threads, OpBuilder::InsertPoint slotPoint,
                 SmallVectorImpl<Value> &buffers)
       : rewriter(rewriter), launch(launch), uniform(uniform), threads(threads),
-        slotPoint(slotPoint), buffers(buffers) {}
+        slotPoint(slotPoint), buffers(buffers) {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.restoreInsertionPoint(slotPoint);
+    zero = arith::ConstantIndexOp::create(rewriter, launch.getLoc(), 0);
+    one = arith::ConstantIndexOp::create(rewriter, launch.getLoc(), 1);
+  }
 
   LogicalResult emitBlock(Block &block) {
     SmallVector<Operation *> segment;
@@ -100,8 +105,6 @@ private:
   /// launch's thread ids bound in `map`; leaves the builder in its body.
   Value threadLoop(IRMapping &map) {
     Location loc = launch.getLoc();
-    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
-    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
     auto loop = scf::ForOp::create(rewriter, loc, zero, threads, one);
     rewriter.setInsertionPointToStart(loop.getBody());
     Value t = loop.getInductionVar();
@@ -228,6 +231,7 @@ private:
   Value threads;
   OpBuilder::InsertPoint slotPoint;
   SmallVectorImpl<Value> &buffers;
+  Value zero, one;
   DenseMap<Value, Value> slots;
 };
 

@@ -41,7 +41,18 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     stored, not added), and an elementwise consumer just after it (bias,
     activation, residual add, quantization; see Codegen/Epilogue.h) is
     applied to the registers and stored into its output instead; both are
-    erased. Columns past n are masked, rows past m are skipped.
+    erased. Columns past n are masked, rows past m are skipped. A bf16 rhs
+    (fmc-narrow-matmul-weights) is extended to f32 as it is staged.
+
+    With an f16 rhs (and `tensor-cores`), the kernel uses the tensor cores
+    instead: 128 threads (2 x 2 warps) per 64 x 64 tile, 32-deep slices of
+    lhs (rounded to f16 as it is staged, [m][k]) and rhs ([k][n]), rows
+    padded by eight halves; each warp multiplies 16 x 16 by 16 x 8 tiles
+    read from shared memory with `vector.contract` into 2 x 4 f32
+    accumulator tiles, which `convert-vector-to-gpu{use-nvgpu}` turns into
+    `nvgpu.ldmatrix` and `nvgpu.mma.sync` (m16n8k16). The accumulators are
+    written to a third shared buffer and stored through the same
+    per-thread epilogue (four columns per thread).
   }];
   let options = [
     Option<"blockM", "block-m", "int64_t", "64", "Rows of out per block">,
@@ -53,6 +64,8 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
            "Columns of out per thread (the vector width)">,
     Option<"minSize", "min-size", "int64_t", "8",
            "Smallest m, n and k that get the tiled kernel">,
+    Option<"tensorCores", "tensor-cores", "bool", "true",
+           "Multiply f16 weights on tensor cores (the MMA kernel)">,
     Option<"moduleName", "module-name", "std::string", "\"fmc_kernels\"",
            "Name of the GPU module that outlining creates">,
   ];
@@ -110,6 +123,45 @@ def DeviceBuffersPass : Pass<"fmc-gpu-device-buffers", "func::FuncOp"> {
   let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }
 
+def LowerWarpMatmulsPass
+    : Pass<"fmc-gpu-lower-warp-matmuls", "func::FuncOp"> {
+  let summary = "Lower warp-level matrix products to per-thread vector ops "
+                "(runs the tensor-core kernels on the host)";
+  let description = [{
+    The tensor-core kernel of `fmc-gpu-tile-matmul` multiplies 16 x 16 by
+    16 x 8 tiles with `vector.contract` on 2-D vectors read from shared
+    memory; on a GPU `convert-vector-to-gpu{use-nvgpu}` distributes them
+    over the warp's lanes (ldmatrix, mma.sync). With
+    `--gpu-mapping-on-host` they run as they are, each thread computing its
+    warp's whole tile: this pass extends narrow operands to the
+    accumulator's type (an f16 x f16 product is exact in f32, as in the
+    tensor core), lowers the contractions to outer products and fused
+    multiply-adds, and the transposed transfer reads to plain ones, so that
+    `convert-vector-to-scf` and the LLVM lowering take the rest. A
+    contraction left over is an error.
+  }];
+  let dependentDialects = [
+    "::mlir::vector::VectorDialect", "::mlir::arith::ArithDialect"
+  ];
+}
+
+def AlignSharedMemoryPass
+    : Pass<"fmc-gpu-align-shared-memory", "gpu::GPUModuleOp"> {
+  let summary = "Align the shared-memory buffers of outlined kernels";
+  let description = [{
+    Shared-memory buffers (workgroup attributions) become globals aligned to
+    their element only, but fmc's kernels read them with vector loads
+    (`ld.shared.v4`), which need the vector's alignment. After
+    `gpu-kernel-outlining`, every workgroup attribution of every `gpu.func`
+    gets `llvm.align` = `alignment` (a larger one is kept), which the NVVM
+    lowering puts on the global.
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", "16",
+           "Byte alignment of every shared buffer">,
+  ];
+}
+
 def LaunchesToHostLoopsPass
     : Pass<"fmc-gpu-launches-to-host-loops", "func::FuncOp"> {
   let summary = "Run GPU launches as host loops (checks the GPU mapping on a "
@@ -119,9 +171,19 @@ def LaunchesToHostLoopsPass
     every `gpu.launch` becomes sequential `scf.for` loops over its blocks
     and threads (z, y, x outermost to innermost), with the block and thread
     ids, grid and block sizes bound to the loop variables and bounds, and
-    `gpu.alloc`/`gpu.dealloc` become `memref.alloc`/`memref.dealloc`. Only
-    kernels without barriers or shared memory can run this way, which is
-    what `fmc-gpu-launch-parallel-loops` produces; others are an error.
+    `gpu.alloc`/`gpu.dealloc` become `memref.alloc`/`memref.dealloc`.
+
+    A kernel with barriers or shared memory (`fmc-gpu-tile-matmul`'s) runs
+    its threads in lockstep: each workgroup buffer becomes one host buffer
+    reused by every block; the code between two barriers becomes one loop
+    over the block's threads (every thread finishes it before any starts
+    the next); a value that one such segment computes and another uses is
+    kept per thread in a slot buffer; ops that depend on no thread run once
+    per block. A loop that contains barriers must have the same bounds in
+    every thread (as on a GPU): it runs once per block, its body split the
+    same way, its iteration values in slots. Barriers anywhere else (in an
+    `scf.if`, in a loop whose bounds depend on the thread), private
+    memory, clusters and asynchronous launches are an error.
     `fmc compile --target=host --gpu-mapping-on-host` runs the whole GPU
     mapping through it and then the CPU code generator, so the end-to-end
     tests check the GPU path's buffers, loops and launches against ONNX

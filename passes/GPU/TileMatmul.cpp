@@ -45,6 +45,17 @@ struct Tiles {
 /// four keeps every row 16-byte aligned for the vector loads.
 constexpr int64_t kRowPadding = 4;
 
+/// The tensor-core kernel's tiles: a block of four warps (2 x 2) computes
+/// 64 x 64 outputs from 32-deep slices; each warp 32 x 32 of them, as 2 x 4
+/// mma.sync tiles of 16 x 8 (k 16 per instruction).
+constexpr int64_t kMmaBlockM = 64, kMmaBlockN = 64, kMmaBlockK = 32;
+constexpr int64_t kMmaWarpM = 32, kMmaWarpN = 32;
+constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 16;
+constexpr int64_t kMmaThreads = 128;
+/// f16 rows are padded by eight elements (16 bytes): ldmatrix reads eight
+/// rows at once, and padded rows start in different banks.
+constexpr int64_t kMmaRowPadding = 8;
+
 class KernelBuilder {
 public:
   KernelBuilder(linalg::GenericOp op, const Contraction &c,
@@ -53,44 +64,15 @@ public:
         maps(op.getIndexingMapsArray()),
         accType(VectorType::get({t.threadN}, OpBuilder(op).getF32Type())) {}
 
-  void build() {
+  /// The SIMT kernel: each thread accumulates a thread-m x thread-n tile
+  /// from f32 slices (a narrow rhs is extended while it is staged).
+  void buildSIMT() {
     OpBuilder b(op);
-    MLIRContext *ctx = op.getContext();
-    int64_t m = c.sizes[c.m], n = c.sizes[c.n];
-    int64_t batch = 1;
-    for (unsigned d : c.outer)
-      batch *= c.sizes[d];
-    auto workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
     Type f32 = b.getF32Type();
-    auto lhsTile = MemRefType::get({t.blockK, t.blockM + kRowPadding}, f32,
-                                   AffineMap(), workgroup);
-    auto rhsTile = MemRefType::get({t.blockK, t.blockN + kRowPadding}, f32,
-                                   AffineMap(), workgroup);
-    Value one = index(b, 1);
-    auto launch = gpu::LaunchOp::create(
-        b, loc, index(b, llvm::divideCeil(n, t.blockN)),
-        index(b, llvm::divideCeil(m, t.blockM)), index(b, batch),
-        index(b, t.threads()), one, one,
-        /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
-        /*asyncDependencies=*/{}, TypeRange{lhsTile, rhsTile},
-        /*privateAttributions=*/{}, nullptr, nullptr, nullptr, module);
-    Block &body = launch.getBody().front();
-    b.setInsertionPointToEnd(&body);
-    gpu::TerminatorOp::create(b, loc);
-    b.setInsertionPointToStart(&body);
-
-    // Batch dims from block z, the tile's corner from blocks y and x.
-    ivs.assign(c.sizes.size(), index(b, 0));
-    Value rest = launch.getBlockIds().z;
-    for (unsigned d : llvm::reverse(c.outer)) {
-      ivs[d] = arith::RemUIOp::create(b, loc, rest, index(b, c.sizes[d]));
-      rest = arith::DivUIOp::create(b, loc, rest, index(b, c.sizes[d]));
-    }
-    Value m0 = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
-                                     index(b, t.blockM));
-    Value n0 = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
-                                     index(b, t.blockN));
-    tid = launch.getThreadIds().x;
+    auto lhsTile = workgroupType({t.blockK, t.blockM + kRowPadding}, f32);
+    auto rhsTile = workgroupType({t.blockK, t.blockN + kRowPadding}, f32);
+    gpu::LaunchOp launch = createLaunch(b, t.blockM, t.blockN, t.threads(),
+                                        {lhsTile, rhsTile});
     Value columns = index(b, t.blockN / t.threadN);
     Value rowInTile = arith::MulIOp::create(
         b, loc, arith::DivUIOp::create(b, loc, tid, columns),
@@ -108,9 +90,9 @@ public:
         b, loc, index(b, 0), index(b, c.sizes[c.k]), index(b, t.blockK), init,
         [&](OpBuilder &b, Location, Value k0, ValueRange acc) {
           stage(b, op.getDpsInputs()[0], maps[0], c.m, m0, t.blockM, k0,
-                lhsShared);
+                lhsShared, /*kMajor=*/true, t.blockK, t.threads());
           stage(b, op.getDpsInputs()[1], maps[1], c.n, n0, t.blockN, k0,
-                rhsShared);
+                rhsShared, /*kMajor=*/true, t.blockK, t.threads());
           gpu::BarrierOp::create(b, loc);
           // Four steps of k per iteration: their loads and multiply-adds
           // interleave. (Unrolled completely, ptxas keeps every load of the
@@ -134,26 +116,187 @@ public:
 
     Value rowBase = arith::AddIOp::create(b, loc, m0, rowInTile);
     Value col = arith::AddIOp::create(b, loc, n0, colInTile);
-    for (int64_t i = 0; i < t.threadM; ++i) {
-      Value row = arith::AddIOp::create(b, loc, rowBase, index(b, i));
-      Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                           row, index(b, m));
-      auto guard = scf::IfOp::create(b, loc, inside);
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointToStart(guard.thenBlock());
-      store(b, kLoop.getResult(i), row, col);
-    }
+    for (int64_t i = 0; i < t.threadM; ++i)
+      storeRow(b, kLoop.getResult(i),
+               arith::AddIOp::create(b, loc, rowBase, index(b, i)), col);
+    eraseFused();
+  }
 
-    if (fusion.epilogue)
-      fusion.epilogue->erase();
-    if (fusion.zeroFill)
-      fusion.zeroFill->erase();
-    op->erase();
+  /// The tensor-core kernel (f16 weights): lhs rounded to f16 while it is
+  /// staged, each warp multiplies 16 x 16 by 16 x 8 tiles of the slices
+  /// with f32 accumulators (vector.contract on vectors read from shared
+  /// memory: convert-vector-to-gpu turns them into ldmatrix and
+  /// mma.sync.m16n8k16). The accumulators go through shared memory to the
+  /// same per-thread epilogue as the SIMT kernel's.
+  void buildMMA() {
+    OpBuilder b(op);
+    Type f32 = b.getF32Type(), half = c.narrowRhs;
+    auto lhsTile =
+        workgroupType({kMmaBlockM, kMmaBlockK + kMmaRowPadding}, half);
+    auto rhsTile =
+        workgroupType({kMmaBlockK, kMmaBlockN + kMmaRowPadding}, half);
+    auto outTile = workgroupType({kMmaBlockM, kMmaBlockN + kRowPadding}, f32);
+    gpu::LaunchOp launch = createLaunch(b, kMmaBlockM, kMmaBlockN, kMmaThreads,
+                                        {lhsTile, rhsTile, outTile});
+    Value lhsShared = launch.getWorkgroupAttributions()[0];
+    Value rhsShared = launch.getWorkgroupAttributions()[1];
+    Value outShared = launch.getWorkgroupAttributions()[2];
+    Value warp = arith::DivUIOp::create(b, loc, tid, index(b, 32));
+    int64_t warpColumns = kMmaBlockN / kMmaWarpN;
+    Value warpRow = arith::MulIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, warp, index(b, warpColumns)),
+        index(b, kMmaWarpM));
+    Value warpCol = arith::MulIOp::create(
+        b, loc, arith::RemUIOp::create(b, loc, warp, index(b, warpColumns)),
+        index(b, kMmaWarpN));
+
+    auto tileType = VectorType::get({kMmaM, kMmaN}, f32);
+    auto lhsType = VectorType::get({kMmaM, kMmaK}, half);
+    auto rhsType = VectorType::get({kMmaN, kMmaK}, half);
+    int64_t rows = kMmaWarpM / kMmaM, cols = kMmaWarpN / kMmaN;
+    Value zeros = arith::ConstantOp::create(
+        b, loc, tileType, DenseElementsAttr::get(tileType, 0.0f));
+    SmallVector<Value> init(rows * cols, zeros);
+    MLIRContext *ctx = b.getContext();
+    AffineExpr mExpr, nExpr, kExpr;
+    bindDims(ctx, mExpr, nExpr, kExpr);
+    auto iterators = {vector::IteratorType::parallel,
+                      vector::IteratorType::parallel,
+                      vector::IteratorType::reduction};
+    // rhs is stored [k][n]; the product wants it [n][k].
+    AffineMap transposed = AffineMap::getPermutationMap({1, 0}, ctx);
+    Value pad = arith::ConstantOp::create(b, loc, b.getFloatAttr(half, 0.0));
+    SmallVector<bool> inBounds = {true, true};
+    auto kLoop = scf::ForOp::create(
+        b, loc, index(b, 0), index(b, c.sizes[c.k]), index(b, kMmaBlockK),
+        init, [&](OpBuilder &b, Location, Value k0, ValueRange acc) {
+          stage(b, op.getDpsInputs()[0], maps[0], c.m, m0, kMmaBlockM, k0,
+                lhsShared, /*kMajor=*/false, kMmaBlockK, kMmaThreads);
+          stage(b, op.getDpsInputs()[1], maps[1], c.n, n0, kMmaBlockN, k0,
+                rhsShared, /*kMajor=*/true, kMmaBlockK, kMmaThreads);
+          gpu::BarrierOp::create(b, loc);
+          SmallVector<Value> sums(acc);
+          for (int64_t kk = 0; kk < kMmaBlockK; kk += kMmaK) {
+            SmallVector<Value> lhs, rhs;
+            for (int64_t i = 0; i < rows; ++i)
+              lhs.push_back(vector::TransferReadOp::create(
+                  b, loc, lhsType, lhsShared,
+                  ValueRange{arith::AddIOp::create(b, loc, warpRow,
+                                                   index(b, i * kMmaM)),
+                             index(b, kk)},
+                  pad, inBounds));
+            for (int64_t j = 0; j < cols; ++j)
+              rhs.push_back(vector::TransferReadOp::create(
+                  b, loc, rhsType, rhsShared,
+                  ValueRange{index(b, kk),
+                             arith::AddIOp::create(b, loc, warpCol,
+                                                   index(b, j * kMmaN))},
+                  pad, transposed, inBounds));
+            for (int64_t i = 0; i < rows; ++i)
+              for (int64_t j = 0; j < cols; ++j)
+                sums[i * cols + j] = vector::ContractionOp::create(
+                    b, loc, lhs[i], rhs[j], sums[i * cols + j],
+                    ArrayRef<ArrayRef<AffineExpr>>{
+                        {mExpr, kExpr}, {nExpr, kExpr}, {mExpr, nExpr}},
+                    iterators);
+          }
+          gpu::BarrierOp::create(b, loc);
+          scf::YieldOp::create(b, loc, sums);
+        });
+
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < cols; ++j)
+        vector::TransferWriteOp::create(
+            b, loc, kLoop.getResult(i * cols + j), outShared,
+            ValueRange{
+                arith::AddIOp::create(b, loc, warpRow, index(b, i * kMmaM)),
+                arith::AddIOp::create(b, loc, warpCol, index(b, j * kMmaN))},
+            inBounds);
+    gpu::BarrierOp::create(b, loc);
+    // The epilogue: thread t stores columns 4 (t mod 16) .. + 3 of rows
+    // t / 16 + 8 r.
+    int64_t lanes = t.threadN;
+    int64_t columns = kMmaBlockN / lanes, rowStep = kMmaThreads / columns;
+    Value rowInTile = arith::DivUIOp::create(b, loc, tid, index(b, columns));
+    Value colInTile = arith::MulIOp::create(
+        b, loc, arith::RemUIOp::create(b, loc, tid, index(b, columns)),
+        index(b, lanes));
+    Value col = arith::AddIOp::create(b, loc, n0, colInTile);
+    for (int64_t r = 0; r < kMmaBlockM / rowStep; ++r) {
+      Value row = arith::AddIOp::create(b, loc, rowInTile, index(b, r * rowStep));
+      Value sum = vector::LoadOp::create(b, loc, accType, outShared,
+                                         ValueRange{row, colInTile},
+                                         /*nontemporal=*/false,
+                                         alignment(lanes));
+      storeRow(b, sum, arith::AddIOp::create(b, loc, m0, row), col);
+    }
+    eraseFused();
   }
 
 private:
   Value index(OpBuilder &b, int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v);
+  }
+
+  MemRefType workgroupType(ArrayRef<int64_t> shape, Type element) {
+    return MemRefType::get(shape, element, AffineMap(),
+                           gpu::AddressSpaceAttr::get(
+                               op.getContext(), gpu::AddressSpace::Workgroup));
+  }
+
+  /// A launch over the blockM x blockN tiles of out (x: columns, y: rows,
+  /// z: batch) with `threads` threads and the given shared buffers, before
+  /// the contraction; leaves the builder in its body, with the batch ivs,
+  /// the tile's corner (m0, n0) and the thread id set.
+  gpu::LaunchOp createLaunch(OpBuilder &b, int64_t blockM, int64_t blockN,
+                             int64_t threads, TypeRange shared) {
+    int64_t batch = 1;
+    for (unsigned d : c.outer)
+      batch *= c.sizes[d];
+    Value one = index(b, 1);
+    auto launch = gpu::LaunchOp::create(
+        b, loc, index(b, llvm::divideCeil(c.sizes[c.n], blockN)),
+        index(b, llvm::divideCeil(c.sizes[c.m], blockM)), index(b, batch),
+        index(b, threads), one, one,
+        /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+        /*asyncDependencies=*/{}, shared,
+        /*privateAttributions=*/{}, nullptr, nullptr, nullptr, module);
+    Block &body = launch.getBody().front();
+    b.setInsertionPointToEnd(&body);
+    gpu::TerminatorOp::create(b, loc);
+    b.setInsertionPointToStart(&body);
+
+    // Batch dims from block z, the tile's corner from blocks y and x.
+    ivs.assign(c.sizes.size(), index(b, 0));
+    Value rest = launch.getBlockIds().z;
+    for (unsigned d : llvm::reverse(c.outer)) {
+      ivs[d] = arith::RemUIOp::create(b, loc, rest, index(b, c.sizes[d]));
+      rest = arith::DivUIOp::create(b, loc, rest, index(b, c.sizes[d]));
+    }
+    m0 = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
+                               index(b, blockM));
+    n0 = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
+                               index(b, blockN));
+    tid = launch.getThreadIds().x;
+    return launch;
+  }
+
+  /// Stores row `row` of out (skipped past m) at columns col...
+  void storeRow(OpBuilder &b, Value sum, Value row, Value col) {
+    Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                         row, index(b, c.sizes[c.m]));
+    auto guard = scf::IfOp::create(b, loc, inside);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(guard.thenBlock());
+    store(b, sum, row, col);
+  }
+
+  void eraseFused() {
+    if (fusion.epilogue)
+      fusion.epilogue->erase();
+    if (fusion.zeroFill)
+      fusion.zeroFill->erase();
+    op->erase();
   }
 
   /// The operand indices of `map` at loop position `ivs` with the given
@@ -172,20 +315,23 @@ private:
     return result;
   }
 
-  /// Copies the operand's block-k x `tileSize` slice at (k0, base) into
-  /// `shared[k][row]`, zeros past the edges of `dim` and k. Consecutive
-  /// threads take consecutive elements along the dim the operand stores
-  /// contiguously.
+  /// Copies the operand's `depth` x `tileSize` slice at (k0, base) into
+  /// `shared` ([k][row] when kMajor, else [row][k]), converted to the
+  /// shared buffer's element type, zeros past the edges of `dim` and k.
+  /// Consecutive threads take consecutive elements along the dim the
+  /// operand stores contiguously.
   void stage(OpBuilder &b, Value operand, AffineMap map, unsigned dim,
-             Value base, int64_t tileSize, Value k0, Value shared) {
-    int64_t size = c.sizes[dim], depth = c.sizes[c.k];
+             Value base, int64_t tileSize, Value k0, Value shared,
+             bool kMajor, int64_t depth, int64_t threads) {
+    int64_t size = c.sizes[dim], extent = c.sizes[c.k];
     bool kFastest = map.getResults().back() ==
                     getAffineDimExpr(c.k, map.getContext());
-    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-    for (int64_t e = 0; e < t.blockK * tileSize / t.threads(); ++e) {
+    Type element = cast<MemRefType>(shared.getType()).getElementType();
+    Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(element, 0));
+    for (int64_t e = 0; e < depth * tileSize / threads; ++e) {
       Value linear =
-          arith::AddIOp::create(b, loc, tid, index(b, e * t.threads()));
-      int64_t fast = kFastest ? t.blockK : tileSize;
+          b.createOrFold<arith::AddIOp>(loc, tid, index(b, e * threads));
+      int64_t fast = kFastest ? depth : tileSize;
       Value major = arith::DivUIOp::create(b, loc, linear, index(b, fast));
       Value minor = arith::RemUIOp::create(b, loc, linear, index(b, fast));
       Value kk = kFastest ? minor : major;
@@ -197,14 +343,21 @@ private:
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
                                 index(b, size)),
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, k,
-                                index(b, depth)));
+                                index(b, extent)));
       // Clamped indices keep the load in bounds; the select drops it.
       Value rowAt = arith::MinUIOp::create(b, loc, row, index(b, size - 1));
-      Value kAt = arith::MinUIOp::create(b, loc, k, index(b, depth - 1));
+      Value kAt = arith::MinUIOp::create(b, loc, k, index(b, extent - 1));
       Value value = memref::LoadOp::create(
           b, loc, operand, indices(b, map, {{dim, rowAt}, {c.k, kAt}}));
+      unsigned from = value.getType().getIntOrFloatBitWidth(),
+               to = element.getIntOrFloatBitWidth();
+      if (from > to)
+        value = arith::TruncFOp::create(b, loc, element, value);
+      else if (from < to)
+        value = arith::ExtFOp::create(b, loc, element, value);
       value = arith::SelectOp::create(b, loc, inside, value, zero);
-      memref::StoreOp::create(b, loc, value, shared, ValueRange{kk, r});
+      memref::StoreOp::create(b, loc, value, shared,
+                              kMajor ? ValueRange{kk, r} : ValueRange{r, kk});
     }
   }
 
@@ -302,7 +455,7 @@ private:
   SmallVector<AffineMap> maps;
   VectorType accType;
   SmallVector<Value> ivs;
-  Value tid;
+  Value m0, n0, tid;
 };
 
 struct GPUTileMatmulPass
@@ -351,7 +504,10 @@ struct GPUTileMatmulPass
       w.fusion = matchFusion(w.op, w.c);
     auto module = FlatSymbolRefAttr::get(&getContext(), moduleName);
     for (Work &w : work)
-      KernelBuilder(w.op, w.c, w.fusion, t, module).build();
+      if (w.c.narrowRhs && w.c.narrowRhs.isF16() && tensorCores)
+        KernelBuilder(w.op, w.c, w.fusion, t, module).buildMMA();
+      else
+        KernelBuilder(w.op, w.c, w.fusion, t, module).buildSIMT();
   }
 };
 

@@ -1,0 +1,71 @@
+//===- LowerWarpMatmuls.cpp - warp-level matrix products for the host -----===//
+
+#include "passes/GPU/Passes.h"
+
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::fmc {
+#define GEN_PASS_DEF_LOWERWARPMATMULSPASS
+#include "passes/GPU/Passes.h.inc"
+} // namespace mlir::fmc
+
+using namespace mlir;
+
+namespace {
+
+/// A contraction of narrower floats into a wider accumulator (f16 x f16 ->
+/// f32, as on the tensor cores) becomes one of extended operands: each
+/// product is exact in f32, as it is in the tensor core.
+struct ExtendContractOperands : OpRewritePattern<vector::ContractionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::ContractionOp op,
+                                PatternRewriter &rewriter) const override {
+    auto accType = dyn_cast<VectorType>(op.getAccType());
+    if (!accType || !isa<FloatType>(accType.getElementType()))
+      return failure();
+    Type acc = accType.getElementType();
+    auto extend = [&](Value v) -> Value {
+      auto type = cast<VectorType>(v.getType());
+      if (type.getElementType() == acc)
+        return v;
+      return arith::ExtFOp::create(rewriter, op.getLoc(), type.clone(acc), v);
+    };
+    Value lhs = extend(op.getLhs()), rhs = extend(op.getRhs());
+    if (lhs == op.getLhs() && rhs == op.getRhs())
+      return failure();
+    rewriter.modifyOpInPlace(op, [&] {
+      op.getLhsMutable().assign(lhs);
+      op.getRhsMutable().assign(rhs);
+    });
+    return success();
+  }
+};
+
+struct LowerWarpMatmulsPass
+    : fmc::impl::LowerWarpMatmulsPassBase<LowerWarpMatmulsPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<ExtendContractOperands>(&getContext(), /*benefit=*/2);
+    vector::populateVectorContractLoweringPatterns(
+        patterns, vector::VectorContractLowering::OuterProduct);
+    vector::populateVectorOuterProductLoweringPatterns(patterns);
+    vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+    vector::populateVectorTransposeLoweringPatterns(
+        patterns, vector::VectorTransposeLowering::EltWise);
+    vector::populateVectorBroadcastLoweringPatterns(patterns);
+    vector::populateVectorShapeCastLoweringPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    WalkResult left = getOperation().walk([](vector::ContractionOp op) {
+      op.emitError("a warp-level matrix product could not be lowered for "
+                   "the host");
+      return WalkResult::interrupt();
+    });
+    if (left.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace
