@@ -258,7 +258,14 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
     return failure();
   llvmModule->setDataLayout(machine->createDataLayout());
   llvmModule->setTargetTriple(machine->getTargetTriple());
-  ::fmc::optimizeModule(*llvmModule, *machine);
+  // The emulated GPU kernels (--gpu-mapping-on-host) are a test of the
+  // mapping, not a CPU build: O1 and a fast instruction selector and
+  // register allocator keep their unrolled warp-level products from taking
+  // seconds of LLVM time per matmul.
+  if (options.gpuMappingOnHost)
+    machine->setOptLevel(llvm::CodeGenOptLevel::None);
+  ::fmc::optimizeModule(*llvmModule, *machine,
+                        /*quick=*/options.gpuMappingOnHost);
   if (options.emit == EmitKind::LLVMIR)
     return textResult(
         [&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });

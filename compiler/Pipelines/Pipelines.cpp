@@ -133,7 +133,7 @@ mlir::fmc::buildCUDAKernelPipeline(OpPassManager &pm,
       "{0},{1},"
       // Warp-level products (the tensor-core matmuls) -> ldmatrix and
       // mma.sync on the warp's lanes.
-      "func.func(convert-vector-to-gpu{{use-nvgpu=true}),"
+      "func.func(fmc-gpu-convert-warp-matmuls),"
       "lower-affine,canonicalize,cse,"
       "gpu-kernel-outlining,gpu.module(fmc-gpu-align-shared-memory),"
       "func.func(gpu-async-region),"

@@ -123,6 +123,28 @@ def DeviceBuffersPass : Pass<"fmc-gpu-device-buffers", "func::FuncOp"> {
   let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }
 
+def ConvertWarpMatmulsPass
+    : Pass<"fmc-gpu-convert-warp-matmuls", "func::FuncOp"> {
+  let summary = "Turn the tensor-core kernels' warp-level products into "
+                "ldmatrix and mma.sync";
+  let description = [{
+    In every `gpu.launch` that contains a `vector.contract` (the
+    tensor-core kernels of `fmc-gpu-tile-matmul`), MLIR's vector-to-nvgpu
+    conversion distributes the warp-level tiles over the warp's lanes:
+    reads of f16 tiles from shared memory become `nvgpu.ldmatrix`, the
+    products `nvgpu.mma.sync` (m16n8k16, f32 accumulators), and the
+    accumulators' writes per-lane stores. Other kernels are left alone: the
+    upstream pass, run on a whole function, takes every scalar `arith.addi`
+    or `arith.mulf` for an element-wise op on matrix fragments and fails. A
+    product the conversion cannot take is an error.
+  }];
+  let dependentDialects = [
+    "::mlir::nvgpu::NVGPUDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::vector::VectorDialect", "::mlir::affine::AffineDialect",
+    "::mlir::memref::MemRefDialect"
+  ];
+}
+
 def LowerWarpMatmulsPass
     : Pass<"fmc-gpu-lower-warp-matmuls", "func::FuncOp"> {
   let summary = "Lower warp-level matrix products to per-thread vector ops "

@@ -62,7 +62,9 @@ public:
                 const Fusion &fusion, const Tiles &t, FlatSymbolRefAttr module)
       : op(op), c(c), fusion(fusion), t(t), module(module), loc(op.getLoc()),
         maps(op.getIndexingMapsArray()),
-        accType(VectorType::get({t.threadN}, OpBuilder(op).getF32Type())) {}
+        accType(VectorType::get({t.threadN}, OpBuilder(op).getF32Type())),
+        d0(getAffineDimExpr(0, op.getContext())),
+        d1(getAffineDimExpr(1, op.getContext())) {}
 
   /// The SIMT kernel: each thread accumulates a thread-m x thread-n tile
   /// from f32 slices (a narrow rhs is extended while it is staged).
@@ -73,13 +75,9 @@ public:
     auto rhsTile = workgroupType({t.blockK, t.blockN + kRowPadding}, f32);
     gpu::LaunchOp launch = createLaunch(b, t.blockM, t.blockN, t.threads(),
                                         {lhsTile, rhsTile});
-    Value columns = index(b, t.blockN / t.threadN);
-    Value rowInTile = arith::MulIOp::create(
-        b, loc, arith::DivUIOp::create(b, loc, tid, columns),
-        index(b, t.threadM));
-    Value colInTile = arith::MulIOp::create(
-        b, loc, arith::RemUIOp::create(b, loc, tid, columns),
-        index(b, t.threadN));
+    int64_t columns = t.blockN / t.threadN;
+    Value rowInTile = affine(b, d0.floorDiv(columns) * t.threadM, tid);
+    Value colInTile = affine(b, (d0 % columns) * t.threadN, tid);
 
     Value lhsShared = launch.getWorkgroupAttributions()[0];
     Value rhsShared = launch.getWorkgroupAttributions()[1];
@@ -106,7 +104,7 @@ public:
                 for (int64_t step = 0; step < unroll; ++step)
                   sums = multiply(
                       b, lhsShared, rhsShared,
-                      arith::AddIOp::create(b, loc, k, index(b, step)),
+                      affine(b, d0 + step, k),
                       rowInTile, colInTile, sums);
                 scf::YieldOp::create(b, loc, sums);
               });
@@ -114,11 +112,11 @@ public:
           scf::YieldOp::create(b, loc, inner.getResults());
         });
 
-    Value rowBase = arith::AddIOp::create(b, loc, m0, rowInTile);
-    Value col = arith::AddIOp::create(b, loc, n0, colInTile);
+    Value rowBase = affine(b, d0 + d1, {m0, rowInTile});
+    Value col = affine(b, d0 + d1, {n0, colInTile});
     for (int64_t i = 0; i < t.threadM; ++i)
       storeRow(b, kLoop.getResult(i),
-               arith::AddIOp::create(b, loc, rowBase, index(b, i)), col);
+               affine(b, d0 + i, rowBase), col);
     eraseFused();
   }
 
@@ -141,14 +139,12 @@ public:
     Value lhsShared = launch.getWorkgroupAttributions()[0];
     Value rhsShared = launch.getWorkgroupAttributions()[1];
     Value outShared = launch.getWorkgroupAttributions()[2];
-    Value warp = arith::DivUIOp::create(b, loc, tid, index(b, 32));
+    // The warp's corner.
+    MLIRContext *ctx = b.getContext();
     int64_t warpColumns = kMmaBlockN / kMmaWarpN;
-    Value warpRow = arith::MulIOp::create(
-        b, loc, arith::DivUIOp::create(b, loc, warp, index(b, warpColumns)),
-        index(b, kMmaWarpM));
-    Value warpCol = arith::MulIOp::create(
-        b, loc, arith::RemUIOp::create(b, loc, warp, index(b, warpColumns)),
-        index(b, kMmaWarpN));
+    Value warpRow =
+        affine(b, d0.floorDiv(32).floorDiv(warpColumns) * kMmaWarpM, tid);
+    Value warpCol = affine(b, (d0.floorDiv(32) % warpColumns) * kMmaWarpN, tid);
 
     auto tileType = VectorType::get({kMmaM, kMmaN}, f32);
     auto lhsType = VectorType::get({kMmaM, kMmaK}, half);
@@ -157,14 +153,13 @@ public:
     Value zeros = arith::ConstantOp::create(
         b, loc, tileType, DenseElementsAttr::get(tileType, 0.0f));
     SmallVector<Value> init(rows * cols, zeros);
-    MLIRContext *ctx = b.getContext();
     AffineExpr mExpr, nExpr, kExpr;
     bindDims(ctx, mExpr, nExpr, kExpr);
     auto iterators = {vector::IteratorType::parallel,
                       vector::IteratorType::parallel,
                       vector::IteratorType::reduction};
     // rhs is stored [k][n]; the product wants it [n][k].
-    AffineMap transposed = AffineMap::getPermutationMap({1, 0}, ctx);
+    AffineMap transposed = AffineMap::getPermutationMap(ArrayRef<unsigned>{1, 0}, ctx);
     Value pad = arith::ConstantOp::create(b, loc, b.getFloatAttr(half, 0.0));
     SmallVector<bool> inBounds = {true, true};
     auto kLoop = scf::ForOp::create(
@@ -181,16 +176,12 @@ public:
             for (int64_t i = 0; i < rows; ++i)
               lhs.push_back(vector::TransferReadOp::create(
                   b, loc, lhsType, lhsShared,
-                  ValueRange{arith::AddIOp::create(b, loc, warpRow,
-                                                   index(b, i * kMmaM)),
-                             index(b, kk)},
+                  ValueRange{affine(b, d0 + i * kMmaM, warpRow), index(b, kk)},
                   pad, inBounds));
             for (int64_t j = 0; j < cols; ++j)
               rhs.push_back(vector::TransferReadOp::create(
                   b, loc, rhsType, rhsShared,
-                  ValueRange{index(b, kk),
-                             arith::AddIOp::create(b, loc, warpCol,
-                                                   index(b, j * kMmaN))},
+                  ValueRange{index(b, kk), affine(b, d0 + j * kMmaN, warpCol)},
                   pad, transposed, inBounds));
             for (int64_t i = 0; i < rows; ++i)
               for (int64_t j = 0; j < cols; ++j)
@@ -208,27 +199,24 @@ public:
       for (int64_t j = 0; j < cols; ++j)
         vector::TransferWriteOp::create(
             b, loc, kLoop.getResult(i * cols + j), outShared,
-            ValueRange{
-                arith::AddIOp::create(b, loc, warpRow, index(b, i * kMmaM)),
-                arith::AddIOp::create(b, loc, warpCol, index(b, j * kMmaN))},
+            ValueRange{affine(b, d0 + i * kMmaM, warpRow),
+                       affine(b, d0 + j * kMmaN, warpCol)},
             inBounds);
     gpu::BarrierOp::create(b, loc);
     // The epilogue: thread t stores columns 4 (t mod 16) .. + 3 of rows
     // t / 16 + 8 r.
     int64_t lanes = t.threadN;
     int64_t columns = kMmaBlockN / lanes, rowStep = kMmaThreads / columns;
-    Value rowInTile = arith::DivUIOp::create(b, loc, tid, index(b, columns));
-    Value colInTile = arith::MulIOp::create(
-        b, loc, arith::RemUIOp::create(b, loc, tid, index(b, columns)),
-        index(b, lanes));
-    Value col = arith::AddIOp::create(b, loc, n0, colInTile);
+    Value rowInTile = affine(b, d0.floorDiv(columns), tid);
+    Value colInTile = affine(b, (d0 % columns) * lanes, tid);
+    Value col = affine(b, d0 + d1, {n0, colInTile});
     for (int64_t r = 0; r < kMmaBlockM / rowStep; ++r) {
-      Value row = arith::AddIOp::create(b, loc, rowInTile, index(b, r * rowStep));
+      Value row = affine(b, d0 + r * rowStep, rowInTile);
       Value sum = vector::LoadOp::create(b, loc, accType, outShared,
                                          ValueRange{row, colInTile},
                                          /*nontemporal=*/false,
                                          alignment(lanes));
-      storeRow(b, sum, arith::AddIOp::create(b, loc, m0, row), col);
+      storeRow(b, sum, affine(b, d0 + d1, {m0, row}), col);
     }
     eraseFused();
   }
@@ -236,6 +224,18 @@ public:
 private:
   Value index(OpBuilder &b, int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v);
+  }
+
+  /// `e` applied to `dims` (an affine.apply, composed with the affine.apply
+  /// ops that define them): index arithmetic in the kernels stays affine,
+  /// which convert-vector-to-gpu leaves alone (it would take arith ops for
+  /// element-wise ops on matrix fragments).
+  Value affine(OpBuilder &b, AffineExpr e, ValueRange dims) {
+    SmallVector<OpFoldResult> operands = getAsOpFoldResult(dims);
+    return getValueOrCreateConstantIndexOp(
+        b, loc,
+        affine::makeComposedFoldedAffineApply(
+            b, loc, AffineMap::get(dims.size(), 0, e), operands));
   }
 
   MemRefType workgroupType(ArrayRef<int64_t> shape, Type element) {
@@ -270,13 +270,11 @@ private:
     ivs.assign(c.sizes.size(), index(b, 0));
     Value rest = launch.getBlockIds().z;
     for (unsigned d : llvm::reverse(c.outer)) {
-      ivs[d] = arith::RemUIOp::create(b, loc, rest, index(b, c.sizes[d]));
-      rest = arith::DivUIOp::create(b, loc, rest, index(b, c.sizes[d]));
+      ivs[d] = affine(b, d0 % c.sizes[d], rest);
+      rest = affine(b, d0.floorDiv(c.sizes[d]), rest);
     }
-    m0 = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
-                               index(b, blockM));
-    n0 = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
-                               index(b, blockN));
+    m0 = affine(b, d0 * blockM, launch.getBlockIds().y);
+    n0 = affine(b, d0 * blockN, launch.getBlockIds().x);
     tid = launch.getThreadIds().x;
     return launch;
   }
@@ -329,15 +327,14 @@ private:
     Type element = cast<MemRefType>(shared.getType()).getElementType();
     Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(element, 0));
     for (int64_t e = 0; e < depth * tileSize / threads; ++e) {
-      Value linear =
-          b.createOrFold<arith::AddIOp>(loc, tid, index(b, e * threads));
       int64_t fast = kFastest ? depth : tileSize;
-      Value major = arith::DivUIOp::create(b, loc, linear, index(b, fast));
-      Value minor = arith::RemUIOp::create(b, loc, linear, index(b, fast));
+      AffineExpr linear = d0 + e * threads;
+      Value major = affine(b, linear.floorDiv(fast), tid);
+      Value minor = affine(b, linear % fast, tid);
       Value kk = kFastest ? minor : major;
       Value r = kFastest ? major : minor;
-      Value row = arith::AddIOp::create(b, loc, base, r);
-      Value k = arith::AddIOp::create(b, loc, k0, kk);
+      Value row = affine(b, d0 + d1, {base, r});
+      Value k = affine(b, d0 + d1, {k0, kk});
       Value inside = arith::AndIOp::create(
           b, loc,
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
@@ -407,7 +404,7 @@ private:
                                              })));
       Value left = vector::BroadcastOp::create(
           b, loc, lanesType,
-          arith::SubIOp::create(b, loc, index(b, n), col));
+          affine(b, n - d0, col));
       mask = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, lanes,
                                    left);
     }
@@ -456,6 +453,7 @@ private:
   VectorType accType;
   SmallVector<Value> ivs;
   Value m0, n0, tid;
+  AffineExpr d0, d1;
 };
 
 struct GPUTileMatmulPass

@@ -154,11 +154,18 @@ def main():
     parser.add_argument("--work")
     parser.add_argument("--compile-flag", action="append", default=[],
                         help="passed on to fmc compile (repeatable)")
+    parser.add_argument("--compare-flag", action="append", default=[],
+                        help="passed on to compare_with_ort.py (repeatable), "
+                        "e.g. --compare-flag=--rtol=1e-2")
+    parser.add_argument("--cases", nargs="*",
+                        help="run only these cases (default: all)")
     args = parser.parse_args()
     work = args.work or tempfile.mkdtemp(prefix="fmc-matmul-")
     os.makedirs(work, exist_ok=True)
     failed = 0
     for name, case in CASES.items():
+        if args.cases and name not in args.cases:
+            continue
         nodes, inputs, inits = case[:3]
         options = case[3] if len(case) > 3 else {}
         output = helper.make_tensor_value_info(
@@ -173,7 +180,8 @@ def main():
             [sys.executable, os.path.join(HERE, "compare_with_ort.py"), path,
              "--fmc", args.fmc, "--target", args.target, "--int-atol", "1",
              "--int-mismatch-fraction", "0.01"] + options.get("args", []) +
-            ["--compile-flag=" + flag for flag in args.compile_flag],
+            ["--compile-flag=" + flag for flag in args.compile_flag] +
+            args.compare_flag,
             capture_output=True, text=True)
         ok = run.returncode == 0
         failed += not ok

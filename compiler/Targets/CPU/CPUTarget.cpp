@@ -202,7 +202,8 @@ std::unique_ptr<TargetMachine> fmc::createTargetMachine(const CPUTarget &target,
   return machine;
 }
 
-void fmc::optimizeModule(Module &module, TargetMachine &machine) {
+void fmc::optimizeModule(Module &module, TargetMachine &machine,
+                         bool quick) {
   LoopAnalysisManager lam;
   FunctionAnalysisManager fam;
   CGSCCAnalysisManager cgam;
@@ -216,8 +217,8 @@ void fmc::optimizeModule(Module &module, TargetMachine &machine) {
   builder.registerFunctionAnalyses(fam);
   builder.registerLoopAnalyses(lam);
   builder.crossRegisterProxies(lam, fam, cgam, mam);
-  ModulePassManager mpm =
-      builder.buildPerModuleDefaultPipeline(OptimizationLevel::O3);
+  ModulePassManager mpm = builder.buildPerModuleDefaultPipeline(
+      quick ? OptimizationLevel::O1 : OptimizationLevel::O3);
   mpm.run(module, mam);
 }
 

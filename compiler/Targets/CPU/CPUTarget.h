@@ -61,8 +61,10 @@ bool resolveCPUTarget(llvm::StringRef name, llvm::StringRef cpu,
 std::unique_ptr<llvm::TargetMachine>
 createTargetMachine(const CPUTarget &target, std::string &error);
 
-/// Runs LLVM's O3 pipeline for the target machine.
-void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine);
+/// Runs LLVM's O3 pipeline for the target machine (O1 when `quick`: test
+/// builds whose code size matters more than their speed).
+void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine,
+                    bool quick = false);
 
 /// Emits an ELF object for `module`.
 bool emitObject(llvm::Module &module, llvm::TargetMachine &machine,
