@@ -14,7 +14,12 @@ compiles here and only the runtime travels. Two steps:
 prints one line per model (match or MISMATCH with the largest errors, and
 the median latency of --runs runs after one warm-up) and ends with
 'N passed, N failed'. Default models: the zoo (examples/models) and the
-kernels of test/Targets/CUDA; --models picks others (NAME=PATH[@LO:HI]).
+kernels of test/Targets/CUDA; --models picks others (NAME=PATH[@LO:HI]),
+--matmul-cases adds the float cases of test/E2E/matmul_cases.py, and
+--gemm N an N x N x N matmul with a constant weight, whose line also gives
+TFLOP/s (and torch.matmul's on the same GPU when PyTorch is there, in the
+precision the artifact computes in). --compile-flag passes flags to fmc
+compile, e.g. --compile-flag=--precision=fp16.
 """
 
 import argparse
@@ -52,7 +57,7 @@ def prepare(args):
     from compare_with_ort import make_inputs
 
     os.makedirs(args.out, exist_ok=True)
-    models = DEFAULT_MODELS
+    models = list(DEFAULT_MODELS)
     if args.models:
         models = []
         for spec in args.models:
@@ -60,6 +65,28 @@ def prepare(args):
             path, _, bounds = rest.partition("@")
             lo_hi = tuple(int(b) for b in bounds.split(":")) if bounds else None
             models.append((name, path, lo_hi))
+    if args.matmul_cases:
+        from matmul_cases import float_cases, write_model
+        for case in float_cases():
+            models.append((case, os.path.relpath(
+                write_model(case, args.out), args.source), None))
+    gemms = {}
+    if args.gemm:
+        from onnx import TensorProto, helper, numpy_helper
+        n = args.gemm
+        rng = np.random.default_rng(args.seed)
+        weight = (rng.standard_normal((n, n)) / np.sqrt(n)).astype(np.float32)
+        graph = helper.make_graph(
+            [helper.make_node("MatMul", ["X", "W"], ["Y"])], "gemm",
+            [helper.make_tensor_value_info("X", TensorProto.FLOAT, [n, n])],
+            [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [n, n])],
+            [numpy_helper.from_array(weight, "W")])
+        name = "gemm%d" % n
+        path = os.path.join(args.out, name + ".onnx")
+        onnx.save(helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+        models.append((name, os.path.relpath(path, args.source), None))
+        gemms[name] = n
     manifest = []
     for name, path, int_range in models:
         path = os.path.join(args.source, path)
@@ -69,6 +96,17 @@ def prepare(args):
             model = onnx.parser.parse_model(text)
             path = os.path.join(args.out, name + ".onnx")
             onnx.save(model, path)
+        artifact = os.path.join(args.out, name + ".fmc")
+        if gemms.get(name, 0) > 2048:
+            # Timing only: its inputs and outputs would not fit the folder
+            # a GPU machine takes; `check` makes random inputs.
+            subprocess.run([args.fmc, "compile", path, "--target=" +
+                            args.target, "-o", artifact] + args.compile_flag,
+                           check=True)
+            os.remove(path)
+            manifest.append(name)
+            print("%s: prepared (timing only)" % name)
+            continue
         model = onnx.load(path)
         ranges = {}
         if int_range:
@@ -77,7 +115,7 @@ def prepare(args):
         inputs = make_inputs(model, ranges, args.seed)
         artifact = os.path.join(args.out, name + ".fmc")
         subprocess.run([args.fmc, "compile", path, "--target=" + args.target,
-                        "-o", artifact], check=True)
+                        "-o", artifact] + args.compile_flag, check=True)
         options = ort.SessionOptions()
         options.graph_optimization_level = \
             ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -89,12 +127,45 @@ def prepare(args):
         np.savez(os.path.join(args.out, name + ".expected.npz"), **expected)
         manifest.append(name)
         print("%s: prepared" % name)
+        if name in gemms:
+            os.remove(path)  # the artifact has the weight; keep the folder small
+    precision = "fp32"
+    for flag in args.compile_flag:
+        if flag.startswith("--precision="):
+            precision = flag.split("=", 1)[1]
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
-        json.dump({"target": args.target, "models": manifest}, f, indent=1)
+        json.dump({"target": args.target, "models": manifest,
+                   "flags": args.compile_flag, "precision": precision,
+                   "gemms": gemms}, f, indent=1)
     shutil.copy(args.runtime, os.path.join(args.out, "libfmc_runtime.so"))
     shutil.copy(os.path.join(args.source, "runtime", "python",
                              "fmc_runtime.py"), args.out)
     shutil.copy(os.path.abspath(__file__), args.out)
+
+
+def torch_matmul_ms(n, precision, runs):
+    """Median ms of an n^3 torch.matmul on the GPU (cuBLAS) in the dtype of
+    `precision`, or None without PyTorch or a GPU."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    if not torch.cuda.is_available():
+        return None
+    dtype = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(
+        precision, torch.float32)
+    torch.backends.cuda.matmul.allow_tf32 = False
+    a = torch.randn(n, n, device="cuda", dtype=dtype)
+    b = torch.randn(n, n, device="cuda", dtype=dtype)
+    torch.matmul(a, b)
+    torch.cuda.synchronize()
+    times = []
+    for _ in range(max(runs, 1)):
+        start = time.perf_counter()
+        torch.matmul(a, b)
+        torch.cuda.synchronize()
+        times.append((time.perf_counter() - start) * 1e3)
+    return sorted(times)[len(times) // 2]
 
 
 def check(args):
@@ -112,10 +183,16 @@ def check(args):
         try:
             model = runtime.open(os.path.join(args.folder, name + ".fmc"))
             session = model.session()
-            inputs = dict(np.load(os.path.join(args.folder,
-                                               name + ".inputs.npz")))
-            expected = dict(np.load(os.path.join(args.folder,
-                                                 name + ".expected.npz")))
+            n = manifest.get("gemms", {}).get(name, 0)
+            if n > 2048:
+                rng = np.random.default_rng(0)
+                inputs = {"X": rng.standard_normal((n, n)).astype(np.float32)}
+                expected = {}
+            else:
+                inputs = dict(np.load(os.path.join(args.folder,
+                                                   name + ".inputs.npz")))
+                expected = dict(np.load(os.path.join(args.folder,
+                                                     name + ".expected.npz")))
             outputs = session.run(inputs)
             times = []
             for _ in range(args.runs):
@@ -137,9 +214,18 @@ def check(args):
                 (diff / np.maximum(np.abs(want), 1e-30)).max(initial=0.0)))
             ok &= bool(np.allclose(got, want, rtol=args.rtol, atol=args.atol))
         median = sorted(times)[len(times) // 2] if times else float("nan")
-        print("%s: %s (%s; max abs %.2e, max rel %.2e) %.3f ms" %
-              (name, "match" if ok else "MISMATCH", model.device or "cpu",
-               worst_abs, worst_rel, median))
+        verdict = ("match" if ok else "MISMATCH") if expected else "timed"
+        line = "%s: %s (%s; max abs %.2e, max rel %.2e) %.3f ms" % (
+            name, verdict, model.device or "cpu", worst_abs, worst_rel, median)
+        n = manifest.get("gemms", {}).get(name)
+        if n:
+            line += "; %.1f TFLOP/s" % (2.0 * n ** 3 / (median * 1e-3) / 1e12)
+            peer = torch_matmul_ms(n, manifest.get("precision", "fp32"),
+                                   args.runs)
+            if peer:
+                line += "; torch.matmul %.3f ms, %.1f TFLOP/s (fmc/torch %.2f)" % (
+                    peer, 2.0 * n ** 3 / (peer * 1e-3) / 1e12, median / peer)
+        print(line)
         passed += ok
         failed += not ok
     print("%d passed, %d failed" % (passed, failed))
@@ -159,6 +245,9 @@ def main():
         HERE, "..", "build", "lib", "libfmc_runtime.so"))
     p.add_argument("--models", nargs="*")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--compile-flag", action="append", default=[])
+    p.add_argument("--matmul-cases", action="store_true")
+    p.add_argument("--gemm", type=int, default=0)
     c = sub.add_parser("check")
     c.add_argument("folder")
     c.add_argument("--runtime")

@@ -273,8 +273,8 @@ Value mlir::fmc::emitEpilogueBody(
     // outside values) become splats.
     auto splat = [&](Value v, Attribute value) {
       auto type = VectorType::get({lanes}, v.getType());
-      map.map(v, arith::ConstantOp::create(b, loc, type,
-                                           DenseElementsAttr::get(type, value)));
+      map.map(v, arith::ConstantOp::create(
+                     b, loc, type, DenseElementsAttr::get(type, value)));
     };
     Attribute value;
     for (Value v : op.getOperands())

@@ -16,8 +16,7 @@ using namespace mlir;
 namespace {
 
 bool containsContraction(Operation *op) {
-  return op
-      ->walk([](vector::ContractionOp) { return WalkResult::interrupt(); })
+  return op->walk([](vector::ContractionOp) { return WalkResult::interrupt(); })
       .wasInterrupted();
 }
 

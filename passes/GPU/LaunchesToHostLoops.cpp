@@ -17,8 +17,7 @@ using namespace mlir;
 namespace {
 
 bool containsBarrier(Operation *op) {
-  return op
-      ->walk([](gpu::BarrierOp) { return WalkResult::interrupt(); })
+  return op->walk([](gpu::BarrierOp) { return WalkResult::interrupt(); })
       .wasInterrupted();
 }
 
@@ -91,8 +90,8 @@ private:
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.restoreInsertionPoint(slotPoint);
       std::optional<int64_t> count = getConstantIntValue(threads);
-      auto type = MemRefType::get({count ? *count : ShapedType::kDynamic},
-                                  v.getType());
+      auto type =
+          MemRefType::get({count ? *count : ShapedType::kDynamic}, v.getType());
       buffer = memref::AllocOp::create(
           rewriter, v.getLoc(), type,
           count ? ValueRange{} : ValueRange{uniform.lookupOrDefault(threads)});
@@ -215,8 +214,8 @@ private:
       if (failed(emitBlock(*loop.getBody())))
         return failure();
       auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
-      if (failed(copyToSlots(yield.getOperands(), loop.getRegionIterArgs(),
-                             loc)))
+      if (failed(
+              copyToSlots(yield.getOperands(), loop.getRegionIterArgs(), loc)))
         return failure();
     }
     for (auto [result, arg] :
@@ -243,8 +242,8 @@ LogicalResult lowerLaunch(gpu::LaunchOp launch, IRRewriter &rewriter) {
     return launch.emitError("only synchronous single-block launches without "
                             "private memory, dynamic shared memory or "
                             "clusters run as host loops");
-  bool lockstep = containsBarrier(launch) ||
-                  !launch.getWorkgroupAttributions().empty();
+  bool lockstep =
+      containsBarrier(launch) || !launch.getWorkgroupAttributions().empty();
 
   Location loc = launch.getLoc();
   rewriter.setInsertionPoint(launch);

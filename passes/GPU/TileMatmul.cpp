@@ -73,8 +73,8 @@ public:
     Type f32 = b.getF32Type();
     auto lhsTile = workgroupType({t.blockK, t.blockM + kRowPadding}, f32);
     auto rhsTile = workgroupType({t.blockK, t.blockN + kRowPadding}, f32);
-    gpu::LaunchOp launch = createLaunch(b, t.blockM, t.blockN, t.threads(),
-                                        {lhsTile, rhsTile});
+    gpu::LaunchOp launch =
+        createLaunch(b, t.blockM, t.blockN, t.threads(), {lhsTile, rhsTile});
     int64_t columns = t.blockN / t.threadN;
     Value rowInTile = affine(b, d0.floorDiv(columns) * t.threadM, tid);
     Value colInTile = affine(b, (d0 % columns) * t.threadN, tid);
@@ -102,10 +102,9 @@ public:
               [&](OpBuilder &b, Location, Value k, ValueRange acc) {
                 SmallVector<Value> sums(acc);
                 for (int64_t step = 0; step < unroll; ++step)
-                  sums = multiply(
-                      b, lhsShared, rhsShared,
-                      affine(b, d0 + step, k),
-                      rowInTile, colInTile, sums);
+                  sums =
+                      multiply(b, lhsShared, rhsShared, affine(b, d0 + step, k),
+                               rowInTile, colInTile, sums);
                 scf::YieldOp::create(b, loc, sums);
               });
           gpu::BarrierOp::create(b, loc);
@@ -115,8 +114,7 @@ public:
     Value rowBase = affine(b, d0 + d1, {m0, rowInTile});
     Value col = affine(b, d0 + d1, {n0, colInTile});
     for (int64_t i = 0; i < t.threadM; ++i)
-      storeRow(b, kLoop.getResult(i),
-               affine(b, d0 + i, rowBase), col);
+      storeRow(b, kLoop.getResult(i), affine(b, d0 + i, rowBase), col);
     eraseFused();
   }
 
@@ -159,12 +157,13 @@ public:
                       vector::IteratorType::parallel,
                       vector::IteratorType::reduction};
     // rhs is stored [k][n]; the product wants it [n][k].
-    AffineMap transposed = AffineMap::getPermutationMap(ArrayRef<unsigned>{1, 0}, ctx);
+    AffineMap transposed =
+        AffineMap::getPermutationMap(ArrayRef<unsigned>{1, 0}, ctx);
     Value pad = arith::ConstantOp::create(b, loc, b.getFloatAttr(half, 0.0));
     SmallVector<bool> inBounds = {true, true};
     auto kLoop = scf::ForOp::create(
-        b, loc, index(b, 0), index(b, c.sizes[c.k]), index(b, kMmaBlockK),
-        init, [&](OpBuilder &b, Location, Value k0, ValueRange acc) {
+        b, loc, index(b, 0), index(b, c.sizes[c.k]), index(b, kMmaBlockK), init,
+        [&](OpBuilder &b, Location, Value k0, ValueRange acc) {
           stage(b, op.getDpsInputs()[0], maps[0], c.m, m0, kMmaBlockM, k0,
                 lhsShared, /*kMajor=*/false, kMmaBlockK, kMmaThreads);
           stage(b, op.getDpsInputs()[1], maps[1], c.n, n0, kMmaBlockN, k0,
@@ -212,10 +211,9 @@ public:
     Value col = affine(b, d0 + d1, {n0, colInTile});
     for (int64_t r = 0; r < kMmaBlockM / rowStep; ++r) {
       Value row = affine(b, d0 + r * rowStep, rowInTile);
-      Value sum = vector::LoadOp::create(b, loc, accType, outShared,
-                                         ValueRange{row, colInTile},
-                                         /*nontemporal=*/false,
-                                         alignment(lanes));
+      Value sum = vector::LoadOp::create(
+          b, loc, accType, outShared, ValueRange{row, colInTile},
+          /*nontemporal=*/false, alignment(lanes));
       storeRow(b, sum, affine(b, d0 + d1, {m0, row}), col);
     }
     eraseFused();
@@ -281,8 +279,8 @@ private:
 
   /// Stores row `row` of out (skipped past m) at columns col...
   void storeRow(OpBuilder &b, Value sum, Value row, Value col) {
-    Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                         row, index(b, c.sizes[c.m]));
+    Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
+                                         index(b, c.sizes[c.m]));
     auto guard = scf::IfOp::create(b, loc, inside);
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToStart(guard.thenBlock());
@@ -319,11 +317,11 @@ private:
   /// Consecutive threads take consecutive elements along the dim the
   /// operand stores contiguously.
   void stage(OpBuilder &b, Value operand, AffineMap map, unsigned dim,
-             Value base, int64_t tileSize, Value k0, Value shared,
-             bool kMajor, int64_t depth, int64_t threads) {
+             Value base, int64_t tileSize, Value k0, Value shared, bool kMajor,
+             int64_t depth, int64_t threads) {
     int64_t size = c.sizes[dim], extent = c.sizes[c.k];
-    bool kFastest = map.getResults().back() ==
-                    getAffineDimExpr(c.k, map.getContext());
+    bool kFastest =
+        map.getResults().back() == getAffineDimExpr(c.k, map.getContext());
     Type element = cast<MemRefType>(shared.getType()).getElementType();
     Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(element, 0));
     for (int64_t e = 0; e < depth * tileSize / threads; ++e) {
@@ -363,12 +361,12 @@ private:
   SmallVector<Value> multiply(OpBuilder &b, Value lhsShared, Value rhsShared,
                               Value kk, Value row, Value col, ValueRange acc) {
     auto lhsType = VectorType::get({t.threadM}, b.getF32Type());
-    auto lhs = vector::LoadOp::create(b, loc, lhsType, lhsShared,
-                                      ValueRange{kk, row}, /*nontemporal=*/false,
-                                      alignment(t.threadM));
-    auto rhs = vector::LoadOp::create(b, loc, accType, rhsShared,
-                                      ValueRange{kk, col}, /*nontemporal=*/false,
-                                      alignment(t.threadN));
+    auto lhs =
+        vector::LoadOp::create(b, loc, lhsType, lhsShared, ValueRange{kk, row},
+                               /*nontemporal=*/false, alignment(t.threadM));
+    auto rhs =
+        vector::LoadOp::create(b, loc, accType, rhsShared, ValueRange{kk, col},
+                               /*nontemporal=*/false, alignment(t.threadN));
     SmallVector<Value> result;
     for (auto [i, sum] : llvm::enumerate(acc)) {
       Value a = vector::ExtractOp::create(b, loc, lhs, int64_t(i));
@@ -402,11 +400,10 @@ private:
                                              [&](int64_t j) -> Attribute {
                                                return b.getIndexAttr(j);
                                              })));
-      Value left = vector::BroadcastOp::create(
-          b, loc, lanesType,
-          affine(b, n - d0, col));
-      mask = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, lanes,
-                                   left);
+      Value left = vector::BroadcastOp::create(b, loc, lanesType,
+                                               affine(b, n - d0, col));
+      mask =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, lanes, left);
     }
     auto at = [&](AffineMap map) {
       return indices(b, map, {{c.m, row}, {c.n, col}, {c.k, index(b, 0)}});
@@ -433,7 +430,8 @@ private:
             if (input.kind == EpilogueInput::Vector)
               return load(memref, where);
             return Value(vector::BroadcastOp::create(
-                b, loc, accType, memref::LoadOp::create(b, loc, memref, where)));
+                b, loc, accType,
+                memref::LoadOp::create(b, loc, memref, where)));
           });
       dest = extra.back();
     }
@@ -456,8 +454,7 @@ private:
   AffineExpr d0, d1;
 };
 
-struct GPUTileMatmulPass
-    : fmc::impl::GPUTileMatmulPassBase<GPUTileMatmulPass> {
+struct GPUTileMatmulPass : fmc::impl::GPUTileMatmulPassBase<GPUTileMatmulPass> {
   using Base::Base;
 
   void runOnOperation() override {

@@ -147,6 +147,27 @@ CASES = {
 }
 
 
+def write_model(name, folder):
+    """Saves case `name` as folder/name.onnx; returns the path."""
+    nodes, inputs, inits = CASES[name][:3]
+    options = CASES[name][3] if len(CASES[name]) > 3 else {}
+    output = helper.make_tensor_value_info(
+        "Y", options.get("out_type", TensorProto.FLOAT), None)
+    graph = helper.make_graph(nodes, name, inputs, [output], inits)
+    model = helper.make_model(graph,
+                              opset_imports=[helper.make_opsetid("", 17)])
+    model = onnx.shape_inference.infer_shapes(model)
+    path = os.path.join(folder, name + ".onnx")
+    onnx.save(model, path)
+    return path
+
+
+def float_cases():
+    """The cases whose output is float (compared with a tolerance)."""
+    return [name for name, case in CASES.items()
+            if len(case) < 4 or "out_type" not in case[3]]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--fmc", required=True)
@@ -166,16 +187,8 @@ def main():
     for name, case in CASES.items():
         if args.cases and name not in args.cases:
             continue
-        nodes, inputs, inits = case[:3]
         options = case[3] if len(case) > 3 else {}
-        output = helper.make_tensor_value_info(
-            "Y", options.get("out_type", TensorProto.FLOAT), None)
-        graph = helper.make_graph(nodes, name, inputs, [output], inits)
-        model = helper.make_model(graph,
-                                  opset_imports=[helper.make_opsetid("", 17)])
-        model = onnx.shape_inference.infer_shapes(model)
-        path = os.path.join(work, name + ".onnx")
-        onnx.save(model, path)
+        path = write_model(name, work)
         run = subprocess.run(
             [sys.executable, os.path.join(HERE, "compare_with_ort.py"), path,
              "--fmc", args.fmc, "--target", args.target, "--int-atol", "1",

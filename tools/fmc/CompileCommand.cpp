@@ -47,10 +47,11 @@ cl::opt<std::string> targetCpu("target-cpu",
                                cl::init(""), cl::sub(getCompileSubCommand()));
 cl::opt<std::string> precision(
     "precision",
-    cl::desc("Precision on GPU targets: fp32 (default); fp16 or bf16: "
-             "matmul weights stored in that type, converted at compile "
-             "time, arithmetic and sums in f32 (tf32 is not implemented "
-             "yet)"),
+    cl::desc("Precision on GPU targets: fp32 (default); fp16: matmul "
+             "weights stored in f16 (converted at compile time), matmuls on "
+             "the tensor cores (activations rounded to f16, sums in f32); "
+             "bf16: matmul weights stored in bf16, arithmetic in f32 (tf32 "
+             "is not implemented yet)"),
     cl::init("fp32"), cl::sub(getCompileSubCommand()));
 cl::opt<bool> gpuMappingOnHost(
     "gpu-mapping-on-host",

@@ -202,8 +202,7 @@ std::unique_ptr<TargetMachine> fmc::createTargetMachine(const CPUTarget &target,
   return machine;
 }
 
-void fmc::optimizeModule(Module &module, TargetMachine &machine,
-                         bool quick) {
+void fmc::optimizeModule(Module &module, TargetMachine &machine, bool quick) {
   LoopAnalysisManager lam;
   FunctionAnalysisManager fam;
   CGSCCAnalysisManager cgam;

@@ -1,0 +1,53 @@
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-convert-warp-matmuls))' | FileCheck %s
+
+// The warp-level product of a tensor-core kernel becomes ldmatrix (four
+// 8 x 8 tiles of lhs, two transposed of rhs) and mma.sync m16n8k16 with
+// f32 accumulators carried by the loop; the accumulators' write becomes
+// per-lane vector stores. No vector.contract is left.
+// CHECK-LABEL: func.func @warp_tile
+// CHECK: gpu.launch
+// CHECK: scf.for {{.*}} -> (vector<2x2xf32>)
+// CHECK: gpu.lane_id
+// CHECK: nvgpu.ldmatrix %{{.+}} {numTiles = 4 : i32, transpose = false} : memref<64x40xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+// CHECK: nvgpu.ldmatrix %{{.+}} {numTiles = 2 : i32, transpose = true} : memref<32x72xf16, #gpu.address_space<workgroup>> -> vector<2x2xf16>
+// CHECK: nvgpu.mma.sync(%{{.+}}, %{{.+}}, %{{.+}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+// CHECK: vector.store %{{.+}}, %{{.+}} : memref<64x68xf32, #gpu.address_space<workgroup>>, vector<2xf32>
+// CHECK: vector.store %{{.+}}, %{{.+}} : memref<64x68xf32, #gpu.address_space<workgroup>>, vector<2xf32>
+// CHECK-NOT: vector.contract
+// A kernel without a product keeps its scalar arithmetic (MLIR's pass,
+// run on the whole function, would take arith.addi for a fragment op).
+// CHECK: gpu.launch
+// CHECK: arith.addi
+// CHECK: arith.mulf
+func.func @warp_tile(%out: memref<8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c16 = arith.constant 16 : index
+  %c32 = arith.constant 32 : index
+  %pad = arith.constant 0.0 : f16
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c32, %sy = %c1, %sz = %c1)
+             workgroup(%a : memref<64x40xf16, #gpu.address_space<workgroup>>,
+                       %b : memref<32x72xf16, #gpu.address_space<workgroup>>,
+                       %c : memref<64x68xf32, #gpu.address_space<workgroup>>) {
+    %zero = arith.constant dense<0.0> : vector<16x8xf32>
+    %r = scf.for %k = %c0 to %c32 step %c16 iter_args(%acc = %zero) -> vector<16x8xf32> {
+      %A = vector.transfer_read %a[%c0, %k], %pad {in_bounds = [true, true]} : memref<64x40xf16, #gpu.address_space<workgroup>>, vector<16x16xf16>
+      %B = vector.transfer_read %b[%k, %c0], %pad {in_bounds = [true, true], permutation_map = affine_map<(d0, d1) -> (d1, d0)>} : memref<32x72xf16, #gpu.address_space<workgroup>>, vector<8x16xf16>
+      %D = vector.contract {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %A, %B, %acc : vector<16x16xf16>, vector<8x16xf16> into vector<16x8xf32>
+      scf.yield %D : vector<16x8xf32>
+    }
+    vector.transfer_write %r, %c[%c0, %c0] {in_bounds = [true, true]} : vector<16x8xf32>, memref<64x68xf32, #gpu.address_space<workgroup>>
+    gpu.terminator
+  }
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c2, %sy = %c1, %sz = %c1) {
+    %i = arith.addi %tx, %c1 : index
+    %v = memref.load %out[%i] : memref<8xf32>
+    %w = arith.mulf %v, %v : f32
+    memref.store %w, %out[%tx] : memref<8xf32>
+    gpu.terminator
+  }
+  return
+}
