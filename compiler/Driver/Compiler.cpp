@@ -164,15 +164,16 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
     return emitError(fileLoc) << "--gpu-mapping-on-host needs a CPU target";
   pipeline.gpuMappingOnHost = options.gpuMappingOnHost;
   // fp16/bf16: matmul weights stored narrow (fp16 ones multiplied on the
-  // tensor cores by fmc-gpu-tile-matmul). tf32 would need an f32
-  // tensor-core kernel (mma.sync.m16n8k8.tf32), which does not exist yet.
+  // tensor cores by fmc-gpu-tile-matmul); tf32: f32 weights, matmuls on
+  // the tensor cores reading them as tf32.
   if (options.precision == "fp16" || options.precision == "bf16")
     pipeline.narrowWeights = options.precision == "fp16" ? "f16" : "bf16";
+  else if (options.precision == "tf32")
+    pipeline.gpuTF32 = true;
   else if (options.precision != "fp32")
     return emitError(fileLoc)
            << "--precision=" << options.precision
-           << " is not implemented yet (supported: fp32, fp16, bf16; tf32 "
-              "needs an f32 tensor-core kernel)";
+           << " is not supported (supported: fp32, tf32, fp16, bf16)";
   if (gpu || options.gpuMappingOnHost) {
     // The CPU kernel's weight panels, the thread pool's attention forall
     // and the row loops of norms are CPU-only; the GPU path (and its

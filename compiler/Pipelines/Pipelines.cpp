@@ -38,14 +38,15 @@ static std::string bufferizationPasses(const PipelineOptions &options) {
 static std::string gpuMappingPasses(const PipelineOptions &options) {
   return llvm::formatv(
       "func.func(fmc-gpu-tile-matmul{{block-m={1} block-n={2} block-k={3} "
-      "thread-m={4} thread-n={5} module-name=fmc_kernels},"
+      "thread-m={4} thread-n={5} tf32={6} module-name=fmc_kernels},"
       "fmc-outer-parallel-iterators),"
       "convert-linalg-to-parallel-loops,"
       "func.func(fmc-expand-small-floats,"
       "fmc-gpu-launch-parallel-loops{{block-size={0} module-name=fmc_kernels},"
       "fmc-gpu-device-buffers)",
       options.cudaBlockSize, options.gpuBlockM, options.gpuBlockN,
-      options.gpuBlockK, options.gpuThreadM, options.gpuThreadN);
+      options.gpuBlockK, options.gpuThreadM, options.gpuThreadN,
+      options.gpuTF32 ? "true" : "false");
 }
 
 LogicalResult

@@ -52,6 +52,8 @@ struct PipelineOptions {
   /// --gpu-mapping-on-host's).
   int64_t gpuBlockM = 64, gpuBlockN = 64, gpuBlockK = 16, gpuThreadM = 4,
           gpuThreadN = 4;
+  /// f32 matmuls on the tensor cores as tf32 (--precision=tf32).
+  bool gpuTF32 = false;
   std::string cudaToolkit = "/usr/local/cuda";
   /// CPU targets: map the code to GPU launches as for a GPU target, then run
   /// the launches as host loops (fmc-gpu-launches-to-host-loops), so that

@@ -2,10 +2,24 @@
 
 #include "passes/Codegen/Contraction.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 
 using namespace mlir;
 using namespace mlir::fmc;
+
+SmallVector<Value> mlir::fmc::applyIndexingMap(OpBuilder &b, Location loc,
+                                               AffineMap map,
+                                               ArrayRef<OpFoldResult> loops) {
+  SmallVector<Value> result;
+  for (AffineExpr e : map.getResults())
+    result.push_back(getValueOrCreateConstantIndexOp(
+        b, loc,
+        affine::makeComposedFoldedAffineApply(
+            b, loc, AffineMap::get(map.getNumDims(), 0, e), loops)));
+  return result;
+}
 
 AffineMap mlir::fmc::packedRhsMap(unsigned numLoops, unsigned n, unsigned k,
                                   int64_t width, MLIRContext *ctx) {

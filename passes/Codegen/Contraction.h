@@ -37,6 +37,12 @@ struct Contraction {
 /// indexes m and k but not n; rhs indexes k and n (or is packed) but not m.
 FailureOr<Contraction> matchContraction(linalg::GenericOp op);
 
+/// The indices `map` gives at the loop position `loops` (one value per loop
+/// dim), each an affine.apply composed with those that define `loops`
+/// (folded to a constant where it is one).
+SmallVector<Value> applyIndexingMap(OpBuilder &b, Location loc, AffineMap map,
+                                    ArrayRef<OpFoldResult> loops);
+
 /// The rhs map of a contraction whose rhs is packed in panels of `width`
 /// columns: (n floordiv width, k, n mod width).
 AffineMap packedRhsMap(unsigned numLoops, unsigned n, unsigned k, int64_t width,

@@ -120,13 +120,7 @@ private:
     operands[c.m] = m;
     operands[c.n] = n;
     operands[c.k] = k;
-    SmallVector<Value> result;
-    for (AffineExpr e : map.getResults())
-      result.push_back(getValueOrCreateConstantIndexOp(
-          b, loc,
-          affine::makeComposedFoldedAffineApply(
-              b, loc, AffineMap::get(map.getNumDims(), 0, e), operands)));
-    return result;
+    return applyIndexingMap(b, loc, map, operands);
   }
 
   void emitBlocks(OpBuilder &b) {

@@ -43,9 +43,18 @@ struct ConvertWarpMatmulsPass
         name.getCanonicalizationPatterns(cleanup, &getContext());
       if (failed(applyPatternsGreedily(launch, std::move(cleanup))))
         return signalPassFailure();
+      // f32 operands go through the tensor cores as tf32 (the kernel was
+      // built for it: --precision=tf32).
+      launch.walk([&](nvgpu::MmaSyncOp mma) {
+        if (cast<VectorType>(mma.getMatrixA().getType())
+                .getElementType()
+                .isF32())
+          mma.setTf32Enabled(true);
+      });
       WalkResult left = launch.walk([](vector::ContractionOp op) {
         op.emitError("this matrix product has no mma.sync form (tensor-core "
-                     "kernels take f16 tiles of 16 x 16 by 16 x 8)");
+                     "kernels take f16 tiles of 16 x 16 by 16 x 8, or f32 "
+                     "ones of 16 x 8 by 8 x 8)");
         return WalkResult::interrupt();
       });
       if (left.wasInterrupted())

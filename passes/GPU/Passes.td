@@ -52,7 +52,9 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     accumulator tiles, which `convert-vector-to-gpu{use-nvgpu}` turns into
     `nvgpu.ldmatrix` and `nvgpu.mma.sync` (m16n8k16). The accumulators are
     written to a third shared buffer and stored through the same
-    per-thread epilogue (four columns per thread).
+    per-thread epilogue (four columns per thread). With `tf32`, f32
+    contractions take the same kernel on f32 slices (16 x 8 by 8 x 8
+    tiles, mma.sync m16n8k8 reading them as tf32).
   }];
   let options = [
     Option<"blockM", "block-m", "int64_t", "64", "Rows of out per block">,
@@ -66,6 +68,9 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
            "Smallest m, n and k that get the tiled kernel">,
     Option<"tensorCores", "tensor-cores", "bool", "true",
            "Multiply f16 weights on tensor cores (the MMA kernel)">,
+    Option<"tf32", "tf32", "bool", "false",
+           "Multiply f32 operands on tensor cores as tf32 (10-bit "
+           "mantissas, f32 sums)">,
     Option<"moduleName", "module-name", "std::string", "\"fmc_kernels\"",
            "Name of the GPU module that outlining creates">,
   ];

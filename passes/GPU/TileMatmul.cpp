@@ -7,10 +7,13 @@
 // copies a few elements, consecutive threads consecutive addresses of the
 // operand's contiguous dim; elements past the edges are zeros), and each of
 // its threads accumulates a thread-m x thread-n tile in registers from the
-// shared slices. A zero fill just before is dropped (the kernel stores
-// instead of adding) and an elementwise consumer just after (bias, GELU,
-// residual, quantization: Epilogue.h) is applied to the registers before
-// they are stored.
+// shared slices (the SIMT kernel). With an f16 rhs (weights narrowed by
+// --precision=fp16) the warps multiply f16 tiles of the slices with
+// warp-level vector.contract ops instead, which become ldmatrix and
+// mma.sync on the tensor cores (fmc-gpu-convert-warp-matmuls). A zero fill
+// just before is dropped (the kernel stores instead of adding) and an
+// elementwise consumer just after (bias, GELU, residual, quantization:
+// Epilogue.h) is applied to the registers before they are stored.
 //
 //===----------------------------------------------------------------------===//
 
@@ -50,11 +53,11 @@ constexpr int64_t kRowPadding = 4;
 /// mma.sync tiles of 16 x 8 (k 16 per instruction).
 constexpr int64_t kMmaBlockM = 64, kMmaBlockN = 64, kMmaBlockK = 32;
 constexpr int64_t kMmaWarpM = 32, kMmaWarpN = 32;
-constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 16;
+constexpr int64_t kMmaM = 16, kMmaN = 8;
 constexpr int64_t kMmaThreads = 128;
-/// f16 rows are padded by eight elements (16 bytes): ldmatrix reads eight
-/// rows at once, and padded rows start in different banks.
-constexpr int64_t kMmaRowPadding = 8;
+/// Shared rows are padded by 16 bytes (eight f16, four f32): ldmatrix reads
+/// eight rows at once, and padded rows start in different banks.
+constexpr int64_t kMmaRowPaddingBytes = 16;
 
 class KernelBuilder {
 public:
@@ -118,15 +121,20 @@ public:
     eraseFused();
   }
 
-  /// The tensor-core kernel (f16 weights): lhs rounded to f16 while it is
-  /// staged, each warp multiplies 16 x 16 by 16 x 8 tiles of the slices
-  /// with f32 accumulators (vector.contract on vectors read from shared
-  /// memory: convert-vector-to-gpu turns them into ldmatrix and
-  /// mma.sync.m16n8k16). The accumulators go through shared memory to the
-  /// same per-thread epilogue as the SIMT kernel's.
-  void buildMMA() {
+  /// The tensor-core kernel: `element` is f16 (f16 weights; lhs rounded to
+  /// f16 while it is staged; each warp multiplies 16 x 16 by 16 x 8 tiles,
+  /// mma.sync.m16n8k16) or f32 (tf32: 16 x 8 by 8 x 8 tiles,
+  /// mma.sync.m16n8k8, which reads the f32 operands as tf32), with f32
+  /// accumulators (vector.contract on vectors read from shared memory:
+  /// fmc-gpu-convert-warp-matmuls turns them into ldmatrix and mma.sync).
+  /// The accumulators go through shared memory to the same per-thread
+  /// epilogue as the SIMT kernel's.
+  void buildMMA(Type element) {
     OpBuilder b(op);
-    Type f32 = b.getF32Type(), half = c.narrowRhs;
+    Type f32 = b.getF32Type(), half = element;
+    int64_t kMmaK = element.isF32() ? 8 : 16;
+    int64_t kMmaRowPadding =
+        kMmaRowPaddingBytes * 8 / element.getIntOrFloatBitWidth();
     auto lhsTile =
         workgroupType({kMmaBlockM, kMmaBlockK + kMmaRowPadding}, half);
     auto rhsTile =
@@ -302,13 +310,7 @@ private:
     SmallVector<OpFoldResult> operands = getAsOpFoldResult(ivs);
     for (auto [dim, value] : at)
       operands[dim] = value;
-    SmallVector<Value> result;
-    for (AffineExpr e : map.getResults())
-      result.push_back(getValueOrCreateConstantIndexOp(
-          b, loc,
-          affine::makeComposedFoldedAffineApply(
-              b, loc, AffineMap::get(map.getNumDims(), 0, e), operands)));
-    return result;
+    return applyIndexingMap(b, loc, map, operands);
   }
 
   /// Copies the operand's `depth` x `tileSize` slice at (k0, base) into
@@ -500,7 +502,10 @@ struct GPUTileMatmulPass : fmc::impl::GPUTileMatmulPassBase<GPUTileMatmulPass> {
     auto module = FlatSymbolRefAttr::get(&getContext(), moduleName);
     for (Work &w : work)
       if (w.c.narrowRhs && w.c.narrowRhs.isF16() && tensorCores)
-        KernelBuilder(w.op, w.c, w.fusion, t, module).buildMMA();
+        KernelBuilder(w.op, w.c, w.fusion, t, module).buildMMA(w.c.narrowRhs);
+      else if (!w.c.narrowRhs && tf32)
+        KernelBuilder(w.op, w.c, w.fusion, t, module)
+            .buildMMA(Float32Type::get(&getContext()));
       else
         KernelBuilder(w.op, w.c, w.fusion, t, module).buildSIMT();
   }

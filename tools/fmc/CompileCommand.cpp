@@ -50,8 +50,9 @@ cl::opt<std::string> precision(
     cl::desc("Precision on GPU targets: fp32 (default); fp16: matmul "
              "weights stored in f16 (converted at compile time), matmuls on "
              "the tensor cores (activations rounded to f16, sums in f32); "
-             "bf16: matmul weights stored in bf16, arithmetic in f32 (tf32 "
-             "is not implemented yet)"),
+             "bf16: matmul weights stored in bf16, arithmetic in f32; tf32: "
+             "f32 weights, matmuls on the tensor cores reading their "
+             "operands as tf32 (10-bit mantissas, sums in f32)"),
     cl::init("fp32"), cl::sub(getCompileSubCommand()));
 cl::opt<bool> gpuMappingOnHost(
     "gpu-mapping-on-host",

@@ -14,6 +14,10 @@
 // CHECK: vector.store %{{.+}}, %{{.+}} : memref<64x68xf32, #gpu.address_space<workgroup>>, vector<2xf32>
 // CHECK: vector.store %{{.+}}, %{{.+}} : memref<64x68xf32, #gpu.address_space<workgroup>>, vector<2xf32>
 // CHECK-NOT: vector.contract
+// f32 tiles (--precision=tf32): mma.sync m16n8k8 reading them as tf32.
+// CHECK: gpu.launch
+// CHECK: nvgpu.mma.sync(%{{.+}}, %{{.+}}, %{{.+}}) {mmaShape = [16, 8, 8], tf32Enabled} : (vector<4x1xf32>, vector<2x1xf32>, vector<2x2xf32>) -> vector<2x2xf32>
+// CHECK-NOT: vector.contract
 // A kernel without a product keeps its scalar arithmetic (MLIR's pass,
 // run on the whole function, would take arith.addi for a fragment op).
 // CHECK: gpu.launch
@@ -39,6 +43,19 @@ func.func @warp_tile(%out: memref<8xf32>) {
       scf.yield %D : vector<16x8xf32>
     }
     vector.transfer_write %r, %c[%c0, %c0] {in_bounds = [true, true]} : vector<16x8xf32>, memref<64x68xf32, #gpu.address_space<workgroup>>
+    gpu.terminator
+  }
+  %padf = arith.constant 0.0 : f32
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c32, %sy = %c1, %sz = %c1)
+             workgroup(%a : memref<64x36xf32, #gpu.address_space<workgroup>>,
+                       %b : memref<32x68xf32, #gpu.address_space<workgroup>>,
+                       %c : memref<64x68xf32, #gpu.address_space<workgroup>>) {
+    %zero = arith.constant dense<0.0> : vector<16x8xf32>
+    %A = vector.transfer_read %a[%c0, %c0], %padf {in_bounds = [true, true]} : memref<64x36xf32, #gpu.address_space<workgroup>>, vector<16x8xf32>
+    %B = vector.transfer_read %b[%c0, %c0], %padf {in_bounds = [true, true], permutation_map = affine_map<(d0, d1) -> (d1, d0)>} : memref<32x68xf32, #gpu.address_space<workgroup>>, vector<8x8xf32>
+    %D = vector.contract {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %A, %B, %zero : vector<16x8xf32>, vector<8x8xf32> into vector<16x8xf32>
+    vector.transfer_write %D, %c[%c0, %c0] {in_bounds = [true, true]} : vector<16x8xf32>, memref<64x68xf32, #gpu.address_space<workgroup>>
     gpu.terminator
   }
   gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)

@@ -1,5 +1,6 @@
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul),cse)' --split-input-file | FileCheck %s
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{block-m=32 thread-m=2}),cse)' --split-input-file | FileCheck %s --check-prefix=SMALL
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{tf32=true}),cse)' --split-input-file | FileCheck %s --check-prefix=TF32
 // RUN: not fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{block-m=48}))' --split-input-file 2>&1 | FileCheck %s --check-prefix=BAD
 
 #lhs = affine_map<(m, n, k) -> (m, k)>
@@ -57,6 +58,19 @@
 // SMALL: gpu.launch blocks({{.*}}) in (%{{.+}} = %c1{{.*}}, %{{.+}} = %c3{{.*}}, %{{.+}} = %c1{{.*}}) threads({{.*}}) in (%{{.+}} = %c256
 // SMALL: workgroup(%{{.+}} : memref<16x36xf32, #gpu.address_space<workgroup>>, %{{.+}} : memref<16x68xf32, #gpu.address_space<workgroup>>)
 // BAD: fmc-gpu-tile-matmul: the block tile must split into thread tiles
+// With tf32, f32 contractions take the tensor-core kernel: f32 slices
+// (rows padded by four floats), 16 x 8 lhs tiles and transposed 8 x 8 rhs
+// tiles, four products per 32-deep slice for each of the warp's 2 x 4
+// accumulator tiles.
+// TF32-LABEL: func.func @bias_relu
+// TF32: gpu.launch {{.*}} threads({{.*}}) in (%{{.+}} = %c128
+// TF32-SAME: workgroup(%[[AS:.+]] : memref<64x36xf32, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<32x68xf32, #gpu.address_space<workgroup>>, %{{.+}} : memref<64x68xf32, #gpu.address_space<workgroup>>)
+// TF32-NOT: arith.truncf
+// TF32: vector.transfer_read %[[AS]]{{.*}} : memref<64x36xf32, #gpu.address_space<workgroup>>, vector<16x8xf32>
+// TF32: vector.transfer_read %[[BS]]{{.*}}permutation_map{{.*}} : memref<32x68xf32, #gpu.address_space<workgroup>>, vector<8x8xf32>
+// TF32-COUNT-32: vector.contract {{.*}} : vector<16x8xf32>, vector<8x8xf32> into vector<16x8xf32>
+// TF32-NOT: vector.contract
+// TF32: vector.maskedstore
 func.func @bias_relu(%a: memref<70x40xf32>, %b: memref<40x33xf32>, %bias: memref<33xf32>, %y: memref<70x33xf32>) {
   %zero = arith.constant 0.0 : f32
   %c = memref.alloc() : memref<70x33xf32>
