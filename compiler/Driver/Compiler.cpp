@@ -175,12 +175,12 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
            << "--precision=" << options.precision
            << " is not supported (supported: fp32, tf32, fp16, bf16)";
   if (gpu || options.gpuMappingOnHost) {
-    // The CPU kernel's weight panels, the thread pool's attention forall
-    // and the row loops of norms are CPU-only; the GPU path (and its
-    // emulation) uses none of them.
+    // The CPU kernel's weight panels and the thread pool's attention
+    // forall are CPU-only; the GPU path (and its emulation) uses neither.
+    // The row loops of norms become one kernel each
+    // (fmc-gpu-launch-row-loops).
     pipeline.packMatmulWeights = false;
     pipeline.parallelAttention = false;
-    pipeline.fuseRowReductions = false;
   }
   if (gpu) {
     // FlashAttention's blocks: a few MiB of scores per step keeps the

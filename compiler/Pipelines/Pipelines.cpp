@@ -39,7 +39,10 @@ static std::string gpuMappingPasses(const PipelineOptions &options) {
   return llvm::formatv(
       "func.func(fmc-gpu-tile-matmul{{block-m={1} block-n={2} block-k={3} "
       "thread-m={4} thread-n={5} tf32={6} module-name=fmc_kernels},"
+      "fmc-gpu-launch-row-loops{{block-size={0} module-name=fmc_kernels},"
       "fmc-outer-parallel-iterators),"
+      // Row loops the row kernels did not take: one thread per row.
+      "scf-forall-to-parallel,"
       "convert-linalg-to-parallel-loops,"
       "func.func(fmc-expand-small-floats,"
       "fmc-gpu-launch-parallel-loops{{block-size={0} module-name=fmc_kernels},"
@@ -140,7 +143,8 @@ mlir::fmc::buildCUDAKernelPipeline(OpPassManager &pm,
       "func.func(gpu-async-region),"
       "nvvm-attach-target{{module=fmc_kernels chip={2} features={3} O=3},"
       "convert-scf-to-cf,"
-      "gpu.module(convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,canonicalize,cse,"
+      "gpu.module(expand-strided-metadata,lower-affine,convert-nvgpu-to-nvvm,"
+      "convert-gpu-to-nvvm,canonicalize,cse,"
       "reconcile-unrealized-casts),"
       // The model function takes bare pointers (the entry ABI), so its
       // signature is converted before gpu-to-llvm would give it

@@ -16,6 +16,17 @@ using namespace mlir;
 
 namespace {
 
+/// Views of shared memory keep its address space in their type; on the host
+/// shared memory is an ordinary buffer, so the cloned views' types lose it.
+void dropSharedAddressSpace(Operation *clone) {
+  clone->walk([](Operation *op) {
+    for (Value result : op->getResults())
+      if (auto type = dyn_cast<MemRefType>(result.getType()))
+        if (isa_and_nonnull<gpu::AddressSpaceAttr>(type.getMemorySpace()))
+          result.setType(MemRefType::Builder(type).setMemorySpace({}));
+  });
+}
+
 bool containsBarrier(Operation *op) {
   return op->walk([](gpu::BarrierOp) { return WalkResult::interrupt(); })
       .wasInterrupted();
@@ -63,7 +74,7 @@ public:
         continue;
       }
       if (isUniform(op)) {
-        rewriter.clone(op, uniform);
+        dropSharedAddressSpace(rewriter.clone(op, uniform));
         continue;
       }
       segment.push_back(&op);
@@ -158,6 +169,7 @@ private:
       if (loaded.wasInterrupted())
         return failure();
       Operation *clone = rewriter.clone(*op, map);
+      dropSharedAddressSpace(clone);
       for (auto [result, cloned] :
            llvm::zip(op->getResults(), clone->getResults())) {
         bool usedLater = llvm::any_of(result.getUsers(), [&](Operation *user) {

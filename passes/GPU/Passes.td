@@ -81,6 +81,37 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
   ];
 }
 
+def LaunchRowLoopsPass : Pass<"fmc-gpu-launch-row-loops", "func::FuncOp"> {
+  let summary = "Run each fused row loop (norms, softmax) as one kernel with "
+                "a block per row";
+  let description = [{
+    `fmc-fuse-row-reductions` leaves a norm's or softmax's chain as one
+    `scf.forall` over rows whose body computes a row with linalg ops on
+    buffers. After bufferization, each such loop at the top level of the
+    function becomes one `gpu.launch` of `block-size` threads per row: the
+    body's static allocations (the row's temporaries) become workgroup
+    buffers; an op without reductions is shared by the threads (each takes
+    every block-size-th iteration); a reduction `out = combine(out, f(x))`
+    (combine: addf, mulf, maximumf, minimumf, maxnumf, minnumf) is folded by
+    each thread over a stride of the reduced elements from the combiner's
+    identity, the partials meet in a tree in shared memory, and thread 0
+    combines the total into out; a barrier follows every op. Sums are
+    therefore reassociated. A loop with other ops (regions, side effects,
+    dynamic shapes) or whose temporaries do not fit 48 KiB is left alone.
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", "256",
+           "Threads per block (a power of two)">,
+    Option<"moduleName", "module-name", "std::string", "\"fmc_kernels\"",
+           "Name of the GPU module that outlining creates">,
+  ];
+  let dependentDialects = [
+    "::mlir::gpu::GPUDialect", "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect", "::mlir::affine::AffineDialect",
+    "::mlir::memref::MemRefDialect"
+  ];
+}
+
 def LaunchParallelLoopsPass
     : Pass<"fmc-gpu-launch-parallel-loops", "func::FuncOp"> {
   let summary = "Turn host-level scf.parallel loops into GPU launches";
