@@ -13,6 +13,8 @@
 
 #include "passes/GPU/Passes.h"
 
+#include "passes/Codegen/Contraction.h"
+
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -124,9 +126,9 @@ public:
         shared.push_back(
             MemRefType::Builder(alloc.getType()).setMemorySpace(workgroup));
       }
-    scratchType =
-        MemRefType::get({threads}, b.getF32Type(), AffineMap(), workgroup);
-    shared.push_back(scratchType);
+    // The reduction tree's scratch: one f32 per thread.
+    shared.push_back(
+        MemRefType::get({threads}, b.getF32Type(), AffineMap(), workgroup));
 
     SmallVector<int64_t> counts;
     int64_t rows = 1;
@@ -227,11 +229,7 @@ private:
   }
 
   SmallVector<Value> indices(OpBuilder &b, AffineMap map, ValueRange ivs) {
-    SmallVector<Value> result;
-    for (AffineExpr e : map.getResults())
-      result.push_back(affine::AffineApplyOp::create(
-          b, loc, AffineMap::get(map.getNumDims(), 0, e), ivs));
-    return result;
+    return fmc::applyIndexingMap(b, loc, map, getAsOpFoldResult(ivs));
   }
 
   /// The body of `op` at `ivs`: its inputs loaded, linalg.index replaced;
@@ -400,7 +398,6 @@ private:
   Location loc;
   FlatSymbolRefAttr module;
   IRMapping mapping;
-  MemRefType scratchType;
   Value tid, scratch;
 };
 
