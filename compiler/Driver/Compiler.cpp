@@ -181,6 +181,15 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
     // (fmc-gpu-launch-row-loops).
     pipeline.packMatmulWeights = false;
     pipeline.parallelAttention = false;
+    // The GPU matmul tiles of the target (--gpu-mapping-on-host: the
+    // default ones, every target's today).
+    ::fmc::GPUMatmulTiles gpuTiles =
+        gpu ? ::fmc::matmulTiles(*gpu) : ::fmc::GPUMatmulTiles();
+    pipeline.gpuBlockM = gpuTiles.blockM;
+    pipeline.gpuBlockN = gpuTiles.blockN;
+    pipeline.gpuBlockK = gpuTiles.blockK;
+    pipeline.gpuThreadM = gpuTiles.threadM;
+    pipeline.gpuThreadN = gpuTiles.threadN;
   }
   if (gpu) {
     // FlashAttention's blocks: a few MiB of scores per step keeps the
@@ -189,12 +198,6 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
     pipeline.cudaChip = gpu->chip;
     pipeline.cudaFeatures = gpu->ptxFeatures;
     pipeline.cudaBlockSize = ::fmc::elementwiseBlockSize(*gpu);
-    ::fmc::GPUMatmulTiles gpuTiles = ::fmc::matmulTiles(*gpu);
-    pipeline.gpuBlockM = gpuTiles.blockM;
-    pipeline.gpuBlockN = gpuTiles.blockN;
-    pipeline.gpuBlockK = gpuTiles.blockK;
-    pipeline.gpuThreadM = gpuTiles.threadM;
-    pipeline.gpuThreadN = gpuTiles.threadN;
     pipeline.cudaToolkit = cudaToolkitPath();
     std::string ptxas = pipeline.cudaToolkit + "/bin/ptxas";
     if (!llvm::sys::fs::can_execute(ptxas))

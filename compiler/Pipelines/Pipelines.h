@@ -48,8 +48,8 @@ struct PipelineOptions {
   std::string cudaChip = "sm_80";
   std::string cudaFeatures = "+ptx80";
   int64_t cudaBlockSize = 256;
-  /// fmc-gpu-tile-matmul's tiles (the defaults: every target's, and
-  /// --gpu-mapping-on-host's).
+  /// fmc-gpu-tile-matmul's tiles (set from the target description,
+  /// compiler/Targets/CUDA `matmulTiles`).
   int64_t gpuBlockM = 64, gpuBlockN = 64, gpuBlockK = 16, gpuThreadM = 4,
           gpuThreadN = 4;
   /// f32 matmuls on the tensor cores as tf32 (--precision=tf32).

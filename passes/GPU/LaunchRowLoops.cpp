@@ -79,6 +79,10 @@ public:
                         loop.getStaticStep()})
       if (llvm::any_of(bounds, ShapedType::isDynamic))
         return false;
+    for (auto [lb, ub] :
+         llvm::zip(loop.getStaticLowerBound(), loop.getStaticUpperBound()))
+      if (ub <= lb)
+        return false;
     int64_t sharedBytes = threads * 4;
     bool hasReduction = false;
     for (Operation &op : loop.getBody()->without_terminator()) {
@@ -135,7 +139,7 @@ public:
     for (auto [lb, ub, step] :
          llvm::zip(loop.getStaticLowerBound(), loop.getStaticUpperBound(),
                    loop.getStaticStep())) {
-      counts.push_back(std::max<int64_t>(0, llvm::divideCeil(ub - lb, step)));
+      counts.push_back(llvm::divideCeil(ub - lb, step));
       rows *= counts.back();
     }
     Value one = index(b, 1);
@@ -152,19 +156,16 @@ public:
     scratch = launch.getWorkgroupAttributions().back();
 
     // The row from block x, innermost dim fastest.
-    Value rest = launch.getBlockIds().x;
-    for (int64_t i = counts.size() - 1; i >= 0; --i) {
-      Value idx = rest;
-      if (i > 0) {
-        idx = arith::RemUIOp::create(b, loc, rest, index(b, counts[i]));
-        rest = arith::DivUIOp::create(b, loc, rest, index(b, counts[i]));
-      }
+    SmallVector<Value> rowIvs(counts.size());
+    delinearize(b, launch.getBlockIds().x,
+                llvm::to_vector(llvm::seq<unsigned>(counts.size())), counts,
+                rowIvs);
+    for (auto [i, iv] : llvm::enumerate(rowIvs))
       mapping.map(loop.getInductionVars()[i],
                   arith::AddIOp::create(
                       b, loc, index(b, loop.getStaticLowerBound()[i]),
                       arith::MulIOp::create(
-                          b, loc, idx, index(b, loop.getStaticStep()[i]))));
-    }
+                          b, loc, iv, index(b, loop.getStaticStep()[i]))));
     for (auto [alloc, buffer] :
          llvm::zip(allocs, launch.getWorkgroupAttributions()))
       mapping.map(alloc.getResult(), buffer);
@@ -214,18 +215,17 @@ private:
   }
 
   /// The loop ivs of linear iteration `linear` over `dims` (innermost
-  /// fastest) into `ivs`.
+  /// fastest) into `ivs`: MLIR's affine.delinearize_index.
   void delinearize(OpBuilder &b, Value linear, ArrayRef<unsigned> dims,
                    ArrayRef<int64_t> sizes, SmallVectorImpl<Value> &ivs) {
-    Value rest = linear;
-    for (int64_t i = dims.size() - 1; i >= 0; --i) {
-      Value idx = rest;
-      if (i > 0) {
-        idx = arith::RemUIOp::create(b, loc, rest, index(b, sizes[dims[i]]));
-        rest = arith::DivUIOp::create(b, loc, rest, index(b, sizes[dims[i]]));
-      }
-      ivs[dims[i]] = idx;
-    }
+    if (dims.empty())
+      return;
+    SmallVector<int64_t> basis =
+        llvm::map_to_vector(dims, [&](unsigned d) { return sizes[d]; });
+    auto split =
+        affine::AffineDelinearizeIndexOp::create(b, loc, linear, basis);
+    for (auto [d, idx] : llvm::zip(dims, split.getResults()))
+      ivs[d] = idx;
   }
 
   SmallVector<Value> indices(OpBuilder &b, AffineMap map, ValueRange ivs) {
