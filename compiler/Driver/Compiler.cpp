@@ -190,6 +190,11 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
     pipeline.gpuBlockK = gpuTiles.blockK;
     pipeline.gpuThreadM = gpuTiles.threadM;
     pipeline.gpuThreadN = gpuTiles.threadN;
+    // Attention as one fused kernel, its blocks within the target's shared
+    // memory per block.
+    pipeline.gpuAttention = true;
+    if (gpu)
+      pipeline.gpuSharedBytes = gpu->sharedBytesPerBlock;
   }
   if (gpu) {
     // FlashAttention's blocks: a few MiB of scores per step keeps the

@@ -37,7 +37,9 @@ static std::string bufferizationPasses(const PipelineOptions &options) {
 /// iteration, device allocations.
 static std::string gpuMappingPasses(const PipelineOptions &options) {
   return llvm::formatv(
-      "func.func(fmc-gpu-tile-matmul{{block-m={1} block-n={2} block-k={3} "
+      "func.func(fmc-gpu-launch-attention{{shared-bytes={7} "
+      "module-name=fmc_kernels},"
+      "fmc-gpu-tile-matmul{{block-m={1} block-n={2} block-k={3} "
       "thread-m={4} thread-n={5} tf32={6} module-name=fmc_kernels},"
       "fmc-gpu-launch-row-loops{{block-size={0} module-name=fmc_kernels},"
       "fmc-outer-parallel-iterators),"
@@ -49,7 +51,7 @@ static std::string gpuMappingPasses(const PipelineOptions &options) {
       "fmc-gpu-device-buffers)",
       options.cudaBlockSize, options.gpuBlockM, options.gpuBlockN,
       options.gpuBlockK, options.gpuThreadM, options.gpuThreadN,
-      options.gpuTF32 ? "true" : "false");
+      options.gpuTF32 ? "true" : "false", options.gpuSharedBytes);
 }
 
 LogicalResult
@@ -75,7 +77,8 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
       // native f16/bf16 arithmetic.
       "func.func(fmc-widen-half-floats),"
       "func.func(fmc-convert-graph-to-linalg{{"
-      "attention-cache-bytes={1} attention-parallel={5}}),"
+      "attention-cache-bytes={1} attention-parallel={5} "
+      "attention-kernel={8}}),"
       "canonicalize,cse,"
       "func.func(fmc-fuse-elementwise{6}),"
       "canonicalize,cse{4}{7}",
@@ -89,7 +92,8 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
       options.narrowWeights.empty()
           ? std::string()
           : ",fmc-narrow-matmul-weights{function=" + options.function +
-                " type=" + options.narrowWeights + "}");
+                " type=" + options.narrowWeights + "}",
+      options.gpuAttention ? "true" : "false");
   return parsePassPipeline(pipeline, pm);
 }
 

@@ -54,6 +54,11 @@ struct PipelineOptions {
           gpuThreadN = 4;
   /// f32 matmuls on the tensor cores as tf32 (--precision=tf32).
   bool gpuTF32 = false;
+  /// fmc.attention as one FlashAttention kernel (fmc.attention_kernel,
+  /// built by fmc-gpu-launch-attention), its blocks sized to fit this much
+  /// shared memory per block.
+  bool gpuAttention = false;
+  int64_t gpuSharedBytes = 48 * 1024;
   std::string cudaToolkit = "/usr/local/cuda";
   /// CPU targets: map the code to GPU launches as for a GPU target, then run
   /// the launches as host loops (fmc-gpu-launches-to-host-loops), so that

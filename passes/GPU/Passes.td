@@ -112,6 +112,43 @@ def LaunchRowLoopsPass : Pass<"fmc-gpu-launch-row-loops", "func::FuncOp"> {
   ];
 }
 
+def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
+  let summary = "Run each attention as one fused FlashAttention GPU kernel";
+  let description = [{
+    Each `fmc.attention_kernel` on buffers (fmc.attention as GPU targets
+    lower it, after bufferization) becomes one `gpu.launch` with
+    FlashAttention-2's schedule: block (x, y, z) computes a block of
+    queries of head y of batch z and loops over blocks of keys with the
+    online softmax, never holding more than one block of scores. Its 256
+    threads (16 x 16) stage the query block once and each key and value
+    block in shared memory; thread (ty, tx) computes the scores of rows
+    ty + 16 i and keys tx + 16 c in registers, row maxima and sums meet in
+    shared memory, the probabilities go through shared memory into the
+    output accumulators (rows ty + 16 i, columns tx + 16 o, in registers),
+    and the rows are divided by their sums once at the end. The
+    conventions are the CPU lowering's: additive or boolean masks that
+    broadcast to [B, H, S, T], causal frontiers at j <= i + T - S (key
+    blocks past a query block's frontier are not visited), grouped key and
+    value heads, a zero row for a query that sees no key.
+
+    Blocks are the largest of 64 x 64, 64 x 32, 32 x 32, 32 x 16 and
+    16 x 16 (queries x keys, no more than S and T need) whose shared
+    buffers fit `shared-bytes`; a head too large for the smallest is an
+    error.
+  }];
+  let options = [
+    Option<"sharedBytes", "shared-bytes", "int64_t", "49152",
+           "Shared memory a block may use (the target's)">,
+    Option<"moduleName", "module-name", "std::string", "\"fmc_kernels\"",
+           "Name of the GPU module that outlining creates">,
+  ];
+  let dependentDialects = [
+    "::mlir::gpu::GPUDialect", "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect", "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect"
+  ];
+}
+
 def LaunchParallelLoopsPass
     : Pass<"fmc-gpu-launch-parallel-loops", "func::FuncOp"> {
   let summary = "Turn host-level scf.parallel loops into GPU launches";

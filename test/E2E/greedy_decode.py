@@ -41,8 +41,9 @@ def dims(value):
 class FmcSession:
     """Compiles the model per input shape and runs it with `fmc run`."""
 
-    def __init__(self, fmc, model, tmp):
+    def __init__(self, fmc, model, tmp, flags=()):
         self.fmc, self.model, self.tmp = fmc, model, tmp
+        self.flags = list(flags)
         self.artifacts = {}
 
     def run(self, feeds, output_names):
@@ -51,6 +52,7 @@ class FmcSession:
         if key not in self.artifacts:
             artifact = os.path.join(self.tmp, tag + ".fmc")
             command = [self.fmc, "compile", self.model, "-o", artifact]
+            command += self.flags
             for name, array in feeds.items():
                 command += ["--input-shape", "%s=%s" % (
                     name, "x".join(str(d) for d in array.shape))]
@@ -91,6 +93,9 @@ def main():
     parser.add_argument("--rtol", type=float, default=1e-4)
     parser.add_argument("--atol", type=float, default=1e-5)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--compile-flag", action="append", default=[],
+                        help="extra `fmc compile` flag (repeatable), e.g. "
+                             "--compile-flag=--gpu-mapping-on-host")
     args = parser.parse_args()
 
     model = onnx.load(args.model)
@@ -119,7 +124,7 @@ def main():
                                    providers=["CPUExecutionProvider"])
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
-        fmc = FmcSession(args.fmc, args.model, tmp)
+        fmc = FmcSession(args.fmc, args.model, tmp, args.compile_flag)
         ids_fmc = ids_ort = prompt
         cache_fmc, cache_ort = empty_cache(), empty_cache()
         tokens_fmc, tokens_ort = [], []

@@ -17,7 +17,8 @@ def Graph_Dialect : Dialect {
   let description = [{
     Ops of imported model graphs (ONNX today). Operands and results are ranked
     tensors; elementwise ops follow numpy broadcasting. Shapes are inferred
-    when ops are built, and verified.
+    when ops are built, and verified. One codegen op, `attention_kernel`
+    (attention for a fused GPU kernel), also takes buffers.
   }];
   let hasConstantMaterializer = 1;
   let dependentDialects = ["::mlir::arith::ArithDialect"];

@@ -164,6 +164,47 @@ int64_t AttentionOp::getTotalKeys() {
   return total;
 }
 
+LogicalResult AttentionKernelOp::verify() {
+  auto shaped = [](Value v) { return cast<ShapedType>(v.getType()); };
+  auto q = shaped(getQuery()), k = shaped(getKey()), v = shaped(getValue()),
+       out = shaped(getInit());
+  for (ShapedType type : {q, k, v, out})
+    if (!type.hasRank() || type.getRank() != 4 || !type.hasStaticShape())
+      return emitOpError("query, key, value and init must be 4-D and static");
+  bool tensors = isa<RankedTensorType>(out);
+  for (Value operand : getOperands())
+    if (isa<RankedTensorType>(operand.getType()) != tensors)
+      return emitOpError("operands must be all tensors or all buffers");
+  if (tensors ? getNumResults() != 1 || getResult()[0].getType() != out
+              : getNumResults() != 0)
+    return emitOpError("returns its init's type on tensors, nothing on "
+                       "buffers");
+  int64_t kvHeads = k.getDimSize(1);
+  SmallVector<int64_t> expected = {q.getDimSize(0), q.getDimSize(1),
+                                   q.getDimSize(2), v.getDimSize(3)};
+  if (k.getDimSize(3) != q.getDimSize(3) ||
+      v.getDimSize(2) != k.getDimSize(2) || v.getDimSize(1) != kvHeads ||
+      kvHeads == 0 || q.getDimSize(1) % kvHeads ||
+      out.getShape() != ArrayRef(expected))
+    return emitOpError("operand shapes do not match fmc.attention's");
+  return success();
+}
+
+void AttentionKernelOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  for (OpOperand &operand : getOperation()->getOpOperands()) {
+    if (!isa<MemRefType>(operand.get().getType()))
+      continue;
+    if (isDpsInit(&operand))
+      effects.emplace_back(MemoryEffects::Write::get(), &operand,
+                           SideEffects::DefaultResource::get());
+    else
+      effects.emplace_back(MemoryEffects::Read::get(), &operand,
+                           SideEffects::DefaultResource::get());
+  }
+}
+
 LogicalResult AttentionOp::verify() {
   auto q = getQuery().getType(), k = getKey().getType(),
        v = getValue().getType();

@@ -5,6 +5,7 @@
 
 include "dialects/Graph/IR/GraphBase.td"
 include "mlir/IR/BuiltinAttributes.td"
+include "mlir/Interfaces/DestinationStyleOpInterface.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
@@ -339,6 +340,33 @@ def Graph_AttentionOp : Graph_Op<"attention", [Pure,
   let extraClassDeclaration = [{
     /// The number of keys attended to: the cache's and the new ones.
     int64_t getTotalKeys();
+  }];
+  let hasVerifier = 1;
+}
+
+def Graph_AttentionKernelOp : Graph_Op<"attention_kernel", [
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
+    DestinationStyleOpInterface]> {
+  let summary = "fmc.attention into a destination, for a fused kernel";
+  let description = [{
+    The codegen form of `fmc.attention` on targets that run it as one fused
+    kernel (GPU targets: fmc-gpu-launch-attention): the same computation,
+    conventions and operand shapes, with the keys and values already
+    including any cache, written into `init` [B, H, S, Dv]. It is the one
+    op of this dialect that also takes buffers: on tensors it returns the
+    result (destination style, so one-shot bufferization gives it the
+    destination's buffer); on buffers it has no results and writes `init`.
+  }];
+  let arguments = (ins AnyShaped:$query, AnyShaped:$key, AnyShaped:$value,
+                       Optional<AnyShaped>:$mask, AnyShaped:$init,
+                       F64Attr:$scale, BoolAttr:$causal);
+  let results = (outs Variadic<AnyRankedTensor>:$result);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value (`mask` $mask^)? `into` $init attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let extraClassDeclaration = [{
+    MutableOperandRange getDpsInitsMutable() { return getInitMutable(); }
   }];
   let hasVerifier = 1;
 }

@@ -17,6 +17,11 @@
 // too small (a prime length), S and T are padded to whole blocks instead, the
 // padded keys masked out and the padded query rows dropped.
 //
+// With `kernel` (GPU targets), f32 attention becomes one
+// fmc.attention_kernel on the keys and values with their cache appended,
+// which fmc-gpu-launch-attention builds into a fused kernel after
+// bufferization.
+//
 //===----------------------------------------------------------------------===//
 
 #include "dialects/Graph/IR/GraphOps.h"
@@ -86,6 +91,17 @@ Value appendAlongSequence(OpBuilder &b, Location loc, Value past, Value now) {
   return all;
 }
 
+/// The fused kernel takes f32 attention with an f32 or boolean mask (the
+/// graph is in f32 by then: fmc-widen-half-floats).
+bool lowersToKernel(AttentionOp op) {
+  auto isF32 = [](Value v) {
+    return !v || getElementTypeOrSelf(v.getType()).isF32();
+  };
+  Value mask = op.getMask();
+  return isF32(op.getQuery()) &&
+         (isF32(mask) || getElementTypeOrSelf(mask.getType()).isInteger(1));
+}
+
 struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
   AttentionToFlashLoops(const TypeConverter &converter, MLIRContext *ctx,
                         AttentionTiles tiles)
@@ -103,6 +119,20 @@ struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
       keys = appendAlongSequence(rewriter, loc, adaptor.getPastKey(), keys);
       values =
           appendAlongSequence(rewriter, loc, adaptor.getPastValue(), values);
+    }
+    if (tiles.kernel && lowersToKernel(op)) {
+      auto resultType = cast<RankedTensorType>(op.getResult().getType());
+      Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                           resultType.getElementType());
+      auto kernel = AttentionKernelOp::create(
+          rewriter, loc, TypeRange{resultType}, adaptor.getQuery(), keys,
+          values, adaptor.getMask(), init, op.getScaleAttr(),
+          op.getCausalAttr());
+      SmallVector<Value> results = {kernel.getResult()[0]};
+      if (adaptor.getPastKey())
+        results.append({keys, values});
+      rewriter.replaceOp(op, results);
+      return success();
     }
     auto qType = cast<RankedTensorType>(adaptor.getQuery().getType());
     auto kType = cast<RankedTensorType>(keys.getType());

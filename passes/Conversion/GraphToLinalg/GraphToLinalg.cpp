@@ -76,6 +76,7 @@ struct ConvertGraphToLinalgPass
 
     ConversionTarget target(*ctx);
     target.addIllegalDialect<GraphDialect>();
+    target.addLegalOp<AttentionKernelOp>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                            math::MathDialect, scf::SCFDialect,
                            tensor::TensorDialect>();
@@ -95,7 +96,7 @@ struct ConvertGraphToLinalgPass
     populateAttentionToLinalgPatterns(
         patterns, converter,
         AttentionTiles{attentionCacheBytes, attentionQueryTile,
-                       attentionKeyTile, attentionParallel});
+                       attentionKeyTile, attentionParallel, attentionKernel});
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateReturnOpTypeConversionPattern(patterns, converter);

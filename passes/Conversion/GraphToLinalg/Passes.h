@@ -46,6 +46,8 @@ struct AttentionTiles {
   /// iterations write disjoint slices (CPU targets run them on the thread
   /// pool); otherwise a nest of scf.for.
   bool parallelBlocks = false;
+  /// f32 attention as one fmc.attention_kernel (a fused GPU kernel).
+  bool kernel = false;
 };
 void populateAttentionToLinalgPatterns(RewritePatternSet &patterns,
                                        const TypeConverter &converter,

@@ -16,7 +16,9 @@ def ConvertGraphToLinalgPass
     reshapes `tensor.collapse_shape`/`tensor.expand_shape`, slices
     `tensor.extract_slice`, gathers a `linalg.generic` with `tensor.extract`, scatters an `scf.for`
     nest of `tensor.extract`/`tensor.insert`, and attention the FlashAttention
-    loops (query blocks, key tiles, online softmax; no S x T buffer).
+    loops (query blocks, key tiles, online softmax; no S x T buffer), or
+    with `attention-kernel` (GPU targets) one `fmc.attention_kernel` on the
+    keys and values with their cache appended, for a fused kernel.
     Dynamic shapes and unsigned element types are rejected with a diagnostic
     at the op.
   }];
@@ -34,6 +36,9 @@ def ConvertGraphToLinalgPass
     Option<"attentionParallel", "attention-parallel", "bool", "false",
            "Build FlashAttention's (batch, head, query block) loops as one "
            "scf.forall (independent iterations) rather than scf.for">,
+    Option<"attentionKernel", "attention-kernel", "bool", "false",
+           "Lower f32 attention to fmc.attention_kernel (one fused kernel, "
+           "fmc-gpu-launch-attention) instead of loops">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -602,3 +602,27 @@ func.func @attention_presents_without_past(%q: tensor<1x2x1x8xf32>, %k: tensor<1
   %0:2 = fmc.attention %q, %k, %k {causal = false, scale = 1.0 : f64} : (tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>) -> (tensor<1x2x1x8xf32>, tensor<1x2x1x8xf32>)
   return
 }
+
+// -----
+
+func.func @attention_kernel_mixed(%q: tensor<1x2x4x8xf32>, %o: memref<1x2x4x8xf32>) {
+  // expected-error @+1 {{'fmc.attention_kernel' op operands must be all tensors or all buffers}}
+  fmc.attention_kernel %q, %q, %q into %o {causal = false, scale = 1.0 : f64} : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, memref<1x2x4x8xf32>) -> ()
+  return
+}
+
+// -----
+
+func.func @attention_kernel_buffer_result(%q: memref<1x2x4x8xf32>) {
+  // expected-error @+1 {{'fmc.attention_kernel' op returns its init's type on tensors, nothing on buffers}}
+  %0 = fmc.attention_kernel %q, %q, %q into %q {causal = false, scale = 1.0 : f64} : (memref<1x2x4x8xf32>, memref<1x2x4x8xf32>, memref<1x2x4x8xf32>, memref<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @attention_kernel_heads(%q: tensor<1x3x4x8xf32>, %k: tensor<1x2x4x8xf32>) {
+  // expected-error @+1 {{'fmc.attention_kernel' op operand shapes do not match fmc.attention's}}
+  %0 = fmc.attention_kernel %q, %k, %k into %q {causal = false, scale = 1.0 : f64} : (tensor<1x3x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x3x4x8xf32>) -> tensor<1x3x4x8xf32>
+  return
+}

@@ -1,0 +1,442 @@
+//===- LaunchAttention.cpp - fmc.attention -> one FlashAttention kernel ---===//
+//
+// Each fmc.attention_kernel on buffers becomes one gpu.launch with
+// FlashAttention-2's schedule: a block per (query block, head, batch), a loop
+// over key blocks with the online softmax, the output accumulators in registers
+// and the scores of one block at a time. With 256 threads as a 16 x 16 grid,
+// thread (ty, tx) owns query rows r = ty + 16 i and, for each key block,
+// keys c = tx + 16 k and output columns tx + 16 o (strided, so that the
+// threads of a warp read consecutive shared addresses). Per key block:
+//
+//   stage K                                            barrier
+//   S = scale Q K^T (+ mask, -inf past T or the causal frontier), in
+//   registers; per-thread row maxima -> shared          barrier
+//   m' = max(m, rowmax S), a = exp(m - m'), P = exp(S - m') -> shared,
+//   per-thread row sums -> shared; stage V              barrier
+//   l' = a l + rowsum P;  O' = a O + P V                barrier
+//
+// and the rows are divided by l at the end (zero where l = 0).
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/GPU/Passes.h"
+
+#include "dialects/Graph/IR/GraphOps.h"
+
+#include "llvm/ADT/APFloat.h"
+
+namespace mlir::fmc {
+#define GEN_PASS_DEF_LAUNCHATTENTIONPASS
+#include "passes/GPU/Passes.h.inc"
+} // namespace mlir::fmc
+
+using namespace mlir;
+using namespace mlir::fmc;
+
+namespace {
+
+/// A block's threads form a kSide x kSide grid.
+constexpr int64_t kSide = 16;
+constexpr int64_t kThreads = kSide * kSide;
+
+/// Query rows and keys per thread: a block takes 16 rows queries and, per
+/// step, 16 keys keys.
+struct Blocks {
+  int64_t rows, keys;
+  int64_t queries() const { return kSide * rows; }
+  int64_t keyBlock() const { return kSide * keys; }
+};
+
+/// Shared bytes of a block: the query block, one key (or value) block, the
+/// probabilities and the per-thread row maxima and sums. Rows are padded
+/// by one element, so that threads reading down a column hit different
+/// banks.
+int64_t sharedBytes(Blocks blocks, int64_t d, int64_t dv) {
+  int64_t br = blocks.queries(), bc = blocks.keyBlock();
+  return 4 * (br * (d + 1) + bc * (std::max(d, dv) + 1) + br * (bc + 1) +
+              2 * br * kSide);
+}
+
+/// The largest blocks (no more than S and T need) that fit `budget`.
+std::optional<Blocks> chooseBlocks(int64_t s, int64_t t, int64_t d, int64_t dv,
+                                   int64_t budget) {
+  int64_t rowsNeeded = llvm::divideCeil(s, kSide);
+  int64_t keysNeeded = llvm::divideCeil(t, kSide);
+  const std::pair<int64_t, int64_t> candidates[] = {
+      {4, 4}, {4, 2}, {2, 2}, {2, 1}, {1, 1}};
+  for (auto [rows, keys] : candidates) {
+    Blocks blocks{std::min(rows, rowsNeeded), std::min(keys, keysNeeded)};
+    if (sharedBytes(blocks, d, dv) <= budget)
+      return blocks;
+  }
+  return std::nullopt;
+}
+
+class KernelBuilder {
+public:
+  KernelBuilder(AttentionKernelOp op, Blocks blocks)
+      : op(op), blocks(blocks), loc(op.getLoc()), query(op.getQuery()),
+        key(op.getKey()), value(op.getValue()), mask(op.getMask()),
+        out(op.getInit()) {
+    auto q = cast<MemRefType>(query.getType());
+    auto k = cast<MemRefType>(key.getType());
+    auto v = cast<MemRefType>(value.getType());
+    batch = q.getDimSize(0);
+    heads = q.getDimSize(1);
+    S = q.getDimSize(2);
+    D = q.getDimSize(3);
+    T = k.getDimSize(2);
+    Dv = v.getDimSize(3);
+    group = heads / k.getDimSize(1);
+  }
+
+  void build(OpBuilder &b, FlatSymbolRefAttr module) {
+    Type f32 = b.getF32Type();
+    int64_t br = blocks.queries(), bc = blocks.keyBlock();
+    auto shared = [&](int64_t rows, int64_t cols) {
+      return MemRefType::get({rows, cols}, f32, AffineMap(),
+                             gpu::AddressSpaceAttr::get(
+                                 b.getContext(), gpu::AddressSpace::Workgroup));
+    };
+    Value one = index(b, 1);
+    auto launch = gpu::LaunchOp::create(
+        b, loc, index(b, llvm::divideCeil(S, br)), index(b, heads),
+        index(b, batch), index(b, kThreads), one, one,
+        /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+        /*asyncDependencies=*/{},
+        TypeRange{shared(br, D + 1), shared(bc, std::max(D, Dv) + 1),
+                  shared(br, bc + 1), shared(br, kSide), shared(br, kSide)},
+        /*privateAttributions=*/{}, nullptr, nullptr, nullptr, module);
+    Block &body = launch.getBody().front();
+    b.setInsertionPointToEnd(&body);
+    gpu::TerminatorOp::create(b, loc);
+    b.setInsertionPointToStart(&body);
+    ValueRange buffers = launch.getWorkgroupAttributions();
+    qShared = buffers[0];
+    kvShared = buffers[1];
+    pShared = buffers[2];
+    maxShared = buffers[3];
+    sumShared = buffers[4];
+
+    batchId = launch.getBlockIds().z;
+    head = launch.getBlockIds().y;
+    kvHead = arith::DivUIOp::create(b, loc, head, index(b, group));
+    i0 = mul(b, launch.getBlockIds().x, br);
+    tid = launch.getThreadIds().x;
+    tx = arith::RemUIOp::create(b, loc, tid, index(b, kSide));
+    ty = arith::DivUIOp::create(b, loc, tid, index(b, kSide));
+    for (int64_t i = 0; i < blocks.rows; ++i) {
+      rows.push_back(add(b, ty, kSide * i));
+      queryRows.push_back(
+          arith::AddIOp::create(b, loc, i0, rows.back()).getResult());
+    }
+    for (int64_t c = 0; c < blocks.keys; ++c)
+      keyCols.push_back(add(b, tx, kSide * c));
+    int64_t columns = llvm::divideCeil(Dv, kSide);
+    for (int64_t o = 0; o < columns; ++o)
+      outCols.push_back(add(b, tx, kSide * o));
+
+    // The query block, staged once.
+    stage(b, query, head, i0, S, br, D, qShared);
+
+    // Key blocks up to the block's causal frontier: its last query
+    // i0 + br - 1 sees keys up to i0 + br - 1 + (T - S).
+    Value keyEnd = index(b, T);
+    if (op.getCausal())
+      keyEnd = arith::MinUIOp::create(b, loc, keyEnd, add(b, i0, br + T - S));
+    Value negInf = constant(b, -std::numeric_limits<double>::infinity());
+    Value zero = constant(b, 0.0);
+    SmallVector<Value> init;
+    init.append(blocks.rows, negInf);                // m
+    init.append(blocks.rows, zero);                  // l
+    init.append(blocks.rows * outCols.size(), zero); // O
+    auto keyLoop = scf::ForOp::create(
+        b, loc, index(b, 0), keyEnd, index(b, bc), init,
+        [&](OpBuilder &b, Location, Value j0, ValueRange state) {
+          scf::YieldOp::create(b, loc, step(b, j0, state));
+        });
+
+    // O / l, zero for a row that saw no key.
+    ValueRange state = keyLoop.getResults();
+    for (int64_t i = 0; i < blocks.rows; ++i) {
+      Value l = state[blocks.rows + i];
+      Value empty =
+          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, l, zero);
+      Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                           queryRows[i], index(b, S));
+      for (auto [o, col] : llvm::enumerate(outCols)) {
+        Value acc = state[2 * blocks.rows + i * outCols.size() + o];
+        Value result = arith::SelectOp::create(
+            b, loc, empty, zero, arith::DivFOp::create(b, loc, acc, l));
+        Value guard = inside;
+        if (Dv % kSide != 0)
+          guard = arith::AndIOp::create(
+              b, loc, guard,
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col,
+                                    index(b, Dv)));
+        auto ifOp = scf::IfOp::create(b, loc, guard);
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPointToStart(ifOp.thenBlock());
+        memref::StoreOp::create(b, loc, result, out,
+                                ValueRange{batchId, head, queryRows[i], col});
+      }
+    }
+  }
+
+private:
+  Value index(OpBuilder &b, int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  }
+  Value constant(OpBuilder &b, double v) {
+    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
+  }
+  Value add(OpBuilder &b, Value x, int64_t c) {
+    return b.createOrFold<arith::AddIOp>(loc, x, index(b, c));
+  }
+  Value mul(OpBuilder &b, Value x, int64_t c) {
+    return b.createOrFold<arith::MulIOp>(loc, x, index(b, c));
+  }
+  Value ult(OpBuilder &b, Value x, int64_t bound) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x,
+                                 index(b, bound));
+  }
+  /// `x` clamped to [0, bound): a load that stays in bounds.
+  Value clamp(OpBuilder &b, Value x, int64_t bound) {
+    return arith::MinUIOp::create(b, loc, x, index(b, bound - 1));
+  }
+  Value load(OpBuilder &b, Value memref, ValueRange at) {
+    return memref::LoadOp::create(b, loc, memref, at);
+  }
+
+  /// Copies rows start .. start + count of `source[batch, head]` (a
+  /// [B, heads, length, width] buffer) into `shared`, zeros past `length`.
+  /// Consecutive threads copy consecutive elements of a row.
+  void stage(OpBuilder &b, Value source, Value sourceHead, Value start,
+             int64_t length, int64_t count, int64_t width, Value shared) {
+    int64_t total = count * width;
+    Value zero = constant(b, 0.0);
+    for (int64_t e = 0; e * kThreads < total; ++e) {
+      Value linear = add(b, tid, e * kThreads);
+      OpBuilder::InsertionGuard g(b);
+      if ((e + 1) * kThreads > total) {
+        auto ifOp = scf::IfOp::create(b, loc, ult(b, linear, total));
+        b.setInsertionPointToStart(ifOp.thenBlock());
+      }
+      Value row = arith::DivUIOp::create(b, loc, linear, index(b, width));
+      Value col = arith::RemUIOp::create(b, loc, linear, index(b, width));
+      Value at = arith::AddIOp::create(b, loc, start, row);
+      Value element =
+          load(b, source, {batchId, sourceHead, clamp(b, at, length), col});
+      element =
+          arith::SelectOp::create(b, loc, ult(b, at, length), element, zero);
+      memref::StoreOp::create(b, loc, element, shared, ValueRange{row, col});
+    }
+  }
+
+  /// Combines `values` with max (maximumf, as the CPU lowering) or add.
+  Value combine(OpBuilder &b, ArrayRef<Value> values, bool max) {
+    Value total = values.front();
+    for (Value v : values.drop_front())
+      total = max ? Value(arith::MaximumFOp::create(b, loc, total, v))
+                  : Value(arith::AddFOp::create(b, loc, total, v));
+    return total;
+  }
+
+  /// The combination of the kSide per-thread partials of each of the
+  /// thread's rows in `partials`.
+  SmallVector<Value> rowTotals(OpBuilder &b, Value partials, bool max) {
+    SmallVector<Value> totals;
+    for (Value row : rows) {
+      SmallVector<Value> parts;
+      for (int64_t q = 0; q < kSide; ++q)
+        parts.push_back(load(b, partials, {row, index(b, q)}));
+      totals.push_back(combine(b, parts, max));
+    }
+    return totals;
+  }
+
+  /// The masked, scaled score of row i and key `key` from its dot product.
+  Value score(OpBuilder &b, Value dot, int64_t i, Value key) {
+    double negInf = -std::numeric_limits<double>::infinity();
+    Value s = arith::MulFOp::create(
+        b, loc, dot, constant(b, op.getScale().convertToDouble()));
+    if (mask) {
+      // Broadcast dims of the mask read index 0.
+      auto type = cast<MemRefType>(mask.getType());
+      Value full[] = {batchId, head, clamp(b, queryRows[i], S),
+                      clamp(b, key, T)};
+      SmallVector<Value> at;
+      for (int64_t m = 0, rank = type.getRank(); m < rank; ++m)
+        at.push_back(type.getDimSize(m) == 1 ? index(b, 0)
+                                             : full[4 - rank + m]);
+      Value m = load(b, mask, at);
+      s = type.getElementType().isInteger(1)
+              ? Value(
+                    arith::SelectOp::create(b, loc, m, s, constant(b, negInf)))
+              : Value(arith::AddFOp::create(b, loc, s, m));
+    }
+    if (T % blocks.keyBlock() != 0)
+      s = arith::SelectOp::create(b, loc, ult(b, key, T), s,
+                                  constant(b, negInf));
+    if (op.getCausal()) {
+      Value frontier = add(b, queryRows[i], T - S);
+      Value hidden = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt,
+                                           key, frontier);
+      s = arith::SelectOp::create(b, loc, hidden, constant(b, negInf), s);
+    }
+    return s;
+  }
+
+  /// One key block at j0: the new (m, l, O).
+  SmallVector<Value> step(OpBuilder &b, Value j0, ValueRange state) {
+    int64_t nr = blocks.rows, nk = blocks.keys, bc = blocks.keyBlock();
+    int64_t columns = outCols.size();
+    Value zero = constant(b, 0.0);
+    Value negInf = constant(b, -std::numeric_limits<double>::infinity());
+    stage(b, key, kvHead, j0, T, bc, D, kvShared);
+    gpu::BarrierOp::create(b, loc);
+
+    // Dot products of the thread's rows and keys.
+    auto dots = scf::ForOp::create(
+        b, loc, index(b, 0), index(b, D), index(b, 1),
+        SmallVector<Value>(nr * nk, zero),
+        [&](OpBuilder &b, Location, Value d, ValueRange acc) {
+          SmallVector<Value> q, k, sums;
+          for (Value row : rows)
+            q.push_back(load(b, qShared, {row, d}));
+          for (Value col : keyCols)
+            k.push_back(load(b, kvShared, {col, d}));
+          for (int64_t i = 0; i < nr; ++i)
+            for (int64_t c = 0; c < nk; ++c)
+              sums.push_back(
+                  math::FmaOp::create(b, loc, q[i], k[c], acc[i * nk + c]));
+          scf::YieldOp::create(b, loc, sums);
+        });
+    SmallVector<Value> s;
+    for (int64_t i = 0; i < nr; ++i) {
+      SmallVector<Value> rowScores;
+      for (int64_t c = 0; c < nk; ++c) {
+        Value key = arith::AddIOp::create(b, loc, j0, keyCols[c]);
+        s.push_back(score(b, dots.getResult(i * nk + c), i, key));
+        rowScores.push_back(s.back());
+      }
+      memref::StoreOp::create(b, loc, combine(b, rowScores, /*max=*/true),
+                              maxShared, ValueRange{rows[i], tx});
+    }
+    gpu::BarrierOp::create(b, loc);
+
+    // m' = max(m, rowmax S); a = exp(m - m') (0 while m is -inf);
+    // P = exp(S - m') (m' = -inf read as 0, P = 0 then).
+    SmallVector<Value> rowMax = rowTotals(b, maxShared, /*max=*/true);
+    SmallVector<Value> mNew, alpha;
+    for (int64_t i = 0; i < nr; ++i) {
+      Value m = state[i];
+      mNew.push_back(arith::MaximumFOp::create(b, loc, m, rowMax[i]));
+      Value wasEmpty =
+          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, m, negInf);
+      alpha.push_back(arith::SelectOp::create(
+          b, loc, wasEmpty, zero,
+          math::ExpOp::create(b, loc,
+                              arith::SubFOp::create(b, loc, m, mNew[i]))));
+      Value isEmpty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                            mNew[i], negInf);
+      Value base = arith::SelectOp::create(b, loc, isEmpty, zero, mNew[i]);
+      SmallVector<Value> p;
+      for (int64_t c = 0; c < nk; ++c) {
+        p.push_back(math::ExpOp::create(
+            b, loc, arith::SubFOp::create(b, loc, s[i * nk + c], base)));
+        memref::StoreOp::create(b, loc, p.back(), pShared,
+                                ValueRange{rows[i], keyCols[c]});
+      }
+      memref::StoreOp::create(b, loc, combine(b, p, /*max=*/false), sumShared,
+                              ValueRange{rows[i], tx});
+    }
+    stage(b, value, kvHead, j0, T, bc, Dv, kvShared);
+    gpu::BarrierOp::create(b, loc);
+
+    // l' = a l + rowsum P;  O' = a O + P V.
+    SmallVector<Value> rowSum = rowTotals(b, sumShared, /*max=*/false);
+    SmallVector<Value> next(mNew);
+    for (int64_t i = 0; i < nr; ++i)
+      next.push_back(arith::AddFOp::create(
+          b, loc, arith::MulFOp::create(b, loc, alpha[i], state[nr + i]),
+          rowSum[i]));
+    SmallVector<Value> scaled;
+    for (int64_t i = 0; i < nr; ++i)
+      for (int64_t o = 0; o < columns; ++o)
+        scaled.push_back(arith::MulFOp::create(
+            b, loc, alpha[i], state[2 * nr + i * columns + o]));
+    // Columns past Dv (when it is not a multiple of 16) read a valid
+    // column; their sums are never stored.
+    SmallVector<Value> readCols;
+    for (Value col : outCols)
+      readCols.push_back(Dv % kSide ? clamp(b, col, Dv) : col);
+    auto products = scf::ForOp::create(
+        b, loc, index(b, 0), index(b, bc), index(b, 1), scaled,
+        [&](OpBuilder &b, Location, Value j, ValueRange acc) {
+          SmallVector<Value> p, v, sums;
+          for (Value row : rows)
+            p.push_back(load(b, pShared, {row, j}));
+          for (Value col : readCols)
+            v.push_back(load(b, kvShared, {j, col}));
+          for (int64_t i = 0; i < nr; ++i)
+            for (int64_t o = 0; o < columns; ++o)
+              sums.push_back(math::FmaOp::create(b, loc, p[i], v[o],
+                                                 acc[i * columns + o]));
+          scf::YieldOp::create(b, loc, sums);
+        });
+    gpu::BarrierOp::create(b, loc);
+    llvm::append_range(next, products.getResults());
+    return next;
+  }
+
+  AttentionKernelOp op;
+  Blocks blocks;
+  Location loc;
+  Value query, key, value, mask, out;
+  int64_t batch, heads, S, D, T, Dv, group;
+  Value qShared, kvShared, pShared, maxShared, sumShared;
+  Value batchId, head, kvHead, i0, tid, tx, ty;
+  SmallVector<Value> rows, queryRows, keyCols, outCols;
+};
+
+struct LaunchAttentionPass
+    : fmc::impl::LaunchAttentionPassBase<LaunchAttentionPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<AttentionKernelOp> ops;
+    getOperation().walk([&](AttentionKernelOp op) {
+      if (op.getNumResults() == 0)
+        ops.push_back(op);
+    });
+    auto module = FlatSymbolRefAttr::get(&getContext(), moduleName);
+    for (AttentionKernelOp op : ops) {
+      auto shape = [](Value v) { return cast<MemRefType>(v.getType()); };
+      int64_t d = shape(op.getQuery()).getDimSize(3);
+      int64_t dv = shape(op.getValue()).getDimSize(3);
+      std::optional<Blocks> blocks =
+          chooseBlocks(shape(op.getQuery()).getDimSize(2),
+                       shape(op.getKey()).getDimSize(2), d, dv, sharedBytes);
+      if (!blocks) {
+        op.emitError("attention with head sizes ")
+            << d << " and " << dv << " needs more than the target's "
+            << int64_t(sharedBytes) << " bytes of shared memory per block";
+        return signalPassFailure();
+      }
+      auto f32 = [](Value v) {
+        return getElementTypeOrSelf(v.getType()).isF32();
+      };
+      if (!f32(op.getQuery()) || !f32(op.getKey()) || !f32(op.getValue()) ||
+          !f32(op.getInit())) {
+        op.emitError("the attention kernel takes f32 operands");
+        return signalPassFailure();
+      }
+      OpBuilder b(op);
+      KernelBuilder(op, *blocks).build(b, module);
+      op.erase();
+    }
+  }
+};
+
+} // namespace

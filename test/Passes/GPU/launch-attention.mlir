@@ -1,0 +1,89 @@
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-launch-attention),canonicalize,cse)' --split-input-file | FileCheck %s
+// RUN: not fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-launch-attention{shared-bytes=4096}))' --split-input-file 2>&1 | FileCheck %s --check-prefix=SMALL
+
+// Causal grouped-query attention, S = T = 100, D = 32: one launch of
+// ceil(100 / 64) query blocks x 4 heads x 1 batch, 256 threads, shared
+// buffers for the query block, one key/value block, the probabilities and
+// the per-thread row maxima and sums (rows padded by one). The query block
+// is staged once (rows past 100 are zeros); the key loop stops at the
+// block's causal frontier min(100, i0 + 64). Per key block: the keys of
+// head h / 2, a barrier, the dot products (4 rows x 4 keys per thread,
+// fused multiply-adds over D), scale, -inf past T and past the frontier,
+// row maxima to shared memory, a barrier, exp, the values, a barrier, the
+// products with V, a barrier. Rows are divided by their sums and stored
+// below S only.
+// SMALL: error: attention with head sizes 32 and 32 needs more than the target's 4096 bytes of shared memory per block
+// CHECK-LABEL: func.func @causal_gqa
+// CHECK-NOT: fmc.attention_kernel
+// CHECK: gpu.launch blocks(%[[BX:.+]], %[[H:.+]], %[[B:.+]]) in (%{{.+}} = %c2, %{{.+}} = %c4, %{{.+}} = %c1) threads(%[[T:.+]], %{{.+}}, %{{.+}}) in (%{{.+}} = %c256, %{{.+}} = %c1, %{{.+}} = %c1) module(@fmc_kernels)
+// CHECK-SAME: workgroup(%[[QS:.+]] : memref<64x33xf32, #gpu.address_space<workgroup>>, %[[KV:.+]] : memref<64x33xf32, #gpu.address_space<workgroup>>, %[[P:.+]] : memref<64x65xf32, #gpu.address_space<workgroup>>, %[[MAX:.+]] : memref<64x16xf32, #gpu.address_space<workgroup>>, %[[SUM:.+]] : memref<64x16xf32, #gpu.address_space<workgroup>>)
+// CHECK: %[[KVH:.+]] = arith.divui %[[H]], %c2
+// CHECK: %[[I0:.+]] = arith.muli %[[BX]], %c64
+// CHECK: %[[TX:.+]] = arith.remui %[[T]], %c16
+// CHECK: %[[TY:.+]] = arith.divui %[[T]], %c16
+// CHECK: %[[ROW0:.+]] = arith.addi %[[I0]], %[[TY]]
+// CHECK: memref.load %arg0[%c0, %[[H]], %{{.+}}, %{{.+}}]
+// CHECK: arith.cmpi ult, %{{.+}}, %c100
+// CHECK: memref.store %{{.+}}, %[[QS]]
+// CHECK: %[[FRONTIER:.+]] = arith.addi %[[I0]], %c64
+// CHECK: %[[END:.+]] = arith.minui %[[FRONTIER]], %c100
+// CHECK: scf.for %[[J0:.+]] = %c0 to %[[END]] step %c64 iter_args({{.+}}) -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32)
+// CHECK: memref.load %arg1[%c0, %[[KVH]], %{{.+}}, %{{.+}}]
+// CHECK: memref.store %{{.+}}, %[[KV]]
+// CHECK: gpu.barrier
+// CHECK: scf.for %{{.+}} = %c0 to %c32 step %c1 iter_args({{.+}}) -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32)
+// CHECK-COUNT-16: math.fma
+// CHECK: scf.yield
+// CHECK: %[[KEY:.+]] = arith.addi %[[J0]], %[[TX]]
+// CHECK: arith.mulf %{{.+}}, %cst
+// CHECK: arith.cmpi ult, %[[KEY]], %c100
+// CHECK: arith.cmpi ugt, %[[KEY]], %[[ROW0]]
+// CHECK: arith.maximumf
+// CHECK: memref.store %{{.+}}, %[[MAX]][%[[TY]], %[[TX]]]
+// CHECK: gpu.barrier
+// CHECK-COUNT-16: memref.load %[[MAX]][%[[TY]], %c{{[0-9]+}}]
+// CHECK: math.exp
+// CHECK: memref.store %{{.+}}, %[[P]][%[[TY]], %[[TX]]]
+// CHECK: memref.store %{{.+}}, %[[SUM]][%[[TY]], %[[TX]]]
+// CHECK: memref.load %arg2[%c0, %[[KVH]], %{{.+}}, %{{.+}}]
+// CHECK: memref.store %{{.+}}, %[[KV]]
+// CHECK: gpu.barrier
+// CHECK: memref.load %[[SUM]]
+// CHECK: scf.for %{{.+}} = %c0 to %c64 step %c1
+// CHECK: memref.load %[[P]]
+// CHECK: memref.load %[[KV]]
+// CHECK: math.fma
+// CHECK: gpu.barrier
+// CHECK: scf.yield
+// CHECK: arith.cmpf oeq
+// CHECK: arith.cmpi ult, %[[ROW0]], %c100
+// CHECK: arith.divf
+// CHECK: scf.if
+// CHECK: memref.store %{{.+}}, %arg3[%c0, %[[H]], %[[ROW0]], %[[TX]]]
+func.func @causal_gqa(%q: memref<1x4x100x32xf32>, %k: memref<1x2x100x32xf32>, %v: memref<1x2x100x32xf32>, %o: memref<1x4x100x32xf32>) {
+  fmc.attention_kernel %q, %k, %v into %o {causal = true, scale = 0.125 : f64} : (memref<1x4x100x32xf32>, memref<1x2x100x32xf32>, memref<1x2x100x32xf32>, memref<1x4x100x32xf32>) -> ()
+  return
+}
+
+// -----
+
+// A decode step (1 query, 24 keys) with a boolean mask broadcast over
+// batch and heads, D = 128, Dv = 40: blocks of 16 queries and 32 keys (the
+// 64 x 64 blocks would be mostly padding, and need more than 48 KiB);
+// masked scores are -inf by select; output columns tx, tx + 16, tx + 32
+// (three per thread, the last read clamped to column 39 and stored below
+// 40 only). Not causal, and T fits one key block: the key loop has one
+// iteration, which canonicalization unrolls.
+// CHECK-LABEL: func.func @decode_mask
+// CHECK: gpu.launch blocks({{.+}}) in (%{{.+}} = %c1, %{{.+}} = %c4, %{{.+}} = %c2) threads
+// CHECK-SAME: workgroup(%{{.+}} : memref<16x129xf32, #gpu.address_space<workgroup>>, %{{.+}} : memref<32x129xf32, #gpu.address_space<workgroup>>, %{{.+}} : memref<16x33xf32, #gpu.address_space<workgroup>>, %{{.+}} : memref<16x16xf32, #gpu.address_space<workgroup>>, %{{.+}} : memref<16x16xf32, #gpu.address_space<workgroup>>)
+// CHECK-NOT: step %c32
+// CHECK: %[[M:.+]] = memref.load %arg3[%{{.+}}, %{{.+}}] : memref<1x24xi1>
+// CHECK: arith.select %[[M]], %{{.+}}, %cst
+// CHECK: arith.minui %{{.+}}, %c39
+// CHECK: arith.cmpi ult, %{{.+}}, %c40
+// CHECK: memref.store %{{.+}}, %arg4
+func.func @decode_mask(%q: memref<2x4x1x128xf32>, %k: memref<2x1x24x128xf32>, %v: memref<2x1x24x40xf32>, %m: memref<1x24xi1>, %o: memref<2x4x1x40xf32>) {
+  fmc.attention_kernel %q, %k, %v mask %m into %o {causal = false, scale = 0.088 : f64} : (memref<2x4x1x128xf32>, memref<2x1x24x128xf32>, memref<2x1x24x40xf32>, memref<1x24xi1>, memref<2x4x1x40xf32>) -> ()
+  return
+}
