@@ -18,8 +18,18 @@ kernels of test/Targets/CUDA; --models picks others (NAME=PATH[@LO:HI]),
 --matmul-cases adds the float cases of test/E2E/matmul_cases.py, and
 --gemm N an N x N x N matmul with a constant weight, whose line also gives
 TFLOP/s (and torch.matmul's on the same GPU when PyTorch is there, in the
-precision the artifact computes in). --compile-flag passes flags to fmc
-compile, e.g. --compile-flag=--precision=fp16.
+precision the artifact computes in). --attention adds the attention
+benchmark of issue 6 (batch 4, 16 heads, D = 64 and 128, S in
+--attention-seqs, causal and not; timing only) and one small attention
+checked against ONNX Runtime; its lines give TFLOP/s (4 B H S^2 D, half
+of it causal) and PyTorch's scaled_dot_product_attention on the same GPU
+in f32 and f16. --compile-flag passes flags to fmc compile, e.g.
+--compile-flag=--precision=fp16.
+
+Times are the median of --runs runs after one warm-up: the wall time of a
+run (with its copies) and the compute time the runtime reports
+(fmc_session_compute_ms: on a GPU the kernels' device time, without the
+copies). TFLOP/s and the ratios to PyTorch use the compute time.
 """
 
 import argparse
@@ -87,6 +97,40 @@ def prepare(args):
             graph, opset_imports=[helper.make_opsetid("", 17)]), path)
         models.append((name, os.path.relpath(path, args.source), None))
         gemms[name] = n
+    timing = {}
+    if args.attention:
+        from onnx import TensorProto, helper
+        def attention_model(name, b, h, seq, d, causal):
+            shape = [b, h, seq, d]
+            graph = helper.make_graph(
+                [helper.make_node("Attention", ["Q", "K", "V"], ["Y"],
+                                  is_causal=int(causal))], name,
+                [helper.make_tensor_value_info(n, TensorProto.FLOAT, shape)
+                 for n in "QKV"],
+                [helper.make_tensor_value_info("Y", TensorProto.FLOAT,
+                                               shape)])
+            path = os.path.join(args.out, name + ".onnx")
+            onnx.save(helper.make_model(
+                graph, opset_imports=[helper.make_opsetid("", 23)]), path)
+            return os.path.relpath(path, args.source)
+        # Checked against ONNX Runtime: several key blocks, a partial one.
+        models.append(("attn_check", attention_model(
+            "attn_check", 1, 4, 200, 128, True), None))
+        for d in (64, 128):
+            for seq in args.attention_seqs:
+                for causal in (False, True):
+                    name = "attn_d%d_s%d%s" % (d, seq,
+                                               "_causal" if causal else "")
+                    models.append((name, attention_model(
+                        name, 4, 16, seq, d, causal), None))
+                    flops = 4.0 * 4 * 16 * seq * seq * d
+                    timing[name] = {"kind": "attention",
+                                    "shape": [4, 16, seq, d],
+                                    "causal": causal,
+                                    "flops": flops / 2 if causal else flops}
+    for name, n in gemms.items():
+        if n > 2048:
+            timing[name] = {"kind": "gemm", "n": n, "flops": 2.0 * n ** 3}
     manifest = []
     for name, path, int_range in models:
         path = os.path.join(args.source, path)
@@ -97,7 +141,7 @@ def prepare(args):
             path = os.path.join(args.out, name + ".onnx")
             onnx.save(model, path)
         artifact = os.path.join(args.out, name + ".fmc")
-        if gemms.get(name, 0) > 2048:
+        if name in timing:
             # Timing only: its inputs and outputs would not fit the folder
             # a GPU machine takes; `check` makes random inputs.
             subprocess.run([args.fmc, "compile", path, "--target=" +
@@ -136,7 +180,7 @@ def prepare(args):
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
         json.dump({"target": args.target, "models": manifest,
                    "flags": args.compile_flag, "precision": precision,
-                   "gemms": gemms}, f, indent=1)
+                   "gemms": gemms, "timing": timing}, f, indent=1)
     shutil.copy(args.runtime, os.path.join(args.out, "libfmc_runtime.so"))
     shutil.copy(os.path.join(args.source, "runtime", "python",
                              "fmc_runtime.py"), args.out)
@@ -154,18 +198,48 @@ def torch_matmul_ms(n, precision, runs):
         return None
     dtype = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(
         precision, torch.float32)
-    torch.backends.cuda.matmul.allow_tf32 = False
+    # tf32 artifacts compare with cuBLAS's tf32, f32 ones with strict f32.
+    torch.backends.cuda.matmul.allow_tf32 = precision == "tf32"
     a = torch.randn(n, n, device="cuda", dtype=dtype)
     b = torch.randn(n, n, device="cuda", dtype=dtype)
-    torch.matmul(a, b)
+    return median_cuda_ms(lambda: torch.matmul(a, b), runs)
+
+
+def median_cuda_ms(function, runs):
+    """Median device milliseconds of `function` (CUDA events)."""
+    import torch
+    function()
     torch.cuda.synchronize()
     times = []
     for _ in range(max(runs, 1)):
-        start = time.perf_counter()
-        torch.matmul(a, b)
-        torch.cuda.synchronize()
-        times.append((time.perf_counter() - start) * 1e3)
+        start = torch.cuda.Event(enable_timing=True)
+        end = torch.cuda.Event(enable_timing=True)
+        start.record()
+        function()
+        end.record()
+        end.synchronize()
+        times.append(start.elapsed_time(end))
     return sorted(times)[len(times) // 2]
+
+
+def torch_attention_ms(shape, causal, runs):
+    """PyTorch scaled_dot_product_attention's median device ms on
+    [B, H, S, D] in f32 and f16 ({dtype: ms}), or None."""
+    try:
+        import torch
+        import torch.nn.functional as F
+    except ImportError:
+        return None
+    if not torch.cuda.is_available():
+        return None
+    result = {}
+    for label, dtype in (("f32", torch.float32), ("f16", torch.float16)):
+        q, k, v = (torch.randn(*shape, device="cuda", dtype=dtype)
+                   for _ in range(3))
+        result[label] = median_cuda_ms(
+            lambda: F.scaled_dot_product_attention(q, k, v, is_causal=causal),
+            runs)
+    return result
 
 
 def check(args):
@@ -183,10 +257,12 @@ def check(args):
         try:
             model = runtime.open(os.path.join(args.folder, name + ".fmc"))
             session = model.session()
-            n = manifest.get("gemms", {}).get(name, 0)
-            if n > 2048:
+            timed = manifest.get("timing", {}).get(name)
+            if timed:
                 rng = np.random.default_rng(0)
-                inputs = {"X": rng.standard_normal((n, n)).astype(np.float32)}
+                inputs = {input_name: rng.standard_normal(shape).astype(
+                              np.float32)
+                          for input_name, _, shape in model.inputs}
                 expected = {}
             else:
                 inputs = dict(np.load(os.path.join(args.folder,
@@ -194,11 +270,12 @@ def check(args):
                 expected = dict(np.load(os.path.join(args.folder,
                                                      name + ".expected.npz")))
             outputs = session.run(inputs)
-            times = []
+            times, compute = [], []
             for _ in range(args.runs):
                 start = time.perf_counter()
                 session.run(inputs)
                 times.append((time.perf_counter() - start) * 1e3)
+                compute.append(session.compute_ms())
         except fmc_runtime.Error as error:
             print("%s: ERROR %s" % (name, error))
             failed += 1
@@ -213,18 +290,30 @@ def check(args):
             worst_rel = max(worst_rel, float(
                 (diff / np.maximum(np.abs(want), 1e-30)).max(initial=0.0)))
             ok &= bool(np.allclose(got, want, rtol=args.rtol, atol=args.atol))
-        median = sorted(times)[len(times) // 2] if times else float("nan")
+        def median_of(values):
+            return sorted(values)[len(values) // 2] if values else float("nan")
+        median, busy = median_of(times), median_of(compute)
         verdict = ("match" if ok else "MISMATCH") if expected else "timed"
-        line = "%s: %s (%s; max abs %.2e, max rel %.2e) %.3f ms" % (
-            name, verdict, model.device or "cpu", worst_abs, worst_rel, median)
+        line = "%s: %s (%s; max abs %.2e, max rel %.2e) %.3f ms (compute " \
+            "%.3f ms)" % (name, verdict, model.device or "cpu", worst_abs,
+                          worst_rel, median, busy)
         n = manifest.get("gemms", {}).get(name)
+        timed = manifest.get("timing", {}).get(name)
+        flops = timed["flops"] if timed else (2.0 * n ** 3 if n else 0)
+        if flops:
+            line += "; %.1f TFLOP/s" % (flops / (busy * 1e-3) / 1e12)
         if n:
-            line += "; %.1f TFLOP/s" % (2.0 * n ** 3 / (median * 1e-3) / 1e12)
             peer = torch_matmul_ms(n, manifest.get("precision", "fp32"),
                                    args.runs)
             if peer:
                 line += "; torch.matmul %.3f ms, %.1f TFLOP/s (fmc/torch %.2f)" % (
-                    peer, 2.0 * n ** 3 / (peer * 1e-3) / 1e12, median / peer)
+                    peer, flops / (peer * 1e-3) / 1e12, busy / peer)
+        if timed and timed["kind"] == "attention":
+            peers = torch_attention_ms(timed["shape"], timed["causal"],
+                                       args.runs)
+            for label, peer in (peers or {}).items():
+                line += "; SDPA %s %.3f ms, %.1f TFLOP/s (fmc/SDPA %.2f)" % (
+                    label, peer, flops / (peer * 1e-3) / 1e12, busy / peer)
         print(line)
         passed += ok
         failed += not ok
@@ -248,6 +337,9 @@ def main():
     p.add_argument("--compile-flag", action="append", default=[])
     p.add_argument("--matmul-cases", action="store_true")
     p.add_argument("--gemm", type=int, default=0)
+    p.add_argument("--attention", action="store_true")
+    p.add_argument("--attention-seqs", type=lambda text: [
+        int(v) for v in text.split(",")], default=[512, 1024, 2048, 4096, 8192])
     c = sub.add_parser("check")
     c.add_argument("folder")
     c.add_argument("--runtime")

@@ -80,6 +80,8 @@ class Runtime:
                   ctypes.POINTER(ctypes.c_int64), ctypes.c_size_t, p,
                   ctypes.c_size_t]),
                 ("fmc_session_run", p, [p]),
+                ("fmc_session_compute_ms", p,
+                 [p, ctypes.POINTER(ctypes.c_double)]),
                 ("fmc_session_get_output", p,
                  [p, ctypes.c_size_t, ctypes.POINTER(p),
                   ctypes.POINTER(ctypes.c_size_t)])]:
@@ -158,6 +160,15 @@ class Session:
             raw = ctypes.string_at(pointer, nbytes.value) if nbytes.value else b""
             results[name] = np.frombuffer(raw, dtype=_DTYPES[dtype]).reshape(shape)
         return results
+
+    def compute_ms(self):
+        """Milliseconds the last run spent computing (GPU: its kernels'
+        device time, without the copies; CPU: the compiled code's time)."""
+        ms = ctypes.c_double()
+        self.model.runtime.check(
+            self.model.runtime.lib.fmc_session_compute_ms(
+                self.handle, ctypes.byref(ms)))
+        return ms.value
 
     def __del__(self):
         if getattr(self, "handle", None):

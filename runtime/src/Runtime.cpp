@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -146,6 +147,8 @@ struct fmc_session {
   /// The entry's argument: inputs, weights, outputs, then the arena.
   std::vector<void *> buffers;
   bool hasRun = false;
+  /// fmc_session_compute_ms of the last run.
+  double computeMs = -1;
   /// The device buffers and stream of a GPU artifact's session.
   std::unique_ptr<fmc::cuda::CudaSession> cuda;
   /// Null until the first run with more than one thread.
@@ -446,13 +449,18 @@ fmc_status_t *fmc_session_run(fmc_session_t *session) {
       for (const AlignedBuffer &buffer : session->outputs)
         hostOutputs.push_back(buffer.data.get());
       FMC_RETURN_IF_ERROR(session->cuda->run(hostInputs, hostOutputs));
+      session->computeMs = session->cuda->computeMs();
     } else {
       if (session->threads > 1 &&
           (!session->pool || session->pool->size() != session->threads))
         session->pool.reset(new fmc::cpu::ThreadPool(session->threads));
       fmc::cpu::ScopedPool scoped(session->threads > 1 ? session->pool.get()
                                                        : nullptr);
+      auto start = std::chrono::steady_clock::now();
       session->model->executable->run(session->buffers.data());
+      session->computeMs = std::chrono::duration<double, std::milli>(
+                               std::chrono::steady_clock::now() - start)
+                               .count();
     }
     // Compiled code leaves the spare bits of sub-byte outputs unspecified.
     const std::vector<TensorDesc> &outputs = session->model->meta().outputs;
@@ -464,6 +472,22 @@ fmc_status_t *fmc_session_run(fmc_session_t *session) {
     session->hasRun = true;
     return nullptr;
   });
+}
+
+fmc_status_t *fmc_session_compute_ms(const fmc_session_t *session,
+                                     double *out_ms) {
+  if (!session || !out_ms)
+    return invalidArgument("fmc_session_compute_ms",
+                           "session and out_ms are required");
+  if (!session->hasRun)
+    return makeStatus(FMC_STATUS_FAILED_PRECONDITION,
+                      "no compute time yet: fmc_session_run has not "
+                      "succeeded on this session");
+  if (session->computeMs < 0)
+    return makeStatus(FMC_STATUS_UNSUPPORTED,
+                      "the CUDA driver cannot time the run (no event API)");
+  *out_ms = session->computeMs;
+  return nullptr;
 }
 
 fmc_status_t *fmc_session_get_output(const fmc_session_t *session, size_t index,

@@ -81,7 +81,7 @@ int runBenchCommand() {
     if (llvm::Error err = toError(fmc_session_run(session)))
       return fail(std::move(err));
   using Clock = std::chrono::steady_clock;
-  std::vector<double> ms;
+  std::vector<double> ms, compute;
   ms.reserve(runs);
   for (unsigned i = 0; i < runs; ++i) {
     Clock::time_point start = Clock::now();
@@ -89,8 +89,14 @@ int runBenchCommand() {
       return fail(std::move(err));
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start)
                      .count());
+    double computeMs = 0;
+    if (fmc_status_t *status = fmc_session_compute_ms(session, &computeMs))
+      fmc_status_free(status);
+    else
+      compute.push_back(computeMs);
   }
   std::sort(ms.begin(), ms.end());
+  std::sort(compute.begin(), compute.end());
 
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
@@ -103,6 +109,10 @@ int runBenchCommand() {
   os << "latency: median " << formatMs(percentile(ms, 50)) << ", p90 "
      << formatMs(percentile(ms, 90)) << ", min " << formatMs(ms.front())
      << "\n";
+  // The compiled code's share (on a GPU: its kernels, without the copies).
+  if (compute.size() == ms.size())
+    os << "compute: median " << formatMs(percentile(compute, 50)) << ", min "
+       << formatMs(compute.front()) << "\n";
   // ru_maxrss is in KiB on Linux.
   os << llvm::format("peak RSS: %.1f MiB\n", double(usage.ru_maxrss) / 1024);
   return 0;

@@ -198,6 +198,14 @@ FMC_API uint32_t fmc_session_threads(const fmc_session_t *session);
 /* Runs the model on the inputs set so far; every input must have been set. */
 FMC_API fmc_status_t *fmc_session_run(fmc_session_t *session);
 
+/* Milliseconds the last successful run spent computing: for a GPU artifact
+ * the device time of its kernels (CUDA events on the session's stream, from
+ * after the input copies to before the output copies), for a CPU artifact
+ * the wall time of the compiled code. Fails with FAILED_PRECONDITION before
+ * the first successful run, UNSUPPORTED where the CUDA driver cannot time. */
+FMC_API fmc_status_t *fmc_session_compute_ms(const fmc_session_t *session,
+                                             double *out_ms);
+
 /* The output at `index` (model order) of the last successful run. The data
  * belongs to the session and is overwritten by the next run. Fails with
  * FAILED_PRECONDITION before the first successful run. */

@@ -22,6 +22,7 @@ using CUcontext = void *;
 using CUmodule = void *;
 using CUfunction = void *;
 using CUstream = void *;
+using CUevent = void *;
 constexpr CUresult CUDA_SUCCESS = 0;
 constexpr int kAttrComputeMajor =
     75; // CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR
@@ -57,6 +58,12 @@ struct DriverApi {
   CUresult (*cuMemcpyDtoHAsync)(void *, CUdeviceptr, size_t, CUstream);
   CUresult (*cuMemsetD32Async)(CUdeviceptr, unsigned, size_t, CUstream);
   CUresult (*cuMemsetD16Async)(CUdeviceptr, unsigned short, size_t, CUstream);
+  /// Events time the compute part of a run; optional (a driver without
+  /// them runs models, but reports no compute time).
+  CUresult (*cuEventCreate)(CUevent *, unsigned);
+  CUresult (*cuEventDestroy)(CUevent);
+  CUresult (*cuEventRecord)(CUevent, CUstream);
+  CUresult (*cuEventElapsedTime)(float *, CUevent, CUevent);
 };
 
 struct Driver {
@@ -139,6 +146,11 @@ void loadDriver(Driver &d) {
             resolve(library, "cuMemcpyDtoHAsync_v2", a.cuMemcpyDtoHAsync) &&
             resolve(library, "cuMemsetD32Async", a.cuMemsetD32Async) &&
             resolve(library, "cuMemsetD16Async", a.cuMemsetD16Async);
+  if (!(resolve(library, "cuEventCreate", a.cuEventCreate) &&
+        resolve(library, "cuEventDestroy_v2", a.cuEventDestroy) &&
+        resolve(library, "cuEventRecord", a.cuEventRecord) &&
+        resolve(library, "cuEventElapsedTime", a.cuEventElapsedTime)))
+    a.cuEventCreate = nullptr;
   if (!ok) {
     d.failure = "the CUDA driver (libcuda.so.1) is older than CUDA 11.2: it "
                 "lacks stream-ordered allocation";
@@ -283,6 +295,40 @@ fmc_status_t *copyToHost(void *host, const void *device, uint64_t bytes,
   return check(driver().api.cuMemcpyDtoHAsync(
                    host, reinterpret_cast<CUdeviceptr>(device), bytes, stream),
                "copying from the GPU");
+}
+
+fmc_status_t *createEvent(Event &out) {
+  out = nullptr;
+  if (!driver().api.cuEventCreate)
+    return nullptr;
+  CUevent event = nullptr;
+  FMC_RETURN_IF_ERROR(
+      check(driver().api.cuEventCreate(&event, 0), "creating a GPU event"));
+  out = event;
+  return nullptr;
+}
+
+void destroyEvent(Event event) {
+  if (event)
+    driver().api.cuEventDestroy(static_cast<CUevent>(event));
+}
+
+fmc_status_t *recordEvent(Event event, Stream stream) {
+  if (!event)
+    return nullptr;
+  return check(driver().api.cuEventRecord(static_cast<CUevent>(event),
+                                          static_cast<CUstream>(stream)),
+               "recording a GPU event");
+}
+
+double elapsedMs(Event start, Event end) {
+  float ms = 0;
+  if (!start || !end ||
+      driver().api.cuEventElapsedTime(&ms, static_cast<CUevent>(start),
+                                      static_cast<CUevent>(end)) !=
+          CUDA_SUCCESS)
+    return -1;
+  return ms;
 }
 
 void setCurrentStream(Stream stream) { currentStream = stream; }

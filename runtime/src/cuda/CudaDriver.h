@@ -46,6 +46,14 @@ fmc_status_t *copyToDevice(void *device, const void *host, uint64_t bytes,
 fmc_status_t *copyToHost(void *host, const void *device, uint64_t bytes,
                          Stream stream);
 
+/// Timing events (CUevent); null where the driver has no event API.
+using Event = void *;
+fmc_status_t *createEvent(Event &out);
+void destroyEvent(Event event);
+fmc_status_t *recordEvent(Event event, Stream stream);
+/// Milliseconds between two recorded, completed events; -1 if unknown.
+double elapsedMs(Event start, Event end);
+
 /// The stream the fmc_cuda_* calls of this thread use.
 void setCurrentStream(Stream stream);
 

@@ -81,6 +81,8 @@ fmc_status_t *CudaSession::create(const CudaExecutable &executable,
   FMC_RETURN_IF_ERROR(makeCurrent());
   std::unique_ptr<CudaSession> session(new CudaSession(executable));
   FMC_RETURN_IF_ERROR(createStream(session->stream));
+  FMC_RETURN_IF_ERROR(createEvent(session->computeStart));
+  FMC_RETURN_IF_ERROR(createEvent(session->computeEnd));
   for (uint64_t bytes : inputBytes) {
     void *device = nullptr;
     FMC_RETURN_IF_ERROR(allocate(bytes, device));
@@ -114,6 +116,8 @@ CudaSession::~CudaSession() {
   for (void *buffer : outputs)
     release(buffer);
   release(arena);
+  destroyEvent(computeStart);
+  destroyEvent(computeEnd);
   destroyStream(stream);
 }
 
@@ -124,9 +128,12 @@ fmc_status_t *CudaSession::run(const std::vector<HostSpan> &hostInputs,
     FMC_RETURN_IF_ERROR(copyToDevice(inputs[i], hostInputs[i].data,
                                      hostInputs[i].nbytes, stream));
   (void)takeDeferredError();
+  lastComputeMs = -1;
+  FMC_RETURN_IF_ERROR(recordEvent(computeStart, stream));
   setCurrentStream(stream);
   executable.run(buffers.data());
   setCurrentStream(nullptr);
+  FMC_RETURN_IF_ERROR(recordEvent(computeEnd, stream));
   for (size_t i = 0; i < hostOutputs.size(); ++i)
     FMC_RETURN_IF_ERROR(
         copyToHost(hostOutputs[i], outputs[i], outputBytes[i], stream));
@@ -139,6 +146,8 @@ fmc_status_t *CudaSession::run(const std::vector<HostSpan> &hostInputs,
     fmc_status_free(deferred);
     return named;
   }
+  if (!waited)
+    lastComputeMs = elapsedMs(computeStart, computeEnd);
   return waited;
 }
 

@@ -64,10 +64,16 @@ public:
   fmc_status_t *run(const std::vector<HostSpan> &inputs,
                     const std::vector<void *> &outputs);
 
+  /// GPU milliseconds of the last run's kernels (from after the input
+  /// copies to before the output copies); -1 if the driver cannot time.
+  double computeMs() const { return lastComputeMs; }
+
 private:
   CudaSession(const CudaExecutable &executable) : executable(executable) {}
   const CudaExecutable &executable;
   Stream stream = nullptr;
+  Event computeStart = nullptr, computeEnd = nullptr;
+  double lastComputeMs = -1;
   std::vector<void *> inputs, outputs;
   void *arena = nullptr;
   std::vector<uint64_t> outputBytes;

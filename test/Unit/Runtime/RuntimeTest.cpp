@@ -147,6 +147,22 @@ TEST_F(RuntimeTest, RunsTheEntryPoint) {
   runAndCheck(session.get(), weight, -3.0f);
 }
 
+TEST_F(RuntimeTest, ReportsTheComputeTimeOfTheLastRun) {
+  Model model = openModel(writeModel());
+  ASSERT_TRUE(model);
+  Session session = createSession(model.get());
+  ASSERT_TRUE(session);
+  double ms = -1;
+  Status before(fmc_session_compute_ms(session.get(), &ms));
+  EXPECT_EQ(fmc_status_code(before.get()), FMC_STATUS_FAILED_PRECONDITION);
+  EXPECT_EQ(ms, -1);
+  runAndCheck(session.get(), weight, 1.0f);
+  EXPECT_OK(fmc_session_compute_ms(session.get(), &ms));
+  EXPECT_GE(ms, 0.0);
+  Status null(fmc_session_compute_ms(session.get(), nullptr));
+  EXPECT_EQ(fmc_status_code(null.get()), FMC_STATUS_INVALID_ARGUMENT);
+}
+
 TEST_F(RuntimeTest, DescribesTheModel) {
   Model model = openModel(writeModel());
   ASSERT_TRUE(model);
