@@ -68,7 +68,7 @@ def prepare(args):
 
     os.makedirs(args.out, exist_ok=True)
     models = list(DEFAULT_MODELS)
-    if args.models:
+    if args.models is not None:
         models = []
         for spec in args.models:
             name, rest = spec.split("=", 1)
