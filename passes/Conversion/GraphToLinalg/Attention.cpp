@@ -102,6 +102,37 @@ bool lowersToKernel(AttentionOp op) {
          (isF32(mask) || getElementTypeOrSelf(mask.getType()).isInteger(1));
 }
 
+/// GPU targets: one fmc.attention_kernel into an empty destination, on the
+/// keys and values with their cache appended (also the presents).
+struct AttentionToKernel : OpConversionPattern<AttentionOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!lowersToKernel(op))
+      return rewriter.notifyMatchFailure(op, "the kernel takes f32 attention");
+    Location loc = op.getLoc();
+    Value keys = adaptor.getKey(), values = adaptor.getValue();
+    if (adaptor.getPastKey()) {
+      keys = appendAlongSequence(rewriter, loc, adaptor.getPastKey(), keys);
+      values =
+          appendAlongSequence(rewriter, loc, adaptor.getPastValue(), values);
+    }
+    auto resultType = cast<RankedTensorType>(op.getResult().getType());
+    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                         resultType.getElementType());
+    auto kernel = AttentionKernelOp::create(
+        rewriter, loc, TypeRange{resultType}, adaptor.getQuery(), keys, values,
+        adaptor.getMask(), init, op.getScaleAttr(), op.getCausalAttr());
+    SmallVector<Value> results = {kernel.getResult()[0]};
+    if (adaptor.getPastKey())
+      results.append({keys, values});
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
 struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
   AttentionToFlashLoops(const TypeConverter &converter, MLIRContext *ctx,
                         AttentionTiles tiles)
@@ -119,20 +150,6 @@ struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
       keys = appendAlongSequence(rewriter, loc, adaptor.getPastKey(), keys);
       values =
           appendAlongSequence(rewriter, loc, adaptor.getPastValue(), values);
-    }
-    if (tiles.kernel && lowersToKernel(op)) {
-      auto resultType = cast<RankedTensorType>(op.getResult().getType());
-      Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
-                                           resultType.getElementType());
-      auto kernel = AttentionKernelOp::create(
-          rewriter, loc, TypeRange{resultType}, adaptor.getQuery(), keys,
-          values, adaptor.getMask(), init, op.getScaleAttr(),
-          op.getCausalAttr());
-      SmallVector<Value> results = {kernel.getResult()[0]};
-      if (adaptor.getPastKey())
-        results.append({keys, values});
-      rewriter.replaceOp(op, results);
-      return success();
     }
     auto qType = cast<RankedTensorType>(adaptor.getQuery().getType());
     auto kType = cast<RankedTensorType>(keys.getType());
@@ -448,5 +465,9 @@ struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
 void mlir::fmc::populateAttentionToLinalgPatterns(
     RewritePatternSet &patterns, const TypeConverter &converter,
     AttentionTiles tiles) {
+  // The kernel where the target has one; the loops for the rest.
+  if (tiles.kernel)
+    patterns.add<AttentionToKernel>(converter, patterns.getContext(),
+                                    /*benefit=*/2);
   patterns.add<AttentionToFlashLoops>(converter, patterns.getContext(), tiles);
 }
