@@ -215,22 +215,20 @@ private:
              int64_t length, int64_t count, int64_t width, Value shared) {
     int64_t total = count * width;
     Value zero = constant(b, 0.0);
-    for (int64_t e = 0; e * kThreads < total; ++e) {
-      Value linear = add(b, tid, e * kThreads);
-      OpBuilder::InsertionGuard g(b);
-      if ((e + 1) * kThreads > total) {
-        auto ifOp = scf::IfOp::create(b, loc, ult(b, linear, total));
-        b.setInsertionPointToStart(ifOp.thenBlock());
-      }
-      Value row = arith::DivUIOp::create(b, loc, linear, index(b, width));
-      Value col = arith::RemUIOp::create(b, loc, linear, index(b, width));
-      Value at = arith::AddIOp::create(b, loc, start, row);
-      Value element =
-          load(b, source, {batchId, sourceHead, clamp(b, at, length), col});
-      element =
-          arith::SelectOp::create(b, loc, ult(b, at, length), element, zero);
-      memref::StoreOp::create(b, loc, element, shared, ValueRange{row, col});
-    }
+    scf::ForOp::create(
+        b, loc, tid, index(b, total), index(b, kThreads), ValueRange{},
+        [&](OpBuilder &b, Location, Value linear, ValueRange) {
+          Value row = arith::DivUIOp::create(b, loc, linear, index(b, width));
+          Value col = arith::RemUIOp::create(b, loc, linear, index(b, width));
+          Value at = arith::AddIOp::create(b, loc, start, row);
+          Value element = load(
+              b, source, {batchId, sourceHead, clamp(b, at, length), col});
+          element = arith::SelectOp::create(b, loc, ult(b, at, length),
+                                            element, zero);
+          memref::StoreOp::create(b, loc, element, shared,
+                                  ValueRange{row, col});
+          scf::YieldOp::create(b, loc);
+        });
   }
 
   /// Combines `values` with max (maximumf, as the CPU lowering) or add.

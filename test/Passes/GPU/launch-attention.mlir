@@ -5,7 +5,9 @@
 // ceil(100 / 64) query blocks x 4 heads x 1 batch, 256 threads, shared
 // buffers for the query block, one key/value block, the probabilities and
 // the per-thread row maxima and sums (rows padded by one). The query block
-// is staged once (rows past 100 are zeros); the key loop stops at the
+// is staged once (rows past 100 are zeros; each thread copies every 256th
+// element, in a loop, which keeps few loads in flight per thread and so few
+// registers); the key loop stops at the
 // block's causal frontier min(100, i0 + 64). Per key block: the keys of
 // head h / 2, a barrier, the dot products (4 rows x 4 keys per thread,
 // fused multiply-adds over D), scale, -inf past T and past the frontier,
@@ -22,12 +24,14 @@
 // CHECK: %[[TX:.+]] = arith.remui %[[T]], %c16
 // CHECK: %[[TY:.+]] = arith.divui %[[T]], %c16
 // CHECK: %[[ROW0:.+]] = arith.addi %[[I0]], %[[TY]]
+// CHECK: scf.for %{{.+}} = %[[T]] to %c2048 step %c256 {
 // CHECK: memref.load %arg0[%c0, %[[H]], %{{.+}}, %{{.+}}]
 // CHECK: arith.cmpi ult, %{{.+}}, %c100
 // CHECK: memref.store %{{.+}}, %[[QS]]
 // CHECK: %[[FRONTIER:.+]] = arith.addi %[[I0]], %c64
 // CHECK: %[[END:.+]] = arith.minui %[[FRONTIER]], %c100
 // CHECK: scf.for %[[J0:.+]] = %c0 to %[[END]] step %c64 iter_args({{.+}}) -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32)
+// CHECK: scf.for %{{.+}} = %[[T]] to %c2048 step %c256 {
 // CHECK: memref.load %arg1[%c0, %[[KVH]], %{{.+}}, %{{.+}}]
 // CHECK: memref.store %{{.+}}, %[[KV]]
 // CHECK: gpu.barrier
