@@ -221,10 +221,10 @@ private:
           Value row = arith::DivUIOp::create(b, loc, linear, index(b, width));
           Value col = arith::RemUIOp::create(b, loc, linear, index(b, width));
           Value at = arith::AddIOp::create(b, loc, start, row);
-          Value element = load(
-              b, source, {batchId, sourceHead, clamp(b, at, length), col});
-          element = arith::SelectOp::create(b, loc, ult(b, at, length),
-                                            element, zero);
+          Value element =
+              load(b, source, {batchId, sourceHead, clamp(b, at, length), col});
+          element = arith::SelectOp::create(b, loc, ult(b, at, length), element,
+                                            zero);
           memref::StoreOp::create(b, loc, element, shared,
                                   ValueRange{row, col});
           scf::YieldOp::create(b, loc);

@@ -326,11 +326,18 @@ private:
         map.getResults().back() == getAffineDimExpr(c.k, map.getContext());
     Type element = cast<MemRefType>(shared.getType()).getElementType();
     Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(element, 0));
-    for (int64_t e = 0; e < depth * tileSize / threads; ++e) {
+    // A loop over the thread's elements (not unrolled: unrolled, ptxas
+    // keeps every load of the slice in flight, in registers).
+    auto loop = scf::ForOp::create(
+        b, loc, index(b, 0), index(b, depth * tileSize / threads), index(b, 1));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(loop.getBody()->getTerminator());
+    {
       int64_t fast = kFastest ? depth : tileSize;
-      AffineExpr linear = d0 + e * threads;
-      Value major = affine(b, linear.floorDiv(fast), tid);
-      Value minor = affine(b, linear % fast, tid);
+      AffineExpr linear = d0 + d1 * threads;
+      Value e = loop.getInductionVar();
+      Value major = affine(b, linear.floorDiv(fast), {tid, e});
+      Value minor = affine(b, linear % fast, {tid, e});
       Value kk = kFastest ? minor : major;
       Value r = kFastest ? major : minor;
       Value row = affine(b, d0 + d1, {base, r});

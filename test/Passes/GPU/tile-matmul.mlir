@@ -26,6 +26,8 @@
 // (thread mod 16); out-of-range elements are replaced by zeros, loads
 // clamped in bounds. Index arithmetic is affine.apply.
 // CHECK: %[[ACC:.+]]:4 = scf.for %[[K0:.+]] = %c0 to %c40 step %c16 iter_args
+// Each thread copies its 4 elements of a slice in a loop (not unrolled).
+// CHECK: scf.for %{{.+}} = %c0 to %c4 step %c1 {
 // CHECK: %[[KK:.+]] = affine.apply #[[MOD16]]()[%[[TX]]]
 // CHECK: %[[KG:.+]] = affine.apply #[[KPLUS]](%[[K0]])[%[[TX]]]
 // CHECK: arith.cmpi ult, %[[KG]], %c40 : index
