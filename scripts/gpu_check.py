@@ -30,6 +30,8 @@ Times are the median of --runs runs after one warm-up: the wall time of a
 run (with its copies) and the compute time the runtime reports
 (fmc_session_compute_ms: on a GPU the kernels' device time, without the
 copies). TFLOP/s and the ratios to PyTorch use the compute time.
+`check --cuda-graph` runs every model through a CUDA graph (the first run
+captures it), to compare launch overheads.
 """
 
 import argparse
@@ -257,6 +259,8 @@ def check(args):
         try:
             model = runtime.open(os.path.join(args.folder, name + ".fmc"))
             session = model.session()
+            if args.cuda_graph:
+                session.set_cuda_graph()
             timed = manifest.get("timing", {}).get(name)
             if timed:
                 rng = np.random.default_rng(0)
@@ -346,6 +350,9 @@ def main():
     c.add_argument("--rtol", type=float, default=1e-3)
     c.add_argument("--atol", type=float, default=1e-4)
     c.add_argument("--runs", type=int, default=5)
+    c.add_argument("--cuda-graph", action="store_true",
+                   help="run every model through a CUDA graph "
+                        "(fmc_session_set_cuda_graph)")
     args = parser.parse_args()
     if args.command == "prepare":
         prepare(args)

@@ -80,6 +80,7 @@ class Runtime:
                   ctypes.POINTER(ctypes.c_int64), ctypes.c_size_t, p,
                   ctypes.c_size_t]),
                 ("fmc_session_run", p, [p]),
+                ("fmc_session_set_cuda_graph", p, [p, ctypes.c_int]),
                 ("fmc_session_compute_ms", p,
                  [p, ctypes.POINTER(ctypes.c_double)]),
                 ("fmc_session_get_output", p,
@@ -160,6 +161,12 @@ class Session:
             raw = ctypes.string_at(pointer, nbytes.value) if nbytes.value else b""
             results[name] = np.frombuffer(raw, dtype=_DTYPES[dtype]).reshape(shape)
         return results
+
+    def set_cuda_graph(self, enable=True):
+        """GPU artifacts: capture the next run into a CUDA graph and launch
+        the graph in the runs after it."""
+        self.model.runtime.check(self.model.runtime.lib.fmc_session_set_cuda_graph(
+            self.handle, int(bool(enable))))
 
     def compute_ms(self):
         """Milliseconds the last run spent computing (GPU: its kernels'

@@ -426,6 +426,18 @@ fmc_status_t *fmc_session_set_threads(fmc_session_t *session,
   });
 }
 
+fmc_status_t *fmc_session_set_cuda_graph(fmc_session_t *session, int enable) {
+  if (!session)
+    return invalidArgument("fmc_session_set_cuda_graph", "session is required");
+  return guarded([&]() -> fmc_status_t * {
+    if (!session->cuda)
+      return makeStatus(FMC_STATUS_UNSUPPORTED,
+                        "CUDA graphs need a GPU artifact (this one runs on "
+                        "the CPU)");
+    return session->cuda->useGraph(enable != 0);
+  });
+}
+
 uint32_t fmc_session_threads(const fmc_session_t *session) {
   return session ? session->threads : 0;
 }

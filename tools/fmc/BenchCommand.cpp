@@ -49,6 +49,11 @@ cl::opt<unsigned> threads("threads",
                           cl::value_desc("N"), cl::init(0),
                           cl::sub(getBenchSubCommand()));
 
+cl::opt<bool> cudaGraph("cuda-graph",
+                        cl::desc("GPU artifacts: capture the first run into "
+                                 "a CUDA graph and launch the graph after"),
+                        cl::init(false), cl::sub(getBenchSubCommand()));
+
 cl::opt<uint64_t> seed("seed", cl::desc("Seed of the random inputs"),
                        cl::value_desc("N"), cl::init(1),
                        cl::sub(getBenchSubCommand()));
@@ -70,7 +75,7 @@ double percentile(const std::vector<double> &sorted, double p) {
 int runBenchCommand() {
   if (runs == 0)
     return fail(llvm::createStringError("--runs must be at least 1"));
-  llvm::Expected<LoadedModel> loaded = loadModel(modelPath, threads);
+  llvm::Expected<LoadedModel> loaded = loadModel(modelPath, threads, cudaGraph);
   if (!loaded)
     return fail(loaded.takeError());
   if (llvm::Error err = setRandomInputs(*loaded, {}, seed))

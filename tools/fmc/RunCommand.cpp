@@ -54,6 +54,11 @@ cl::opt<unsigned> threads("threads",
                           cl::value_desc("N"), cl::init(0),
                           cl::sub(getRunSubCommand()));
 
+cl::opt<bool> cudaGraph("cuda-graph",
+                        cl::desc("GPU artifacts: capture the first run into "
+                                 "a CUDA graph and launch the graph after"),
+                        cl::init(false), cl::sub(getRunSubCommand()));
+
 cl::opt<uint64_t> seed("seed", cl::desc("Seed of the random inputs"),
                        cl::value_desc("N"), cl::init(1),
                        cl::sub(getRunSubCommand()));
@@ -165,7 +170,7 @@ llvm::Error printAndWriteOutputs(const LoadedModel &loaded) {
 int runRunCommand() {
   if (iterations == 0)
     return fail(llvm::createStringError("--iterations must be at least 1"));
-  llvm::Expected<LoadedModel> loaded = loadModel(modelPath, threads);
+  llvm::Expected<LoadedModel> loaded = loadModel(modelPath, threads, cudaGraph);
   if (!loaded)
     return fail(loaded.takeError());
   std::vector<bool> given;

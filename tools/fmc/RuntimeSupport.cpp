@@ -64,7 +64,8 @@ llvm::Error toError(fmc_status_t *status) {
   return error;
 }
 
-llvm::Expected<LoadedModel> loadModel(llvm::StringRef path, unsigned threads) {
+llvm::Expected<LoadedModel> loadModel(llvm::StringRef path, unsigned threads,
+                                      bool cudaGraph) {
   LoadedModel loaded;
   fmc_model_t *model = nullptr;
   if (llvm::Error err = toError(fmc_model_open(path.str().c_str(), &model)))
@@ -76,6 +77,9 @@ llvm::Expected<LoadedModel> loadModel(llvm::StringRef path, unsigned threads) {
   loaded.session.reset(session);
   if (llvm::Error err = toError(fmc_session_set_threads(session, threads)))
     return std::move(err);
+  if (cudaGraph)
+    if (llvm::Error err = toError(fmc_session_set_cuda_graph(session, 1)))
+      return std::move(err);
   return loaded;
 }
 

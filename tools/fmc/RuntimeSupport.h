@@ -48,9 +48,10 @@ struct LoadedModel {
   SessionPtr session;
 };
 
-/// Opens the artifact at `path` and creates a session.
-llvm::Expected<LoadedModel> loadModel(llvm::StringRef path,
-                                      unsigned threads = 0);
+/// Opens the artifact at `path` and creates a session (with `cudaGraph`,
+/// one whose runs go through a CUDA graph: GPU artifacts only).
+llvm::Expected<LoadedModel>
+loadModel(llvm::StringRef path, unsigned threads = 0, bool cudaGraph = false);
 
 /// The info of every input (or output) of `model`, in model order.
 std::vector<fmc_tensor_info_t> inputInfos(const fmc_model_t *model);

@@ -195,6 +195,14 @@ FMC_API fmc_status_t *fmc_session_set_threads(fmc_session_t *session,
 /* The thread count runs use. */
 FMC_API uint32_t fmc_session_threads(const fmc_session_t *session);
 
+/* GPU artifacts: run through a CUDA graph (nonzero) or not (0, the
+ * default). The next run captures the compiled code's kernels, copies and
+ * allocations on the session's stream into a graph; later runs launch the
+ * graph, which saves the per-kernel launch cost (decoding, small batches).
+ * UNSUPPORTED for CPU artifacts and drivers without graphs. */
+FMC_API fmc_status_t *fmc_session_set_cuda_graph(fmc_session_t *session,
+                                                 int enable);
+
 /* Runs the model on the inputs set so far; every input must have been set. */
 FMC_API fmc_status_t *fmc_session_run(fmc_session_t *session);
 

@@ -23,6 +23,8 @@ using CUmodule = void *;
 using CUfunction = void *;
 using CUstream = void *;
 using CUevent = void *;
+using CUgraph = void *;
+using CUgraphExec = void *;
 constexpr CUresult CUDA_SUCCESS = 0;
 constexpr int kAttrComputeMajor =
     75; // CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR
@@ -64,6 +66,14 @@ struct DriverApi {
   CUresult (*cuEventDestroy)(CUevent);
   CUresult (*cuEventRecord)(CUevent, CUstream);
   CUresult (*cuEventElapsedTime)(float *, CUevent, CUevent);
+  /// Graph capture (fmc_session_set_cuda_graph); optional too.
+  CUresult (*cuStreamBeginCapture)(CUstream, int);
+  CUresult (*cuStreamEndCapture)(CUstream, CUgraph *);
+  CUresult (*cuGraphInstantiateWithFlags)(CUgraphExec *, CUgraph,
+                                          unsigned long long);
+  CUresult (*cuGraphLaunch)(CUgraphExec, CUstream);
+  CUresult (*cuGraphDestroy)(CUgraph);
+  CUresult (*cuGraphExecDestroy)(CUgraphExec);
 };
 
 struct Driver {
@@ -151,6 +161,14 @@ void loadDriver(Driver &d) {
         resolve(library, "cuEventRecord", a.cuEventRecord) &&
         resolve(library, "cuEventElapsedTime", a.cuEventElapsedTime)))
     a.cuEventCreate = nullptr;
+  if (!(resolve(library, "cuStreamBeginCapture_v2", a.cuStreamBeginCapture) &&
+        resolve(library, "cuStreamEndCapture", a.cuStreamEndCapture) &&
+        resolve(library, "cuGraphInstantiateWithFlags",
+                a.cuGraphInstantiateWithFlags) &&
+        resolve(library, "cuGraphLaunch", a.cuGraphLaunch) &&
+        resolve(library, "cuGraphDestroy", a.cuGraphDestroy) &&
+        resolve(library, "cuGraphExecDestroy", a.cuGraphExecDestroy)))
+    a.cuStreamBeginCapture = nullptr;
   if (!ok) {
     d.failure = "the CUDA driver (libcuda.so.1) is older than CUDA 11.2: it "
                 "lacks stream-ordered allocation";
@@ -203,6 +221,9 @@ std::atomic<bool> &errorPending() {
   return pending;
 }
 thread_local CUstream currentStream = nullptr;
+/// Whether this thread is capturing its stream into a graph (a stream
+/// cannot be synchronized then; the session waits after the graph runs).
+thread_local bool capturing = false;
 
 bool hasDeferredError() { return errorPending().load(); }
 
@@ -331,6 +352,45 @@ double elapsedMs(Event start, Event end) {
   return ms;
 }
 
+bool graphsAvailable() { return driver().api.cuStreamBeginCapture; }
+
+fmc_status_t *beginCapture(Stream stream) {
+  // Relaxed: the compiled code looks kernels up while it launches them.
+  FMC_RETURN_IF_ERROR(check(
+      driver().api.cuStreamBeginCapture(static_cast<CUstream>(stream),
+                                        /*CU_STREAM_CAPTURE_MODE_RELAXED=*/2),
+      "starting a CUDA graph capture"));
+  capturing = true;
+  return nullptr;
+}
+
+fmc_status_t *endCapture(Stream stream, Graph &out) {
+  capturing = false;
+  CUgraph graph = nullptr;
+  FMC_RETURN_IF_ERROR(check(
+      driver().api.cuStreamEndCapture(static_cast<CUstream>(stream), &graph),
+      "capturing the run into a CUDA graph"));
+  CUgraphExec exec = nullptr;
+  fmc_status_t *status =
+      check(driver().api.cuGraphInstantiateWithFlags(&exec, graph, 0),
+            "instantiating the CUDA graph");
+  driver().api.cuGraphDestroy(graph);
+  FMC_RETURN_IF_ERROR(status);
+  out = exec;
+  return nullptr;
+}
+
+fmc_status_t *launchGraph(Graph graph, Stream stream) {
+  return check(driver().api.cuGraphLaunch(static_cast<CUgraphExec>(graph),
+                                          static_cast<CUstream>(stream)),
+               "launching the CUDA graph");
+}
+
+void destroyGraph(Graph graph) {
+  if (graph)
+    driver().api.cuGraphExecDestroy(static_cast<CUgraphExec>(graph));
+}
+
 void setCurrentStream(Stream stream) { currentStream = stream; }
 
 fmc_status_t *takeDeferredError() {
@@ -403,6 +463,8 @@ FMC_CUDA_EXPORT void *fmc_cuda_stream_create() {
 FMC_CUDA_EXPORT void fmc_cuda_stream_destroy(void * /*stream*/) {}
 
 FMC_CUDA_EXPORT void fmc_cuda_stream_synchronize(void *stream) {
+  if (capturing)
+    return;
   defer(driver().api.cuStreamSynchronize(stream), "running a GPU kernel");
 }
 

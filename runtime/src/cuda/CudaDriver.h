@@ -54,6 +54,16 @@ fmc_status_t *recordEvent(Event event, Stream stream);
 /// Milliseconds between two recorded, completed events; -1 if unknown.
 double elapsedMs(Event start, Event end);
 
+/// CUDA graphs (CUgraphExec); available where the driver has them.
+using Graph = void *;
+bool graphsAvailable();
+/// Captures what this thread queues on `stream` until endCapture, which
+/// instantiates it.
+fmc_status_t *beginCapture(Stream stream);
+fmc_status_t *endCapture(Stream stream, Graph &out);
+fmc_status_t *launchGraph(Graph graph, Stream stream);
+void destroyGraph(Graph graph);
+
 /// The stream the fmc_cuda_* calls of this thread use.
 void setCurrentStream(Stream stream);
 

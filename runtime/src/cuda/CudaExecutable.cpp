@@ -116,9 +116,23 @@ CudaSession::~CudaSession() {
   for (void *buffer : outputs)
     release(buffer);
   release(arena);
+  destroyGraph(graph);
   destroyEvent(computeStart);
   destroyEvent(computeEnd);
   destroyStream(stream);
+}
+
+fmc_status_t *CudaSession::useGraph(bool enable) {
+  if (enable && !graphsAvailable())
+    return makeStatus(
+        FMC_STATUS_UNSUPPORTED,
+        "the CUDA driver has no graph API (cuStreamBeginCapture)");
+  if (!enable) {
+    destroyGraph(graph);
+    graph = nullptr;
+  }
+  graphs = enable;
+  return nullptr;
 }
 
 fmc_status_t *CudaSession::run(const std::vector<HostSpan> &hostInputs,
@@ -130,9 +144,19 @@ fmc_status_t *CudaSession::run(const std::vector<HostSpan> &hostInputs,
   (void)takeDeferredError();
   lastComputeMs = -1;
   FMC_RETURN_IF_ERROR(recordEvent(computeStart, stream));
-  setCurrentStream(stream);
-  executable.run(buffers.data());
-  setCurrentStream(nullptr);
+  if (graphs && graph) {
+    FMC_RETURN_IF_ERROR(launchGraph(graph, stream));
+  } else {
+    if (graphs)
+      FMC_RETURN_IF_ERROR(beginCapture(stream));
+    setCurrentStream(stream);
+    executable.run(buffers.data());
+    setCurrentStream(nullptr);
+    if (graphs) {
+      FMC_RETURN_IF_ERROR(endCapture(stream, graph));
+      FMC_RETURN_IF_ERROR(launchGraph(graph, stream));
+    }
+  }
   FMC_RETURN_IF_ERROR(recordEvent(computeEnd, stream));
   for (size_t i = 0; i < hostOutputs.size(); ++i)
     FMC_RETURN_IF_ERROR(

@@ -64,6 +64,12 @@ public:
   fmc_status_t *run(const std::vector<HostSpan> &inputs,
                     const std::vector<void *> &outputs);
 
+  /// Runs the compiled code through a CUDA graph: the first run captures
+  /// its kernels (and the copies and allocations between them), later runs
+  /// launch the graph. The device buffers are the session's, so the graph
+  /// stays valid.
+  fmc_status_t *useGraph(bool enable);
+
   /// GPU milliseconds of the last run's kernels (from after the input
   /// copies to before the output copies); -1 if the driver cannot time.
   double computeMs() const { return lastComputeMs; }
@@ -74,6 +80,8 @@ private:
   Stream stream = nullptr;
   Event computeStart = nullptr, computeEnd = nullptr;
   double lastComputeMs = -1;
+  bool graphs = false;
+  Graph graph = nullptr;
   std::vector<void *> inputs, outputs;
   void *arena = nullptr;
   std::vector<uint64_t> outputBytes;

@@ -12,6 +12,9 @@
 typedef int CUresult;
 static int inits, moduleLoads, fatbins, launches, badLaunches, allocs, frees;
 static int functions, syncs, streams;
+/* Graphs: launches recorded while capturing, graphs made and launched, and
+ * calls a capturing stream rejects (a synchronize). */
+static int capturing, captured, graphs, graphLaunches, badCaptureCalls;
 static unsigned long long toDevice, toHost;
 static int failAt = -1;
 
@@ -22,6 +25,11 @@ __attribute__((destructor)) static void report(void) {
           "to device %llu bytes, to host %llu bytes\n",
           inits, moduleLoads, fatbins, functions, launches, badLaunches, allocs,
           frees, streams, syncs, toDevice, toHost);
+  if (graphs)
+    fprintf(stderr,
+            "fake-cuda graphs: %d made, %d launches captured, %d graph "
+            "launches, %d calls a capture rejects\n",
+            graphs, captured, graphLaunches, badCaptureCalls);
 }
 
 CUresult cuInit(unsigned flags) {
@@ -93,6 +101,10 @@ CUresult cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz,
   (void)smem;
   (void)stream;
   (void)extra;
+  if (capturing) {
+    ++captured;
+    return 0;
+  }
   ++launches;
   if (!f || !params || !gx || !gy || !gz || !bx || !by || !bz ||
       bx * by * bz > 1024)
@@ -111,6 +123,10 @@ CUresult cuStreamDestroy_v2(void *stream) {
 }
 CUresult cuStreamSynchronize(void *stream) {
   (void)stream;
+  if (capturing) {
+    ++badCaptureCalls;
+    return 900; /* CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED */
+  }
   ++syncs;
   return 0;
 }
@@ -188,5 +204,45 @@ CUresult cuEventRecord(void *event, void *stream) {
 }
 CUresult cuEventElapsedTime(float *ms, void *start, void *end) {
   *ms = (float)(*(int *)end - *(int *)start);
+  return 0;
+}
+/* Graphs hold the number of launches captured; launching one counts them
+ * as launches. */
+CUresult cuStreamBeginCapture_v2(void *stream, int mode) {
+  (void)stream;
+  (void)mode;
+  capturing = 1;
+  captured = 0;
+  return 0;
+}
+CUresult cuStreamEndCapture(void *stream, void **graph) {
+  (void)stream;
+  capturing = 0;
+  int *count = malloc(sizeof(int));
+  *count = captured;
+  *graph = count;
+  return 0;
+}
+CUresult cuGraphInstantiateWithFlags(void **exec, void *graph,
+                                     unsigned long long flags) {
+  (void)flags;
+  int *count = malloc(sizeof(int));
+  *count = *(int *)graph;
+  *exec = count;
+  ++graphs;
+  return 0;
+}
+CUresult cuGraphDestroy(void *graph) {
+  free(graph);
+  return 0;
+}
+CUresult cuGraphExecDestroy(void *exec) {
+  free(exec);
+  return 0;
+}
+CUresult cuGraphLaunch(void *exec, void *stream) {
+  (void)stream;
+  ++graphLaunches;
+  launches += *(int *)exec;
   return 0;
 }

@@ -147,6 +147,20 @@ TEST_F(RuntimeTest, RunsTheEntryPoint) {
   runAndCheck(session.get(), weight, -3.0f);
 }
 
+TEST_F(RuntimeTest, CudaGraphsNeedAGpuArtifact) {
+  Model model = openModel(writeModel());
+  ASSERT_TRUE(model);
+  Session session = createSession(model.get());
+  ASSERT_TRUE(session);
+  Status status(fmc_session_set_cuda_graph(session.get(), 1));
+  EXPECT_EQ(fmc_status_code(status.get()), FMC_STATUS_UNSUPPORTED);
+  EXPECT_THAT(fmc_status_message(status.get()), HasSubstr("GPU artifact"));
+  status.reset(fmc_session_set_cuda_graph(nullptr, 1));
+  EXPECT_EQ(fmc_status_code(status.get()), FMC_STATUS_INVALID_ARGUMENT);
+  // The session still runs as before.
+  runAndCheck(session.get(), weight, 1.0f);
+}
+
 TEST_F(RuntimeTest, ReportsTheComputeTimeOfTheLastRun) {
   Model model = openModel(writeModel());
   ASSERT_TRUE(model);
