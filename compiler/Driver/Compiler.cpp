@@ -193,8 +193,10 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
     // Attention as one fused kernel, its blocks within the target's shared
     // memory per block.
     pipeline.gpuAttention = true;
-    if (gpu)
+    if (gpu) {
       pipeline.gpuSharedBytes = gpu->sharedBytesPerBlock;
+      pipeline.gpuSplitBlocks = 2 * gpu->maxSMs;
+    }
   }
   if (gpu) {
     // FlashAttention's blocks: a few MiB of scores per step keeps the

@@ -38,7 +38,7 @@ static std::string bufferizationPasses(const PipelineOptions &options) {
 static std::string gpuMappingPasses(const PipelineOptions &options) {
   return llvm::formatv(
       "func.func(fmc-gpu-launch-attention{{shared-bytes={7} "
-      "module-name=fmc_kernels},"
+      "split-blocks={8} module-name=fmc_kernels},"
       "fmc-gpu-tile-matmul{{block-m={1} block-n={2} block-k={3} "
       "thread-m={4} thread-n={5} tf32={6} module-name=fmc_kernels},"
       "fmc-gpu-launch-row-loops{{block-size={0} module-name=fmc_kernels},"
@@ -51,7 +51,8 @@ static std::string gpuMappingPasses(const PipelineOptions &options) {
       "fmc-gpu-device-buffers)",
       options.cudaBlockSize, options.gpuBlockM, options.gpuBlockN,
       options.gpuBlockK, options.gpuThreadM, options.gpuThreadN,
-      options.gpuTF32 ? "true" : "false", options.gpuSharedBytes);
+      options.gpuTF32 ? "true" : "false", options.gpuSharedBytes,
+      options.gpuSplitBlocks);
 }
 
 LogicalResult

@@ -59,6 +59,9 @@ struct PipelineOptions {
   /// shared memory per block.
   bool gpuAttention = false;
   int64_t gpuSharedBytes = 48 * 1024;
+  /// Attention grids with fewer blocks than this split their keys too (twice
+  /// the target's SMs; this default is an A100's).
+  int64_t gpuSplitBlocks = 216;
   std::string cudaToolkit = "/usr/local/cuda";
   /// CPU targets: map the code to GPU launches as for a GPU target, then run
   /// the launches as host loops (fmc-gpu-launches-to-host-loops), so that

@@ -74,10 +74,10 @@ std::optional<Blocks> chooseBlocks(int64_t s, int64_t t, int64_t d, int64_t dv,
 
 class KernelBuilder {
 public:
-  KernelBuilder(AttentionKernelOp op, Blocks blocks)
-      : op(op), blocks(blocks), loc(op.getLoc()), query(op.getQuery()),
-        key(op.getKey()), value(op.getValue()), mask(op.getMask()),
-        out(op.getInit()) {
+  KernelBuilder(AttentionKernelOp op, Blocks blocks, int64_t splits)
+      : op(op), blocks(blocks), splits(splits), loc(op.getLoc()),
+        query(op.getQuery()), key(op.getKey()), value(op.getValue()),
+        mask(op.getMask()), out(op.getInit()) {
     auto q = cast<MemRefType>(query.getType());
     auto k = cast<MemRefType>(key.getType());
     auto v = cast<MemRefType>(value.getType());
@@ -99,9 +99,23 @@ public:
                                  b.getContext(), gpu::AddressSpace::Workgroup));
     };
     Value one = index(b, 1);
+    // Split keys: the partial results of each split go to scratch buffers
+    // that a second kernel combines.
+    Value partialOut, partialMax, partialSum;
+    int64_t chunk = T;
+    if (splits > 1) {
+      chunk = llvm::divideCeil(llvm::divideCeil(T, bc), splits) * bc;
+      partialOut = memref::AllocOp::create(
+          b, loc, MemRefType::get({batch, heads, splits, S, Dv}, f32));
+      partialMax = memref::AllocOp::create(
+          b, loc, MemRefType::get({batch, heads, splits, S}, f32));
+      partialSum = memref::AllocOp::create(
+          b, loc, MemRefType::get({batch, heads, splits, S}, f32));
+    }
+    OpBuilder::InsertPoint after;
     auto launch = gpu::LaunchOp::create(
         b, loc, index(b, llvm::divideCeil(S, br)), index(b, heads),
-        index(b, batch), index(b, kThreads), one, one,
+        index(b, batch * splits), index(b, kThreads), one, one,
         /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
         /*asyncDependencies=*/{},
         TypeRange{shared(br, D + 1), shared(bc, std::max(D, Dv) + 1),
@@ -118,7 +132,17 @@ public:
     maxShared = buffers[3];
     sumShared = buffers[4];
 
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointAfter(launch);
+      after = b.saveInsertionPoint();
+    }
     batchId = launch.getBlockIds().z;
+    Value split;
+    if (splits > 1) {
+      split = arith::RemUIOp::create(b, loc, batchId, index(b, splits));
+      batchId = arith::DivUIOp::create(b, loc, batchId, index(b, splits));
+    }
     head = launch.getBlockIds().y;
     kvHead = arith::DivUIOp::create(b, loc, head, index(b, group));
     i0 = mul(b, launch.getBlockIds().x, br);
@@ -141,7 +165,11 @@ public:
 
     // Key blocks up to the block's causal frontier: its last query
     // i0 + br - 1 sees keys up to i0 + br - 1 + (T - S).
-    Value keyEnd = index(b, T);
+    Value keyBegin = index(b, 0), keyEnd = index(b, T);
+    if (splits > 1) {
+      keyBegin = mul(b, split, chunk);
+      keyEnd = arith::MinUIOp::create(b, loc, keyEnd, add(b, keyBegin, chunk));
+    }
     if (op.getCausal())
       keyEnd = arith::MinUIOp::create(b, loc, keyEnd, add(b, i0, br + T - S));
     Value negInf = constant(b, -std::numeric_limits<double>::infinity());
@@ -151,13 +179,49 @@ public:
     init.append(blocks.rows, zero);                  // l
     init.append(blocks.rows * outCols.size(), zero); // O
     auto keyLoop = scf::ForOp::create(
-        b, loc, index(b, 0), keyEnd, index(b, bc), init,
+        b, loc, keyBegin, keyEnd, index(b, bc), init,
         [&](OpBuilder &b, Location, Value j0, ValueRange state) {
           scf::YieldOp::create(b, loc, step(b, j0, state));
         });
 
-    // O / l, zero for a row that saw no key.
+    // O / l, zero for a row that saw no key; or with splits, the split's
+    // m, l and unnormalized O.
     ValueRange state = keyLoop.getResults();
+    if (splits > 1) {
+      for (int64_t i = 0; i < blocks.rows; ++i) {
+        OpBuilder::InsertionGuard g(b);
+        auto ifOp = scf::IfOp::create(b, loc, ult(b, queryRows[i], S));
+        b.setInsertionPointToStart(ifOp.thenBlock());
+        SmallVector<Value> at = {batchId, head, split, queryRows[i]};
+        // Every thread of the row holds the same m and l.
+        auto first = scf::IfOp::create(
+            b, loc,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tx,
+                                  index(b, 0)));
+        {
+          OpBuilder::InsertionGuard g2(b);
+          b.setInsertionPointToStart(first.thenBlock());
+          memref::StoreOp::create(b, loc, state[i], partialMax, at);
+          memref::StoreOp::create(b, loc, state[blocks.rows + i], partialSum,
+                                  at);
+        }
+        for (auto [o, col] : llvm::enumerate(outCols)) {
+          OpBuilder::InsertionGuard g2(b);
+          if (Dv % kSide != 0) {
+            auto inside = scf::IfOp::create(b, loc, ult(b, col, Dv));
+            b.setInsertionPointToStart(inside.thenBlock());
+          }
+          memref::StoreOp::create(
+              b, loc, state[2 * blocks.rows + i * outCols.size() + o],
+              partialOut, ValueRange{batchId, head, split, queryRows[i], col});
+        }
+      }
+      b.restoreInsertionPoint(after);
+      combineSplits(b, module, partialOut, partialMax, partialSum);
+      for (Value buffer : {partialOut, partialMax, partialSum})
+        memref::DeallocOp::create(b, loc, buffer);
+      return;
+    }
     for (int64_t i = 0; i < blocks.rows; ++i) {
       Value l = state[blocks.rows + i];
       Value empty =
@@ -184,6 +248,76 @@ public:
   }
 
 private:
+  /// The second kernel of split keys: one thread per output element
+  /// combines the splits' partial results,
+  ///   M = max_s m_s,  w_s = exp(m_s - M) (0 for a split that saw no key),
+  ///   out = sum_s w_s O_s / sum_s w_s l_s   (0 where that sum is 0).
+  void combineSplits(OpBuilder &b, FlatSymbolRefAttr module, Value partialOut,
+                     Value partialMax, Value partialSum) {
+    int64_t total = batch * heads * S * Dv;
+    Value one = index(b, 1);
+    auto launch = gpu::LaunchOp::create(
+        b, loc, index(b, llvm::divideCeil(total, kThreads)), one, one,
+        index(b, kThreads), one, one, /*dynamicSharedMemorySize=*/nullptr,
+        /*asyncTokenType=*/nullptr, /*asyncDependencies=*/{},
+        /*workgroupAttributions=*/{}, /*privateAttributions=*/{}, nullptr,
+        nullptr, nullptr, module);
+    Block &body = launch.getBody().front();
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToEnd(&body);
+    gpu::TerminatorOp::create(b, loc);
+    b.setInsertionPoint(body.getTerminator());
+    Value linear =
+        arith::AddIOp::create(b, loc, mul(b, launch.getBlockIds().x, kThreads),
+                              launch.getThreadIds().x);
+    auto inside = scf::IfOp::create(b, loc, ult(b, linear, total));
+    b.setInsertionPointToStart(inside.thenBlock());
+    auto ids = affine::AffineDelinearizeIndexOp::create(
+        b, loc, linear, ArrayRef<int64_t>{batch, heads, S, Dv});
+    Value bi = ids.getResult(0), hi = ids.getResult(1), row = ids.getResult(2),
+          col = ids.getResult(3);
+    Value negInf = constant(b, -std::numeric_limits<double>::infinity());
+    Value zero = constant(b, 0.0);
+    auto at = [&](Value sp) { return SmallVector<Value>{bi, hi, sp, row}; };
+    auto maxLoop = scf::ForOp::create(
+        b, loc, index(b, 0), index(b, splits), one, ValueRange{negInf},
+        [&](OpBuilder &b, Location, Value sp, ValueRange acc) {
+          scf::YieldOp::create(
+              b, loc,
+              ValueRange{arith::MaximumFOp::create(
+                  b, loc, acc[0], load(b, partialMax, at(sp)))});
+        });
+    Value m = maxLoop.getResult(0);
+    auto sumLoop = scf::ForOp::create(
+        b, loc, index(b, 0), index(b, splits), one, ValueRange{zero, zero},
+        [&](OpBuilder &b, Location, Value sp, ValueRange acc) {
+          Value ms = load(b, partialMax, at(sp));
+          Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                              ms, negInf);
+          Value w = arith::SelectOp::create(
+              b, loc, empty, zero,
+              math::ExpOp::create(b, loc,
+                                  arith::SubFOp::create(b, loc, ms, m)));
+          Value l = arith::AddFOp::create(
+              b, loc, acc[0],
+              arith::MulFOp::create(b, loc, w, load(b, partialSum, at(sp))));
+          Value o = arith::AddFOp::create(
+              b, loc, acc[1],
+              arith::MulFOp::create(
+                  b, loc, w,
+                  load(b, partialOut, ValueRange{bi, hi, sp, row, col})));
+          scf::YieldOp::create(b, loc, ValueRange{l, o});
+        });
+    Value l = sumLoop.getResult(0), o = sumLoop.getResult(1);
+    Value empty =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, l, zero);
+    memref::StoreOp::create(
+        b, loc,
+        arith::SelectOp::create(b, loc, empty, zero,
+                                arith::DivFOp::create(b, loc, o, l)),
+        out, ValueRange{bi, hi, row, col});
+  }
+
   Value index(OpBuilder &b, int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v);
   }
@@ -390,6 +524,7 @@ private:
 
   AttentionKernelOp op;
   Blocks blocks;
+  int64_t splits;
   Location loc;
   Value query, key, value, mask, out;
   int64_t batch, heads, S, D, T, Dv, group;
@@ -430,8 +565,25 @@ struct LaunchAttentionPass
         op.emitError("the attention kernel takes f32 operands");
         return signalPassFailure();
       }
+      // Too few blocks to fill the GPU (decoding: one query per head):
+      // split the keys too, each split at least two key blocks.
+      int64_t S = shape(op.getQuery()).getDimSize(2);
+      int64_t T = shape(op.getKey()).getDimSize(2);
+      int64_t grid = llvm::divideCeil(S, blocks->queries()) *
+                     shape(op.getQuery()).getDimSize(1) *
+                     shape(op.getQuery()).getDimSize(0);
+      int64_t keyBlocks = llvm::divideCeil(T, blocks->keyBlock());
+      int64_t splits = 1;
+      if (splitBlocks > 0 && grid < splitBlocks)
+        splits = std::max<int64_t>(
+            1, std::min<int64_t>(llvm::divideCeil(splitBlocks, grid),
+                                 keyBlocks / 2));
+      // Whole key blocks per split, none empty.
+      if (splits > 1)
+        splits =
+            llvm::divideCeil(keyBlocks, llvm::divideCeil(keyBlocks, splits));
       OpBuilder b(op);
-      KernelBuilder(op, *blocks).build(b, module);
+      KernelBuilder(op, *blocks, splits).build(b, module);
       op.erase();
     }
   }

@@ -135,17 +135,28 @@ def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
     16 x 16 (queries x keys, no more than S and T need) whose shared
     buffers fit `shared-bytes`; a head too large for the smallest is an
     error.
+
+    When the grid has fewer than `split-blocks` blocks (decoding: one query
+    per head), the keys are split too (as Flash-Decoding does): grid z
+    also runs over splits of whole key blocks (at least two per split, up
+    to `split-blocks` blocks in all), each block writes its rows' running
+    max, sum and unnormalized output to scratch buffers, and a second
+    kernel, a thread per output element, combines the splits:
+    out = sum_s exp(m_s - M) O_s / sum_s exp(m_s - M) l_s, M = max_s m_s.
   }];
   let options = [
     Option<"sharedBytes", "shared-bytes", "int64_t", "49152",
            "Shared memory a block may use (the target's)">,
+    Option<"splitBlocks", "split-blocks", "int64_t", "0",
+           "Split the keys among blocks when the grid has fewer blocks than "
+           "this (0: never); the pipeline passes twice the target's SMs">,
     Option<"moduleName", "module-name", "std::string", "\"fmc_kernels\"",
            "Name of the GPU module that outlining creates">,
   ];
   let dependentDialects = [
     "::mlir::gpu::GPUDialect", "::mlir::arith::ArithDialect",
     "::mlir::scf::SCFDialect", "::mlir::math::MathDialect",
-    "::mlir::memref::MemRefDialect"
+    "::mlir::memref::MemRefDialect", "::mlir::affine::AffineDialect"
   ];
 }
 

@@ -1,4 +1,5 @@
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-launch-attention),canonicalize,cse)' --split-input-file | FileCheck %s
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-launch-attention{split-blocks=64}),canonicalize,cse)' --split-input-file | FileCheck %s --check-prefix=SPLIT
 // RUN: not fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-launch-attention{shared-bytes=4096}))' --split-input-file 2>&1 | FileCheck %s --check-prefix=SMALL
 
 // Causal grouped-query attention, S = T = 100, D = 32: one launch of
@@ -89,5 +90,53 @@ func.func @causal_gqa(%q: memref<1x4x100x32xf32>, %k: memref<1x2x100x32xf32>, %v
 // CHECK: memref.store %{{.+}}, %arg4
 func.func @decode_mask(%q: memref<2x4x1x128xf32>, %k: memref<2x1x24x128xf32>, %v: memref<2x1x24x40xf32>, %m: memref<1x24xi1>, %o: memref<2x4x1x40xf32>) {
   fmc.attention_kernel %q, %k, %v mask %m into %o {causal = false, scale = 0.088 : f64} : (memref<2x4x1x128xf32>, memref<2x1x24x128xf32>, memref<2x1x24x40xf32>, memref<1x24xi1>, memref<2x4x1x40xf32>) -> ()
+  return
+}
+
+// -----
+
+// Decoding, split keys: with split-blocks=64, a grid of 4 blocks (1 query
+// per head) also runs over 4 splits of 128 keys (2 key blocks each) on grid
+// z; each block writes its row's running max and sum (its first thread) and
+// unnormalized output to scratch buffers, and a second kernel, a thread per
+// output element, combines the splits: M = max of the maxima, weights
+// exp(m - M) (0 for a split that saw no key), sum of weighted outputs over
+// the sum of weighted sums. The scratch is freed after it.
+// SPLIT-LABEL: func.func @split_decode
+// SPLIT: %[[OUT:.+]] = memref.alloc() : memref<1x4x4x1x64xf32>
+// SPLIT: %[[MAX:.+]] = memref.alloc() : memref<1x4x4x1xf32>
+// SPLIT: %[[SUM:.+]] = memref.alloc() : memref<1x4x4x1xf32>
+// SPLIT: gpu.launch blocks(%{{.+}}, %[[H:.+]], %[[Z:.+]]) in (%{{.+}} = %c1, %{{.+}} = %c4, %{{.+}} = %c4)
+// SPLIT: %[[SPLIT:.+]] = arith.remui %[[Z]], %c4
+// SPLIT: %[[B:.+]] = arith.divui %[[Z]], %c4
+// SPLIT: %[[BEGIN:.+]] = arith.muli %[[SPLIT]], %c128
+// SPLIT: %[[END0:.+]] = arith.addi %[[BEGIN]], %c128
+// SPLIT: %[[END1:.+]] = arith.minui %[[END0]], %c512
+// SPLIT: %[[END:.+]] = arith.minui %[[END1]], %c527
+// SPLIT: %[[STATE:.+]]:6 = scf.for %{{.+}} = %[[BEGIN]] to %[[END]] step %c64
+// SPLIT: scf.if
+// SPLIT: memref.store %[[STATE]]#0, %[[MAX]][%[[B]], %[[H]], %[[SPLIT]], %{{.+}}]
+// SPLIT: memref.store %[[STATE]]#1, %[[SUM]][%[[B]], %[[H]], %[[SPLIT]], %{{.+}}]
+// SPLIT: memref.store %[[STATE]]#2, %[[OUT]][%[[B]], %[[H]], %[[SPLIT]], %{{.+}}, %{{.+}}]
+// SPLIT: gpu.launch blocks({{.+}}) in (%{{.+}} = %c1, %{{.+}} = %c1, %{{.+}} = %c1) threads(%[[T:.+]], %{{.+}}, %{{.+}}) in (%{{.+}} = %c256
+// SPLIT: %[[IDS:.+]]:2 = affine.delinearize_index %[[T]] into (4, 64)
+// SPLIT: %[[M:.+]] = scf.for {{.+}} -> (f32)
+// SPLIT: arith.maximumf
+// SPLIT: scf.for {{.+}} -> (f32, f32)
+// SPLIT: arith.subf %{{.+}}, %[[M]]
+// SPLIT: math.exp
+// SPLIT: arith.divf
+// SPLIT: memref.store %{{.+}}, %arg3[%c0, %[[IDS]]#0, %c0, %[[IDS]]#1]
+// SPLIT: memref.dealloc %[[OUT]]
+// SPLIT: memref.dealloc %[[MAX]]
+// SPLIT: memref.dealloc %[[SUM]]
+// Without split-blocks (and in the cases above, whose grids are large
+// enough), no split.
+// CHECK-LABEL: func.func @split_decode
+// CHECK-NOT: memref.alloc
+// CHECK: gpu.launch blocks({{.+}}) in (%{{.+}} = %c1, %{{.+}} = %c4, %{{.+}} = %c1)
+// CHECK-NOT: gpu.launch
+func.func @split_decode(%q: memref<1x4x1x64xf32>, %k: memref<1x4x512x64xf32>, %v: memref<1x4x512x64xf32>, %o: memref<1x4x1x64xf32>) {
+  fmc.attention_kernel %q, %k, %v into %o {causal = true, scale = 0.125 : f64} : (memref<1x4x1x64xf32>, memref<1x4x512x64xf32>, memref<1x4x512x64xf32>, memref<1x4x1x64xf32>) -> ()
   return
 }
