@@ -7,6 +7,7 @@
 #include "compiler/Targets/CPU/CPUTarget.h"
 #include "compiler/Targets/CUDA/CUDATarget.h"
 #include "passes/ABI/Passes.h"
+#include "passes/GPU/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -197,6 +198,8 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
       pipeline.gpuSharedBytes = gpu->sharedBytesPerBlock;
       pipeline.gpuSplitBlocks = 2 * gpu->maxSMs;
     }
+    pipeline.gpuAttentionMaxHead =
+        mlir::fmc::largestFusedAttentionHead(pipeline.gpuSharedBytes);
   }
   if (gpu) {
     // FlashAttention's blocks: a few MiB of scores per step keeps the

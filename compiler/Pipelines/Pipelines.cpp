@@ -79,7 +79,7 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
       "func.func(fmc-widen-half-floats),"
       "func.func(fmc-convert-graph-to-linalg{{"
       "attention-cache-bytes={1} attention-parallel={5} "
-      "attention-kernel={8}}),"
+      "attention-kernel={8} attention-kernel-max-head={9}}),"
       "canonicalize,cse,"
       "func.func(fmc-fuse-elementwise{6}),"
       "canonicalize,cse{4}{7}",
@@ -94,7 +94,7 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
           ? std::string()
           : ",fmc-narrow-matmul-weights{function=" + options.function +
                 " type=" + options.narrowWeights + "}",
-      options.gpuAttention ? "true" : "false");
+      options.gpuAttention ? "true" : "false", options.gpuAttentionMaxHead);
   return parsePassPipeline(pipeline, pm);
 }
 

@@ -59,6 +59,9 @@ struct PipelineOptions {
   /// shared memory per block.
   bool gpuAttention = false;
   int64_t gpuSharedBytes = 48 * 1024;
+  /// The largest attention head the fused kernel takes (larger ones keep
+  /// the FlashAttention loops).
+  int64_t gpuAttentionMaxHead = 256;
   /// Attention grids with fewer blocks than this split their keys too (twice
   /// the target's SMs; this default is an A100's).
   int64_t gpuSplitBlocks = 216;

@@ -533,6 +533,18 @@ private:
   SmallVector<Value> rows, queryRows, keyCols, outCols;
 };
 
+} // namespace
+
+int64_t mlir::fmc::largestFusedAttentionHead(int64_t sharedBytes) {
+  // The smallest blocks, 16 x 16, with D = Dv.
+  int64_t head = 0;
+  while (::sharedBytes(Blocks{1, 1}, head + 1, head + 1) <= sharedBytes)
+    ++head;
+  return head;
+}
+
+namespace {
+
 struct LaunchAttentionPass
     : fmc::impl::LaunchAttentionPassBase<LaunchAttentionPass> {
   using Base::Base;

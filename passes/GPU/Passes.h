@@ -20,6 +20,10 @@ namespace mlir::fmc {
 #define GEN_PASS_DECL
 #include "passes/GPU/Passes.h.inc"
 
+/// The largest head size (D = Dv) fmc-gpu-launch-attention can build a
+/// kernel for within `sharedBytes` of shared memory per block.
+int64_t largestFusedAttentionHead(int64_t sharedBytes);
+
 #define GEN_PASS_REGISTRATION
 #include "passes/GPU/Passes.h.inc"
 

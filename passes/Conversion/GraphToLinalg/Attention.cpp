@@ -92,26 +92,34 @@ Value appendAlongSequence(OpBuilder &b, Location loc, Value past, Value now) {
 }
 
 /// The fused kernel takes f32 attention with an f32 or boolean mask (the
-/// graph is in f32 by then: fmc-widen-half-floats).
-bool lowersToKernel(AttentionOp op) {
+/// graph is in f32 by then: fmc-widen-half-floats) and heads up to
+/// `maxHead`.
+bool lowersToKernel(AttentionOp op, int64_t maxHead) {
   auto isF32 = [](Value v) {
     return !v || getElementTypeOrSelf(v.getType()).isF32();
   };
   Value mask = op.getMask();
+  auto head = [](Value v) {
+    return cast<RankedTensorType>(v.getType()).getDimSize(3);
+  };
   return isF32(op.getQuery()) &&
-         (isF32(mask) || getElementTypeOrSelf(mask.getType()).isInteger(1));
+         (isF32(mask) || getElementTypeOrSelf(mask.getType()).isInteger(1)) &&
+         head(op.getQuery()) <= maxHead && head(op.getValue()) <= maxHead;
 }
 
 /// GPU targets: one fmc.attention_kernel into an empty destination, on the
 /// keys and values with their cache appended (also the presents).
 struct AttentionToKernel : OpConversionPattern<AttentionOp> {
-  using OpConversionPattern::OpConversionPattern;
+  AttentionToKernel(const TypeConverter &converter, MLIRContext *ctx,
+                    int64_t maxHead)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2), maxHead(maxHead) {}
 
   LogicalResult
   matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (!lowersToKernel(op))
-      return rewriter.notifyMatchFailure(op, "the kernel takes f32 attention");
+    if (!lowersToKernel(op, maxHead))
+      return rewriter.notifyMatchFailure(
+          op, "the kernel takes f32 attention with heads that fit");
     Location loc = op.getLoc();
     Value keys = adaptor.getKey(), values = adaptor.getValue();
     if (adaptor.getPastKey()) {
@@ -131,6 +139,8 @@ struct AttentionToKernel : OpConversionPattern<AttentionOp> {
     rewriter.replaceOp(op, results);
     return success();
   }
+
+  int64_t maxHead;
 };
 
 struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
@@ -468,6 +478,6 @@ void mlir::fmc::populateAttentionToLinalgPatterns(
   // The kernel where the target has one; the loops for the rest.
   if (tiles.kernel)
     patterns.add<AttentionToKernel>(converter, patterns.getContext(),
-                                    /*benefit=*/2);
+                                    tiles.kernelMaxHead);
   patterns.add<AttentionToFlashLoops>(converter, patterns.getContext(), tiles);
 }

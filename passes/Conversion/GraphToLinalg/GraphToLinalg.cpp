@@ -96,7 +96,8 @@ struct ConvertGraphToLinalgPass
     populateAttentionToLinalgPatterns(
         patterns, converter,
         AttentionTiles{attentionCacheBytes, attentionQueryTile,
-                       attentionKeyTile, attentionParallel, attentionKernel});
+                       attentionKeyTile, attentionParallel, attentionKernel,
+                       attentionKernelMaxHead});
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateReturnOpTypeConversionPattern(patterns, converter);

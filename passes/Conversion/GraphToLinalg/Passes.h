@@ -48,6 +48,8 @@ struct AttentionTiles {
   bool parallelBlocks = false;
   /// f32 attention as one fmc.attention_kernel (a fused GPU kernel).
   bool kernel = false;
+  /// The largest head size (D and Dv) the kernel takes.
+  int64_t kernelMaxHead = 256;
 };
 void populateAttentionToLinalgPatterns(RewritePatternSet &patterns,
                                        const TypeConverter &converter,

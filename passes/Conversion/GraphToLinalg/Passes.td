@@ -39,6 +39,10 @@ def ConvertGraphToLinalgPass
     Option<"attentionKernel", "attention-kernel", "bool", "false",
            "Lower f32 attention to fmc.attention_kernel (one fused kernel, "
            "fmc-gpu-launch-attention) instead of loops">,
+    Option<"attentionKernelMaxHead", "attention-kernel-max-head", "int64_t",
+           "256",
+           "Largest head size (D and Dv) the fused kernel takes (what fits "
+           "the target's shared memory); larger heads keep the loops">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

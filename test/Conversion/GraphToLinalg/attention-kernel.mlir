@@ -1,9 +1,10 @@
 // RUN: fmc-opt %s --fmc-convert-graph-to-linalg="attention-kernel=true" -cse | FileCheck %s
 // RUN: fmc-opt %s --fmc-convert-graph-to-linalg | FileCheck %s --check-prefix=LOOPS
+// RUN: fmc-opt %s --fmc-convert-graph-to-linalg="attention-kernel=true attention-kernel-max-head=8" | FileCheck %s --check-prefix=LOOPS
 
 // With attention-kernel (GPU targets), f32 attention becomes one
-// fmc.attention_kernel into an empty destination; without it, the
-// FlashAttention loops.
+// fmc.attention_kernel into an empty destination; without it, or with a
+// head (16 here) larger than the kernel takes, the FlashAttention loops.
 // CHECK-LABEL: func.func @plain
 // CHECK-NOT: scf.for
 // CHECK: %[[INIT:.+]] = tensor.empty() : tensor<1x4x64x16xf32>
