@@ -15,7 +15,9 @@
 //   per-thread row sums -> shared; stage V              barrier
 //   l' = a l + rowsum P;  O' = a O + P V                barrier
 //
-// and the rows are divided by l at the end (zero where l = 0).
+// and the rows are divided by l at the end (zero where l = 0). A grid too
+// small to fill the GPU (decoding) also splits the keys: each split's
+// partial results go to scratch buffers that a second kernel combines.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,7 +25,7 @@
 
 #include "dialects/Graph/IR/GraphOps.h"
 
-#include "llvm/ADT/APFloat.h"
+#include <limits>
 
 namespace mlir::fmc {
 #define GEN_PASS_DEF_LAUNCHATTENTIONPASS
@@ -39,8 +41,8 @@ namespace {
 constexpr int64_t kSide = 16;
 constexpr int64_t kThreads = kSide * kSide;
 
-/// Query rows and keys per thread: a block takes 16 rows queries and, per
-/// step, 16 keys keys.
+/// Query rows and keys per thread: a block takes 16 * rows queries and,
+/// per step, 16 * keys keys.
 struct Blocks {
   int64_t rows, keys;
   int64_t queries() const { return kSide * rows; }
@@ -419,6 +421,26 @@ private:
     return s;
   }
 
+  /// A loop over `extent` steps t that adds left(t)[i] * right(t)[c] to
+  /// sums[i * |right| + c] (fused multiply-adds), from `init`: the
+  /// thread's part of a product of two shared blocks.
+  ValueRange
+  outerProducts(OpBuilder &b, int64_t extent, ValueRange init,
+                function_ref<SmallVector<Value>(OpBuilder &, Value)> left,
+                function_ref<SmallVector<Value>(OpBuilder &, Value)> right) {
+    auto loop = scf::ForOp::create(
+        b, loc, index(b, 0), index(b, extent), index(b, 1), init,
+        [&](OpBuilder &b, Location, Value t, ValueRange acc) {
+          SmallVector<Value> l = left(b, t), r = right(b, t), sums;
+          for (auto [i, x] : llvm::enumerate(l))
+            for (auto [c, y] : llvm::enumerate(r))
+              sums.push_back(
+                  math::FmaOp::create(b, loc, x, y, acc[i * r.size() + c]));
+          scf::YieldOp::create(b, loc, sums);
+        });
+    return loop.getResults();
+  }
+
   /// One key block at j0: the new (m, l, O).
   SmallVector<Value> step(OpBuilder &b, Value j0, ValueRange state) {
     int64_t nr = blocks.rows, nk = blocks.keys, bc = blocks.keyBlock();
@@ -429,27 +451,22 @@ private:
     gpu::BarrierOp::create(b, loc);
 
     // Dot products of the thread's rows and keys.
-    auto dots = scf::ForOp::create(
-        b, loc, index(b, 0), index(b, D), index(b, 1),
-        SmallVector<Value>(nr * nk, zero),
-        [&](OpBuilder &b, Location, Value d, ValueRange acc) {
-          SmallVector<Value> q, k, sums;
-          for (Value row : rows)
-            q.push_back(load(b, qShared, {row, d}));
-          for (Value col : keyCols)
-            k.push_back(load(b, kvShared, {col, d}));
-          for (int64_t i = 0; i < nr; ++i)
-            for (int64_t c = 0; c < nk; ++c)
-              sums.push_back(
-                  math::FmaOp::create(b, loc, q[i], k[c], acc[i * nk + c]));
-          scf::YieldOp::create(b, loc, sums);
+    ValueRange dots = outerProducts(
+        b, D, SmallVector<Value>(nr * nk, zero),
+        [&](OpBuilder &b, Value d) {
+          return llvm::map_to_vector(
+              rows, [&](Value row) { return load(b, qShared, {row, d}); });
+        },
+        [&](OpBuilder &b, Value d) {
+          return llvm::map_to_vector(
+              keyCols, [&](Value col) { return load(b, kvShared, {col, d}); });
         });
     SmallVector<Value> s;
     for (int64_t i = 0; i < nr; ++i) {
       SmallVector<Value> rowScores;
       for (int64_t c = 0; c < nk; ++c) {
         Value key = arith::AddIOp::create(b, loc, j0, keyCols[c]);
-        s.push_back(score(b, dots.getResult(i * nk + c), i, key));
+        s.push_back(score(b, dots[i * nk + c], i, key));
         rowScores.push_back(s.back());
       }
       memref::StoreOp::create(b, loc, combine(b, rowScores, /*max=*/true),
@@ -503,22 +520,18 @@ private:
     SmallVector<Value> readCols;
     for (Value col : outCols)
       readCols.push_back(Dv % kSide ? clamp(b, col, Dv) : col);
-    auto products = scf::ForOp::create(
-        b, loc, index(b, 0), index(b, bc), index(b, 1), scaled,
-        [&](OpBuilder &b, Location, Value j, ValueRange acc) {
-          SmallVector<Value> p, v, sums;
-          for (Value row : rows)
-            p.push_back(load(b, pShared, {row, j}));
-          for (Value col : readCols)
-            v.push_back(load(b, kvShared, {j, col}));
-          for (int64_t i = 0; i < nr; ++i)
-            for (int64_t o = 0; o < columns; ++o)
-              sums.push_back(math::FmaOp::create(b, loc, p[i], v[o],
-                                                 acc[i * columns + o]));
-          scf::YieldOp::create(b, loc, sums);
+    ValueRange products = outerProducts(
+        b, bc, scaled,
+        [&](OpBuilder &b, Value j) {
+          return llvm::map_to_vector(
+              rows, [&](Value row) { return load(b, pShared, {row, j}); });
+        },
+        [&](OpBuilder &b, Value j) {
+          return llvm::map_to_vector(
+              readCols, [&](Value col) { return load(b, kvShared, {j, col}); });
         });
     gpu::BarrierOp::create(b, loc);
-    llvm::append_range(next, products.getResults());
+    llvm::append_range(next, products);
     return next;
   }
 

@@ -91,6 +91,18 @@ Value appendAlongSequence(OpBuilder &b, Location loc, Value past, Value now) {
   return all;
 }
 
+/// The keys and values attended to, and the presents with a cache: the
+/// cache followed by the new ones.
+std::pair<Value, Value> keysAndValues(OpBuilder &b, Location loc,
+                                      AttentionOp::Adaptor adaptor) {
+  Value keys = adaptor.getKey(), values = adaptor.getValue();
+  if (adaptor.getPastKey()) {
+    keys = appendAlongSequence(b, loc, adaptor.getPastKey(), keys);
+    values = appendAlongSequence(b, loc, adaptor.getPastValue(), values);
+  }
+  return {keys, values};
+}
+
 /// The fused kernel takes f32 attention with an f32 or boolean mask (the
 /// graph is in f32 by then: fmc-widen-half-floats) and heads up to
 /// `maxHead`.
@@ -121,12 +133,7 @@ struct AttentionToKernel : OpConversionPattern<AttentionOp> {
       return rewriter.notifyMatchFailure(
           op, "the kernel takes f32 attention with heads that fit");
     Location loc = op.getLoc();
-    Value keys = adaptor.getKey(), values = adaptor.getValue();
-    if (adaptor.getPastKey()) {
-      keys = appendAlongSequence(rewriter, loc, adaptor.getPastKey(), keys);
-      values =
-          appendAlongSequence(rewriter, loc, adaptor.getPastValue(), values);
-    }
+    auto [keys, values] = keysAndValues(rewriter, loc, adaptor);
     auto resultType = cast<RankedTensorType>(op.getResult().getType());
     Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
                                          resultType.getElementType());
@@ -153,14 +160,7 @@ struct AttentionToFlashLoops : OpConversionPattern<AttentionOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    // With a cache, the keys and values attended to (and the presents) are
-    // the cache followed by the new ones.
-    Value keys = adaptor.getKey(), values = adaptor.getValue();
-    if (adaptor.getPastKey()) {
-      keys = appendAlongSequence(rewriter, loc, adaptor.getPastKey(), keys);
-      values =
-          appendAlongSequence(rewriter, loc, adaptor.getPastValue(), values);
-    }
+    auto [keys, values] = keysAndValues(rewriter, loc, adaptor);
     auto qType = cast<RankedTensorType>(adaptor.getQuery().getType());
     auto kType = cast<RankedTensorType>(keys.getType());
     auto vType = cast<RankedTensorType>(values.getType());
