@@ -7,6 +7,7 @@
 #include "compiler/Pipelines/Registration.h"
 #include "compiler/Targets/CPU/CPUTarget.h"
 #include "compiler/Targets/CUDA/CUDATarget.h"
+#include "passes/GPU/Passes.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -211,6 +212,12 @@ int printTargetDescription() {
       return 1;
     }
     ::fmc::printCUDATarget(gpu, llvm::outs());
+    // What fmc-gpu-launch-attention makes of it.
+    llvm::outs() << "attention: one fused kernel for heads up to "
+                 << mlir::fmc::largestFusedAttentionHead(
+                        gpu.sharedBytesPerBlock)
+                 << " (larger: loops); keys split when a grid has under "
+                 << 2 * gpu.maxSMs << " blocks\n";
     return 0;
   }
   ::fmc::CPUTarget t;
