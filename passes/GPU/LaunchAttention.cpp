@@ -219,7 +219,7 @@ public:
         }
       }
       b.restoreInsertionPoint(after);
-      combineSplits(b, module, partialOut, partialMax, partialSum);
+      combineSplits(b, partialOut, partialMax, partialSum);
       for (Value buffer : {partialOut, partialMax, partialSum})
         memref::DeallocOp::create(b, loc, buffer);
       return;
@@ -250,34 +250,23 @@ public:
   }
 
 private:
-  /// The second kernel of split keys: one thread per output element
-  /// combines the splits' partial results,
+  /// The second kernel of split keys: each output element combines the
+  /// splits' partial results,
   ///   M = max_s m_s,  w_s = exp(m_s - M) (0 for a split that saw no key),
   ///   out = sum_s w_s O_s / sum_s w_s l_s   (0 where that sum is 0).
-  void combineSplits(OpBuilder &b, FlatSymbolRefAttr module, Value partialOut,
-                     Value partialMax, Value partialSum) {
-    int64_t total = batch * heads * S * Dv;
-    Value one = index(b, 1);
-    auto launch = gpu::LaunchOp::create(
-        b, loc, index(b, llvm::divideCeil(total, kThreads)), one, one,
-        index(b, kThreads), one, one, /*dynamicSharedMemorySize=*/nullptr,
-        /*asyncTokenType=*/nullptr, /*asyncDependencies=*/{},
-        /*workgroupAttributions=*/{}, /*privateAttributions=*/{}, nullptr,
-        nullptr, nullptr, module);
-    Block &body = launch.getBody().front();
+  void combineSplits(OpBuilder &b, Value partialOut, Value partialMax,
+                     Value partialSum) {
+    // A parallel loop over the outputs: fmc-gpu-launch-parallel-loops makes
+    // it a kernel of one thread per element.
+    Value one = index(b, 1), zeroIndex = index(b, 0);
+    auto loop = scf::ParallelOp::create(
+        b, loc, SmallVector<Value>(4, zeroIndex),
+        ValueRange{index(b, batch), index(b, heads), index(b, S), index(b, Dv)},
+        SmallVector<Value>(4, one));
     OpBuilder::InsertionGuard g(b);
-    b.setInsertionPointToEnd(&body);
-    gpu::TerminatorOp::create(b, loc);
-    b.setInsertionPoint(body.getTerminator());
-    Value linear =
-        arith::AddIOp::create(b, loc, mul(b, launch.getBlockIds().x, kThreads),
-                              launch.getThreadIds().x);
-    auto inside = scf::IfOp::create(b, loc, ult(b, linear, total));
-    b.setInsertionPointToStart(inside.thenBlock());
-    auto ids = affine::AffineDelinearizeIndexOp::create(
-        b, loc, linear, ArrayRef<int64_t>{batch, heads, S, Dv});
-    Value bi = ids.getResult(0), hi = ids.getResult(1), row = ids.getResult(2),
-          col = ids.getResult(3);
+    b.setInsertionPoint(loop.getBody()->getTerminator());
+    SmallVector<Value> ids(loop.getInductionVars());
+    Value bi = ids[0], hi = ids[1], row = ids[2], col = ids[3];
     Value negInf = constant(b, -std::numeric_limits<double>::infinity());
     Value zero = constant(b, 0.0);
     auto at = [&](Value sp) { return SmallVector<Value>{bi, hi, sp, row}; };

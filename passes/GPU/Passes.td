@@ -140,8 +140,9 @@ def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
     per head), the keys are split too (as Flash-Decoding does): grid z
     also runs over splits of whole key blocks (at least two per split, up
     to `split-blocks` blocks in all), each block writes its rows' running
-    max, sum and unnormalized output to scratch buffers, and a second
-    kernel, a thread per output element, combines the splits:
+    max, sum and unnormalized output to scratch buffers, and an
+    `scf.parallel` over the outputs (one thread per element once
+    fmc-gpu-launch-parallel-loops maps it) combines the splits:
     out = sum_s exp(m_s - M) O_s / sum_s exp(m_s - M) l_s, M = max_s m_s.
   }];
   let options = [
@@ -156,7 +157,7 @@ def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
   let dependentDialects = [
     "::mlir::gpu::GPUDialect", "::mlir::arith::ArithDialect",
     "::mlir::scf::SCFDialect", "::mlir::math::MathDialect",
-    "::mlir::memref::MemRefDialect", "::mlir::affine::AffineDialect"
+    "::mlir::memref::MemRefDialect"
   ];
 }
 

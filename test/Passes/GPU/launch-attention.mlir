@@ -98,8 +98,9 @@ func.func @decode_mask(%q: memref<2x4x1x128xf32>, %k: memref<2x1x24x128xf32>, %v
 // Decoding, split keys: with split-blocks=64, a grid of 4 blocks (1 query
 // per head) also runs over 4 splits of 128 keys (2 key blocks each) on grid
 // z; each block writes its row's running max and sum (its first thread) and
-// unnormalized output to scratch buffers, and a second kernel, a thread per
-// output element, combines the splits: M = max of the maxima, weights
+// unnormalized output to scratch buffers, and a parallel loop over the
+// outputs (a kernel of a thread per element once
+// fmc-gpu-launch-parallel-loops has run) combines the splits: M = max of the maxima, weights
 // exp(m - M) (0 for a split that saw no key), sum of weighted outputs over
 // the sum of weighted sums. The scratch is freed after it.
 // SPLIT-LABEL: func.func @split_decode
@@ -118,15 +119,15 @@ func.func @decode_mask(%q: memref<2x4x1x128xf32>, %k: memref<2x1x24x128xf32>, %v
 // SPLIT: memref.store %[[STATE]]#0, %[[MAX]][%[[B]], %[[H]], %[[SPLIT]], %{{.+}}]
 // SPLIT: memref.store %[[STATE]]#1, %[[SUM]][%[[B]], %[[H]], %[[SPLIT]], %{{.+}}]
 // SPLIT: memref.store %[[STATE]]#2, %[[OUT]][%[[B]], %[[H]], %[[SPLIT]], %{{.+}}, %{{.+}}]
-// SPLIT: gpu.launch blocks({{.+}}) in (%{{.+}} = %c1, %{{.+}} = %c1, %{{.+}} = %c1) threads(%[[T:.+]], %{{.+}}, %{{.+}}) in (%{{.+}} = %c256
-// SPLIT: %[[IDS:.+]]:2 = affine.delinearize_index %[[T]] into (4, 64)
+// SPLIT-NOT: gpu.launch
+// SPLIT: scf.parallel (%[[HI:.+]], %[[COL:.+]]) = (%c0, %c0) to (%c4, %c64) step (%c1, %c1)
 // SPLIT: %[[M:.+]] = scf.for {{.+}} -> (f32)
 // SPLIT: arith.maximumf
 // SPLIT: scf.for {{.+}} -> (f32, f32)
 // SPLIT: arith.subf %{{.+}}, %[[M]]
 // SPLIT: math.exp
 // SPLIT: arith.divf
-// SPLIT: memref.store %{{.+}}, %arg3[%c0, %[[IDS]]#0, %c0, %[[IDS]]#1]
+// SPLIT: memref.store %{{.+}}, %arg3[%c0, %[[HI]], %c0, %[[COL]]]
 // SPLIT: memref.dealloc %[[OUT]]
 // SPLIT: memref.dealloc %[[MAX]]
 // SPLIT: memref.dealloc %[[SUM]]
