@@ -40,7 +40,8 @@ static std::string gpuMappingPasses(const PipelineOptions &options) {
       "func.func(fmc-gpu-launch-attention{{shared-bytes={7} "
       "split-blocks={8} module-name=fmc_kernels},"
       "fmc-gpu-tile-matmul{{block-m={1} block-n={2} block-k={3} "
-      "thread-m={4} thread-n={5} tf32={6} module-name=fmc_kernels},"
+      "thread-m={4} thread-n={5} tf32={6} async-copies=true "
+      "module-name=fmc_kernels},"
       "fmc-gpu-launch-row-loops{{block-size={0} module-name=fmc_kernels},"
       "fmc-outer-parallel-iterators),"
       // Row loops the row kernels did not take: one thread per row.
@@ -102,13 +103,13 @@ LogicalResult
 mlir::fmc::buildCPUCodegenPipeline(OpPassManager &pm,
                                    const PipelineOptions &options) {
   ensurePassesRegistered();
-  std::string gpuMapping =
-      options.gpuMappingOnHost
-          ? gpuMappingPasses(options) +
-                ",func.func(fmc-gpu-launches-to-host-loops,"
-                "fmc-gpu-lower-warp-matmuls,"
-                "convert-vector-to-scf{full-unroll=true}),"
-          : std::string();
+  std::string gpuMapping = options.gpuMappingOnHost
+                               ? gpuMappingPasses(options) +
+                                     ",func.func(fmc-gpu-lower-async-copies,"
+                                     "fmc-gpu-launches-to-host-loops,"
+                                     "fmc-gpu-lower-warp-matmuls,"
+                                     "convert-vector-to-scf{full-unroll=true}),"
+                               : std::string();
   std::string pipeline = llvm::formatv(
       "{7},{8}"
       // FlashAttention's block forall runs on the thread pool; outlined

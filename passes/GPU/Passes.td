@@ -54,7 +54,18 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     written to a third shared buffer and stored through the same
     per-thread epilogue (four columns per thread). With `tf32`, f32
     contractions take the same kernel on f32 slices (16 x 8 by 8 x 8
-    tiles, mma.sync m16n8k8 reading them as tf32).
+    tiles, mma.sync m16n8k8 reading them as tf32). The slices' buffers and
+    the accumulators' tile are views of one workgroup buffer.
+
+    Slices are double-buffered: slice i + 1 is copied into one buffer while
+    slice i is multiplied from the other (two barriers per slice). With
+    `async-copies`, a slice the kernel does not convert is copied with
+    `nvgpu.device_async_copy` (cp.async: 16-byte vectors where the
+    operand's contiguous dim is the buffer's and alignment allows, else
+    4-byte elements; elements past the edges zero-filled by the copy
+    itself), one group per slice; the thread waits for the previous group
+    before the barrier, so the copies of slice i + 1 run during the
+    products of slice i. Other slices go through registers as before.
   }];
   let options = [
     Option<"blockM", "block-m", "int64_t", "64", "Rows of out per block">,
@@ -71,13 +82,17 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     Option<"tf32", "tf32", "bool", "false",
            "Multiply f32 operands on tensor cores as tf32 (10-bit "
            "mantissas, f32 sums)">,
+    Option<"asyncCopies", "async-copies", "bool", "false",
+           "Copy slices with cp.async (sm_80 and later), overlapped with "
+           "the products of the previous slice">,
     Option<"moduleName", "module-name", "std::string", "\"fmc_kernels\"",
            "Name of the GPU module that outlining creates">,
   ];
   let dependentDialects = [
     "::mlir::gpu::GPUDialect", "::mlir::arith::ArithDialect",
     "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
-    "::mlir::affine::AffineDialect", "::mlir::memref::MemRefDialect"
+    "::mlir::affine::AffineDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::nvgpu::NVGPUDialect"
   ];
 }
 
@@ -246,6 +261,23 @@ def LowerWarpMatmulsPass
     multiply-adds, and the transposed transfer reads to plain ones, so that
     `convert-vector-to-scf` and the LLVM lowering take the rest. A
     contraction left over is an error.
+  }];
+  let dependentDialects = [
+    "::mlir::vector::VectorDialect", "::mlir::arith::ArithDialect"
+  ];
+}
+
+def LowerAsyncCopiesPass
+    : Pass<"fmc-gpu-lower-async-copies", "func::FuncOp"> {
+  let summary = "Lower asynchronous global-to-shared copies to plain loads "
+                "and stores (runs the cp.async kernels on the host)";
+  let description = [{
+    With `--gpu-mapping-on-host`, the kernels' `nvgpu.device_async_copy`
+    ops (cp.async on a GPU) become synchronous copies: a vector load of the
+    copied elements (masked to the `srcElements` read, zeros in the rest,
+    as cp.async fills them) stored into the shared buffer. Their groups and
+    waits are dropped: a copy is complete when it is issued, which
+    satisfies every wait.
   }];
   let dependentDialects = [
     "::mlir::vector::VectorDialect", "::mlir::arith::ArithDialect"

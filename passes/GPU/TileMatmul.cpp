@@ -62,8 +62,10 @@ constexpr int64_t kMmaRowPaddingBytes = 16;
 class KernelBuilder {
 public:
   KernelBuilder(linalg::GenericOp op, const Contraction &c,
-                const Fusion &fusion, const Tiles &t, FlatSymbolRefAttr module)
-      : op(op), c(c), fusion(fusion), t(t), module(module), loc(op.getLoc()),
+                const Fusion &fusion, const Tiles &t, FlatSymbolRefAttr module,
+                bool asyncCopies)
+      : op(op), c(c), fusion(fusion), t(t), module(module),
+        asyncCopies(asyncCopies), loc(op.getLoc()),
         maps(op.getIndexingMapsArray()),
         accType(VectorType::get({t.threadN}, OpBuilder(op).getF32Type())),
         d0(getAffineDimExpr(0, op.getContext())),
@@ -74,8 +76,8 @@ public:
   void buildSIMT() {
     OpBuilder b(op);
     Type f32 = b.getF32Type();
-    auto lhsTile = workgroupType({t.blockK, t.blockM + kRowPadding}, f32);
-    auto rhsTile = workgroupType({t.blockK, t.blockN + kRowPadding}, f32);
+    auto lhsTile = workgroupType({2, t.blockK, t.blockM + kRowPadding}, f32);
+    auto rhsTile = workgroupType({2, t.blockK, t.blockN + kRowPadding}, f32);
     gpu::LaunchOp launch =
         createLaunch(b, t.blockM, t.blockN, t.threads(), {lhsTile, rhsTile});
     int64_t columns = t.blockN / t.threadN;
@@ -87,14 +89,14 @@ public:
     Value zeros = arith::ConstantOp::create(
         b, loc, accType, DenseElementsAttr::get(accType, 0.0f));
     SmallVector<Value> init(t.threadM, zeros);
-    auto kLoop = scf::ForOp::create(
-        b, loc, index(b, 0), index(b, c.sizes[c.k]), index(b, t.blockK), init,
-        [&](OpBuilder &b, Location, Value k0, ValueRange acc) {
-          stage(b, op.getDpsInputs()[0], maps[0], c.m, m0, t.blockM, k0,
-                lhsShared, /*kMajor=*/true, t.blockK, t.threads());
-          stage(b, op.getDpsInputs()[1], maps[1], c.n, n0, t.blockN, k0,
-                rhsShared, /*kMajor=*/true, t.blockK, t.threads());
-          gpu::BarrierOp::create(b, loc);
+    Slice slices[] = {
+        {op.getDpsInputs()[0], maps[0], c.m, m0, t.blockM, lhsShared,
+         /*kMajor=*/true},
+        {op.getDpsInputs()[1], maps[1], c.n, n0, t.blockN, rhsShared,
+         /*kMajor=*/true}};
+    scf::ForOp kLoop = pipelinedLoop(
+        b, slices, t.blockK, t.threads(), init,
+        [&](OpBuilder &b, Value buffer, ValueRange acc) {
           // Four steps of k per iteration: their loads and multiply-adds
           // interleave. (Unrolled completely, ptxas keeps every load of the
           // slice live: 157 registers, one block per SM, measured with the
@@ -105,13 +107,12 @@ public:
               [&](OpBuilder &b, Location, Value k, ValueRange acc) {
                 SmallVector<Value> sums(acc);
                 for (int64_t step = 0; step < unroll; ++step)
-                  sums =
-                      multiply(b, lhsShared, rhsShared, affine(b, d0 + step, k),
-                               rowInTile, colInTile, sums);
+                  sums = multiply(b, lhsShared, rhsShared, buffer,
+                                  affine(b, d0 + step, k), rowInTile, colInTile,
+                                  sums);
                 scf::YieldOp::create(b, loc, sums);
               });
-          gpu::BarrierOp::create(b, loc);
-          scf::YieldOp::create(b, loc, inner.getResults());
+          return SmallVector<Value>(inner.getResults());
         });
 
     Value rowBase = affine(b, d0 + d1, {m0, rowInTile});
@@ -133,18 +134,30 @@ public:
     OpBuilder b(op);
     Type f32 = b.getF32Type(), half = element;
     int64_t kMmaK = element.isF32() ? 8 : 16;
-    int64_t kMmaRowPadding =
-        kMmaRowPaddingBytes * 8 / element.getIntOrFloatBitWidth();
+    int64_t bytes = element.getIntOrFloatBitWidth() / 8;
+    int64_t kMmaRowPadding = kMmaRowPaddingBytes / bytes;
+    // The two slices' double buffers and, once the products are done, the
+    // accumulators' tile share one workgroup buffer (views of it): the
+    // tf32 kernel's 36 KB of slices and 17 KB of tile would not fit in the
+    // 48 KB a kernel may declare.
     auto lhsTile =
-        workgroupType({kMmaBlockM, kMmaBlockK + kMmaRowPadding}, half);
+        workgroupType({2, kMmaBlockM, kMmaBlockK + kMmaRowPadding}, half);
     auto rhsTile =
-        workgroupType({kMmaBlockK, kMmaBlockN + kMmaRowPadding}, half);
+        workgroupType({2, kMmaBlockK, kMmaBlockN + kMmaRowPadding}, half);
     auto outTile = workgroupType({kMmaBlockM, kMmaBlockN + kRowPadding}, f32);
-    gpu::LaunchOp launch = createLaunch(b, kMmaBlockM, kMmaBlockN, kMmaThreads,
-                                        {lhsTile, rhsTile, outTile});
-    Value lhsShared = launch.getWorkgroupAttributions()[0];
-    Value rhsShared = launch.getWorkgroupAttributions()[1];
-    Value outShared = launch.getWorkgroupAttributions()[2];
+    int64_t lhsBytes = lhsTile.getNumElements() * bytes;
+    int64_t slicesBytes = lhsBytes + rhsTile.getNumElements() * bytes;
+    int64_t outBytes = outTile.getNumElements() * 4;
+    gpu::LaunchOp launch = createLaunch(
+        b, kMmaBlockM, kMmaBlockN, kMmaThreads,
+        {workgroupType({std::max(slicesBytes, outBytes)}, b.getI8Type())});
+    Value raw = launch.getWorkgroupAttributions()[0];
+    auto view = [&](MemRefType type, int64_t offset) -> Value {
+      return memref::ViewOp::create(b, loc, type, raw, index(b, offset),
+                                    ValueRange{});
+    };
+    Value lhsShared = view(lhsTile, 0);
+    Value rhsShared = view(rhsTile, lhsBytes);
     // The warp's corner.
     MLIRContext *ctx = b.getContext();
     int64_t warpColumns = kMmaBlockN / kMmaWarpN;
@@ -164,31 +177,35 @@ public:
     auto iterators = {vector::IteratorType::parallel,
                       vector::IteratorType::parallel,
                       vector::IteratorType::reduction};
-    // rhs is stored [k][n]; the product wants it [n][k].
+    // Tiles of one buffer: lhs is stored [m][k]; rhs is stored [k][n] and
+    // the product wants it [n][k].
+    AffineMap plain = AffineMap::get(3, 0, {d1, getAffineDimExpr(2, ctx)}, ctx);
     AffineMap transposed =
-        AffineMap::getPermutationMap(ArrayRef<unsigned>{1, 0}, ctx);
+        AffineMap::get(3, 0, {getAffineDimExpr(2, ctx), d1}, ctx);
     Value pad = arith::ConstantOp::create(b, loc, b.getFloatAttr(half, 0.0));
     SmallVector<bool> inBounds = {true, true};
-    auto kLoop = scf::ForOp::create(
-        b, loc, index(b, 0), index(b, c.sizes[c.k]), index(b, kMmaBlockK), init,
-        [&](OpBuilder &b, Location, Value k0, ValueRange acc) {
-          stage(b, op.getDpsInputs()[0], maps[0], c.m, m0, kMmaBlockM, k0,
-                lhsShared, /*kMajor=*/false, kMmaBlockK, kMmaThreads);
-          stage(b, op.getDpsInputs()[1], maps[1], c.n, n0, kMmaBlockN, k0,
-                rhsShared, /*kMajor=*/true, kMmaBlockK, kMmaThreads);
-          gpu::BarrierOp::create(b, loc);
+    Slice slices[] = {
+        {op.getDpsInputs()[0], maps[0], c.m, m0, kMmaBlockM, lhsShared,
+         /*kMajor=*/false},
+        {op.getDpsInputs()[1], maps[1], c.n, n0, kMmaBlockN, rhsShared,
+         /*kMajor=*/true}};
+    scf::ForOp kLoop = pipelinedLoop(
+        b, slices, kMmaBlockK, kMmaThreads, init,
+        [&](OpBuilder &b, Value buffer, ValueRange acc) {
           SmallVector<Value> sums(acc);
           for (int64_t kk = 0; kk < kMmaBlockK; kk += kMmaK) {
             SmallVector<Value> lhs, rhs;
             for (int64_t i = 0; i < rows; ++i)
               lhs.push_back(vector::TransferReadOp::create(
                   b, loc, lhsType, lhsShared,
-                  ValueRange{affine(b, d0 + i * kMmaM, warpRow), index(b, kk)},
-                  pad, inBounds));
+                  ValueRange{buffer, affine(b, d0 + i * kMmaM, warpRow),
+                             index(b, kk)},
+                  pad, plain, inBounds));
             for (int64_t j = 0; j < cols; ++j)
               rhs.push_back(vector::TransferReadOp::create(
                   b, loc, rhsType, rhsShared,
-                  ValueRange{index(b, kk), affine(b, d0 + j * kMmaN, warpCol)},
+                  ValueRange{buffer, index(b, kk),
+                             affine(b, d0 + j * kMmaN, warpCol)},
                   pad, transposed, inBounds));
             for (int64_t i = 0; i < rows; ++i)
               for (int64_t j = 0; j < cols; ++j)
@@ -198,10 +215,11 @@ public:
                         {mExpr, kExpr}, {nExpr, kExpr}, {mExpr, nExpr}},
                     iterators);
           }
-          gpu::BarrierOp::create(b, loc);
-          scf::YieldOp::create(b, loc, sums);
+          return sums;
         });
 
+    // The loop ends with a barrier: no thread reads the slices any more.
+    Value outShared = view(outTile, 0);
     for (int64_t i = 0; i < rows; ++i)
       for (int64_t j = 0; j < cols; ++j)
         vector::TransferWriteOp::create(
@@ -313,69 +331,219 @@ private:
     return applyIndexingMap(b, loc, map, operands);
   }
 
-  /// Copies the operand's `depth` x `tileSize` slice at (k0, base) into
-  /// `shared` ([k][row] when kMajor, else [row][k]), converted to the
-  /// shared buffer's element type, zeros past the edges of `dim` and k.
-  /// Consecutive threads take consecutive elements along the dim the
-  /// operand stores contiguously.
-  void stage(OpBuilder &b, Value operand, AffineMap map, unsigned dim,
-             Value base, int64_t tileSize, Value k0, Value shared, bool kMajor,
-             int64_t depth, int64_t threads) {
-    int64_t size = c.sizes[dim], extent = c.sizes[c.k];
+  /// One operand's slices: `depth` x `tileSize` at (k0, base) of dims k and
+  /// `dim`, kept in `shared` ([buffer][k][row] when kMajor, else
+  /// [buffer][row][k]).
+  struct Slice {
+    Value operand;
+    AffineMap map;
+    unsigned dim;
+    Value base;
+    int64_t tileSize;
+    Value shared;
+    bool kMajor;
+  };
+
+  /// The k loop over `depth`-deep slices, double-buffered: slice i + 1 is
+  /// copied into buffer (i + 1) mod 2 while slice i, in buffer i mod 2, is
+  /// multiplied (`multiply` gets the buffer and the accumulators and returns
+  /// the new ones). With asynchronous copies the thread waits for all but
+  /// the copies of slice i + 1 before the barrier; the last iteration copies
+  /// a slice past k, all zeros, which nothing reads; after the loop every
+  /// copy has landed.
+  scf::ForOp
+  pipelinedLoop(OpBuilder &b, ArrayRef<Slice> slices, int64_t depth,
+                int64_t threads, ValueRange init,
+                function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)>
+                    multiply) {
+    Value first = stageAll(b, slices, index(b, 0), index(b, 0), depth, threads);
+    auto loop = scf::ForOp::create(
+        b, loc, index(b, 0), index(b, c.sizes[c.k]), index(b, depth), init,
+        [&](OpBuilder &b, Location, Value k0, ValueRange acc) {
+          Value current = affine(b, d0.floorDiv(depth) % 2, k0);
+          Value next = affine(b, 1 - d0, current);
+          if (Value group = stageAll(b, slices, affine(b, d0 + depth, k0), next,
+                                     depth, threads))
+            nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
+                                             b.getI32IntegerAttr(1));
+          gpu::BarrierOp::create(b, loc);
+          SmallVector<Value> sums = multiply(b, current, acc);
+          gpu::BarrierOp::create(b, loc);
+          scf::YieldOp::create(b, loc, sums);
+        });
+    // The zeros copied past k land before anything else uses the buffers
+    // (the tensor-core kernel's tile shares them).
+    if (first) {
+      nvgpu::DeviceAsyncWaitOp::create(b, loc, first, b.getI32IntegerAttr(0));
+      gpu::BarrierOp::create(b, loc);
+    }
+    return loop;
+  }
+
+  /// Stages every slice at k0 in `buffer`; returns the group of its
+  /// asynchronous copies (null if there are none).
+  Value stageAll(OpBuilder &b, ArrayRef<Slice> slices, Value k0, Value buffer,
+                 int64_t depth, int64_t threads) {
+    SmallVector<Value> tokens;
+    for (const Slice &s : slices)
+      stage(b, s, k0, buffer, depth, threads, tokens);
+    if (tokens.empty())
+      return {};
+    return nvgpu::DeviceAsyncCreateGroupOp::create(
+        b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tokens);
+  }
+
+  /// The elements one asynchronous copy of the slice moves (cp.async copies
+  /// 4, 8 or 16 bytes from global to shared memory, no conversion): a
+  /// 16-byte vector when the operand's contiguous dim is the shared
+  /// buffer's and every vector starts 16-byte aligned (strides and offset
+  /// multiples of it; buffers are), else one 4-byte element; 0 when the
+  /// slice must be staged through registers (converted, or 2-byte
+  /// elements against the layout).
+  int64_t copyWidth(const Slice &s, bool kFastest, int64_t depth,
+                    int64_t threads) {
+    auto source = cast<MemRefType>(s.operand.getType());
+    auto shared = cast<MemRefType>(s.shared.getType());
+    if (!asyncCopies || source.getElementType() != shared.getElementType() ||
+        !source.isLastDimUnitStride())
+      return 0;
+    int64_t bytes = source.getElementTypeBitWidth() / 8;
+    int64_t width = 16 / bytes;
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    bool fastMatches =
+        s.kMajor ? !kFastest && s.map.getResults().back() ==
+                                    getAffineDimExpr(s.dim, s.map.getContext())
+                 : kFastest;
+    int64_t fast = kFastest ? depth : s.tileSize;
+    if (fastMatches && fast % width == 0 &&
+        depth * s.tileSize / width % threads == 0 &&
+        shared.getShape().back() % width == 0 &&
+        succeeded(source.getStridesAndOffset(strides, offset)) &&
+        !ShapedType::isDynamic(offset) && offset % width == 0 &&
+        llvm::all_of(ArrayRef(strides).drop_back(), [&](int64_t stride) {
+          return !ShapedType::isDynamic(stride) && stride % width == 0;
+        }))
+      return width;
+    return bytes == 4 ? 1 : 0;
+  }
+
+  /// Copies slice `s` at k0 into its `buffer`, converted to the shared
+  /// buffer's element type, zeros past the edges of its dim and k.
+  /// Consecutive threads take consecutive elements (or vectors) along the
+  /// dim the operand stores contiguously. Asynchronous copies (cp.async,
+  /// their tokens appended to `tokens`) read only the elements inside and
+  /// fill the rest with zeros; register copies load clamped indices and
+  /// select zeros.
+  void stage(OpBuilder &b, const Slice &s, Value k0, Value buffer,
+             int64_t depth, int64_t threads, SmallVectorImpl<Value> &tokens) {
+    int64_t size = c.sizes[s.dim], extent = c.sizes[c.k];
     bool kFastest =
-        map.getResults().back() == getAffineDimExpr(c.k, map.getContext());
-    Type element = cast<MemRefType>(shared.getType()).getElementType();
+        s.map.getResults().back() == getAffineDimExpr(c.k, s.map.getContext());
+    Type element = cast<MemRefType>(s.shared.getType()).getElementType();
+    int64_t width = copyWidth(s, kFastest, depth, threads);
+    int64_t fast =
+        (kFastest ? depth : s.tileSize) / std::max<int64_t>(width, 1);
+    // The thread's e-th element (or vector) of the slice: its k and row in
+    // the slice and in the operand, and whether it is inside.
+    struct Place {
+      Value kk, r, k, row, inside;
+    };
+    auto place = [&](OpBuilder &b, Value e) {
+      AffineExpr linear = d0 + d1 * threads;
+      int64_t step = std::max<int64_t>(width, 1);
+      Value major = affine(b, linear.floorDiv(fast), {tid, e});
+      Value minor = affine(b, (linear % fast) * step, {tid, e});
+      Place p;
+      p.kk = kFastest ? minor : major;
+      p.r = kFastest ? major : minor;
+      p.row = affine(b, d0 + d1, {s.base, p.r});
+      p.k = affine(b, d0 + d1, {k0, p.kk});
+      p.inside = arith::AndIOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, p.row,
+                                index(b, size)),
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, p.k,
+                                index(b, extent)));
+      return p;
+    };
+    auto sharedAt = [&](const Place &p) -> SmallVector<Value> {
+      if (s.kMajor)
+        return {buffer, p.kk, p.r};
+      return {buffer, p.r, p.kk};
+    };
+    int64_t count = depth * s.tileSize / threads;
+
+    if (width) {
+      // Unrolled: the copies hold no registers. Clamped indices keep the
+      // source address in bounds (aligned down to a whole vector).
+      int64_t fastSize = kFastest ? extent : size;
+      for (int64_t e = 0; e < count / width; ++e) {
+        Place p = place(b, index(b, e));
+        Value fastAt = kFastest ? p.k : p.row;
+        Value elements = index(b, width);
+        if (fastSize % width != 0)
+          elements = affine::AffineMinOp::create(
+              b, loc,
+              AffineMap::get(
+                  1, 0,
+                  {fastSize - d0, getAffineConstantExpr(width, b.getContext())},
+                  b.getContext()),
+              fastAt);
+        elements =
+            arith::SelectOp::create(b, loc, p.inside, elements, index(b, 0));
+        Value rowAt = arith::MinUIOp::create(
+            b, loc, p.row,
+            index(b, kFastest ? size - 1 : (size - 1) / width * width));
+        Value kAt = arith::MinUIOp::create(
+            b, loc, p.k,
+            index(b, kFastest ? (extent - 1) / width * width : extent - 1));
+        int64_t bytes = width * element.getIntOrFloatBitWidth() / 8;
+        tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
+            b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), s.shared,
+            sharedAt(p), s.operand,
+            indices(b, s.map, {{s.dim, rowAt}, {c.k, kAt}}),
+            b.getIndexAttr(width), elements,
+            bytes == 16 ? b.getUnitAttr() : UnitAttr()));
+      }
+      return;
+    }
+
     Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(element, 0));
     // A loop over the thread's elements (not unrolled: unrolled, ptxas
     // keeps every load of the slice in flight, in registers).
-    auto loop = scf::ForOp::create(
-        b, loc, index(b, 0), index(b, depth * tileSize / threads), index(b, 1));
+    auto loop =
+        scf::ForOp::create(b, loc, index(b, 0), index(b, count), index(b, 1));
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(loop.getBody()->getTerminator());
-    {
-      int64_t fast = kFastest ? depth : tileSize;
-      AffineExpr linear = d0 + d1 * threads;
-      Value e = loop.getInductionVar();
-      Value major = affine(b, linear.floorDiv(fast), {tid, e});
-      Value minor = affine(b, linear % fast, {tid, e});
-      Value kk = kFastest ? minor : major;
-      Value r = kFastest ? major : minor;
-      Value row = affine(b, d0 + d1, {base, r});
-      Value k = affine(b, d0 + d1, {k0, kk});
-      Value inside = arith::AndIOp::create(
-          b, loc,
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
-                                index(b, size)),
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, k,
-                                index(b, extent)));
-      // Clamped indices keep the load in bounds; the select drops it.
-      Value rowAt = arith::MinUIOp::create(b, loc, row, index(b, size - 1));
-      Value kAt = arith::MinUIOp::create(b, loc, k, index(b, extent - 1));
-      Value value = memref::LoadOp::create(
-          b, loc, operand, indices(b, map, {{dim, rowAt}, {c.k, kAt}}));
-      unsigned from = value.getType().getIntOrFloatBitWidth(),
-               to = element.getIntOrFloatBitWidth();
-      if (from > to)
-        value = arith::TruncFOp::create(b, loc, element, value);
-      else if (from < to)
-        value = arith::ExtFOp::create(b, loc, element, value);
-      value = arith::SelectOp::create(b, loc, inside, value, zero);
-      memref::StoreOp::create(b, loc, value, shared,
-                              kMajor ? ValueRange{kk, r} : ValueRange{r, kk});
-    }
+    Place p = place(b, loop.getInductionVar());
+    // Clamped indices keep the load in bounds; the select drops it.
+    Value rowAt = arith::MinUIOp::create(b, loc, p.row, index(b, size - 1));
+    Value kAt = arith::MinUIOp::create(b, loc, p.k, index(b, extent - 1));
+    Value value = memref::LoadOp::create(
+        b, loc, s.operand, indices(b, s.map, {{s.dim, rowAt}, {c.k, kAt}}));
+    unsigned from = value.getType().getIntOrFloatBitWidth(),
+             to = element.getIntOrFloatBitWidth();
+    if (from > to)
+      value = arith::TruncFOp::create(b, loc, element, value);
+    else if (from < to)
+      value = arith::ExtFOp::create(b, loc, element, value);
+    value = arith::SelectOp::create(b, loc, p.inside, value, zero);
+    memref::StoreOp::create(b, loc, value, s.shared, sharedAt(p));
   }
 
   /// One step of k: the thread's thread-m x thread-n outer product from the
   /// shared slices, added to its accumulators (one vector per row).
   SmallVector<Value> multiply(OpBuilder &b, Value lhsShared, Value rhsShared,
-                              Value kk, Value row, Value col, ValueRange acc) {
+                              Value buffer, Value kk, Value row, Value col,
+                              ValueRange acc) {
     auto lhsType = VectorType::get({t.threadM}, b.getF32Type());
-    auto lhs =
-        vector::LoadOp::create(b, loc, lhsType, lhsShared, ValueRange{kk, row},
-                               /*nontemporal=*/false, alignment(t.threadM));
-    auto rhs =
-        vector::LoadOp::create(b, loc, accType, rhsShared, ValueRange{kk, col},
-                               /*nontemporal=*/false, alignment(t.threadN));
+    auto lhs = vector::LoadOp::create(
+        b, loc, lhsType, lhsShared, ValueRange{buffer, kk, row},
+        /*nontemporal=*/false, alignment(t.threadM));
+    auto rhs = vector::LoadOp::create(
+        b, loc, accType, rhsShared, ValueRange{buffer, kk, col},
+        /*nontemporal=*/false, alignment(t.threadN));
     SmallVector<Value> result;
     for (auto [i, sum] : llvm::enumerate(acc)) {
       Value a = vector::ExtractOp::create(b, loc, lhs, int64_t(i));
@@ -455,6 +623,7 @@ private:
   const Fusion &fusion;
   const Tiles &t;
   FlatSymbolRefAttr module;
+  bool asyncCopies;
   Location loc;
   SmallVector<AffineMap> maps;
   VectorType accType;
@@ -509,12 +678,13 @@ struct GPUTileMatmulPass : fmc::impl::GPUTileMatmulPassBase<GPUTileMatmulPass> {
     auto module = FlatSymbolRefAttr::get(&getContext(), moduleName);
     for (Work &w : work)
       if (w.c.narrowRhs && w.c.narrowRhs.isF16() && tensorCores)
-        KernelBuilder(w.op, w.c, w.fusion, t, module).buildMMA(w.c.narrowRhs);
+        KernelBuilder(w.op, w.c, w.fusion, t, module, asyncCopies)
+            .buildMMA(w.c.narrowRhs);
       else if (!w.c.narrowRhs && tf32)
-        KernelBuilder(w.op, w.c, w.fusion, t, module)
+        KernelBuilder(w.op, w.c, w.fusion, t, module, asyncCopies)
             .buildMMA(Float32Type::get(&getContext()));
       else
-        KernelBuilder(w.op, w.c, w.fusion, t, module).buildSIMT();
+        KernelBuilder(w.op, w.c, w.fusion, t, module, asyncCopies).buildSIMT();
   }
 };
 

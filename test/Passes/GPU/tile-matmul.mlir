@@ -1,6 +1,7 @@
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul),cse)' --split-input-file | FileCheck %s
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{block-m=32 thread-m=2}),cse)' --split-input-file | FileCheck %s --check-prefix=SMALL
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{tf32=true}),cse)' --split-input-file | FileCheck %s --check-prefix=TF32
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true}),cse)' --split-input-file | FileCheck %s --check-prefix=ASYNC
 // RUN: not fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{block-m=48}))' --split-input-file 2>&1 | FileCheck %s --check-prefix=BAD
 
 #lhs = affine_map<(m, n, k) -> (m, k)>
@@ -10,23 +11,41 @@
 #bias = affine_map<(m, n) -> (n)>
 
 // A 70 x 33 x 40 matmul after a zero fill, with a bias + Relu consumer:
-// blocks of 64 x 64 (1 x 2 of them), 256 threads, both slices in workgroup
-// memory (16 x 68: rows padded by four), barriers around the products, the
-// fill and the consumer gone (c is a buffer of its own, so its value need
-// not be stored). Columns past 33 are masked. (cse: one constant of each.)
+// blocks of 64 x 64 (1 x 2 of them), 256 threads, both slices double
+// buffered in workgroup memory (2 x 16 x 68: rows padded by four), barriers
+// around the products, the fill and the consumer gone (c is a buffer of its
+// own, so its value need not be stored). Columns past 33 are masked. (cse:
+// one constant of each.)
 // CHECK-DAG: #[[MOD16:.+]] = affine_map<()[s0] -> (s0 mod 16)>
-// CHECK-DAG: #[[KPLUS:.+]] = affine_map<(d0)[s0] -> (d0 + s0 mod 16)>
+// CHECK-DAG: #[[CURRENT:.+]] = affine_map<(d0) -> ((d0 floordiv 16) mod 2)>
+// CHECK-DAG: #[[NEXT:.+]] = affine_map<(d0) -> (-(d0 floordiv 16) + ((d0 floordiv 16) floordiv 2) * 2 + 1)>
+// CHECK-DAG: #[[KPLUS:.+]] = affine_map<(d0)[s0] -> (d0 + s0 mod 16 + 16)>
 // CHECK-LABEL: func.func @bias_relu
 // CHECK-SAME: (%[[A:.+]]: memref<70x40xf32>, %[[B:.+]]: memref<40x33xf32>, %[[BIAS:.+]]: memref<33xf32>, %[[Y:.+]]: memref<70x33xf32>)
 // CHECK: %[[C:.+]] = memref.alloc()
 // CHECK-NOT: linalg.
 // CHECK: gpu.launch blocks(%[[BX:.+]], %[[BY:.+]], %{{.+}}) in (%{{.+}} = %c1{{.*}}, %{{.+}} = %c2{{.*}}, %{{.+}} = %c1{{.*}}) threads(%[[TX:.+]], %{{.+}}, %{{.+}}) in (%{{.+}} = %c256{{.*}}, %{{.+}} = %c1{{.*}}, %{{.+}} = %c1{{.*}}) module(@fmc_kernels)
-// CHECK-SAME: workgroup(%[[AS:.+]] : memref<16x68xf32, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<16x68xf32, #gpu.address_space<workgroup>>)
-// Staging: lhs is k-contiguous, so consecutive threads take consecutive k
-// (thread mod 16); out-of-range elements are replaced by zeros, loads
-// clamped in bounds. Index arithmetic is affine.apply.
+// CHECK-SAME: workgroup(%[[AS:.+]] : memref<2x16x68xf32, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<2x16x68xf32, #gpu.address_space<workgroup>>)
+// Before the loop, slice 0 goes into buffer 0. lhs is k-contiguous, so
+// consecutive threads take consecutive k (thread mod 16); out-of-range
+// elements are replaced by zeros, loads clamped in bounds. Each thread
+// copies its 4 elements of a slice in a loop (not unrolled). Index
+// arithmetic is affine.apply.
+// CHECK: scf.for %{{.+}} = %c0 to %c4 step %c1 {
+// CHECK: %[[KK0:.+]] = affine.apply #[[MOD16]]()[%[[TX]]]
+// CHECK: arith.cmpi ult, %[[KK0]], %c40{{.*}} : index
+// CHECK: %[[KC0:.+]] = arith.minui %[[KK0]], %c39 : index
+// CHECK: %[[AV0:.+]] = memref.load %[[A]][%{{.+}}, %[[KC0]]]
+// CHECK: %[[AZ0:.+]] = arith.select %{{.+}}, %[[AV0]], %cst{{.*}} : f32
+// CHECK: memref.store %[[AZ0]], %[[AS]][%c0, %[[KK0]], %{{.+}}]
+// CHECK: memref.load %[[B]]
+// CHECK: memref.store %{{.+}}, %[[BS]][%c0,
+// CHECK-NOT: gpu.barrier
+// In the loop, slice k0 + 16 goes into the other buffer while slice k0 is
+// multiplied.
 // CHECK: %[[ACC:.+]]:4 = scf.for %[[K0:.+]] = %c0 to %c40 step %c16 iter_args
-// Each thread copies its 4 elements of a slice in a loop (not unrolled).
+// CHECK: %[[CUR:.+]] = affine.apply #[[CURRENT]](%[[K0]])
+// CHECK: %[[NXT:.+]] = affine.apply #[[NEXT]](%[[K0]])
 // CHECK: scf.for %{{.+}} = %c0 to %c4 step %c1 {
 // CHECK: %[[KK:.+]] = affine.apply #[[MOD16]]()[%[[TX]]]
 // CHECK: %[[KG:.+]] = affine.apply #[[KPLUS]](%[[K0]])[%[[TX]]]
@@ -34,15 +53,16 @@
 // CHECK: %[[KC:.+]] = arith.minui %[[KG]], %c39 : index
 // CHECK: %[[AV:.+]] = memref.load %[[A]][%{{.+}}, %[[KC]]]
 // CHECK: %[[AZ:.+]] = arith.select %{{.+}}, %[[AV]], %cst{{.*}} : f32
-// CHECK: memref.store %[[AZ]], %[[AS]][%[[KK]], %{{.+}}]
+// CHECK: memref.store %[[AZ]], %[[AS]][%[[NXT]], %[[KK]], %{{.+}}]
 // CHECK: memref.load %[[B]]
-// CHECK: memref.store %{{.+}}, %[[BS]]
+// CHECK: memref.store %{{.+}}, %[[BS]][%[[NXT]],
 // CHECK: gpu.barrier
 // CHECK: scf.for %{{.+}} = %c0{{.*}} to %c16{{.*}} step %c4
-// CHECK: vector.load %[[AS]][%{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<16x68xf32, #gpu.address_space<workgroup>>, vector<4xf32>
-// CHECK: vector.load %[[BS]][%{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<16x68xf32, #gpu.address_space<workgroup>>, vector<4xf32>
+// CHECK: vector.load %[[AS]][%[[CUR]], %{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<2x16x68xf32, #gpu.address_space<workgroup>>, vector<4xf32>
+// CHECK: vector.load %[[BS]][%[[CUR]], %{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<2x16x68xf32, #gpu.address_space<workgroup>>, vector<4xf32>
 // CHECK: vector.fma
 // CHECK: gpu.barrier
+// CHECK-NOT: nvgpu.
 // The first row of the thread's tile: skipped past row 70, masked past
 // column 33; stored, not added (the fill is gone), through the bias and
 // the Relu into Y.
@@ -58,7 +78,7 @@
 // CHECK-NOT: linalg.
 // SMALL-LABEL: func.func @bias_relu
 // SMALL: gpu.launch blocks({{.*}}) in (%{{.+}} = %c1{{.*}}, %{{.+}} = %c3{{.*}}, %{{.+}} = %c1{{.*}}) threads({{.*}}) in (%{{.+}} = %c256
-// SMALL: workgroup(%{{.+}} : memref<16x36xf32, #gpu.address_space<workgroup>>, %{{.+}} : memref<16x68xf32, #gpu.address_space<workgroup>>)
+// SMALL: workgroup(%{{.+}} : memref<2x16x36xf32, #gpu.address_space<workgroup>>, %{{.+}} : memref<2x16x68xf32, #gpu.address_space<workgroup>>)
 // BAD: fmc-gpu-tile-matmul: the block tile must split into thread tiles
 // With tf32, f32 contractions take the tensor-core kernel: f32 slices
 // (rows padded by four floats), 16 x 8 lhs tiles and transposed 8 x 8 rhs
@@ -66,13 +86,37 @@
 // accumulator tiles.
 // TF32-LABEL: func.func @bias_relu
 // TF32: gpu.launch {{.*}} threads({{.*}}) in (%{{.+}} = %c128
-// TF32-SAME: workgroup(%[[AS:.+]] : memref<64x36xf32, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<32x68xf32, #gpu.address_space<workgroup>>, %{{.+}} : memref<64x68xf32, #gpu.address_space<workgroup>>)
+// TF32-SAME: workgroup(%[[RAW:.+]] : memref<35840xi8, #gpu.address_space<workgroup>>)
+// TF32: %[[AS:.+]] = memref.view %[[RAW]][%c0][] : {{.*}} to memref<2x64x36xf32, #gpu.address_space<workgroup>>
+// TF32: %[[BS:.+]] = memref.view %[[RAW]][%c18432][] : {{.*}} to memref<2x32x68xf32, #gpu.address_space<workgroup>>
 // TF32-NOT: arith.truncf
-// TF32: vector.transfer_read %[[AS]]{{.*}} : memref<64x36xf32, #gpu.address_space<workgroup>>, vector<16x8xf32>
-// TF32: vector.transfer_read %[[BS]]{{.*}}permutation_map{{.*}} : memref<32x68xf32, #gpu.address_space<workgroup>>, vector<8x8xf32>
+// TF32: vector.transfer_read %[[AS]]{{.*}} : memref<2x64x36xf32, #gpu.address_space<workgroup>>, vector<16x8xf32>
+// TF32: vector.transfer_read %[[BS]]{{.*}}permutation_map{{.*}} : memref<2x32x68xf32, #gpu.address_space<workgroup>>, vector<8x8xf32>
 // TF32-COUNT-32: vector.contract {{.*}} : vector<16x8xf32>, vector<8x8xf32> into vector<16x8xf32>
 // TF32-NOT: vector.contract
 // TF32: vector.maskedstore
+// With async-copies every slice is copied by cp.async: neither operand's
+// rows (40 and 33 floats) suit the buffer's layout for 16-byte vectors
+// (lhs is k-contiguous, its buffer k-major; rhs rows of 33 floats are not
+// 16-byte aligned), so each thread copies 4-byte elements, unrolled; an
+// element past the edges reads nothing and is zero-filled (source count
+// 0), its indices clamped in bounds.
+// ASYNC-LABEL: func.func @bias_relu
+// ASYNC: gpu.launch
+// ASYNC-SAME: workgroup(%[[AS:.+]] : memref<2x16x68xf32, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<2x16x68xf32, #gpu.address_space<workgroup>>)
+// ASYNC: %[[IN:.+]] = arith.andi
+// ASYNC: %[[N:.+]] = arith.select %[[IN]], %c1, %c0 : index
+// ASYNC: %[[R:.+]] = arith.minui %{{.+}}, %c69 : index
+// ASYNC: %[[K:.+]] = arith.minui %{{.+}}, %c39 : index
+// ASYNC: nvgpu.device_async_copy %arg0[%[[R]], %[[K]]], %[[AS]][%c0, %{{.+}}, %{{.+}}], 1, %[[N]] : memref<70x40xf32> to memref<2x16x68xf32, #gpu.address_space<workgroup>>
+// ASYNC-COUNT-3: nvgpu.device_async_copy %arg0
+// ASYNC-COUNT-4: nvgpu.device_async_copy %arg1{{.*}}, 1, %{{.+}} : memref<40x33xf32>
+// ASYNC-NOT: memref.store
+// ASYNC: nvgpu.device_async_create_group
+// ASYNC: scf.for
+// ASYNC-COUNT-8: nvgpu.device_async_copy
+// ASYNC: nvgpu.device_async_wait %{{.+}} {numGroups = 1 : i32}
+// ASYNC: vector.fma
 func.func @bias_relu(%a: memref<70x40xf32>, %b: memref<40x33xf32>, %bias: memref<33xf32>, %y: memref<70x33xf32>) {
   %zero = arith.constant 0.0 : f32
   %c = memref.alloc() : memref<70x33xf32>
@@ -108,7 +152,7 @@ func.func @bias_relu(%a: memref<70x40xf32>, %b: memref<40x33xf32>, %bias: memref
 // CHECK: %[[B:.+]] = affine.apply #[[MOD3]]()[%[[BZ]]]
 // CHECK: memref.load %arg0[%[[B]],
 // CHECK: memref.load %arg1[%[[B]], %{{.+}}, %{{.+}}]
-// CHECK: memref.store %{{.+}}, %{{.+}}[%[[KK]], %{{.+}}] : memref<16x68xf32, #gpu.address_space<workgroup>>
+// CHECK: memref.store %{{.+}}, %{{.+}}[%c0, %[[KK]], %{{.+}}] : memref<2x16x68xf32, #gpu.address_space<workgroup>>
 // CHECK: gpu.barrier
 // CHECK: %[[PRIOR:.+]] = vector.load %arg2[%[[B2:.+]], %{{.+}}, %{{.+}}] : memref<3x32x64xf32>, vector<4xf32>
 // CHECK: %[[SUM:.+]] = arith.addf %[[PRIOR]], %{{.+}} : vector<4xf32>
@@ -177,34 +221,63 @@ func.func @not_tiled(%a: memref<1x64xf32>, %b: memref<64x64xf32>, %c: memref<1x6
 // An f16 weight (fmc-narrow-matmul-weights) takes the tensor-core kernel:
 // 128 threads (four warps) per 64 x 64 tile; lhs rounded to f16 as it is
 // staged [m][k], the weight staged as it is [k][n] (rows padded by eight
-// halves), the accumulators' tile [m][n] f32. Each warp reads 16 x 16 lhs
-// tiles and transposed 8 x 16 weight tiles and multiplies them into 2 x 4
-// f32 tiles of 16 x 8, twice per 32-deep slice; all index arithmetic is
-// affine.
+// halves), both double-buffered; the accumulators' tile [m][n] f32. The
+// three are views of one workgroup buffer (the tile reuses the slices'
+// bytes after the loop). Each warp reads 16 x 16 lhs tiles and transposed
+// 8 x 16 weight tiles and multiplies them into 2 x 4 f32 tiles of 16 x 8,
+// twice per 32-deep slice; all index arithmetic is affine.
 // CHECK-LABEL: func.func @tensor_cores
 // CHECK: gpu.launch blocks({{.*}}) in (%{{.+}} = %c2, %{{.+}} = %c2, %{{.+}} = %c1) threads({{.*}}) in (%{{.+}} = %c128
-// CHECK-SAME: workgroup(%[[AS:.+]] : memref<64x40xf16, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<32x72xf16, #gpu.address_space<workgroup>>, %[[CS:.+]] : memref<64x68xf32, #gpu.address_space<workgroup>>)
+// CHECK-SAME: workgroup(%[[RAW:.+]] : memref<19456xi8, #gpu.address_space<workgroup>>)
 // CHECK-NOT: arith.muli
 // CHECK-NOT: arith.addi
+// CHECK: %[[AS:.+]] = memref.view %[[RAW]][%c0][] : memref<19456xi8, #gpu.address_space<workgroup>> to memref<2x64x40xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[BS:.+]] = memref.view %[[RAW]][%c10240][] : memref<19456xi8, #gpu.address_space<workgroup>> to memref<2x32x72xf16, #gpu.address_space<workgroup>>
 // CHECK: %[[ACC:.+]]:8 = scf.for %{{.+}} = %c0 to %c96 step %c32 iter_args({{.*}}) -> (vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>)
+// CHECK: %[[CUR:.+]] = affine.apply
+// CHECK: %[[NXT:.+]] = affine.apply
 // CHECK: %[[X:.+]] = memref.load %arg0
 // CHECK: %[[H:.+]] = arith.truncf %[[X]] : f32 to f16
 // CHECK: %[[HZ:.+]] = arith.select %{{.+}}, %[[H]], %{{.+}} : f16
-// CHECK: memref.store %[[HZ]], %[[AS]]
+// CHECK: memref.store %[[HZ]], %[[AS]][%[[NXT]],
 // CHECK: %[[W:.+]] = memref.load %arg1{{.*}} : memref<96x80xf16>
 // CHECK-NOT: arith.extf
-// CHECK: memref.store %{{.+}}, %[[BS]]
+// CHECK: memref.store %{{.+}}, %[[BS]][%[[NXT]],
 // CHECK: gpu.barrier
-// CHECK: %[[A:.+]] = vector.transfer_read %[[AS]][%{{.+}}, %c0], %{{.+}} {in_bounds = [true, true]} : memref<64x40xf16, #gpu.address_space<workgroup>>, vector<16x16xf16>
-// CHECK: %[[B:.+]] = vector.transfer_read %[[BS]][%c0, %{{.+}}], %{{.+}} {in_bounds = [true, true], permutation_map = #{{.+}}} : memref<32x72xf16, #gpu.address_space<workgroup>>, vector<8x16xf16>
+// CHECK: %[[A:.+]] = vector.transfer_read %[[AS]][%[[CUR]], %{{.+}}, %c0], %{{.+}} {in_bounds = [true, true]} : memref<2x64x40xf16, #gpu.address_space<workgroup>>, vector<16x16xf16>
+// CHECK: %[[B:.+]] = vector.transfer_read %[[BS]][%[[CUR]], %c0, %{{.+}}], %{{.+}} {in_bounds = [true, true], permutation_map = #{{.+}}} : memref<2x32x72xf16, #gpu.address_space<workgroup>>, vector<8x16xf16>
 // CHECK: vector.contract {{.*}} %[[A]], %[[B]], %{{.+}} : vector<16x16xf16>, vector<8x16xf16> into vector<16x8xf32>
 // CHECK-COUNT-15: vector.contract
 // CHECK: gpu.barrier
 // CHECK: scf.yield
+// CHECK: %[[CS:.+]] = memref.view %[[RAW]][%c0][] : memref<19456xi8, #gpu.address_space<workgroup>> to memref<64x68xf32, #gpu.address_space<workgroup>>
 // CHECK-COUNT-8: vector.transfer_write %[[ACC]]#{{[0-7]}}, %[[CS]]
 // CHECK: gpu.barrier
 // CHECK: %[[SUM:.+]] = vector.load %[[CS]][%{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<64x68xf32, #gpu.address_space<workgroup>>, vector<4xf32>
 // CHECK: vector.maskedstore %arg2[%{{.+}}, %{{.+}}], %{{.+}}, %{{.+}} : memref<70x80xf32>
+// With async-copies, the weight (f16 as stored, n-contiguous like its
+// buffer, rows of 80 halves: 16-byte aligned) is copied by cp.async in
+// vectors of eight halves, two per thread per slice, bypassing L1; the
+// lhs, converted, still goes through registers. One group per slice; the
+// loop waits for all but the newest group before its first barrier, and
+// for all of them after the loop, before the tile reuses the bytes.
+// ASYNC-LABEL: func.func @tensor_cores
+// ASYNC: %[[BS:.+]] = memref.view {{.*}} to memref<2x32x72xf16, #gpu.address_space<workgroup>>
+// ASYNC: arith.truncf
+// ASYNC-COUNT-2: nvgpu.device_async_copy %arg1[%{{.+}}, %{{.+}}], %[[BS]][%c0, %{{.+}}, %{{.+}}], 8, %{{.+}} {bypassL1} : memref<96x80xf16> to memref<2x32x72xf16, #gpu.address_space<workgroup>>
+// ASYNC: %[[G0:.+]] = nvgpu.device_async_create_group
+// ASYNC: scf.for
+// ASYNC: arith.truncf
+// ASYNC-COUNT-2: nvgpu.device_async_copy %arg1
+// ASYNC: %[[G:.+]] = nvgpu.device_async_create_group
+// ASYNC: nvgpu.device_async_wait %[[G]] {numGroups = 1 : i32}
+// ASYNC-NEXT: gpu.barrier
+// ASYNC: vector.contract
+// ASYNC: gpu.barrier
+// ASYNC: scf.yield
+// ASYNC: nvgpu.device_async_wait %[[G0]] {numGroups = 0 : i32}
+// ASYNC-NEXT: gpu.barrier
+// ASYNC: memref.view {{.*}} to memref<64x68xf32, #gpu.address_space<workgroup>>
 func.func @tensor_cores(%a: memref<70x96xf32>, %w: memref<96x80xf16>, %c: memref<70x80xf32>) {
   linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %w : memref<70x96xf32>, memref<96x80xf16>) outs(%c : memref<70x80xf32>) {
@@ -238,6 +311,39 @@ func.func @bf16_weight(%a: memref<70x96xf32>, %w: memref<96x80xbf16>, %c: memref
   ^bb0(%x: f32, %h: bf16, %acc: f32):
     %wide = arith.extf %h : bf16 to f32
     %p = arith.mulf %x, %wide : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+// rhs is a view with rows 36 floats apart (16-byte aligned), 33 wide: its
+// n-contiguous rows suit the k-major buffer, so each thread copies one
+// 4-float vector per slice, bypassing L1; the vector at column 32 reads
+// min(33 - n, 4) floats and zero-fills the rest, and a vector past column 33
+// or past k reads none (its column clamped to 32, the last whole vector's
+// start). lhs ([m][k], k-major buffer) copies elements.
+// ASYNC-DAG: #[[LEFT:.+]] = affine_map<(d0) -> (-d0 + 33, 4)>
+// ASYNC-LABEL: func.func @partial_vectors
+// ASYNC: nvgpu.device_async_copy %arg0{{.*}}, 1, %{{.+}} : memref<70x40xf32>
+// ASYNC: %[[LEFT4:.+]] = affine.min #[[LEFT]](%[[COL:.+]])
+// ASYNC: %[[N:.+]] = arith.select %{{.+}}, %[[LEFT4]], %c0 : index
+// ASYNC: %[[C:.+]] = arith.minui %[[COL]], %c32 : index
+// ASYNC: %[[K:.+]] = arith.minui %{{.+}}, %c39 : index
+// ASYNC: nvgpu.device_async_copy %arg1[%[[K]], %[[C]]], %{{.+}}[%c0, %{{.+}}, %{{.+}}], 4, %[[N]] {bypassL1} : memref<40x33xf32, strided<[36, 1]>> to memref<2x16x68xf32, #gpu.address_space<workgroup>>
+// ASYNC-NOT: nvgpu.device_async_copy %arg1
+// ASYNC: nvgpu.device_async_create_group
+func.func @partial_vectors(%a: memref<70x40xf32>, %b: memref<40x33xf32, strided<[36, 1]>>, %c: memref<70x33xf32>) {
+  linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<70x40xf32>, memref<40x33xf32, strided<[36, 1]>>) outs(%c : memref<70x33xf32>) {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %x, %w : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
   }
