@@ -164,8 +164,8 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
   if (options.gpuMappingOnHost && gpu)
     return emitError(fileLoc) << "--gpu-mapping-on-host needs a CPU target";
   pipeline.gpuMappingOnHost = options.gpuMappingOnHost;
-  // fp16/bf16: matmul weights stored narrow (fp16 ones multiplied on the
-  // tensor cores by fmc-gpu-tile-matmul); tf32: f32 weights, matmuls on
+  // fp16/bf16: matmul weights stored narrow (multiplied on the tensor
+  // cores by fmc-gpu-tile-matmul); tf32: f32 weights, matmuls on
   // the tensor cores reading them as tf32.
   if (options.precision == "fp16" || options.precision == "bf16")
     pipeline.narrowWeights = options.precision == "fp16" ? "f16" : "bf16";

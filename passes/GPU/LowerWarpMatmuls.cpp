@@ -11,6 +11,7 @@ namespace mlir::fmc {
 } // namespace mlir::fmc
 
 using namespace mlir;
+using namespace mlir::fmc;
 
 namespace {
 
@@ -26,10 +27,16 @@ struct ExtendContractOperands : OpRewritePattern<vector::ContractionOp> {
     if (!accType || !isa<FloatType>(accType.getElementType()))
       return failure();
     Type acc = accType.getElementType();
+    bool bf16 = op->hasAttr(kBF16OperandsAttr);
     auto extend = [&](Value v) -> Value {
       auto type = cast<VectorType>(v.getType());
       if (type.getElementType() == acc)
         return v;
+      // bf16 operands carried as f16: the same bits, read as bf16.
+      if (bf16 && type.getElementType().isF16()) {
+        type = type.clone(rewriter.getBF16Type());
+        v = vector::BitCastOp::create(rewriter, op.getLoc(), type, v);
+      }
       return arith::ExtFOp::create(rewriter, op.getLoc(), type.clone(acc), v);
     };
     Value lhs = extend(op.getLhs()), rhs = extend(op.getRhs());

@@ -24,6 +24,13 @@ namespace mlir::fmc {
 /// kernel for within `sharedBytes` of shared memory per block.
 int64_t largestFusedAttentionHead(int64_t sharedBytes);
 
+/// On a warp-level vector.contract of f16 vectors (fmc-gpu-tile-matmul's
+/// tensor-core kernel): the 16-bit operands are bf16, carried as f16
+/// because MLIR's vector-to-nvgpu conversion takes f16 tiles only.
+/// fmc-gpu-convert-warp-matmuls retypes the fragments it loads;
+/// fmc-gpu-lower-warp-matmuls reinterprets them before extending.
+constexpr llvm::StringLiteral kBF16OperandsAttr = "fmc.bf16_operands";
+
 #define GEN_PASS_REGISTRATION
 #include "passes/GPU/Passes.h.inc"
 

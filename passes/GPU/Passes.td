@@ -41,10 +41,11 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     stored, not added), and an elementwise consumer just after it (bias,
     activation, residual add, quantization; see Codegen/Epilogue.h) is
     applied to the registers and stored into its output instead; both are
-    erased. Columns past n are masked, rows past m are skipped. A bf16 rhs
-    (fmc-narrow-matmul-weights) is extended to f32 as it is staged.
+    erased. Columns past n are masked, rows past m are skipped. Without
+    `tensor-cores`, an f16 or bf16 rhs (fmc-narrow-matmul-weights) is
+    extended to f32 as it is staged.
 
-    With an f16 rhs (and `tensor-cores`), the kernel uses the tensor cores
+    With an f16 or bf16 rhs (and `tensor-cores`), the kernel uses the tensor cores
     instead: 128 threads (2 x 2 warps) per 64 x 64 tile, 32-deep slices of
     lhs (rounded to f16 as it is staged, [m][k]) and rhs ([k][n]), rows
     padded by eight halves; each warp multiplies 16 x 16 by 16 x 8 tiles
@@ -52,7 +53,11 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     accumulator tiles, which `convert-vector-to-gpu{use-nvgpu}` turns into
     `nvgpu.ldmatrix` and `nvgpu.mma.sync` (m16n8k16). The accumulators are
     written to a third shared buffer and stored through the same
-    per-thread epilogue (four columns per thread). With `tf32`, f32
+    per-thread epilogue (four columns per thread). A bf16 rhs (lhs rounded
+    to bf16) is staged through bf16 views of the slices' buffers and read
+    as f16 tiles, the conversion taking f16 only; its products carry
+    `fmc.bf16_operands`, so that `fmc-gpu-convert-warp-matmuls` multiplies
+    them as bf16. With `tf32`, f32
     contractions take the same kernel on f32 slices (16 x 8 by 8 x 8
     tiles, mma.sync m16n8k8 reading them as tf32). The slices' buffers and
     the accumulators' tile are views of one workgroup buffer.
@@ -236,12 +241,17 @@ def ConvertWarpMatmulsPass
     accumulators' writes per-lane stores. Other kernels are left alone: the
     upstream pass, run on a whole function, takes every scalar `arith.addi`
     or `arith.mulf` for an element-wise op on matrix fragments and fails. A
-    product the conversion cannot take is an error.
+    product the conversion cannot take is an error. Products marked
+    `fmc.bf16_operands` (bf16 tiles carried as f16) load their fragments
+    from bf16 views of the same shared bytes and become `nvvm.mma.sync`
+    with bf16 multiplicands directly: MLIR 22's nvgpu lowering has no
+    bf16 form.
   }];
   let dependentDialects = [
     "::mlir::nvgpu::NVGPUDialect", "::mlir::gpu::GPUDialect",
     "::mlir::vector::VectorDialect", "::mlir::affine::AffineDialect",
-    "::mlir::memref::MemRefDialect"
+    "::mlir::memref::MemRefDialect", "::mlir::NVVM::NVVMDialect",
+    "::mlir::LLVM::LLVMDialect"
   ];
 }
 

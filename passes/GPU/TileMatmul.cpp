@@ -132,7 +132,10 @@ public:
   /// epilogue as the SIMT kernel's.
   void buildMMA(Type element) {
     OpBuilder b(op);
-    Type f32 = b.getF32Type(), half = element;
+    // bf16 slices are read as f16 tiles (the same bits; the products are
+    // marked bf16).
+    bool bf16 = element.isBF16();
+    Type f32 = b.getF32Type(), half = bf16 ? b.getF16Type() : element;
     int64_t kMmaK = element.isF32() ? 8 : 16;
     int64_t bytes = element.getIntOrFloatBitWidth() / 8;
     int64_t kMmaRowPadding = kMmaRowPaddingBytes / bytes;
@@ -158,6 +161,13 @@ public:
     };
     Value lhsShared = view(lhsTile, 0);
     Value rhsShared = view(rhsTile, lhsBytes);
+    // Where the slices are staged: the same bytes as bf16.
+    Value lhsStaged = lhsShared, rhsStaged = rhsShared;
+    if (bf16) {
+      lhsStaged = view(MemRefType::Builder(lhsTile).setElementType(element), 0);
+      rhsStaged =
+          view(MemRefType::Builder(rhsTile).setElementType(element), lhsBytes);
+    }
     // The warp's corner.
     MLIRContext *ctx = b.getContext();
     int64_t warpColumns = kMmaBlockN / kMmaWarpN;
@@ -185,9 +195,9 @@ public:
     Value pad = arith::ConstantOp::create(b, loc, b.getFloatAttr(half, 0.0));
     SmallVector<bool> inBounds = {true, true};
     Slice slices[] = {
-        {op.getDpsInputs()[0], maps[0], c.m, m0, kMmaBlockM, lhsShared,
+        {op.getDpsInputs()[0], maps[0], c.m, m0, kMmaBlockM, lhsStaged,
          /*kMajor=*/false},
-        {op.getDpsInputs()[1], maps[1], c.n, n0, kMmaBlockN, rhsShared,
+        {op.getDpsInputs()[1], maps[1], c.n, n0, kMmaBlockN, rhsStaged,
          /*kMajor=*/true}};
     scf::ForOp kLoop = pipelinedLoop(
         b, slices, kMmaBlockK, kMmaThreads, init,
@@ -208,12 +218,16 @@ public:
                              affine(b, d0 + j * kMmaN, warpCol)},
                   pad, transposed, inBounds));
             for (int64_t i = 0; i < rows; ++i)
-              for (int64_t j = 0; j < cols; ++j)
-                sums[i * cols + j] = vector::ContractionOp::create(
+              for (int64_t j = 0; j < cols; ++j) {
+                auto product = vector::ContractionOp::create(
                     b, loc, lhs[i], rhs[j], sums[i * cols + j],
                     ArrayRef<ArrayRef<AffineExpr>>{
                         {mExpr, kExpr}, {nExpr, kExpr}, {mExpr, nExpr}},
                     iterators);
+                if (bf16)
+                  product->setAttr(kBF16OperandsAttr, b.getUnitAttr());
+                sums[i * cols + j] = product;
+              }
           }
           return sums;
         });
@@ -677,7 +691,8 @@ struct GPUTileMatmulPass : fmc::impl::GPUTileMatmulPassBase<GPUTileMatmulPass> {
       w.fusion = matchFusion(w.op, w.c);
     auto module = FlatSymbolRefAttr::get(&getContext(), moduleName);
     for (Work &w : work)
-      if (w.c.narrowRhs && w.c.narrowRhs.isF16() && tensorCores)
+      if (w.c.narrowRhs && isa<Float16Type, BFloat16Type>(w.c.narrowRhs) &&
+          tensorCores)
         KernelBuilder(w.op, w.c, w.fusion, t, module, asyncCopies)
             .buildMMA(w.c.narrowRhs);
       else if (!w.c.narrowRhs && tf32)

@@ -1,4 +1,5 @@
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-convert-warp-matmuls))' | FileCheck %s
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-convert-warp-matmuls))' | FileCheck %s --check-prefix=BF16
 
 // The warp-level product of a tensor-core kernel becomes ldmatrix (four
 // 8 x 8 tiles of lhs, two transposed of rhs) and mma.sync m16n8k16 with
@@ -64,6 +65,51 @@ func.func @warp_tile(%out: memref<8xf32>) {
     %v = memref.load %out[%i] : memref<8xf32>
     %w = arith.mulf %v, %v : f32
     memref.store %w, %out[%tx] : memref<8xf32>
+    gpu.terminator
+  }
+  return
+}
+
+// bf16 operands (the product marked fmc.bf16_operands, the tiles carried
+// as f16 from views of one shared buffer): ldmatrix loads the fragments
+// from bf16 views of the same bytes, and each product is nvvm.mma.sync
+// m16n8k16 with bf16 multiplicands (MLIR's nvgpu lowering has none): the
+// fragments' pairs as 32-bit registers, four of lhs and two of rhs, the
+// accumulators as four f32 registers.
+// BF16-LABEL: func.func @bf16_tile
+// BF16: workgroup(%[[RAW:[a-z0-9]+]] : memref<9728xi8, #gpu.address_space<workgroup>>)
+// BF16: memref.view %[[RAW]][%{{.+}}][] : memref<9728xi8, #gpu.address_space<workgroup>> to memref<64x40xbf16, #gpu.address_space<workgroup>>
+// BF16: memref.view %[[RAW]][%c5120][] : memref<9728xi8, #gpu.address_space<workgroup>> to memref<32x72xbf16, #gpu.address_space<workgroup>>
+// BF16: %[[A:.+]] = nvgpu.ldmatrix %{{.+}} {numTiles = 4 : i32, transpose = false} : memref<64x40xbf16, #gpu.address_space<workgroup>> -> vector<4x2xbf16>
+// BF16: %[[B:.+]] = nvgpu.ldmatrix %{{.+}} {numTiles = 2 : i32, transpose = true} : memref<32x72xbf16, #gpu.address_space<workgroup>> -> vector<2x2xbf16>
+// BF16: vector.extract %[[A]][0] : vector<2xbf16> from vector<4x2xbf16>
+// BF16: vector.bitcast %{{.+}} : vector<2xbf16> to vector<1xi32>
+// BF16: vector.extract %[[B]][1] : vector<2xbf16> from vector<2x2xbf16>
+// BF16: %[[P:.+]] = nvvm.mma.sync A[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] B[%{{.+}}, %{{.+}}] C[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+// BF16: llvm.extractvalue %[[P]][3] : !llvm.struct<(f32, f32, f32, f32)>
+// BF16-NOT: nvgpu.mma.sync
+// BF16-NOT: vector.contract
+func.func @bf16_tile() {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c32 = arith.constant 32 : index
+  %c5120 = arith.constant 5120 : index
+  %pad = arith.constant 0.0 : f16
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c32, %sy = %c1, %sz = %c1)
+             workgroup(%raw : memref<9728xi8, #gpu.address_space<workgroup>>) {
+    %a = memref.view %raw[%c0][] : memref<9728xi8, #gpu.address_space<workgroup>> to memref<64x40xf16, #gpu.address_space<workgroup>>
+    %b = memref.view %raw[%c5120][] : memref<9728xi8, #gpu.address_space<workgroup>> to memref<32x72xf16, #gpu.address_space<workgroup>>
+    %zero = arith.constant dense<0.0> : vector<16x8xf32>
+    %r = scf.for %k = %c0 to %c32 step %c16 iter_args(%acc = %zero) -> vector<16x8xf32> {
+      %A = vector.transfer_read %a[%c0, %k], %pad {in_bounds = [true, true]} : memref<64x40xf16, #gpu.address_space<workgroup>>, vector<16x16xf16>
+      %B = vector.transfer_read %b[%k, %c0], %pad {in_bounds = [true, true], permutation_map = affine_map<(d0, d1) -> (d1, d0)>} : memref<32x72xf16, #gpu.address_space<workgroup>>, vector<8x16xf16>
+      %D = vector.contract {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>, fmc.bf16_operands} %A, %B, %acc : vector<16x16xf16>, vector<8x16xf16> into vector<16x8xf32>
+      scf.yield %D : vector<16x8xf32>
+    }
+    %c = memref.view %raw[%c0][] : memref<9728xi8, #gpu.address_space<workgroup>> to memref<16x8xf32, #gpu.address_space<workgroup>>
+    vector.transfer_write %r, %c[%c0, %c0] {in_bounds = [true, true]} : vector<16x8xf32>, memref<16x8xf32, #gpu.address_space<workgroup>>
     gpu.terminator
   }
   return

@@ -296,15 +296,31 @@ func.func @tensor_cores(%a: memref<70x96xf32>, %w: memref<96x80xf16>, %c: memref
 #rhs = affine_map<(m, n, k) -> (k, n)>
 #out = affine_map<(m, n, k) -> (m, n)>
 
-// A bf16 weight has no tensor-core form here: the SIMT kernel extends it
-// to f32 as it is staged.
+// A bf16 weight takes the tensor-core kernel too: lhs is rounded to bf16
+// and both slices are staged through bf16 views of the shared buffer (the
+// weight by cp.async with async-copies); the warps read the same bytes as
+// f16 tiles, since MLIR's vector-to-nvgpu conversion takes f16 only, and
+// every product is marked fmc.bf16_operands, so that
+// fmc-gpu-convert-warp-matmuls multiplies them as bf16.
 // CHECK-LABEL: func.func @bf16_weight
-// CHECK: gpu.launch {{.*}} threads({{.*}}) in (%{{.+}} = %c256
-// CHECK: %[[W:.+]] = memref.load %arg1{{.*}} : memref<96x80xbf16>
-// CHECK: %[[F:.+]] = arith.extf %[[W]] : bf16 to f32
-// CHECK: arith.select %{{.+}}, %[[F]], %{{.+}} : f32
-// CHECK-NOT: vector.contract
-// CHECK: vector.fma
+// CHECK: gpu.launch {{.*}} threads({{.*}}) in (%{{.+}} = %c128
+// CHECK-SAME: workgroup(%[[RAW:.+]] : memref<19456xi8, #gpu.address_space<workgroup>>)
+// CHECK-DAG: %[[AH:.+]] = memref.view %[[RAW]][%c0][] : {{.*}} to memref<2x64x40xf16, #gpu.address_space<workgroup>>
+// CHECK-DAG: %[[BH:.+]] = memref.view %[[RAW]][%c10240][] : {{.*}} to memref<2x32x72xf16, #gpu.address_space<workgroup>>
+// CHECK-DAG: %[[AB:.+]] = memref.view %[[RAW]][%c0][] : {{.*}} to memref<2x64x40xbf16, #gpu.address_space<workgroup>>
+// CHECK-DAG: %[[BB:.+]] = memref.view %[[RAW]][%c10240][] : {{.*}} to memref<2x32x72xbf16, #gpu.address_space<workgroup>>
+// CHECK: %[[X:.+]] = arith.truncf %{{.+}} : f32 to bf16
+// CHECK: memref.store %{{.+}}, %[[AB]]
+// CHECK: memref.load %arg1{{.*}} : memref<96x80xbf16>
+// CHECK-NOT: arith.extf
+// CHECK: memref.store %{{.+}}, %[[BB]]
+// CHECK: vector.transfer_read %[[AH]]{{.*}} : memref<2x64x40xf16, #gpu.address_space<workgroup>>, vector<16x16xf16>
+// CHECK: vector.transfer_read %[[BH]]{{.*}} : memref<2x32x72xf16, #gpu.address_space<workgroup>>, vector<8x16xf16>
+// CHECK-COUNT-16: vector.contract {{.*}} {fmc.bf16_operands} : vector<16x16xf16>, vector<8x16xf16> into vector<16x8xf32>
+// CHECK-NOT: vector.fma
+// CHECK: return
+// ASYNC-LABEL: func.func @bf16_weight
+// ASYNC: nvgpu.device_async_copy %arg1[%{{.+}}, %{{.+}}], %{{.+}}[%c0, %{{.+}}, %{{.+}}], 8, %{{.+}} {bypassL1} : memref<96x80xbf16> to memref<2x32x72xbf16, #gpu.address_space<workgroup>>
 func.func @bf16_weight(%a: memref<70x96xf32>, %w: memref<96x80xbf16>, %c: memref<70x80xf32>) {
   linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %w : memref<70x96xf32>, memref<96x80xbf16>) outs(%c : memref<70x80xf32>) {
