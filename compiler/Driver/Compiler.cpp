@@ -197,6 +197,7 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
     if (gpu) {
       pipeline.gpuSharedBytes = gpu->sharedBytesPerBlock;
       pipeline.gpuSplitBlocks = 2 * gpu->maxSMs;
+      pipeline.gpuAsyncCopies = gpu->asyncCopy;
     }
     pipeline.gpuAttentionMaxHead =
         mlir::fmc::largestFusedAttentionHead(pipeline.gpuSharedBytes);

@@ -54,6 +54,9 @@ struct PipelineOptions {
           gpuThreadN = 4;
   /// f32 matmuls on the tensor cores as tf32 (--precision=tf32).
   bool gpuTF32 = false;
+  /// Matmul slices copied by cp.async (the target's asyncCopy; every CUDA
+  /// target fmc has is sm_80 or later, and the host emulation runs them).
+  bool gpuAsyncCopies = true;
   /// fmc.attention as one FlashAttention kernel (fmc.attention_kernel,
   /// built by fmc-gpu-launch-attention), its blocks sized to fit this much
   /// shared memory per block.

@@ -46,7 +46,8 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     extended to f32 as it is staged.
 
     With an f16 or bf16 rhs (and `tensor-cores`), the kernel uses the tensor cores
-    instead: 128 threads (2 x 2 warps) per 64 x 64 tile, 32-deep slices of
+    instead: 256 threads (2 x 4 warps) per 64 x 128 tile (tf32: 128
+    threads, 2 x 2 warps, per 64 x 64 tile), 32-deep slices of
     lhs (rounded to f16 as it is staged, [m][k]) and rhs ([k][n]), rows
     padded by eight halves; each warp multiplies 16 x 16 by 16 x 8 tiles
     read from shared memory with `vector.contract` into 2 x 4 f32

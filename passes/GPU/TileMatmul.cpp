@@ -48,13 +48,16 @@ struct Tiles {
 /// four keeps every row 16-byte aligned for the vector loads.
 constexpr int64_t kRowPadding = 4;
 
-/// The tensor-core kernel's tiles: a block of four warps (2 x 2) computes
-/// 64 x 64 outputs from 32-deep slices; each warp 32 x 32 of them, as 2 x 4
-/// mma.sync tiles of 16 x 8 (k 16 per instruction).
-constexpr int64_t kMmaBlockM = 64, kMmaBlockN = 64, kMmaBlockK = 32;
+/// The tensor-core kernel's tiles: a block computes 64 x 128 outputs (16-bit
+/// slices: eight warps, 2 x 4) or 64 x 64 (tf32: four warps, 2 x 2, as its
+/// doubled f32 slices would not fit in 48 KB) from 32-deep slices; each
+/// warp 32 x 32 of them, as 2 x 4 mma.sync tiles of 16 x 8 (k 16 per
+/// instruction, 8 for tf32). The wider block loads each lhs element (f32)
+/// half as often.
+constexpr int64_t kMmaBlockM = 64, kMmaBlockK = 32;
 constexpr int64_t kMmaWarpM = 32, kMmaWarpN = 32;
 constexpr int64_t kMmaM = 16, kMmaN = 8;
-constexpr int64_t kMmaThreads = 128;
+int64_t mmaBlockN(Type element) { return element.isF32() ? 64 : 128; }
 /// Shared rows are padded by 16 bytes (eight f16, four f32): ldmatrix reads
 /// eight rows at once, and padded rows start in different banks.
 constexpr int64_t kMmaRowPaddingBytes = 16;
@@ -139,6 +142,8 @@ public:
     int64_t kMmaK = element.isF32() ? 8 : 16;
     int64_t bytes = element.getIntOrFloatBitWidth() / 8;
     int64_t kMmaRowPadding = kMmaRowPaddingBytes / bytes;
+    int64_t blockN = mmaBlockN(element);
+    int64_t threads = kMmaBlockM / kMmaWarpM * (blockN / kMmaWarpN) * 32;
     // The two slices' double buffers and, once the products are done, the
     // accumulators' tile share one workgroup buffer (views of it): the
     // tf32 kernel's 36 KB of slices and 17 KB of tile would not fit in the
@@ -146,13 +151,13 @@ public:
     auto lhsTile =
         workgroupType({2, kMmaBlockM, kMmaBlockK + kMmaRowPadding}, half);
     auto rhsTile =
-        workgroupType({2, kMmaBlockK, kMmaBlockN + kMmaRowPadding}, half);
-    auto outTile = workgroupType({kMmaBlockM, kMmaBlockN + kRowPadding}, f32);
+        workgroupType({2, kMmaBlockK, blockN + kMmaRowPadding}, half);
+    auto outTile = workgroupType({kMmaBlockM, blockN + kRowPadding}, f32);
     int64_t lhsBytes = lhsTile.getNumElements() * bytes;
     int64_t slicesBytes = lhsBytes + rhsTile.getNumElements() * bytes;
     int64_t outBytes = outTile.getNumElements() * 4;
     gpu::LaunchOp launch = createLaunch(
-        b, kMmaBlockM, kMmaBlockN, kMmaThreads,
+        b, kMmaBlockM, blockN, threads,
         {workgroupType({std::max(slicesBytes, outBytes)}, b.getI8Type())});
     Value raw = launch.getWorkgroupAttributions()[0];
     auto view = [&](MemRefType type, int64_t offset) -> Value {
@@ -170,7 +175,7 @@ public:
     }
     // The warp's corner.
     MLIRContext *ctx = b.getContext();
-    int64_t warpColumns = kMmaBlockN / kMmaWarpN;
+    int64_t warpColumns = blockN / kMmaWarpN;
     Value warpRow =
         affine(b, d0.floorDiv(32).floorDiv(warpColumns) * kMmaWarpM, tid);
     Value warpCol = affine(b, (d0.floorDiv(32) % warpColumns) * kMmaWarpN, tid);
@@ -197,10 +202,10 @@ public:
     Slice slices[] = {
         {op.getDpsInputs()[0], maps[0], c.m, m0, kMmaBlockM, lhsStaged,
          /*kMajor=*/false},
-        {op.getDpsInputs()[1], maps[1], c.n, n0, kMmaBlockN, rhsStaged,
+        {op.getDpsInputs()[1], maps[1], c.n, n0, blockN, rhsStaged,
          /*kMajor=*/true}};
     scf::ForOp kLoop = pipelinedLoop(
-        b, slices, kMmaBlockK, kMmaThreads, init,
+        b, slices, kMmaBlockK, threads, init,
         [&](OpBuilder &b, Value buffer, ValueRange acc) {
           SmallVector<Value> sums(acc);
           for (int64_t kk = 0; kk < kMmaBlockK; kk += kMmaK) {
@@ -245,7 +250,7 @@ public:
     // The epilogue: thread t stores columns 4 (t mod 16) .. + 3 of rows
     // t / 16 + 8 r.
     int64_t lanes = t.threadN;
-    int64_t columns = kMmaBlockN / lanes, rowStep = kMmaThreads / columns;
+    int64_t columns = blockN / lanes, rowStep = threads / columns;
     Value rowInTile = affine(b, d0.floorDiv(columns), tid);
     Value colInTile = affine(b, (d0 % columns) * lanes, tid);
     Value col = affine(b, d0 + d1, {n0, colInTile});
@@ -285,7 +290,7 @@ private:
   /// A launch over the blockM x blockN tiles of out (x: columns, y: rows,
   /// z: batch) with `threads` threads and the given shared buffers, before
   /// the contraction; leaves the builder in its body, with the batch ivs,
-  /// the tile's corner (m0, n0) and the thread id set.
+  /// the tile's corner (m0, n0), its width and the thread id set.
   gpu::LaunchOp createLaunch(OpBuilder &b, int64_t blockM, int64_t blockN,
                              int64_t threads, TypeRange shared) {
     int64_t batch = 1;
@@ -313,6 +318,7 @@ private:
     }
     m0 = affine(b, d0 * blockM, launch.getBlockIds().y);
     n0 = affine(b, d0 * blockN, launch.getBlockIds().x);
+    tileN = blockN;
     tid = launch.getThreadIds().x;
     return launch;
   }
@@ -582,7 +588,7 @@ private:
     // Lane j is stored when col + j < n. (Compared as index vectors:
     // vector.create_mask has no lowering in the NVVM conversion.)
     Value mask;
-    if (n % t.blockN != 0) {
+    if (n % tileN != 0) {
       auto lanesType = VectorType::get({t.threadN}, b.getIndexType());
       Value lanes = arith::ConstantOp::create(
           b, loc, lanesType,
@@ -643,6 +649,9 @@ private:
   VectorType accType;
   SmallVector<Value> ivs;
   Value m0, n0, tid;
+  /// Columns of out per block (the kernel's, not necessarily the SIMT
+  /// tile's).
+  int64_t tileN = 0;
   AffineExpr d0, d1;
 };
 

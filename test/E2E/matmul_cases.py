@@ -131,6 +131,9 @@ CASES = {
     "batched": matmul([2, 3, 17, 40], [2, 3, 40, 24], w_is_input=True),
     "broadcast_rhs": matmul([3, 17, 40], [40, 50]),
     "broadcast_lhs": matmul([17, 40], [4, 40, 33], w_is_input=True),
+    # n a multiple of 64 but not of 128: the GPU's 16-bit tensor-core
+    # tiles are 128 wide, so their last block's right half is masked.
+    "half_block": matmul([16, 256], [256, 192]),
     # Decode: a single row against a packed weight.
     "single_row": matmul([1, 768], [768, 200]),
     "single_column": matmul([9, 33], [33], w_is_input=True),

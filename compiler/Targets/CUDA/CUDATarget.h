@@ -57,9 +57,9 @@ struct CUDATarget {
 struct GPUMatmulTiles {
   unsigned blockM = 64, blockN = 64, blockK = 16, threadM = 4, threadN = 4;
   unsigned threads() const { return blockM / threadM * (blockN / threadN); }
-  /// Both slices, rows padded by four elements.
+  /// Both slices, rows padded by four elements, double-buffered.
   unsigned sharedBytes() const {
-    return 4 * blockK * (blockM + 4 + blockN + 4);
+    return 2 * 4 * blockK * (blockM + 4 + blockN + 4);
   }
 };
 

@@ -219,7 +219,7 @@ func.func @not_tiled(%a: memref<1x64xf32>, %b: memref<64x64xf32>, %c: memref<1x6
 #out = affine_map<(m, n, k) -> (m, n)>
 
 // An f16 weight (fmc-narrow-matmul-weights) takes the tensor-core kernel:
-// 128 threads (four warps) per 64 x 64 tile; lhs rounded to f16 as it is
+// 256 threads (eight warps, 2 x 4) per 64 x 128 tile; lhs rounded to f16 as it is
 // staged [m][k], the weight staged as it is [k][n] (rows padded by eight
 // halves), both double-buffered; the accumulators' tile [m][n] f32. The
 // three are views of one workgroup buffer (the tile reuses the slices'
@@ -227,12 +227,12 @@ func.func @not_tiled(%a: memref<1x64xf32>, %b: memref<64x64xf32>, %c: memref<1x6
 // 8 x 16 weight tiles and multiplies them into 2 x 4 f32 tiles of 16 x 8,
 // twice per 32-deep slice; all index arithmetic is affine.
 // CHECK-LABEL: func.func @tensor_cores
-// CHECK: gpu.launch blocks({{.*}}) in (%{{.+}} = %c2, %{{.+}} = %c2, %{{.+}} = %c1) threads({{.*}}) in (%{{.+}} = %c128
-// CHECK-SAME: workgroup(%[[RAW:.+]] : memref<19456xi8, #gpu.address_space<workgroup>>)
+// CHECK: gpu.launch blocks({{.*}}) in (%{{.+}} = %c1, %{{.+}} = %c2, %{{.+}} = %c1) threads({{.*}}) in (%{{.+}} = %c256
+// CHECK-SAME: workgroup(%[[RAW:.+]] : memref<33792xi8, #gpu.address_space<workgroup>>)
 // CHECK-NOT: arith.muli
 // CHECK-NOT: arith.addi
-// CHECK: %[[AS:.+]] = memref.view %[[RAW]][%c0][] : memref<19456xi8, #gpu.address_space<workgroup>> to memref<2x64x40xf16, #gpu.address_space<workgroup>>
-// CHECK: %[[BS:.+]] = memref.view %[[RAW]][%c10240][] : memref<19456xi8, #gpu.address_space<workgroup>> to memref<2x32x72xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[AS:.+]] = memref.view %[[RAW]][%c0][] : memref<33792xi8, #gpu.address_space<workgroup>> to memref<2x64x40xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[BS:.+]] = memref.view %[[RAW]][%c10240][] : memref<33792xi8, #gpu.address_space<workgroup>> to memref<2x32x136xf16, #gpu.address_space<workgroup>>
 // CHECK: %[[ACC:.+]]:8 = scf.for %{{.+}} = %c0 to %c96 step %c32 iter_args({{.*}}) -> (vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>)
 // CHECK: %[[CUR:.+]] = affine.apply
 // CHECK: %[[NXT:.+]] = affine.apply
@@ -245,26 +245,26 @@ func.func @not_tiled(%a: memref<1x64xf32>, %b: memref<64x64xf32>, %c: memref<1x6
 // CHECK: memref.store %{{.+}}, %[[BS]][%[[NXT]],
 // CHECK: gpu.barrier
 // CHECK: %[[A:.+]] = vector.transfer_read %[[AS]][%[[CUR]], %{{.+}}, %c0], %{{.+}} {in_bounds = [true, true]} : memref<2x64x40xf16, #gpu.address_space<workgroup>>, vector<16x16xf16>
-// CHECK: %[[B:.+]] = vector.transfer_read %[[BS]][%[[CUR]], %c0, %{{.+}}], %{{.+}} {in_bounds = [true, true], permutation_map = #{{.+}}} : memref<2x32x72xf16, #gpu.address_space<workgroup>>, vector<8x16xf16>
+// CHECK: %[[B:.+]] = vector.transfer_read %[[BS]][%[[CUR]], %c0, %{{.+}}], %{{.+}} {in_bounds = [true, true], permutation_map = #{{.+}}} : memref<2x32x136xf16, #gpu.address_space<workgroup>>, vector<8x16xf16>
 // CHECK: vector.contract {{.*}} %[[A]], %[[B]], %{{.+}} : vector<16x16xf16>, vector<8x16xf16> into vector<16x8xf32>
 // CHECK-COUNT-15: vector.contract
 // CHECK: gpu.barrier
 // CHECK: scf.yield
-// CHECK: %[[CS:.+]] = memref.view %[[RAW]][%c0][] : memref<19456xi8, #gpu.address_space<workgroup>> to memref<64x68xf32, #gpu.address_space<workgroup>>
+// CHECK: %[[CS:.+]] = memref.view %[[RAW]][%c0][] : memref<33792xi8, #gpu.address_space<workgroup>> to memref<64x132xf32, #gpu.address_space<workgroup>>
 // CHECK-COUNT-8: vector.transfer_write %[[ACC]]#{{[0-7]}}, %[[CS]]
 // CHECK: gpu.barrier
-// CHECK: %[[SUM:.+]] = vector.load %[[CS]][%{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<64x68xf32, #gpu.address_space<workgroup>>, vector<4xf32>
+// CHECK: %[[SUM:.+]] = vector.load %[[CS]][%{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<64x132xf32, #gpu.address_space<workgroup>>, vector<4xf32>
 // CHECK: vector.maskedstore %arg2[%{{.+}}, %{{.+}}], %{{.+}}, %{{.+}} : memref<70x80xf32>
 // With async-copies, the weight (f16 as stored, n-contiguous like its
 // buffer, rows of 80 halves: 16-byte aligned) is copied by cp.async in
-// vectors of eight halves, two per thread per slice, bypassing L1; the
+// vectors of eight halves, two per thread per slice (256 threads), bypassing L1; the
 // lhs, converted, still goes through registers. One group per slice; the
 // loop waits for all but the newest group before its first barrier, and
 // for all of them after the loop, before the tile reuses the bytes.
 // ASYNC-LABEL: func.func @tensor_cores
-// ASYNC: %[[BS:.+]] = memref.view {{.*}} to memref<2x32x72xf16, #gpu.address_space<workgroup>>
+// ASYNC: %[[BS:.+]] = memref.view {{.*}} to memref<2x32x136xf16, #gpu.address_space<workgroup>>
 // ASYNC: arith.truncf
-// ASYNC-COUNT-2: nvgpu.device_async_copy %arg1[%{{.+}}, %{{.+}}], %[[BS]][%c0, %{{.+}}, %{{.+}}], 8, %{{.+}} {bypassL1} : memref<96x80xf16> to memref<2x32x72xf16, #gpu.address_space<workgroup>>
+// ASYNC-COUNT-2: nvgpu.device_async_copy %arg1[%{{.+}}, %{{.+}}], %[[BS]][%c0, %{{.+}}, %{{.+}}], 8, %{{.+}} {bypassL1} : memref<96x80xf16> to memref<2x32x136xf16, #gpu.address_space<workgroup>>
 // ASYNC: %[[G0:.+]] = nvgpu.device_async_create_group
 // ASYNC: scf.for
 // ASYNC: arith.truncf
@@ -277,7 +277,7 @@ func.func @not_tiled(%a: memref<1x64xf32>, %b: memref<64x64xf32>, %c: memref<1x6
 // ASYNC: scf.yield
 // ASYNC: nvgpu.device_async_wait %[[G0]] {numGroups = 0 : i32}
 // ASYNC-NEXT: gpu.barrier
-// ASYNC: memref.view {{.*}} to memref<64x68xf32, #gpu.address_space<workgroup>>
+// ASYNC: memref.view {{.*}} to memref<64x132xf32, #gpu.address_space<workgroup>>
 func.func @tensor_cores(%a: memref<70x96xf32>, %w: memref<96x80xf16>, %c: memref<70x80xf32>) {
   linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %w : memref<70x96xf32>, memref<96x80xf16>) outs(%c : memref<70x80xf32>) {
@@ -303,24 +303,24 @@ func.func @tensor_cores(%a: memref<70x96xf32>, %w: memref<96x80xf16>, %c: memref
 // every product is marked fmc.bf16_operands, so that
 // fmc-gpu-convert-warp-matmuls multiplies them as bf16.
 // CHECK-LABEL: func.func @bf16_weight
-// CHECK: gpu.launch {{.*}} threads({{.*}}) in (%{{.+}} = %c128
-// CHECK-SAME: workgroup(%[[RAW:.+]] : memref<19456xi8, #gpu.address_space<workgroup>>)
+// CHECK: gpu.launch {{.*}} threads({{.*}}) in (%{{.+}} = %c256
+// CHECK-SAME: workgroup(%[[RAW:.+]] : memref<33792xi8, #gpu.address_space<workgroup>>)
 // CHECK-DAG: %[[AH:.+]] = memref.view %[[RAW]][%c0][] : {{.*}} to memref<2x64x40xf16, #gpu.address_space<workgroup>>
-// CHECK-DAG: %[[BH:.+]] = memref.view %[[RAW]][%c10240][] : {{.*}} to memref<2x32x72xf16, #gpu.address_space<workgroup>>
+// CHECK-DAG: %[[BH:.+]] = memref.view %[[RAW]][%c10240][] : {{.*}} to memref<2x32x136xf16, #gpu.address_space<workgroup>>
 // CHECK-DAG: %[[AB:.+]] = memref.view %[[RAW]][%c0][] : {{.*}} to memref<2x64x40xbf16, #gpu.address_space<workgroup>>
-// CHECK-DAG: %[[BB:.+]] = memref.view %[[RAW]][%c10240][] : {{.*}} to memref<2x32x72xbf16, #gpu.address_space<workgroup>>
+// CHECK-DAG: %[[BB:.+]] = memref.view %[[RAW]][%c10240][] : {{.*}} to memref<2x32x136xbf16, #gpu.address_space<workgroup>>
 // CHECK: %[[X:.+]] = arith.truncf %{{.+}} : f32 to bf16
 // CHECK: memref.store %{{.+}}, %[[AB]]
 // CHECK: memref.load %arg1{{.*}} : memref<96x80xbf16>
 // CHECK-NOT: arith.extf
 // CHECK: memref.store %{{.+}}, %[[BB]]
 // CHECK: vector.transfer_read %[[AH]]{{.*}} : memref<2x64x40xf16, #gpu.address_space<workgroup>>, vector<16x16xf16>
-// CHECK: vector.transfer_read %[[BH]]{{.*}} : memref<2x32x72xf16, #gpu.address_space<workgroup>>, vector<8x16xf16>
+// CHECK: vector.transfer_read %[[BH]]{{.*}} : memref<2x32x136xf16, #gpu.address_space<workgroup>>, vector<8x16xf16>
 // CHECK-COUNT-16: vector.contract {{.*}} {fmc.bf16_operands} : vector<16x16xf16>, vector<8x16xf16> into vector<16x8xf32>
 // CHECK-NOT: vector.fma
 // CHECK: return
 // ASYNC-LABEL: func.func @bf16_weight
-// ASYNC: nvgpu.device_async_copy %arg1[%{{.+}}, %{{.+}}], %{{.+}}[%c0, %{{.+}}, %{{.+}}], 8, %{{.+}} {bypassL1} : memref<96x80xbf16> to memref<2x32x72xbf16, #gpu.address_space<workgroup>>
+// ASYNC: nvgpu.device_async_copy %arg1[%{{.+}}, %{{.+}}], %{{.+}}[%c0, %{{.+}}, %{{.+}}], 8, %{{.+}} {bypassL1} : memref<96x80xbf16> to memref<2x32x136xbf16, #gpu.address_space<workgroup>>
 func.func @bf16_weight(%a: memref<70x96xf32>, %w: memref<96x80xbf16>, %c: memref<70x80xf32>) {
   linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %w : memref<70x96xf32>, memref<96x80xbf16>) outs(%c : memref<70x80xf32>) {
