@@ -7,6 +7,7 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/MapVector.h"
 
 namespace mlir::fmc {
 #define GEN_PASS_DEF_CONVERTWARPMATMULSPASS
@@ -23,80 +24,102 @@ bool containsContraction(Operation *op) {
       .wasInterrupted();
 }
 
-/// Retypes the fragment `operand` (an ldmatrix of a shared-memory view) as
-/// bf16 and returns its 32-bit registers (two bf16 each).
-FailureOr<SmallVector<Value>>
-bf16Registers(IRRewriter &rewriter, nvgpu::MmaSyncOp mma, Value operand,
-              DenseMap<Operation *, Value> &bf16Views) {
-  auto load = operand.getDefiningOp<nvgpu::LdMatrixOp>();
-  auto view = load ? load.getSrcMemref().getDefiningOp<memref::ViewOp>()
-                   : memref::ViewOp();
-  if (!view)
-    return mma.emitError("a bf16 product's operand is not an ldmatrix "
-                         "fragment of a shared-memory view");
-  Type bf16 = rewriter.getBF16Type();
-  Value &retyped = bf16Views[view];
-  if (!retyped) {
-    rewriter.setInsertionPointAfter(view);
-    retyped = memref::ViewOp::create(
-        rewriter, view.getLoc(),
-        MemRefType(MemRefType::Builder(view.getType()).setElementType(bf16)),
-        view.getSource(), view.getByteShift(), view.getSizes());
-  }
-  auto type = cast<VectorType>(load.getType()).clone(bf16);
-  rewriter.setInsertionPoint(load);
-  auto fragment = nvgpu::LdMatrixOp::create(
-      rewriter, load.getLoc(), type, retyped, load.getIndices(),
-      load.getTranspose(), load.getNumTiles());
-  rewriter.setInsertionPoint(mma);
-  Location loc = mma.getLoc();
-  SmallVector<Value> registers;
-  auto pair = VectorType::get({1}, rewriter.getI32Type());
-  for (int64_t r = 0; r < type.getDimSize(0); ++r) {
-    Value two = vector::ExtractOp::create(rewriter, loc, fragment, r);
-    Value word = vector::BitCastOp::create(rewriter, loc, pair, two);
-    registers.push_back(vector::ExtractOp::create(rewriter, loc, word, 0));
-  }
-  return registers;
-}
+/// Rewrites a launch's nvgpu.mma.sync ops on f16 fragments that hold bf16
+/// bits into nvvm.mma.sync ops with bf16 multiplicands.
+class BF16Products {
+public:
+  explicit BF16Products(IRRewriter &rewriter) : rewriter(rewriter) {}
 
-/// mma.sync.m16n8k16 of bf16 fragments into f32 accumulators (vector<2x2>:
-/// registers c0 c1 / c2 c3), as nvvm.mma.sync.
-LogicalResult multiplyBF16(IRRewriter &rewriter, nvgpu::MmaSyncOp mma,
-                           DenseMap<Operation *, Value> &bf16Views) {
-  auto accType = cast<VectorType>(mma.getMatrixC().getType());
-  if (mma.getMmaShapeAsArray() != std::array<int64_t, 3>{16, 8, 16} ||
-      accType != VectorType::get({2, 2}, rewriter.getF32Type()))
-    return mma.emitError("bf16 products are m16n8k16 into f32");
-  FailureOr<SmallVector<Value>> a =
-      bf16Registers(rewriter, mma, mma.getMatrixA(), bf16Views);
-  FailureOr<SmallVector<Value>> b =
-      bf16Registers(rewriter, mma, mma.getMatrixB(), bf16Views);
-  if (failed(a) || failed(b))
-    return failure();
-  Location loc = mma.getLoc();
-  Type f32 = rewriter.getF32Type();
-  SmallVector<Value> c;
-  for (int64_t i = 0; i < 4; ++i)
-    c.push_back(vector::ExtractOp::create(rewriter, loc, mma.getMatrixC(),
-                                          ArrayRef<int64_t>{i / 2, i % 2}));
-  auto product = NVVM::MmaOp::create(
-      rewriter, loc,
-      LLVM::LLVMStructType::getLiteral(rewriter.getContext(),
-                                       SmallVector<Type>(4, f32)),
-      *a, *b, c, ArrayRef<int64_t>{16, 8, 16}, std::nullopt, std::nullopt,
-      std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16, NVVM::MMATypes::bf16},
-      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                     NVVM::MMALayout::col});
-  Value sum = arith::ConstantOp::create(rewriter, loc, accType,
-                                        DenseElementsAttr::get(accType, 0.0f));
-  for (int64_t i = 0; i < 4; ++i)
-    sum = vector::InsertOp::create(
-        rewriter, loc, LLVM::ExtractValueOp::create(rewriter, loc, product, i),
-        sum, ArrayRef<int64_t>{i / 2, i % 2});
-  rewriter.replaceOp(mma, sum);
-  return success();
-}
+  /// mma.sync.m16n8k16 of bf16 fragments into f32 accumulators
+  /// (vector<2x2>: registers c0 c1 / c2 c3).
+  LogicalResult rewrite(nvgpu::MmaSyncOp mma) {
+    auto accType = cast<VectorType>(mma.getMatrixC().getType());
+    if (mma.getMmaShapeAsArray() != std::array<int64_t, 3>{16, 8, 16} ||
+        accType != VectorType::get({2, 2}, rewriter.getF32Type()))
+      return mma.emitError("bf16 products are m16n8k16 into f32");
+    FailureOr<SmallVector<Value>> a = registers(mma, mma.getMatrixA());
+    FailureOr<SmallVector<Value>> b = registers(mma, mma.getMatrixB());
+    if (failed(a) || failed(b))
+      return failure();
+    rewriter.setInsertionPoint(mma);
+    Location loc = mma.getLoc();
+    Type f32 = rewriter.getF32Type();
+    SmallVector<Value> c;
+    for (int64_t i = 0; i < 4; ++i)
+      c.push_back(vector::ExtractOp::create(rewriter, loc, mma.getMatrixC(),
+                                            ArrayRef<int64_t>{i / 2, i % 2}));
+    auto product = NVVM::MmaOp::create(
+        rewriter, loc,
+        LLVM::LLVMStructType::getLiteral(rewriter.getContext(),
+                                         SmallVector<Type>(4, f32)),
+        *a, *b, c, ArrayRef<int64_t>{16, 8, 16}, std::nullopt, std::nullopt,
+        std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
+                                      NVVM::MMATypes::bf16},
+        std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                       NVVM::MMALayout::col});
+    Value sum = arith::ConstantOp::create(
+        rewriter, loc, accType, DenseElementsAttr::get(accType, 0.0f));
+    for (int64_t i = 0; i < 4; ++i)
+      sum = vector::InsertOp::create(
+          rewriter, loc,
+          LLVM::ExtractValueOp::create(rewriter, loc, product, i), sum,
+          ArrayRef<int64_t>{i / 2, i % 2});
+    rewriter.replaceOp(mma, sum);
+    return success();
+  }
+
+  /// Erases the f16 fragments and views the products no longer use.
+  void eraseUnused() {
+    for (auto &entry : fragments)
+      if (entry.first->use_empty())
+        rewriter.eraseOp(entry.first);
+    for (auto &entry : views)
+      if (entry.first->use_empty())
+        rewriter.eraseOp(entry.first);
+  }
+
+private:
+  /// The 32-bit registers (two bf16 each) of the fragment `operand` (an
+  /// ldmatrix of a shared-memory view), loaded again from a bf16 view of
+  /// the same bytes; once per fragment.
+  FailureOr<SmallVector<Value>> registers(nvgpu::MmaSyncOp mma, Value operand) {
+    auto load = operand.getDefiningOp<nvgpu::LdMatrixOp>();
+    auto view = load ? load.getSrcMemref().getDefiningOp<memref::ViewOp>()
+                     : memref::ViewOp();
+    if (!view)
+      return mma.emitError("a bf16 product's operand is not an ldmatrix "
+                           "fragment of a shared-memory view");
+    SmallVector<Value> &words = fragments[load];
+    if (!words.empty())
+      return words;
+    Type bf16 = rewriter.getBF16Type();
+    Value &retyped = views[view];
+    if (!retyped) {
+      rewriter.setInsertionPointAfter(view);
+      retyped = memref::ViewOp::create(
+          rewriter, view.getLoc(),
+          MemRefType(MemRefType::Builder(view.getType()).setElementType(bf16)),
+          view.getSource(), view.getByteShift(), view.getSizes());
+    }
+    auto type = cast<VectorType>(load.getType()).clone(bf16);
+    rewriter.setInsertionPoint(load);
+    Location loc = load.getLoc();
+    auto fragment = nvgpu::LdMatrixOp::create(
+        rewriter, loc, type, retyped, load.getIndices(), load.getTranspose(),
+        load.getNumTiles());
+    auto pair = VectorType::get({1}, rewriter.getI32Type());
+    for (int64_t r = 0; r < type.getDimSize(0); ++r) {
+      Value two = vector::ExtractOp::create(rewriter, loc, fragment, r);
+      Value word = vector::BitCastOp::create(rewriter, loc, pair, two);
+      words.push_back(vector::ExtractOp::create(rewriter, loc, word, 0));
+    }
+    return words;
+  }
+
+  IRRewriter &rewriter;
+  llvm::MapVector<Operation *, SmallVector<Value>> fragments;
+  llvm::MapVector<Operation *, Value> views;
+};
 
 struct ConvertWarpMatmulsPass
     : fmc::impl::ConvertWarpMatmulsPassBase<ConvertWarpMatmulsPass> {
@@ -143,10 +166,11 @@ struct ConvertWarpMatmulsPass
       if (bf16) {
         SmallVector<nvgpu::MmaSyncOp> products;
         launch.walk([&](nvgpu::MmaSyncOp mma) { products.push_back(mma); });
-        DenseMap<Operation *, Value> bf16Views;
+        BF16Products bf16Products(rewriter);
         for (nvgpu::MmaSyncOp mma : products)
-          if (failed(multiplyBF16(rewriter, mma, bf16Views)))
+          if (failed(bf16Products.rewrite(mma)))
             return signalPassFailure();
+        bf16Products.eraseUnused();
       }
       WalkResult left = launch.walk([](vector::ContractionOp op) {
         op.emitError("this matrix product has no mma.sync form (tensor-core "

@@ -53,7 +53,7 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     read from shared memory with `vector.contract` into 2 x 4 f32
     accumulator tiles, which `convert-vector-to-gpu{use-nvgpu}` turns into
     `nvgpu.ldmatrix` and `nvgpu.mma.sync` (m16n8k16). The accumulators are
-    written to a third shared buffer and stored through the same
+    written to shared memory (the slices' bytes) and stored through the same
     per-thread epilogue (four columns per thread). A bf16 rhs (lhs rounded
     to bf16) is staged through bf16 views of the slices' buffers and read
     as f16 tiles, the conversion taking f16 only; its products carry
@@ -64,14 +64,18 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     the accumulators' tile are views of one workgroup buffer.
 
     Slices are double-buffered: slice i + 1 is copied into one buffer while
-    slice i is multiplied from the other (two barriers per slice). With
+    slice i is multiplied from the other, one barrier per slice: each
+    iteration waits for its slice's copies, passes the barrier, starts
+    slice i + 1, multiplies slice i and stores what slice i + 1 loaded into
+    registers; the last slice is multiplied after the loop. With
     `async-copies`, a slice the kernel does not convert is copied with
     `nvgpu.device_async_copy` (cp.async: 16-byte vectors where the
     operand's contiguous dim is the buffer's and alignment allows, else
     4-byte elements; elements past the edges zero-filled by the copy
-    itself), one group per slice; the thread waits for the previous group
-    before the barrier, so the copies of slice i + 1 run during the
-    products of slice i. Other slices go through registers as before.
+    itself; operands' base addresses are assumed 16-byte aligned, as fmc's
+    buffers and weights are), one group per slice. Other slices are
+    loaded into registers (unrolled) before the products and stored after
+    them.
   }];
   let options = [
     Option<"blockM", "block-m", "int64_t", "64", "Rows of out per block">,
@@ -84,7 +88,7 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     Option<"minSize", "min-size", "int64_t", "8",
            "Smallest m, n and k that get the tiled kernel">,
     Option<"tensorCores", "tensor-cores", "bool", "true",
-           "Multiply f16 weights on tensor cores (the MMA kernel)">,
+           "Multiply f16 and bf16 weights on tensor cores (the MMA kernel)">,
     Option<"tf32", "tf32", "bool", "false",
            "Multiply f32 operands on tensor cores as tf32 (10-bit "
            "mantissas, f32 sums)">,

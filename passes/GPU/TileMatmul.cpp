@@ -3,14 +3,17 @@
 // Each f32 contraction (out[..., m, n] += lhs[..., m, k] * rhs[..., k, n],
 // any operand layout, see Contraction.h) at the top level of a function
 // becomes one gpu.launch: a block computes a block-m x block-n tile of out,
-// staging block-k slices of lhs and rhs in shared memory (every thread
-// copies a few elements, consecutive threads consecutive addresses of the
-// operand's contiguous dim; elements past the edges are zeros), and each of
-// its threads accumulates a thread-m x thread-n tile in registers from the
-// shared slices (the SIMT kernel). With an f16 rhs (weights narrowed by
-// --precision=fp16) the warps multiply f16 tiles of the slices with
-// warp-level vector.contract ops instead, which become ldmatrix and
-// mma.sync on the tensor cores (fmc-gpu-convert-warp-matmuls). A zero fill
+// staging block-k slices of lhs and rhs in double-buffered shared memory
+// (every thread copies a few elements, consecutive threads consecutive
+// addresses of the operand's contiguous dim, by cp.async where no
+// conversion is needed; elements past the edges are zeros; slice i + 1 is
+// copied while slice i is multiplied), and each of its threads accumulates
+// a thread-m x thread-n tile in registers from the shared slices (the SIMT
+// kernel). With an f16 or bf16 rhs (weights narrowed by --precision) the
+// warps multiply 16-bit tiles of the slices with warp-level
+// vector.contract ops instead, which become ldmatrix and mma.sync on the
+// tensor cores (fmc-gpu-convert-warp-matmuls); so do f32 ones with
+// --precision=tf32. A zero fill
 // just before is dropped (the kernel stores instead of adding) and an
 // elementwise consumer just after (bias, GELU, residual, quantization:
 // Epilogue.h) is applied to the registers before they are stored.
@@ -97,13 +100,13 @@ public:
          /*kMajor=*/true},
         {op.getDpsInputs()[1], maps[1], c.n, n0, t.blockN, rhsShared,
          /*kMajor=*/true}};
-    scf::ForOp kLoop = pipelinedLoop(
+    SmallVector<Value> sums = pipelinedLoop(
         b, slices, t.blockK, t.threads(), init,
         [&](OpBuilder &b, Value buffer, ValueRange acc) {
           // Four steps of k per iteration: their loads and multiply-adds
           // interleave. (Unrolled completely, ptxas keeps every load of the
-          // slice live: 157 registers, one block per SM, measured with the
-          // staging unrolled too; with both loops, 62-64 on GPT-2.)
+          // slice live: 157 registers, one block per SM, measured before
+          // the slices were double-buffered.)
           int64_t unroll = std::gcd<int64_t>(t.blockK, 4);
           auto inner = scf::ForOp::create(
               b, loc, index(b, 0), index(b, t.blockK), index(b, unroll), acc,
@@ -121,13 +124,13 @@ public:
     Value rowBase = affine(b, d0 + d1, {m0, rowInTile});
     Value col = affine(b, d0 + d1, {n0, colInTile});
     for (int64_t i = 0; i < t.threadM; ++i)
-      storeRow(b, kLoop.getResult(i), affine(b, d0 + i, rowBase), col);
+      storeRow(b, sums[i], affine(b, d0 + i, rowBase), col);
     eraseFused();
   }
 
-  /// The tensor-core kernel: `element` is f16 (f16 weights; lhs rounded to
-  /// f16 while it is staged; each warp multiplies 16 x 16 by 16 x 8 tiles,
-  /// mma.sync.m16n8k16) or f32 (tf32: 16 x 8 by 8 x 8 tiles,
+  /// The tensor-core kernel: `element` is f16 or bf16 (16-bit weights; lhs
+  /// rounded to it while it is staged; each warp multiplies 16 x 16 by
+  /// 16 x 8 tiles, mma.sync.m16n8k16) or f32 (tf32: 16 x 8 by 8 x 8 tiles,
   /// mma.sync.m16n8k8, which reads the f32 operands as tf32), with f32
   /// accumulators (vector.contract on vectors read from shared memory:
   /// fmc-gpu-convert-warp-matmuls turns them into ldmatrix and mma.sync).
@@ -204,7 +207,7 @@ public:
          /*kMajor=*/false},
         {op.getDpsInputs()[1], maps[1], c.n, n0, blockN, rhsStaged,
          /*kMajor=*/true}};
-    scf::ForOp kLoop = pipelinedLoop(
+    SmallVector<Value> products = pipelinedLoop(
         b, slices, kMmaBlockK, threads, init,
         [&](OpBuilder &b, Value buffer, ValueRange acc) {
           SmallVector<Value> sums(acc);
@@ -237,18 +240,19 @@ public:
           return sums;
         });
 
-    // The loop ends with a barrier: no thread reads the slices any more.
+    // No thread reads the slices any more once all pass this barrier.
+    gpu::BarrierOp::create(b, loc);
     Value outShared = view(outTile, 0);
     for (int64_t i = 0; i < rows; ++i)
       for (int64_t j = 0; j < cols; ++j)
         vector::TransferWriteOp::create(
-            b, loc, kLoop.getResult(i * cols + j), outShared,
+            b, loc, products[i * cols + j], outShared,
             ValueRange{affine(b, d0 + i * kMmaM, warpRow),
                        affine(b, d0 + j * kMmaN, warpCol)},
             inBounds);
     gpu::BarrierOp::create(b, loc);
-    // The epilogue: thread t stores columns 4 (t mod 16) .. + 3 of rows
-    // t / 16 + 8 r.
+    // The epilogue: with c = block-n / 4 threads per row, thread t stores
+    // columns 4 (t mod c) .. + 3 of rows t / c + (threads / c) r.
     int64_t lanes = t.threadN;
     int64_t columns = blockN / lanes, rowStep = threads / columns;
     Value rowInTile = affine(b, d0.floorDiv(columns), tid);
@@ -364,53 +368,96 @@ private:
     bool kMajor;
   };
 
-  /// The k loop over `depth`-deep slices, double-buffered: slice i + 1 is
-  /// copied into buffer (i + 1) mod 2 while slice i, in buffer i mod 2, is
-  /// multiplied (`multiply` gets the buffer and the accumulators and returns
-  /// the new ones). With asynchronous copies the thread waits for all but
-  /// the copies of slice i + 1 before the barrier; the last iteration copies
-  /// a slice past k, all zeros, which nothing reads; after the loop every
-  /// copy has landed.
-  scf::ForOp
+  /// The k loop over `depth`-deep slices, double-buffered and software
+  /// pipelined; `multiply` gets a buffer and the accumulators and returns
+  /// the new ones. Slice 0 goes into buffer 0 first; iteration i waits for
+  /// its copies, passes the barrier (slice i is complete, and no thread
+  /// still reads slice i - 1's buffer), starts slice i + 1 into the other
+  /// buffer (asynchronous copies, or loads into registers), multiplies
+  /// slice i, then stores the registers. The last slice is multiplied after
+  /// the loop, so no copy reads past k. One barrier per slice.
+  SmallVector<Value>
   pipelinedLoop(OpBuilder &b, ArrayRef<Slice> slices, int64_t depth,
                 int64_t threads, ValueRange init,
                 function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)>
-                    multiply) {
-    Value first = stageAll(b, slices, index(b, 0), index(b, 0), depth, threads);
+                    multiplySlice) {
+    int64_t steps = llvm::divideCeil(c.sizes[c.k], depth);
+    auto waitAndSync = [&](OpBuilder &b, Value group) {
+      if (group)
+        nvgpu::DeviceAsyncWaitOp::create(b, loc, group, b.getI32IntegerAttr(0));
+      gpu::BarrierOp::create(b, loc);
+    };
+    Value zero = index(b, 0);
+    SmallVector<SmallVector<Value>> held;
+    Value group = stageAll(b, slices, zero, zero, depth, threads, held);
+    storeAll(b, slices, zero, depth, threads, held);
     auto loop = scf::ForOp::create(
-        b, loc, index(b, 0), index(b, c.sizes[c.k]), index(b, depth), init,
+        b, loc, zero, index(b, (steps - 1) * depth), index(b, depth), init,
         [&](OpBuilder &b, Location, Value k0, ValueRange acc) {
           Value current = affine(b, d0.floorDiv(depth) % 2, k0);
           Value next = affine(b, 1 - d0, current);
-          if (Value group = stageAll(b, slices, affine(b, d0 + depth, k0), next,
-                                     depth, threads))
-            nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
-                                             b.getI32IntegerAttr(1));
-          gpu::BarrierOp::create(b, loc);
-          SmallVector<Value> sums = multiply(b, current, acc);
-          gpu::BarrierOp::create(b, loc);
+          waitAndSync(b, group);
+          SmallVector<SmallVector<Value>> held;
+          stageAll(b, slices, affine(b, d0 + depth, k0), next, depth, threads,
+                   held);
+          SmallVector<Value> sums = multiplySlice(b, current, acc);
+          storeAll(b, slices, next, depth, threads, held);
           scf::YieldOp::create(b, loc, sums);
         });
-    // The zeros copied past k land before anything else uses the buffers
-    // (the tensor-core kernel's tile shares them).
-    if (first) {
-      nvgpu::DeviceAsyncWaitOp::create(b, loc, first, b.getI32IntegerAttr(0));
-      gpu::BarrierOp::create(b, loc);
-    }
-    return loop;
+    waitAndSync(b, group);
+    return multiplySlice(b, index(b, (steps - 1) % 2), loop.getResults());
   }
 
-  /// Stages every slice at k0 in `buffer`; returns the group of its
-  /// asynchronous copies (null if there are none).
+  /// Starts every slice at k0 into `buffer`: their asynchronous copies as
+  /// one group (returned; null if there are none), the loads of the others
+  /// appended to `held` (one list per slice).
   Value stageAll(OpBuilder &b, ArrayRef<Slice> slices, Value k0, Value buffer,
-                 int64_t depth, int64_t threads) {
+                 int64_t depth, int64_t threads,
+                 SmallVectorImpl<SmallVector<Value>> &held) {
     SmallVector<Value> tokens;
     for (const Slice &s : slices)
-      stage(b, s, k0, buffer, depth, threads, tokens);
+      held.push_back(stage(b, s, k0, buffer, depth, threads, tokens));
     if (tokens.empty())
       return {};
     return nvgpu::DeviceAsyncCreateGroupOp::create(
         b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tokens);
+  }
+
+  /// Stores the loads `held` by stageAll into `buffer`.
+  void storeAll(OpBuilder &b, ArrayRef<Slice> slices, Value buffer,
+                int64_t depth, int64_t threads,
+                ArrayRef<SmallVector<Value>> held) {
+    for (auto [s, values] : llvm::zip_equal(slices, held))
+      for (auto [e, value] : llvm::enumerate(values)) {
+        auto [kk, r] = position(b, s, int64_t(e), /*width=*/1, depth, threads);
+        memref::StoreOp::create(b, loc, value, s.shared,
+                                sharedAt(s, buffer, kk, r));
+      }
+  }
+
+  bool kFastest(const Slice &s) {
+    return s.map.getResults().back() ==
+           getAffineDimExpr(c.k, s.map.getContext());
+  }
+
+  /// The position (k, row) in the slice of the thread's e-th element, or
+  /// vector of `width`: consecutive threads take consecutive ones along
+  /// the dim the operand stores contiguously.
+  std::pair<Value, Value> position(OpBuilder &b, const Slice &s, int64_t e,
+                                   int64_t width, int64_t depth,
+                                   int64_t threads) {
+    bool fastK = kFastest(s);
+    int64_t fast = (fastK ? depth : s.tileSize) / width;
+    int64_t linear = e * threads;
+    Value major = affine(b, (d0 + linear).floorDiv(fast), tid);
+    Value minor = affine(b, ((d0 + linear) % fast) * width, tid);
+    return fastK ? std::make_pair(minor, major) : std::make_pair(major, minor);
+  }
+
+  SmallVector<Value> sharedAt(const Slice &s, Value buffer, Value kk, Value r) {
+    if (s.kMajor)
+      return {buffer, kk, r};
+    return {buffer, r, kk};
   }
 
   /// The elements one asynchronous copy of the slice moves (cp.async copies
@@ -448,108 +495,78 @@ private:
     return bytes == 4 ? 1 : 0;
   }
 
-  /// Copies slice `s` at k0 into its `buffer`, converted to the shared
-  /// buffer's element type, zeros past the edges of its dim and k.
-  /// Consecutive threads take consecutive elements (or vectors) along the
-  /// dim the operand stores contiguously. Asynchronous copies (cp.async,
-  /// their tokens appended to `tokens`) read only the elements inside and
-  /// fill the rest with zeros; register copies load clamped indices and
-  /// select zeros.
-  void stage(OpBuilder &b, const Slice &s, Value k0, Value buffer,
-             int64_t depth, int64_t threads, SmallVectorImpl<Value> &tokens) {
+  /// Starts copying slice `s` at k0 into its `buffer`, converted to the
+  /// shared buffer's element type, zeros past the edges of its dim and k.
+  /// Asynchronous copies (cp.async, their tokens appended to `tokens`) read
+  /// only the elements inside and fill the rest with zeros; otherwise the
+  /// thread's elements are loaded at clamped indices, zeros selected past
+  /// the edges, and returned (storeAll puts them in shared memory later, so
+  /// that the loads overlap the products). Unrolled either way.
+  SmallVector<Value> stage(OpBuilder &b, const Slice &s, Value k0, Value buffer,
+                           int64_t depth, int64_t threads,
+                           SmallVectorImpl<Value> &tokens) {
     int64_t size = c.sizes[s.dim], extent = c.sizes[c.k];
-    bool kFastest =
-        s.map.getResults().back() == getAffineDimExpr(c.k, s.map.getContext());
+    bool fastK = kFastest(s);
     Type element = cast<MemRefType>(s.shared.getType()).getElementType();
-    int64_t width = copyWidth(s, kFastest, depth, threads);
-    int64_t fast =
-        (kFastest ? depth : s.tileSize) / std::max<int64_t>(width, 1);
-    // The thread's e-th element (or vector) of the slice: its k and row in
-    // the slice and in the operand, and whether it is inside.
-    struct Place {
-      Value kk, r, k, row, inside;
-    };
-    auto place = [&](OpBuilder &b, Value e) {
-      AffineExpr linear = d0 + d1 * threads;
-      int64_t step = std::max<int64_t>(width, 1);
-      Value major = affine(b, linear.floorDiv(fast), {tid, e});
-      Value minor = affine(b, (linear % fast) * step, {tid, e});
-      Place p;
-      p.kk = kFastest ? minor : major;
-      p.r = kFastest ? major : minor;
-      p.row = affine(b, d0 + d1, {s.base, p.r});
-      p.k = affine(b, d0 + d1, {k0, p.kk});
-      p.inside = arith::AndIOp::create(
+    int64_t width = copyWidth(s, fastK, depth, threads);
+    int64_t count = depth * s.tileSize / threads / std::max<int64_t>(width, 1);
+    SmallVector<Value> held;
+    for (int64_t e = 0; e < count; ++e) {
+      auto [kk, r] =
+          position(b, s, e, std::max<int64_t>(width, 1), depth, threads);
+      Value row = affine(b, d0 + d1, {s.base, r});
+      Value k = affine(b, d0 + d1, {k0, kk});
+      Value inside = arith::AndIOp::create(
           b, loc,
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, p.row,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
                                 index(b, size)),
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, p.k,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, k,
                                 index(b, extent)));
-      return p;
-    };
-    auto sharedAt = [&](const Place &p) -> SmallVector<Value> {
-      if (s.kMajor)
-        return {buffer, p.kk, p.r};
-      return {buffer, p.r, p.kk};
-    };
-    int64_t count = depth * s.tileSize / threads;
-
-    if (width) {
-      // Unrolled: the copies hold no registers. Clamped indices keep the
-      // source address in bounds (aligned down to a whole vector).
-      int64_t fastSize = kFastest ? extent : size;
-      for (int64_t e = 0; e < count / width; ++e) {
-        Place p = place(b, index(b, e));
-        Value fastAt = kFastest ? p.k : p.row;
-        Value elements = index(b, width);
-        if (fastSize % width != 0)
-          elements = affine::AffineMinOp::create(
-              b, loc,
-              AffineMap::get(
-                  1, 0,
-                  {fastSize - d0, getAffineConstantExpr(width, b.getContext())},
-                  b.getContext()),
-              fastAt);
-        elements =
-            arith::SelectOp::create(b, loc, p.inside, elements, index(b, 0));
-        Value rowAt = arith::MinUIOp::create(
-            b, loc, p.row,
-            index(b, kFastest ? size - 1 : (size - 1) / width * width));
-        Value kAt = arith::MinUIOp::create(
-            b, loc, p.k,
-            index(b, kFastest ? (extent - 1) / width * width : extent - 1));
-        int64_t bytes = width * element.getIntOrFloatBitWidth() / 8;
-        tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
-            b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), s.shared,
-            sharedAt(p), s.operand,
-            indices(b, s.map, {{s.dim, rowAt}, {c.k, kAt}}),
-            b.getIndexAttr(width), elements,
-            bytes == 16 ? b.getUnitAttr() : UnitAttr()));
+      if (!width) {
+        // Clamped indices keep the load in bounds; the select drops it.
+        Value rowAt = arith::MinUIOp::create(b, loc, row, index(b, size - 1));
+        Value kAt = arith::MinUIOp::create(b, loc, k, index(b, extent - 1));
+        Value value = memref::LoadOp::create(
+            b, loc, s.operand, indices(b, s.map, {{s.dim, rowAt}, {c.k, kAt}}));
+        unsigned from = value.getType().getIntOrFloatBitWidth(),
+                 to = element.getIntOrFloatBitWidth();
+        if (from > to)
+          value = arith::TruncFOp::create(b, loc, element, value);
+        else if (from < to)
+          value = arith::ExtFOp::create(b, loc, element, value);
+        held.push_back(arith::SelectOp::create(
+            b, loc, inside, value,
+            arith::ConstantOp::create(b, loc, b.getFloatAttr(element, 0))));
+        continue;
       }
-      return;
+      // The copy reads the elements of its vector inside the operand.
+      // Clamped indices keep the source address in bounds (aligned down to
+      // a whole vector).
+      int64_t fastSize = fastK ? extent : size;
+      Value elements = index(b, width);
+      if (fastSize % width != 0)
+        elements = affine::AffineMinOp::create(
+            b, loc,
+            AffineMap::get(
+                1, 0,
+                {fastSize - d0, getAffineConstantExpr(width, b.getContext())},
+                b.getContext()),
+            fastK ? k : row);
+      elements = arith::SelectOp::create(b, loc, inside, elements, index(b, 0));
+      Value rowAt = arith::MinUIOp::create(
+          b, loc, row, index(b, fastK ? size - 1 : (size - 1) / width * width));
+      Value kAt = arith::MinUIOp::create(
+          b, loc, k,
+          index(b, fastK ? (extent - 1) / width * width : extent - 1));
+      int64_t bytes = width * element.getIntOrFloatBitWidth() / 8;
+      tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
+          b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), s.shared,
+          sharedAt(s, buffer, kk, r), s.operand,
+          indices(b, s.map, {{s.dim, rowAt}, {c.k, kAt}}),
+          b.getIndexAttr(width), elements,
+          bytes == 16 ? b.getUnitAttr() : UnitAttr()));
     }
-
-    Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(element, 0));
-    // A loop over the thread's elements (not unrolled: unrolled, ptxas
-    // keeps every load of the slice in flight, in registers).
-    auto loop =
-        scf::ForOp::create(b, loc, index(b, 0), index(b, count), index(b, 1));
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(loop.getBody()->getTerminator());
-    Place p = place(b, loop.getInductionVar());
-    // Clamped indices keep the load in bounds; the select drops it.
-    Value rowAt = arith::MinUIOp::create(b, loc, p.row, index(b, size - 1));
-    Value kAt = arith::MinUIOp::create(b, loc, p.k, index(b, extent - 1));
-    Value value = memref::LoadOp::create(
-        b, loc, s.operand, indices(b, s.map, {{s.dim, rowAt}, {c.k, kAt}}));
-    unsigned from = value.getType().getIntOrFloatBitWidth(),
-             to = element.getIntOrFloatBitWidth();
-    if (from > to)
-      value = arith::TruncFOp::create(b, loc, element, value);
-    else if (from < to)
-      value = arith::ExtFOp::create(b, loc, element, value);
-    value = arith::SelectOp::create(b, loc, p.inside, value, zero);
-    memref::StoreOp::create(b, loc, value, s.shared, sharedAt(p));
+    return held;
   }
 
   /// One step of k: the thread's thread-m x thread-n outer product from the

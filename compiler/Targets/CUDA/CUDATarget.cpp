@@ -87,10 +87,11 @@ unsigned fmc::elementwiseBlockSize(const CUDATarget &target) {
 }
 
 fmc::GPUMatmulTiles fmc::matmulTiles(const CUDATarget &target) {
-  // 256 threads with 16 accumulators each (94-100 registers a thread with
-  // the double-buffered slices, ptxas -v on GPT-2 for sm_80): two blocks
-  // resident per SM; 17 KiB of shared memory, far below every chip's
-  // 48 KiB. The same tiles on every chip until they are tuned on one.
+  // 256 threads with 16 accumulators each (97-125 registers a thread with
+  // the double-buffered, software-pipelined slices, ptxas -v on GPT-2 for
+  // sm_80): two blocks resident per SM; 17 KiB of shared memory, far below
+  // every chip's 48 KiB. The same tiles on every chip until they are tuned
+  // on one.
   (void)target;
   return GPUMatmulTiles();
 }

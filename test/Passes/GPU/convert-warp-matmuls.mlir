@@ -78,15 +78,38 @@ func.func @warp_tile(%out: memref<8xf32>) {
 // accumulators as four f32 registers.
 // BF16-LABEL: func.func @bf16_tile
 // BF16: workgroup(%[[RAW:[a-z0-9]+]] : memref<9728xi8, #gpu.address_space<workgroup>>)
-// BF16: memref.view %[[RAW]][%{{.+}}][] : memref<9728xi8, #gpu.address_space<workgroup>> to memref<64x40xbf16, #gpu.address_space<workgroup>>
-// BF16: memref.view %[[RAW]][%c5120][] : memref<9728xi8, #gpu.address_space<workgroup>> to memref<32x72xbf16, #gpu.address_space<workgroup>>
-// BF16: %[[A:.+]] = nvgpu.ldmatrix %{{.+}} {numTiles = 4 : i32, transpose = false} : memref<64x40xbf16, #gpu.address_space<workgroup>> -> vector<4x2xbf16>
-// BF16: %[[B:.+]] = nvgpu.ldmatrix %{{.+}} {numTiles = 2 : i32, transpose = true} : memref<32x72xbf16, #gpu.address_space<workgroup>> -> vector<2x2xbf16>
-// BF16: vector.extract %[[A]][0] : vector<2xbf16> from vector<4x2xbf16>
-// BF16: vector.bitcast %{{.+}} : vector<2xbf16> to vector<1xi32>
-// BF16: vector.extract %[[B]][1] : vector<2xbf16> from vector<2x2xbf16>
-// BF16: %[[P:.+]] = nvvm.mma.sync A[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] B[%{{.+}}, %{{.+}}] C[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
-// BF16: llvm.extractvalue %[[P]][3] : !llvm.struct<(f32, f32, f32, f32)>
+// BF16-NOT: xf16
+// BF16: %[[AV:.+]] = memref.view %[[RAW]][%{{.+}}][] : memref<9728xi8, #gpu.address_space<workgroup>> to memref<64x40xbf16, #gpu.address_space<workgroup>>
+// BF16: %[[BV:.+]] = memref.view %[[RAW]][%c5120][] : memref<9728xi8, #gpu.address_space<workgroup>> to memref<32x72xbf16, #gpu.address_space<workgroup>>
+// BF16: %[[A:.+]] = nvgpu.ldmatrix %[[AV]][{{.*}}] {numTiles = 4 : i32, transpose = false} : memref<64x40xbf16, #gpu.address_space<workgroup>> -> vector<4x2xbf16>
+// BF16: %[[A0:.+]] = vector.extract %[[A]][0] : vector<2xbf16> from vector<4x2xbf16>
+// BF16: %[[W0:.+]] = vector.bitcast %[[A0]] : vector<2xbf16> to vector<1xi32>
+// BF16: %[[R0:.+]] = vector.extract %[[W0]][0] : i32 from vector<1xi32>
+// BF16: vector.extract %[[A]][1]
+// BF16: %[[R1:.+]] = vector.extract %{{.+}}[0] : i32 from vector<1xi32>
+// BF16: vector.extract %[[A]][2]
+// BF16: %[[R2:.+]] = vector.extract %{{.+}}[0] : i32 from vector<1xi32>
+// BF16: vector.extract %[[A]][3]
+// BF16: %[[R3:.+]] = vector.extract %{{.+}}[0] : i32 from vector<1xi32>
+// BF16: %[[B:.+]] = nvgpu.ldmatrix %[[BV]][{{.*}}] {numTiles = 2 : i32, transpose = true} : memref<32x72xbf16, #gpu.address_space<workgroup>> -> vector<2x2xbf16>
+// BF16: vector.extract %[[B]][0]
+// BF16: %[[S0:.+]] = vector.extract %{{.+}}[0] : i32 from vector<1xi32>
+// BF16: vector.extract %[[B]][1]
+// BF16: %[[S1:.+]] = vector.extract %{{.+}}[0] : i32 from vector<1xi32>
+// BF16: %[[C0:.+]] = vector.extract %[[ACC:.+]][0, 0] : f32 from vector<2x2xf32>
+// BF16: %[[C1:.+]] = vector.extract %[[ACC]][0, 1] : f32 from vector<2x2xf32>
+// BF16: %[[C2:.+]] = vector.extract %[[ACC]][1, 0] : f32 from vector<2x2xf32>
+// BF16: %[[C3:.+]] = vector.extract %[[ACC]][1, 1] : f32 from vector<2x2xf32>
+// BF16: %[[P:.+]] = nvvm.mma.sync A[%[[R0]], %[[R1]], %[[R2]], %[[R3]]] B[%[[S0]], %[[S1]]] C[%[[C0]], %[[C1]], %[[C2]], %[[C3]]] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+// BF16: %[[D0:.+]] = llvm.extractvalue %[[P]][0]
+// BF16: %[[I0:.+]] = vector.insert %[[D0]], %{{.+}} [0, 0] : f32 into vector<2x2xf32>
+// BF16: %[[D1:.+]] = llvm.extractvalue %[[P]][1]
+// BF16: %[[I1:.+]] = vector.insert %[[D1]], %[[I0]] [0, 1]
+// BF16: %[[D2:.+]] = llvm.extractvalue %[[P]][2]
+// BF16: %[[I2:.+]] = vector.insert %[[D2]], %[[I1]] [1, 0]
+// BF16: %[[D3:.+]] = llvm.extractvalue %[[P]][3]
+// BF16: %[[I3:.+]] = vector.insert %[[D3]], %[[I2]] [1, 1]
+// BF16: scf.yield %[[I3]]
 // BF16-NOT: nvgpu.mma.sync
 // BF16-NOT: vector.contract
 func.func @bf16_tile() {

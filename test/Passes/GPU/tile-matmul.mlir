@@ -29,39 +29,48 @@
 // Before the loop, slice 0 goes into buffer 0. lhs is k-contiguous, so
 // consecutive threads take consecutive k (thread mod 16); out-of-range
 // elements are replaced by zeros, loads clamped in bounds. Each thread
-// copies its 4 elements of a slice in a loop (not unrolled). Index
-// arithmetic is affine.apply.
-// CHECK: scf.for %{{.+}} = %c0 to %c4 step %c1 {
+// copies its 4 elements of each slice (unrolled). Index arithmetic is
+// affine.apply.
 // CHECK: %[[KK0:.+]] = affine.apply #[[MOD16]]()[%[[TX]]]
 // CHECK: arith.cmpi ult, %[[KK0]], %c40{{.*}} : index
 // CHECK: %[[KC0:.+]] = arith.minui %[[KK0]], %c39 : index
 // CHECK: %[[AV0:.+]] = memref.load %[[A]][%{{.+}}, %[[KC0]]]
 // CHECK: %[[AZ0:.+]] = arith.select %{{.+}}, %[[AV0]], %cst{{.*}} : f32
+// CHECK-COUNT-3: memref.load %[[A]]
+// CHECK-COUNT-4: memref.load %[[B]]
 // CHECK: memref.store %[[AZ0]], %[[AS]][%c0, %[[KK0]], %{{.+}}]
-// CHECK: memref.load %[[B]]
-// CHECK: memref.store %{{.+}}, %[[BS]][%c0,
+// CHECK-COUNT-3: memref.store %{{.+}}, %[[AS]][%c0,
+// CHECK-COUNT-4: memref.store %{{.+}}, %[[BS]][%c0,
 // CHECK-NOT: gpu.barrier
-// In the loop, slice k0 + 16 goes into the other buffer while slice k0 is
-// multiplied.
-// CHECK: %[[ACC:.+]]:4 = scf.for %[[K0:.+]] = %c0 to %c40 step %c16 iter_args
+// The loop runs over the first two of the three slices. Iteration k0
+// passes the barrier (slice k0 is in buffer CUR), loads slice k0 + 16 into
+// registers, multiplies slice k0, then stores the registers into the other
+// buffer: one barrier per slice, the loads overlapping the products.
+// CHECK: %[[ACC:.+]]:4 = scf.for %[[K0:.+]] = %c0 to %c32 step %c16 iter_args
 // CHECK: %[[CUR:.+]] = affine.apply #[[CURRENT]](%[[K0]])
 // CHECK: %[[NXT:.+]] = affine.apply #[[NEXT]](%[[K0]])
-// CHECK: scf.for %{{.+}} = %c0 to %c4 step %c1 {
-// CHECK: %[[KK:.+]] = affine.apply #[[MOD16]]()[%[[TX]]]
+// CHECK-NEXT: gpu.barrier
 // CHECK: %[[KG:.+]] = affine.apply #[[KPLUS]](%[[K0]])[%[[TX]]]
 // CHECK: arith.cmpi ult, %[[KG]], %c40 : index
 // CHECK: %[[KC:.+]] = arith.minui %[[KG]], %c39 : index
 // CHECK: %[[AV:.+]] = memref.load %[[A]][%{{.+}}, %[[KC]]]
 // CHECK: %[[AZ:.+]] = arith.select %{{.+}}, %[[AV]], %cst{{.*}} : f32
-// CHECK: memref.store %[[AZ]], %[[AS]][%[[NXT]], %[[KK]], %{{.+}}]
-// CHECK: memref.load %[[B]]
-// CHECK: memref.store %{{.+}}, %[[BS]][%[[NXT]],
-// CHECK: gpu.barrier
+// CHECK-COUNT-4: memref.load %[[B]]
+// CHECK-NOT: memref.store
 // CHECK: scf.for %{{.+}} = %c0{{.*}} to %c16{{.*}} step %c4
 // CHECK: vector.load %[[AS]][%[[CUR]], %{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<2x16x68xf32, #gpu.address_space<workgroup>>, vector<4xf32>
 // CHECK: vector.load %[[BS]][%[[CUR]], %{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<2x16x68xf32, #gpu.address_space<workgroup>>, vector<4xf32>
 // CHECK: vector.fma
+// CHECK: scf.yield
+// CHECK: memref.store %[[AZ]], %[[AS]][%[[NXT]], %[[KK0]], %{{.+}}]
+// CHECK-COUNT-3: memref.store %{{.+}}, %[[AS]][%[[NXT]],
+// CHECK-COUNT-4: memref.store %{{.+}}, %[[BS]][%[[NXT]],
+// CHECK-NOT: gpu.barrier
+// CHECK: scf.yield
+// The last slice (buffer 0) after the loop, past its barrier.
 // CHECK: gpu.barrier
+// CHECK: %[[LAST:.+]]:4 = scf.for %{{.+}} iter_args(%{{.+}} = %[[ACC]]#0, %{{.+}} = %[[ACC]]#1, %{{.+}} = %[[ACC]]#2, %{{.+}} = %[[ACC]]#3)
+// CHECK: vector.load %[[AS]][%c0, %{{.+}}, %{{.+}}]
 // CHECK-NOT: nvgpu.
 // The first row of the thread's tile: skipped past row 70, masked past
 // column 33; stored, not added (the fill is gone), through the bias and
@@ -71,7 +80,7 @@
 // CHECK: %[[MASK:.+]] = arith.cmpi slt, %cst{{.*}}, %{{.+}} : vector<4xindex>
 // CHECK-NOT: memref.load %[[C]]
 // CHECK: %[[BV:.+]] = vector.maskedload %[[BIAS]][%{{.+}}], %[[MASK]]
-// CHECK: %[[SUM:.+]] = arith.addf %[[ACC]]#0, %[[BV]] : vector<4xf32>
+// CHECK: %[[SUM:.+]] = arith.addf %[[LAST]]#0, %[[BV]] : vector<4xf32>
 // CHECK: %[[RELU:.+]] = arith.maximumf %[[SUM]], %{{.+}} : vector<4xf32>
 // CHECK: vector.maskedstore %[[Y]][%{{.+}}, %{{.+}}], %[[MASK]], %[[RELU]]
 // CHECK: memref.dealloc %[[C]]
@@ -83,7 +92,7 @@
 // With tf32, f32 contractions take the tensor-core kernel: f32 slices
 // (rows padded by four floats), 16 x 8 lhs tiles and transposed 8 x 8 rhs
 // tiles, four products per 32-deep slice for each of the warp's 2 x 4
-// accumulator tiles.
+// accumulator tiles (two slices: one in the loop, one after it).
 // TF32-LABEL: func.func @bias_relu
 // TF32: gpu.launch {{.*}} threads({{.*}}) in (%{{.+}} = %c128
 // TF32-SAME: workgroup(%[[RAW:.+]] : memref<35840xi8, #gpu.address_space<workgroup>>)
@@ -92,7 +101,7 @@
 // TF32-NOT: arith.truncf
 // TF32: vector.transfer_read %[[AS]]{{.*}} : memref<2x64x36xf32, #gpu.address_space<workgroup>>, vector<16x8xf32>
 // TF32: vector.transfer_read %[[BS]]{{.*}}permutation_map{{.*}} : memref<2x32x68xf32, #gpu.address_space<workgroup>>, vector<8x8xf32>
-// TF32-COUNT-32: vector.contract {{.*}} : vector<16x8xf32>, vector<8x8xf32> into vector<16x8xf32>
+// TF32-COUNT-64: vector.contract {{.*}} : vector<16x8xf32>, vector<8x8xf32> into vector<16x8xf32>
 // TF32-NOT: vector.contract
 // TF32: vector.maskedstore
 // With async-copies every slice is copied by cp.async: neither operand's
@@ -112,10 +121,20 @@
 // ASYNC-COUNT-3: nvgpu.device_async_copy %arg0
 // ASYNC-COUNT-4: nvgpu.device_async_copy %arg1{{.*}}, 1, %{{.+}} : memref<40x33xf32>
 // ASYNC-NOT: memref.store
-// ASYNC: nvgpu.device_async_create_group
+// ASYNC: %[[G0:.+]] = nvgpu.device_async_create_group
+// Each iteration waits for every copy (slice k0's) before its barrier,
+// then copies slice k0 + 16 as one group while it multiplies slice k0.
 // ASYNC: scf.for
+// ASYNC: nvgpu.device_async_wait %[[G0]] {numGroups = 0 : i32}
+// ASYNC-NEXT: gpu.barrier
 // ASYNC-COUNT-8: nvgpu.device_async_copy
-// ASYNC: nvgpu.device_async_wait %{{.+}} {numGroups = 1 : i32}
+// ASYNC: nvgpu.device_async_create_group
+// ASYNC: vector.fma
+// ASYNC: scf.yield
+// ASYNC-NOT: memref.store
+// ASYNC: scf.yield
+// ASYNC: nvgpu.device_async_wait %[[G0]] {numGroups = 0 : i32}
+// ASYNC-NEXT: gpu.barrier
 // ASYNC: vector.fma
 func.func @bias_relu(%a: memref<70x40xf32>, %b: memref<40x33xf32>, %bias: memref<33xf32>, %y: memref<70x33xf32>) {
   %zero = arith.constant 0.0 : f32
@@ -233,50 +252,55 @@ func.func @not_tiled(%a: memref<1x64xf32>, %b: memref<64x64xf32>, %c: memref<1x6
 // CHECK-NOT: arith.addi
 // CHECK: %[[AS:.+]] = memref.view %[[RAW]][%c0][] : memref<33792xi8, #gpu.address_space<workgroup>> to memref<2x64x40xf16, #gpu.address_space<workgroup>>
 // CHECK: %[[BS:.+]] = memref.view %[[RAW]][%c10240][] : memref<33792xi8, #gpu.address_space<workgroup>> to memref<2x32x136xf16, #gpu.address_space<workgroup>>
-// CHECK: %[[ACC:.+]]:8 = scf.for %{{.+}} = %c0 to %c96 step %c32 iter_args({{.*}}) -> (vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>)
+// CHECK: %[[ACC:.+]]:8 = scf.for %{{.+}} = %c0 to %c64 step %c32 iter_args({{.*}}) -> (vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>)
 // CHECK: %[[CUR:.+]] = affine.apply
 // CHECK: %[[NXT:.+]] = affine.apply
+// CHECK-NEXT: gpu.barrier
 // CHECK: %[[X:.+]] = memref.load %arg0
 // CHECK: %[[H:.+]] = arith.truncf %[[X]] : f32 to f16
 // CHECK: %[[HZ:.+]] = arith.select %{{.+}}, %[[H]], %{{.+}} : f16
-// CHECK: memref.store %[[HZ]], %[[AS]][%[[NXT]],
 // CHECK: %[[W:.+]] = memref.load %arg1{{.*}} : memref<96x80xf16>
 // CHECK-NOT: arith.extf
-// CHECK: memref.store %{{.+}}, %[[BS]][%[[NXT]],
-// CHECK: gpu.barrier
 // CHECK: %[[A:.+]] = vector.transfer_read %[[AS]][%[[CUR]], %{{.+}}, %c0], %{{.+}} {in_bounds = [true, true]} : memref<2x64x40xf16, #gpu.address_space<workgroup>>, vector<16x16xf16>
 // CHECK: %[[B:.+]] = vector.transfer_read %[[BS]][%[[CUR]], %c0, %{{.+}}], %{{.+}} {in_bounds = [true, true], permutation_map = #{{.+}}} : memref<2x32x136xf16, #gpu.address_space<workgroup>>, vector<8x16xf16>
 // CHECK: vector.contract {{.*}} %[[A]], %[[B]], %{{.+}} : vector<16x16xf16>, vector<8x16xf16> into vector<16x8xf32>
 // CHECK-COUNT-15: vector.contract
-// CHECK: gpu.barrier
+// CHECK: memref.store %[[HZ]], %[[AS]][%[[NXT]],
+// CHECK: memref.store %{{.+}}, %[[BS]][%[[NXT]],
 // CHECK: scf.yield
+// The last slice after the loop, then a barrier before its bytes hold the
+// accumulators.
+// CHECK: gpu.barrier
+// CHECK-COUNT-16: vector.contract
+// CHECK: gpu.barrier
 // CHECK: %[[CS:.+]] = memref.view %[[RAW]][%c0][] : memref<33792xi8, #gpu.address_space<workgroup>> to memref<64x132xf32, #gpu.address_space<workgroup>>
-// CHECK-COUNT-8: vector.transfer_write %[[ACC]]#{{[0-7]}}, %[[CS]]
+// CHECK-COUNT-8: vector.transfer_write %{{.+}}, %[[CS]]
 // CHECK: gpu.barrier
 // CHECK: %[[SUM:.+]] = vector.load %[[CS]][%{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<64x132xf32, #gpu.address_space<workgroup>>, vector<4xf32>
 // CHECK: vector.maskedstore %arg2[%{{.+}}, %{{.+}}], %{{.+}}, %{{.+}} : memref<70x80xf32>
 // With async-copies, the weight (f16 as stored, n-contiguous like its
 // buffer, rows of 80 halves: 16-byte aligned) is copied by cp.async in
-// vectors of eight halves, two per thread per slice (256 threads), bypassing L1; the
-// lhs, converted, still goes through registers. One group per slice; the
-// loop waits for all but the newest group before its first barrier, and
-// for all of them after the loop, before the tile reuses the bytes.
+// vectors of eight halves, two per thread per slice (256 threads),
+// bypassing L1; the lhs, converted, still goes through registers. One
+// group per slice; each iteration waits for every copy before its
+// barrier, and so does the last slice after the loop.
 // ASYNC-LABEL: func.func @tensor_cores
 // ASYNC: %[[BS:.+]] = memref.view {{.*}} to memref<2x32x136xf16, #gpu.address_space<workgroup>>
 // ASYNC: arith.truncf
 // ASYNC-COUNT-2: nvgpu.device_async_copy %arg1[%{{.+}}, %{{.+}}], %[[BS]][%c0, %{{.+}}, %{{.+}}], 8, %{{.+}} {bypassL1} : memref<96x80xf16> to memref<2x32x136xf16, #gpu.address_space<workgroup>>
 // ASYNC: %[[G0:.+]] = nvgpu.device_async_create_group
 // ASYNC: scf.for
+// ASYNC: nvgpu.device_async_wait %[[G0]] {numGroups = 0 : i32}
+// ASYNC-NEXT: gpu.barrier
 // ASYNC: arith.truncf
 // ASYNC-COUNT-2: nvgpu.device_async_copy %arg1
-// ASYNC: %[[G:.+]] = nvgpu.device_async_create_group
-// ASYNC: nvgpu.device_async_wait %[[G]] {numGroups = 1 : i32}
-// ASYNC-NEXT: gpu.barrier
+// ASYNC: nvgpu.device_async_create_group
 // ASYNC: vector.contract
-// ASYNC: gpu.barrier
 // ASYNC: scf.yield
 // ASYNC: nvgpu.device_async_wait %[[G0]] {numGroups = 0 : i32}
 // ASYNC-NEXT: gpu.barrier
+// ASYNC: vector.contract
+// ASYNC: gpu.barrier
 // ASYNC: memref.view {{.*}} to memref<64x132xf32, #gpu.address_space<workgroup>>
 func.func @tensor_cores(%a: memref<70x96xf32>, %w: memref<96x80xf16>, %c: memref<70x80xf32>) {
   linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
