@@ -467,8 +467,7 @@ private:
   /// multiples of it; buffers are), else one 4-byte element; 0 when the
   /// slice must be staged through registers (converted, or 2-byte
   /// elements against the layout).
-  int64_t copyWidth(const Slice &s, bool kFastest, int64_t depth,
-                    int64_t threads) {
+  int64_t copyWidth(const Slice &s, int64_t depth, int64_t threads) {
     auto source = cast<MemRefType>(s.operand.getType());
     auto shared = cast<MemRefType>(s.shared.getType());
     if (!asyncCopies || source.getElementType() != shared.getElementType() ||
@@ -478,11 +477,12 @@ private:
     int64_t width = 16 / bytes;
     SmallVector<int64_t> strides;
     int64_t offset;
+    bool fastK = kFastest(s);
     bool fastMatches =
-        s.kMajor ? !kFastest && s.map.getResults().back() ==
-                                    getAffineDimExpr(s.dim, s.map.getContext())
-                 : kFastest;
-    int64_t fast = kFastest ? depth : s.tileSize;
+        s.kMajor ? !fastK && s.map.getResults().back() ==
+                                 getAffineDimExpr(s.dim, s.map.getContext())
+                 : fastK;
+    int64_t fast = fastK ? depth : s.tileSize;
     if (fastMatches && fast % width == 0 &&
         depth * s.tileSize / width % threads == 0 &&
         shared.getShape().back() % width == 0 &&
@@ -508,7 +508,7 @@ private:
     int64_t size = c.sizes[s.dim], extent = c.sizes[c.k];
     bool fastK = kFastest(s);
     Type element = cast<MemRefType>(s.shared.getType()).getElementType();
-    int64_t width = copyWidth(s, fastK, depth, threads);
+    int64_t width = copyWidth(s, depth, threads);
     int64_t count = depth * s.tileSize / threads / std::max<int64_t>(width, 1);
     SmallVector<Value> held;
     for (int64_t e = 0; e < count; ++e) {
