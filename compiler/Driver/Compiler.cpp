@@ -192,8 +192,10 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
     pipeline.gpuThreadM = gpuTiles.threadM;
     pipeline.gpuThreadN = gpuTiles.threadN;
     // Attention as one fused kernel, its blocks within the target's shared
-    // memory per block.
+    // memory per block; with fp16/bf16, on the tensor cores (mma.sync
+    // m16n8k16 of f16 and bf16: every CUDA target fmc has) in that type.
     pipeline.gpuAttention = true;
+    pipeline.gpuAttentionMMA = pipeline.narrowWeights;
     if (gpu) {
       pipeline.gpuSharedBytes = gpu->sharedBytesPerBlock;
       pipeline.gpuSplitBlocks = 2 * gpu->maxSMs;

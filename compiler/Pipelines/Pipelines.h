@@ -61,6 +61,9 @@ struct PipelineOptions {
   /// built by fmc-gpu-launch-attention), its blocks sized to fit this much
   /// shared memory per block.
   bool gpuAttention = false;
+  /// "f16" or "bf16": attention on the tensor cores, its products in that
+  /// type (fmc-gpu-launch-attention's mma-type); empty: f32.
+  std::string gpuAttentionMMA;
   int64_t gpuSharedBytes = 48 * 1024;
   /// The largest attention head the fused kernel takes (larger ones keep
   /// the FlashAttention loops).

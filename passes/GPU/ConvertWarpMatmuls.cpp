@@ -24,6 +24,55 @@ bool containsContraction(Operation *op) {
       .wasInterrupted();
 }
 
+/// Replaces `mma` (m16n8k16 into f32 accumulators, vector<2x2>: registers
+/// c0 c1 / c2 c3) by nvvm.mma.sync with bf16 multiplicands held in the
+/// 32-bit registers `a` and `b`.
+LogicalResult replaceWithBF16Mma(RewriterBase &rewriter, nvgpu::MmaSyncOp mma,
+                                 ValueRange a, ValueRange b) {
+  auto accType = cast<VectorType>(mma.getMatrixC().getType());
+  if (mma.getMmaShapeAsArray() != std::array<int64_t, 3>{16, 8, 16} ||
+      accType != VectorType::get({2, 2}, rewriter.getF32Type()))
+    return mma.emitError("bf16 products are m16n8k16 into f32");
+  rewriter.setInsertionPoint(mma);
+  Location loc = mma.getLoc();
+  Type f32 = rewriter.getF32Type();
+  SmallVector<Value> c;
+  for (int64_t i = 0; i < 4; ++i)
+    c.push_back(vector::ExtractOp::create(rewriter, loc, mma.getMatrixC(),
+                                          ArrayRef<int64_t>{i / 2, i % 2}));
+  auto product = NVVM::MmaOp::create(
+      rewriter, loc,
+      LLVM::LLVMStructType::getLiteral(rewriter.getContext(),
+                                       SmallVector<Type>(4, f32)),
+      a, b, c, ArrayRef<int64_t>{16, 8, 16}, std::nullopt, std::nullopt,
+      std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16, NVVM::MMATypes::bf16},
+      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                     NVVM::MMALayout::col});
+  Value sum = arith::ConstantOp::create(rewriter, loc, accType,
+                                        DenseElementsAttr::get(accType, 0.0f));
+  for (int64_t i = 0; i < 4; ++i)
+    sum = vector::InsertOp::create(
+        rewriter, loc, LLVM::ExtractValueOp::create(rewriter, loc, product, i),
+        sum, ArrayRef<int64_t>{i / 2, i % 2});
+  rewriter.replaceOp(mma, sum);
+  return success();
+}
+
+/// The 32-bit registers of fragment `v` (vector<N x 2 x bf16>): one per
+/// pair.
+SmallVector<Value> pairRegisters(RewriterBase &rewriter, Location loc,
+                                 Value v) {
+  auto type = cast<VectorType>(v.getType());
+  auto word = VectorType::get({1}, rewriter.getI32Type());
+  SmallVector<Value> words;
+  for (int64_t r = 0; r < type.getDimSize(0); ++r) {
+    Value pair = vector::ExtractOp::create(rewriter, loc, v, r);
+    Value bits = vector::BitCastOp::create(rewriter, loc, word, pair);
+    words.push_back(vector::ExtractOp::create(rewriter, loc, bits, 0));
+  }
+  return words;
+}
+
 /// Rewrites a launch's nvgpu.mma.sync ops on f16 fragments that hold bf16
 /// bits into nvvm.mma.sync ops with bf16 multiplicands.
 class BF16Products {
@@ -33,39 +82,11 @@ public:
   /// mma.sync.m16n8k16 of bf16 fragments into f32 accumulators
   /// (vector<2x2>: registers c0 c1 / c2 c3).
   LogicalResult rewrite(nvgpu::MmaSyncOp mma) {
-    auto accType = cast<VectorType>(mma.getMatrixC().getType());
-    if (mma.getMmaShapeAsArray() != std::array<int64_t, 3>{16, 8, 16} ||
-        accType != VectorType::get({2, 2}, rewriter.getF32Type()))
-      return mma.emitError("bf16 products are m16n8k16 into f32");
     FailureOr<SmallVector<Value>> a = registers(mma, mma.getMatrixA());
     FailureOr<SmallVector<Value>> b = registers(mma, mma.getMatrixB());
     if (failed(a) || failed(b))
       return failure();
-    rewriter.setInsertionPoint(mma);
-    Location loc = mma.getLoc();
-    Type f32 = rewriter.getF32Type();
-    SmallVector<Value> c;
-    for (int64_t i = 0; i < 4; ++i)
-      c.push_back(vector::ExtractOp::create(rewriter, loc, mma.getMatrixC(),
-                                            ArrayRef<int64_t>{i / 2, i % 2}));
-    auto product = NVVM::MmaOp::create(
-        rewriter, loc,
-        LLVM::LLVMStructType::getLiteral(rewriter.getContext(),
-                                         SmallVector<Type>(4, f32)),
-        *a, *b, c, ArrayRef<int64_t>{16, 8, 16}, std::nullopt, std::nullopt,
-        std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
-                                      NVVM::MMATypes::bf16},
-        std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                       NVVM::MMALayout::col});
-    Value sum = arith::ConstantOp::create(
-        rewriter, loc, accType, DenseElementsAttr::get(accType, 0.0f));
-    for (int64_t i = 0; i < 4; ++i)
-      sum = vector::InsertOp::create(
-          rewriter, loc,
-          LLVM::ExtractValueOp::create(rewriter, loc, product, i), sum,
-          ArrayRef<int64_t>{i / 2, i % 2});
-    rewriter.replaceOp(mma, sum);
-    return success();
+    return replaceWithBF16Mma(rewriter, mma, *a, *b);
   }
 
   /// Erases the f16 fragments and views the products no longer use.
@@ -107,12 +128,7 @@ private:
     auto fragment = nvgpu::LdMatrixOp::create(
         rewriter, loc, type, retyped, load.getIndices(), load.getTranspose(),
         load.getNumTiles());
-    auto pair = VectorType::get({1}, rewriter.getI32Type());
-    for (int64_t r = 0; r < type.getDimSize(0); ++r) {
-      Value two = vector::ExtractOp::create(rewriter, loc, fragment, r);
-      Value word = vector::BitCastOp::create(rewriter, loc, pair, two);
-      words.push_back(vector::ExtractOp::create(rewriter, loc, word, 0));
-    }
+    words = pairRegisters(rewriter, loc, fragment);
     return words;
   }
 
@@ -179,6 +195,24 @@ struct ConvertWarpMatmulsPass
         return WalkResult::interrupt();
       });
       if (left.wasInterrupted())
+        return signalPassFailure();
+    }
+    // Products of bf16 fragments built per lane (the tensor-core attention
+    // kernel's).
+    SmallVector<nvgpu::MmaSyncOp> bf16Products;
+    getOperation().walk([&](nvgpu::MmaSyncOp mma) {
+      if (cast<VectorType>(mma.getMatrixA().getType())
+              .getElementType()
+              .isBF16())
+        bf16Products.push_back(mma);
+    });
+    for (nvgpu::MmaSyncOp mma : bf16Products) {
+      rewriter.setInsertionPoint(mma);
+      SmallVector<Value> a =
+          pairRegisters(rewriter, mma.getLoc(), mma.getMatrixA());
+      SmallVector<Value> b =
+          pairRegisters(rewriter, mma.getLoc(), mma.getMatrixB());
+      if (failed(replaceWithBF16Mma(rewriter, mma, a, b)))
         return signalPassFailure();
     }
   }

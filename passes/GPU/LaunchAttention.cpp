@@ -21,9 +21,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "passes/GPU/Passes.h"
-
-#include "dialects/Graph/IR/GraphOps.h"
+#include "passes/GPU/AttentionBuilder.h"
 
 #include <limits>
 
@@ -74,23 +72,10 @@ std::optional<Blocks> chooseBlocks(int64_t s, int64_t t, int64_t d, int64_t dv,
   return std::nullopt;
 }
 
-class KernelBuilder {
+class KernelBuilder : AttentionBuilder {
 public:
   KernelBuilder(AttentionKernelOp op, Blocks blocks, int64_t splits)
-      : op(op), blocks(blocks), splits(splits), loc(op.getLoc()),
-        query(op.getQuery()), key(op.getKey()), value(op.getValue()),
-        mask(op.getMask()), out(op.getInit()) {
-    auto q = cast<MemRefType>(query.getType());
-    auto k = cast<MemRefType>(key.getType());
-    auto v = cast<MemRefType>(value.getType());
-    batch = q.getDimSize(0);
-    heads = q.getDimSize(1);
-    S = q.getDimSize(2);
-    D = q.getDimSize(3);
-    T = k.getDimSize(2);
-    Dv = v.getDimSize(3);
-    group = heads / k.getDimSize(1);
-  }
+      : AttentionBuilder(op), blocks(blocks), splits(splits) {}
 
   void build(OpBuilder &b, FlatSymbolRefAttr module) {
     Type f32 = b.getF32Type();
@@ -173,7 +158,7 @@ public:
       keyEnd = arith::MinUIOp::create(b, loc, keyEnd, add(b, keyBegin, chunk));
     }
     if (op.getCausal())
-      keyEnd = arith::MinUIOp::create(b, loc, keyEnd, add(b, i0, br + T - S));
+      keyEnd = arith::MinUIOp::create(b, loc, keyEnd, causalEnd(b, i0, br));
     Value negInf = constant(b, -std::numeric_limits<double>::infinity());
     Value zero = constant(b, 0.0);
     SmallVector<Value> init;
@@ -309,30 +294,6 @@ private:
         out, ValueRange{bi, hi, row, col});
   }
 
-  Value index(OpBuilder &b, int64_t v) {
-    return arith::ConstantIndexOp::create(b, loc, v);
-  }
-  Value constant(OpBuilder &b, double v) {
-    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
-  }
-  Value add(OpBuilder &b, Value x, int64_t c) {
-    return b.createOrFold<arith::AddIOp>(loc, x, index(b, c));
-  }
-  Value mul(OpBuilder &b, Value x, int64_t c) {
-    return b.createOrFold<arith::MulIOp>(loc, x, index(b, c));
-  }
-  Value ult(OpBuilder &b, Value x, int64_t bound) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x,
-                                 index(b, bound));
-  }
-  /// `x` clamped to [0, bound): a load that stays in bounds.
-  Value clamp(OpBuilder &b, Value x, int64_t bound) {
-    return arith::MinUIOp::create(b, loc, x, index(b, bound - 1));
-  }
-  Value load(OpBuilder &b, Value memref, ValueRange at) {
-    return memref::LoadOp::create(b, loc, memref, at);
-  }
-
   /// Copies rows start .. start + count of `source[batch, head]` (a
   /// [B, heads, length, width] buffer) into `shared`, zeros past `length`.
   /// Consecutive threads copy consecutive elements of a row.
@@ -376,38 +337,6 @@ private:
       totals.push_back(combine(b, parts, max));
     }
     return totals;
-  }
-
-  /// The masked, scaled score of row i and key `key` from its dot product.
-  Value score(OpBuilder &b, Value dot, int64_t i, Value key) {
-    double negInf = -std::numeric_limits<double>::infinity();
-    Value s = arith::MulFOp::create(
-        b, loc, dot, constant(b, op.getScale().convertToDouble()));
-    if (mask) {
-      // Broadcast dims of the mask read index 0.
-      auto type = cast<MemRefType>(mask.getType());
-      Value full[] = {batchId, head, clamp(b, queryRows[i], S),
-                      clamp(b, key, T)};
-      SmallVector<Value> at;
-      for (int64_t m = 0, rank = type.getRank(); m < rank; ++m)
-        at.push_back(type.getDimSize(m) == 1 ? index(b, 0)
-                                             : full[4 - rank + m]);
-      Value m = load(b, mask, at);
-      s = type.getElementType().isInteger(1)
-              ? Value(
-                    arith::SelectOp::create(b, loc, m, s, constant(b, negInf)))
-              : Value(arith::AddFOp::create(b, loc, s, m));
-    }
-    if (T % blocks.keyBlock() != 0)
-      s = arith::SelectOp::create(b, loc, ult(b, key, T), s,
-                                  constant(b, negInf));
-    if (op.getCausal()) {
-      Value frontier = add(b, queryRows[i], T - S);
-      Value hidden = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt,
-                                           key, frontier);
-      s = arith::SelectOp::create(b, loc, hidden, constant(b, negInf), s);
-    }
-    return s;
   }
 
   /// A loop over `extent` steps t that adds left(t)[i] * right(t)[c] to
@@ -455,7 +384,7 @@ private:
       SmallVector<Value> rowScores;
       for (int64_t c = 0; c < nk; ++c) {
         Value key = arith::AddIOp::create(b, loc, j0, keyCols[c]);
-        s.push_back(score(b, dots[i * nk + c], i, key));
+        s.push_back(score(b, dots[i * nk + c], queryRows[i], key, bc));
         rowScores.push_back(s.back());
       }
       memref::StoreOp::create(b, loc, combine(b, rowScores, /*max=*/true),
@@ -524,14 +453,10 @@ private:
     return next;
   }
 
-  AttentionKernelOp op;
   Blocks blocks;
   int64_t splits;
-  Location loc;
-  Value query, key, value, mask, out;
-  int64_t batch, heads, S, D, T, Dv, group;
   Value qShared, kvShared, pShared, maxShared, sumShared;
-  Value batchId, head, kvHead, i0, tid, tx, ty;
+  Value i0, tid, tx, ty;
   SmallVector<Value> rows, queryRows, keyCols, outCols;
 };
 
@@ -558,8 +483,33 @@ struct LaunchAttentionPass
         ops.push_back(op);
     });
     auto module = FlatSymbolRefAttr::get(&getContext(), moduleName);
+    Type half;
+    if (mmaType == "f16")
+      half = Float16Type::get(&getContext());
+    else if (mmaType == "bf16")
+      half = BFloat16Type::get(&getContext());
+    else if (!mmaType.empty()) {
+      getOperation().emitError("fmc-gpu-launch-attention: mma-type is f16, "
+                               "bf16 or empty, not '")
+          << mmaType << "'";
+      return signalPassFailure();
+    }
     for (AttentionKernelOp op : ops) {
       auto shape = [](Value v) { return cast<MemRefType>(v.getType()); };
+      auto f32 = [](Value v) {
+        return getElementTypeOrSelf(v.getType()).isF32();
+      };
+      if (!f32(op.getQuery()) || !f32(op.getKey()) || !f32(op.getValue()) ||
+          !f32(op.getInit())) {
+        op.emitError("the attention kernel takes f32 operands");
+        return signalPassFailure();
+      }
+      if (half && fitsTensorCoreAttention(op, sharedBytes)) {
+        OpBuilder b(op);
+        buildTensorCoreAttention(b, op, half, module);
+        op.erase();
+        continue;
+      }
       int64_t d = shape(op.getQuery()).getDimSize(3);
       int64_t dv = shape(op.getValue()).getDimSize(3);
       std::optional<Blocks> blocks =
@@ -569,14 +519,6 @@ struct LaunchAttentionPass
         op.emitError("attention with head sizes ")
             << d << " and " << dv << " needs more than the target's "
             << int64_t(sharedBytes) << " bytes of shared memory per block";
-        return signalPassFailure();
-      }
-      auto f32 = [](Value v) {
-        return getElementTypeOrSelf(v.getType()).isF32();
-      };
-      if (!f32(op.getQuery()) || !f32(op.getKey()) || !f32(op.getValue()) ||
-          !f32(op.getInit())) {
-        op.emitError("the attention kernel takes f32 operands");
         return signalPassFailure();
       }
       // Too few blocks to fill the GPU (decoding: one query per head):

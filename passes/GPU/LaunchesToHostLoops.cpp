@@ -3,6 +3,8 @@
 #include "passes/GPU/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/NVGPU/Utils/MMAUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -27,8 +29,30 @@ void dropSharedAddressSpace(Operation *clone) {
   });
 }
 
-bool containsBarrier(Operation *op) {
-  return op->walk([](gpu::BarrierOp) { return WalkResult::interrupt(); })
+constexpr int64_t kWarpSize = 32;
+
+/// Warp-collective ops: a lane's result reads other lanes' operands.
+bool isCollective(Operation *op) {
+  return isa<gpu::ShuffleOp, nvgpu::MmaSyncOp>(op);
+}
+
+/// The operands of a collective op that other lanes read.
+SmallVector<Value> exchanged(Operation *op) {
+  if (auto shuffle = dyn_cast<gpu::ShuffleOp>(op))
+    return {shuffle.getValue()};
+  auto mma = cast<nvgpu::MmaSyncOp>(op);
+  return {mma.getMatrixA(), mma.getMatrixB()};
+}
+
+/// Whether `op` is or contains a barrier or a collective op: a point all
+/// threads (of the block or the warp) reach together.
+bool containsSyncPoint(Operation *op) {
+  return op
+      ->walk([](Operation *nested) {
+        return isa<gpu::BarrierOp>(nested) || isCollective(nested)
+                   ? WalkResult::interrupt()
+                   : WalkResult::advance();
+      })
       .wasInterrupted();
 }
 
@@ -41,6 +65,9 @@ bool containsBarrier(Operation *op) {
 /// run once, outside the thread loops. A loop that contains barriers must
 /// have the same bounds in every thread (as on a GPU): it runs once on the
 /// host, its body split the same way, its iteration values in slots.
+/// Warp-collective ops (shuffles, mma.sync) split segments too: a run of
+/// them becomes one loop over the threads in which each lane reads the
+/// operands of the lanes it needs from their slots.
 class BlockEmulator {
 public:
   BlockEmulator(IRRewriter &rewriter, gpu::LaunchOp launch, IRMapping &uniform,
@@ -56,19 +83,43 @@ public:
 
   LogicalResult emitBlock(Block &block) {
     SmallVector<Operation *> segment;
-    for (Operation &op : block.without_terminator()) {
+    for (auto it = block.begin(), end = block.without_terminator().end();
+         it != end; ++it) {
+      Operation &op = *it;
       if (isa<gpu::BarrierOp>(op)) {
         if (failed(flush(block, segment)))
           return failure();
         continue;
       }
-      if (containsBarrier(&op)) {
+      if (isCollective(&op)) {
+        if (failed(flush(block, segment)))
+          return failure();
+        // The run: consecutive collective ops, none exchanging a value
+        // another of them computes.
+        SmallVector<Operation *> run = {&op};
+        llvm::SmallPtrSet<Operation *, 16> members = {&op};
+        for (auto next = std::next(it); next != end && isCollective(&*next);
+             ++next) {
+          if (llvm::any_of(exchanged(&*next), [&](Value v) {
+                return members.contains(v.getDefiningOp());
+              }))
+            break;
+          run.push_back(&*next);
+          members.insert(&*next);
+          it = next;
+        }
+        if (failed(emitCollectives(block, run)))
+          return failure();
+        continue;
+      }
+      if (containsSyncPoint(&op)) {
         if (failed(flush(block, segment)))
           return failure();
         auto loop = dyn_cast<scf::ForOp>(op);
         if (!loop)
-          return op.emitError("a barrier inside this op cannot run as host "
-                              "loops (only scf.for may contain barriers)");
+          return op.emitError("a barrier or warp-collective op inside this "
+                              "op cannot run as host loops (only scf.for "
+                              "may contain them)");
         if (failed(emitLoop(loop)))
           return failure();
         continue;
@@ -204,6 +255,220 @@ private:
     return success();
   }
 
+  /// `v` of lane `lane` of thread `t`'s warp (a uniform value as it is).
+  FailureOr<Value> valueInLane(Value v, Value warpBase, Value lane,
+                               Location loc) {
+    if (isUniform(v))
+      return uniform.lookupOrDefault(v);
+    auto it = slots.find(v);
+    if (it == slots.end())
+      return emitError(loc, "an operand of a warp-collective op has no "
+                            "per-thread copy; cannot run as host loops");
+    Value thread = arith::AddIOp::create(rewriter, loc, warpBase, lane);
+    return Value(memref::LoadOp::create(rewriter, loc, it->second, thread));
+  }
+
+  Value index(Location loc, int64_t v) {
+    return arith::ConstantIndexOp::create(rewriter, loc, v);
+  }
+
+  /// A shuffle of 32 lanes: the value of the source lane, or the lane's own
+  /// where the source is out of range (valid = false).
+  LogicalResult emitShuffle(gpu::ShuffleOp shuffle, IRMapping &map, Value t,
+                            Value warpBase, Value lane) {
+    Location loc = shuffle.getLoc();
+    std::optional<int64_t> width = getConstantIntValue(shuffle.getWidth());
+    if (width != kWarpSize)
+      return shuffle.emitError("only shuffles of 32 lanes run as host loops");
+    FailureOr<Value> offset = own(shuffle.getOffset(), map, t, loc);
+    if (failed(offset))
+      return failure();
+    Value delta = arith::IndexCastUIOp::create(
+        rewriter, loc, rewriter.getIndexType(), *offset);
+    Value source;
+    Value valid;
+    auto ult = [&](Value x, Value y) {
+      return arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult, x,
+                                   y);
+    };
+    Value lanes = index(loc, kWarpSize);
+    switch (shuffle.getMode()) {
+    case gpu::ShuffleMode::XOR:
+      source = arith::XOrIOp::create(rewriter, loc, lane, delta);
+      valid = ult(source, lanes);
+      break;
+    case gpu::ShuffleMode::IDX:
+      source = delta;
+      valid = ult(source, lanes);
+      break;
+    case gpu::ShuffleMode::DOWN:
+      source = arith::AddIOp::create(rewriter, loc, lane, delta);
+      valid = ult(source, lanes);
+      break;
+    case gpu::ShuffleMode::UP:
+      source = arith::SubIOp::create(rewriter, loc, lane, delta);
+      valid = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::uge,
+                                    lane, delta);
+      break;
+    }
+    source = arith::SelectOp::create(rewriter, loc, valid, source, lane);
+    FailureOr<Value> result =
+        valueInLane(shuffle.getValue(), warpBase, source, loc);
+    if (failed(result))
+      return failure();
+    map.map(shuffle.getShuffleResult(), *result);
+    map.map(shuffle.getValid(), valid);
+    return success();
+  }
+
+  /// A host buffer of `shape` f32 for the whole kernel, created on first
+  /// use (the threads of the host loops take turns).
+  Value scratch(ArrayRef<int64_t> shape, Location loc) {
+    Value &buffer = scratchBuffers[shape.size() == 2 ? shape[0] : 0];
+    if (!buffer) {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.restoreInsertionPoint(slotPoint);
+      buffer = memref::AllocOp::create(
+          rewriter, loc, MemRefType::get(shape, rewriter.getF32Type()));
+      buffers.push_back(buffer);
+    }
+    return buffer;
+  }
+
+  /// mma.sync m16n8k16 of 16-bit operands into f32 accumulators. The
+  /// fragment layouts are MLIR's (nvgpu::getLaneIdAndValueIdToOperandCoord,
+  /// from PTX's tables), not the kernels' own: each thread gathers the
+  /// warp's A (16 x 16) and B (8 x 16, n by k) from the lanes' slots, then
+  /// computes its four elements of C + A B^T.
+  LogicalResult emitMma(nvgpu::MmaSyncOp mma, IRMapping &map, Value t,
+                        Value warpBase, Value lane) {
+    Location loc = mma.getLoc();
+    auto aType = cast<VectorType>(mma.getMatrixA().getType());
+    auto bType = cast<VectorType>(mma.getMatrixB().getType());
+    auto cType = cast<VectorType>(mma.getMatrixC().getType());
+    Type f32 = rewriter.getF32Type();
+    if (mma.getMmaShapeAsArray() != std::array<int64_t, 3>{16, 8, 16} ||
+        aType.getShape() != ArrayRef<int64_t>{4, 2} ||
+        bType.getShape() != ArrayRef<int64_t>{2, 2} ||
+        cType != VectorType::get({2, 2}, f32) ||
+        aType.getElementTypeBitWidth() != 16 ||
+        bType.getElementType() != aType.getElementType())
+      return mma.emitError("only mma.sync m16n8k16 of 16-bit operands into "
+                           "f32 runs as host loops");
+    // The layout depends on the width only (MLIR's tables know f16).
+    Type half = rewriter.getF16Type();
+    auto layout = [&](ArrayRef<int64_t> shape, Type type,
+                      nvgpu::MatMulOperandRole role) {
+      return nvgpu::getLaneIdAndValueIdToOperandCoord(
+          rewriter, loc,
+          nvgpu::WarpMatrixInfo{VectorType::get(shape, type), role});
+    };
+    FailureOr<AffineMap> aMap =
+        layout({16, 16}, half, nvgpu::MatMulOperandRole::A);
+    FailureOr<AffineMap> bMap =
+        layout({8, 16}, half, nvgpu::MatMulOperandRole::B);
+    FailureOr<AffineMap> cMap =
+        layout({16, 8}, f32, nvgpu::MatMulOperandRole::C);
+    if (failed(aMap) || failed(bMap) || failed(cMap))
+      return mma.emitError("no fragment layout for this mma.sync");
+    FailureOr<Value> c = own(mma.getMatrixC(), map, t, loc);
+    if (failed(c))
+      return failure();
+    Value aFull = scratch({16, 16}, loc), bFull = scratch({8, 16}, loc);
+    auto coord = [&](AffineMap layout, int64_t result, Value l, int64_t v) {
+      return affine::AffineApplyOp::create(rewriter, loc,
+                                           layout.getSubMap({unsigned(result)}),
+                                           ValueRange{l, index(loc, v)});
+    };
+    // Gather: lane l's value v of A (B) is element layout(l, v).
+    auto lanes = scf::ForOp::create(rewriter, loc, index(loc, 0),
+                                    index(loc, kWarpSize), index(loc, 1));
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPoint(lanes.getBody()->getTerminator());
+      Value l = lanes.getInductionVar();
+      for (auto [operand, layoutMap, full] :
+           {std::tuple(mma.getMatrixA(), *aMap, aFull),
+            std::tuple(mma.getMatrixB(), *bMap, bFull)}) {
+        FailureOr<Value> fragment = valueInLane(operand, warpBase, l, loc);
+        if (failed(fragment))
+          return failure();
+        auto type = cast<VectorType>(operand.getType());
+        for (int64_t v = 0; v < type.getNumElements(); ++v) {
+          Value element = vector::ExtractOp::create(
+              rewriter, loc, *fragment, ArrayRef<int64_t>{v / 2, v % 2});
+          memref::StoreOp::create(
+              rewriter, loc, arith::ExtFOp::create(rewriter, loc, f32, element),
+              full,
+              ValueRange{coord(layoutMap, 0, l, v), coord(layoutMap, 1, l, v)});
+        }
+      }
+    }
+    // The lane's accumulators: value v of C is element (m, n) = layout(lane,
+    // v), C(m, n) + sum_k A(m, k) B(n, k).
+    Value result = *c;
+    for (int64_t v = 0; v < 4; ++v) {
+      Value m = coord(*cMap, 0, lane, v), n = coord(*cMap, 1, lane, v);
+      SmallVector<int64_t> at = {v / 2, v % 2};
+      Value init = vector::ExtractOp::create(rewriter, loc, *c, at);
+      auto sum = scf::ForOp::create(
+          rewriter, loc, index(loc, 0), index(loc, 16), index(loc, 1),
+          ValueRange{init},
+          [&](OpBuilder &b, Location, Value k, ValueRange acc) {
+            Value x = memref::LoadOp::create(b, loc, aFull, ValueRange{m, k});
+            Value y = memref::LoadOp::create(b, loc, bFull, ValueRange{n, k});
+            scf::YieldOp::create(
+                b, loc, ValueRange{math::FmaOp::create(b, loc, x, y, acc[0])});
+          });
+      result =
+          vector::InsertOp::create(rewriter, loc, sum.getResult(0), result, at);
+    }
+    map.map(mma.getRes(), result);
+    return success();
+  }
+
+  /// `v` in thread `t`: computed earlier in this loop, or as valueIn.
+  FailureOr<Value> own(Value v, IRMapping &map, Value t, Location loc) {
+    if (Value mapped = map.lookupOrNull(v))
+      return mapped;
+    FailureOr<Value> value = valueIn(v, t, loc);
+    if (failed(value))
+      return emitError(loc, "an operand of a warp-collective op has no "
+                            "per-thread copy; cannot run as host loops");
+    return value;
+  }
+
+  /// Emits a run of collective ops (of `block`) as one loop over the
+  /// threads.
+  LogicalResult emitCollectives(Block &block, ArrayRef<Operation *> run) {
+    llvm::SmallPtrSet<Operation *, 16> members(run.begin(), run.end());
+    OpBuilder::InsertionGuard guard(rewriter);
+    IRMapping map = uniform;
+    Value t = threadLoop(map);
+    Location loc = run.front()->getLoc();
+    Value lane =
+        arith::RemUIOp::create(rewriter, loc, t, index(loc, kWarpSize));
+    Value warpBase = arith::SubIOp::create(rewriter, loc, t, lane);
+    for (Operation *op : run) {
+      LogicalResult emitted =
+          isa<gpu::ShuffleOp>(op)
+              ? emitShuffle(cast<gpu::ShuffleOp>(op), map, t, warpBase, lane)
+              : emitMma(cast<nvgpu::MmaSyncOp>(op), map, t, warpBase, lane);
+      if (failed(emitted))
+        return failure();
+      for (Value result : op->getResults()) {
+        bool usedLater = llvm::any_of(result.getUsers(), [&](Operation *user) {
+          Operation *ancestor = block.findAncestorOpInBlock(*user);
+          return !ancestor || !members.contains(ancestor);
+        });
+        if (usedLater)
+          memref::StoreOp::create(rewriter, op->getLoc(), map.lookup(result),
+                                  slot(result), t);
+      }
+    }
+    return success();
+  }
+
   LogicalResult emitLoop(scf::ForOp loop) {
     Location loc = loop.getLoc();
     for (Value bound :
@@ -244,6 +509,8 @@ private:
   SmallVectorImpl<Value> &buffers;
   Value zero, one;
   DenseMap<Value, Value> slots;
+  /// The warp's A and B of an emulated mma.sync (by row count).
+  DenseMap<int64_t, Value> scratchBuffers;
 };
 
 LogicalResult lowerLaunch(gpu::LaunchOp launch, IRRewriter &rewriter) {
@@ -255,7 +522,7 @@ LogicalResult lowerLaunch(gpu::LaunchOp launch, IRRewriter &rewriter) {
                             "private memory, dynamic shared memory or "
                             "clusters run as host loops");
   bool lockstep =
-      containsBarrier(launch) || !launch.getWorkgroupAttributions().empty();
+      containsSyncPoint(launch) || !launch.getWorkgroupAttributions().empty();
 
   Location loc = launch.getLoc();
   rewriter.setInsertionPoint(launch);

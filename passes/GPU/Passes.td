@@ -176,13 +176,17 @@ def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
     Option<"splitBlocks", "split-blocks", "int64_t", "0",
            "Split the keys among blocks when the grid has fewer blocks than "
            "this (0: never); the pipeline passes twice the target's SMs">,
+    Option<"mmaType", "mma-type", "std::string", "\"\"",
+           "f16 or bf16: the tensor-core kernel, its products in that type "
+           "(empty: the f32 kernel only)">,
     Option<"moduleName", "module-name", "std::string", "\"fmc_kernels\"",
            "Name of the GPU module that outlining creates">,
   ];
   let dependentDialects = [
     "::mlir::gpu::GPUDialect", "::mlir::arith::ArithDialect",
     "::mlir::scf::SCFDialect", "::mlir::math::MathDialect",
-    "::mlir::memref::MemRefDialect"
+    "::mlir::memref::MemRefDialect", "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::vector::VectorDialect"
   ];
 }
 
@@ -250,7 +254,9 @@ def ConvertWarpMatmulsPass
     `fmc.bf16_operands` (bf16 tiles carried as f16) load their fragments
     from bf16 views of the same shared bytes and become `nvvm.mma.sync`
     with bf16 multiplicands directly: MLIR 22's nvgpu lowering has no
-    bf16 form.
+    bf16 form. So do, in any kernel, `nvgpu.mma.sync` ops of bf16 vectors
+    (the tensor-core attention kernel's), each register pair of a
+    fragment bitcast to one 32-bit register.
   }];
   let dependentDialects = [
     "::mlir::nvgpu::NVGPUDialect", "::mlir::gpu::GPUDialect",
@@ -338,13 +344,26 @@ def LaunchesToHostLoopsPass
     same way, its iteration values in slots. Barriers anywhere else (in an
     `scf.if`, in a loop whose bounds depend on the thread), private
     memory, clusters and asynchronous launches are an error.
+
+    Warp-collective ops split segments as barriers do: a run of them
+    (consecutive, none exchanging a value another computes) becomes one
+    loop over the threads in which lane l of the warp of thread t reads the
+    operands of the lanes it needs from their slots (warp t - t mod 32
+    ... + 31). `gpu.shuffle` (32 lanes, every mode) gives the source
+    lane's value; `nvgpu.mma.sync` (m16n8k16, 16-bit multiplicands, f32
+    accumulators: the tensor-core attention kernel's) gathers the warp's
+    A and B by MLIR's fragment layouts (nvgpu's
+    getLaneIdAndValueIdToOperandCoord, PTX's tables; not the kernels'
+    own) and computes the lane's four accumulators.
     `fmc compile --target=host --gpu-mapping-on-host` runs the whole GPU
     mapping through it and then the CPU code generator, so the end-to-end
     tests check the GPU path's buffers, loops and launches against ONNX
     Runtime.
   }];
   let dependentDialects = [
-    "::mlir::scf::SCFDialect", "::mlir::memref::MemRefDialect"
+    "::mlir::scf::SCFDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::vector::VectorDialect", "::mlir::math::MathDialect",
+    "::mlir::affine::AffineDialect"
   ];
 }
 

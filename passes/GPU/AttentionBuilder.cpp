@@ -1,0 +1,83 @@
+//===- AttentionBuilder.cpp - shared parts of the attention kernels -------===//
+
+#include "passes/GPU/AttentionBuilder.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::fmc;
+
+AttentionBuilder::AttentionBuilder(AttentionKernelOp op)
+    : op(op), loc(op.getLoc()), query(op.getQuery()), key(op.getKey()),
+      value(op.getValue()), mask(op.getMask()), out(op.getInit()) {
+  auto q = cast<MemRefType>(query.getType());
+  auto k = cast<MemRefType>(key.getType());
+  auto v = cast<MemRefType>(value.getType());
+  batch = q.getDimSize(0);
+  heads = q.getDimSize(1);
+  S = q.getDimSize(2);
+  D = q.getDimSize(3);
+  T = k.getDimSize(2);
+  Dv = v.getDimSize(3);
+  group = heads / k.getDimSize(1);
+}
+
+Value AttentionBuilder::index(OpBuilder &b, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+Value AttentionBuilder::constant(OpBuilder &b, double v) {
+  return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
+}
+
+Value AttentionBuilder::add(OpBuilder &b, Value x, int64_t c) {
+  return b.createOrFold<arith::AddIOp>(loc, x, index(b, c));
+}
+
+Value AttentionBuilder::mul(OpBuilder &b, Value x, int64_t c) {
+  return b.createOrFold<arith::MulIOp>(loc, x, index(b, c));
+}
+
+Value AttentionBuilder::ult(OpBuilder &b, Value x, int64_t bound) {
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x,
+                               index(b, bound));
+}
+
+Value AttentionBuilder::clamp(OpBuilder &b, Value x, int64_t bound) {
+  return arith::MinUIOp::create(b, loc, x, index(b, bound - 1));
+}
+
+Value AttentionBuilder::load(OpBuilder &b, Value memref, ValueRange at) {
+  return memref::LoadOp::create(b, loc, memref, at);
+}
+
+Value AttentionBuilder::score(OpBuilder &b, Value dot, Value row, Value key,
+                              int64_t keyBlock) {
+  double negInf = -std::numeric_limits<double>::infinity();
+  Value s = arith::MulFOp::create(b, loc, dot,
+                                  constant(b, op.getScale().convertToDouble()));
+  if (mask) {
+    auto type = cast<MemRefType>(mask.getType());
+    Value full[] = {batchId, head, clamp(b, row, S), clamp(b, key, T)};
+    SmallVector<Value> at;
+    for (int64_t m = 0, rank = type.getRank(); m < rank; ++m)
+      at.push_back(type.getDimSize(m) == 1 ? index(b, 0) : full[4 - rank + m]);
+    Value m = load(b, mask, at);
+    s = type.getElementType().isInteger(1)
+            ? Value(arith::SelectOp::create(b, loc, m, s, constant(b, negInf)))
+            : Value(arith::AddFOp::create(b, loc, s, m));
+  }
+  if (T % keyBlock != 0)
+    s = arith::SelectOp::create(b, loc, ult(b, key, T), s, constant(b, negInf));
+  if (op.getCausal()) {
+    Value frontier = add(b, row, T - S);
+    Value hidden =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, key, frontier);
+    s = arith::SelectOp::create(b, loc, hidden, constant(b, negInf), s);
+  }
+  return s;
+}
+
+Value AttentionBuilder::causalEnd(OpBuilder &b, Value row0, int64_t rows) {
+  return add(b, row0, rows + T - S);
+}

@@ -1,0 +1,72 @@
+//===- AttentionBuilder.h - shared parts of the attention kernels -*- C++
+//-*-===//
+//
+// fmc-gpu-launch-attention builds one of two FlashAttention kernels for an
+// fmc.attention_kernel: the f32 one of CUDA cores (LaunchAttention.cpp) or
+// the tensor-core one (TensorCoreAttention.cpp). Both read the operands, the
+// mask and the causal frontier the same way; this is that common part.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FMC_PASSES_GPU_ATTENTIONBUILDER_H
+#define FMC_PASSES_GPU_ATTENTIONBUILDER_H
+
+#include "passes/GPU/Passes.h"
+
+#include "dialects/Graph/IR/GraphOps.h"
+
+namespace mlir::fmc {
+
+/// The shapes and operands of one fmc.attention_kernel on buffers
+/// (query [B, H, S, D], key [B, H / group, T, D], value [B, H / group, T,
+/// Dv], output [B, H, S, Dv]) and the helpers both kernels build with.
+class AttentionBuilder {
+public:
+  explicit AttentionBuilder(AttentionKernelOp op);
+
+protected:
+  Value index(OpBuilder &b, int64_t v);
+  Value constant(OpBuilder &b, double v);
+  Value add(OpBuilder &b, Value x, int64_t c);
+  Value mul(OpBuilder &b, Value x, int64_t c);
+  Value ult(OpBuilder &b, Value x, int64_t bound);
+  /// `x` clamped to [0, bound): a load that stays in bounds.
+  Value clamp(OpBuilder &b, Value x, int64_t bound);
+  Value load(OpBuilder &b, Value memref, ValueRange at);
+
+  /// The score of query `row` and key `key` (both in the whole sequence)
+  /// from their dot product: scaled, the mask applied (broadcast dims read
+  /// index 0; a boolean mask selects -inf), -inf for a key past T when
+  /// `keyBlock` does not divide T, and past the causal frontier
+  /// key <= row + T - S. Reads `batchId` and `head`.
+  Value score(OpBuilder &b, Value dot, Value row, Value key, int64_t keyBlock);
+
+  /// The end of the keys that queries row0 .. row0 + `rows` - 1 see under
+  /// the causal mask: row0 + rows + T - S (key blocks from there on are
+  /// not visited).
+  Value causalEnd(OpBuilder &b, Value row0, int64_t rows);
+
+  AttentionKernelOp op;
+  Location loc;
+  Value query, key, value, mask, out;
+  int64_t batch, heads, S, D, T, Dv, group;
+  Value batchId, head, kvHead;
+};
+
+/// Shared bytes of the tensor-core kernel for head sizes `d` and `dv`.
+int64_t tensorCoreAttentionBytes(int64_t d, int64_t dv);
+
+/// Whether the tensor-core kernel takes `op` (head sizes multiples of 16
+/// and 8, at least one full warp tile of queries, its buffers within
+/// `sharedBytes`).
+bool fitsTensorCoreAttention(AttentionKernelOp op, int64_t sharedBytes);
+
+/// Replaces nothing: builds the tensor-core kernel of `op` at `b`'s
+/// insertion point, its products in `half` (f16 or bf16) with f32
+/// accumulators, its launch in GPU module `module`.
+void buildTensorCoreAttention(OpBuilder &b, AttentionKernelOp op, Type half,
+                              FlatSymbolRefAttr module);
+
+} // namespace mlir::fmc
+
+#endif // FMC_PASSES_GPU_ATTENTIONBUILDER_H
