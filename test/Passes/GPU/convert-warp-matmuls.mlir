@@ -1,5 +1,6 @@
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-convert-warp-matmuls))' | FileCheck %s
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-convert-warp-matmuls))' | FileCheck %s --check-prefix=BF16
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-convert-warp-matmuls))' | FileCheck %s --check-prefix=LANE
 
 // The warp-level product of a tensor-core kernel becomes ldmatrix (four
 // 8 x 8 tiles of lhs, two transposed of rhs) and mma.sync m16n8k16 with
@@ -133,6 +134,38 @@ func.func @bf16_tile() {
     }
     %c = memref.view %raw[%c0][] : memref<9728xi8, #gpu.address_space<workgroup>> to memref<16x8xf32, #gpu.address_space<workgroup>>
     vector.transfer_write %r, %c[%c0, %c0] {in_bounds = [true, true]} : vector<16x8xf32>, memref<16x8xf32, #gpu.address_space<workgroup>>
+    gpu.terminator
+  }
+  return
+}
+
+// A kernel without warp-level products (the tensor-core attention kernel
+// builds its fragments per lane): its bf16 nvgpu.mma.sync becomes
+// nvvm.mma.sync with each register pair bitcast to one 32-bit register
+// (four of A, two of B) and the f32 accumulators extracted and reinserted;
+// the f16 product stays for the upstream lowering.
+// BF16-LABEL: func.func @per_lane
+// LANE-LABEL: func.func @per_lane
+// LANE: %[[A:.+]] = memref.load %arg0
+// LANE: %[[B:.+]] = memref.load %arg1
+// LANE-COUNT-4: vector.bitcast %{{.+}} : vector<2xbf16> to vector<1xi32>
+// LANE-COUNT-2: vector.bitcast %{{.+}} : vector<2xbf16> to vector<1xi32>
+// LANE: nvvm.mma.sync A[{{.+}}] B[{{.+}}] C[{{.+}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>}
+// LANE-NOT: nvgpu.mma.sync{{.*}}bf16
+// LANE: nvgpu.mma.sync({{.+}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>)
+func.func @per_lane(%a: memref<128xvector<4x2xbf16>>, %b: memref<128xvector<2x2xbf16>>, %h: memref<128xvector<4x2xf16>>, %g: memref<128xvector<2x2xf16>>, %out: memref<128xvector<2x2xf32>>) {
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  %zero = arith.constant dense<0.0> : vector<2x2xf32>
+  gpu.launch blocks(%bx, %by, %bz) in (%sgx = %c1, %sgy = %c1, %sgz = %c1)
+             threads(%tx, %ty, %tz) in (%sbx = %c128, %sby = %c1, %sbz = %c1) {
+    %fa = memref.load %a[%tx] : memref<128xvector<4x2xbf16>>
+    %fb = memref.load %b[%tx] : memref<128xvector<2x2xbf16>>
+    %d = nvgpu.mma.sync(%fa, %fb, %zero) {mmaShape = [16, 8, 16]} : (vector<4x2xbf16>, vector<2x2xbf16>, vector<2x2xf32>) -> vector<2x2xf32>
+    %fh = memref.load %h[%tx] : memref<128xvector<4x2xf16>>
+    %fg = memref.load %g[%tx] : memref<128xvector<2x2xf16>>
+    %e = nvgpu.mma.sync(%fh, %fg, %d) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+    memref.store %e, %out[%tx] : memref<128xvector<2x2xf32>>
     gpu.terminator
   }
   return

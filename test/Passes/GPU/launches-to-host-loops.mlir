@@ -148,7 +148,7 @@ func.func @divergent_barrier(%out: memref<256xf32>) {
   gpu.launch blocks(%bx, %by, %bz) in (%sgx = %c1, %sgy = %c1, %sgz = %c1)
              threads(%tx, %ty, %tz) in (%sbx = %c1, %sby = %c1, %sbz = %c1) {
     %first = arith.cmpi eq, %tx, %c0 : index
-    // expected-error @+1 {{a barrier inside this op cannot run as host loops}}
+    // expected-error @+1 {{a barrier or warp-collective op inside this op cannot run as host loops}}
     scf.if %first {
       gpu.barrier
     }
@@ -168,6 +168,87 @@ func.func @divergent_loop(%out: memref<256xf32>) {
     scf.for %i = %c0 to %tx step %c1 {
       gpu.barrier
     }
+    gpu.terminator
+  }
+  return
+}
+
+// -----
+
+// Warp collectives split the threads' loops as barriers do. A shuffle
+// reads the source lane's slot (lane xor 1 within the warp, t - t mod 32);
+// an mma.sync gathers the warp's A (16 x 16) and B (8 x 16) from the
+// lanes' slots by MLIR's fragment layouts, then each thread sums its four
+// accumulators over k. The three (none exchanging another's result) share
+// one loop.
+// CHECK-LABEL: func.func @collectives
+// CHECK-DAG: %[[ASLOT:.+]] = memref.alloc() : memref<64xvector<4x2xf16>>
+// CHECK-DAG: %[[BSLOT:.+]] = memref.alloc() : memref<64xvector<2x2xf16>>
+// CHECK-DAG: %[[XSLOT:.+]] = memref.alloc() : memref<64xf32>
+// CHECK-DAG: %[[AFULL:.+]] = memref.alloc() : memref<16x16xf32>
+// CHECK-DAG: %[[BFULL:.+]] = memref.alloc() : memref<8x16xf32>
+// CHECK: scf.for %[[T:.+]] = %c0{{.*}} to %c64 step %c1{{.*}} {
+// CHECK: memref.store %{{.+}}, %[[ASLOT]][%[[T]]]
+// CHECK: memref.store %{{.+}}, %[[BSLOT]][%[[T]]]
+// CHECK: memref.store %{{.+}}, %[[XSLOT]][%[[T]]]
+// CHECK: scf.for %[[T2:.+]] = %c0{{.*}} to %c64 step %c1{{.*}} {
+// CHECK: %[[LANE:.+]] = arith.remui %[[T2]], %c32
+// CHECK: %[[BASE:.+]] = arith.subi %[[T2]], %[[LANE]]
+// CHECK: scf.for %[[L:.+]] = %c0{{.*}} to %c32{{.*}} step %c1{{.*}} {
+// CHECK: %[[AT:.+]] = arith.addi %[[BASE]], %[[L]]
+// CHECK: memref.load %[[ASLOT]][%[[AT]]]
+// CHECK-COUNT-8: memref.store %{{.+}}, %[[AFULL]]
+// CHECK: memref.load %[[BSLOT]]
+// CHECK-COUNT-4: memref.store %{{.+}}, %[[BFULL]]
+// CHECK: scf.for %{{.+}} = %c0{{.*}} to %c16{{.*}} step %c1{{.*}} iter_args
+// CHECK: memref.load %[[AFULL]]
+// CHECK: memref.load %[[BFULL]]
+// CHECK: math.fma
+// CHECK-COUNT-3: scf.for %{{.+}} = %c0{{.*}} to %c16
+// CHECK: %[[SRC:.+]] = arith.xori %[[LANE]], %{{.+}} : index
+// CHECK: arith.cmpi ult, %[[SRC]], %c32{{.*}}
+// CHECK: %[[FROM:.+]] = arith.addi %[[BASE]], %{{.+}}
+// CHECK: memref.load %[[XSLOT]][%[[FROM]]]
+// CHECK: arith.xori %[[LANE]], %{{.+}} : index
+// CHECK: memref.load %[[XSLOT]]
+// CHECK: scf.for %{{.+}} = %c0{{.*}} to %c64 step %c1{{.*}} {
+// CHECK: memref.store
+func.func @collectives(%a: memref<64xvector<4x2xf16>>, %b: memref<64xvector<2x2xf16>>, %x: memref<64xf32>, %out: memref<64xvector<2x2xf32>>, %sums: memref<64xf32>) {
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c1_i32 = arith.constant 1 : i32
+  %c2_i32 = arith.constant 2 : i32
+  %c32_i32 = arith.constant 32 : i32
+  %zero = arith.constant dense<0.0> : vector<2x2xf32>
+  gpu.launch blocks(%bx, %by, %bz) in (%sgx = %c1, %sgy = %c1, %sgz = %c1)
+             threads(%tx, %ty, %tz) in (%sbx = %c64, %sby = %c1, %sbz = %c1) {
+    %fa = memref.load %a[%tx] : memref<64xvector<4x2xf16>>
+    %fb = memref.load %b[%tx] : memref<64xvector<2x2xf16>>
+    %v = memref.load %x[%tx] : memref<64xf32>
+    %d = nvgpu.mma.sync(%fa, %fb, %zero) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+    %s1, %ok1 = gpu.shuffle xor %v, %c1_i32, %c32_i32 : f32
+    %s2, %ok2 = gpu.shuffle xor %v, %c2_i32, %c32_i32 : f32
+    %sum = arith.addf %s1, %s2 : f32
+    memref.store %d, %out[%tx] : memref<64xvector<2x2xf32>>
+    memref.store %sum, %sums[%tx] : memref<64xf32>
+    gpu.terminator
+  }
+  return
+}
+
+// -----
+
+func.func @narrow_shuffle(%x: memref<64xf32>) {
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c1_i32 = arith.constant 1 : i32
+  %c16_i32 = arith.constant 16 : i32
+  gpu.launch blocks(%bx, %by, %bz) in (%sgx = %c1, %sgy = %c1, %sgz = %c1)
+             threads(%tx, %ty, %tz) in (%sbx = %c64, %sby = %c1, %sbz = %c1) {
+    %v = memref.load %x[%tx] : memref<64xf32>
+    // expected-error @+1 {{only shuffles of 32 lanes run as host loops}}
+    %s, %ok = gpu.shuffle xor %v, %c1_i32, %c16_i32 : f32
+    memref.store %s, %x[%tx] : memref<64xf32>
     gpu.terminator
   }
   return
