@@ -61,8 +61,8 @@ int64_t tensorCoreAttentionBytes(int64_t d, int64_t dv);
 /// `sharedBytes`).
 bool fitsTensorCoreAttention(AttentionKernelOp op, int64_t sharedBytes);
 
-/// Replaces nothing: builds the tensor-core kernel of `op` at `b`'s
-/// insertion point, its products in `half` (f16 or bf16) with f32
+/// Builds the tensor-core kernel of `op` at `b`'s insertion point (the
+/// caller erases `op`), its products in `half` (f16 or bf16) with f32
 /// accumulators, its launch in GPU module `module`.
 void buildTensorCoreAttention(OpBuilder &b, AttentionKernelOp op, Type half,
                               FlatSymbolRefAttr module);

@@ -18,6 +18,8 @@
 // and the rows are divided by l at the end (zero where l = 0). A grid too
 // small to fill the GPU (decoding) also splits the keys: each split's
 // partial results go to scratch buffers that a second kernel combines.
+// With mma-type f16 or bf16, prefills take the tensor-core kernel of
+// TensorCoreAttention.cpp instead.
 //
 //===----------------------------------------------------------------------===//
 
