@@ -277,9 +277,9 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
   llvmModule->setDataLayout(machine->createDataLayout());
   llvmModule->setTargetTriple(machine->getTargetTriple());
   // The emulated GPU kernels (--gpu-mapping-on-host) are a test of the
-  // mapping, not a CPU build: O1 and a fast instruction selector and
-  // register allocator keep their unrolled warp-level products from taking
-  // seconds of LLVM time per matmul.
+  // mapping, not a CPU build: scalar cleanups and a fast instruction
+  // selector and register allocator keep their unrolled warp-level
+  // products and emulated collectives from taking minutes of LLVM time.
   if (options.gpuMappingOnHost)
     machine->setOptLevel(llvm::CodeGenOptLevel::None);
   ::fmc::optimizeModule(*llvmModule, *machine,

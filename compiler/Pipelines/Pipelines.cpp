@@ -107,6 +107,8 @@ mlir::fmc::buildCPUCodegenPipeline(OpPassManager &pm,
   std::string gpuMapping = options.gpuMappingOnHost
                                ? gpuMappingPasses(options) +
                                      ",func.func(fmc-gpu-lower-async-copies,"
+                                     "fmc-gpu-convert-warp-matmuls{host-"
+                                     "emulation=true},"
                                      "fmc-gpu-launches-to-host-loops,"
                                      "fmc-gpu-lower-warp-matmuls,"
                                      "convert-vector-to-scf{full-unroll=true}),"

@@ -36,10 +36,11 @@ protected:
 
   /// The score of query `row` and key `key` (both in the whole sequence)
   /// from their dot product: scaled, the mask applied (broadcast dims read
-  /// index 0; a boolean mask selects -inf), -inf for a key past T when
-  /// `keyBlock` does not divide T, and past the causal frontier
-  /// key <= row + T - S. Reads `batchId` and `head`.
-  Value score(OpBuilder &b, Value dot, Value row, Value key, int64_t keyBlock);
+  /// index 0; a boolean mask selects -inf) and, with `bounds`, -inf for a
+  /// key past T when `keyBlock` does not divide T, and past the causal
+  /// frontier key <= row + T - S. Reads `batchId` and `head`.
+  Value score(OpBuilder &b, Value dot, Value row, Value key, int64_t keyBlock,
+              bool bounds = true);
 
   /// The end of the keys that queries row0 .. row0 + `rows` - 1 see under
   /// the causal mask: row0 + rows + T - S (key blocks from there on are
@@ -53,9 +54,6 @@ protected:
   Value batchId, head, kvHead;
 };
 
-/// Shared bytes of the tensor-core kernel for head sizes `d` and `dv`.
-int64_t tensorCoreAttentionBytes(int64_t d, int64_t dv);
-
 /// Whether the tensor-core kernel takes `op` (head sizes multiples of 16
 /// and 8, at least one full warp tile of queries, its buffers within
 /// `sharedBytes`).
@@ -63,8 +61,11 @@ bool fitsTensorCoreAttention(AttentionKernelOp op, int64_t sharedBytes);
 
 /// Builds the tensor-core kernel of `op` at `b`'s insertion point (the
 /// caller erases `op`), its products in `half` (f16 or bf16) with f32
-/// accumulators, its launch in GPU module `module`.
+/// accumulators, its buffers within `sharedBytes`, blocks of 128 queries
+/// where the grid still has `minBlocks` (else 64), its launch in GPU
+/// module `module`.
 void buildTensorCoreAttention(OpBuilder &b, AttentionKernelOp op, Type half,
+                              int64_t sharedBytes, int64_t minBlocks,
                               FlatSymbolRefAttr module);
 
 } // namespace mlir::fmc

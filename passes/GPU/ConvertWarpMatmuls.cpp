@@ -139,6 +139,8 @@ private:
 
 struct ConvertWarpMatmulsPass
     : fmc::impl::ConvertWarpMatmulsPassBase<ConvertWarpMatmulsPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     SmallVector<gpu::LaunchOp> launches;
     getOperation().walk([&](gpu::LaunchOp launch) {
@@ -154,6 +156,15 @@ struct ConvertWarpMatmulsPass
                                    : WalkResult::advance();
                       })
                       .wasInterrupted();
+      bool tf32 = launch
+                      ->walk([](vector::ContractionOp op) {
+                        return getElementTypeOrSelf(op.getLhsType()).isF32()
+                                   ? WalkResult::interrupt()
+                                   : WalkResult::advance();
+                      })
+                      .wasInterrupted();
+      if (hostEmulation && (bf16 || tf32))
+        continue;
       RewritePatternSet patterns(&getContext());
       populatePrepareVectorToMMAPatterns(patterns, /*useNvGpu=*/true);
       if (failed(applyPatternsGreedily(launch, std::move(patterns))) ||
@@ -197,6 +208,8 @@ struct ConvertWarpMatmulsPass
       if (left.wasInterrupted())
         return signalPassFailure();
     }
+    if (hostEmulation)
+      return;
     // Products of bf16 fragments built per lane (the tensor-core attention
     // kernel's).
     SmallVector<nvgpu::MmaSyncOp> bf16Products;

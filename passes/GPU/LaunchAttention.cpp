@@ -508,7 +508,8 @@ struct LaunchAttentionPass
       }
       if (half && fitsTensorCoreAttention(op, sharedBytes)) {
         OpBuilder b(op);
-        buildTensorCoreAttention(b, op, half, module);
+        buildTensorCoreAttention(b, op, half, sharedBytes, splitBlocks / 2,
+                                 module);
         op.erase();
         continue;
       }

@@ -33,13 +33,15 @@ constexpr int64_t kWarpSize = 32;
 
 /// Warp-collective ops: a lane's result reads other lanes' operands.
 bool isCollective(Operation *op) {
-  return isa<gpu::ShuffleOp, nvgpu::MmaSyncOp>(op);
+  return isa<gpu::ShuffleOp, nvgpu::MmaSyncOp, nvgpu::LdMatrixOp>(op);
 }
 
 /// The operands of a collective op that other lanes read.
 SmallVector<Value> exchanged(Operation *op) {
   if (auto shuffle = dyn_cast<gpu::ShuffleOp>(op))
     return {shuffle.getValue()};
+  if (auto load = dyn_cast<nvgpu::LdMatrixOp>(op))
+    return llvm::to_vector(load.getIndices());
   auto mma = cast<nvgpu::MmaSyncOp>(op);
   return {mma.getMatrixA(), mma.getMatrixB()};
 }
@@ -92,24 +94,19 @@ public:
         continue;
       }
       if (isCollective(&op)) {
-        if (failed(flush(block, segment)))
+        // A lane reads the other lanes' exchanged operands from their
+        // slots, so these must come from an earlier segment: one computed
+        // in this segment ends it here.
+        if (llvm::any_of(exchanged(&op),
+                         [&](Value v) {
+                           Operation *def = v.getDefiningOp();
+                           return def && llvm::is_contained(
+                                             segment,
+                                             block.findAncestorOpInBlock(*def));
+                         }) &&
+            failed(flush(block, segment)))
           return failure();
-        // The run: consecutive collective ops, none exchanging a value
-        // another of them computes.
-        SmallVector<Operation *> run = {&op};
-        llvm::SmallPtrSet<Operation *, 16> members = {&op};
-        for (auto next = std::next(it); next != end && isCollective(&*next);
-             ++next) {
-          if (llvm::any_of(exchanged(&*next), [&](Value v) {
-                return members.contains(v.getDefiningOp());
-              }))
-            break;
-          run.push_back(&*next);
-          members.insert(&*next);
-          it = next;
-        }
-        if (failed(emitCollectives(block, run)))
-          return failure();
+        segment.push_back(&op);
         continue;
       }
       if (containsSyncPoint(&op)) {
@@ -140,7 +137,8 @@ private:
   }
 
   bool isUniform(Operation &op) {
-    return op.getNumRegions() == 0 && isMemoryEffectFree(&op) &&
+    return op.getNumRegions() == 0 && !isa<gpu::LaneIdOp>(op) &&
+           isMemoryEffectFree(&op) &&
            llvm::all_of(op.getOperands(),
                         [&](Value v) { return isUniform(v); });
   }
@@ -196,7 +194,26 @@ private:
     OpBuilder::InsertionGuard guard(rewriter);
     IRMapping map = uniform;
     Value t = threadLoop(map);
+    Value lane, warpBase;
+    if (llvm::any_of(segment, isCollective)) {
+      Location loc = segment.front()->getLoc();
+      lane = arith::RemUIOp::create(rewriter, loc, t, index(loc, kWarpSize));
+      warpBase = arith::SubIOp::create(rewriter, loc, t, lane);
+    }
     for (Operation *op : segment) {
+      if (isCollective(op)) {
+        LogicalResult emitted =
+            isa<gpu::ShuffleOp>(op)
+                ? emitShuffle(cast<gpu::ShuffleOp>(op), map, t, warpBase, lane)
+            : isa<nvgpu::LdMatrixOp>(op)
+                ? emitLdMatrix(cast<nvgpu::LdMatrixOp>(op), map, t, warpBase,
+                               lane)
+                : emitMma(cast<nvgpu::MmaSyncOp>(op), map, t, warpBase, lane);
+        if (failed(emitted))
+          return failure();
+        storeUsedLater(block, members, op, map, t);
+        continue;
+      }
       // Values of earlier segments come from their slots.
       WalkResult loaded = op->walk([&](Operation *nested) {
         for (Value v : nested->getOperands()) {
@@ -219,21 +236,50 @@ private:
       });
       if (loaded.wasInterrupted())
         return failure();
-      Operation *clone = rewriter.clone(*op, map);
-      dropSharedAddressSpace(clone);
-      for (auto [result, cloned] :
-           llvm::zip(op->getResults(), clone->getResults())) {
-        bool usedLater = llvm::any_of(result.getUsers(), [&](Operation *user) {
-          Operation *ancestor = block.findAncestorOpInBlock(*user);
-          return !ancestor || !members.contains(ancestor);
-        });
-        if (usedLater)
-          memref::StoreOp::create(rewriter, op->getLoc(), cloned, slot(result),
-                                  t);
+      // gpu.lane_id (MLIR's mma.sync conversion reads it): t mod 32.
+      auto laneOf = [&](Location loc) {
+        return arith::RemUIOp::create(
+            rewriter, loc, t,
+            arith::ConstantIndexOp::create(rewriter, loc, kWarpSize));
+      };
+      Operation *clone;
+      if (isa<gpu::LaneIdOp>(op)) {
+        clone = laneOf(op->getLoc());
+        map.map(op->getResult(0), clone->getResult(0));
+      } else {
+        clone = rewriter.clone(*op, map);
+        dropSharedAddressSpace(clone);
+        SmallVector<gpu::LaneIdOp> laneIds;
+        clone->walk([&](gpu::LaneIdOp laneId) { laneIds.push_back(laneId); });
+        for (gpu::LaneIdOp laneId : laneIds) {
+          OpBuilder::InsertionGuard laneGuard(rewriter);
+          rewriter.setInsertionPoint(laneId);
+          rewriter.replaceOp(laneId, laneOf(laneId.getLoc()));
+        }
       }
+      for (auto [result, cloned] :
+           llvm::zip(op->getResults(), clone->getResults()))
+        map.map(result, cloned);
+      storeUsedLater(block, members, op, map, t);
     }
     segment.clear();
     return success();
+  }
+
+  /// Stores the results of `op` (a member of a segment of `block`) that
+  /// later segments use in their slots.
+  void storeUsedLater(Block &block,
+                      const llvm::SmallPtrSetImpl<Operation *> &members,
+                      Operation *op, IRMapping &map, Value t) {
+    for (Value result : op->getResults()) {
+      bool usedLater = llvm::any_of(result.getUsers(), [&](Operation *user) {
+        Operation *ancestor = block.findAncestorOpInBlock(*user);
+        return !ancestor || !members.contains(ancestor);
+      });
+      if (usedLater)
+        memref::StoreOp::create(rewriter, op->getLoc(), map.lookup(result),
+                                slot(result), t);
+    }
   }
 
   /// Copies `values` (in every thread) into the slots of `targets`.
@@ -321,6 +367,56 @@ private:
     return success();
   }
 
+  /// ldmatrix of 8 x 8 tiles of 16-bit elements: lane 8 j + r gives the
+  /// address of row r of tile j; lane (g = lane / 4, q = lane mod 4)
+  /// receives elements (g, 2q) and (g, 2q + 1) of each tile, or with
+  /// .trans (2q, g) and (2q + 1, g).
+  LogicalResult emitLdMatrix(nvgpu::LdMatrixOp load, IRMapping &map, Value t,
+                             Value warpBase, Value lane) {
+    Location loc = load.getLoc();
+    auto type = cast<VectorType>(load.getRes().getType());
+    int64_t tiles = load.getNumTiles();
+    if (type.getShape() != ArrayRef<int64_t>{tiles, 2} ||
+        type.getElementTypeBitWidth() != 16)
+      return load.emitError("only ldmatrix of 16-bit elements, one register "
+                            "per tile, runs as host loops");
+    FailureOr<Value> source = own(load.getSrcMemref(), map, t, loc);
+    if (failed(source))
+      return failure();
+    Value g = arith::DivUIOp::create(rewriter, loc, lane, index(loc, 4));
+    Value q = arith::RemUIOp::create(rewriter, loc, lane, index(loc, 4));
+    Value twoQ = arith::MulIOp::create(rewriter, loc, q, index(loc, 2));
+    Value result = arith::ConstantOp::create(
+        rewriter, loc, type,
+        DenseElementsAttr::get(type,
+                               rewriter.getZeroAttr(type.getElementType())));
+    for (int64_t j = 0; j < tiles; ++j)
+      for (int64_t e = 0; e < 2; ++e) {
+        Value row =
+            load.getTranspose()
+                ? arith::AddIOp::create(rewriter, loc, twoQ,
+                                        index(loc, 8 * j + e))
+                : arith::AddIOp::create(rewriter, loc, g, index(loc, 8 * j));
+        Value col =
+            load.getTranspose()
+                ? g
+                : arith::AddIOp::create(rewriter, loc, twoQ, index(loc, e));
+        SmallVector<Value> at;
+        for (Value i : load.getIndices()) {
+          FailureOr<Value> v = valueInLane(i, warpBase, row, loc);
+          if (failed(v))
+            return failure();
+          at.push_back(*v);
+        }
+        at.back() = arith::AddIOp::create(rewriter, loc, at.back(), col);
+        Value element = memref::LoadOp::create(rewriter, loc, *source, at);
+        result = vector::InsertOp::create(rewriter, loc, element, result,
+                                          ArrayRef<int64_t>{j, e});
+      }
+    map.map(load.getRes(), result);
+    return success();
+  }
+
   /// A host buffer of `shape` f32 for the whole kernel, created on first
   /// use (the threads of the host loops take turns).
   Value scratch(ArrayRef<int64_t> shape, Location loc) {
@@ -380,7 +476,8 @@ private:
                                            layout.getSubMap({unsigned(result)}),
                                            ValueRange{l, index(loc, v)});
     };
-    // Gather: lane l's value v of A (B) is element layout(l, v).
+    // Gather: lane l's value v of A (B) is element layout(l, v); loops
+    // over lanes and values keep the emulation small.
     auto lanes = scf::ForOp::create(rewriter, loc, index(loc, 0),
                                     index(loc, kWarpSize), index(loc, 1));
     {
@@ -394,14 +491,27 @@ private:
         if (failed(fragment))
           return failure();
         auto type = cast<VectorType>(operand.getType());
-        for (int64_t v = 0; v < type.getNumElements(); ++v) {
-          Value element = vector::ExtractOp::create(
-              rewriter, loc, *fragment, ArrayRef<int64_t>{v / 2, v % 2});
-          memref::StoreOp::create(
-              rewriter, loc, arith::ExtFOp::create(rewriter, loc, f32, element),
-              full,
-              ValueRange{coord(layoutMap, 0, l, v), coord(layoutMap, 1, l, v)});
-        }
+        Value flat = vector::ShapeCastOp::create(
+            rewriter, loc,
+            VectorType::get({type.getNumElements()}, type.getElementType()),
+            *fragment);
+        auto values = scf::ForOp::create(rewriter, loc, index(loc, 0),
+                                         index(loc, type.getNumElements()),
+                                         index(loc, 1));
+        OpBuilder::InsertionGuard valueGuard(rewriter);
+        rewriter.setInsertionPoint(values.getBody()->getTerminator());
+        Value v = values.getInductionVar();
+        Value element =
+            vector::ExtractOp::create(rewriter, loc, flat, OpFoldResult(v));
+        AffineMap layout = layoutMap;
+        auto coord = [&](int64_t result) {
+          return affine::AffineApplyOp::create(
+              rewriter, loc, layout.getSubMap({unsigned(result)}),
+              ValueRange{l, v});
+        };
+        memref::StoreOp::create(
+            rewriter, loc, arith::ExtFOp::create(rewriter, loc, f32, element),
+            full, ValueRange{coord(0), coord(1)});
       }
     }
     // The lane's accumulators: value v of C is element (m, n) = layout(lane,
@@ -436,37 +546,6 @@ private:
       return emitError(loc, "an operand of a warp-collective op has no "
                             "per-thread copy; cannot run as host loops");
     return value;
-  }
-
-  /// Emits a run of collective ops (of `block`) as one loop over the
-  /// threads.
-  LogicalResult emitCollectives(Block &block, ArrayRef<Operation *> run) {
-    llvm::SmallPtrSet<Operation *, 16> members(run.begin(), run.end());
-    OpBuilder::InsertionGuard guard(rewriter);
-    IRMapping map = uniform;
-    Value t = threadLoop(map);
-    Location loc = run.front()->getLoc();
-    Value lane =
-        arith::RemUIOp::create(rewriter, loc, t, index(loc, kWarpSize));
-    Value warpBase = arith::SubIOp::create(rewriter, loc, t, lane);
-    for (Operation *op : run) {
-      LogicalResult emitted =
-          isa<gpu::ShuffleOp>(op)
-              ? emitShuffle(cast<gpu::ShuffleOp>(op), map, t, warpBase, lane)
-              : emitMma(cast<nvgpu::MmaSyncOp>(op), map, t, warpBase, lane);
-      if (failed(emitted))
-        return failure();
-      for (Value result : op->getResults()) {
-        bool usedLater = llvm::any_of(result.getUsers(), [&](Operation *user) {
-          Operation *ancestor = block.findAncestorOpInBlock(*user);
-          return !ancestor || !members.contains(ancestor);
-        });
-        if (usedLater)
-          memref::StoreOp::create(rewriter, op->getLoc(), map.lookup(result),
-                                  slot(result), t);
-      }
-    }
-    return success();
   }
 
   LogicalResult emitLoop(scf::ForOp loop) {

@@ -269,7 +269,19 @@ def ConvertWarpMatmulsPass
     bf16 form. So do, in any kernel, `nvgpu.mma.sync` ops of bf16 vectors
     (the tensor-core attention kernel's), each register pair of a
     fragment bitcast to one 32-bit register.
+
+    With `host-emulation` (--gpu-mapping-on-host) only the kernels whose
+    products are all f16 are converted: fmc-gpu-launches-to-host-loops
+    then runs MLIR's ldmatrix and mma.sync distribution itself. bf16 and
+    tf32 products stay warp-level vector.contract ops for
+    fmc-gpu-lower-warp-matmuls.
   }];
+  let options = [
+    Option<"hostEmulation", "host-emulation", "bool", "false",
+           "Convert only the kernels of f16 products (the host emulator "
+           "runs nvgpu.mma.sync of 16-bit operands, not nvvm.mma.sync or "
+           "tf32)">,
+  ];
   let dependentDialects = [
     "::mlir::nvgpu::NVGPUDialect", "::mlir::gpu::GPUDialect",
     "::mlir::vector::VectorDialect", "::mlir::affine::AffineDialect",
@@ -357,16 +369,18 @@ def LaunchesToHostLoopsPass
     `scf.if`, in a loop whose bounds depend on the thread), private
     memory, clusters and asynchronous launches are an error.
 
-    Warp-collective ops split segments as barriers do: a run of them
-    (consecutive, none exchanging a value another computes) becomes one
-    loop over the threads in which lane l of the warp of thread t reads the
-    operands of the lanes it needs from their slots (warp t - t mod 32
-    ... + 31). `gpu.shuffle` (32 lanes, every mode) gives the source
-    lane's value; `nvgpu.mma.sync` (m16n8k16, 16-bit multiplicands, f32
-    accumulators: the tensor-core attention kernel's) gathers the warp's
+    Warp-collective ops run inside segments, each lane reading the
+    operands it needs from the slots of the other lanes of its warp
+    (threads t - t mod 32 ... + 31), so a collective that exchanges a
+    value its own segment computes starts a new segment. `gpu.shuffle`
+    (32 lanes, every mode) gives the source lane's value; `nvgpu.ldmatrix`
+    (8 x 8 tiles of 16-bit elements, transposed or not) reads the rows
+    whose addresses lanes 8 j .. 8 j + 7 give; `nvgpu.mma.sync`
+    (m16n8k16, 16-bit multiplicands, f32 accumulators) gathers the warp's
     A and B by MLIR's fragment layouts (nvgpu's
     getLaneIdAndValueIdToOperandCoord, PTX's tables; not the kernels'
-    own) and computes the lane's four accumulators.
+    own) and computes the lane's four accumulators; `gpu.lane_id` is
+    t mod 32.
     `fmc compile --target=host --gpu-mapping-on-host` runs the whole GPU
     mapping through it and then the CPU code generator, so the end-to-end
     tests check the GPU path's buffers, loops and launches against ONNX

@@ -1,26 +1,28 @@
 //===- TensorCoreAttention.cpp - FlashAttention-2 on mma.sync -------------===//
 //
 // The tensor-core attention kernel, written per lane as FlashAttention-2
-// is: a block of kWarps warps takes 16 kWarps queries of one head, each
-// warp 16 of them, and loops over blocks of kKeys keys. In a warp, lane
+// is: a block of 4 or 8 warps takes 16 queries per warp of one head and
+// loops over blocks of kKeys keys. In a warp, lane
 // (g = lane / 4, q = lane mod 4) holds, in the register layout of
 // mma.sync.m16n8k16 (A: rows g and g + 8, columns 2q, 2q + 1 and 8 + 2q,
 // 9 + 2q of each 16 x 16 tile; B: rows 2q, 2q + 1, 8 + 2q, 9 + 2q of
 // column g of each 16 x 8 tile; C: rows g and g + 8, columns 2q, 2q + 1):
 //
-//   Q           A fragments, loaded once (16-bit, from shared memory)
+//   Q           A fragments, loaded once (16-bit, ldmatrix from shared)
 //   S = Q K^T   C fragments, one 16 x 8 tile per eight keys (f32)
 //   m, l        the running max and (lane-partial) sum of rows g, g + 8
 //   P           the C fragments of exp(S - m) rounded to 16 bits are the
 //               A fragments of P V (two 16 x 8 tiles make one 16 x 16)
 //   O           C fragments, one 16 x 8 tile per eight value columns
 //
-// so scores and probabilities never leave registers: row maxima are
+// K's and V's fragments come by ldmatrix (V's transposed: its rows are
+// keys), so scores and probabilities never leave registers: row maxima are
 // combined across the four lanes of a row by two butterfly shuffles, and
 // the sums once at the end. Per key block:
 //
 //   stage K, V (f32 -> 16-bit, shared)                 barrier
-//   S = scale Q K^T (+ mask, -inf past T or the frontier)
+//   S = scale Q K^T (+ mask; -inf past T or the frontier, in the key
+//   blocks that reach either: a second loop)
 //   m' = max(m, rowmax S), a = exp(m - m'), P = exp(S - m')
 //   l' = a l + rowsum P, O' = a O + P V                 barrier
 //
@@ -39,38 +41,37 @@ using namespace mlir::fmc;
 
 namespace {
 
-/// Warps per block (each takes 16 queries) and keys per step.
-constexpr int64_t kWarps = 4;
-constexpr int64_t kQueries = 16 * kWarps;
+/// Keys per step.
 constexpr int64_t kKeys = 64;
 constexpr int64_t kWarpSize = 32;
-/// 16-bit elements of padding per shared row: a row is then 4 words
-/// (mod 32) past the one above, so the eight rows a fragment load reads
-/// fall in different banks.
+/// 16-bit elements of padding per shared row: rows are then an odd
+/// multiple of 16 bytes apart, so the eight 16-byte rows each phase of an
+/// ldmatrix reads fall in different banks.
 constexpr int64_t kPad = 8;
 
-/// The K (first the Q) block and the V block, 16-bit, rows padded.
-int64_t sharedBytes(int64_t d, int64_t dv) {
-  return 2 * (std::max(kQueries, kKeys) * (d + kPad) + kKeys * (dv + kPad));
+/// The Q block (16 rows per warp), and then in the same bytes the K and
+/// V blocks; 16-bit, rows padded.
+int64_t sharedBytes(int64_t warps, int64_t d, int64_t dv) {
+  return 2 * std::max(16 * warps * (d + kPad),
+                      kKeys * (d + kPad) + kKeys * (dv + kPad));
 }
 
 class TensorCoreBuilder : AttentionBuilder {
 public:
-  TensorCoreBuilder(AttentionKernelOp op, Type half)
-      : AttentionBuilder(op), half(half) {}
+  TensorCoreBuilder(AttentionKernelOp op, Type half, int64_t warps)
+      : AttentionBuilder(op), half(half), warps(warps), queries(16 * warps) {}
 
   void build(OpBuilder &b, FlatSymbolRefAttr module) {
     MLIRContext *ctx = b.getContext();
     auto workgroup =
         gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-    int64_t rows = std::max(kQueries, kKeys);
     Value one = index(b, 1);
     auto launch = gpu::LaunchOp::create(
-        b, loc, index(b, llvm::divideCeil(S, kQueries)), index(b, heads),
-        index(b, batch), index(b, kWarps * kWarpSize), one, one,
+        b, loc, index(b, llvm::divideCeil(S, queries)), index(b, heads),
+        index(b, batch), index(b, warps * kWarpSize), one, one,
         /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
         /*asyncDependencies=*/{},
-        TypeRange{MemRefType::get({sharedBytes(D, Dv)}, b.getI8Type(),
+        TypeRange{MemRefType::get({sharedBytes(warps, D, Dv)}, b.getI8Type(),
                                   AffineMap(), workgroup)},
         /*privateAttributions=*/{}, nullptr, nullptr, nullptr, module);
     Block &body = launch.getBody().front();
@@ -83,47 +84,77 @@ public:
           b, loc, MemRefType::get({r, c}, half, AffineMap(), workgroup), bytes,
           index(b, offset), ValueRange{});
     };
-    kShared = view(0, rows, D + kPad);
-    vShared = view(2 * rows * (D + kPad), kKeys, Dv + kPad);
+    Value qShared = view(0, queries, D + kPad);
+    kShared = view(0, kKeys, D + kPad);
+    vShared = view(2 * kKeys * (D + kPad), kKeys, Dv + kPad);
 
     batchId = launch.getBlockIds().z;
     head = launch.getBlockIds().y;
     kvHead = arith::DivUIOp::create(b, loc, head, index(b, group));
-    i0 = mul(b, launch.getBlockIds().x, kQueries);
+    i0 = mul(b, launch.getBlockIds().x, queries);
     tid = launch.getThreadIds().x;
     Value warp = arith::DivUIOp::create(b, loc, tid, index(b, kWarpSize));
     Value lane = arith::RemUIOp::create(b, loc, tid, index(b, kWarpSize));
     g = arith::DivUIOp::create(b, loc, lane, index(b, 4));
     q = arith::RemUIOp::create(b, loc, lane, index(b, 4));
     twoQ = mul(b, q, 2);
-    Value warpRow = arith::AddIOp::create(b, loc, mul(b, warp, 16), g);
+    // ldmatrix: lane 8 j + r gives the address of row r of 8 x 8 tile j.
+    Value tileRow = arith::RemUIOp::create(b, loc, lane, index(b, 8));
+    Value tile = arith::DivUIOp::create(b, loc, lane, index(b, 8));
+    Value tileOdd = arith::RemUIOp::create(b, loc, tile, index(b, 2));
+    Value tileHigh = arith::DivUIOp::create(b, loc, tile, index(b, 2));
+    // Tiles j = 0 .. 3 at (row + 8 (j mod 2), col + 8 (j / 2)) and at
+    // (row + 8 (j / 2), col + 8 (j mod 2)).
+    rowOddColHigh = {arith::AddIOp::create(b, loc, tileRow, mul(b, tileOdd, 8)),
+                     mul(b, tileHigh, 8)};
+    rowHighColOdd = {
+        arith::AddIOp::create(b, loc, tileRow, mul(b, tileHigh, 8)),
+        mul(b, tileOdd, 8)};
+    firstRow = mul(b, warp, 16);
+    Value warpRow = arith::AddIOp::create(b, loc, firstRow, g);
     tileRows = {warpRow, add(b, warpRow, 8)};
     for (Value r : tileRows)
       queryRows.push_back(arith::AddIOp::create(b, loc, i0, r));
 
-    // The warp's Q fragments, through the K buffer.
-    stage(b, query, head, i0, S, kQueries, D, kShared);
+    // The warp's Q fragments, through the bytes K and V use later.
+    stage(b, query, head, i0, S, queries, D, qShared);
     gpu::BarrierOp::create(b, loc);
     for (int64_t k0 = 0; k0 < D; k0 += 16)
-      qFragments.push_back(aFragment(b, k0));
+      qFragments.push_back(aFragment(b, qShared, k0));
     gpu::BarrierOp::create(b, loc);
 
+    // Key blocks [0, inner) lie below T and below the causal frontier of
+    // the block's first query (i0 + T - S): no score needs a bound there.
+    // The rest up to the end (T, or the last query's frontier) checks them.
     Value keyEnd = index(b, T);
-    if (op.getCausal())
+    Value inner = index(b, T / kKeys * kKeys);
+    if (op.getCausal()) {
       keyEnd =
-          arith::MinUIOp::create(b, loc, keyEnd, causalEnd(b, i0, kQueries));
+          arith::MinUIOp::create(b, loc, keyEnd, causalEnd(b, i0, queries));
+      // floor((i0 + T - S + 1) / kKeys) whole blocks, none if negative.
+      Value seen = arith::AddIOp::create(b, loc, i0, index(b, T - S + 1));
+      Value blocks = arith::MaxSIOp::create(
+          b, loc, arith::FloorDivSIOp::create(b, loc, seen, index(b, kKeys)),
+          index(b, 0));
+      inner = arith::MinUIOp::create(b, loc, inner, mul(b, blocks, kKeys));
+    }
     Value negInf = constant(b, -std::numeric_limits<double>::infinity());
     Value zero = constant(b, 0.0);
     SmallVector<Value> init = {negInf, negInf, zero, zero};
     init.append(Dv / 8, accumulator(b));
-    auto keyLoop = scf::ForOp::create(
-        b, loc, index(b, 0), keyEnd, index(b, kKeys), init,
+    auto innerLoop = scf::ForOp::create(
+        b, loc, index(b, 0), inner, index(b, kKeys), init,
         [&](OpBuilder &b, Location, Value j0, ValueRange state) {
-          scf::YieldOp::create(b, loc, step(b, j0, state));
+          scf::YieldOp::create(b, loc, step(b, j0, state, /*bounds=*/false));
+        });
+    auto edgeLoop = scf::ForOp::create(
+        b, loc, inner, keyEnd, index(b, kKeys), innerLoop.getResults(),
+        [&](OpBuilder &b, Location, Value j0, ValueRange state) {
+          scf::YieldOp::create(b, loc, step(b, j0, state, /*bounds=*/true));
         });
 
     // l: the row's four lanes' sums; O / l, zero for a row that saw no key.
-    ValueRange state = keyLoop.getResults();
+    ValueRange state = edgeLoop.getResults();
     SmallVector<Value> sums = {state[2], state[3]};
     acrossRow(b, sums, /*max=*/false);
     auto pair = VectorType::get({2}, b.getF32Type());
@@ -175,52 +206,58 @@ private:
     }
   }
 
-  /// Two consecutive 16-bit elements of a shared row (one 32-bit load).
-  Value pairAt(OpBuilder &b, Value shared, Value row, Value col) {
-    return vector::LoadOp::create(b, loc, VectorType::get({2}, half), shared,
-                                  ValueRange{row, col}, /*nontemporal=*/false,
-                                  llvm::Align(4));
+  /// ldmatrix of `tiles` 8 x 8 tiles (transposed or not) of `shared`, this
+  /// lane's row address at (row, col).
+  Value ldmatrix(OpBuilder &b, Value shared, Value row, Value col,
+                 int64_t tiles, bool transpose) {
+    return nvgpu::LdMatrixOp::create(b, loc, VectorType::get({tiles, 2}, half),
+                                     shared, ValueRange{row, col}, transpose,
+                                     tiles);
   }
 
-  /// `rows` (vector<2 x half> each) as one fragment.
-  Value fragment(OpBuilder &b, ArrayRef<Value> rows) {
-    auto type = VectorType::get({int64_t(rows.size()), 2}, half);
+  /// Registers `first` and `first` + 1 of `fragments` as one B fragment.
+  Value pairOf(OpBuilder &b, Value fragments, int64_t first) {
+    auto type = VectorType::get({2, 2}, half);
     Value result = arith::ConstantOp::create(
         b, loc, type, DenseElementsAttr::get(type, b.getZeroAttr(half)));
-    for (auto [i, row] : llvm::enumerate(rows))
-      result = vector::InsertOp::create(b, loc, row, result, int64_t(i));
+    for (int64_t i = 0; i < 2; ++i)
+      result = vector::InsertOp::create(
+          b, loc, vector::ExtractOp::create(b, loc, fragments, first + i),
+          result, i);
     return result;
   }
 
   /// The lane's A fragment of the warp's 16 query rows and columns k0 ..
-  /// k0 + 15 of the shared Q block.
-  Value aFragment(OpBuilder &b, int64_t k0) {
-    Value lo = add(b, twoQ, k0), hi = add(b, twoQ, k0 + 8);
-    return fragment(b, {pairAt(b, kShared, tileRows[0], lo),
-                        pairAt(b, kShared, tileRows[1], lo),
-                        pairAt(b, kShared, tileRows[0], hi),
-                        pairAt(b, kShared, tileRows[1], hi)});
+  /// k0 + 15 of the shared Q block: tiles (rows 0-7 | 8-15) x (columns
+  /// k0 | k0 + 8).
+  Value aFragment(OpBuilder &b, Value qShared, int64_t k0) {
+    Value row = arith::AddIOp::create(b, loc, firstRow, rowOddColHigh[0]);
+    return ldmatrix(b, qShared, row, add(b, rowOddColHigh[1], k0), 4,
+                    /*transpose=*/false);
   }
 
-  /// The lane's B fragment of K^T: dims k0 .. k0 + 15 of keys n0 .. n0 + 7
-  /// (key n0 + g's row holds the lane's four elements, in two pairs).
-  Value keyFragment(OpBuilder &b, int64_t n0, int64_t k0) {
-    Value row = add(b, g, n0);
-    return fragment(b, {pairAt(b, kShared, row, add(b, twoQ, k0)),
-                        pairAt(b, kShared, row, add(b, twoQ, k0 + 8))});
+  /// The lane's B fragments of K^T for keys n0 .. n0 + 7 and n0 + 8 ..
+  /// n0 + 15, dims k0 .. k0 + 15: tiles (keys n0 | n0 + 8) x (dims k0 |
+  /// k0 + 8), each key's dims a row.
+  std::pair<Value, Value> keyFragments(OpBuilder &b, int64_t n0, int64_t k0) {
+    Value both = ldmatrix(b, kShared, add(b, rowHighColOdd[0], n0),
+                          add(b, rowHighColOdd[1], k0), 4,
+                          /*transpose=*/false);
+    return {pairOf(b, both, 0), pairOf(b, both, 2)};
   }
 
-  /// The lane's B fragment of V: keys k0 .. k0 + 15 of value columns n0 ..
-  /// n0 + 7 (column n0 + g of keys k0 + 2q, + 1, + 8, + 9).
-  Value valueFragment(OpBuilder &b, int64_t n0, int64_t k0) {
-    Value col = add(b, g, n0);
-    auto pair = [&](int64_t k) {
-      Value first = load(b, vShared, {add(b, twoQ, k), col});
-      Value second = load(b, vShared, {add(b, twoQ, k + 1), col});
-      return vector::FromElementsOp::create(b, loc, VectorType::get({2}, half),
-                                            ValueRange{first, second});
-    };
-    return fragment(b, {pair(k0), pair(k0 + 8)});
+  /// The lane's B fragments of V for keys k0 .. k0 + 15 and value columns
+  /// n0 .. n0 + 7 (and n0 + 8 .. n0 + 15 with `two`): tiles (keys k0 |
+  /// k0 + 8) x (columns n0 | n0 + 8), transposed (V's rows are keys).
+  SmallVector<Value> valueFragments(OpBuilder &b, int64_t n0, int64_t k0,
+                                    bool two) {
+    Value row = add(b, rowOddColHigh[0], k0);
+    Value col = two ? add(b, rowOddColHigh[1], n0) : index(b, n0);
+    Value tiles = ldmatrix(b, vShared, row, col, two ? 4 : 2,
+                           /*transpose=*/true);
+    if (!two)
+      return {tiles};
+    return {pairOf(b, tiles, 0), pairOf(b, tiles, 2)};
   }
 
   Value mma(OpBuilder &b, Value a, Value bFragment, Value c) {
@@ -238,7 +275,7 @@ private:
     auto halves = VectorType::get({4}, half);
     Value zeros = arith::ConstantOp::create(b, loc, f32s,
                                             DenseElementsAttr::get(f32s, 0.0f));
-    int64_t threads = kWarps * kWarpSize;
+    int64_t threads = warps * kWarpSize;
     llvm::MaybeAlign aligned = alignment(source);
     scf::ForOp::create(
         b, loc, mul(b, tid, 4), index(b, count * width), index(b, threads * 4),
@@ -286,8 +323,10 @@ private:
     return result;
   }
 
-  /// One key block at j0: the new (m, l, O).
-  SmallVector<Value> step(OpBuilder &b, Value j0, ValueRange state) {
+  /// One key block at j0: the new (m, l, O). `bounds`: the block may reach
+  /// past T or the causal frontier.
+  SmallVector<Value> step(OpBuilder &b, Value j0, ValueRange state,
+                          bool bounds) {
     Value zero = constant(b, 0.0);
     Value negInf = constant(b, -std::numeric_limits<double>::infinity());
     stage(b, key, kvHead, j0, T, kKeys, D, kShared);
@@ -296,18 +335,28 @@ private:
 
     // scores[n][r][c]: row tileRows[r], key j0 + 8n + 2q + c.
     SmallVector<std::array<std::array<Value, 2>, 2>> scores;
-    for (int64_t n0 = 0; n0 < kKeys; n0 += 8) {
-      Value acc = accumulator(b);
-      for (auto [k, a] : llvm::enumerate(qFragments))
-        acc = mma(b, a, keyFragment(b, n0, 16 * k), acc);
-      auto &tile = scores.emplace_back();
-      for (int64_t r = 0; r < 2; ++r)
-        for (int64_t c = 0; c < 2; ++c) {
-          Value dot =
-              vector::ExtractOp::create(b, loc, acc, ArrayRef<int64_t>{r, c});
-          Value key = arith::AddIOp::create(b, loc, j0, add(b, twoQ, n0 + c));
-          tile[r][c] = score(b, dot, queryRows[r], key, kKeys);
-        }
+    for (int64_t n0 = 0; n0 < kKeys; n0 += 16) {
+      // The pair's fragments for all of D first, then the products: the
+      // loads are in flight together.
+      SmallVector<std::pair<Value, Value>> fragments;
+      for (int64_t k0 = 0; k0 < D; k0 += 16)
+        fragments.push_back(keyFragments(b, n0, k0));
+      Value acc[2] = {accumulator(b), accumulator(b)};
+      for (auto [a, pair] : llvm::zip(qFragments, fragments)) {
+        acc[0] = mma(b, a, pair.first, acc[0]);
+        acc[1] = mma(b, a, pair.second, acc[1]);
+      }
+      for (int64_t h = 0; h < 2; ++h) {
+        auto &tile = scores.emplace_back();
+        for (int64_t r = 0; r < 2; ++r)
+          for (int64_t c = 0; c < 2; ++c) {
+            Value dot = vector::ExtractOp::create(b, loc, acc[h],
+                                                  ArrayRef<int64_t>{r, c});
+            Value key =
+                arith::AddIOp::create(b, loc, j0, add(b, twoQ, n0 + 8 * h + c));
+            tile[r][c] = score(b, dot, queryRows[r], key, kKeys, bounds);
+          }
+      }
     }
 
     // m' = max(m, rowmax S); a = exp(m - m') (0 while m is -inf);
@@ -366,27 +415,36 @@ private:
       pFragments.push_back(
           arith::TruncFOp::create(b, loc, VectorType::get({4, 2}, half), both));
     }
-    for (int64_t o = 0; o < Dv / 8; ++o) {
-      Value acc = arith::MulFOp::create(b, loc, state[4 + o], scale);
-      for (auto [k, a] : llvm::enumerate(pFragments))
-        acc = mma(b, a, valueFragment(b, 8 * o, 16 * k), acc);
-      next.push_back(acc);
+    // Value columns in pairs of 16 x 8 tiles (one ldmatrix.x4.trans per
+    // pair and 16 keys), a last single tile when Dv mod 16 = 8.
+    for (int64_t o = 0; o < Dv / 8; o += 2) {
+      bool two = o + 1 < Dv / 8;
+      SmallVector<Value> acc;
+      for (int64_t h = 0; h < (two ? 2 : 1); ++h)
+        acc.push_back(arith::MulFOp::create(b, loc, state[4 + o + h], scale));
+      SmallVector<SmallVector<Value>> fragments;
+      for (int64_t k = 0; k < int64_t(pFragments.size()); ++k)
+        fragments.push_back(valueFragments(b, 8 * o, 16 * k, two));
+      for (auto [a, tiles] : llvm::zip(pFragments, fragments))
+        for (auto [sum, fragment] : llvm::zip(acc, tiles))
+          sum = mma(b, a, fragment, sum);
+      llvm::append_range(next, acc);
     }
     gpu::BarrierOp::create(b, loc);
     return next;
   }
 
   Type half;
+  int64_t warps, queries;
   Value kShared, vShared;
-  Value i0, tid, g, q, twoQ;
+  Value i0, tid, g, q, twoQ, firstRow;
+  /// A lane's ldmatrix offsets (row, column) for four tiles in the two
+  /// orders.
+  std::array<Value, 2> rowOddColHigh, rowHighColOdd;
   SmallVector<Value> tileRows, queryRows, qFragments;
 };
 
 } // namespace
-
-int64_t mlir::fmc::tensorCoreAttentionBytes(int64_t d, int64_t dv) {
-  return sharedBytes(d, dv);
-}
 
 bool mlir::fmc::fitsTensorCoreAttention(AttentionKernelOp op,
                                         int64_t sharedBytes) {
@@ -399,10 +457,24 @@ bool mlir::fmc::fitsTensorCoreAttention(AttentionKernelOp op,
       ValueRange{op.getQuery(), op.getKey(), op.getValue(), op.getInit()},
       [&](Value v) { return shape(v).isLastDimUnitStride(); });
   return contiguous && d % 16 == 0 && dv % 8 == 0 && s >= 16 &&
-         ::sharedBytes(d, dv) <= sharedBytes;
+         ::sharedBytes(4, d, dv) <= sharedBytes;
 }
 
 void mlir::fmc::buildTensorCoreAttention(OpBuilder &b, AttentionKernelOp op,
-                                         Type half, FlatSymbolRefAttr module) {
-  TensorCoreBuilder(op, half).build(b, module);
+                                         Type half, int64_t sharedBytes,
+                                         int64_t minBlocks,
+                                         FlatSymbolRefAttr module) {
+  // 8 warps (128 queries: each K and V block staged once for twice the
+  // queries) where S has them, they fit, and the grid still has
+  // `minBlocks` blocks; else 4.
+  auto shape = cast<MemRefType>(op.getQuery().getType());
+  int64_t s = shape.getDimSize(2), d = shape.getDimSize(3);
+  int64_t dv = cast<MemRefType>(op.getValue().getType()).getDimSize(3);
+  int64_t grid =
+      llvm::divideCeil(s, 128) * shape.getDimSize(1) * shape.getDimSize(0);
+  int64_t warps =
+      s >= 128 && grid >= minBlocks && ::sharedBytes(8, d, dv) <= sharedBytes
+          ? 8
+          : 4;
+  TensorCoreBuilder(op, half, warps).build(b, module);
 }

@@ -15,6 +15,11 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
+#include "llvm/Transforms/IPO/AlwaysInliner.h"
+#include "llvm/Transforms/InstCombine/InstCombine.h"
+#include "llvm/Transforms/Scalar/EarlyCSE.h"
+#include "llvm/Transforms/Scalar/SROA.h"
+#include "llvm/Transforms/Scalar/SimplifyCFG.h"
 
 #include <algorithm>
 #include <unistd.h>
@@ -216,8 +221,23 @@ void fmc::optimizeModule(Module &module, TargetMachine &machine, bool quick) {
   builder.registerFunctionAnalyses(fam);
   builder.registerLoopAnalyses(lam);
   builder.crossRegisterProxies(lam, fam, cgam, mam);
-  ModulePassManager mpm = builder.buildPerModuleDefaultPipeline(
-      quick ? OptimizationLevel::O1 : OptimizationLevel::O3);
+  if (quick) {
+    // The emulated GPU kernels: thousands of small loops in one function,
+    // where LLVM's loop passes (induction variables, rotation, unrolling)
+    // took minutes. Scalar cleanups only.
+    FunctionPassManager fpm;
+    fpm.addPass(SROAPass(SROAOptions::ModifyCFG));
+    fpm.addPass(EarlyCSEPass(/*UseMemorySSA=*/false));
+    fpm.addPass(InstCombinePass());
+    fpm.addPass(SimplifyCFGPass());
+    ModulePassManager mpm;
+    mpm.addPass(AlwaysInlinerPass());
+    mpm.addPass(createModuleToFunctionPassAdaptor(std::move(fpm)));
+    mpm.run(module, mam);
+    return;
+  }
+  ModulePassManager mpm =
+      builder.buildPerModuleDefaultPipeline(OptimizationLevel::O3);
   mpm.run(module, mam);
 }
 

@@ -61,8 +61,9 @@ bool resolveCPUTarget(llvm::StringRef name, llvm::StringRef cpu,
 std::unique_ptr<llvm::TargetMachine>
 createTargetMachine(const CPUTarget &target, std::string &error);
 
-/// Runs LLVM's O3 pipeline for the target machine (O1 when `quick`: test
-/// builds whose code size matters more than their speed).
+/// Runs LLVM's O3 pipeline for the target machine (when `quick`, for test
+/// builds whose compile time matters more than their speed, scalar
+/// cleanups only: SROA, early CSE, instcombine, simplifycfg).
 void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine,
                     bool quick = false);
 

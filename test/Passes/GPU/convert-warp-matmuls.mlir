@@ -1,11 +1,25 @@
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-convert-warp-matmuls))' | FileCheck %s
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-convert-warp-matmuls))' | FileCheck %s --check-prefix=BF16
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-convert-warp-matmuls))' | FileCheck %s --check-prefix=LANE
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-convert-warp-matmuls{host-emulation=true}))' | FileCheck %s --check-prefix=HOST
 
 // The warp-level product of a tensor-core kernel becomes ldmatrix (four
 // 8 x 8 tiles of lhs, two transposed of rhs) and mma.sync m16n8k16 with
 // f32 accumulators carried by the loop; the accumulators' write becomes
 // per-lane vector stores. No vector.contract is left.
+// With host-emulation (--gpu-mapping-on-host), only the f16 kernel is
+// converted (the emulator runs its ldmatrix and mma.sync); the bf16 one
+// keeps its warp-level products, and bf16 mma.sync ops are not rewritten
+// to nvvm (which the emulator cannot run).
+// HOST-LABEL: func.func @warp_tile
+// HOST: nvgpu.ldmatrix
+// HOST: nvgpu.mma.sync
+// HOST-LABEL: func.func @bf16_tile
+// HOST-NOT: nvgpu.mma.sync
+// HOST: vector.contract
+// HOST-LABEL: func.func @per_lane
+// HOST-NOT: nvvm.mma.sync
+// HOST: nvgpu.mma.sync({{.+}}) {mmaShape = [16, 8, 16]} : (vector<4x2xbf16>, vector<2x2xbf16>, vector<2x2xf32>)
 // CHECK-LABEL: func.func @warp_tile
 // CHECK: gpu.launch
 // CHECK: scf.for {{.*}} -> (vector<2x2xf32>)

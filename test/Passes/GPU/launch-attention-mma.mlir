@@ -9,8 +9,9 @@
 // holds the K block (first the Q block) and the V block, 64 x (32 + 8)
 // halves each. Lane (g, q) of warp w: g = lane / 4, q = lane mod 4, rows
 // 16 w + g and + 8. Staging loads four f32 (16-byte aligned), zeros past
-// 100, and stores four f16. The Q fragments (two k-tiles of 16, four
-// 32-bit loads each) are read once, between two barriers.
+// 100, and stores four f16. The Q fragments (two k-tiles of 16, one
+// ldmatrix.x4 each: lane 8 j + r gives row r of tile j, tiles (rows 0-7 |
+// 8-15) x (columns k0 | k0 + 8)) are read once, between two barriers.
 // CHECK-LABEL: func.func @causal_gqa
 // CHECK-NOT: fmc.attention_kernel
 // CHECK: gpu.launch blocks(%[[BX:.+]], %[[H:.+]], %{{.+}}) in (%{{.+}} = %c2, %{{.+}} = %c4, %{{.+}} = %c1) threads(%[[T:.+]], %{{.+}}, %{{.+}}) in (%{{.+}} = %c128, %{{.+}} = %c1, %{{.+}} = %c1) module(@fmc_kernels) workgroup(%[[BYTES:.+]] : memref<10240xi8, #gpu.address_space<workgroup>>)
@@ -23,6 +24,14 @@
 // CHECK: %[[G:.+]] = arith.divui %[[LANE]], %c4
 // CHECK: %[[Q:.+]] = arith.remui %[[LANE]], %c4
 // CHECK: %[[TWOQ:.+]] = arith.muli %[[Q]], %c2
+// CHECK: %[[TROW:.+]] = arith.remui %[[LANE]], %c8
+// CHECK: %[[TILE:.+]] = arith.divui %[[LANE]], %c8
+// CHECK: %[[TODD:.+]] = arith.remui %[[TILE]], %c2
+// CHECK: %[[THIGH:.+]] = arith.divui %[[TILE]], %c2
+// CHECK: %[[TODD8:.+]] = arith.muli %[[TODD]], %c8
+// CHECK: %[[ROWODD:.+]] = arith.addi %[[TROW]], %[[TODD8]]
+// CHECK: %[[COLHIGH:.+]] = arith.muli %[[THIGH]], %c8
+// CHECK: %[[ROWHIGH:.+]] = arith.addi %[[TROW]], %[[COLHIGH]]
 // CHECK: %[[W16:.+]] = arith.muli %[[WARP]], %c16
 // CHECK: %[[ROW0:.+]] = arith.addi %[[W16]], %[[G]]
 // CHECK: %[[ROW1:.+]] = arith.addi %[[ROW0]], %c8
@@ -33,35 +42,53 @@
 // CHECK: arith.truncf %{{.+}} : vector<4xf32> to vector<4xf16>
 // CHECK: vector.store %{{.+}}, %[[K]]
 // CHECK: gpu.barrier
-// CHECK: vector.load %[[K]][%[[ROW0]], %[[TWOQ]]] {alignment = 4 : i64} {{.+}} vector<2xf16>
-// CHECK: vector.load %[[K]][%[[ROW1]], %[[TWOQ]]]
-// CHECK: %[[Q0:.+]] = vector.from_elements {{.+}} : vector<4x2xf16>
-// CHECK: %[[Q1:.+]] = vector.from_elements {{.+}} : vector<4x2xf16>
+// CHECK: %[[QROWS:.+]] = arith.addi %[[W16]], %[[ROWODD]]
+// CHECK: %[[Q0:.+]] = nvgpu.ldmatrix %[[K]][%[[QROWS]], %[[COLHIGH]]] {numTiles = 4 : i32, transpose = false} : memref<64x40xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+// CHECK: %[[Q16:.+]] = arith.addi %[[COLHIGH]], %c16
+// CHECK: %[[Q1:.+]] = nvgpu.ldmatrix %[[K]][%[[QROWS]], %[[Q16]]]
 // CHECK: gpu.barrier
-// The key loop, to the causal frontier min(100, i0 + 64); m, l (two rows
-// each) and O (Dv / 8 = 4 accumulator tiles) carried. K and V staged (head
-// h / 2), one barrier, then S: per eight keys a 16 x 8 tile over two
-// k-tiles (B fragment: key row g, columns 2q and 8 + 2q).
+// Two key loops: blocks below T and the frontier of the block's first
+// query, [0, min(64, floor((i0 + 1) / 64) 64)), whose scores need no
+// bounds, then the rest up to min(100, i0 + 64), checked; m, l (two rows
+// each) and O (Dv / 8 = 4 accumulator tiles) carried from one to the
+// other. K and V staged (head h / 2), one barrier, then S: per sixteen
+// keys an ldmatrix.x4 per k-tile (tiles (keys n0 | n0 + 8) x (dims k0 |
+// k0 + 8)), all loaded before the two 16 x 8 tiles' products.
 // CHECK: %[[END:.+]] = arith.minui %{{.+}}, %c100
-// CHECK: scf.for %[[J0:.+]] = %c0 to %[[END]] step %c64 iter_args({{.+}}) -> (f32, f32, f32, f32, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>)
+// CHECK: %[[SEEN:.+]] = arith.addi %[[I0]], %c1
+// CHECK: %[[BLOCKS:.+]] = arith.floordivsi %[[SEEN]], %c64
+// CHECK: %[[WHOLE:.+]] = arith.maxsi %[[BLOCKS]], %c0
+// CHECK: %[[KEYS:.+]] = arith.muli %[[WHOLE]], %c64
+// CHECK: %[[INNER:.+]] = arith.minui %[[KEYS]], %c64
+// CHECK: %[[STATE:.+]]:8 = scf.for %{{.+}} = %c0 to %[[INNER]] step %c64 iter_args({{.+}}) -> (f32, f32, f32, f32, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>)
+// CHECK-NOT: arith.cmpi ugt
+// CHECK: gpu.shuffle
+// CHECK-NOT: arith.cmpi ugt
+// CHECK: scf.yield
+// CHECK: scf.for %[[J0:.+]] = %[[INNER]] to %[[END]] step %c64 iter_args(%{{.+}} = %[[STATE]]#0, 
 // CHECK: vector.load %arg1[%c0, %[[KVH]],
 // CHECK: vector.store %{{.+}}, %[[K]]
 // CHECK: vector.load %arg2[%c0, %[[KVH]],
 // CHECK: vector.store %{{.+}}, %[[V]]
 // CHECK: gpu.barrier
-// CHECK: vector.load %[[K]][%[[G]], %[[TWOQ]]]
+// CHECK: nvgpu.ldmatrix %[[K]][%[[ROWHIGH]], %[[TODD8]]] {numTiles = 4 : i32, transpose = false}
+// CHECK: nvgpu.ldmatrix %[[K]][%[[ROWHIGH]], %{{.+}}] {numTiles = 4 : i32, transpose = false}
 // CHECK: %[[S0:.+]] = nvgpu.mma.sync(%[[Q0]], %{{.+}}, %cst{{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+// CHECK: %[[S1:.+]] = nvgpu.mma.sync(%[[Q0]], %{{.+}}, %cst{{.*}})
 // CHECK: nvgpu.mma.sync(%[[Q1]], %{{.+}}, %[[S0]])
+// CHECK: nvgpu.mma.sync(%[[Q1]], %{{.+}}, %[[S1]])
 // Scores: scale, -inf past T, -inf past the frontier key > row + T - S.
 // CHECK: vector.extract %{{.+}}[0, 0]
 // CHECK: %[[KEY:.+]] = arith.addi %[[J0]], %[[TWOQ]]
 // CHECK: arith.mulf
 // CHECK: arith.cmpi ult, %[[KEY]], %c100
 // CHECK: arith.cmpi ugt, %[[KEY]], %[[QROW0]]
-// CHECK-COUNT-14: nvgpu.mma.sync
+// CHECK-COUNT-12: nvgpu.mma.sync
 // Row maxima across the four lanes of a row (two butterfly shuffles, both
 // rows together), exp, P rounded to f16 as A fragments, O scaled by a,
-// O += P V (Dv / 8 x 64 / 16 products), a barrier.
+// O += P V: per pair of value tiles an ldmatrix.x4.trans per 16 keys
+// (tiles (keys k0 | k0 + 8) x (columns n0 | n0 + 8)), then the products
+// (Dv / 8 x 64 / 16 in all), a barrier.
 // CHECK: gpu.shuffle xor %{{.+}}, %c1_i32, %c32_i32 : f32
 // CHECK-NEXT: gpu.shuffle xor %{{.+}}, %c1_i32, %c32_i32 : f32
 // CHECK: gpu.shuffle xor %{{.+}}, %c2_i32, %c32_i32 : f32
@@ -69,8 +96,11 @@
 // CHECK: math.exp
 // CHECK-COUNT-4: arith.truncf %{{.+}} : vector<4x2xf32> to vector<4x2xf16>
 // CHECK: arith.mulf %{{.+}}, %{{.+}} : vector<2x2xf32>
-// CHECK: memref.load %[[V]]
-// CHECK-COUNT-16: nvgpu.mma.sync
+// CHECK: nvgpu.ldmatrix %[[V]][%[[ROWODD]], %[[COLHIGH]]] {numTiles = 4 : i32, transpose = true}
+// CHECK-COUNT-3: nvgpu.ldmatrix %[[V]]
+// CHECK-COUNT-8: nvgpu.mma.sync
+// CHECK-COUNT-4: nvgpu.ldmatrix %[[V]]
+// CHECK-COUNT-8: nvgpu.mma.sync
 // CHECK: gpu.barrier
 // CHECK: scf.yield
 // The row sums across the lanes, O / l (0 where l = 0), stored as f32
@@ -112,5 +142,31 @@ func.func @odd_head(%q: memref<1x2x64x40xf32>, %k: memref<1x2x64x40xf32>, %v: me
 // CHECK: threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c256,
 func.func @decode(%q: memref<1x4x1x64xf32>, %k: memref<1x4x128x64xf32>, %v: memref<1x4x128x64xf32>, %o: memref<1x4x1x64xf32>) {
   fmc.attention_kernel %q, %k, %v into %o {causal = true, scale = 0.125 : f64} : (memref<1x4x1x64xf32>, memref<1x4x128x64xf32>, memref<1x4x128x64xf32>, memref<1x4x1x64xf32>) -> ()
+  return
+}
+
+// -----
+
+// S = 256 (and no grid minimum: split-blocks is 0): 8 warps, 128 queries
+// per block, 256 threads; the Q block (128 x 40 halves) takes all of the
+// 10240 bytes K and V use afterwards. Non-causal with T a multiple of 64:
+// every key block is inner, and the checked loop (from T to T) folds
+// away.
+// CHECK-LABEL: func.func @wide
+// CHECK: gpu.launch blocks(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c2, %{{.+}} = %c8, %{{.+}} = %c1) threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c256, %{{.+}} = %c1, %{{.+}} = %c1) module(@fmc_kernels) workgroup(%[[BYTES:.+]] : memref<10240xi8, #gpu.address_space<workgroup>>)
+// CHECK: %[[QS:.+]] = memref.view %[[BYTES]][%c0][] : {{.+}} to memref<128x40xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[K:.+]] = memref.view %[[BYTES]][%c0][] : {{.+}} to memref<64x40xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[I0:.+]] = arith.muli %{{.+}}, %c128
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c4096 step %c1024
+// CHECK: vector.store %{{.+}}, %[[QS]]
+// CHECK: gpu.barrier
+// CHECK: nvgpu.ldmatrix %[[QS]]
+// CHECK: gpu.barrier
+// CHECK: %[[STATE:.+]]:8 = scf.for %{{.+}} = %c0 to %c256 step %c64
+// CHECK: scf.yield
+// CHECK-NOT: scf.for
+// CHECK: gpu.shuffle xor %[[STATE]]#2, %c1_i32
+func.func @wide(%q: memref<1x8x256x32xf32>, %k: memref<1x8x256x32xf32>, %v: memref<1x8x256x32xf32>, %o: memref<1x8x256x32xf32>) {
+  fmc.attention_kernel %q, %k, %v into %o {causal = false, scale = 0.125 : f64} : (memref<1x8x256x32xf32>, memref<1x8x256x32xf32>, memref<1x8x256x32xf32>, memref<1x8x256x32xf32>) -> ()
   return
 }

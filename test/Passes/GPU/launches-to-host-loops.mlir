@@ -175,12 +175,14 @@ func.func @divergent_loop(%out: memref<256xf32>) {
 
 // -----
 
-// Warp collectives split the threads' loops as barriers do. A shuffle
-// reads the source lane's slot (lane xor 1 within the warp, t - t mod 32);
-// an mma.sync gathers the warp's A (16 x 16) and B (8 x 16) from the
-// lanes' slots by MLIR's fragment layouts, then each thread sums its four
-// accumulators over k. The three (none exchanging another's result) share
-// one loop.
+// Warp collectives read other lanes' operands from their slots, so the
+// operands they exchange must come from an earlier loop over the threads:
+// the loads of A, B and x end one. A shuffle reads the source lane's slot
+// (lane xor 1 within the warp, t - t mod 32); an mma.sync gathers the
+// warp's A (16 x 16) and B (8 x 16) from the lanes' slots by MLIR's
+// fragment layouts (loops over lanes and values), then each thread sums
+// its four accumulators over k. The mma, both shuffles (exchanging values
+// of the earlier loop) and the stores share the second loop.
 // CHECK-LABEL: func.func @collectives
 // CHECK-DAG: %[[ASLOT:.+]] = memref.alloc() : memref<64xvector<4x2xf16>>
 // CHECK-DAG: %[[BSLOT:.+]] = memref.alloc() : memref<64xvector<2x2xf16>>
@@ -197,9 +199,11 @@ func.func @divergent_loop(%out: memref<256xf32>) {
 // CHECK: scf.for %[[L:.+]] = %c0{{.*}} to %c32{{.*}} step %c1{{.*}} {
 // CHECK: %[[AT:.+]] = arith.addi %[[BASE]], %[[L]]
 // CHECK: memref.load %[[ASLOT]][%[[AT]]]
-// CHECK-COUNT-8: memref.store %{{.+}}, %[[AFULL]]
+// CHECK: scf.for %{{.+}} = %c0{{.*}} to %c8
+// CHECK: memref.store %{{.+}}, %[[AFULL]]
 // CHECK: memref.load %[[BSLOT]]
-// CHECK-COUNT-4: memref.store %{{.+}}, %[[BFULL]]
+// CHECK: scf.for %{{.+}} = %c0{{.*}} to %c4
+// CHECK: memref.store %{{.+}}, %[[BFULL]]
 // CHECK: scf.for %{{.+}} = %c0{{.*}} to %c16{{.*}} step %c1{{.*}} iter_args
 // CHECK: memref.load %[[AFULL]]
 // CHECK: memref.load %[[BFULL]]
@@ -211,8 +215,10 @@ func.func @divergent_loop(%out: memref<256xf32>) {
 // CHECK: memref.load %[[XSLOT]][%[[FROM]]]
 // CHECK: arith.xori %[[LANE]], %{{.+}} : index
 // CHECK: memref.load %[[XSLOT]]
-// CHECK: scf.for %{{.+}} = %c0{{.*}} to %c64 step %c1{{.*}} {
-// CHECK: memref.store
+// CHECK-NOT: scf.for
+// CHECK: arith.addf
+// CHECK: memref.store %{{.+}}, %arg3
+// CHECK: memref.store %{{.+}}, %arg4
 func.func @collectives(%a: memref<64xvector<4x2xf16>>, %b: memref<64xvector<2x2xf16>>, %x: memref<64xf32>, %out: memref<64xvector<2x2xf32>>, %sums: memref<64xf32>) {
   %c1 = arith.constant 1 : index
   %c64 = arith.constant 64 : index
@@ -249,6 +255,51 @@ func.func @narrow_shuffle(%x: memref<64xf32>) {
     // expected-error @+1 {{only shuffles of 32 lanes run as host loops}}
     %s, %ok = gpu.shuffle xor %v, %c1_i32, %c16_i32 : f32
     memref.store %s, %x[%tx] : memref<64xf32>
+    gpu.terminator
+  }
+  return
+}
+
+// -----
+
+// ldmatrix reads shared memory at the addresses other lanes give: lane
+// 8 j + r gives row r of tile j (here rows lane mod 16, columns 8 (lane /
+// 16) of a 16 x 16 tile); lane (g, q) receives elements (g, 2q), (g, 2q +
+// 1) of each tile (transposed: (2q, g), (2q + 1, g)). Its indices are
+// per-thread values, kept in slots and read at the source lanes.
+// CHECK-LABEL: func.func @ldmatrix
+// CHECK-DAG: %[[ROWS:.+]] = memref.alloc() : memref<32xindex>
+// CHECK-DAG: %[[COLS:.+]] = memref.alloc() : memref<32xindex>
+// CHECK: scf.for %[[T:.+]] = %c0{{.*}} to %c32
+// CHECK: memref.store %{{.+}}, %[[ROWS]][%[[T]]]
+// CHECK: memref.store %{{.+}}, %[[COLS]][%[[T]]]
+// CHECK: scf.for %[[T2:.+]] = %c0{{.*}} to %c32
+// CHECK: %[[BASE:.+]] = arith.subi %[[T2]], %[[LANE:[^ ]+]] : index
+// CHECK: %[[G:.+]] = arith.divui %[[LANE]], %c4
+// CHECK: %[[SRC:.+]] = arith.addi %[[G]], %c0
+// CHECK: %[[AT:.+]] = arith.addi %[[BASE]], %[[SRC]]
+// CHECK: %[[ROW:.+]] = memref.load %[[ROWS]][%[[AT]]]
+// CHECK: memref.load %[[COLS]]
+// CHECK: memref.load %{{.+}}[%[[ROW]], %{{.+}}] : memref<16x16xf16>
+// CHECK-COUNT-7: memref.load %{{.+}} : memref<16x16xf16>
+// CHECK: memref.store %{{.+}}, %arg1[%{{.+}}] : memref<32xvector<4x2xf16>>
+func.func @ldmatrix(%src: memref<16x16xf16>, %out: memref<32xvector<4x2xf16>>) {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %c32 = arith.constant 32 : index
+  gpu.launch blocks(%bx, %by, %bz) in (%sgx = %c1, %sgy = %c1, %sgz = %c1)
+             threads(%tx, %ty, %tz) in (%sbx = %c32, %sby = %c1, %sbz = %c1)
+             workgroup(%tile : memref<16x16xf16, #gpu.address_space<workgroup>>) {
+    %row = arith.remui %tx, %c16 : index
+    %half = arith.divui %tx, %c16 : index
+    %col = arith.muli %half, %c8 : index
+    %part = vector.load %src[%row, %col] : memref<16x16xf16>, vector<8xf16>
+    vector.store %part, %tile[%row, %col] : memref<16x16xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+    gpu.barrier
+    %f = nvgpu.ldmatrix %tile[%row, %col] {numTiles = 4 : i32, transpose = false} : memref<16x16xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+    memref.store %f, %out[%tx] : memref<32xvector<4x2xf16>>
     gpu.terminator
   }
   return
