@@ -80,6 +80,22 @@ Value AttentionBuilder::score(OpBuilder &b, Value dot, Value row, Value key,
   return s;
 }
 
+AttentionBuilder::Rescale AttentionBuilder::rescale(OpBuilder &b, Value m,
+                                                    Value rowMax) {
+  Value zero = constant(b, 0.0);
+  Value negInf = constant(b, -std::numeric_limits<double>::infinity());
+  Value max = arith::MaximumFOp::create(b, loc, m, rowMax);
+  Value wasEmpty =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, m, negInf);
+  Value factor = arith::SelectOp::create(
+      b, loc, wasEmpty, zero,
+      math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, m, max)));
+  Value isEmpty =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, max, negInf);
+  Value base = arith::SelectOp::create(b, loc, isEmpty, zero, max);
+  return {max, factor, base};
+}
+
 Value AttentionBuilder::causalEnd(OpBuilder &b, Value row0, int64_t rows) {
   return add(b, row0, rows + T - S);
 }

@@ -42,6 +42,16 @@ protected:
   Value score(OpBuilder &b, Value dot, Value row, Value key, int64_t keyBlock,
               bool bounds = true);
 
+  /// One online-softmax update of a row's running max `m` by the max
+  /// `rowMax` of a new block of scores: m' = max(m, rowMax), the factor
+  /// a = exp(m - m') for the old sums (0 while m is -inf), and the base
+  /// the new scores are exponentiated against (m', read as 0 while m' is
+  /// -inf so that exp(S - base) is 0 there).
+  struct Rescale {
+    Value max, factor, base;
+  };
+  Rescale rescale(OpBuilder &b, Value m, Value rowMax);
+
   /// The end of the keys that queries row0 .. row0 + `rows` - 1 see under
   /// the causal mask: row0 + rows + T - S (key blocks from there on are
   /// not visited).

@@ -366,7 +366,6 @@ private:
     int64_t nr = blocks.rows, nk = blocks.keys, bc = blocks.keyBlock();
     int64_t columns = outCols.size();
     Value zero = constant(b, 0.0);
-    Value negInf = constant(b, -std::numeric_limits<double>::infinity());
     stage(b, key, kvHead, j0, T, bc, D, kvShared);
     gpu::BarrierOp::create(b, loc);
 
@@ -399,17 +398,10 @@ private:
     SmallVector<Value> rowMax = rowTotals(b, maxShared, /*max=*/true);
     SmallVector<Value> mNew, alpha;
     for (int64_t i = 0; i < nr; ++i) {
-      Value m = state[i];
-      mNew.push_back(arith::MaximumFOp::create(b, loc, m, rowMax[i]));
-      Value wasEmpty =
-          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, m, negInf);
-      alpha.push_back(arith::SelectOp::create(
-          b, loc, wasEmpty, zero,
-          math::ExpOp::create(b, loc,
-                              arith::SubFOp::create(b, loc, m, mNew[i]))));
-      Value isEmpty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                            mNew[i], negInf);
-      Value base = arith::SelectOp::create(b, loc, isEmpty, zero, mNew[i]);
+      Rescale update = rescale(b, state[i], rowMax[i]);
+      mNew.push_back(update.max);
+      alpha.push_back(update.factor);
+      Value base = update.base;
       SmallVector<Value> p;
       for (int64_t c = 0; c < nk; ++c) {
         p.push_back(math::ExpOp::create(

@@ -327,8 +327,6 @@ private:
   /// past T or the causal frontier.
   SmallVector<Value> step(OpBuilder &b, Value j0, ValueRange state,
                           bool bounds) {
-    Value zero = constant(b, 0.0);
-    Value negInf = constant(b, -std::numeric_limits<double>::infinity());
     stage(b, key, kvHead, j0, T, kKeys, D, kShared);
     stage(b, value, kvHead, j0, T, kKeys, Dv, vShared);
     gpu::BarrierOp::create(b, loc);
@@ -373,17 +371,10 @@ private:
     acrossRow(b, rowMax, /*max=*/true);
     SmallVector<Value> next, alpha, base;
     for (int64_t r = 0; r < 2; ++r) {
-      Value m = state[r];
-      next.push_back(arith::MaximumFOp::create(b, loc, m, rowMax[r]));
-      Value wasEmpty =
-          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, m, negInf);
-      alpha.push_back(arith::SelectOp::create(
-          b, loc, wasEmpty, zero,
-          math::ExpOp::create(b, loc,
-                              arith::SubFOp::create(b, loc, m, next[r]))));
-      Value isEmpty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                            next[r], negInf);
-      base.push_back(arith::SelectOp::create(b, loc, isEmpty, zero, next[r]));
+      Rescale update = rescale(b, state[r], rowMax[r]);
+      next.push_back(update.max);
+      alpha.push_back(update.factor);
+      base.push_back(update.base);
     }
     SmallVector<Value> sums = {
         arith::MulFOp::create(b, loc, alpha[0], state[2]),
