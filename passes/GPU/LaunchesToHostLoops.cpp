@@ -29,8 +29,6 @@ void dropSharedAddressSpace(Operation *clone) {
   });
 }
 
-constexpr int64_t kWarpSize = 32;
-
 /// Warp-collective ops: a lane's result reads other lanes' operands.
 bool isCollective(Operation *op) {
   return isa<gpu::ShuffleOp, nvgpu::MmaSyncOp, nvgpu::LdMatrixOp>(op);

@@ -164,14 +164,18 @@ def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
     With `mma-type` f16 or bf16 (--precision=fp16/bf16), an attention with
     16 or more queries, D a multiple of 16 and Dv of 8, contiguous rows,
     and buffers within `shared-bytes` gets the tensor-core kernel instead
-    (FlashAttention-2 as written per lane): blocks of 4 warps take 64
-    queries, each warp 16; every 64 keys, K and V are staged rounded to
-    that type, S = Q K^T is one mma.sync m16n8k16 per 16 x 8 tile over
-    the Q fragments (loaded once), its accumulator fragments are the
-    scores (scale, mask, frontier applied in registers), row maxima meet
-    by two butterfly shuffles of the four lanes of a row, and exp(S - m)
-    rounded to 16 bits is already the A fragment of P V. The sums meet
-    once at the end.
+    (FlashAttention-2 as written per lane): blocks of 8 warps take 128
+    queries (4 warps and 64 where a grid of 128-query blocks would have
+    fewer than `split-blocks` / 2 blocks, i.e. not fill the SMs), each
+    warp 16; every 64 keys, K and V are staged rounded to that type,
+    S = Q K^T is one mma.sync m16n8k16 per 16 x 8 tile over the Q
+    fragments (loaded once; all fragments by ldmatrix, V's transposed),
+    its accumulator fragments are the scores (scale, mask, frontier
+    applied in registers; key blocks below T and the block's first
+    frontier in a loop of their own without those checks), row maxima
+    meet by two butterfly shuffles of the four lanes of a row, and
+    exp(S - m) rounded to 16 bits is already the A fragment of P V. The
+    sums meet once at the end.
 
     When the grid has fewer than `split-blocks` blocks (decoding: one query
     per head), the keys are split too (as Flash-Decoding does): grid z

@@ -43,7 +43,6 @@ namespace {
 
 /// Keys per step.
 constexpr int64_t kKeys = 64;
-constexpr int64_t kWarpSize = 32;
 /// 16-bit elements of padding per shared row: rows are then an odd
 /// multiple of 16 bytes apart, so the eight 16-byte rows each phase of an
 /// ldmatrix reads fall in different banks.
