@@ -196,6 +196,10 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
     // m16n8k16 of f16 and bf16: every CUDA target fmc has) in that type.
     pipeline.gpuAttention = true;
     pipeline.gpuAttentionMMA = pipeline.narrowWeights;
+    // The tensors between kernels in that type too (read by the kernels as
+    // they are, arithmetic in f32): half the bytes, and 16-bit operands the
+    // tensor-core kernels stage without converting them.
+    pipeline.narrowActivations = pipeline.narrowWeights;
     if (gpu) {
       pipeline.gpuSharedBytes = gpu->sharedBytesPerBlock;
       pipeline.gpuSplitBlocks = 2 * gpu->maxSMs;

@@ -84,7 +84,7 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
       "attention-kernel={8} attention-kernel-max-head={9}}),"
       "canonicalize,cse,"
       "func.func(fmc-fuse-elementwise{6}),"
-      "canonicalize,cse{4}{7}",
+      "canonicalize,cse{4}{7}{10}",
       options.function, options.tileCacheBytes, graphStage, options.matmulNR,
       options.packMatmulWeights
           ? ",fmc-pack-matmul-weights{function=" + options.function +
@@ -96,7 +96,13 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
           ? std::string()
           : ",fmc-narrow-matmul-weights{function=" + options.function +
                 " type=" + options.narrowWeights + "}",
-      options.gpuAttention ? "true" : "false", options.gpuAttentionMaxHead);
+      options.gpuAttention ? "true" : "false", options.gpuAttentionMaxHead,
+      options.narrowActivations.empty()
+          ? std::string()
+          // A conversion to f32 whose result is narrowed back (an f16
+          // model's input) becomes a copy, which canonicalize erases.
+          : ",func.func(fmc-narrow-activations{type=" +
+                options.narrowActivations + "}),canonicalize");
   return parsePassPipeline(pipeline, pm);
 }
 

@@ -37,6 +37,9 @@ struct PipelineOptions {
   /// compile time, computed in f32 (fmc-narrow-matmul-weights); empty:
   /// f32 (--precision on GPU targets).
   std::string narrowWeights;
+  /// f16 or bf16: f32 tensors that kernels pass to each other stored in
+  /// that type (fmc-narrow-activations; GPU targets); empty: f32.
+  std::string narrowActivations;
   /// Norms, softmax and other row-reduction chains as one loop over rows
   /// (fmc-fuse-row-reductions; CPU targets: its scf.forall runs on the
   /// thread pool).

@@ -32,9 +32,11 @@ AffineMap mlir::fmc::packedRhsMap(unsigned numLoops, unsigned n, unsigned k,
 namespace {
 
 /// Whether the body is `yield out + lhs * rhs` in f32 (either operand
-/// order), where rhs may first be extended from a narrower float
-/// (`arith.extf`: weights stored in f16/bf16); sets `extendsRhs` then.
-bool isMultiplyAccumulate(linalg::GenericOp op, bool &extendsRhs) {
+/// order), where either input may first be extended from a narrower float
+/// (`arith.extf`: weights or activations stored in f16/bf16); sets
+/// `extendsLhs` / `extendsRhs` then.
+bool isMultiplyAccumulate(linalg::GenericOp op, bool &extendsLhs,
+                          bool &extendsRhs) {
   Block &body = op.getRegion().front();
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   auto add = yield.getValues().front().getDefiningOp<arith::AddFOp>();
@@ -48,16 +50,22 @@ bool isMultiplyAccumulate(linalg::GenericOp op, bool &extendsRhs) {
   auto mul = product.getDefiningOp<arith::MulFOp>();
   if (!mul)
     return false;
-  auto isRhs = [&](Value v) {
-    if (v == rhs)
+  // Whether `v` is `arg` or its extension (noted in `extended`).
+  auto reads = [](Value v, Value arg, bool &extended) {
+    if (v == arg)
       return true;
     auto ext = v.getDefiningOp<arith::ExtFOp>();
-    extendsRhs = ext && ext.getIn() == rhs;
-    return extendsRhs;
+    extended = ext && ext.getIn() == arg;
+    return extended;
   };
-  bool operands = (mul.getLhs() == lhs && isRhs(mul.getRhs())) ||
-                  (mul.getRhs() == lhs && isRhs(mul.getLhs()));
-  return operands && body.getOperations().size() == (extendsRhs ? 4u : 3u);
+  auto operands = [&](Value a, Value b) {
+    extendsLhs = extendsRhs = false;
+    return reads(a, lhs, extendsLhs) && reads(b, rhs, extendsRhs);
+  };
+  bool matches = operands(mul.getLhs(), mul.getRhs()) ||
+                 operands(mul.getRhs(), mul.getLhs());
+  return matches && body.getOperations().size() ==
+                        3u + unsigned(extendsLhs) + unsigned(extendsRhs);
 }
 
 /// The dims a map indexes with plain dim results; fails on any other result
@@ -96,9 +104,9 @@ int64_t packedWidth(AffineMap map, unsigned &n, unsigned &k) {
 } // namespace
 
 FailureOr<Contraction> mlir::fmc::matchContraction(linalg::GenericOp op) {
-  bool extendsRhs = false;
+  bool extendsLhs = false, extendsRhs = false;
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
-      !isMultiplyAccumulate(op, extendsRhs))
+      !isMultiplyAccumulate(op, extendsLhs, extendsRhs))
     return failure();
   Contraction c;
   for (OpOperand &operand : op->getOpOperands()) {
@@ -106,10 +114,11 @@ FailureOr<Contraction> mlir::fmc::matchContraction(linalg::GenericOp op) {
     if (!type || !type.hasStaticShape())
       return failure();
     Type element = type.getElementType();
-    if (extendsRhs && operand.getOperandNumber() == 1) {
+    unsigned number = operand.getOperandNumber();
+    if ((extendsLhs && number == 0) || (extendsRhs && number == 1)) {
       if (!element.isF16() && !element.isBF16())
         return failure();
-      c.narrowRhs = element;
+      (number == 0 ? c.narrowLhs : c.narrowRhs) = element;
     } else if (!element.isF32()) {
       return failure();
     }

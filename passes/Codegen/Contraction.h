@@ -28,13 +28,16 @@ struct Contraction {
   /// f16 or bf16 when rhs is stored narrow and the body extends each
   /// element to f32 (fmc-narrow-matmul-weights); null for f32.
   Type narrowRhs;
+  /// The same for lhs (activations stored narrow: fmc-narrow-activations).
+  Type narrowLhs;
 };
 
 /// Matches a static-shaped f32 generic with two inputs and one init whose
-/// body is `out + lhs * rhs` (rhs may be f16/bf16, extended to f32 in the
-/// body: see narrowRhs) and whose maps describe a matrix product: one
-/// reduction dim k; the output indexes every parallel dim, with n last; lhs
-/// indexes m and k but not n; rhs indexes k and n (or is packed) but not m.
+/// body is `out + lhs * rhs` (lhs and rhs may be f16/bf16, extended to f32
+/// in the body: see narrowLhs, narrowRhs) and whose maps describe a matrix
+/// product: one reduction dim k; the output indexes every parallel dim, with n
+/// last; lhs indexes m and k but not n; rhs indexes k and n (or is packed) but
+/// not m.
 FailureOr<Contraction> matchContraction(linalg::GenericOp op);
 
 /// The indices `map` gives at the loop position `loops` (one value per loop

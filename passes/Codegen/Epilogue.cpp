@@ -75,23 +75,29 @@ Operation *nextEffecting(Operation *op, bool forward) {
   return nullptr;
 }
 
-/// Whether the kernel's vectors can hold `t`: f32, i1 (masks) or the
-/// integers a quantizing epilogue converts to.
-bool isVectorElement(Type t) { return t.isF32() || t.isSignlessInteger(); }
+/// Whether the kernel's vectors can hold `t`: f32, i1 (masks), the
+/// integers a quantizing epilogue converts to, and with `narrowFloats` f16
+/// and bf16 (activations stored narrow).
+bool isVectorElement(Type t, bool narrowFloats) {
+  return t.isF32() || t.isSignlessInteger() ||
+         (narrowFloats && isa<Float16Type, BFloat16Type>(t));
+}
 
 /// Whether a vector of `t` is stored one element per byte or more (a
 /// vector of i1 or i4 would be stored as packed bits).
-bool isStorableElement(Type t) {
+bool isStorableElement(Type t, bool narrowFloats) {
   unsigned width = t.getIntOrFloatBitWidth();
-  return isVectorElement(t) && width >= 8 && llvm::isPowerOf2_32(width);
+  return isVectorElement(t, narrowFloats) && width >= 8 &&
+         llvm::isPowerOf2_32(width);
 }
 
 /// Whether every op of `generic`'s body is a scalar arith or math op on f32
-/// or integers whose other operands are constants, so that it can be
-/// applied to vectors as is; and its output's block argument is unused.
-/// It yields f32, or an integer of 8 bits or more (quantization: scale,
-/// round, add the zero point, clamp, convert).
-bool isVectorizableBody(linalg::GenericOp generic) {
+/// or integers (or f16/bf16 with `narrowFloats`) whose other operands are
+/// constants, so that it can be applied to vectors as is; and its output's
+/// block argument is unused. It yields f32, an integer of 8 bits or more
+/// (quantization: scale, round, add the zero point, clamp, convert) or
+/// with `narrowFloats` f16/bf16.
+bool isVectorizableBody(linalg::GenericOp generic, bool narrowFloats) {
   Block &body = generic.getRegion().front();
   if (!body.getArguments().back().use_empty())
     return false;
@@ -101,7 +107,7 @@ bool isVectorizableBody(linalg::GenericOp generic) {
       return false;
     for (Type t :
          llvm::concat<const Type>(op.getOperandTypes(), op.getResultTypes()))
-      if (!isVectorElement(t))
+      if (!isVectorElement(t, narrowFloats))
         return false;
     // Values from outside the body must be float or integer constants (the
     // kernel may be outlined into a function of its own; they become
@@ -118,7 +124,7 @@ bool isVectorizableBody(linalg::GenericOp generic) {
   }
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   return yield.getNumOperands() == 1 &&
-         isStorableElement(yield.getOperand(0).getType()) &&
+         isStorableElement(yield.getOperand(0).getType(), narrowFloats) &&
          yield.getOperand(0).getParentRegion() == &generic.getRegion();
 }
 
@@ -140,6 +146,7 @@ bool definedBefore(Value v, Operation *op, SetVector<Operation *> &moves) {
 }
 
 linalg::GenericOp matchEpilogue(linalg::GenericOp op, const Contraction &c,
+                                bool narrowFloats,
                                 SmallVectorImpl<EpilogueInput> &inputs) {
   Value lhs = op.getDpsInputs()[0], rhs = op.getDpsInputs()[1];
   Value out = op.getDpsInits()[0];
@@ -148,7 +155,7 @@ linalg::GenericOp matchEpilogue(linalg::GenericOp op, const Contraction &c,
   if (!generic || !generic.hasPureBufferSemantics() ||
       generic.getNumDpsInits() != 1 ||
       generic.getNumParallelLoops() != generic.getNumLoops() ||
-      !isVectorizableBody(generic))
+      !isVectorizableBody(generic, narrowFloats))
     return {};
   auto outType = cast<MemRefType>(out.getType());
   Value result = generic.getDpsInits()[0];
@@ -190,8 +197,11 @@ linalg::GenericOp matchEpilogue(linalg::GenericOp op, const Contraction &c,
       continue;
     }
     auto type = dyn_cast<MemRefType>(v.getType());
-    if (!type || !type.getElementType().isF32() || mayAlias(v, result) ||
-        mayAlias(v, out))
+    if (!type ||
+        !(type.getElementType().isF32() ||
+          (narrowFloats &&
+           isa<Float16Type, BFloat16Type>(type.getElementType()))) ||
+        mayAlias(v, result) || mayAlias(v, out))
       return {};
     bool usesN = llvm::any_of(
         map.getResults(), [&](AffineExpr e) { return e.isFunctionOfDim(c.n); });
@@ -236,7 +246,8 @@ SmallVector<Value> Fusion::extraOperands() const {
   return operands;
 }
 
-Fusion mlir::fmc::matchFusion(linalg::GenericOp op, const Contraction &c) {
+Fusion mlir::fmc::matchFusion(linalg::GenericOp op, const Contraction &c,
+                              bool narrowFloats) {
   Fusion f;
   // Without k there are no kc blocks: none to replace the fill, none to
   // apply the epilogue.
@@ -248,7 +259,7 @@ Fusion mlir::fmc::matchFusion(linalg::GenericOp op, const Contraction &c) {
     if (fill.hasPureBufferSemantics() && fill.getDpsInits()[0] == out &&
         matchPattern(fill.getDpsInputs()[0], m_AnyZeroFloat()))
       f.zeroFill = fill;
-  f.epilogue = matchEpilogue(op, c, f.inputs);
+  f.epilogue = matchEpilogue(op, c, narrowFloats, f.inputs);
   if (!f.epilogue)
     f.inputs.clear();
   return f;

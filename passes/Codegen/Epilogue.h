@@ -48,8 +48,11 @@ struct Fusion {
 /// allocations) do not alias, as the runtime passes distinct inputs,
 /// outputs, weights and arena; views of one buffer alias unless both are
 /// memref.view ops with disjoint constant byte ranges. May move views and
-/// constants that the epilogue uses up before `op`.
-Fusion matchFusion(linalg::GenericOp op, const Contraction &c);
+/// constants that the epilogue uses up before `op`. With `narrowFloats`
+/// (the GPU kernels) the epilogue may also read and write f16 and bf16
+/// buffers (activations stored narrow), its body extending and rounding.
+Fusion matchFusion(linalg::GenericOp op, const Contraction &c,
+                   bool narrowFloats = false);
 
 /// Emits `fusion.epilogue`'s body on vectors of `lanes` elements: the
 /// contraction's value is `sum`, and input i of the epilogue (other than

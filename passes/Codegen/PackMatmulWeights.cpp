@@ -60,7 +60,7 @@ struct PackMatmulWeightsPass
     func.walk([&](linalg::GenericOp op) { generics.push_back(op); });
     for (linalg::GenericOp op : generics) {
       FailureOr<Contraction> c = matchContraction(op);
-      if (failed(c) || c->packedWidth || c->narrowRhs)
+      if (failed(c) || c->packedWidth || c->narrowRhs || c->narrowLhs)
         continue;
       // A transposed weight (Gemm's transB) is packed from the original.
       Value source = op.getDpsInputs()[1];

@@ -477,7 +477,7 @@ private:
 /// a packed rhs) unit-stride along their last dim.
 bool isAddressable(linalg::GenericOp op, const Contraction &c, const Tiles &t) {
   // The microkernel's panels and vectors are f32.
-  if (!op.hasPureBufferSemantics() || c.narrowRhs)
+  if (!op.hasPureBufferSemantics() || c.narrowRhs || c.narrowLhs)
     return false;
   auto out = cast<MemRefType>(op.getDpsInits()[0].getType());
   if (!out.isLastDimUnitStride())

@@ -48,7 +48,25 @@ Value AttentionBuilder::clamp(OpBuilder &b, Value x, int64_t bound) {
 }
 
 Value AttentionBuilder::load(OpBuilder &b, Value memref, ValueRange at) {
-  return memref::LoadOp::create(b, loc, memref, at);
+  Value value = memref::LoadOp::create(b, loc, memref, at);
+  if (isa<Float16Type, BFloat16Type>(value.getType()))
+    value = arith::ExtFOp::create(b, loc, b.getF32Type(), value);
+  return value;
+}
+
+void AttentionBuilder::store(OpBuilder &b, Value value, Value memref,
+                             ValueRange at, llvm::MaybeAlign alignment) {
+  Type element = cast<MemRefType>(memref.getType()).getElementType();
+  if (auto vector = dyn_cast<VectorType>(value.getType())) {
+    if (vector.getElementType() != element)
+      value = arith::TruncFOp::create(b, loc, vector.clone(element), value);
+    vector::StoreOp::create(b, loc, value, memref, at, /*nontemporal=*/false,
+                            alignment);
+    return;
+  }
+  if (value.getType() != element)
+    value = arith::TruncFOp::create(b, loc, element, value);
+  memref::StoreOp::create(b, loc, value, memref, at);
 }
 
 Value AttentionBuilder::score(OpBuilder &b, Value dot, Value row, Value key,

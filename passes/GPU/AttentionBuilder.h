@@ -33,6 +33,11 @@ protected:
   /// `x` clamped to [0, bound): a load that stays in bounds.
   Value clamp(OpBuilder &b, Value x, int64_t bound);
   Value load(OpBuilder &b, Value memref, ValueRange at);
+  /// Stores `value` (f32, a scalar or a vector) into `memref` at `at`,
+  /// rounded to its element type (f16/bf16 outputs: activations stored
+  /// narrow).
+  void store(OpBuilder &b, Value value, Value memref, ValueRange at,
+             llvm::MaybeAlign alignment = {});
 
   /// The score of query `row` and key `key` (both in the whole sequence)
   /// from their dot product: scaled, the mask applied (broadcast dims read

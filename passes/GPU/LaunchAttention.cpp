@@ -230,8 +230,7 @@ public:
         auto ifOp = scf::IfOp::create(b, loc, guard);
         OpBuilder::InsertionGuard g(b);
         b.setInsertionPointToStart(ifOp.thenBlock());
-        memref::StoreOp::create(b, loc, result, out,
-                                ValueRange{batchId, head, queryRows[i], col});
+        store(b, result, out, ValueRange{batchId, head, queryRows[i], col});
       }
     }
   }
@@ -289,11 +288,10 @@ private:
     Value l = sumLoop.getResult(0), o = sumLoop.getResult(1);
     Value empty =
         arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, l, zero);
-    memref::StoreOp::create(
-        b, loc,
-        arith::SelectOp::create(b, loc, empty, zero,
-                                arith::DivFOp::create(b, loc, o, l)),
-        out, ValueRange{bi, hi, row, col});
+    store(b,
+          arith::SelectOp::create(b, loc, empty, zero,
+                                  arith::DivFOp::create(b, loc, o, l)),
+          out, ValueRange{bi, hi, row, col});
   }
 
   /// Copies rows start .. start + count of `source[batch, head]` (a
@@ -490,12 +488,15 @@ struct LaunchAttentionPass
     }
     for (AttentionKernelOp op : ops) {
       auto shape = [](Value v) { return cast<MemRefType>(v.getType()); };
-      auto f32 = [](Value v) {
-        return getElementTypeOrSelf(v.getType()).isF32();
+      // f32, or activations stored in f16/bf16 (fmc-narrow-activations):
+      // the kernels extend them as they read them and round the output.
+      auto stored = [](Value v) {
+        return isa<Float32Type, Float16Type, BFloat16Type>(
+            getElementTypeOrSelf(v.getType()));
       };
-      if (!f32(op.getQuery()) || !f32(op.getKey()) || !f32(op.getValue()) ||
-          !f32(op.getInit())) {
-        op.emitError("the attention kernel takes f32 operands");
+      if (!stored(op.getQuery()) || !stored(op.getKey()) ||
+          !stored(op.getValue()) || !stored(op.getInit())) {
+        op.emitError("the attention kernel takes f32, f16 or bf16 operands");
         return signalPassFailure();
       }
       if (half && fitsTensorCoreAttention(op, sharedBytes)) {

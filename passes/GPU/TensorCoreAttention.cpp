@@ -170,10 +170,9 @@ public:
         Value row = vector::ExtractOp::create(b, loc, state[4 + o], r);
         Value result = arith::SelectOp::create(
             b, loc, empty, zeros, arith::DivFOp::create(b, loc, row, divisor));
-        vector::StoreOp::create(
-            b, loc, result, out,
-            ValueRange{batchId, head, queryRows[r], add(b, twoQ, 8 * o)},
-            /*nontemporal=*/false, llvm::Align(8));
+        store(b, result, out,
+              ValueRange{batchId, head, queryRows[r], add(b, twoQ, 8 * o)},
+              alignment(out, 2));
       }
     }
   }
@@ -265,17 +264,19 @@ private:
   }
 
   /// Copies rows start .. start + count of `source[batch, head]` (a [B,
-  /// heads, length, width] f32 buffer) into `shared` in 16 bits, zeros
-  /// past `length`. Consecutive threads copy consecutive groups of four
-  /// elements of a row.
+  /// heads, length, width] buffer of f32, or of 16-bit floats) into
+  /// `shared` in 16 bits, zeros past `length`. Consecutive threads copy
+  /// consecutive groups of four elements of a row.
   void stage(OpBuilder &b, Value source, Value sourceHead, Value start,
              int64_t length, int64_t count, int64_t width, Value shared) {
-    auto f32s = VectorType::get({4}, b.getF32Type());
+    Type element = cast<MemRefType>(source.getType()).getElementType();
+    auto loaded = VectorType::get({4}, element);
     auto halves = VectorType::get({4}, half);
-    Value zeros = arith::ConstantOp::create(b, loc, f32s,
-                                            DenseElementsAttr::get(f32s, 0.0f));
+    Value zeros = arith::ConstantOp::create(
+        b, loc, loaded,
+        DenseElementsAttr::get(loaded, b.getFloatAttr(element, 0.0)));
     int64_t threads = warps * kWarpSize;
-    llvm::MaybeAlign aligned = alignment(source);
+    llvm::MaybeAlign aligned = alignment(source, 4);
     scf::ForOp::create(
         b, loc, mul(b, tid, 4), index(b, count * width), index(b, threads * 4),
         ValueRange{}, [&](OpBuilder &b, Location, Value linear, ValueRange) {
@@ -283,30 +284,39 @@ private:
           Value col = arith::RemUIOp::create(b, loc, linear, index(b, width));
           Value at = arith::AddIOp::create(b, loc, start, row);
           Value elements = vector::LoadOp::create(
-              b, loc, f32s, source,
+              b, loc, loaded, source,
               ValueRange{batchId, sourceHead, clamp(b, at, length), col},
               /*nontemporal=*/false, aligned);
           elements = arith::SelectOp::create(b, loc, ult(b, at, length),
                                              elements, zeros);
-          vector::StoreOp::create(
-              b, loc, arith::TruncFOp::create(b, loc, halves, elements), shared,
-              ValueRange{row, col}, /*nontemporal=*/false, llvm::Align(8));
+          if (element != half) {
+            if (!element.isF32())
+              elements = arith::ExtFOp::create(
+                  b, loc, loaded.clone(b.getF32Type()), elements);
+            elements = arith::TruncFOp::create(b, loc, halves, elements);
+          }
+          vector::StoreOp::create(b, loc, elements, shared,
+                                  ValueRange{row, col}, /*nontemporal=*/false,
+                                  llvm::Align(8));
           scf::YieldOp::create(b, loc);
         });
   }
 
-  /// 16 bytes where `buffer`'s offset and strides keep every group of four
-  /// f32 at a multiple of four elements (buffers themselves are 16-byte
-  /// aligned: the arena, weights, cudaMalloc), else unknown.
-  static llvm::MaybeAlign alignment(Value buffer) {
-    auto [strides, offset] =
-        cast<MemRefType>(buffer.getType()).getStridesAndOffset();
+  /// The alignment of a vector of `count` elements of `buffer` at a multiple
+  /// of `count` elements of a row: its size in bytes where the buffer's
+  /// offset and strides keep such groups at multiples of `count` (buffers
+  /// themselves are 16-byte aligned: the arena, weights, cudaMalloc), else
+  /// unknown.
+  static llvm::MaybeAlign alignment(Value buffer, int64_t count) {
+    auto type = cast<MemRefType>(buffer.getType());
+    auto [strides, offset] = type.getStridesAndOffset();
     bool aligned =
-        !ShapedType::isDynamic(offset) && offset % 4 == 0 &&
-        llvm::all_of(ArrayRef<int64_t>(strides).drop_back(), [](int64_t s) {
-          return !ShapedType::isDynamic(s) && s % 4 == 0;
+        !ShapedType::isDynamic(offset) && offset % count == 0 &&
+        llvm::all_of(ArrayRef<int64_t>(strides).drop_back(), [&](int64_t s) {
+          return !ShapedType::isDynamic(s) && s % count == 0;
         });
-    return aligned ? llvm::MaybeAlign(16) : llvm::MaybeAlign();
+    return aligned ? llvm::MaybeAlign(count * type.getElementTypeBitWidth() / 8)
+                   : llvm::MaybeAlign();
   }
 
   /// `scalars` (f32, row-major) as a 2-D vector of `shape` (built by

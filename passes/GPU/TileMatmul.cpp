@@ -622,13 +622,19 @@ private:
     auto at = [&](AffineMap map) {
       return indices(b, map, {{c.m, row}, {c.n, col}, {c.k, index(b, 0)}});
     };
+    // Vectors of the buffer's elements (f32, or f16/bf16 activations that
+    // the epilogue's body extends).
     auto load = [&](Value memref, ValueRange where) -> Value {
+      auto type = VectorType::get(
+          {t.threadN}, cast<MemRefType>(memref.getType()).getElementType());
       if (mask)
         return vector::MaskedLoadOp::create(
-            b, loc, accType, memref, where, mask,
-            arith::ConstantOp::create(b, loc, accType,
-                                      DenseElementsAttr::get(accType, 0.0f)));
-      return vector::LoadOp::create(b, loc, accType, memref, where);
+            b, loc, type, memref, where, mask,
+            arith::ConstantOp::create(
+                b, loc, type,
+                DenseElementsAttr::get(
+                    type, b.getFloatAttr(type.getElementType(), 0.0))));
+      return vector::LoadOp::create(b, loc, type, memref, where);
     };
     Value out = op.getDpsInits()[0];
     SmallVector<Value> outAt = at(maps[2]);
@@ -643,9 +649,10 @@ private:
             SmallVector<Value> where = at(input.map);
             if (input.kind == EpilogueInput::Vector)
               return load(memref, where);
+            Value scalar = memref::LoadOp::create(b, loc, memref, where);
             return Value(vector::BroadcastOp::create(
-                b, loc, accType,
-                memref::LoadOp::create(b, loc, memref, where)));
+                b, loc, VectorType::get({t.threadN}, scalar.getType()),
+                scalar));
           });
       dest = extra.back();
     }
@@ -714,14 +721,16 @@ struct GPUTileMatmulPass : fmc::impl::GPUTileMatmulPassBase<GPUTileMatmulPass> {
     // Matched before anything is rewritten: a fill or an epilogue belongs to
     // the contraction next to it.
     for (Work &w : work)
-      w.fusion = matchFusion(w.op, w.c);
+      w.fusion = matchFusion(w.op, w.c, /*narrowFloats=*/true);
     auto module = FlatSymbolRefAttr::get(&getContext(), moduleName);
     for (Work &w : work)
+      // The tensor cores take lhs rounded to rhs's 16-bit type (or already
+      // stored in it).
       if (w.c.narrowRhs && isa<Float16Type, BFloat16Type>(w.c.narrowRhs) &&
-          tensorCores)
+          (!w.c.narrowLhs || w.c.narrowLhs == w.c.narrowRhs) && tensorCores)
         KernelBuilder(w.op, w.c, w.fusion, t, module, asyncCopies)
             .buildMMA(w.c.narrowRhs);
-      else if (!w.c.narrowRhs && tf32)
+      else if (!w.c.narrowRhs && !w.c.narrowLhs && tf32)
         KernelBuilder(w.op, w.c, w.fusion, t, module, asyncCopies)
             .buildMMA(Float32Type::get(&getContext()));
       else

@@ -67,4 +67,33 @@ def NarrowMatmulWeightsPass
                            "::mlir::linalg::LinalgDialect"];
 }
 
+def NarrowActivationsPass
+    : Pass<"fmc-narrow-activations", "func::FuncOp"> {
+  let summary = "Store f32 tensors passed between kernels in f16 or bf16; "
+                "compute in f32";
+  let description = [{
+    For `fmc compile --precision=fp16|bf16` on GPU targets, after fusion,
+    on linalg on tensors: an f32 result that one kernel writes and others
+    read is stored in `type` when every reader (through reshapes, slices
+    and transposes) extends it where it reads it: an input of a
+    linalg.generic (elementwise ops, matmuls: the body extends the element
+    to f32 first) or the query, key or value of fmc.attention_kernel. The
+    writers: elementwise linalg.generic ops that do not read their
+    destination, the row loops of fmc-fuse-row-reductions (scf.forall whose
+    body stores one such generic's slice), and fmc.attention_kernel; each
+    rounds its f32 result once (round to nearest even) where it stores it.
+    Arithmetic, sums and the values inside a kernel stay f32; the bytes
+    between kernels are halved, and the tensor-core kernels stage their
+    16-bit operands without converting them. Results of the function and
+    values read any other way (gathers, masks, destinations) stay f32.
+  }];
+  let options = [
+    Option<"type", "type", "std::string", "\"f16\"",
+           "The storage type of the activations: f16 or bf16">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // FMC_PASSES_PRECISION

@@ -170,3 +170,35 @@ func.func @wide(%q: memref<1x8x256x32xf32>, %k: memref<1x8x256x32xf32>, %v: memr
   fmc.attention_kernel %q, %k, %v into %o {causal = false, scale = 0.125 : f64} : (memref<1x8x256x32xf32>, memref<1x8x256x32xf32>, memref<1x8x256x32xf32>, memref<1x8x256x32xf32>) -> ()
   return
 }
+
+// -----
+
+// f16 activations (fmc-narrow-activations): the tensor-core kernel stages
+// f16 keys and values (and queries) as they are, four halves per load, with
+// nothing rounded on the way into shared memory, and rounds the output to
+// f16 where it stores it.
+// CHECK-LABEL: func.func @f16_operands
+// CHECK: vector.load %arg0{{.*}} : memref<1x2x64x32xf16>, vector<4xf16>
+// CHECK-NOT: arith.truncf {{.*}} : vector<4xf32> to vector<4xf16>
+// CHECK: nvgpu.mma.sync
+// CHECK: %[[H:.+]] = arith.truncf %{{.+}} : vector<2xf32> to vector<2xf16>
+// CHECK: vector.store %[[H]], %arg3[{{.*}}] {alignment = 4 : i64} : memref<1x2x64x32xf16>, vector<2xf16>
+func.func @f16_operands(%q: memref<1x2x64x32xf16>, %k: memref<1x2x64x32xf16>, %v: memref<1x2x64x32xf16>, %o: memref<1x2x64x32xf16>) {
+  fmc.attention_kernel %q, %k, %v into %o {causal = false, scale = 0.125 : f64} : (memref<1x2x64x32xf16>, memref<1x2x64x32xf16>, memref<1x2x64x32xf16>, memref<1x2x64x32xf16>) -> ()
+  return
+}
+
+// -----
+
+// Decoding with f16 operands keeps the f32 kernel: it extends each element
+// it reads (queries, keys, values) and rounds each output element.
+// CHECK-LABEL: func.func @f16_decode
+// CHECK-NOT: nvgpu.mma.sync
+// CHECK: %[[X:.+]] = memref.load %arg0{{.*}} : memref<1x4x1x64xf16>
+// CHECK: arith.extf %[[X]] : f16 to f32
+// CHECK: %[[H:.+]] = arith.truncf %{{.+}} : f32 to f16
+// CHECK: memref.store %[[H]], %arg3{{.*}} : memref<1x4x1x64xf16>
+func.func @f16_decode(%q: memref<1x4x1x64xf16>, %k: memref<1x4x128x64xf16>, %v: memref<1x4x128x64xf16>, %o: memref<1x4x1x64xf16>) {
+  fmc.attention_kernel %q, %k, %v into %o {causal = true, scale = 0.125 : f64} : (memref<1x4x1x64xf16>, memref<1x4x128x64xf16>, memref<1x4x128x64xf16>, memref<1x4x1x64xf16>) -> ()
+  return
+}

@@ -362,6 +362,60 @@ func.func @bf16_weight(%a: memref<70x96xf32>, %w: memref<96x80xbf16>, %c: memref
 #lhs = affine_map<(m, n, k) -> (m, k)>
 #rhs = affine_map<(m, n, k) -> (k, n)>
 #out = affine_map<(m, n, k) -> (m, n)>
+#row = affine_map<(m, n) -> (m, n)>
+
+// f16 activations (fmc-narrow-activations): an lhs stored in f16 is staged
+// as it is, by cp.async in vectors of eight halves like the weight (rows of
+// 96 halves: 16-byte aligned), with nothing converted; the epilogue reads
+// the f16 residual as vectors of four halves, extends them, and stores its
+// result rounded to f16 into the f16 output. Without the narrow lhs match
+// this would be the SIMT kernel, and without f16 epilogues the residual
+// add a kernel of its own.
+// CHECK-LABEL: func.func @f16_activations
+// CHECK: gpu.launch {{.*}} threads({{.*}}) in (%{{.+}} = %c256
+// CHECK: memref.load %arg0{{.*}} : memref<70x96xf16>
+// CHECK-NOT: arith.truncf
+// CHECK: vector.contract
+// CHECK: %[[R:.+]] = vector.maskedload %arg2[%{{.+}}, %{{.+}}], %{{.+}}, %{{.+}} : memref<70x80xf16>, vector<4xi1>, vector<4xf16> into vector<4xf16>
+// CHECK: %[[RW:.+]] = arith.extf %[[R]] : vector<4xf16> to vector<4xf32>
+// CHECK: %[[SUM:.+]] = arith.addf %{{.+}}, %[[RW]] : vector<4xf32>
+// CHECK: %[[H:.+]] = arith.truncf %[[SUM]] : vector<4xf32> to vector<4xf16>
+// CHECK: vector.maskedstore %arg3[%{{.+}}, %{{.+}}], %{{.+}}, %[[H]] : memref<70x80xf16>, vector<4xi1>, vector<4xf16>
+// CHECK-NOT: linalg.generic
+// ASYNC-LABEL: func.func @f16_activations
+// ASYNC-NOT: arith.truncf
+// ASYNC: nvgpu.device_async_copy %arg0[%{{.+}}, %{{.+}}], %{{.+}}[%c0, %{{.+}}, %{{.+}}], 8, %{{.+}} {bypassL1} : memref<70x96xf16> to memref<2x64x40xf16, #gpu.address_space<workgroup>>
+// ASYNC: nvgpu.device_async_copy %arg1[%{{.+}}, %{{.+}}], %{{.+}}[%c0, %{{.+}}, %{{.+}}], 8, %{{.+}} {bypassL1} : memref<96x80xf16> to memref<2x32x136xf16, #gpu.address_space<workgroup>>
+func.func @f16_activations(%a: memref<70x96xf16>, %w: memref<96x80xf16>, %res: memref<70x80xf16>, %y: memref<70x80xf16>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<70x80xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<70x80xf32>)
+  linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : memref<70x96xf16>, memref<96x80xf16>) outs(%c : memref<70x80xf32>) {
+  ^bb0(%x: f16, %h: f16, %acc: f32):
+    %wide = arith.extf %h : f16 to f32
+    %xw = arith.extf %x : f16 to f32
+    %p = arith.mulf %xw, %wide : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#row, #row, #row], iterator_types = ["parallel", "parallel"]}
+      ins(%c, %res : memref<70x80xf32>, memref<70x80xf16>) outs(%y : memref<70x80xf16>) {
+  ^bb0(%v: f32, %r: f16, %o: f16):
+    %rw = arith.extf %r : f16 to f32
+    %sum = arith.addf %v, %rw : f32
+    %n = arith.truncf %sum : f32 to f16
+    linalg.yield %n : f16
+  }
+  memref.dealloc %c : memref<70x80xf32>
+  return
+}
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
 
 // rhs is a view with rows 36 floats apart (16-byte aligned), 33 wide: its
 // n-contiguous rows suit the k-major buffer, so each thread copies one
