@@ -24,7 +24,11 @@ benchmark of issue 6 (batch 4, 16 heads, D = 64 and 128, S in
 checked against ONNX Runtime; its lines give TFLOP/s (4 B H S^2 D, half
 of it causal) and PyTorch's scaled_dot_product_attention on the same GPU
 in f32 and f16. --compile-flag passes flags to fmc compile, e.g.
---compile-flag=--precision=fp16.
+--compile-flag=--precision=fp16. --half-io makes the timing-only models
+(the attention benchmark, a --gemm above 2048) take and return f16 tensors
+(the gemm's weight f16 too), as their f16 PyTorch peers do, so that the
+kernels read and write 16-bit data; the models checked against ONNX
+Runtime stay f32.
 
 Times are the median of --runs runs after one warm-up: the wall time of a
 run (with its copies) and the compute time the runtime reports
@@ -87,11 +91,14 @@ def prepare(args):
         from onnx import TensorProto, helper, numpy_helper
         n = args.gemm
         rng = np.random.default_rng(args.seed)
-        weight = (rng.standard_normal((n, n)) / np.sqrt(n)).astype(np.float32)
+        half = args.half_io and n > 2048
+        io = TensorProto.FLOAT16 if half else TensorProto.FLOAT
+        weight = (rng.standard_normal((n, n)) / np.sqrt(n)).astype(
+            np.float16 if half else np.float32)
         graph = helper.make_graph(
             [helper.make_node("MatMul", ["X", "W"], ["Y"])], "gemm",
-            [helper.make_tensor_value_info("X", TensorProto.FLOAT, [n, n])],
-            [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [n, n])],
+            [helper.make_tensor_value_info("X", io, [n, n])],
+            [helper.make_tensor_value_info("Y", io, [n, n])],
             [numpy_helper.from_array(weight, "W")])
         name = "gemm%d" % n
         path = os.path.join(args.out, name + ".onnx")
@@ -102,15 +109,14 @@ def prepare(args):
     timing = {}
     if args.attention:
         from onnx import TensorProto, helper
-        def attention_model(name, b, h, seq, d, causal):
+        def attention_model(name, b, h, seq, d, causal, half=False):
             shape = [b, h, seq, d]
+            io = TensorProto.FLOAT16 if half else TensorProto.FLOAT
             graph = helper.make_graph(
                 [helper.make_node("Attention", ["Q", "K", "V"], ["Y"],
                                   is_causal=int(causal))], name,
-                [helper.make_tensor_value_info(n, TensorProto.FLOAT, shape)
-                 for n in "QKV"],
-                [helper.make_tensor_value_info("Y", TensorProto.FLOAT,
-                                               shape)])
+                [helper.make_tensor_value_info(n, io, shape) for n in "QKV"],
+                [helper.make_tensor_value_info("Y", io, shape)])
             path = os.path.join(args.out, name + ".onnx")
             onnx.save(helper.make_model(
                 graph, opset_imports=[helper.make_opsetid("", 23)]), path)
@@ -124,7 +130,7 @@ def prepare(args):
                     name = "attn_d%d_s%d%s" % (d, seq,
                                                "_causal" if causal else "")
                     models.append((name, attention_model(
-                        name, 4, 16, seq, d, causal), None))
+                        name, 4, 16, seq, d, causal, args.half_io), None))
                     flops = 4.0 * 4 * 16 * seq * seq * d
                     timing[name] = {"kind": "attention",
                                     "shape": [4, 16, seq, d],
@@ -341,6 +347,7 @@ def main():
     p.add_argument("--compile-flag", action="append", default=[])
     p.add_argument("--matmul-cases", action="store_true")
     p.add_argument("--gemm", type=int, default=0)
+    p.add_argument("--half-io", action="store_true")
     p.add_argument("--attention", action="store_true")
     p.add_argument("--attention-seqs", type=lambda text: [
         int(v) for v in text.split(",")], default=[512, 1024, 2048, 4096, 8192])

@@ -49,11 +49,12 @@ cl::opt<std::string> targetCpu("target-cpu",
 cl::opt<std::string> precision(
     "precision",
     cl::desc("Precision on GPU targets: fp32 (default); fp16: matmul "
-             "weights stored in f16 (converted at compile time), matmuls on "
-             "the tensor cores (activations rounded to f16, sums in f32); "
-             "bf16: matmul weights stored in bf16, arithmetic in f32; tf32: "
-             "f32 weights, matmuls on the tensor cores reading their "
-             "operands as tf32 (10-bit mantissas, sums in f32)"),
+             "weights stored in f16 (converted at compile time) and the "
+             "tensors passed between kernels stored in f16, arithmetic "
+             "and sums in f32, matmuls and attention on the tensor cores; "
+             "bf16: the same in bf16; tf32: f32 weights, matmuls on the "
+             "tensor cores reading their operands as tf32 (10-bit "
+             "mantissas, sums in f32)"),
     cl::init("fp32"), cl::sub(getCompileSubCommand()));
 cl::opt<bool> gpuMappingOnHost(
     "gpu-mapping-on-host",
