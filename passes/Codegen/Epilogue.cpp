@@ -75,12 +75,17 @@ Operation *nextEffecting(Operation *op, bool forward) {
   return nullptr;
 }
 
+/// Whether the epilogue may read inputs of `t`: f32, and with
+/// `narrowFloats` f16 and bf16.
+bool isFloatInput(Type t, bool narrowFloats) {
+  return t.isF32() || (narrowFloats && isa<Float16Type, BFloat16Type>(t));
+}
+
 /// Whether the kernel's vectors can hold `t`: f32, i1 (masks), the
 /// integers a quantizing epilogue converts to, and with `narrowFloats` f16
 /// and bf16 (activations stored narrow).
 bool isVectorElement(Type t, bool narrowFloats) {
-  return t.isF32() || t.isSignlessInteger() ||
-         (narrowFloats && isa<Float16Type, BFloat16Type>(t));
+  return t.isSignlessInteger() || isFloatInput(t, narrowFloats);
 }
 
 /// Whether a vector of `t` is stored one element per byte or more (a
@@ -197,10 +202,7 @@ linalg::GenericOp matchEpilogue(linalg::GenericOp op, const Contraction &c,
       continue;
     }
     auto type = dyn_cast<MemRefType>(v.getType());
-    if (!type ||
-        !(type.getElementType().isF32() ||
-          (narrowFloats &&
-           isa<Float16Type, BFloat16Type>(type.getElementType()))) ||
+    if (!type || !isFloatInput(type.getElementType(), narrowFloats) ||
         mayAlias(v, result) || mayAlias(v, out))
       return {};
     bool usesN = llvm::any_of(

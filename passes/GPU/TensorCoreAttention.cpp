@@ -452,7 +452,7 @@ bool mlir::fmc::fitsTensorCoreAttention(AttentionKernelOp op,
   int64_t s = shape(op.getQuery()).getDimSize(2);
   int64_t d = shape(op.getQuery()).getDimSize(3);
   int64_t dv = shape(op.getValue()).getDimSize(3);
-  // Groups of four f32 are loaded, and pairs stored, as vectors.
+  // Groups of four elements are loaded, and pairs stored, as vectors.
   bool contiguous = llvm::all_of(
       ValueRange{op.getQuery(), op.getKey(), op.getValue(), op.getInit()},
       [&](Value v) { return shape(v).isLastDimUnitStride(); });

@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/Precision/Narrowing.h"
 #include "passes/Precision/Passes.h"
 
 #include "dialects/Graph/IR/GraphOps.h"
@@ -109,15 +110,8 @@ void extendInReaders(Value value, Type narrow) {
   for (OpOperand *use :
        llvm::to_vector(llvm::make_pointer_range(value.getUses()))) {
     Operation *user = use->getOwner();
-    if (auto generic = dyn_cast<linalg::GenericOp>(user)) {
-      BlockArgument element = generic.getMatchingBlockArgument(use);
-      if (element.getType() == narrow)
-        continue;
-      element.setType(narrow);
-      OpBuilder b = OpBuilder::atBlockBegin(element.getOwner());
-      auto wide =
-          arith::ExtFOp::create(b, generic.getLoc(), b.getF32Type(), element);
-      element.replaceAllUsesExcept(wide, wide);
+    if (isa<linalg::GenericOp>(user)) {
+      extendInBody(*use);
       continue;
     }
     if (isa<AttentionKernelOp>(user))
@@ -170,17 +164,9 @@ struct NarrowActivationsPass
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    MLIRContext *ctx = &getContext();
-    Type narrow;
-    if (type == "f16")
-      narrow = Float16Type::get(ctx);
-    else if (type == "bf16")
-      narrow = BFloat16Type::get(ctx);
-    else {
-      func.emitError("fmc-narrow-activations: type must be f16 or bf16, not '")
-          << type << "'";
+    Type narrow = parseNarrowType(func, "fmc-narrow-activations", type);
+    if (!narrow)
       return signalPassFailure();
-    }
     if (func.isExternal())
       return;
     for (Operation &op :

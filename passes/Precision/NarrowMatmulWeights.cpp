@@ -1,6 +1,7 @@
 //===- NarrowMatmulWeights.cpp - f16/bf16 weights, f32 arithmetic ---------===//
 
 #include "passes/ABI/Passes.h"
+#include "passes/Precision/Narrowing.h"
 #include "passes/Precision/Passes.h"
 
 #include "mlir/IR/BuiltinDialect.h"
@@ -75,17 +76,10 @@ linalg::TransposeOp asTransposedWeight(OpOperand &use) {
 /// same data in a narrow type) and extend each element to f32 where their
 /// bodies receive it.
 void extendInReaders(Value value, Value narrowValue) {
-  Type narrow = cast<RankedTensorType>(narrowValue.getType()).getElementType();
   for (OpOperand *use :
        llvm::to_vector(llvm::make_pointer_range(value.getUses()))) {
-    auto generic = cast<linalg::GenericOp>(use->getOwner());
     use->set(narrowValue);
-    BlockArgument element = generic.getMatchingBlockArgument(use);
-    element.setType(narrow);
-    OpBuilder b = OpBuilder::atBlockBegin(element.getOwner());
-    auto wide =
-        arith::ExtFOp::create(b, generic.getLoc(), b.getF32Type(), element);
-    element.replaceAllUsesExcept(wide, wide);
+    extendInBody(*use);
   }
 }
 
@@ -98,17 +92,10 @@ struct NarrowMatmulWeightsPass
     if (!func)
       return signalPassFailure();
     MLIRContext *ctx = &getContext();
-    FloatType narrowType;
-    if (type == "f16")
-      narrowType = Float16Type::get(ctx);
-    else if (type == "bf16")
-      narrowType = BFloat16Type::get(ctx);
-    else {
-      getOperation().emitError("fmc-narrow-matmul-weights: type must be f16 "
-                               "or bf16, not '")
-          << type << "'";
+    FloatType narrowType =
+        parseNarrowType(getOperation(), "fmc-narrow-matmul-weights", type);
+    if (!narrowType)
       return signalPassFailure();
-    }
     Block &entry = func.getBody().front();
     auto resource = [&](RankedTensorType wide, StringRef name,
                         ArrayRef<char> f32Bytes) {
