@@ -24,6 +24,10 @@ static std::string bufferizationPasses(const PipelineOptions &options) {
                        "function-boundary-type-conversion=identity-layout-map},"
                        "buffer-results-to-out-params{{hoist-static-allocs "
                        "modify-public-functions},"
+                       // The attention kernel's operands as views of what
+                       // transposes copy (GPU targets), before the arena is
+                       // planned from the buffers' lifetimes.
+                       "func.func(fmc-gpu-fold-attention-transposes),"
                        "fmc-plan-arena{{function={0}},"
                        "func.func(fmc-lower-memref-copy),"
                        "buffer-deallocation-pipeline,"

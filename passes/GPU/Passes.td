@@ -239,6 +239,28 @@ def LaunchParallelLoopsPass
   ];
 }
 
+def FoldAttentionTransposesPass
+    : Pass<"fmc-gpu-fold-attention-transposes", "func::FuncOp"> {
+  let summary = "Let the attention kernel read and write through transposed "
+                "views instead of transposed copies";
+  let description = [{
+    On buffers, after bufferization and before fmc-plan-arena (so that the
+    planner sees the new lifetimes). A query, key or value of
+    fmc.attention_kernel that is an allocation written only by a
+    linalg.transpose before it (the [B, S, H, D] projection transposed to
+    [B, H, S, D]) is replaced by a memref.transpose view of the transpose's
+    input, when nothing between the two writes that input's buffer; the
+    transpose and the allocation go. Likewise its output, when only a
+    linalg.transpose after it reads it: the kernel writes the transpose's
+    destination (an allocation, moved before the kernel, or an argument)
+    through the inverse view, when nothing in between reads or writes it
+    and the kernel does not read it. Only transposes that keep the last
+    dim last are folded: the views keep unit-stride rows, which the
+    tensor-core kernel reads as vectors.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def DeviceBuffersPass : Pass<"fmc-gpu-device-buffers", "func::FuncOp"> {
   let summary = "Allocate the host code's buffers in device memory";
   let description = [{

@@ -1,0 +1,187 @@
+//===- FoldAttentionTransposes.cpp - attention on transposed views --------===//
+//
+// Exported transformers give the attention kernel its heads by transposing
+// [B, S, H, D] projections into [B, H, S, D] buffers, and transpose its
+// output back before the output projection: four copy kernels per layer.
+// The kernel indexes its operands through their layouts, so it can read
+// the projections, and write the output, through transposed views
+// (memref.transpose) instead. Runs on buffers before the arena is planned,
+// so the planner sees how long the projections now live.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/GPU/Passes.h"
+
+#include "dialects/Graph/IR/GraphOps.h"
+
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+namespace mlir::fmc {
+#define GEN_PASS_DEF_FOLDATTENTIONTRANSPOSESPASS
+#include "passes/GPU/Passes.h.inc"
+} // namespace mlir::fmc
+
+using namespace mlir;
+using namespace mlir::fmc;
+
+namespace {
+
+/// The buffer `v` views (through view-like ops): an allocation or an
+/// argument. Before arena planning, buffers with different roots do not
+/// alias (the runtime passes distinct inputs, outputs and weights).
+Value rootOf(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    auto view = dyn_cast<ViewLikeOpInterface>(def);
+    if (!view)
+      break;
+    v = view.getViewSource();
+  }
+  return v;
+}
+
+/// Whether `op` may read (with `reads`) or write memory of `root`; true
+/// when its effects are unknown.
+bool touches(Operation *op, Value root, bool reads) {
+  if (isMemoryEffectFree(op))
+    return false;
+  auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+  if (!effects)
+    return true;
+  SmallVector<MemoryEffects::EffectInstance> instances;
+  effects.getEffects(instances);
+  for (const MemoryEffects::EffectInstance &e : instances) {
+    bool relevant = isa<MemoryEffects::Write>(e.getEffect()) ||
+                    (reads && isa<MemoryEffects::Read>(e.getEffect()));
+    if (!relevant)
+      continue;
+    if (!e.getValue() || rootOf(e.getValue()) == root)
+      return true;
+  }
+  return false;
+}
+
+/// Whether an op strictly between `from` and `to` (one block) may touch
+/// `root`.
+bool touchedBetween(Operation *from, Operation *to, Value root, bool reads) {
+  for (Operation *op = from->getNextNode(); op && op != to;
+       op = op->getNextNode())
+    if (touches(op, root, reads))
+      return true;
+  return false;
+}
+
+/// A transpose that keeps the last dim last (the tensor-core kernel reads
+/// rows as vectors).
+bool keepsRows(linalg::TransposeOp transpose) {
+  ArrayRef<int64_t> perm = transpose.getPermutation();
+  return !perm.empty() && perm.back() == int64_t(perm.size()) - 1;
+}
+
+/// The only op other than `except` that uses `alloc`, if there is exactly
+/// one.
+Operation *otherUser(memref::AllocOp alloc, Operation *except) {
+  Operation *found = nullptr;
+  for (Operation *user : alloc->getUsers()) {
+    if (user == except)
+      continue;
+    if (found && found != user)
+      return nullptr;
+    found = user;
+  }
+  return found;
+}
+
+/// Query, key or value `operand` of `attention` is an allocation that only
+/// a transpose before it writes: the attention reads the transpose's input
+/// through a transposed view, if nothing in between writes that input.
+bool foldInput(AttentionKernelOp attention, OpOperand &operand) {
+  auto alloc = operand.get().getDefiningOp<memref::AllocOp>();
+  if (!alloc || alloc->getBlock() != attention->getBlock())
+    return false;
+  auto transpose =
+      dyn_cast_or_null<linalg::TransposeOp>(otherUser(alloc, attention));
+  if (!transpose || transpose.getInit() != alloc.getResult() ||
+      !transpose.hasPureBufferSemantics() || !keepsRows(transpose) ||
+      transpose->getBlock() != attention->getBlock() ||
+      !transpose->isBeforeInBlock(attention))
+    return false;
+  Value root = rootOf(transpose.getInput());
+  if (touchedBetween(transpose, attention, root, /*reads=*/false) ||
+      rootOf(attention.getInit()) == root)
+    return false;
+  OpBuilder b(attention);
+  auto view = memref::TransposeOp::create(
+      b, transpose.getLoc(), transpose.getInput(),
+      AffineMapAttr::get(AffineMap::getPermutationMap(
+          transpose.getPermutation(), b.getContext())));
+  for (OpOperand &use : attention->getOpOperands())
+    if (use.get() == alloc.getResult())
+      use.set(view);
+  transpose->erase();
+  alloc->erase();
+  return true;
+}
+
+/// The output of `attention` is an allocation that only a transpose after
+/// it reads: the attention writes the transpose's destination through the
+/// inverse transposed view, if nothing in between touches that destination
+/// and the attention does not read it.
+bool foldOutput(AttentionKernelOp attention) {
+  auto alloc = attention.getInit().getDefiningOp<memref::AllocOp>();
+  if (!alloc || alloc->getBlock() != attention->getBlock())
+    return false;
+  auto transpose =
+      dyn_cast_or_null<linalg::TransposeOp>(otherUser(alloc, attention));
+  if (!transpose || transpose.getInput() != alloc.getResult() ||
+      !transpose.hasPureBufferSemantics() || !keepsRows(transpose) ||
+      transpose->getBlock() != attention->getBlock() ||
+      !attention->isBeforeInBlock(transpose))
+    return false;
+  Value dest = transpose.getInit();
+  Value root = rootOf(dest);
+  if (touchedBetween(attention, transpose, root, /*reads=*/true) ||
+      llvm::any_of(attention->getOperands(),
+                   [&](Value v) { return v != alloc && rootOf(v) == root; }))
+    return false;
+  // The destination must exist before the attention: an allocation (moved
+  // up) or an argument.
+  if (dest != root)
+    return false;
+  if (Operation *def = dest.getDefiningOp()) {
+    auto destAlloc = dyn_cast<memref::AllocOp>(def);
+    if (!destAlloc || destAlloc->getNumOperands() ||
+        destAlloc->getBlock() != attention->getBlock())
+      return false;
+    if (attention->isBeforeInBlock(destAlloc))
+      destAlloc->moveBefore(attention);
+  }
+  OpBuilder b(attention);
+  SmallVector<int64_t> inverse(transpose.getPermutation().size());
+  for (auto [i, p] : llvm::enumerate(transpose.getPermutation()))
+    inverse[p] = int64_t(i);
+  auto view = memref::TransposeOp::create(
+      b, transpose.getLoc(), dest,
+      AffineMapAttr::get(
+          AffineMap::getPermutationMap(inverse, b.getContext())));
+  attention.getInitMutable().set(view);
+  transpose->erase();
+  alloc->erase();
+  return true;
+}
+
+struct FoldAttentionTransposesPass
+    : fmc::impl::FoldAttentionTransposesPassBase<FoldAttentionTransposesPass> {
+  void runOnOperation() override {
+    getOperation().walk([](AttentionKernelOp attention) {
+      if (attention->getNumResults())
+        return; // on tensors
+      foldInput(attention, attention.getQueryMutable());
+      foldInput(attention, attention.getKeyMutable());
+      foldInput(attention, attention.getValueMutable());
+      foldOutput(attention);
+    });
+  }
+};
+
+} // namespace

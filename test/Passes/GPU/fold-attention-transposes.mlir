@@ -1,0 +1,54 @@
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-fold-attention-transposes))' --split-input-file --allow-unregistered-dialect | FileCheck %s
+
+// GPT-2's attention: query, key and value are heads of one projection
+// transposed [B, S, H, D] -> [B, H, S, D] into buffers of their own, and
+// the output is transposed back before the output projection. The kernel
+// reads the projection through transposed views and writes the final
+// buffer (its allocation moved up) through the inverse view; the four
+// transposes and their buffers go.
+// CHECK-LABEL: func.func @gpt2
+// CHECK-SAME: (%[[P:.+]]: memref<1x16x4x16xf16>, %[[P2:.+]]: memref<1x16x4x16xf16>)
+// CHECK-NOT: linalg.transpose
+// CHECK-DAG: %[[Q:.+]] = memref.transpose %[[P]] (d0, d1, d2, d3) -> (d0, d2, d1, d3) : memref<1x16x4x16xf16> to memref<1x4x16x16xf16, strided<[1024, 16, 64, 1]>>
+// CHECK-DAG: %[[K:.+]] = memref.transpose %[[P2]] (d0, d1, d2, d3) -> (d0, d2, d1, d3)
+// CHECK-DAG: %[[Y:.+]] = memref.alloc() : memref<1x16x4x16xf16>
+// CHECK: %[[O:.+]] = memref.transpose %[[Y]] (d0, d1, d2, d3) -> (d0, d2, d1, d3) : memref<1x16x4x16xf16> to memref<1x4x16x16xf16, strided<[1024, 16, 64, 1]>>
+// CHECK: fmc.attention_kernel %[[Q]], %[[K]], %[[K]] into %[[O]]
+// CHECK-NOT: linalg.transpose
+// CHECK: "test.use"(%[[Y]])
+func.func @gpt2(%p: memref<1x16x4x16xf16>, %p2: memref<1x16x4x16xf16>) {
+  %q = memref.alloc() : memref<1x4x16x16xf16>
+  linalg.transpose ins(%p : memref<1x16x4x16xf16>) outs(%q : memref<1x4x16x16xf16>) permutation = [0, 2, 1, 3]
+  %k = memref.alloc() : memref<1x4x16x16xf16>
+  linalg.transpose ins(%p2 : memref<1x16x4x16xf16>) outs(%k : memref<1x4x16x16xf16>) permutation = [0, 2, 1, 3]
+  %o = memref.alloc() : memref<1x4x16x16xf16>
+  fmc.attention_kernel %q, %k, %k into %o {causal = true, scale = 2.500000e-01 : f64} : (memref<1x4x16x16xf16>, memref<1x4x16x16xf16>, memref<1x4x16x16xf16>, memref<1x4x16x16xf16>) -> ()
+  %y = memref.alloc() : memref<1x16x4x16xf16>
+  linalg.transpose ins(%o : memref<1x4x16x16xf16>) outs(%y : memref<1x16x4x16xf16>) permutation = [0, 2, 1, 3]
+  "test.use"(%y) : (memref<1x16x4x16xf16>) -> ()
+  return
+}
+
+// -----
+
+// Kept: a projection written between its transpose and the kernel (the
+// copy holds the old values), a buffer the kernel reads that something
+// else reads too, a transpose that moves the last dim, and an output
+// whose destination the kernel reads (here as its mask).
+// CHECK-LABEL: func.func @kept
+// CHECK-COUNT-4: linalg.transpose
+// CHECK-NOT: memref.transpose
+func.func @kept(%p: memref<1x4x4x4xf32>, %p2: memref<1x4x4x4xf32>, %m: memref<1x4x4x4xf32>, %x: f32) {
+  %q = memref.alloc() : memref<1x4x4x4xf32>
+  linalg.transpose ins(%p : memref<1x4x4x4xf32>) outs(%q : memref<1x4x4x4xf32>) permutation = [0, 2, 1, 3]
+  linalg.fill ins(%x : f32) outs(%p : memref<1x4x4x4xf32>)
+  %k = memref.alloc() : memref<1x4x4x4xf32>
+  linalg.transpose ins(%p : memref<1x4x4x4xf32>) outs(%k : memref<1x4x4x4xf32>) permutation = [0, 2, 1, 3]
+  "test.use"(%k) : (memref<1x4x4x4xf32>) -> ()
+  %v = memref.alloc() : memref<1x4x4x4xf32>
+  linalg.transpose ins(%p2 : memref<1x4x4x4xf32>) outs(%v : memref<1x4x4x4xf32>) permutation = [0, 1, 3, 2]
+  %o = memref.alloc() : memref<1x4x4x4xf32>
+  fmc.attention_kernel %q, %k, %v mask %m into %o {causal = false, scale = 2.500000e-01 : f64} : (memref<1x4x4x4xf32>, memref<1x4x4x4xf32>, memref<1x4x4x4xf32>, memref<1x4x4x4xf32>, memref<1x4x4x4xf32>) -> ()
+  linalg.transpose ins(%o : memref<1x4x4x4xf32>) outs(%m : memref<1x4x4x4xf32>) permutation = [0, 2, 1, 3]
+  return
+}
