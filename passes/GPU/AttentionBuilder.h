@@ -78,10 +78,12 @@ bool fitsTensorCoreAttention(AttentionKernelOp op, int64_t sharedBytes);
 /// caller erases `op`), its products in `half` (f16 or bf16) with f32
 /// accumulators, its buffers within `sharedBytes`, blocks of 128 queries
 /// where the grid still has `minBlocks` (else 64), its launch in GPU
-/// module `module`.
+/// module `module`. With `asyncCopies`, 16-bit keys and values of the
+/// products' type are copied into shared memory by cp.async (the values
+/// while the scores are computed).
 void buildTensorCoreAttention(OpBuilder &b, AttentionKernelOp op, Type half,
                               int64_t sharedBytes, int64_t minBlocks,
-                              FlatSymbolRefAttr module);
+                              bool asyncCopies, FlatSymbolRefAttr module);
 
 } // namespace mlir::fmc
 

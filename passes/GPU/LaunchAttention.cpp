@@ -502,7 +502,7 @@ struct LaunchAttentionPass
       if (half && fitsTensorCoreAttention(op, sharedBytes)) {
         OpBuilder b(op);
         buildTensorCoreAttention(b, op, half, sharedBytes, splitBlocks / 2,
-                                 module);
+                                 asyncCopies, module);
         op.erase();
         continue;
       }

@@ -195,6 +195,10 @@ def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
     Option<"mmaType", "mma-type", "std::string", "\"\"",
            "f16 or bf16: the tensor-core kernel, its products in that type "
            "(empty: the f32 kernel only)">,
+    Option<"asyncCopies", "async-copies", "bool", "false",
+           "The tensor-core kernel copies keys and values already in the "
+           "products' type by cp.async (sm_80+), the values while the "
+           "scores are computed">,
     Option<"moduleName", "module-name", "std::string", "\"fmc_kernels\"",
            "Name of the GPU module that outlining creates">,
   ];

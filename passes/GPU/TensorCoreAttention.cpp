@@ -57,8 +57,10 @@ int64_t sharedBytes(int64_t warps, int64_t d, int64_t dv) {
 
 class TensorCoreBuilder : AttentionBuilder {
 public:
-  TensorCoreBuilder(AttentionKernelOp op, Type half, int64_t warps)
-      : AttentionBuilder(op), half(half), warps(warps), queries(16 * warps) {}
+  TensorCoreBuilder(AttentionKernelOp op, Type half, int64_t warps,
+                    bool asyncCopies)
+      : AttentionBuilder(op), half(half), warps(warps), queries(16 * warps),
+        asyncCopies(asyncCopies) {}
 
   void build(OpBuilder &b, FlatSymbolRefAttr module) {
     MLIRContext *ctx = b.getContext();
@@ -302,6 +304,42 @@ private:
         });
   }
 
+  /// Whether the kKeys x `width` blocks of `source` can be copied by
+  /// cp.async: elements of the products' type, rows of whole 16-byte
+  /// chunks, each 16-byte aligned, and the same number of chunks for
+  /// every thread.
+  bool copiesAsync(Value source, int64_t width) {
+    auto type = cast<MemRefType>(source.getType());
+    return asyncCopies && type.getElementType() == half &&
+           type.isLastDimUnitStride() && width % 8 == 0 &&
+           alignment(source, 8) == llvm::MaybeAlign(16) &&
+           kKeys * width / 8 % (warps * kWarpSize) == 0;
+  }
+
+  /// Starts copying rows j0 .. j0 + kKeys of `source[batch, kvHead]` (16-bit,
+  /// copiesAsync) into `shared` by cp.async in 16-byte chunks, zeros past T
+  /// (a chunk past the end reads nothing); returns their group.
+  Value stageAsync(OpBuilder &b, Value source, Value j0, int64_t width,
+                   Value shared) {
+    int64_t threads = warps * kWarpSize, chunks = width / 8;
+    auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
+    SmallVector<Value> tokens;
+    for (int64_t e = 0; e < kKeys * chunks / threads; ++e) {
+      Value linear = add(b, tid, e * threads);
+      Value row = arith::DivUIOp::create(b, loc, linear, index(b, chunks));
+      Value col =
+          mul(b, arith::RemUIOp::create(b, loc, linear, index(b, chunks)), 8);
+      Value at = arith::AddIOp::create(b, loc, j0, row);
+      Value elements = arith::SelectOp::create(b, loc, ult(b, at, T),
+                                               index(b, 8), index(b, 0));
+      tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
+          b, loc, tokenType, shared, ValueRange{row, col}, source,
+          ValueRange{batchId, kvHead, clamp(b, at, T), col}, b.getIndexAttr(8),
+          elements, b.getUnitAttr()));
+    }
+    return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, tokens);
+  }
+
   /// The alignment of a vector of `count` elements of `buffer` at a multiple
   /// of `count` elements of a row: its size in bytes where the buffer's
   /// offset and strides keep such groups at multiples of `count` (buffers
@@ -336,8 +374,17 @@ private:
   /// past T or the causal frontier.
   SmallVector<Value> step(OpBuilder &b, Value j0, ValueRange state,
                           bool bounds) {
-    stage(b, key, kvHead, j0, T, kKeys, D, kShared);
-    stage(b, value, kvHead, j0, T, kKeys, Dv, vShared);
+    // Asynchronously: K and V as two groups; the scores wait for K only.
+    Value valueGroup;
+    if (copiesAsync(key, D) && copiesAsync(value, Dv)) {
+      Value keyGroup = stageAsync(b, key, j0, D, kShared);
+      valueGroup = stageAsync(b, value, j0, Dv, vShared);
+      nvgpu::DeviceAsyncWaitOp::create(b, loc, keyGroup,
+                                       b.getI32IntegerAttr(1));
+    } else {
+      stage(b, key, kvHead, j0, T, kKeys, D, kShared);
+      stage(b, value, kvHead, j0, T, kKeys, Dv, vShared);
+    }
     gpu::BarrierOp::create(b, loc);
 
     // scores[n][r][c]: row tileRows[r], key j0 + 8n + 2q + c.
@@ -415,6 +462,11 @@ private:
       pFragments.push_back(
           arith::TruncFOp::create(b, loc, VectorType::get({4, 2}, half), both));
     }
+    if (valueGroup) {
+      nvgpu::DeviceAsyncWaitOp::create(b, loc, valueGroup,
+                                       b.getI32IntegerAttr(0));
+      gpu::BarrierOp::create(b, loc);
+    }
     // Value columns in pairs of 16 x 8 tiles (one ldmatrix.x4.trans per
     // pair and 16 keys), a last single tile when Dv mod 16 = 8.
     for (int64_t o = 0; o < Dv / 8; o += 2) {
@@ -436,6 +488,7 @@ private:
 
   Type half;
   int64_t warps, queries;
+  bool asyncCopies;
   Value kShared, vShared;
   Value i0, tid, g, q, twoQ, firstRow;
   /// A lane's ldmatrix offsets (row, column) for four tiles in the two
@@ -462,7 +515,7 @@ bool mlir::fmc::fitsTensorCoreAttention(AttentionKernelOp op,
 
 void mlir::fmc::buildTensorCoreAttention(OpBuilder &b, AttentionKernelOp op,
                                          Type half, int64_t sharedBytes,
-                                         int64_t minBlocks,
+                                         int64_t minBlocks, bool asyncCopies,
                                          FlatSymbolRefAttr module) {
   // 8 warps (128 queries: each K and V block staged once for twice the
   // queries) where S has them, they fit, and the grid still has
@@ -476,5 +529,5 @@ void mlir::fmc::buildTensorCoreAttention(OpBuilder &b, AttentionKernelOp op,
       s >= 128 && grid >= minBlocks && ::sharedBytes(8, d, dv) <= sharedBytes
           ? 8
           : 4;
-  TensorCoreBuilder(op, half, warps).build(b, module);
+  TensorCoreBuilder(op, half, warps, asyncCopies).build(b, module);
 }

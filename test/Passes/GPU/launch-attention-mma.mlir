@@ -2,6 +2,7 @@
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-launch-attention{mma-type=bf16}),canonicalize,cse)' --split-input-file | FileCheck %s --check-prefix=BF16
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-launch-attention),canonicalize,cse)' --split-input-file | FileCheck %s --check-prefix=F32
 // RUN: not fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-launch-attention{mma-type=f8}))' --split-input-file 2>&1 | FileCheck %s --check-prefix=TYPE
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-launch-attention{mma-type=f16 async-copies=true}),canonicalize,cse)' --split-input-file | FileCheck %s --check-prefix=ASYNC
 
 // The tensor-core kernel (mma-type=f16): causal grouped-query attention,
 // S = T = 100, D = Dv = 32. A block of 4 warps (128 threads) takes 64
@@ -200,5 +201,34 @@ func.func @f16_operands(%q: memref<1x2x64x32xf16>, %k: memref<1x2x64x32xf16>, %v
 // CHECK: memref.store %[[H]], %arg3{{.*}} : memref<1x4x1x64xf16>
 func.func @f16_decode(%q: memref<1x4x1x64xf16>, %k: memref<1x4x128x64xf16>, %v: memref<1x4x128x64xf16>, %o: memref<1x4x1x64xf16>) {
   fmc.attention_kernel %q, %k, %v into %o {causal = true, scale = 0.125 : f64} : (memref<1x4x1x64xf16>, memref<1x4x128x64xf16>, memref<1x4x128x64xf16>, memref<1x4x1x64xf16>) -> ()
+  return
+}
+
+// -----
+
+// With async-copies, f16 keys and values of the products' type go into
+// shared memory by cp.async: per 64-key step, K's 16-byte chunks (64 rows
+// x 4 chunks over 128 threads: two each) as one group and V's as another;
+// the scores wait for K's group only (one group may stay in flight), the
+// values' products for V's. Chunks past T read nothing and are zeroed.
+// Without async-copies (the f16 run above) or with f32 operands, the
+// blocks are staged through registers.
+// ASYNC-LABEL: func.func @f16_async
+// ASYNC: scf.for
+// ASYNC-COUNT-2: nvgpu.device_async_copy %arg1[%c0, %{{.+}}, %{{.+}}, %{{.+}}], %{{.+}}[%{{.+}}, %{{.+}}], 8, %{{.+}} {bypassL1} : memref<1x2x100x32xf16> to memref<64x40xf16, #gpu.address_space<workgroup>>
+// ASYNC: %[[K:.+]] = nvgpu.device_async_create_group
+// ASYNC-COUNT-2: nvgpu.device_async_copy %arg2
+// ASYNC: %[[V:.+]] = nvgpu.device_async_create_group
+// ASYNC: nvgpu.device_async_wait %[[K]] {numGroups = 1 : i32}
+// ASYNC-NEXT: gpu.barrier
+// ASYNC: nvgpu.mma.sync
+// ASYNC: nvgpu.device_async_wait %[[V]] {numGroups = 0 : i32}
+// ASYNC-NEXT: gpu.barrier
+// ASYNC: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = true}
+// CHECK-LABEL: func.func @f16_async
+// CHECK-NOT: nvgpu.device_async_copy
+// CHECK: return
+func.func @f16_async(%q: memref<1x2x100x32xf16>, %k: memref<1x2x100x32xf16>, %v: memref<1x2x100x32xf16>, %o: memref<1x2x100x32xf16>) {
+  fmc.attention_kernel %q, %k, %v into %o {causal = false, scale = 0.125 : f64} : (memref<1x2x100x32xf16>, memref<1x2x100x32xf16>, memref<1x2x100x32xf16>, memref<1x2x100x32xf16>) -> ()
   return
 }
