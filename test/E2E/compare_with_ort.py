@@ -31,6 +31,7 @@ import onnxruntime as ort
 ONNX_TO_NUMPY = {
     onnx.TensorProto.FLOAT: np.float32,
     onnx.TensorProto.DOUBLE: np.float64,
+    onnx.TensorProto.FLOAT16: np.float16,
     onnx.TensorProto.INT64: np.int64,
     onnx.TensorProto.INT32: np.int32,
     onnx.TensorProto.INT8: np.int8,
