@@ -64,6 +64,8 @@ int64_t mmaBlockN(Type element) { return element.isF32() ? 64 : 128; }
 /// Shared rows are padded by 16 bytes (eight f16, four f32): ldmatrix reads
 /// eight rows at once, and padded rows start in different banks.
 constexpr int64_t kMmaRowPaddingBytes = 16;
+/// The shared memory a kernel may declare statically.
+constexpr int64_t kStaticSharedBytes = 48 * 1024;
 
 class KernelBuilder {
 public:
@@ -101,7 +103,7 @@ public:
         {op.getDpsInputs()[1], maps[1], c.n, n0, t.blockN, rhsShared,
          /*kMajor=*/true}};
     SmallVector<Value> sums = pipelinedLoop(
-        b, slices, t.blockK, t.threads(), init,
+        b, slices, t.blockK, t.threads(), /*stages=*/2, init,
         [&](OpBuilder &b, Value buffer, ValueRange acc) {
           // Four steps of k per iteration: their loads and multiply-adds
           // interleave. (Unrolled completely, ptxas keeps every load of the
@@ -147,14 +149,37 @@ public:
     int64_t kMmaRowPadding = kMmaRowPaddingBytes / bytes;
     int64_t blockN = mmaBlockN(element);
     int64_t threads = kMmaBlockM / kMmaWarpM * (blockN / kMmaWarpN) * 32;
-    // The two slices' double buffers and, once the products are done, the
+    // Three buffers per slice where both are copied by cp.async and they
+    // fit in the 48 KB a kernel may declare (16-bit slices: 41 KB), so that
+    // two slices are in flight while one is multiplied; else two.
+    auto sliceType = [&](int64_t stages, ArrayRef<int64_t> shape) {
+      SmallVector<int64_t> full = {stages};
+      llvm::append_range(full, shape);
+      return workgroupType(full, element);
+    };
+    SmallVector<int64_t> lhsShape = {kMmaBlockM, kMmaBlockK + kMmaRowPadding},
+                         rhsShape = {kMmaBlockK, blockN + kMmaRowPadding};
+    Slice lhsProbe{op.getDpsInputs()[0], maps[0], c.m, {}, kMmaBlockM, {},
+                   /*kMajor=*/false};
+    Slice rhsProbe{op.getDpsInputs()[1], maps[1], c.n, {}, blockN, {},
+                   /*kMajor=*/true};
+    int64_t stages =
+        copyWidth(lhsProbe, sliceType(3, lhsShape), kMmaBlockK, threads) > 0 &&
+                copyWidth(rhsProbe, sliceType(3, rhsShape), kMmaBlockK,
+                          threads) > 0 &&
+                3 * (llvm::product_of(lhsShape) + llvm::product_of(rhsShape)) *
+                        bytes <=
+                    kStaticSharedBytes
+            ? 3
+            : 2;
+    // The slices' buffers and, once the products are done, the
     // accumulators' tile share one workgroup buffer (views of it): the
     // tf32 kernel's 36 KB of slices and 17 KB of tile would not fit in the
     // 48 KB a kernel may declare.
     auto lhsTile =
-        workgroupType({2, kMmaBlockM, kMmaBlockK + kMmaRowPadding}, half);
+        workgroupType({stages, kMmaBlockM, kMmaBlockK + kMmaRowPadding}, half);
     auto rhsTile =
-        workgroupType({2, kMmaBlockK, blockN + kMmaRowPadding}, half);
+        workgroupType({stages, kMmaBlockK, blockN + kMmaRowPadding}, half);
     auto outTile = workgroupType({kMmaBlockM, blockN + kRowPadding}, f32);
     int64_t lhsBytes = lhsTile.getNumElements() * bytes;
     int64_t slicesBytes = lhsBytes + rhsTile.getNumElements() * bytes;
@@ -208,7 +233,7 @@ public:
         {op.getDpsInputs()[1], maps[1], c.n, n0, blockN, rhsStaged,
          /*kMajor=*/true}};
     SmallVector<Value> products = pipelinedLoop(
-        b, slices, kMmaBlockK, threads, init,
+        b, slices, kMmaBlockK, threads, stages, init,
         [&](OpBuilder &b, Value buffer, ValueRange acc) {
           SmallVector<Value> sums(acc);
           for (int64_t kk = 0; kk < kMmaBlockK; kk += kMmaK) {
@@ -375,12 +400,16 @@ private:
   /// still reads slice i - 1's buffer), starts slice i + 1 into the other
   /// buffer (asynchronous copies, or loads into registers), multiplies
   /// slice i, then stores the registers. The last slice is multiplied after
-  /// the loop, so no copy reads past k. One barrier per slice.
+  /// the loop, so no copy reads past k. One barrier per slice. With three
+  /// `stages` (every slice copied asynchronously), slices i + 1 and i + 2
+  /// are in flight while slice i is multiplied (pipelinedLoop3).
   SmallVector<Value>
   pipelinedLoop(OpBuilder &b, ArrayRef<Slice> slices, int64_t depth,
-                int64_t threads, ValueRange init,
+                int64_t threads, int64_t stages, ValueRange init,
                 function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)>
                     multiplySlice) {
+    if (stages == 3)
+      return pipelinedLoop3(b, slices, depth, threads, init, multiplySlice);
     int64_t steps = llvm::divideCeil(c.sizes[c.k], depth);
     auto waitAndSync = [&](OpBuilder &b, Value group) {
       if (group)
@@ -406,6 +435,50 @@ private:
         });
     waitAndSync(b, group);
     return multiplySlice(b, index(b, (steps - 1) % 2), loop.getResults());
+  }
+
+  /// Three buffers, every slice copied asynchronously: slices 0 and 1 start
+  /// first (one group each); iteration i waits until at most one group is
+  /// in flight (slice i is complete), passes the barrier (no thread still
+  /// reads slice i - 1's buffer, which slice i + 2 reuses), starts slice
+  /// i + 2 and multiplies slice i. The last two slices are multiplied after
+  /// the loop, waiting for one group and then for none.
+  SmallVector<Value> pipelinedLoop3(
+      OpBuilder &b, ArrayRef<Slice> slices, int64_t depth, int64_t threads,
+      ValueRange init,
+      function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)>
+          multiplySlice) {
+    int64_t steps = llvm::divideCeil(c.sizes[c.k], depth);
+    auto start = [&](OpBuilder &b, Value k0, Value buffer) {
+      SmallVector<SmallVector<Value>> held;
+      return stageAll(b, slices, k0, buffer, depth, threads, held);
+    };
+    auto waitAndSync = [&](OpBuilder &b, Value group, int64_t inFlight) {
+      nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
+                                       b.getI32IntegerAttr(inFlight));
+      gpu::BarrierOp::create(b, loc);
+    };
+    Value group = start(b, index(b, 0), index(b, 0));
+    if (steps == 1) {
+      waitAndSync(b, group, 0);
+      return multiplySlice(b, index(b, 0), init);
+    }
+    start(b, index(b, depth), index(b, 1));
+    auto loop = scf::ForOp::create(
+        b, loc, index(b, 0), index(b, (steps - 2) * depth), index(b, depth),
+        init, [&](OpBuilder &b, Location, Value k0, ValueRange acc) {
+          waitAndSync(b, group, 1);
+          start(b, affine(b, d0 + 2 * depth, k0),
+                affine(b, (d0.floorDiv(depth) + 2) % 3, k0));
+          scf::YieldOp::create(
+              b, loc,
+              multiplySlice(b, affine(b, d0.floorDiv(depth) % 3, k0), acc));
+        });
+    waitAndSync(b, group, 1);
+    SmallVector<Value> sums =
+        multiplySlice(b, index(b, (steps - 2) % 3), loop.getResults());
+    waitAndSync(b, group, 0);
+    return multiplySlice(b, index(b, (steps - 1) % 3), sums);
   }
 
   /// Starts every slice at k0 into `buffer`: their asynchronous copies as
@@ -468,8 +541,11 @@ private:
   /// slice must be staged through registers (converted, or 2-byte
   /// elements against the layout).
   int64_t copyWidth(const Slice &s, int64_t depth, int64_t threads) {
+    return copyWidth(s, cast<MemRefType>(s.shared.getType()), depth, threads);
+  }
+  int64_t copyWidth(const Slice &s, MemRefType shared, int64_t depth,
+                    int64_t threads) {
     auto source = cast<MemRefType>(s.operand.getType());
-    auto shared = cast<MemRefType>(s.shared.getType());
     if (!asyncCopies || source.getElementType() != shared.getElementType() ||
         !source.isLastDimUnitStride())
       return 0;

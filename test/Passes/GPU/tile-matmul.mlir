@@ -382,10 +382,33 @@ func.func @bf16_weight(%a: memref<70x96xf32>, %w: memref<96x80xbf16>, %c: memref
 // CHECK: %[[H:.+]] = arith.truncf %[[SUM]] : vector<4xf32> to vector<4xf16>
 // CHECK: vector.maskedstore %arg3[%{{.+}}, %{{.+}}], %{{.+}}, %[[H]] : memref<70x80xf16>, vector<4xi1>, vector<4xf16>
 // CHECK-NOT: linalg.generic
+// Both slices copied by cp.async, they get three buffers (41472 bytes):
+// slices 0 and 1 start as two groups, each iteration waits until one
+// group is left in flight, starts slice i + 2 and multiplies slice i; the
+// last two slices (here all of k = 96 is three) are multiplied after the
+// loop, waiting for one group and then none.
 // ASYNC-LABEL: func.func @f16_activations
+// ASYNC: workgroup(%[[RAW:.+]] : memref<41472xi8, #gpu.address_space<workgroup>>)
 // ASYNC-NOT: arith.truncf
-// ASYNC: nvgpu.device_async_copy %arg0[%{{.+}}, %{{.+}}], %{{.+}}[%c0, %{{.+}}, %{{.+}}], 8, %{{.+}} {bypassL1} : memref<70x96xf16> to memref<2x64x40xf16, #gpu.address_space<workgroup>>
-// ASYNC: nvgpu.device_async_copy %arg1[%{{.+}}, %{{.+}}], %{{.+}}[%c0, %{{.+}}, %{{.+}}], 8, %{{.+}} {bypassL1} : memref<96x80xf16> to memref<2x32x136xf16, #gpu.address_space<workgroup>>
+// ASYNC: %[[AS:.+]] = memref.view %[[RAW]]{{.*}} to memref<3x64x40xf16, #gpu.address_space<workgroup>>
+// ASYNC: %[[BS:.+]] = memref.view %[[RAW]]{{.*}} to memref<3x32x136xf16, #gpu.address_space<workgroup>>
+// ASYNC: nvgpu.device_async_copy %arg0[%{{.+}}, %{{.+}}], %[[AS]][%c0, %{{.+}}, %{{.+}}], 8, %{{.+}} {bypassL1} : memref<70x96xf16> to memref<3x64x40xf16, #gpu.address_space<workgroup>>
+// ASYNC: nvgpu.device_async_copy %arg1[%{{.+}}, %{{.+}}], %[[BS]][%c0, %{{.+}}, %{{.+}}], 8, %{{.+}} {bypassL1} : memref<96x80xf16> to memref<3x32x136xf16, #gpu.address_space<workgroup>>
+// ASYNC: %[[G:.+]] = nvgpu.device_async_create_group
+// ASYNC: nvgpu.device_async_copy %arg0[%{{.+}}, %{{.+}}], %[[AS]][%c1,
+// ASYNC: nvgpu.device_async_create_group
+// ASYNC: scf.for %{{.+}} = %c0 to %c32 step %c32
+// ASYNC-NEXT: nvgpu.device_async_wait %[[G]] {numGroups = 1 : i32}
+// ASYNC-NEXT: gpu.barrier
+// ASYNC: nvgpu.device_async_create_group
+// ASYNC: vector.contract
+// ASYNC: scf.yield
+// ASYNC: nvgpu.device_async_wait %[[G]] {numGroups = 1 : i32}
+// ASYNC-NEXT: gpu.barrier
+// ASYNC: vector.contract
+// ASYNC: nvgpu.device_async_wait %[[G]] {numGroups = 0 : i32}
+// ASYNC-NEXT: gpu.barrier
+// ASYNC: vector.contract
 func.func @f16_activations(%a: memref<70x96xf16>, %w: memref<96x80xf16>, %res: memref<70x80xf16>, %y: memref<70x80xf16>) {
   %zero = arith.constant 0.0 : f32
   %c = memref.alloc() : memref<70x80xf32>
