@@ -75,7 +75,14 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     itself; operands' base addresses are assumed 16-byte aligned, as fmc's
     buffers and weights are), one group per slice. Other slices are
     loaded into registers (unrolled) before the products and stored after
-    them.
+    them. When the tensor-core kernel copies both slices that way (16-bit
+    lhs and rhs: activations stored narrow) and three buffers of each fit
+    in 48 KB, each slice gets three buffers: slices 0 and 1 start first,
+    iteration i waits until one group is left in flight, passes the
+    barrier, starts slice i + 2 and multiplies slice i, so that two slices
+    are in flight while one is multiplied. An lhs already in the products'
+    16-bit type is staged as it is, and the epilogue may read and write
+    f16 and bf16 buffers (fmc-narrow-activations).
   }];
   let options = [
     Option<"blockM", "block-m", "int64_t", "64", "Rows of out per block">,
@@ -167,7 +174,9 @@ def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
     (FlashAttention-2 as written per lane): blocks of 8 warps take 128
     queries (4 warps and 64 where a grid of 128-query blocks would have
     fewer than `split-blocks` / 2 blocks, i.e. not fill the SMs), each
-    warp 16; every 64 keys, K and V are staged rounded to that type,
+    warp 16; every 64 keys, K and V are staged rounded to that type
+    (already in it: with `async-copies`, by cp.async as two groups, the
+    scores waiting for K's, so that V's copy overlaps them),
     S = Q K^T is one mma.sync m16n8k16 per 16 x 8 tile over the Q
     fragments (loaded once; all fragments by ldmatrix, V's transposed),
     its accumulator fragments are the scores (scale, mask, frontier

@@ -7,10 +7,11 @@
 // (every thread copies a few elements, consecutive threads consecutive
 // addresses of the operand's contiguous dim, by cp.async where no
 // conversion is needed; elements past the edges are zeros; slice i + 1 is
-// copied while slice i is multiplied), and each of its threads accumulates
-// a thread-m x thread-n tile in registers from the shared slices (the SIMT
-// kernel). With an f16 or bf16 rhs (weights narrowed by --precision) the
-// warps multiply 16-bit tiles of the slices with warp-level
+// copied while slice i is multiplied, or slices i + 1 and i + 2 in three
+// buffers when both are copied by cp.async), and each of its threads
+// accumulates a thread-m x thread-n tile in registers from the shared
+// slices (the SIMT kernel). With an f16 or bf16 rhs (weights narrowed by
+// --precision) the warps multiply 16-bit tiles of the slices with warp-level
 // vector.contract ops instead, which become ldmatrix and mma.sync on the
 // tensor cores (fmc-gpu-convert-warp-matmuls); so do f32 ones with
 // --precision=tf32. A zero fill
