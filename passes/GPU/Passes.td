@@ -176,7 +176,9 @@ def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
     fewer than `split-blocks` / 2 blocks, i.e. not fill the SMs), each
     warp 16; every 64 keys, K and V are staged rounded to that type
     (already in it: with `async-copies`, by cp.async as two groups, the
-    scores waiting for K's, so that V's copy overlaps them),
+    scores waiting for K's, so that V's copy overlaps them; where a second
+    K buffer fits, each step also starts the next K block, which then
+    overlaps P V),
     S = Q K^T is one mma.sync m16n8k16 per 16 x 8 tile over the Q
     fragments (loaded once; all fragments by ldmatrix, V's transposed),
     its accumulator fragments are the scores (scale, mask, frontier

@@ -49,18 +49,26 @@ constexpr int64_t kKeys = 64;
 constexpr int64_t kPad = 8;
 
 /// The Q block (16 rows per warp), and then in the same bytes the K and
-/// V blocks; 16-bit, rows padded.
-int64_t sharedBytes(int64_t warps, int64_t d, int64_t dv) {
+/// V blocks (with `prefetch`, a second K block after them); 16-bit, rows
+/// padded.
+int64_t sharedBytes(int64_t warps, int64_t d, int64_t dv,
+                    bool prefetch = false) {
   return 2 * std::max(16 * warps * (d + kPad),
-                      kKeys * (d + kPad) + kKeys * (dv + kPad));
+                      (prefetch ? 2 : 1) * kKeys * (d + kPad) +
+                          kKeys * (dv + kPad));
 }
 
 class TensorCoreBuilder : AttentionBuilder {
 public:
   TensorCoreBuilder(AttentionKernelOp op, Type half, int64_t warps,
-                    bool asyncCopies)
+                    bool asyncCopies, int64_t sharedLimit)
       : AttentionBuilder(op), half(half), warps(warps), queries(16 * warps),
-        asyncCopies(asyncCopies) {}
+        asyncCopies(asyncCopies) {
+    // K and V by cp.async; the next K block too, into a second buffer,
+    // where it fits.
+    async = copiesAsync(key, D) && copiesAsync(value, Dv);
+    prefetch = async && ::sharedBytes(warps, D, Dv, true) <= sharedLimit;
+  }
 
   void build(OpBuilder &b, FlatSymbolRefAttr module) {
     MLIRContext *ctx = b.getContext();
@@ -72,8 +80,8 @@ public:
         index(b, batch), index(b, warps * kWarpSize), one, one,
         /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
         /*asyncDependencies=*/{},
-        TypeRange{MemRefType::get({sharedBytes(warps, D, Dv)}, b.getI8Type(),
-                                  AffineMap(), workgroup)},
+        TypeRange{MemRefType::get({sharedBytes(warps, D, Dv, prefetch)},
+                                  b.getI8Type(), AffineMap(), workgroup)},
         /*privateAttributions=*/{}, nullptr, nullptr, nullptr, module);
     Block &body = launch.getBody().front();
     b.setInsertionPointToEnd(&body);
@@ -86,8 +94,10 @@ public:
           index(b, offset), ValueRange{});
     };
     Value qShared = view(0, queries, D + kPad);
-    kShared = view(0, kKeys, D + kPad);
+    kBuffers[0] = kShared = view(0, kKeys, D + kPad);
     vShared = view(2 * kKeys * (D + kPad), kKeys, Dv + kPad);
+    if (prefetch)
+      kBuffers[1] = view(2 * kKeys * (D + kPad + Dv + kPad), kKeys, D + kPad);
 
     batchId = launch.getBlockIds().z;
     head = launch.getBlockIds().y;
@@ -123,6 +133,10 @@ public:
     for (int64_t k0 = 0; k0 < D; k0 += 16)
       qFragments.push_back(aFragment(b, qShared, k0));
     gpu::BarrierOp::create(b, loc);
+    // With prefetch, K's first block starts here; each step starts the
+    // next one.
+    if (prefetch)
+      asyncGroup = stageAsync(b, key, index(b, 0), D, kBuffers[0]);
 
     // Key blocks [0, inner) lie below T and below the causal frontier of
     // the block's first query (i0 + T - S): no score needs a bound there.
@@ -154,6 +168,10 @@ public:
           scf::YieldOp::create(b, loc, step(b, j0, state, /*bounds=*/true));
         });
 
+    // The last step's prefetch (past the keys: zeros) completes.
+    if (prefetch)
+      nvgpu::DeviceAsyncWaitOp::create(b, loc, asyncGroup,
+                                       b.getI32IntegerAttr(0));
     // l: the row's four lanes' sums; O / l, zero for a row that saw no key.
     ValueRange state = edgeLoop.getResults();
     SmallVector<Value> sums = {state[2], state[3]};
@@ -374,9 +392,24 @@ private:
   /// past T or the causal frontier.
   SmallVector<Value> step(OpBuilder &b, Value j0, ValueRange state,
                           bool bounds) {
-    // Asynchronously: K and V as two groups; the scores wait for K only.
-    Value valueGroup;
-    if (copiesAsync(key, D) && copiesAsync(value, Dv)) {
+    // Asynchronously: K and V as two groups; the scores wait for K only
+    // (with prefetch, K's group started in the step before, and the values'
+    // products wait for V's, the next K's staying in flight).
+    Value valueGroup, nextKeys;
+    if (prefetch) {
+      Value even = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::eq,
+          arith::RemUIOp::create(
+              b, loc, arith::DivUIOp::create(b, loc, j0, index(b, kKeys)),
+              index(b, 2)),
+          index(b, 0));
+      kShared = arith::SelectOp::create(b, loc, even, kBuffers[0], kBuffers[1]);
+      nextKeys =
+          arith::SelectOp::create(b, loc, even, kBuffers[1], kBuffers[0]);
+      valueGroup = stageAsync(b, value, j0, Dv, vShared);
+      nvgpu::DeviceAsyncWaitOp::create(b, loc, asyncGroup,
+                                       b.getI32IntegerAttr(1));
+    } else if (async) {
       Value keyGroup = stageAsync(b, key, j0, D, kShared);
       valueGroup = stageAsync(b, value, j0, Dv, vShared);
       nvgpu::DeviceAsyncWaitOp::create(b, loc, keyGroup,
@@ -462,7 +495,12 @@ private:
       pFragments.push_back(
           arith::TruncFOp::create(b, loc, VectorType::get({4, 2}, half), both));
     }
-    if (valueGroup) {
+    if (prefetch) {
+      stageAsync(b, key, add(b, j0, kKeys), D, nextKeys);
+      nvgpu::DeviceAsyncWaitOp::create(b, loc, valueGroup,
+                                       b.getI32IntegerAttr(1));
+      gpu::BarrierOp::create(b, loc);
+    } else if (valueGroup) {
       nvgpu::DeviceAsyncWaitOp::create(b, loc, valueGroup,
                                        b.getI32IntegerAttr(0));
       gpu::BarrierOp::create(b, loc);
@@ -489,7 +527,13 @@ private:
   Type half;
   int64_t warps, queries;
   bool asyncCopies;
+  /// K and V copied by cp.async; and the next K block prefetched.
+  bool async = false, prefetch = false;
+  /// The K block being multiplied (with prefetch, one of kBuffers).
   Value kShared, vShared;
+  std::array<Value, 2> kBuffers;
+  /// A group of the kernel's cp.async copies (the waits' token).
+  Value asyncGroup;
   Value i0, tid, g, q, twoQ, firstRow;
   /// A lane's ldmatrix offsets (row, column) for four tiles in the two
   /// orders.
@@ -529,5 +573,5 @@ void mlir::fmc::buildTensorCoreAttention(OpBuilder &b, AttentionKernelOp op,
       s >= 128 && grid >= minBlocks && ::sharedBytes(8, d, dv) <= sharedBytes
           ? 8
           : 4;
-  TensorCoreBuilder(op, half, warps, asyncCopies).build(b, module);
+  TensorCoreBuilder(op, half, warps, asyncCopies, sharedBytes).build(b, module);
 }

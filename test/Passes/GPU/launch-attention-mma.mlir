@@ -207,24 +207,44 @@ func.func @f16_decode(%q: memref<1x4x1x64xf16>, %k: memref<1x4x128x64xf16>, %v: 
 // -----
 
 // With async-copies, f16 keys and values of the products' type go into
-// shared memory by cp.async: per 64-key step, K's 16-byte chunks (64 rows
-// x 4 chunks over 128 threads: two each) as one group and V's as another;
-// the scores wait for K's group only (one group may stay in flight), the
-// values' products for V's. Chunks past T read nothing and are zeroed.
-// Without async-copies (the f16 run above) or with f32 operands, the
-// blocks are staged through registers.
+// shared memory by cp.async in 16-byte chunks (64 rows x 4 chunks over 128
+// threads: two each), and the next K block is prefetched into a second
+// buffer (15360 bytes in all): K's first block starts before the key
+// loop; each step starts V's block, waits until one group is left in
+// flight (its K block is complete), computes the scores, starts the next
+// K block into the other buffer, waits until one group is left (V's block
+// is complete) and multiplies P V. Chunks past T read nothing and are
+// zeroed; the last prefetch is drained after the loop. (T = 100: two
+// steps, the loops folded, buffers 0, 1, 0.) Without async-copies (the
+// f16 run above) or with f32 operands, the blocks are staged through
+// registers.
 // ASYNC-LABEL: func.func @f16_async
-// ASYNC: scf.for
-// ASYNC-COUNT-2: nvgpu.device_async_copy %arg1[%c0, %{{.+}}, %{{.+}}, %{{.+}}], %{{.+}}[%{{.+}}, %{{.+}}], 8, %{{.+}} {bypassL1} : memref<1x2x100x32xf16> to memref<64x40xf16, #gpu.address_space<workgroup>>
-// ASYNC: %[[K:.+]] = nvgpu.device_async_create_group
-// ASYNC-COUNT-2: nvgpu.device_async_copy %arg2
-// ASYNC: %[[V:.+]] = nvgpu.device_async_create_group
-// ASYNC: nvgpu.device_async_wait %[[K]] {numGroups = 1 : i32}
+// ASYNC: workgroup(%[[RAW:.+]] : memref<15360xi8, #gpu.address_space<workgroup>>)
+// ASYNC-DAG: %[[K0:.+]] = memref.view %[[RAW]][%c0][] : {{.*}} to memref<64x40xf16, #gpu.address_space<workgroup>>
+// ASYNC-DAG: %[[V:.+]] = memref.view %[[RAW]][%c5120][] : {{.*}} to memref<64x40xf16, #gpu.address_space<workgroup>>
+// ASYNC-DAG: %[[K1:.+]] = memref.view %[[RAW]][%c10240][] : {{.*}} to memref<64x40xf16, #gpu.address_space<workgroup>>
+// ASYNC-COUNT-2: nvgpu.device_async_copy %arg1[%c0, %{{.+}}, %{{.+}}, %{{.+}}], %[[K0]][%{{.+}}, %{{.+}}], 8, %{{.+}} {bypassL1} : memref<1x2x100x32xf16> to memref<64x40xf16, #gpu.address_space<workgroup>>
+// ASYNC: %[[G:.+]] = nvgpu.device_async_create_group
+// ASYNC-COUNT-2: nvgpu.device_async_copy %arg2{{.*}}, %[[V]]
+// ASYNC: %[[V0:.+]] = nvgpu.device_async_create_group
+// ASYNC: nvgpu.device_async_wait %[[G]] {numGroups = 1 : i32}
 // ASYNC-NEXT: gpu.barrier
 // ASYNC: nvgpu.mma.sync
-// ASYNC: nvgpu.device_async_wait %[[V]] {numGroups = 0 : i32}
+// ASYNC-COUNT-2: nvgpu.device_async_copy %arg1{{.*}}, %[[K1]]
+// ASYNC: nvgpu.device_async_create_group
+// ASYNC: nvgpu.device_async_wait %[[V0]] {numGroups = 1 : i32}
 // ASYNC-NEXT: gpu.barrier
-// ASYNC: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = true}
+// ASYNC: nvgpu.ldmatrix %[[V]]{{.*}} {numTiles = 4 : i32, transpose = true}
+// ASYNC: gpu.barrier
+// ASYNC-COUNT-2: nvgpu.device_async_copy %arg2{{.*}}, %[[V]]
+// ASYNC: %[[V1:.+]] = nvgpu.device_async_create_group
+// ASYNC: nvgpu.device_async_wait %[[G]] {numGroups = 1 : i32}
+// ASYNC-NEXT: gpu.barrier
+// ASYNC: nvgpu.ldmatrix %[[K1]]
+// ASYNC-COUNT-2: nvgpu.device_async_copy %arg1{{.*}}, %[[K0]]
+// ASYNC: nvgpu.device_async_wait %[[V1]] {numGroups = 1 : i32}
+// ASYNC: gpu.barrier
+// ASYNC: nvgpu.device_async_wait %[[G]] {numGroups = 0 : i32}
 // CHECK-LABEL: func.func @f16_async
 // CHECK-NOT: nvgpu.device_async_copy
 // CHECK: return
