@@ -78,17 +78,24 @@ bool keepsRows(linalg::TransposeOp transpose) {
   return !perm.empty() && perm.back() == int64_t(perm.size()) - 1;
 }
 
-/// The only op other than `except` that uses `alloc`, if there is exactly
-/// one.
-Operation *otherUser(memref::AllocOp alloc, Operation *except) {
-  Operation *found = nullptr;
+/// The transpose that is the only op other than `attention` to use
+/// `alloc` (one block, both on buffers), when it keeps rows; else null.
+linalg::TransposeOp soleTranspose(memref::AllocOp alloc,
+                                  AttentionKernelOp attention) {
+  if (alloc->getBlock() != attention->getBlock())
+    return {};
+  linalg::TransposeOp found;
   for (Operation *user : alloc->getUsers()) {
-    if (user == except)
+    if (user == attention || user == found)
       continue;
-    if (found && found != user)
-      return nullptr;
-    found = user;
+    auto transpose = dyn_cast<linalg::TransposeOp>(user);
+    if (found || !transpose)
+      return {};
+    found = transpose;
   }
+  if (!found || !found.hasPureBufferSemantics() || !keepsRows(found) ||
+      found->getBlock() != attention->getBlock())
+    return {};
   return found;
 }
 
@@ -97,13 +104,9 @@ Operation *otherUser(memref::AllocOp alloc, Operation *except) {
 /// through a transposed view, if nothing in between writes that input.
 bool foldInput(AttentionKernelOp attention, OpOperand &operand) {
   auto alloc = operand.get().getDefiningOp<memref::AllocOp>();
-  if (!alloc || alloc->getBlock() != attention->getBlock())
-    return false;
-  auto transpose =
-      dyn_cast_or_null<linalg::TransposeOp>(otherUser(alloc, attention));
-  if (!transpose || transpose.getInit() != alloc.getResult() ||
-      !transpose.hasPureBufferSemantics() || !keepsRows(transpose) ||
-      transpose->getBlock() != attention->getBlock() ||
+  linalg::TransposeOp transpose;
+  if (!alloc || !(transpose = soleTranspose(alloc, attention)) ||
+      transpose.getInit() != alloc.getResult() ||
       !transpose->isBeforeInBlock(attention))
     return false;
   Value root = rootOf(transpose.getInput());
@@ -129,13 +132,9 @@ bool foldInput(AttentionKernelOp attention, OpOperand &operand) {
 /// and the attention does not read it.
 bool foldOutput(AttentionKernelOp attention) {
   auto alloc = attention.getInit().getDefiningOp<memref::AllocOp>();
-  if (!alloc || alloc->getBlock() != attention->getBlock())
-    return false;
-  auto transpose =
-      dyn_cast_or_null<linalg::TransposeOp>(otherUser(alloc, attention));
-  if (!transpose || transpose.getInput() != alloc.getResult() ||
-      !transpose.hasPureBufferSemantics() || !keepsRows(transpose) ||
-      transpose->getBlock() != attention->getBlock() ||
+  linalg::TransposeOp transpose;
+  if (!alloc || !(transpose = soleTranspose(alloc, attention)) ||
+      transpose.getInput() != alloc.getResult() ||
       !attention->isBeforeInBlock(transpose))
     return false;
   Value dest = transpose.getInit();
