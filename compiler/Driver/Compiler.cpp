@@ -199,7 +199,8 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
     // The tensors between kernels in that type too (read by the kernels as
     // they are, arithmetic in f32): half the bytes, and 16-bit operands the
     // tensor-core kernels stage without converting them.
-    pipeline.narrowActivations = pipeline.narrowWeights;
+    if (options.narrowActivations)
+      pipeline.narrowActivations = pipeline.narrowWeights;
     if (gpu) {
       pipeline.gpuSharedBytes = gpu->sharedBytesPerBlock;
       pipeline.gpuSplitBlocks = 2 * gpu->maxSMs;

@@ -31,6 +31,9 @@ struct CompileOptions {
   std::string cpu;
   /// GPU targets: fp32, tf32, fp16 or bf16 (--precision).
   std::string precision = "fp32";
+  /// With fp16/bf16: the tensors between kernels in that type too
+  /// (--narrow-activations; false keeps them f32).
+  bool narrowActivations = true;
   /// CPU targets: compile through the GPU mapping and run its launches as
   /// host loops (--gpu-mapping-on-host; a test of the GPU path).
   bool gpuMappingOnHost = false;

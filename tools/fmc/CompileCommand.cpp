@@ -56,6 +56,13 @@ cl::opt<std::string> precision(
              "tensor cores reading their operands as tf32 (10-bit "
              "mantissas, sums in f32)"),
     cl::init("fp32"), cl::sub(getCompileSubCommand()));
+cl::opt<bool> narrowActivations(
+    "narrow-activations",
+    cl::desc("With --precision=fp16|bf16: store the tensors passed between "
+             "kernels in that type (default); =false keeps them f32 (only "
+             "the matmul weights narrow), e.g. to tell which of the two an "
+             "accuracy loss comes from"),
+    cl::init(true), cl::sub(getCompileSubCommand()));
 cl::opt<bool> gpuMappingOnHost(
     "gpu-mapping-on-host",
     cl::desc("CPU targets: compile through the GPU mapping (one thread per "
@@ -258,6 +265,7 @@ int runCompileCommand() {
   options.target = target;
   options.cpu = targetCpu;
   options.precision = precision;
+  options.narrowActivations = narrowActivations;
   options.gpuMappingOnHost = gpuMappingOnHost;
   options.emit = emit;
   options.printIRBeforeAll = printBefore;
