@@ -99,6 +99,22 @@ linalg::TransposeOp soleTranspose(memref::AllocOp alloc,
   return found;
 }
 
+/// Makes `attention` use a `perm` transposed view of `source` wherever it
+/// used `alloc`, and erases `transpose` and `alloc`.
+void useView(AttentionKernelOp attention, memref::AllocOp alloc,
+             linalg::TransposeOp transpose, Value source,
+             ArrayRef<int64_t> perm) {
+  OpBuilder b(attention);
+  auto view = memref::TransposeOp::create(
+      b, transpose.getLoc(), source,
+      AffineMapAttr::get(AffineMap::getPermutationMap(perm, b.getContext())));
+  for (OpOperand &use : attention->getOpOperands())
+    if (use.get() == alloc.getResult())
+      use.set(view);
+  transpose->erase();
+  alloc->erase();
+}
+
 /// Query, key or value `operand` of `attention` is an allocation that only
 /// a transpose before it writes: the attention reads the transpose's input
 /// through a transposed view, if nothing in between writes that input.
@@ -113,16 +129,8 @@ bool foldInput(AttentionKernelOp attention, OpOperand &operand) {
   if (touchedBetween(transpose, attention, root, /*reads=*/false) ||
       rootOf(attention.getInit()) == root)
     return false;
-  OpBuilder b(attention);
-  auto view = memref::TransposeOp::create(
-      b, transpose.getLoc(), transpose.getInput(),
-      AffineMapAttr::get(AffineMap::getPermutationMap(
-          transpose.getPermutation(), b.getContext())));
-  for (OpOperand &use : attention->getOpOperands())
-    if (use.get() == alloc.getResult())
-      use.set(view);
-  transpose->erase();
-  alloc->erase();
+  useView(attention, alloc, transpose, transpose.getInput(),
+          transpose.getPermutation());
   return true;
 }
 
@@ -155,17 +163,10 @@ bool foldOutput(AttentionKernelOp attention) {
     if (attention->isBeforeInBlock(destAlloc))
       destAlloc->moveBefore(attention);
   }
-  OpBuilder b(attention);
   SmallVector<int64_t> inverse(transpose.getPermutation().size());
   for (auto [i, p] : llvm::enumerate(transpose.getPermutation()))
     inverse[p] = int64_t(i);
-  auto view = memref::TransposeOp::create(
-      b, transpose.getLoc(), dest,
-      AffineMapAttr::get(
-          AffineMap::getPermutationMap(inverse, b.getContext())));
-  attention.getInitMutable().set(view);
-  transpose->erase();
-  alloc->erase();
+  useView(attention, alloc, transpose, dest, inverse);
   return true;
 }
 

@@ -82,8 +82,9 @@ Value emptyLike(OpBuilder &b, Location loc, Value like, Type element) {
                                  element);
 }
 
-RankedTensorType withElement(Type type, Type element) {
-  return cast<RankedTensorType>(type).clone(element);
+/// Gives the tensor `v` the element type `element`.
+void retype(Value v, Type element) {
+  v.setType(cast<RankedTensorType>(v.getType()).clone(element));
 }
 
 /// Makes `generic` write its (only) result in `narrow`: a narrow
@@ -99,8 +100,7 @@ void storeNarrow(linalg::GenericOp generic, Type narrow, Value init = {}) {
   b.setInsertionPoint(yield);
   yield->setOperand(0, arith::TruncFOp::create(b, yield.getLoc(), narrow,
                                                yield->getOperand(0)));
-  generic->getResult(0).setType(
-      withElement(generic->getResult(0).getType(), narrow));
+  retype(generic->getResult(0), narrow);
 }
 
 /// `value` now holds narrow elements: data movement reading it gets a
@@ -123,9 +123,8 @@ void extendInReaders(Value value, Type narrow) {
       for (BlockArgument arg : transpose.getRegion().front().getArguments())
         arg.setType(narrow);
     }
-    Value result = user->getResult(0);
-    result.setType(withElement(result.getType(), narrow));
-    extendInReaders(result, narrow);
+    retype(user->getResult(0), narrow);
+    extendInReaders(user->getResult(0), narrow);
   }
 }
 
@@ -186,9 +185,8 @@ struct NarrowActivationsPass
         OpBuilder b(attention);
         attention.getInitMutable().set(
             emptyLike(b, attention.getLoc(), attention.getInit(), narrow));
-        Value result = attention->getResult(0);
-        result.setType(withElement(result.getType(), narrow));
-        extendInReaders(result, narrow);
+        retype(attention->getResult(0), narrow);
+        extendInReaders(attention->getResult(0), narrow);
         continue;
       }
       auto forall = dyn_cast<scf::ForallOp>(op);
@@ -203,13 +201,12 @@ struct NarrowActivationsPass
         OpBuilder b(forall);
         OpOperand &init = *forall.getTiedOpOperand(result);
         init.set(emptyLike(b, forall.getLoc(), init.get(), narrow));
-        arg.setType(withElement(arg.getType(), narrow));
+        retype(arg, narrow);
         auto slice =
             generic.getDpsInits()[0].getDefiningOp<tensor::ExtractSliceOp>();
-        slice.getResult().setType(
-            withElement(slice.getResult().getType(), narrow));
+        retype(slice.getResult(), narrow);
         storeNarrow(generic, narrow, slice.getResult());
-        result.setType(withElement(result.getType(), narrow));
+        retype(result, narrow);
         extendInReaders(result, narrow);
       }
     }
