@@ -203,9 +203,13 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
       pipeline.narrowActivations = pipeline.narrowWeights;
     if (gpu) {
       pipeline.gpuSharedBytes = gpu->sharedBytesPerBlock;
+      pipeline.gpuMaxSharedBytes = gpu->maxSharedBytesPerBlock;
       pipeline.gpuSplitBlocks = 2 * gpu->maxSMs;
+      pipeline.gpuSMs = gpu->maxSMs;
       pipeline.gpuAsyncCopies = gpu->asyncCopy;
     }
+    if (options.gpuSMs)
+      pipeline.gpuSMs = options.gpuSMs;
     pipeline.gpuAttentionMaxHead =
         mlir::fmc::largestFusedAttentionHead(pipeline.gpuSharedBytes);
   }

@@ -37,6 +37,8 @@ struct CompileOptions {
   /// CPU targets: compile through the GPU mapping and run its launches as
   /// host loops (--gpu-mapping-on-host; a test of the GPU path).
   bool gpuMappingOnHost = false;
+  /// Tile as for a GPU with this many SMs (--gpu-sms; 0: the target's).
+  unsigned gpuSMs = 0;
   EmitKind emit = EmitKind::Artifact;
   onnx::ImportOptions import;
   bool printIRBeforeAll = false;

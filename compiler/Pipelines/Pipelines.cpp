@@ -42,11 +42,12 @@ static std::string bufferizationPasses(const PipelineOptions &options) {
 static std::string gpuMappingPasses(const PipelineOptions &options) {
   return llvm::formatv(
       "func.func(fmc-gpu-launch-attention{{shared-bytes={7} "
+      "max-shared-bytes={11} "
       "split-blocks={8} mma-type={10} async-copies={9} "
       "module-name=fmc_kernels},"
       "fmc-gpu-tile-matmul{{block-m={1} block-n={2} block-k={3} "
       "thread-m={4} thread-n={5} tf32={6} async-copies={9} "
-      "module-name=fmc_kernels},"
+      "shared-bytes={11} sms={12} module-name=fmc_kernels},"
       "fmc-gpu-launch-row-loops{{block-size={0} module-name=fmc_kernels},"
       "fmc-outer-parallel-iterators),"
       // Row loops the row kernels did not take: one thread per row.
@@ -59,7 +60,8 @@ static std::string gpuMappingPasses(const PipelineOptions &options) {
       options.gpuBlockK, options.gpuThreadM, options.gpuThreadN,
       options.gpuTF32 ? "true" : "false", options.gpuSharedBytes,
       options.gpuSplitBlocks, options.gpuAsyncCopies ? "true" : "false",
-      options.gpuAttentionMMA.empty() ? "\"\"" : options.gpuAttentionMMA);
+      options.gpuAttentionMMA.empty() ? "\"\"" : options.gpuAttentionMMA,
+      options.gpuMaxSharedBytes, options.gpuSMs);
 }
 
 LogicalResult
@@ -157,15 +159,17 @@ mlir::fmc::buildCUDAKernelPipeline(OpPassManager &pm,
       "{0},{1},"
       // Warp-level products (the tensor-core matmuls) -> ldmatrix and
       // mma.sync on the warp's lanes.
-      "func.func(fmc-gpu-convert-warp-matmuls),"
+      "func.func(fmc-gpu-convert-warp-matmuls,"
+      // Kernels above the 48 KB a kernel may declare statically.
+      "fmc-gpu-dynamic-shared-memory{{static-bytes={4} max-bytes={5}}),"
       "lower-affine,canonicalize,cse,"
       "gpu-kernel-outlining,gpu.module(fmc-gpu-align-shared-memory),"
       "func.func(gpu-async-region),"
       "nvvm-attach-target{{module=fmc_kernels chip={2} features={3} O=3},"
       "convert-scf-to-cf,"
       "gpu.module(expand-strided-metadata,lower-affine,convert-nvgpu-to-nvvm,"
-      "convert-gpu-to-nvvm,canonicalize,cse,"
-      "reconcile-unrealized-casts),"
+      "convert-gpu-to-nvvm,fmc-gpu-extern-dynamic-shared-memory,"
+      "canonicalize,cse,reconcile-unrealized-casts),"
       // The model function takes bare pointers (the entry ABI), so its
       // signature is converted before gpu-to-llvm would give it
       // descriptors.
@@ -176,7 +180,7 @@ mlir::fmc::buildCUDAKernelPipeline(OpPassManager &pm,
       "convert-index-to-llvm,"
       "convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts",
       bufferizationPasses(options), gpuMappingPasses(options), options.cudaChip,
-      options.cudaFeatures);
+      options.cudaFeatures, options.gpuSharedBytes, options.gpuMaxSharedBytes);
   return parsePassPipeline(pipeline, pm);
 }
 

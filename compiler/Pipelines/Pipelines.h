@@ -68,12 +68,20 @@ struct PipelineOptions {
   /// type (fmc-gpu-launch-attention's mma-type); empty: f32.
   std::string gpuAttentionMMA;
   int64_t gpuSharedBytes = 48 * 1024;
+  /// The shared memory a block may opt into beyond gpuSharedBytes (dynamic
+  /// shared memory, fmc-gpu-dynamic-shared-memory): larger matmul tiles
+  /// with more stages, and the attention's K prefetch at D = 128. This
+  /// default is an A100's (163 KB).
+  int64_t gpuMaxSharedBytes = 163 * 1024;
   /// The largest attention head the fused kernel takes (larger ones keep
   /// the FlashAttention loops).
   int64_t gpuAttentionMaxHead = 256;
   /// Attention grids with fewer blocks than this split their keys too (twice
   /// the target's SMs; this default is an A100's).
   int64_t gpuSplitBlocks = 216;
+  /// The target's SMs (an A100's by default): matmuls that give fewer
+  /// blocks of the large tensor-core tile keep the smaller one.
+  int64_t gpuSMs = 108;
   std::string cudaToolkit = "/usr/local/cuda";
   /// CPU targets: map the code to GPU launches as for a GPU target, then run
   /// the launches as host loops (fmc-gpu-launches-to-host-loops), so that

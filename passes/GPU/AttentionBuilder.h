@@ -80,10 +80,13 @@ bool fitsTensorCoreAttention(AttentionKernelOp op, int64_t sharedBytes);
 /// where the grid still has `minBlocks` (else 64), its launch in GPU
 /// module `module`. With `asyncCopies`, 16-bit keys and values of the
 /// products' type are copied into shared memory by cp.async (the values
-/// while the scores are computed).
+/// while the scores are computed), and the next key block is prefetched
+/// into a second buffer when the buffers then fit `prefetchBytes` (the
+/// target's opt-in limit: dynamic shared memory).
 void buildTensorCoreAttention(OpBuilder &b, AttentionKernelOp op, Type half,
-                              int64_t sharedBytes, int64_t minBlocks,
-                              bool asyncCopies, FlatSymbolRefAttr module);
+                              int64_t sharedBytes, int64_t prefetchBytes,
+                              int64_t minBlocks, bool asyncCopies,
+                              FlatSymbolRefAttr module);
 
 } // namespace mlir::fmc
 

@@ -501,8 +501,8 @@ struct LaunchAttentionPass
       }
       if (half && fitsTensorCoreAttention(op, sharedBytes)) {
         OpBuilder b(op);
-        buildTensorCoreAttention(b, op, half, sharedBytes, splitBlocks / 2,
-                                 asyncCopies, module);
+        buildTensorCoreAttention(b, op, half, sharedBytes, maxSharedBytes,
+                                 splitBlocks / 2, asyncCopies, module);
         op.erase();
         continue;
       }

@@ -83,6 +83,16 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     are in flight while one is multiplied. An lhs already in the products'
     16-bit type is staged as it is, and the epilogue may read and write
     f16 and bf16 buffers (fmc-narrow-activations).
+
+    Large products (16-bit slices both copied by cp.async, m and n at least
+    128, and at least `sms` blocks of 128 x 128) take a larger tile when
+    it fits in `shared-bytes`: 128 threads (2 x 2 warps) per 128 x 128
+    tile, each warp 64 x 64 (4 x 8 mma.sync tiles: twice the products per
+    fragment loaded), with up to four buffers per slice (`stages - 1`
+    slices in flight while one is multiplied; 75776 bytes with four, above
+    48 KB: fmc-gpu-dynamic-shared-memory moves them to dynamic shared
+    memory). Smaller products keep the 64 x 128 tile, which gives more
+    blocks to fill the SMs.
   }];
   let options = [
     Option<"blockM", "block-m", "int64_t", "64", "Rows of out per block">,
@@ -102,6 +112,11 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     Option<"asyncCopies", "async-copies", "bool", "false",
            "Copy slices with cp.async (sm_80 and later), overlapped with "
            "the products of the previous slice">,
+    Option<"sharedBytes", "shared-bytes", "int64_t", "49152",
+           "Shared memory a block may use (the chip's opt-in limit)">,
+    Option<"sms", "sms", "int64_t", "108",
+           "Streaming multiprocessors of the target: the large tensor-core "
+           "tile is taken only when it gives at least this many blocks">,
     Option<"moduleName", "module-name", "std::string", "\"fmc_kernels\"",
            "Name of the GPU module that outlining creates">,
   ];
@@ -177,8 +192,9 @@ def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
     warp 16; every 64 keys, K and V are staged rounded to that type
     (already in it: with `async-copies`, by cp.async as two groups, the
     scores waiting for K's, so that V's copy overlaps them; where a second
-    K buffer fits, each step also starts the next K block, which then
-    overlaps P V),
+    K buffer fits in `max-shared-bytes`, each step also starts the next K
+    block, which then overlaps P V: at D = 128, 52224 bytes, in dynamic
+    shared memory, fmc-gpu-dynamic-shared-memory),
     S = Q K^T is one mma.sync m16n8k16 per 16 x 8 tile over the Q
     fragments (loaded once; all fragments by ldmatrix, V's transposed),
     its accumulator fragments are the scores (scale, mask, frontier
@@ -200,6 +216,10 @@ def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
   let options = [
     Option<"sharedBytes", "shared-bytes", "int64_t", "49152",
            "Shared memory a block may use (the target's)">,
+    Option<"maxSharedBytes", "max-shared-bytes", "int64_t", "0",
+           "Shared memory a block may opt into (dynamic shared memory): "
+           "the tensor-core kernel's K prefetch may use up to this much "
+           "(below shared-bytes: shared-bytes)">,
     Option<"splitBlocks", "split-blocks", "int64_t", "0",
            "Split the keys among blocks when the grid has fewer blocks than "
            "this (0: never); the pipeline passes twice the target's SMs">,
@@ -385,6 +405,50 @@ def AlignSharedMemoryPass
     Option<"alignment", "alignment", "int64_t", "16",
            "Byte alignment of every shared buffer">,
   ];
+}
+
+def DynamicSharedMemoryPass
+    : Pass<"fmc-gpu-dynamic-shared-memory", "func::FuncOp"> {
+  let summary = "Move kernels' shared buffers above the static limit into "
+                "dynamic shared memory";
+  let description = [{
+    A kernel may declare at most 48 KB of shared memory statically; beyond
+    that, up to the chip's opt-in maximum (163 KB on sm_80, 99 KB on
+    sm_86/sm_89, 227 KB on sm_90), it must take it as dynamic shared memory
+    sized at launch (the runtime raises the function's limit before such a
+    launch). On the GPU path, before kernel outlining: a `gpu.launch` whose
+    workgroup attributions take more than `static-bytes` in all gets them as
+    `memref.view`s of one `gpu.dynamic_shared_memory` buffer instead, each
+    at an offset aligned to 16 bytes, and the launch's
+    `dynamic_shared_memory_size` is their total. A launch that needs more
+    than `max-bytes` is an error naming the kernel's size and the limit.
+    The host emulation (`--gpu-mapping-on-host`) does not run it: there the
+    buffers stay attributions of any size.
+  }];
+  let options = [
+    Option<"staticBytes", "static-bytes", "int64_t", "49152",
+           "Shared memory a kernel may declare statically">,
+    Option<"maxBytes", "max-bytes", "int64_t", "49152",
+           "Shared memory a block may use at most (the chip's opt-in limit)">,
+  ];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def ExternDynamicSharedMemoryPass
+    : Pass<"fmc-gpu-extern-dynamic-shared-memory", "gpu::GPUModuleOp"> {
+  let summary = "Declare the kernels' dynamic shared memory external";
+  let description = [{
+    After `convert-gpu-to-nvvm`, which turns `gpu.dynamic_shared_memory`
+    into an internal zero-sized array in address space 3: the NVPTX
+    backend demotes such a global into the kernel as a one-byte static
+    shared variable, and the dynamic buffer then starts after it, so the
+    kernel's last bytes would fall past what the launch gives. Every
+    zero-sized, uninitialized shared array gets external linkage instead,
+    which PTX spells `.extern .shared .align 16 .b8 name[]`: the dynamic
+    shared memory itself.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 def LaunchesToHostLoopsPass

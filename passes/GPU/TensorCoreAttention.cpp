@@ -559,6 +559,7 @@ bool mlir::fmc::fitsTensorCoreAttention(AttentionKernelOp op,
 
 void mlir::fmc::buildTensorCoreAttention(OpBuilder &b, AttentionKernelOp op,
                                          Type half, int64_t sharedBytes,
+                                         int64_t prefetchBytes,
                                          int64_t minBlocks, bool asyncCopies,
                                          FlatSymbolRefAttr module) {
   // 8 warps (128 queries: each K and V block staged once for twice the
@@ -573,5 +574,7 @@ void mlir::fmc::buildTensorCoreAttention(OpBuilder &b, AttentionKernelOp op,
       s >= 128 && grid >= minBlocks && ::sharedBytes(8, d, dv) <= sharedBytes
           ? 8
           : 4;
-  TensorCoreBuilder(op, half, warps, asyncCopies, sharedBytes).build(b, module);
+  TensorCoreBuilder(op, half, warps, asyncCopies,
+                    std::max(sharedBytes, prefetchBytes))
+      .build(b, module);
 }

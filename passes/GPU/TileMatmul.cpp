@@ -52,16 +52,29 @@ struct Tiles {
 /// four keeps every row 16-byte aligned for the vector loads.
 constexpr int64_t kRowPadding = 4;
 
-/// The tensor-core kernel's tiles: a block computes 64 x 128 outputs (16-bit
-/// slices: eight warps, 2 x 4) or 64 x 64 (tf32: four warps, 2 x 2, as its
-/// doubled f32 slices would not fit in 48 KB) from 32-deep slices; each
-/// warp 32 x 32 of them, as 2 x 4 mma.sync tiles of 16 x 8 (k 16 per
-/// instruction, 8 for tf32). The wider block loads each lhs element (f32)
-/// half as often.
-constexpr int64_t kMmaBlockM = 64, kMmaBlockK = 32;
-constexpr int64_t kMmaWarpM = 32, kMmaWarpN = 32;
+/// A tensor-core kernel's tiles: a block computes blockM x blockN outputs
+/// from blockK-deep slices, `stages` buffers of each; each warp warpM x
+/// warpN of them, as mma.sync tiles of 16 x 8 (k 16 per instruction, 8
+/// for tf32).
+struct MmaTiles {
+  int64_t blockM, blockN, blockK, warpM, warpN, stages;
+  int64_t threads() const { return blockM / warpM * (blockN / warpN) * 32; }
+};
 constexpr int64_t kMmaM = 16, kMmaN = 8;
-int64_t mmaBlockN(Type element) { return element.isF32() ? 64 : 128; }
+/// The default tiles: 64 x 128 outputs per block (16-bit slices: eight
+/// warps, 2 x 4) or 64 x 64 (tf32: four warps, 2 x 2, as its doubled f32
+/// slices would not fit in 48 KB), 32-deep slices, 32 x 32 per warp (2 x 4
+/// mma.sync tiles). The wider block loads each lhs element (f32) half as
+/// often.
+MmaTiles defaultMmaTiles(Type element) {
+  return {64, element.isF32() ? 64 : 128, 32, 32, 32, 2};
+}
+/// The large tiles (16-bit slices copied by cp.async, enough blocks to
+/// fill the GPU): 128 x 128 per block, four warps of 64 x 64 (4 x 8
+/// mma.sync tiles), which load each fragment for twice as many products as
+/// the default's warps; up to kMaxStages buffers, in dynamic shared memory.
+constexpr MmaTiles kLargeMmaTiles = {128, 128, 32, 64, 64, 0};
+constexpr int64_t kMaxStages = 4;
 /// Shared rows are padded by 16 bytes (eight f16, four f32): ldmatrix reads
 /// eight rows at once, and padded rows start in different banks.
 constexpr int64_t kMmaRowPaddingBytes = 16;
@@ -72,10 +85,11 @@ class KernelBuilder {
 public:
   KernelBuilder(linalg::GenericOp op, const Contraction &c,
                 const Fusion &fusion, const Tiles &t, FlatSymbolRefAttr module,
-                bool asyncCopies)
+                bool asyncCopies, int64_t sharedLimit = kStaticSharedBytes,
+                int64_t sms = 0)
       : op(op), c(c), fusion(fusion), t(t), module(module),
-        asyncCopies(asyncCopies), loc(op.getLoc()),
-        maps(op.getIndexingMapsArray()),
+        asyncCopies(asyncCopies), sharedLimit(sharedLimit), sms(sms),
+        loc(op.getLoc()), maps(op.getIndexingMapsArray()),
         accType(VectorType::get({t.threadN}, OpBuilder(op).getF32Type())),
         d0(getAffineDimExpr(0, op.getContext())),
         d1(getAffineDimExpr(1, op.getContext())) {}
@@ -148,45 +162,22 @@ public:
     int64_t kMmaK = element.isF32() ? 8 : 16;
     int64_t bytes = element.getIntOrFloatBitWidth() / 8;
     int64_t kMmaRowPadding = kMmaRowPaddingBytes / bytes;
-    int64_t blockN = mmaBlockN(element);
-    int64_t threads = kMmaBlockM / kMmaWarpM * (blockN / kMmaWarpN) * 32;
-    // Three buffers per slice where both are copied by cp.async and they
-    // fit in the 48 KB a kernel may declare (16-bit slices: 41 KB), so that
-    // two slices are in flight while one is multiplied; else two.
-    auto sliceType = [&](int64_t stages, ArrayRef<int64_t> shape) {
-      SmallVector<int64_t> full = {stages};
-      llvm::append_range(full, shape);
-      return workgroupType(full, element);
-    };
-    SmallVector<int64_t> lhsShape = {kMmaBlockM, kMmaBlockK + kMmaRowPadding},
-                         rhsShape = {kMmaBlockK, blockN + kMmaRowPadding};
-    Slice lhsProbe{op.getDpsInputs()[0], maps[0], c.m, {}, kMmaBlockM, {},
-                   /*kMajor=*/false};
-    Slice rhsProbe{op.getDpsInputs()[1], maps[1], c.n, {}, blockN, {},
-                   /*kMajor=*/true};
-    int64_t stages =
-        copyWidth(lhsProbe, sliceType(3, lhsShape), kMmaBlockK, threads) > 0 &&
-                copyWidth(rhsProbe, sliceType(3, rhsShape), kMmaBlockK,
-                          threads) > 0 &&
-                3 * (llvm::product_of(lhsShape) + llvm::product_of(rhsShape)) *
-                        bytes <=
-                    kStaticSharedBytes
-            ? 3
-            : 2;
+    MmaTiles m = chooseMmaTiles(element);
+    int64_t blockN = m.blockN, threads = m.threads(), stages = m.stages;
     // The slices' buffers and, once the products are done, the
     // accumulators' tile share one workgroup buffer (views of it): the
     // tf32 kernel's 36 KB of slices and 17 KB of tile would not fit in the
     // 48 KB a kernel may declare.
     auto lhsTile =
-        workgroupType({stages, kMmaBlockM, kMmaBlockK + kMmaRowPadding}, half);
+        workgroupType({stages, m.blockM, m.blockK + kMmaRowPadding}, half);
     auto rhsTile =
-        workgroupType({stages, kMmaBlockK, blockN + kMmaRowPadding}, half);
-    auto outTile = workgroupType({kMmaBlockM, blockN + kRowPadding}, f32);
+        workgroupType({stages, m.blockK, blockN + kMmaRowPadding}, half);
+    auto outTile = workgroupType({m.blockM, blockN + kRowPadding}, f32);
     int64_t lhsBytes = lhsTile.getNumElements() * bytes;
     int64_t slicesBytes = lhsBytes + rhsTile.getNumElements() * bytes;
     int64_t outBytes = outTile.getNumElements() * 4;
     gpu::LaunchOp launch = createLaunch(
-        b, kMmaBlockM, blockN, threads,
+        b, m.blockM, blockN, threads,
         {workgroupType({std::max(slicesBytes, outBytes)}, b.getI8Type())});
     Value raw = launch.getWorkgroupAttributions()[0];
     auto view = [&](MemRefType type, int64_t offset) -> Value {
@@ -204,15 +195,15 @@ public:
     }
     // The warp's corner.
     MLIRContext *ctx = b.getContext();
-    int64_t warpColumns = blockN / kMmaWarpN;
+    int64_t warpColumns = blockN / m.warpN;
     Value warpRow =
-        affine(b, d0.floorDiv(32).floorDiv(warpColumns) * kMmaWarpM, tid);
-    Value warpCol = affine(b, (d0.floorDiv(32) % warpColumns) * kMmaWarpN, tid);
+        affine(b, d0.floorDiv(32).floorDiv(warpColumns) * m.warpM, tid);
+    Value warpCol = affine(b, (d0.floorDiv(32) % warpColumns) * m.warpN, tid);
 
     auto tileType = VectorType::get({kMmaM, kMmaN}, f32);
     auto lhsType = VectorType::get({kMmaM, kMmaK}, half);
     auto rhsType = VectorType::get({kMmaN, kMmaK}, half);
-    int64_t rows = kMmaWarpM / kMmaM, cols = kMmaWarpN / kMmaN;
+    int64_t rows = m.warpM / kMmaM, cols = m.warpN / kMmaN;
     Value zeros = arith::ConstantOp::create(
         b, loc, tileType, DenseElementsAttr::get(tileType, 0.0f));
     SmallVector<Value> init(rows * cols, zeros);
@@ -229,15 +220,15 @@ public:
     Value pad = arith::ConstantOp::create(b, loc, b.getFloatAttr(half, 0.0));
     SmallVector<bool> inBounds = {true, true};
     Slice slices[] = {
-        {op.getDpsInputs()[0], maps[0], c.m, m0, kMmaBlockM, lhsStaged,
+        {op.getDpsInputs()[0], maps[0], c.m, m0, m.blockM, lhsStaged,
          /*kMajor=*/false},
         {op.getDpsInputs()[1], maps[1], c.n, n0, blockN, rhsStaged,
          /*kMajor=*/true}};
     SmallVector<Value> products = pipelinedLoop(
-        b, slices, kMmaBlockK, threads, stages, init,
+        b, slices, m.blockK, threads, stages, init,
         [&](OpBuilder &b, Value buffer, ValueRange acc) {
           SmallVector<Value> sums(acc);
-          for (int64_t kk = 0; kk < kMmaBlockK; kk += kMmaK) {
+          for (int64_t kk = 0; kk < m.blockK; kk += kMmaK) {
             SmallVector<Value> lhs, rhs;
             for (int64_t i = 0; i < rows; ++i)
               lhs.push_back(vector::TransferReadOp::create(
@@ -284,7 +275,7 @@ public:
     Value rowInTile = affine(b, d0.floorDiv(columns), tid);
     Value colInTile = affine(b, (d0 % columns) * lanes, tid);
     Value col = affine(b, d0 + d1, {n0, colInTile});
-    for (int64_t r = 0; r < kMmaBlockM / rowStep; ++r) {
+    for (int64_t r = 0; r < m.blockM / rowStep; ++r) {
       Value row = affine(b, d0 + r * rowStep, rowInTile);
       Value sum = vector::LoadOp::create(
           b, loc, accType, outShared, ValueRange{row, colInTile},
@@ -295,6 +286,52 @@ public:
   }
 
 private:
+  /// The tensor-core kernel's tiles for this product: the large ones when
+  /// both slices are copied by cp.async, the product gives at least `sms`
+  /// blocks of them and three or more buffers of each fit in
+  /// `sharedLimit` (with the accumulators' tile); else the default ones,
+  /// with three buffers per slice where both are copied by cp.async and
+  /// they fit in the 48 KB a kernel may declare (16-bit slices: 41 KB),
+  /// else two.
+  MmaTiles chooseMmaTiles(Type element) {
+    int64_t bytes = element.getIntOrFloatBitWidth() / 8;
+    int64_t padding = kMmaRowPaddingBytes / bytes;
+    auto sliceBytes = [&](const MmaTiles &m) {
+      return (m.blockM * (m.blockK + padding) +
+              m.blockK * (m.blockN + padding)) *
+             bytes;
+    };
+    auto bothAsync = [&](const MmaTiles &m) {
+      Slice lhs{op.getDpsInputs()[0], maps[0], c.m, {}, m.blockM, {},
+                /*kMajor=*/false};
+      Slice rhs{op.getDpsInputs()[1], maps[1], c.n, {}, m.blockN, {},
+                /*kMajor=*/true};
+      return copyWidth(
+                 lhs, workgroupType({2, m.blockM, m.blockK + padding}, element),
+                 m.blockK, m.threads()) > 0 &&
+             copyWidth(
+                 rhs, workgroupType({2, m.blockK, m.blockN + padding}, element),
+                 m.blockK, m.threads()) > 0;
+    };
+    MmaTiles large = kLargeMmaTiles;
+    int64_t batch = 1;
+    for (unsigned d : c.outer)
+      batch *= c.sizes[d];
+    int64_t blocks = llvm::divideCeil(c.sizes[c.m], large.blockM) *
+                     llvm::divideCeil(c.sizes[c.n], large.blockN) * batch;
+    if (!element.isF32() && c.sizes[c.m] >= large.blockM &&
+        c.sizes[c.n] >= large.blockN && blocks >= sms && bothAsync(large)) {
+      int64_t outBytes = large.blockM * (large.blockN + kRowPadding) * 4;
+      for (large.stages = kMaxStages; large.stages >= 3; --large.stages)
+        if (std::max(large.stages * sliceBytes(large), outBytes) <= sharedLimit)
+          return large;
+    }
+    MmaTiles tiles = defaultMmaTiles(element);
+    if (bothAsync(tiles) && 3 * sliceBytes(tiles) <= kStaticSharedBytes)
+      tiles.stages = 3;
+    return tiles;
+  }
+
   Value index(OpBuilder &b, int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v);
   }
@@ -409,8 +446,9 @@ private:
                 int64_t threads, int64_t stages, ValueRange init,
                 function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)>
                     multiplySlice) {
-    if (stages == 3)
-      return pipelinedLoop3(b, slices, depth, threads, init, multiplySlice);
+    if (stages > 2)
+      return pipelinedLoopAsync(b, slices, depth, threads, stages, init,
+                                multiplySlice);
     int64_t steps = llvm::divideCeil(c.sizes[c.k], depth);
     auto waitAndSync = [&](OpBuilder &b, Value group) {
       if (group)
@@ -438,15 +476,16 @@ private:
     return multiplySlice(b, index(b, (steps - 1) % 2), loop.getResults());
   }
 
-  /// Three buffers, every slice copied asynchronously: slices 0 and 1 start
-  /// first (one group each); iteration i waits until at most one group is
-  /// in flight (slice i is complete), passes the barrier (no thread still
-  /// reads slice i - 1's buffer, which slice i + 2 reuses), starts slice
-  /// i + 2 and multiplies slice i. The last two slices are multiplied after
-  /// the loop, waiting for one group and then for none.
-  SmallVector<Value> pipelinedLoop3(
+  /// `stages` (three or more) buffers, every slice copied asynchronously:
+  /// slices 0 .. stages - 2 start first (one group each); iteration i waits
+  /// until at most stages - 2 groups are in flight (slice i is complete),
+  /// passes the barrier (no thread still reads slice i - 1's buffer, which
+  /// slice i + stages - 1 reuses), starts slice i + stages - 1 and
+  /// multiplies slice i. The last stages - 1 slices are multiplied after
+  /// the loop, each waiting until only the slices after it are in flight.
+  SmallVector<Value> pipelinedLoopAsync(
       OpBuilder &b, ArrayRef<Slice> slices, int64_t depth, int64_t threads,
-      ValueRange init,
+      int64_t stages, ValueRange init,
       function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)>
           multiplySlice) {
     int64_t steps = llvm::divideCeil(c.sizes[c.k], depth);
@@ -459,27 +498,31 @@ private:
                                        b.getI32IntegerAttr(inFlight));
       gpu::BarrierOp::create(b, loc);
     };
+    int64_t ahead = stages - 1;
     Value group = start(b, index(b, 0), index(b, 0));
-    if (steps == 1) {
-      waitAndSync(b, group, 0);
-      return multiplySlice(b, index(b, 0), init);
+    for (int64_t j = 1; j < std::min(ahead, steps); ++j)
+      start(b, index(b, j * depth), index(b, j));
+    int64_t looped = std::max<int64_t>(steps - ahead, 0);
+    SmallVector<Value> sums(init);
+    if (looped > 0) {
+      auto loop = scf::ForOp::create(
+          b, loc, index(b, 0), index(b, looped * depth), index(b, depth), init,
+          [&](OpBuilder &b, Location, Value k0, ValueRange acc) {
+            waitAndSync(b, group, ahead - 1);
+            start(b, affine(b, d0 + ahead * depth, k0),
+                  affine(b, (d0.floorDiv(depth) + ahead) % stages, k0));
+            scf::YieldOp::create(
+                b, loc,
+                multiplySlice(b, affine(b, d0.floorDiv(depth) % stages, k0),
+                              acc));
+          });
+      sums.assign(loop.getResults().begin(), loop.getResults().end());
     }
-    start(b, index(b, depth), index(b, 1));
-    auto loop = scf::ForOp::create(
-        b, loc, index(b, 0), index(b, (steps - 2) * depth), index(b, depth),
-        init, [&](OpBuilder &b, Location, Value k0, ValueRange acc) {
-          waitAndSync(b, group, 1);
-          start(b, affine(b, d0 + 2 * depth, k0),
-                affine(b, (d0.floorDiv(depth) + 2) % 3, k0));
-          scf::YieldOp::create(
-              b, loc,
-              multiplySlice(b, affine(b, d0.floorDiv(depth) % 3, k0), acc));
-        });
-    waitAndSync(b, group, 1);
-    SmallVector<Value> sums =
-        multiplySlice(b, index(b, (steps - 2) % 3), loop.getResults());
-    waitAndSync(b, group, 0);
-    return multiplySlice(b, index(b, (steps - 1) % 3), sums);
+    for (int64_t r = looped; r < steps; ++r) {
+      waitAndSync(b, group, steps - 1 - r);
+      sums = multiplySlice(b, index(b, r % stages), sums);
+    }
+    return sums;
   }
 
   /// Starts every slice at k0 into `buffer`: their asynchronous copies as
@@ -745,6 +788,9 @@ private:
   const Tiles &t;
   FlatSymbolRefAttr module;
   bool asyncCopies;
+  /// Shared memory a block may use, and the target's SMs (the large
+  /// tensor-core tiles' conditions).
+  int64_t sharedLimit, sms;
   Location loc;
   SmallVector<AffineMap> maps;
   VectorType accType;
@@ -805,10 +851,12 @@ struct GPUTileMatmulPass : fmc::impl::GPUTileMatmulPassBase<GPUTileMatmulPass> {
       // stored in it).
       if (w.c.narrowRhs && isa<Float16Type, BFloat16Type>(w.c.narrowRhs) &&
           (!w.c.narrowLhs || w.c.narrowLhs == w.c.narrowRhs) && tensorCores)
-        KernelBuilder(w.op, w.c, w.fusion, t, module, asyncCopies)
+        KernelBuilder(w.op, w.c, w.fusion, t, module, asyncCopies, sharedBytes,
+                      sms)
             .buildMMA(w.c.narrowRhs);
       else if (!w.c.narrowRhs && !w.c.narrowLhs && tf32)
-        KernelBuilder(w.op, w.c, w.fusion, t, module, asyncCopies)
+        KernelBuilder(w.op, w.c, w.fusion, t, module, asyncCopies, sharedBytes,
+                      sms)
             .buildMMA(Float32Type::get(&getContext()));
       else
         KernelBuilder(w.op, w.c, w.fusion, t, module, asyncCopies).buildSIMT();

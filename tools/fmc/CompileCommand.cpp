@@ -63,6 +63,13 @@ cl::opt<bool> narrowActivations(
              "the matmul weights narrow), e.g. to tell which of the two an "
              "accuracy loss comes from"),
     cl::init(true), cl::sub(getCompileSubCommand()));
+cl::opt<unsigned> gpuSMs(
+    "gpu-sms",
+    cl::desc("GPU targets and --gpu-mapping-on-host: tile as for a GPU with "
+             "this many SMs instead of the target's (or, on the host, an "
+             "A100's 108): with fewer, smaller products take the large "
+             "tensor-core matmul tile; for tests and tuning"),
+    cl::init(0), cl::Hidden, cl::sub(getCompileSubCommand()));
 cl::opt<bool> gpuMappingOnHost(
     "gpu-mapping-on-host",
     cl::desc("CPU targets: compile through the GPU mapping (one thread per "
@@ -266,6 +273,7 @@ int runCompileCommand() {
   options.cpu = targetCpu;
   options.precision = precision;
   options.narrowActivations = narrowActivations;
+  options.gpuSMs = gpuSMs;
   options.gpuMappingOnHost = gpuMappingOnHost;
   options.emit = emit;
   options.printIRBeforeAll = printBefore;

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <dlfcn.h>
 #include <mutex>
+#include <unordered_map>
 
 namespace fmc::cuda {
 
@@ -30,6 +31,11 @@ constexpr int kAttrComputeMajor =
     75; // CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR
 constexpr int kAttrComputeMinor = 76;
 constexpr unsigned kStreamNonBlocking = 1;
+/// CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES: a kernel may use more
+/// than kStaticSharedLimit bytes of dynamic shared memory only once it is
+/// raised.
+constexpr int kAttrMaxDynamicShared = 8;
+constexpr int32_t kStaticSharedLimit = 48 * 1024;
 
 struct DriverApi {
   CUresult (*cuInit)(unsigned);
@@ -44,6 +50,7 @@ struct DriverApi {
   CUresult (*cuModuleLoadData)(CUmodule *, const void *);
   CUresult (*cuModuleUnload)(CUmodule);
   CUresult (*cuModuleGetFunction)(CUfunction *, CUmodule, const char *);
+  CUresult (*cuFuncSetAttribute)(CUfunction, int, int);
   CUresult (*cuLaunchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
                              unsigned, unsigned, unsigned, CUstream, void **,
                              void **);
@@ -142,6 +149,7 @@ void loadDriver(Driver &d) {
             resolve(library, "cuModuleLoadData", a.cuModuleLoadData) &&
             resolve(library, "cuModuleUnload", a.cuModuleUnload) &&
             resolve(library, "cuModuleGetFunction", a.cuModuleGetFunction) &&
+            resolve(library, "cuFuncSetAttribute", a.cuFuncSetAttribute) &&
             resolve(library, "cuLaunchKernel", a.cuLaunchKernel) &&
             resolve(library, "cuStreamCreate", a.cuStreamCreate) &&
             resolve(library, "cuStreamDestroy_v2", a.cuStreamDestroy) &&
@@ -235,6 +243,29 @@ void defer(CUresult result, const char *what) {
     deferredError() = std::string(what) + ": " + describe(result);
     errorPending().store(true);
   }
+}
+
+/// Raises `function`'s dynamic shared memory limit to `bytes` (once per
+/// function and size: the kernels of a model keep their sizes); false, with
+/// the error deferred, when the GPU has less shared memory per block.
+bool raiseSharedLimit(CUfunction function, int32_t bytes) {
+  static std::mutex mutex;
+  static std::unordered_map<CUfunction, int32_t> raised;
+  std::lock_guard<std::mutex> lock(mutex);
+  int32_t &limit = raised[function];
+  if (limit >= bytes)
+    return true;
+  CUresult result =
+      driver().api.cuFuncSetAttribute(function, kAttrMaxDynamicShared, bytes);
+  if (result != CUDA_SUCCESS) {
+    std::string what = "a kernel needs " + std::to_string(bytes) +
+                       " bytes of shared memory per block, more than this "
+                       "GPU allows (cuFuncSetAttribute)";
+    defer(result, what.c_str());
+    return false;
+  }
+  limit = bytes;
+  return true;
 }
 
 } // namespace
@@ -448,6 +479,9 @@ fmc_cuda_launch_kernel(void *function, intptr_t gridX, intptr_t gridY,
   // zero-sized grid).
   if (gridX <= 0 || gridY <= 0 || gridZ <= 0 || blockX <= 0 || blockY <= 0 ||
       blockZ <= 0)
+    return;
+  if (sharedBytes > kStaticSharedLimit &&
+      !raiseSharedLimit(function, sharedBytes))
     return;
   defer(driver().api.cuLaunchKernel(function, gridX, gridY, gridZ, blockX,
                                     blockY, blockZ, sharedBytes, stream, params,

@@ -3,6 +3,7 @@
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-launch-attention),canonicalize,cse)' --split-input-file | FileCheck %s --check-prefix=F32
 // RUN: not fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-launch-attention{mma-type=f8}))' --split-input-file 2>&1 | FileCheck %s --check-prefix=TYPE
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-launch-attention{mma-type=f16 async-copies=true}),canonicalize,cse)' --split-input-file | FileCheck %s --check-prefix=ASYNC
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-launch-attention{mma-type=f16 async-copies=true max-shared-bytes=65536}),canonicalize,cse)' --split-input-file | FileCheck %s --check-prefix=PREFETCH
 
 // The tensor-core kernel (mma-type=f16): causal grouped-query attention,
 // S = T = 100, D = Dv = 32. A block of 4 warps (128 threads) takes 64
@@ -250,5 +251,25 @@ func.func @f16_decode(%q: memref<1x4x1x64xf16>, %k: memref<1x4x128x64xf16>, %v: 
 // CHECK: return
 func.func @f16_async(%q: memref<1x2x100x32xf16>, %k: memref<1x2x100x32xf16>, %v: memref<1x2x100x32xf16>, %o: memref<1x2x100x32xf16>) {
   fmc.attention_kernel %q, %k, %v into %o {causal = false, scale = 0.125 : f64} : (memref<1x2x100x32xf16>, memref<1x2x100x32xf16>, memref<1x2x100x32xf16>, memref<1x2x100x32xf16>) -> ()
+  return
+}
+
+// -----
+
+// D = 128: a second K buffer would take the block to 52224 bytes, above
+// the 48 KB of shared-bytes, so by default K and V are copied once per
+// step (34816 bytes); with max-shared-bytes (the target's opt-in limit,
+// dynamic shared memory) the next K block is prefetched into a second
+// buffer after V's.
+// ASYNC-LABEL: func.func @f16_async_d128
+// ASYNC: workgroup(%{{.+}} : memref<34816xi8, #gpu.address_space<workgroup>>)
+// PREFETCH-LABEL: func.func @f16_async_d128
+// PREFETCH: workgroup(%[[RAW:.+]] : memref<52224xi8, #gpu.address_space<workgroup>>)
+// PREFETCH-DAG: %[[K0:.+]] = memref.view %[[RAW]][%c0][] : {{.*}} to memref<64x136xf16, #gpu.address_space<workgroup>>
+// PREFETCH-DAG: %[[K1:.+]] = memref.view %[[RAW]][%c34816][] : {{.*}} to memref<64x136xf16, #gpu.address_space<workgroup>>
+// PREFETCH: nvgpu.device_async_copy %arg1{{.*}}, %[[K0]]
+// PREFETCH: nvgpu.device_async_copy %arg1{{.*}}, %[[K1]]
+func.func @f16_async_d128(%q: memref<1x2x100x128xf16>, %k: memref<1x2x100x128xf16>, %v: memref<1x2x100x128xf16>, %o: memref<1x2x100x128xf16>) {
+  fmc.attention_kernel %q, %k, %v into %o {causal = false, scale = 0.088 : f64} : (memref<1x2x100x128xf16>, memref<1x2x100x128xf16>, memref<1x2x100x128xf16>, memref<1x2x100x128xf16>) -> ()
   return
 }

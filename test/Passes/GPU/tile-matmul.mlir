@@ -2,6 +2,9 @@
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{block-m=32 thread-m=2}),cse)' --split-input-file | FileCheck %s --check-prefix=SMALL
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{tf32=true}),cse)' --split-input-file | FileCheck %s --check-prefix=TF32
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true}),cse)' --split-input-file | FileCheck %s --check-prefix=ASYNC
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true shared-bytes=167936 sms=6}),cse)' --split-input-file | FileCheck %s --check-prefix=LARGE
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true sms=6}),cse)' --split-input-file | FileCheck %s --check-prefix=STATIC
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true shared-bytes=167936 sms=7}),cse)' --split-input-file | FileCheck %s --check-prefix=FEW
 // RUN: not fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{block-m=48}))' --split-input-file 2>&1 | FileCheck %s --check-prefix=BAD
 
 #lhs = affine_map<(m, n, k) -> (m, k)>
@@ -461,6 +464,62 @@ func.func @partial_vectors(%a: memref<70x40xf32>, %b: memref<40x33xf32, strided<
       ins(%a, %b : memref<70x40xf32>, memref<40x33xf32, strided<[36, 1]>>) outs(%c : memref<70x33xf32>) {
   ^bb0(%x: f32, %w: f32, %acc: f32):
     %p = arith.mulf %x, %w : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+// With room for more shared memory than 48 KB and at least `sms` blocks of
+// 128 x 128, a product of 16-bit operands both copied by cp.async takes the
+// large tile: 128 threads (four warps of 64 x 64, 4 x 8 products each per
+// 16-deep step), four buffers per slice (75776 bytes). Slices 0, 1 and 2
+// start first; each iteration waits until two groups are left in flight,
+// starts slice i + 3 into buffer (i + 3) mod 4 and multiplies slice i; the
+// last three slices (k = 160 is five) are multiplied after the loop,
+// waiting for two, one and no groups. With 48 KB, or fewer blocks than
+// `sms`, the default tile stays (256 threads, three static buffers).
+// LARGE-LABEL: func.func @large_tile
+// LARGE: gpu.launch blocks(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c3, %{{.+}} = %c2, %{{.+}} = %c1{{.*}}) threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c128, %{{.+}} = %c1{{.*}}, %{{.+}} = %c1{{.*}}) workgroup(%[[RAW:.+]] : memref<75776xi8, #gpu.address_space<workgroup>>)
+// LARGE: %[[AS:.+]] = memref.view %[[RAW]]{{.*}} to memref<4x128x40xf16, #gpu.address_space<workgroup>>
+// LARGE: %[[BS:.+]] = memref.view %[[RAW]]{{.*}} to memref<4x32x136xf16, #gpu.address_space<workgroup>>
+// LARGE: nvgpu.device_async_copy %arg0[%{{.+}}, %{{.+}}], %[[AS]][%c0,
+// LARGE: %[[G:.+]] = nvgpu.device_async_create_group
+// LARGE: nvgpu.device_async_copy %arg0[%{{.+}}, %{{.+}}], %[[AS]][%c1,
+// LARGE: nvgpu.device_async_create_group
+// LARGE: nvgpu.device_async_copy %arg0[%{{.+}}, %{{.+}}], %[[AS]][%c2,
+// LARGE: nvgpu.device_async_create_group
+// LARGE: scf.for %[[K:.+]] = %c0 to %c64 step %c32
+// LARGE-NEXT: nvgpu.device_async_wait %[[G]] {numGroups = 2 : i32}
+// LARGE-NEXT: gpu.barrier
+// LARGE: nvgpu.device_async_create_group
+// LARGE-COUNT-32: vector.contract
+// LARGE: scf.yield
+// LARGE: nvgpu.device_async_wait %[[G]] {numGroups = 2 : i32}
+// LARGE-NEXT: gpu.barrier
+// LARGE: nvgpu.device_async_wait %[[G]] {numGroups = 1 : i32}
+// LARGE-NEXT: gpu.barrier
+// LARGE: nvgpu.device_async_wait %[[G]] {numGroups = 0 : i32}
+// LARGE-NEXT: gpu.barrier
+// LARGE-NOT: nvgpu.device_async_wait
+// LARGE: gpu.terminator
+// STATIC-LABEL: func.func @large_tile
+// STATIC: threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c256{{.*}}) workgroup(%{{.+}} : memref<41472xi8, #gpu.address_space<workgroup>>)
+// FEW-LABEL: func.func @large_tile
+// FEW: threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c256{{.*}}) workgroup(%{{.+}} : memref<41472xi8, #gpu.address_space<workgroup>>)
+func.func @large_tile(%a: memref<200x160xf16>, %w: memref<160x296xf16>, %c: memref<200x296xf32>) {
+  linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : memref<200x160xf16>, memref<160x296xf16>) outs(%c : memref<200x296xf32>) {
+  ^bb0(%x: f16, %h: f16, %acc: f32):
+    %xw = arith.extf %x : f16 to f32
+    %wide = arith.extf %h : f16 to f32
+    %p = arith.mulf %xw, %wide : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
   }
