@@ -3,7 +3,10 @@
  * (driver loading, weight upload, the fmc_cuda_* calls of the compiled host
  * code, copies, error reporting) run on a machine without a GPU. At exit it
  * prints what it saw to stderr. FAKE_CUDA_FAIL_LAUNCH=N makes the N-th
- * launch fail with CUDA_ERROR_LAUNCH_FAILED (719). */
+ * launch fail with CUDA_ERROR_LAUNCH_FAILED (719). As the driver does, a
+ * launch with more than 48 KB of dynamic shared memory fails unless the
+ * function's limit was raised first (cuFuncSetAttribute), which succeeds
+ * up to FAKE_CUDA_MAX_SHARED bytes (default 227 KB, an H100's). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +20,14 @@ static int functions, syncs, streams;
 static int capturing, captured, graphs, graphLaunches, badCaptureCalls;
 static unsigned long long toDevice, toHost;
 static int failAt = -1;
+/* Dynamic shared memory: launches above 48 KB, limits raised, and the
+ * most a function may be raised to. */
+static int largeSharedLaunches, sharedRaises;
+static int maxShared = 227 * 1024;
+/* A function handle: its dynamic shared memory limit. */
+typedef struct {
+  int sharedLimit;
+} Function;
 
 __attribute__((destructor)) static void report(void) {
   fprintf(stderr,
@@ -25,6 +36,11 @@ __attribute__((destructor)) static void report(void) {
           "to device %llu bytes, to host %llu bytes\n",
           inits, moduleLoads, fatbins, functions, launches, badLaunches, allocs,
           frees, streams, syncs, toDevice, toHost);
+  if (largeSharedLaunches || sharedRaises)
+    fprintf(stderr,
+            "fake-cuda shared memory: %d launches above 48 KB, %d limits "
+            "raised\n",
+            largeSharedLaunches, sharedRaises);
   if (graphs)
     fprintf(stderr,
             "fake-cuda graphs: %d made, %d launches captured, %d graph "
@@ -36,6 +52,9 @@ CUresult cuInit(unsigned flags) {
   (void)flags;
   const char *fail = getenv("FAKE_CUDA_FAIL_LAUNCH");
   failAt = fail ? atoi(fail) : -1;
+  const char *shared = getenv("FAKE_CUDA_MAX_SHARED");
+  if (shared)
+    maxShared = atoi(shared);
   ++inits;
   return 0;
 }
@@ -71,7 +90,9 @@ CUresult cuCtxSetCurrent(void *ctx) {
   return 0;
 }
 CUresult cuGetErrorString(CUresult error, const char **text) {
-  *text = error == 719 ? "unspecified launch failure" : "fake error";
+  *text = error == 719 ? "unspecified launch failure"
+          : error == 1 ? "invalid argument"
+                       : "fake error";
   return 0;
 }
 CUresult cuModuleLoadData(void **module, const void *image) {
@@ -92,15 +113,49 @@ CUresult cuModuleGetFunction(void **function, void *module, const char *name) {
   if (!module || !name || !*name)
     return 500; /* CUDA_ERROR_NOT_FOUND */
   ++functions;
-  *function = (void *)0x3;
+  /* One handle per (module, name), as the driver gives. */
+  static struct {
+    void *module;
+    char name[256];
+    Function function;
+  } table[256];
+  static int entries;
+  for (int i = 0; i < entries; ++i)
+    if (table[i].module == module && !strcmp(table[i].name, name)) {
+      *function = &table[i].function;
+      return 0;
+    }
+  if (entries == 256 || strlen(name) >= sizeof(table[0].name))
+    return 2; /* CUDA_ERROR_OUT_OF_MEMORY */
+  table[entries].module = module;
+  strcpy(table[entries].name, name);
+  table[entries].function.sharedLimit = 48 * 1024;
+  *function = &table[entries++].function;
+  return 0;
+}
+CUresult cuFuncSetAttribute(void *function, int attribute, int value) {
+  /* CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES */
+  if (attribute != 8)
+    return 0;
+  if (!function || value > maxShared)
+    return 1; /* CUDA_ERROR_INVALID_VALUE */
+  ++sharedRaises;
+  ((Function *)function)->sharedLimit = value;
   return 0;
 }
 CUresult cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz,
                         unsigned bx, unsigned by, unsigned bz, unsigned smem,
                         void *stream, void **params, void **extra) {
-  (void)smem;
   (void)stream;
   (void)extra;
+  if (smem > 48 * 1024)
+    ++largeSharedLaunches;
+  /* The driver rejects more dynamic shared memory than the function's
+   * limit. */
+  if (f && (int)smem > ((Function *)f)->sharedLimit) {
+    ++badLaunches;
+    return 1;
+  }
   if (capturing) {
     ++captured;
     return 0;
