@@ -84,15 +84,19 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     16-bit type is staged as it is, and the epilogue may read and write
     f16 and bf16 buffers (fmc-narrow-activations).
 
-    Large products (16-bit slices both copied by cp.async, m and n at least
-    128, and at least `sms` blocks of 128 x 128) take a larger tile when
-    it fits in `shared-bytes`: 128 threads (2 x 2 warps) per 128 x 128
-    tile, each warp 64 x 64 (4 x 8 mma.sync tiles: twice the products per
-    fragment loaded), with up to four buffers per slice (`stages - 1`
-    slices in flight while one is multiplied; 75776 bytes with four, above
-    48 KB: fmc-gpu-dynamic-shared-memory moves them to dynamic shared
-    memory). Smaller products keep the 64 x 128 tile, which gives more
-    blocks to fill the SMs.
+    With `sms` (the target's SMs), the tensor-core kernel takes the
+    largest tiles that give at least that many blocks. Large products
+    (16-bit slices both copied by cp.async, m and n at least 128, and at
+    least `sms` blocks of 128 x 128) take a larger tile when it fits in
+    `shared-bytes`: 128 threads (2 x 2 warps) per 128 x 128 tile, each
+    warp 64 x 64 (4 x 8 mma.sync tiles: twice the products per fragment
+    loaded), with up to four buffers per slice (`stages - 1` slices in
+    flight while one is multiplied; 75776 bytes with four, above 48 KB:
+    fmc-gpu-dynamic-shared-memory moves them to dynamic shared memory).
+    Products too small to fill the GPU with the default tiles take 64 x 64
+    (16-bit: four warps of 32 x 32) or 32 x 64 (two warps) tiles, the
+    smallest where none fills it; these get up to four buffers per slice
+    within 48 KB.
   }];
   let options = [
     Option<"blockM", "block-m", "int64_t", "64", "Rows of out per block">,
@@ -114,9 +118,10 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
            "the products of the previous slice">,
     Option<"sharedBytes", "shared-bytes", "int64_t", "49152",
            "Shared memory a block may use (the chip's opt-in limit)">,
-    Option<"sms", "sms", "int64_t", "108",
-           "Streaming multiprocessors of the target: the large tensor-core "
-           "tile is taken only when it gives at least this many blocks">,
+    Option<"sms", "sms", "int64_t", "0",
+           "Streaming multiprocessors of the target: the tensor-core kernel "
+           "takes the largest tiles that give at least this many blocks "
+           "(0: the default tiles)">,
     Option<"moduleName", "module-name", "std::string", "\"fmc_kernels\"",
            "Name of the GPU module that outlining creates">,
   ];

@@ -74,6 +74,10 @@ MmaTiles defaultMmaTiles(Type element) {
 /// mma.sync tiles), which load each fragment for twice as many products as
 /// the default's warps; up to kMaxStages buffers, in dynamic shared memory.
 constexpr MmaTiles kLargeMmaTiles = {128, 128, 32, 64, 64, 0};
+/// Smaller tiles for products that would give the GPU too few blocks of
+/// the default ones: 64 x 64 (four warps of 32 x 32) and 32 x 64 (two).
+constexpr MmaTiles kMediumMmaTiles = {64, 64, 32, 32, 32, 0};
+constexpr MmaTiles kSmallMmaTiles = {32, 64, 32, 32, 32, 0};
 constexpr int64_t kMaxStages = 4;
 /// Shared rows are padded by 16 bytes (eight f16, four f32): ldmatrix reads
 /// eight rows at once, and padded rows start in different banks.
@@ -286,13 +290,17 @@ public:
   }
 
 private:
-  /// The tensor-core kernel's tiles for this product: the large ones when
-  /// both slices are copied by cp.async, the product gives at least `sms`
-  /// blocks of them and three or more buffers of each fit in
-  /// `sharedLimit` (with the accumulators' tile); else the default ones,
-  /// with three buffers per slice where both are copied by cp.async and
-  /// they fit in the 48 KB a kernel may declare (16-bit slices: 41 KB),
-  /// else two.
+  /// The tensor-core kernel's tiles for this product. With `sms` set (the
+  /// pipeline's, the target's SMs), the largest tiles that still give the
+  /// GPU at least that many blocks: the large ones (both slices copied by
+  /// cp.async, three or more buffers of each within `sharedLimit` with the
+  /// accumulators' tile), the default ones, 64 x 64 (16-bit: four warps)
+  /// and 32 x 64 (two warps); the smallest where none does (a prefill of
+  /// a few hundred tokens: the 64 x 128 tiles of a 128 x 768 product
+  /// would leave all but 12 SMs idle). Without, the default ones. Up to
+  /// kMaxStages buffers per slice where both are copied by cp.async and
+  /// they fit in the 48 KB a kernel may declare (the default 16-bit tiles:
+  /// three, 41 KB), else two.
   MmaTiles chooseMmaTiles(Type element) {
     int64_t bytes = element.getIntOrFloatBitWidth() / 8;
     int64_t padding = kMmaRowPaddingBytes / bytes;
@@ -313,22 +321,40 @@ private:
                  rhs, workgroupType({2, m.blockK, m.blockN + padding}, element),
                  m.blockK, m.threads()) > 0;
     };
-    MmaTiles large = kLargeMmaTiles;
     int64_t batch = 1;
     for (unsigned d : c.outer)
       batch *= c.sizes[d];
-    int64_t blocks = llvm::divideCeil(c.sizes[c.m], large.blockM) *
-                     llvm::divideCeil(c.sizes[c.n], large.blockN) * batch;
-    if (!element.isF32() && c.sizes[c.m] >= large.blockM &&
-        c.sizes[c.n] >= large.blockN && blocks >= sms && bothAsync(large)) {
+    auto fillsGPU = [&](const MmaTiles &m) {
+      return llvm::divideCeil(c.sizes[c.m], m.blockM) *
+                 llvm::divideCeil(c.sizes[c.n], m.blockN) * batch >=
+             sms;
+    };
+    MmaTiles large = kLargeMmaTiles;
+    if (sms > 0 && !element.isF32() && c.sizes[c.m] >= large.blockM &&
+        c.sizes[c.n] >= large.blockN && fillsGPU(large) && bothAsync(large)) {
       int64_t outBytes = large.blockM * (large.blockN + kRowPadding) * 4;
       for (large.stages = kMaxStages; large.stages >= 3; --large.stages)
         if (std::max(large.stages * sliceBytes(large), outBytes) <= sharedLimit)
           return large;
     }
     MmaTiles tiles = defaultMmaTiles(element);
-    if (bothAsync(tiles) && 3 * sliceBytes(tiles) <= kStaticSharedBytes)
-      tiles.stages = 3;
+    if (sms > 0) {
+      SmallVector<MmaTiles> smaller = {kSmallMmaTiles};
+      if (!element.isF32())
+        smaller.insert(smaller.begin(), kMediumMmaTiles);
+      for (const MmaTiles &m : smaller) {
+        if (fillsGPU(tiles))
+          break;
+        tiles = m;
+      }
+    }
+    tiles.stages = 2;
+    if (bothAsync(tiles))
+      for (int64_t stages = kMaxStages; stages >= 3; --stages)
+        if (stages * sliceBytes(tiles) <= kStaticSharedBytes) {
+          tiles.stages = stages;
+          break;
+        }
     return tiles;
   }
 

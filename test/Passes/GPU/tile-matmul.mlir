@@ -5,6 +5,8 @@
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true shared-bytes=167936 sms=6}),cse)' --split-input-file | FileCheck %s --check-prefix=LARGE
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true sms=6}),cse)' --split-input-file | FileCheck %s --check-prefix=STATIC
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true shared-bytes=167936 sms=7}),cse)' --split-input-file | FileCheck %s --check-prefix=FEW
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true sms=3}),cse)' --split-input-file | FileCheck %s --check-prefix=MEDIUM
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true sms=100}),cse)' --split-input-file | FileCheck %s --check-prefix=SMALLEST
 // RUN: not fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{block-m=48}))' --split-input-file 2>&1 | FileCheck %s --check-prefix=BAD
 
 #lhs = affine_map<(m, n, k) -> (m, k)>
@@ -412,6 +414,15 @@ func.func @bf16_weight(%a: memref<70x96xf32>, %w: memref<96x80xbf16>, %c: memref
 // ASYNC: nvgpu.device_async_wait %[[G]] {numGroups = 0 : i32}
 // ASYNC-NEXT: gpu.barrier
 // ASYNC: vector.contract
+// The 64 x 128 tiles give this 70 x 80 product 2 blocks. With sms = 3,
+// 64 x 64 tiles (four warps, 4 blocks) fill the GPU, with four buffers
+// per slice (38912 bytes); with sms = 100 none does, and the smallest
+// tiles give the most blocks: 32 x 64 (two warps, 28672 bytes, 6 blocks).
+// MEDIUM-LABEL: func.func @f16_activations
+// MEDIUM: gpu.launch blocks(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c2, %{{.+}} = %c2, %{{.+}} = %c1{{.*}}) threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c128, {{.*}} workgroup(%{{.+}} : memref<38912xi8, #gpu.address_space<workgroup>>)
+// MEDIUM: nvgpu.device_async_wait %{{.+}} {numGroups = 2 : i32}
+// SMALLEST-LABEL: func.func @f16_activations
+// SMALLEST: gpu.launch blocks(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c2, %{{.+}} = %c3, %{{.+}} = %c1{{.*}}) threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c64, {{.*}} workgroup(%{{.+}} : memref<28672xi8, #gpu.address_space<workgroup>>)
 func.func @f16_activations(%a: memref<70x96xf16>, %w: memref<96x80xf16>, %res: memref<70x80xf16>, %y: memref<70x80xf16>) {
   %zero = arith.constant 0.0 : f32
   %c = memref.alloc() : memref<70x80xf32>
