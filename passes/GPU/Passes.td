@@ -84,8 +84,11 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     16-bit type is staged as it is, and the epilogue may read and write
     f16 and bf16 buffers (fmc-narrow-activations).
 
-    With `sms` (the target's SMs), the tensor-core kernel takes the
-    largest tiles that give at least that many blocks. Large products
+    With `sms` (the target's SMs), a product whose `block-m` x `block-n`
+    tiles give the GPU fewer blocks than that gets the SIMT kernel with
+    block-m, then block-n, halved (the thread tiles kept, 64 threads or
+    more), and the tensor-core kernel takes the largest tiles that give at
+    least that many blocks. Large products
     (16-bit slices both copied by cp.async, m and n at least 128, and at
     least `sms` blocks of 128 x 128) take a larger tile when it fits in
     `shared-bytes`: 128 threads (2 x 2 warps) per 128 x 128 tile, each
@@ -119,9 +122,9 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     Option<"sharedBytes", "shared-bytes", "int64_t", "49152",
            "Shared memory a block may use (the chip's opt-in limit)">,
     Option<"sms", "sms", "int64_t", "0",
-           "Streaming multiprocessors of the target: the tensor-core kernel "
-           "takes the largest tiles that give at least this many blocks "
-           "(0: the default tiles)">,
+           "Streaming multiprocessors of the target: products that give "
+           "fewer blocks get smaller tiles (0: the given and default "
+           "tiles)">,
     Option<"moduleName", "module-name", "std::string", "\"fmc_kernels\"",
            "Name of the GPU module that outlining creates">,
   ];

@@ -45,7 +45,41 @@ namespace {
 struct Tiles {
   int64_t blockM, blockN, blockK, threadM, threadN;
   int64_t threads() const { return blockM / threadM * (blockN / threadN); }
+  /// Whether the block tile splits into thread tiles, with a multiple of
+  /// 32 threads (at most 1024), each copying as many elements of a slice.
+  bool valid() const {
+    return blockM > 0 && blockN > 0 && blockK > 0 && threadM > 0 &&
+           threadN > 0 && blockM % threadM == 0 && blockN % threadN == 0 &&
+           threads() % 32 == 0 && threads() <= 1024 &&
+           blockK * blockM % threads() == 0 && blockK * blockN % threads() == 0;
+  }
 };
+
+/// The SIMT kernel's tiles for `c`: `t`, or, with `sms` set, `t` with
+/// block-m and then block-n halved (thread tiles kept) while that gives
+/// more blocks but still fewer than `sms`, down to 64 threads: products
+/// too small to fill the GPU spread over more of its SMs.
+Tiles chooseSIMTTiles(const Tiles &t, const Contraction &c, int64_t sms) {
+  int64_t batch = 1;
+  for (unsigned d : c.outer)
+    batch *= c.sizes[d];
+  auto blocks = [&](const Tiles &tiles) {
+    return llvm::divideCeil(c.sizes[c.m], tiles.blockM) *
+           llvm::divideCeil(c.sizes[c.n], tiles.blockN) * batch;
+  };
+  Tiles chosen = t;
+  for (bool halveM : {true, false}) {
+    if (sms <= 0 || blocks(chosen) >= sms)
+      break;
+    Tiles smaller = chosen;
+    (halveM ? smaller.blockM : smaller.blockN) /= 2;
+    if (!smaller.valid() || smaller.threads() < 64 ||
+        blocks(smaller) == blocks(chosen))
+      break;
+    chosen = smaller;
+  }
+  return chosen;
+}
 
 /// Shared-memory rows are padded by this many elements, so that the threads
 /// that store one column of a slice (k-major operands) hit different banks;
@@ -834,11 +868,7 @@ struct GPUTileMatmulPass : fmc::impl::GPUTileMatmulPassBase<GPUTileMatmulPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     Tiles t{blockM, blockN, blockK, threadM, threadN};
-    if (t.blockM <= 0 || t.blockN <= 0 || t.blockK <= 0 || t.threadM <= 0 ||
-        t.threadN <= 0 || t.blockM % t.threadM || t.blockN % t.threadN ||
-        t.threads() % 32 || t.threads() > 1024 ||
-        t.blockK * t.blockM % t.threads() ||
-        t.blockK * t.blockN % t.threads()) {
+    if (!t.valid()) {
       func.emitError("fmc-gpu-tile-matmul: the block tile must split into "
                      "thread tiles, a multiple of 32 threads (at most 1024), "
                      "each copying the same number of elements of a slice");
@@ -884,8 +914,11 @@ struct GPUTileMatmulPass : fmc::impl::GPUTileMatmulPassBase<GPUTileMatmulPass> {
         KernelBuilder(w.op, w.c, w.fusion, t, module, asyncCopies, sharedBytes,
                       sms)
             .buildMMA(Float32Type::get(&getContext()));
-      else
-        KernelBuilder(w.op, w.c, w.fusion, t, module, asyncCopies).buildSIMT();
+      else {
+        Tiles tiles = chooseSIMTTiles(t, w.c, sms);
+        KernelBuilder(w.op, w.c, w.fusion, tiles, module, asyncCopies)
+            .buildSIMT();
+      }
   }
 };
 

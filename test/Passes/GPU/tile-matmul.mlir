@@ -7,6 +7,8 @@
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true shared-bytes=167936 sms=7}),cse)' --split-input-file | FileCheck %s --check-prefix=FEW
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true sms=3}),cse)' --split-input-file | FileCheck %s --check-prefix=MEDIUM
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true sms=100}),cse)' --split-input-file | FileCheck %s --check-prefix=SMALLEST
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{sms=3}),cse)' --split-input-file | FileCheck %s --check-prefix=FILL3
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{sms=4}),cse)' --split-input-file | FileCheck %s --check-prefix=FILL4
 // RUN: not fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{block-m=48}))' --split-input-file 2>&1 | FileCheck %s --check-prefix=BAD
 
 #lhs = affine_map<(m, n, k) -> (m, k)>
@@ -25,6 +27,14 @@
 // CHECK-DAG: #[[CURRENT:.+]] = affine_map<(d0) -> ((d0 floordiv 16) mod 2)>
 // CHECK-DAG: #[[NEXT:.+]] = affine_map<(d0) -> (-(d0 floordiv 16) + ((d0 floordiv 16) floordiv 2) * 2 + 1)>
 // CHECK-DAG: #[[KPLUS:.+]] = affine_map<(d0)[s0] -> (d0 + s0 mod 16 + 16)>
+// Its 64 x 64 tiles give 2 blocks. Where the GPU has more SMs, block-m
+// and then block-n are halved (4 x 4 per thread kept): with sms = 3,
+// 32 x 64 tiles (128 threads, 3 blocks); with sms = 4, 32 x 32 (64
+// threads, 6 blocks).
+// FILL3-LABEL: func.func @bias_relu
+// FILL3: gpu.launch blocks(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c1, %{{.+}} = %c3, %{{.+}} = %c1) threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c128, %{{.+}} = %c1{{.*}}, %{{.+}} = %c1{{.*}}) workgroup(%{{.+}} : memref<2x16x36xf32, #gpu.address_space<workgroup>>, %{{.+}} : memref<2x16x68xf32, #gpu.address_space<workgroup>>)
+// FILL4-LABEL: func.func @bias_relu
+// FILL4: gpu.launch blocks(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c2, %{{.+}} = %c3, %{{.+}} = %c1) threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c64, %{{.+}} = %c1{{.*}}, %{{.+}} = %c1{{.*}}) workgroup(%{{.+}} : memref<2x16x36xf32, #gpu.address_space<workgroup>>, %{{.+}} : memref<2x16x36xf32, #gpu.address_space<workgroup>>)
 // CHECK-LABEL: func.func @bias_relu
 // CHECK-SAME: (%[[A:.+]]: memref<70x40xf32>, %[[B:.+]]: memref<40x33xf32>, %[[BIAS:.+]]: memref<33xf32>, %[[Y:.+]]: memref<70x33xf32>)
 // CHECK: %[[C:.+]] = memref.alloc()
