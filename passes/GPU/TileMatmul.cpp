@@ -55,17 +55,22 @@ struct Tiles {
   }
 };
 
+/// The blocks of blockM x blockN tiles of `c`'s output, all batches.
+int64_t gridBlocks(const Contraction &c, int64_t blockM, int64_t blockN) {
+  int64_t blocks = llvm::divideCeil(c.sizes[c.m], blockM) *
+                   llvm::divideCeil(c.sizes[c.n], blockN);
+  for (unsigned d : c.outer)
+    blocks *= c.sizes[d];
+  return blocks;
+}
+
 /// The SIMT kernel's tiles for `c`: `t`, or, with `sms` set, `t` with
 /// block-m and then block-n halved (thread tiles kept) while that gives
 /// more blocks but still fewer than `sms`, down to 64 threads: products
 /// too small to fill the GPU spread over more of its SMs.
 Tiles chooseSIMTTiles(const Tiles &t, const Contraction &c, int64_t sms) {
-  int64_t batch = 1;
-  for (unsigned d : c.outer)
-    batch *= c.sizes[d];
   auto blocks = [&](const Tiles &tiles) {
-    return llvm::divideCeil(c.sizes[c.m], tiles.blockM) *
-           llvm::divideCeil(c.sizes[c.n], tiles.blockN) * batch;
+    return gridBlocks(c, tiles.blockM, tiles.blockN);
   };
   Tiles chosen = t;
   for (bool halveM : {true, false}) {
@@ -355,13 +360,8 @@ private:
                  rhs, workgroupType({2, m.blockK, m.blockN + padding}, element),
                  m.blockK, m.threads()) > 0;
     };
-    int64_t batch = 1;
-    for (unsigned d : c.outer)
-      batch *= c.sizes[d];
     auto fillsGPU = [&](const MmaTiles &m) {
-      return llvm::divideCeil(c.sizes[c.m], m.blockM) *
-                 llvm::divideCeil(c.sizes[c.n], m.blockN) * batch >=
-             sms;
+      return gridBlocks(c, m.blockM, m.blockN) >= sms;
     };
     MmaTiles large = kLargeMmaTiles;
     if (sms > 0 && !element.isF32() && c.sizes[c.m] >= large.blockM &&

@@ -245,14 +245,24 @@ void defer(CUresult result, const char *what) {
   }
 }
 
+/// The dynamic shared memory limits raised so far, per function; forgotten
+/// when a module is unloaded (a later module's function may reuse a
+/// handle).
+std::mutex &sharedLimitsMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+std::unordered_map<CUfunction, int32_t> &sharedLimits() {
+  static std::unordered_map<CUfunction, int32_t> limits;
+  return limits;
+}
+
 /// Raises `function`'s dynamic shared memory limit to `bytes` (once per
 /// function and size: the kernels of a model keep their sizes); false, with
 /// the error deferred, when the GPU has less shared memory per block.
 bool raiseSharedLimit(CUfunction function, int32_t bytes) {
-  static std::mutex mutex;
-  static std::unordered_map<CUfunction, int32_t> raised;
-  std::lock_guard<std::mutex> lock(mutex);
-  int32_t &limit = raised[function];
+  std::lock_guard<std::mutex> lock(sharedLimitsMutex());
+  int32_t &limit = sharedLimits()[function];
   if (limit >= bytes)
     return true;
   CUresult result =
@@ -453,8 +463,13 @@ FMC_CUDA_EXPORT void *fmc_cuda_module_load(void *data, size_t /*size*/) {
 }
 
 FMC_CUDA_EXPORT void fmc_cuda_module_unload(void *module) {
-  if (module)
-    driver().api.cuModuleUnload(module);
+  if (!module)
+    return;
+  {
+    std::lock_guard<std::mutex> lock(sharedLimitsMutex());
+    sharedLimits().clear();
+  }
+  driver().api.cuModuleUnload(module);
 }
 
 FMC_CUDA_EXPORT void *fmc_cuda_module_get_function(void *module,
