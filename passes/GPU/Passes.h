@@ -24,6 +24,12 @@ namespace mlir::fmc {
 /// kernel for within `sharedBytes` of shared memory per block.
 int64_t largestFusedAttentionHead(int64_t sharedBytes);
 
+/// The tiles fmc-gpu-tile-matmul's tensor-core kernel chooses from for
+/// 16-bit operands both copied by cp.async, `sharedBytes` per block at
+/// most, largest first, e.g. "128x128x32 (4 warps, 4 buffers, 75776 bytes
+/// dynamic), 64x128x32 (8 warps, 3 buffers, 41472 bytes), ...".
+std::string describeTensorCoreMatmulTiles(int64_t sharedBytes);
+
 /// On a warp-level vector.contract of f16 vectors (fmc-gpu-tile-matmul's
 /// tensor-core kernel): the 16-bit operands are bf16, carried as f16
 /// because MLIR's vector-to-nvgpu conversion takes f16 tiles only.

@@ -105,8 +105,8 @@ constexpr int64_t kMmaM = 16, kMmaN = 8;
 /// slices would not fit in 48 KB), 32-deep slices, 32 x 32 per warp (2 x 4
 /// mma.sync tiles). The wider block loads each lhs element (f32) half as
 /// often.
-MmaTiles defaultMmaTiles(Type element) {
-  return {64, element.isF32() ? 64 : 128, 32, 32, 32, 2};
+MmaTiles defaultMmaTiles(bool f32) {
+  return {64, f32 ? 64 : 128, 32, 32, 32, 2};
 }
 /// The large tiles (16-bit slices copied by cp.async, enough blocks to
 /// fill the GPU): 128 x 128 per block, four warps of 64 x 64 (4 x 8
@@ -123,6 +123,30 @@ constexpr int64_t kMaxStages = 4;
 constexpr int64_t kMmaRowPaddingBytes = 16;
 /// The shared memory a kernel may declare statically.
 constexpr int64_t kStaticSharedBytes = 48 * 1024;
+
+/// The bytes of one buffer of both slices of `m`'s tiles, of `bytes`-wide
+/// elements, rows padded.
+int64_t mmaSliceBytes(const MmaTiles &m, int64_t bytes) {
+  int64_t padding = kMmaRowPaddingBytes / bytes;
+  return (m.blockM * (m.blockK + padding) + m.blockK * (m.blockN + padding)) *
+         bytes;
+}
+
+/// The bytes of `m`'s shared buffer with `stages` buffers per slice: the
+/// slices, or after the loop the f32 accumulators' tile in the same bytes.
+int64_t mmaSharedBytes(const MmaTiles &m, int64_t bytes, int64_t stages) {
+  return std::max(stages * mmaSliceBytes(m, bytes),
+                  m.blockM * (m.blockN + kRowPadding) * 4);
+}
+
+/// The most buffers per slice, from kMaxStages down to three, whose shared
+/// buffer fits `limit`; 0 if three do not.
+int64_t mostStages(const MmaTiles &m, int64_t bytes, int64_t limit) {
+  for (int64_t stages = kMaxStages; stages >= 3; --stages)
+    if (mmaSharedBytes(m, bytes, stages) <= limit)
+      return stages;
+  return 0;
+}
 
 class KernelBuilder {
 public:
@@ -343,11 +367,6 @@ private:
   MmaTiles chooseMmaTiles(Type element) {
     int64_t bytes = element.getIntOrFloatBitWidth() / 8;
     int64_t padding = kMmaRowPaddingBytes / bytes;
-    auto sliceBytes = [&](const MmaTiles &m) {
-      return (m.blockM * (m.blockK + padding) +
-              m.blockK * (m.blockN + padding)) *
-             bytes;
-    };
     auto bothAsync = [&](const MmaTiles &m) {
       Slice lhs{op.getDpsInputs()[0], maps[0], c.m, {}, m.blockM, {},
                 /*kMajor=*/false};
@@ -365,13 +384,10 @@ private:
     };
     MmaTiles large = kLargeMmaTiles;
     if (sms > 0 && !element.isF32() && c.sizes[c.m] >= large.blockM &&
-        c.sizes[c.n] >= large.blockN && fillsGPU(large) && bothAsync(large)) {
-      int64_t outBytes = large.blockM * (large.blockN + kRowPadding) * 4;
-      for (large.stages = kMaxStages; large.stages >= 3; --large.stages)
-        if (std::max(large.stages * sliceBytes(large), outBytes) <= sharedLimit)
-          return large;
-    }
-    MmaTiles tiles = defaultMmaTiles(element);
+        c.sizes[c.n] >= large.blockN && fillsGPU(large) && bothAsync(large) &&
+        (large.stages = mostStages(large, bytes, sharedLimit)))
+      return large;
+    MmaTiles tiles = defaultMmaTiles(element.isF32());
     if (sms > 0) {
       SmallVector<MmaTiles> smaller = {kSmallMmaTiles};
       if (!element.isF32())
@@ -384,11 +400,8 @@ private:
     }
     tiles.stages = 2;
     if (bothAsync(tiles))
-      for (int64_t stages = kMaxStages; stages >= 3; --stages)
-        if (stages * sliceBytes(tiles) <= kStaticSharedBytes) {
-          tiles.stages = stages;
-          break;
-        }
+      tiles.stages =
+          std::max<int64_t>(2, mostStages(tiles, bytes, kStaticSharedBytes));
     return tiles;
   }
 
@@ -923,3 +936,23 @@ struct GPUTileMatmulPass : fmc::impl::GPUTileMatmulPassBase<GPUTileMatmulPass> {
 };
 
 } // namespace
+
+std::string mlir::fmc::describeTensorCoreMatmulTiles(int64_t sharedBytes) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  // 16-bit operands, both copied by cp.async.
+  auto describe = [&](MmaTiles m, int64_t limit) {
+    if (!(m.stages = mostStages(m, 2, limit)))
+      return;
+    int64_t bytes = mmaSharedBytes(m, 2, m.stages);
+    os << (text.empty() ? "" : ", ") << m.blockM << "x" << m.blockN << "x"
+       << m.blockK << " (" << m.threads() / 32 << " warps, " << m.stages
+       << " buffers, " << bytes << " bytes"
+       << (bytes > kStaticSharedBytes ? " dynamic" : "") << ")";
+  };
+  describe(kLargeMmaTiles, sharedBytes);
+  describe(defaultMmaTiles(/*f32=*/false), kStaticSharedBytes);
+  describe(kMediumMmaTiles, kStaticSharedBytes);
+  describe(kSmallMmaTiles, kStaticSharedBytes);
+  return text;
+}

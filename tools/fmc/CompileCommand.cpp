@@ -233,6 +233,13 @@ int printTargetDescription() {
                         gpu.sharedBytesPerBlock)
                  << " (larger: loops); keys split when a grid has under "
                  << 2 * gpu.maxSMs << " blocks\n";
+    // What fmc-gpu-tile-matmul's tensor-core kernel chooses from.
+    llvm::outs() << "tensor-core matmul tiles (16-bit operands; the largest "
+                    "giving at least "
+                 << gpu.maxSMs << " blocks): "
+                 << mlir::fmc::describeTensorCoreMatmulTiles(
+                        gpu.maxSharedBytesPerBlock)
+                 << "\n";
     return 0;
   }
   ::fmc::CPUTarget t;
