@@ -79,8 +79,8 @@ struct PipelineOptions {
   /// Attention grids with fewer blocks than this split their keys too (twice
   /// the target's SMs; this default is an A100's).
   int64_t gpuSplitBlocks = 216;
-  /// The target's SMs (an A100's by default): matmuls that give fewer
-  /// blocks of the large tensor-core tile keep the smaller one.
+  /// The target's SMs (an A100's by default): fmc-gpu-tile-matmul takes
+  /// the largest tiles that give at least this many blocks.
   int64_t gpuSMs = 108;
   std::string cudaToolkit = "/usr/local/cuda";
   /// CPU targets: map the code to GPU launches as for a GPU target, then run

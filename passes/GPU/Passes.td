@@ -76,11 +76,12 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     buffers and weights are), one group per slice. Other slices are
     loaded into registers (unrolled) before the products and stored after
     them. When the tensor-core kernel copies both slices that way (16-bit
-    lhs and rhs: activations stored narrow) and three buffers of each fit
-    in 48 KB, each slice gets three buffers: slices 0 and 1 start first,
-    iteration i waits until one group is left in flight, passes the
-    barrier, starts slice i + 2 and multiplies slice i, so that two slices
-    are in flight while one is multiplied. An lhs already in the products'
+    lhs and rhs: activations stored narrow) and three or more buffers of
+    each fit in 48 KB, each slice gets as many as fit, up to four (the
+    64 x 128 tiles: three): with s buffers, slices 0 .. s - 2 start first,
+    iteration i waits until s - 2 groups are left in flight, passes the
+    barrier, starts slice i + s - 1 and multiplies slice i, so that s - 1
+    slices are in flight while one is multiplied. An lhs already in the products'
     16-bit type is staged as it is, and the epilogue may read and write
     f16 and bf16 buffers (fmc-narrow-activations).
 

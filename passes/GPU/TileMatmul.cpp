@@ -7,14 +7,17 @@
 // (every thread copies a few elements, consecutive threads consecutive
 // addresses of the operand's contiguous dim, by cp.async where no
 // conversion is needed; elements past the edges are zeros; slice i + 1 is
-// copied while slice i is multiplied, or slices i + 1 and i + 2 in three
-// buffers when both are copied by cp.async), and each of its threads
+// copied while slice i is multiplied, or up to three slices ahead in up to
+// four buffers when both are copied by cp.async), and each of its threads
 // accumulates a thread-m x thread-n tile in registers from the shared
 // slices (the SIMT kernel). With an f16 or bf16 rhs (weights narrowed by
 // --precision) the warps multiply 16-bit tiles of the slices with warp-level
 // vector.contract ops instead, which become ldmatrix and mma.sync on the
 // tensor cores (fmc-gpu-convert-warp-matmuls); so do f32 ones with
-// --precision=tf32. A zero fill
+// --precision=tf32. Smaller tiles are taken where the product would give
+// the GPU fewer blocks than it has SMs, and the tensor-core kernel's
+// largest (128 x 128, in dynamic shared memory) where it gives enough.
+// A zero fill
 // just before is dropped (the kernel stores instead of adding) and an
 // elementwise consumer just after (bias, GELU, residual, quantization:
 // Epilogue.h) is applied to the registers before they are stored.

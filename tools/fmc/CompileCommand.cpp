@@ -67,8 +67,9 @@ cl::opt<unsigned> gpuSMs(
     "gpu-sms",
     cl::desc("GPU targets and --gpu-mapping-on-host: tile as for a GPU with "
              "this many SMs instead of the target's (or, on the host, an "
-             "A100's 108): with fewer, smaller products take the large "
-             "tensor-core matmul tile; for tests and tuning"),
+             "A100's 108): matmuls take the largest tiles that give at "
+             "least this many blocks, so a smaller N gives larger tiles; "
+             "for tests and tuning"),
     cl::init(0), cl::Hidden, cl::sub(getCompileSubCommand()));
 cl::opt<bool> gpuMappingOnHost(
     "gpu-mapping-on-host",
