@@ -207,9 +207,17 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
       pipeline.gpuSplitBlocks = 2 * gpu->maxSMs;
       pipeline.gpuSMs = gpu->maxSMs;
       pipeline.gpuAsyncCopies = gpu->asyncCopy;
+      pipeline.gpuWGMMA = gpu->wgmma;
     }
     if (options.gpuSMs)
       pipeline.gpuSMs = options.gpuSMs;
+    if (options.gpuWGMMA) {
+      if (*options.gpuWGMMA && gpu && !gpu->wgmma)
+        return emitError(fileLoc)
+               << "--gpu-wgmma: " << gpu->name
+               << " has no warpgroup MMA (wgmma.mma_async needs sm_90a)";
+      pipeline.gpuWGMMA = *options.gpuWGMMA;
+    }
     pipeline.gpuAttentionMaxHead =
         mlir::fmc::largestFusedAttentionHead(pipeline.gpuSharedBytes);
   }

@@ -8,6 +8,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
 #include <string>
 
 namespace mlir::fmc {
@@ -39,6 +40,9 @@ struct CompileOptions {
   bool gpuMappingOnHost = false;
   /// Tile as for a GPU with this many SMs (--gpu-sms; 0: the target's).
   unsigned gpuSMs = 0;
+  /// Warpgroup MMA for large 16-bit matmuls (--gpu-wgmma; unset: where the
+  /// target has it, sm_90a).
+  std::optional<bool> gpuWGMMA;
   EmitKind emit = EmitKind::Artifact;
   onnx::ImportOptions import;
   bool printIRBeforeAll = false;

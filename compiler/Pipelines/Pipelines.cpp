@@ -47,7 +47,7 @@ static std::string gpuMappingPasses(const PipelineOptions &options) {
       "module-name=fmc_kernels},"
       "fmc-gpu-tile-matmul{{block-m={1} block-n={2} block-k={3} "
       "thread-m={4} thread-n={5} tf32={6} async-copies={9} "
-      "shared-bytes={11} sms={12} module-name=fmc_kernels},"
+      "shared-bytes={11} sms={12} wgmma={13} module-name=fmc_kernels},"
       "fmc-gpu-launch-row-loops{{block-size={0} module-name=fmc_kernels},"
       "fmc-outer-parallel-iterators),"
       // Row loops the row kernels did not take: one thread per row.
@@ -61,7 +61,8 @@ static std::string gpuMappingPasses(const PipelineOptions &options) {
       options.gpuTF32 ? "true" : "false", options.gpuSharedBytes,
       options.gpuSplitBlocks, options.gpuAsyncCopies ? "true" : "false",
       options.gpuAttentionMMA.empty() ? "\"\"" : options.gpuAttentionMMA,
-      options.gpuMaxSharedBytes, options.gpuSMs);
+      options.gpuMaxSharedBytes, options.gpuSMs,
+      options.gpuWGMMA ? "true" : "false");
 }
 
 LogicalResult
@@ -169,6 +170,8 @@ mlir::fmc::buildCUDAKernelPipeline(OpPassManager &pm,
       "convert-scf-to-cf,"
       "gpu.module(expand-strided-metadata,lower-affine,convert-nvgpu-to-nvvm,"
       "convert-gpu-to-nvvm,fmc-gpu-extern-dynamic-shared-memory,"
+      // NVVM ops built from inline PTX (wgmma.mma_async).
+      "convert-nvvm-to-llvm,"
       "canonicalize,cse,reconcile-unrealized-casts),"
       // The model function takes bare pointers (the entry ABI), so its
       // signature is converted before gpu-to-llvm would give it

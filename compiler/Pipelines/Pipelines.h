@@ -82,6 +82,9 @@ struct PipelineOptions {
   /// The target's SMs (an A100's by default): fmc-gpu-tile-matmul takes
   /// the largest tiles that give at least this many blocks.
   int64_t gpuSMs = 108;
+  /// Large 16-bit matmuls on warpgroup MMA (fmc-gpu-tile-matmul's wgmma:
+  /// sm_90a's wgmma.mma_async).
+  bool gpuWGMMA = false;
   std::string cudaToolkit = "/usr/local/cuda";
   /// CPU targets: map the code to GPU launches as for a GPU target, then run
   /// the launches as host loops (fmc-gpu-launches-to-host-loops), so that

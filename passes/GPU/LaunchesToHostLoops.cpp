@@ -2,6 +2,8 @@
 
 #include "passes/GPU/Passes.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/NVGPU/Utils/MMAUtils.h"
@@ -199,6 +201,17 @@ private:
       warpBase = arith::SubIOp::create(rewriter, loc, t, lane);
     }
     for (Operation *op : segment) {
+      // The host runs a warpgroup's products synchronously: nothing to
+      // fence or wait for.
+      if (isa<NVVM::WgmmaFenceAlignedOp, NVVM::WgmmaGroupSyncAlignedOp,
+              NVVM::WgmmaWaitGroupSyncOp, NVVM::FenceProxyOp>(op))
+        continue;
+      if (auto wgmma = dyn_cast<NVVM::WgmmaMmaAsyncOp>(op)) {
+        if (failed(emitWgmma(wgmma, map, t)))
+          return failure();
+        storeUsedLater(block, members, op, map, t);
+        continue;
+      }
       if (isCollective(op)) {
         LogicalResult emitted =
             isa<gpu::ShuffleOp>(op)
@@ -535,6 +548,180 @@ private:
     return success();
   }
 
+  /// wgmma.mma_async m64nNk16 of f16 or bf16 operands in shared memory
+  /// into f32 accumulators, as PTX defines it: A (64 x 16, K-major) and B
+  /// (16 x N, K-major or N-major) are read through their descriptors (bits
+  /// 0-13: start address, 16-29: leading byte offset, between core
+  /// matrices adjacent in k; 32-45: stride byte offset, adjacent in m or
+  /// n; 16-byte units; no swizzling) from core matrices of 8 rows of 16
+  /// bytes, rows along m or n (K-major) or along k (MN-major). Thread t of
+  /// the warpgroup (warp w) holds rows 16 w .. + 15 of D, value 4 j + v at
+  /// element v of the mma.sync accumulator layout (MLIR's table) of
+  /// columns 8 j .. + 7. Start addresses are taken modulo 2^18 (shared
+  /// memory's window) relative to the kernel's one shared buffer.
+  LogicalResult emitWgmma(NVVM::WgmmaMmaAsyncOp wgmma, IRMapping &map,
+                          Value t) {
+    Location loc = wgmma.getLoc();
+    NVVM::MMAShapeAttr shape = wgmma.getShape();
+    auto structType = cast<LLVM::LLVMStructType>(wgmma.getInouts().getType());
+    NVVM::WGMMATypes typeA = wgmma.getTypeA();
+    int64_t values = structType.getBody().size();
+    ValueRange shared = launch.getWorkgroupAttributions();
+    if (shape.getM() != 64 || shape.getK() != 16 ||
+        values != shape.getN() / 2 || wgmma.getTypeB() != typeA ||
+        (typeA != NVVM::WGMMATypes::f16 && typeA != NVVM::WGMMATypes::bf16) ||
+        wgmma.getTypeD() != NVVM::WGMMATypes::f32 ||
+        wgmma.getScaleD() != NVVM::WGMMAScaleOut::one ||
+        wgmma.getScaleA() != NVVM::WGMMAScaleIn::one ||
+        wgmma.getScaleB() != NVVM::WGMMAScaleIn::one ||
+        wgmma.getLayoutA() != NVVM::MMALayout::row || shared.size() != 1 ||
+        !cast<MemRefType>(shared[0].getType()).getElementType().isInteger(8))
+      return wgmma.emitError(
+          "only wgmma.mma_async m64nNk16 of f16 or bf16 into f32, A K-major, "
+          "in a kernel with one shared i8 buffer, runs as host loops");
+    FailureOr<Value> c = own(wgmma.getInouts(), map, t, loc);
+    FailureOr<Value> descA = own(wgmma.getDescriptorA(), map, t, loc);
+    FailureOr<Value> descB = own(wgmma.getDescriptorB(), map, t, loc);
+    if (failed(c) || failed(descA) || failed(descB))
+      return failure();
+    Type f32 = rewriter.getF32Type(), i64 = rewriter.getI64Type();
+    Type half = typeA == NVVM::WGMMATypes::f16 ? Type(rewriter.getF16Type())
+                                               : rewriter.getBF16Type();
+    // The buffer's 16-bit elements, and its address.
+    Value buffer = uniform.lookup(shared[0]);
+    if (!sharedHalves) {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointAfterValue(buffer);
+      int64_t bytes = cast<MemRefType>(buffer.getType()).getNumElements();
+      sharedHalves = memref::ViewOp::create(
+          rewriter, loc, MemRefType::get({bytes / 2}, rewriter.getI16Type()),
+          buffer, arith::ConstantIndexOp::create(rewriter, loc, 0),
+          ValueRange{});
+      sharedBase = arith::IndexCastOp::create(
+          rewriter, loc, i64,
+          memref::ExtractAlignedPointerAsIndexOp::create(rewriter, loc,
+                                                         buffer));
+    }
+    auto constant = [&](int64_t v) -> Value {
+      return arith::ConstantIntOp::create(rewriter, loc, i64, v);
+    };
+    // A descriptor's field at `shift`, in bytes (an index).
+    auto field = [&](Value desc, int64_t shift) -> Value {
+      Value bits = arith::AndIOp::create(
+          rewriter, loc,
+          arith::ShRUIOp::create(rewriter, loc, desc, constant(shift)),
+          constant(0x3FFF));
+      return arith::IndexCastOp::create(
+          rewriter, loc, rewriter.getIndexType(),
+          arith::ShLIOp::create(rewriter, loc, bits, constant(4)));
+    };
+    auto start = [&](Value desc) -> Value {
+      Value offset = arith::AndIOp::create(
+          rewriter, loc,
+          arith::SubIOp::create(
+              rewriter, loc,
+              arith::ShLIOp::create(
+                  rewriter, loc,
+                  arith::AndIOp::create(rewriter, loc, desc, constant(0x3FFF)),
+                  constant(4)),
+              sharedBase),
+          constant(0x3FFFF));
+      return arith::IndexCastOp::create(rewriter, loc, rewriter.getIndexType(),
+                                        offset);
+    };
+    Value startA = start(*descA), leadA = field(*descA, 16),
+          strideA = field(*descA, 32);
+    Value startB = start(*descB), leadB = field(*descB, 16),
+          strideB = field(*descB, 32);
+    bool bKMajor = wgmma.getLayoutB() == NVVM::MMALayout::col;
+
+    // The thread's accumulators, one per slot of a scratch buffer.
+    if (!wgmmaScratch ||
+        cast<MemRefType>(wgmmaScratch.getType()).getNumElements() < values) {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.restoreInsertionPoint(slotPoint);
+      wgmmaScratch =
+          memref::AllocOp::create(rewriter, loc, MemRefType::get({256}, f32));
+      buffers.push_back(wgmmaScratch);
+    }
+    for (int64_t i = 0; i < values; ++i)
+      memref::StoreOp::create(
+          rewriter, loc, LLVM::ExtractValueOp::create(rewriter, loc, *c, i),
+          wgmmaScratch, index(loc, i));
+    FailureOr<AffineMap> cMap = nvgpu::getLaneIdAndValueIdToOperandCoord(
+        rewriter, loc,
+        nvgpu::WarpMatrixInfo{VectorType::get({16, 8}, f32),
+                              nvgpu::MatMulOperandRole::C});
+    if (failed(cMap))
+      return wgmma.emitError("no accumulator layout for mma.sync m16n8");
+    Value lane = arith::RemUIOp::create(rewriter, loc, t, index(loc, 32));
+    Value warp = arith::RemUIOp::create(
+        rewriter, loc, arith::DivUIOp::create(rewriter, loc, t, index(loc, 32)),
+        index(loc, 4));
+    MLIRContext *ctx = rewriter.getContext();
+    AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx),
+               d2 = getAffineDimExpr(2, ctx), d3 = getAffineDimExpr(3, ctx),
+               d4 = getAffineDimExpr(4, ctx);
+    // The byte of element (row, k) of a core-matrix operand: start d0,
+    // leading d1, stride d2, row d3, k d4.
+    AffineMap kMajor =
+        AffineMap::get(5, 0,
+                       d0 + d3.floorDiv(8) * d2 + d4.floorDiv(8) * d1 +
+                           (d3 % 8) * 16 + (d4 % 8) * 2);
+    AffineMap mnMajor =
+        AffineMap::get(5, 0,
+                       d0 + d3.floorDiv(8) * d2 + d4.floorDiv(8) * d1 +
+                           (d4 % 8) * 16 + (d3 % 8) * 2);
+    auto element = [&](OpBuilder &b, AffineMap layout, ValueRange operands) {
+      Value byte = affine::AffineApplyOp::create(b, loc, layout, operands);
+      Value bits = memref::LoadOp::create(
+          b, loc, sharedHalves,
+          affine::AffineApplyOp::create(
+              b, loc, AffineMap::get(1, 0, d0.floorDiv(2)), byte)
+              .getResult());
+      Value narrow = arith::BitcastOp::create(b, loc, half, bits);
+      return Value(arith::ExtFOp::create(b, loc, f32, narrow));
+    };
+    auto loop = scf::ForOp::create(rewriter, loc, index(loc, 0),
+                                   index(loc, values), index(loc, 1));
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPoint(loop.getBody()->getTerminator());
+      Value i = loop.getInductionVar();
+      Value v = arith::RemUIOp::create(rewriter, loc, i, index(loc, 4));
+      auto coord = [&](unsigned result) {
+        return affine::AffineApplyOp::create(
+            rewriter, loc, cMap->getSubMap({result}), ValueRange{lane, v});
+      };
+      Value m = affine::AffineApplyOp::create(
+          rewriter, loc, AffineMap::get(2, 0, d0 + d1 * 16),
+          ValueRange{coord(0), warp});
+      Value n = affine::AffineApplyOp::create(
+          rewriter, loc, AffineMap::get(2, 0, d0 + d1.floorDiv(4) * 8),
+          ValueRange{coord(1), i});
+      Value init = memref::LoadOp::create(rewriter, loc, wgmmaScratch, i);
+      auto sum = scf::ForOp::create(
+          rewriter, loc, index(loc, 0), index(loc, 16), index(loc, 1),
+          ValueRange{init},
+          [&](OpBuilder &b, Location, Value k, ValueRange acc) {
+            Value a = element(b, kMajor, {startA, leadA, strideA, m, k});
+            Value x = element(b, bKMajor ? kMajor : mnMajor,
+                              {startB, leadB, strideB, n, k});
+            scf::YieldOp::create(
+                b, loc, ValueRange{math::FmaOp::create(b, loc, a, x, acc[0])});
+          });
+      memref::StoreOp::create(rewriter, loc, sum.getResult(0), wgmmaScratch, i);
+    }
+    Value result = LLVM::PoisonOp::create(rewriter, loc, structType);
+    for (int64_t i = 0; i < values; ++i)
+      result = LLVM::InsertValueOp::create(
+          rewriter, loc, result,
+          memref::LoadOp::create(rewriter, loc, wgmmaScratch, index(loc, i)),
+          i);
+    map.map(wgmma.getResults(), result);
+    return success();
+  }
+
   /// `v` in thread `t`: computed earlier in this loop, or as valueIn.
   FailureOr<Value> own(Value v, IRMapping &map, Value t, Location loc) {
     if (Value mapped = map.lookupOrNull(v))
@@ -588,6 +775,9 @@ private:
   DenseMap<Value, Value> slots;
   /// The warp's A and B of an emulated mma.sync (by row count).
   DenseMap<int64_t, Value> scratchBuffers;
+  /// An emulated wgmma's accumulators, and the kernel's shared buffer as
+  /// 16-bit elements and its address (i64).
+  Value wgmmaScratch, sharedHalves, sharedBase;
 };
 
 LogicalResult lowerLaunch(gpu::LaunchOp launch, IRRewriter &rewriter) {

@@ -101,6 +101,23 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     (16-bit: four warps of 32 x 32) or 32 x 64 (two warps) tiles, the
     smallest where none fills it; these get up to four buffers per slice
     within 48 KB.
+
+    With `wgmma` (sm_90a), a 16-bit product whose slices are both copied
+    by cp.async and that gives at least `sms` blocks of 128 x 128 (else of
+    64 x 128) takes the warpgroup kernel instead: one warpgroup (128
+    threads) per tile, 64-deep slices in three buffers (dynamic shared
+    memory), each slice stored as 8 x 16-byte core matrices (rows of the
+    operand's contiguous dim: K-major lhs, rhs K-major when stored [n][k],
+    else N-major), consecutive threads of a quarter warp copying eight rows
+    of one core matrix (no bank conflicts; each row's chunks adjacent in
+    global memory). Per 16-deep step, each 64-row half of the tile is one
+    `nvvm.wgmma.mma_async` m64n128k16 (shared-memory descriptors without
+    swizzling), between `wgmma.fence` and a commit and wait per slice; the
+    accumulators stay in registers (vector<64xf32> per half, an LLVM
+    struct around each instruction). Writes by the copies reach the
+    tensor cores' async proxy through `fence.proxy.async.shared::cta`
+    before each slice's barrier. The accumulators go through shared memory
+    to the same epilogue.
   }];
   let options = [
     Option<"blockM", "block-m", "int64_t", "64", "Rows of out per block">,
@@ -126,6 +143,9 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
            "Streaming multiprocessors of the target: products that give "
            "fewer blocks get smaller tiles (0: the given and default "
            "tiles)">,
+    Option<"wgmma", "wgmma", "bool", "false",
+           "Multiply large 16-bit products with warpgroup MMA "
+           "(wgmma.mma_async: sm_90a)">,
     Option<"moduleName", "module-name", "std::string", "\"fmc_kernels\"",
            "Name of the GPU module that outlining creates">,
   ];
@@ -133,7 +153,8 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     "::mlir::gpu::GPUDialect", "::mlir::arith::ArithDialect",
     "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
     "::mlir::affine::AffineDialect", "::mlir::memref::MemRefDialect",
-    "::mlir::nvgpu::NVGPUDialect"
+    "::mlir::nvgpu::NVGPUDialect", "::mlir::NVVM::NVVMDialect",
+    "::mlir::LLVM::LLVMDialect"
   ];
 }
 
@@ -494,7 +515,14 @@ def LaunchesToHostLoopsPass
     A and B by MLIR's fragment layouts (nvgpu's
     getLaneIdAndValueIdToOperandCoord, PTX's tables; not the kernels'
     own) and computes the lane's four accumulators; `gpu.lane_id` is
-    t mod 32.
+    t mod 32. `nvvm.wgmma.mma_async` (m64nNk16, f16 or bf16 into f32,
+    operands in the kernel's one shared buffer) reads A and B through its
+    shared-memory descriptors as PTX defines them (start address modulo
+    2^18 relative to the buffer, leading and stride byte offsets between
+    core matrices of 8 x 16 bytes, K-major or, for B, N-major; no
+    swizzling) and computes the thread's accumulators at the positions of
+    the mma.sync accumulator table, 16 rows per warp; its fences, commits
+    and waits, and `fence.proxy.async`, do nothing on the host.
     `fmc compile --target=host --gpu-mapping-on-host` runs the whole GPU
     mapping through it and then the CPU code generator, so the end-to-end
     tests check the GPU path's buffers, loops and launches against ONNX
@@ -503,7 +531,7 @@ def LaunchesToHostLoopsPass
   let dependentDialects = [
     "::mlir::scf::SCFDialect", "::mlir::memref::MemRefDialect",
     "::mlir::vector::VectorDialect", "::mlir::math::MathDialect",
-    "::mlir::affine::AffineDialect"
+    "::mlir::affine::AffineDialect", "::mlir::LLVM::LLVMDialect"
   ];
 }
 

@@ -17,6 +17,9 @@
 // --precision=tf32. Smaller tiles are taken where the product would give
 // the GPU fewer blocks than it has SMs, and the tensor-core kernel's
 // largest (128 x 128, in dynamic shared memory) where it gives enough.
+// On sm_90a (`wgmma`) large 16-bit products take a warpgroup kernel:
+// slices stored as the core matrices wgmma.mma_async reads through
+// shared-memory descriptors, one warpgroup per 128 x 128 or 64 x 128 tile.
 // A zero fill
 // just before is dropped (the kernel stores instead of adding) and an
 // elementwise consumer just after (bias, GELU, residual, quantization:
@@ -31,6 +34,8 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <numeric>
@@ -149,6 +154,26 @@ int64_t mostStages(const MmaTiles &m, int64_t bytes, int64_t limit) {
     if (mmaSharedBytes(m, bytes, stages) <= limit)
       return stages;
   return 0;
+}
+
+/// The warpgroup kernel's tiles (sm_90a): one warpgroup of 128 threads
+/// computes blockM x blockN outputs (blockM / 64 wgmma.mma_async m64 x
+/// blockN x k16 per 16-deep step) from blockK-deep slices, `stages` buffers
+/// of each.
+struct WgmmaTiles {
+  int64_t blockM, blockN, blockK, stages;
+};
+constexpr WgmmaTiles kWgmmaTiles[] = {{128, 128, 64, 3}, {64, 128, 64, 3}};
+constexpr int64_t kWgmmaM = 64, kWgmmaK = 16, kWarpgroupThreads = 128;
+/// A core matrix: 8 rows of 16 bytes, stored contiguously.
+constexpr int64_t kCoreRows = 8, kCoreRowBytes = 16,
+                  kCoreBytes = kCoreRows * kCoreRowBytes;
+
+/// The bytes of the warpgroup kernel's shared buffer: the slices' buffers
+/// of 16-bit elements, or after the loop the f32 accumulators' tile.
+int64_t wgmmaSharedBytes(const WgmmaTiles &w) {
+  return std::max(w.stages * (w.blockM + w.blockN) * w.blockK * 2,
+                  w.blockM * (w.blockN + kRowPadding) * 4);
 }
 
 class KernelBuilder {
@@ -338,24 +363,211 @@ public:
                        affine(b, d0 + j * kMmaN, warpCol)},
             inBounds);
     gpu::BarrierOp::create(b, loc);
-    // The epilogue: with c = block-n / 4 threads per row, thread t stores
-    // columns 4 (t mod c) .. + 3 of rows t / c + (threads / c) r.
+    storeTile(b, outShared, m.blockM, blockN, threads);
+    eraseFused();
+  }
+
+  /// The warpgroup kernel (sm_90a): `element` is f16 or bf16 (16-bit lhs
+  /// and rhs, both copied by cp.async: chooseWgmmaTiles). Each slice is
+  /// stored as core matrices, [buffer][row / 8][k / 8] of 8 x 8 elements
+  /// whose rows run along the operand's contiguous dim (K-major: [row %
+  /// 8][k % 8]; MN-major: [k % 8][row % 8]): adjacent in k 128 bytes apart
+  /// (the descriptors' leading byte offset), in rows blockK / 8 * 128 (the
+  /// stride byte offset). Per 16-deep step each 64-row half of the tile is
+  /// one wgmma.mma_async into its f32 accumulators (64 x blockN: blockN / 2
+  /// per thread); a slice's instructions are one group, waited for before
+  /// the next slice's barrier (no copy overwrites a buffer the tensor cores
+  /// still read). The accumulators go through shared memory to the same
+  /// per-thread epilogue as the other kernels'.
+  void buildWGMMA(Type element, const WgmmaTiles &w) {
+    OpBuilder b(op);
+    MLIRContext *ctx = b.getContext();
+    Type f32 = b.getF32Type();
+    int64_t halves = w.blockM / kWgmmaM, values = w.blockN / 2;
+    auto lhsTile = coreTileType(w.stages, w.blockM, w.blockK, element);
+    auto rhsTile = coreTileType(w.stages, w.blockN, w.blockK, element);
+    auto outTile = workgroupType({w.blockM, w.blockN + kRowPadding}, f32);
+    int64_t lhsStageBytes = w.blockM * w.blockK * 2,
+            rhsStageBytes = w.blockN * w.blockK * 2;
+    int64_t lhsBytes = w.stages * lhsStageBytes;
+    gpu::LaunchOp launch =
+        createLaunch(b, w.blockM, w.blockN, kWarpgroupThreads,
+                     {workgroupType({wgmmaSharedBytes(w)}, b.getI8Type())});
+    Value raw = launch.getWorkgroupAttributions()[0];
+    auto view = [&](MemRefType type, int64_t offset) -> Value {
+      return memref::ViewOp::create(b, loc, type, raw, index(b, offset),
+                                    ValueRange{});
+    };
+    Slice slices[] = {
+        {op.getDpsInputs()[0], maps[0], c.m, m0, w.blockM, view(lhsTile, 0),
+         /*kMajor=*/false, /*cores=*/true},
+        {op.getDpsInputs()[1], maps[1], c.n, n0, w.blockN,
+         view(rhsTile, lhsBytes), /*kMajor=*/false, /*cores=*/true}};
+    for (Slice &s : slices)
+      s.kMajor = !kFastest(s);
+    proxyFence = true;
+
+    // Descriptors: bits 0-13 the start address, 16-29 the leading byte
+    // offset (core matrices adjacent in k), 32-45 the stride byte offset
+    // (adjacent in rows), each in 16-byte units; no swizzling.
+    Type i64 = b.getI64Type();
+    Value base = arith::IndexCastOp::create(
+        b, loc, i64,
+        memref::ExtractAlignedPointerAsIndexOp::create(b, loc, raw));
+    int64_t strideBytes = w.blockK / kCoreRows * kCoreBytes;
+    int64_t fields = (kCoreBytes >> 4) << 16 | (strideBytes >> 4) << 32;
+    auto descriptor = [&](OpBuilder &b, Value offset) -> Value {
+      auto constant = [&](int64_t v) -> Value {
+        return arith::ConstantIntOp::create(b, loc, i64, v);
+      };
+      Value address = arith::AddIOp::create(
+          b, loc, base, arith::IndexCastOp::create(b, loc, i64, offset));
+      Value start = arith::ShRUIOp::create(
+          b, loc, arith::AndIOp::create(b, loc, address, constant(0x3FFFF)),
+          constant(4));
+      return arith::OrIOp::create(b, loc, start, constant(fields));
+    };
+
+    auto accType = VectorType::get({values}, f32);
+    auto structType =
+        LLVM::LLVMStructType::getLiteral(ctx, SmallVector<Type>(values, f32));
+    auto type =
+        element.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
+    auto typeAttr = NVVM::WGMMATypesAttr::get(ctx, type);
+    auto one = NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one);
+    // B's layout: col is K-major (rhs stored [n][k]), row N-major.
+    auto layoutB = NVVM::MMALayoutAttr::get(
+        ctx, slices[1].kMajor ? NVVM::MMALayout::row : NVVM::MMALayout::col);
+    Value zeros = arith::ConstantOp::create(
+        b, loc, accType, DenseElementsAttr::get(accType, 0.0f));
+    SmallVector<Value> init(halves, zeros);
+    SmallVector<Value> products = pipelinedLoop(
+        b, slices, w.blockK, kWarpgroupThreads, w.stages, init,
+        [&](OpBuilder &b, Value buffer, ValueRange acc) {
+          NVVM::WgmmaFenceAlignedOp::create(b, loc);
+          SmallVector<Value> sums;
+          for (Value v : acc) {
+            Value s = LLVM::PoisonOp::create(b, loc, structType);
+            for (int64_t i = 0; i < values; ++i)
+              s = LLVM::InsertValueOp::create(
+                  b, loc, s, vector::ExtractOp::create(b, loc, v, i), i);
+            sums.push_back(s);
+          }
+          for (int64_t kk = 0; kk < w.blockK; kk += kWgmmaK) {
+            int64_t kOffset = kk / kCoreRows * kCoreBytes;
+            Value rhs = descriptor(
+                b, affine(b, d0 * rhsStageBytes + lhsBytes + kOffset, buffer));
+            for (int64_t h = 0; h < halves; ++h) {
+              Value lhs = descriptor(
+                  b, affine(b,
+                            d0 * lhsStageBytes +
+                                h * kWgmmaM / kCoreRows * strideBytes + kOffset,
+                            buffer));
+              sums[h] = NVVM::WgmmaMmaAsyncOp::create(
+                  b, loc, structType, sums[h], lhs, rhs,
+                  NVVM::MMAShapeAttr::get(ctx, kWgmmaM, w.blockN, kWgmmaK),
+                  typeAttr, typeAttr,
+                  NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f32),
+                  NVVM::WGMMAScaleOutAttr::get(ctx, NVVM::WGMMAScaleOut::one),
+                  one, one, NVVM::MMALayoutAttr::get(ctx, NVVM::MMALayout::row),
+                  layoutB,
+                  /*satfinite=*/nullptr);
+            }
+          }
+          NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+          NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+          SmallVector<Value> result;
+          for (Value s : sums) {
+            SmallVector<Value> elements;
+            for (int64_t i = 0; i < values; ++i)
+              elements.push_back(LLVM::ExtractValueOp::create(b, loc, s, i));
+            result.push_back(
+                vector::FromElementsOp::create(b, loc, accType, elements));
+          }
+          return result;
+        });
+
+    // Every group was waited for: no thread reads the slices any more once
+    // all pass this barrier. Value 4 j + v of a thread (warp w, lane l) is
+    // element (16 w + l / 4 + 8 (v / 2), 8 j + 2 (l mod 4) + v mod 2) of
+    // its half's 64 x blockN accumulators.
+    gpu::BarrierOp::create(b, loc);
+    Value outShared = view(outTile, 0);
+    for (int64_t h = 0; h < halves; ++h)
+      for (int64_t i = 0; i < values; i += 2) {
+        int64_t v = i % 4;
+        Value row = affine(b,
+                           h * kWgmmaM + d0.floorDiv(32) * 16 +
+                               (d0 % 32).floorDiv(4) + 8 * (v / 2),
+                           tid);
+        Value col = affine(b, 8 * (i / 4) + (d0 % 4) * 2, tid);
+        Value pair = vector::FromElementsOp::create(
+            b, loc, VectorType::get({2}, f32),
+            ValueRange{vector::ExtractOp::create(b, loc, products[h], i),
+                       vector::ExtractOp::create(b, loc, products[h], i + 1)});
+        vector::StoreOp::create(b, loc, pair, outShared, ValueRange{row, col},
+                                /*nontemporal=*/false, llvm::Align(8));
+      }
+    gpu::BarrierOp::create(b, loc);
+    storeTile(b, outShared, w.blockM, w.blockN, kWarpgroupThreads);
+    eraseFused();
+  }
+
+  /// The warpgroup kernel's tiles for this 16-bit product: the first of
+  /// kWgmmaTiles whose tile fits the product, whose slices are both copied
+  /// by cp.async, whose shared buffer fits `sharedLimit` and which (with
+  /// `sms` set) gives the GPU at least `sms` blocks; none where none does
+  /// (the mma.sync kernels serve it).
+  std::optional<WgmmaTiles> chooseWgmmaTiles(Type element) {
+    for (const WgmmaTiles &w : kWgmmaTiles) {
+      if (c.sizes[c.m] < w.blockM || c.sizes[c.n] < w.blockN ||
+          wgmmaSharedBytes(w) > sharedLimit ||
+          (sms > 0 && gridBlocks(c, w.blockM, w.blockN) < sms))
+        continue;
+      Slice lhs{op.getDpsInputs()[0], maps[0], c.m, {}, w.blockM, {}, false,
+                /*cores=*/true};
+      Slice rhs{op.getDpsInputs()[1], maps[1], c.n, {}, w.blockN, {}, false,
+                /*cores=*/true};
+      lhs.kMajor = !kFastest(lhs);
+      rhs.kMajor = !kFastest(rhs);
+      if (copyWidth(lhs, coreTileType(w.stages, w.blockM, w.blockK, element),
+                    w.blockK, kWarpgroupThreads) == kCoreRowBytes / 2 &&
+          copyWidth(rhs, coreTileType(w.stages, w.blockN, w.blockK, element),
+                    w.blockK, kWarpgroupThreads) == kCoreRowBytes / 2)
+        return w;
+    }
+    return std::nullopt;
+  }
+
+private:
+  /// The epilogue of the tensor-core kernels, from the accumulators' tile
+  /// in shared memory: with c = block-n / 4 threads per row, thread t
+  /// stores columns 4 (t mod c) .. + 3 of rows t / c + (threads / c) r.
+  void storeTile(OpBuilder &b, Value outShared, int64_t blockM, int64_t blockN,
+                 int64_t threads) {
     int64_t lanes = t.threadN;
     int64_t columns = blockN / lanes, rowStep = threads / columns;
     Value rowInTile = affine(b, d0.floorDiv(columns), tid);
     Value colInTile = affine(b, (d0 % columns) * lanes, tid);
     Value col = affine(b, d0 + d1, {n0, colInTile});
-    for (int64_t r = 0; r < m.blockM / rowStep; ++r) {
+    for (int64_t r = 0; r < blockM / rowStep; ++r) {
       Value row = affine(b, d0 + r * rowStep, rowInTile);
       Value sum = vector::LoadOp::create(
           b, loc, accType, outShared, ValueRange{row, colInTile},
           /*nontemporal=*/false, alignment(lanes));
       storeRow(b, sum, affine(b, d0 + d1, {m0, row}), col);
     }
-    eraseFused();
   }
 
-private:
+  /// `stages` buffers of a rows x depth slice as core matrices:
+  /// [buffer][row / 8][k / 8][8][8].
+  MemRefType coreTileType(int64_t stages, int64_t rows, int64_t depth,
+                          Type element) {
+    return workgroupType(
+        {stages, rows / kCoreRows, depth / kCoreRows, kCoreRows, kCoreRows},
+        element);
+  }
+
   /// The tensor-core kernel's tiles for this product. With `sms` set (the
   /// pipeline's, the target's SMs), the largest tiles that still give the
   /// GPU at least that many blocks: the large ones (both slices copied by
@@ -496,7 +708,8 @@ private:
 
   /// One operand's slices: `depth` x `tileSize` at (k0, base) of dims k and
   /// `dim`, kept in `shared` ([buffer][k][row] when kMajor, else
-  /// [buffer][row][k]).
+  /// [buffer][row][k]; with `cores`, core matrices (coreTileType) whose
+  /// rows run along rows when kMajor, else along k).
   struct Slice {
     Value operand;
     AffineMap map;
@@ -505,6 +718,7 @@ private:
     int64_t tileSize;
     Value shared;
     bool kMajor;
+    bool cores = false;
   };
 
   /// The k loop over `depth`-deep slices, double-buffered and software
@@ -529,7 +743,7 @@ private:
     auto waitAndSync = [&](OpBuilder &b, Value group) {
       if (group)
         nvgpu::DeviceAsyncWaitOp::create(b, loc, group, b.getI32IntegerAttr(0));
-      gpu::BarrierOp::create(b, loc);
+      barrier(b);
     };
     Value zero = index(b, 0);
     SmallVector<SmallVector<Value>> held;
@@ -572,7 +786,7 @@ private:
     auto waitAndSync = [&](OpBuilder &b, Value group, int64_t inFlight) {
       nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
                                        b.getI32IntegerAttr(inFlight));
-      gpu::BarrierOp::create(b, loc);
+      barrier(b);
     };
     int64_t ahead = stages - 1;
     Value group = start(b, index(b, 0), index(b, 0));
@@ -601,6 +815,18 @@ private:
     return sums;
   }
 
+  /// The barrier after a slice's copies: with `proxyFence` (the slices are
+  /// read by wgmma, in the async proxy), each thread's writes are first
+  /// made visible to that proxy.
+  void barrier(OpBuilder &b) {
+    if (proxyFence)
+      NVVM::FenceProxyOp::create(
+          b, loc, NVVM::ProxyKind::async_shared,
+          NVVM::SharedSpaceAttr::get(b.getContext(),
+                                     NVVM::SharedSpace::shared_cta));
+    gpu::BarrierOp::create(b, loc);
+  }
+
   /// Starts every slice at k0 into `buffer`: their asynchronous copies as
   /// one group (returned; null if there are none), the loads of the others
   /// appended to `held` (one list per slice).
@@ -624,7 +850,7 @@ private:
       for (auto [e, value] : llvm::enumerate(values)) {
         auto [kk, r] = position(b, s, int64_t(e), /*width=*/1, depth, threads);
         memref::StoreOp::create(b, loc, value, s.shared,
-                                sharedAt(s, buffer, kk, r));
+                                sharedAt(b, s, buffer, kk, r));
       }
   }
 
@@ -640,6 +866,20 @@ private:
                                    int64_t width, int64_t depth,
                                    int64_t threads) {
     bool fastK = kFastest(s);
+    if (s.cores) {
+      // Eight consecutive threads copy eight rows of one core matrix (128
+      // contiguous bytes of shared memory: a quarter warp's 16-byte
+      // accesses without bank conflicts), the next eight the next core
+      // matrix along the contiguous dim (each row's chunks adjacent in
+      // the operand).
+      int64_t chunks = (fastK ? depth : s.tileSize) / width;
+      AffineExpr i = d0 + e * threads;
+      Value strided = affine(
+          b, i.floorDiv(kCoreRows * chunks) * kCoreRows + i % kCoreRows, tid);
+      Value minor = affine(b, (i.floorDiv(kCoreRows) % chunks) * width, tid);
+      return fastK ? std::make_pair(minor, strided)
+                   : std::make_pair(strided, minor);
+    }
     int64_t fast = (fastK ? depth : s.tileSize) / width;
     int64_t linear = e * threads;
     Value major = affine(b, (d0 + linear).floorDiv(fast), tid);
@@ -647,7 +887,17 @@ private:
     return fastK ? std::make_pair(minor, major) : std::make_pair(major, minor);
   }
 
-  SmallVector<Value> sharedAt(const Slice &s, Value buffer, Value kk, Value r) {
+  SmallVector<Value> sharedAt(OpBuilder &b, const Slice &s, Value buffer,
+                              Value kk, Value r) {
+    if (s.cores) {
+      Value rows = affine(b, d0.floorDiv(kCoreRows), r);
+      Value ks = affine(b, d0.floorDiv(kCoreRows), kk);
+      Value row = affine(b, d0 % kCoreRows, r),
+            k = affine(b, d0 % kCoreRows, kk);
+      if (s.kMajor)
+        return {buffer, rows, ks, k, row};
+      return {buffer, rows, ks, row, k};
+    }
     if (s.kMajor)
       return {buffer, kk, r};
     return {buffer, r, kk};
@@ -757,7 +1007,7 @@ private:
       int64_t bytes = width * element.getIntOrFloatBitWidth() / 8;
       tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
           b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), s.shared,
-          sharedAt(s, buffer, kk, r), s.operand,
+          sharedAt(b, s, buffer, kk, r), s.operand,
           indices(b, s.map, {{s.dim, rowAt}, {c.k, kAt}}),
           b.getIndexAttr(width), elements,
           bytes == 16 ? b.getUnitAttr() : UnitAttr()));
@@ -875,6 +1125,8 @@ private:
   /// Columns of out per block (the kernel's, not necessarily the SIMT
   /// tile's).
   int64_t tileN = 0;
+  /// Whether the slices' barriers fence the async proxy (buildWGMMA).
+  bool proxyFence = false;
   AffineExpr d0, d1;
 };
 
@@ -922,11 +1174,15 @@ struct GPUTileMatmulPass : fmc::impl::GPUTileMatmulPassBase<GPUTileMatmulPass> {
       // The tensor cores take lhs rounded to rhs's 16-bit type (or already
       // stored in it).
       if (w.c.narrowRhs && isa<Float16Type, BFloat16Type>(w.c.narrowRhs) &&
-          (!w.c.narrowLhs || w.c.narrowLhs == w.c.narrowRhs) && tensorCores)
-        KernelBuilder(w.op, w.c, w.fusion, t, module, asyncCopies, sharedBytes,
-                      sms)
-            .buildMMA(w.c.narrowRhs);
-      else if (!w.c.narrowRhs && !w.c.narrowLhs && tf32)
+          (!w.c.narrowLhs || w.c.narrowLhs == w.c.narrowRhs) && tensorCores) {
+        KernelBuilder builder(w.op, w.c, w.fusion, t, module, asyncCopies,
+                              sharedBytes, sms);
+        std::optional<WgmmaTiles> tiles;
+        if (wgmma && (tiles = builder.chooseWgmmaTiles(w.c.narrowRhs)))
+          builder.buildWGMMA(w.c.narrowRhs, *tiles);
+        else
+          builder.buildMMA(w.c.narrowRhs);
+      } else if (!w.c.narrowRhs && !w.c.narrowLhs && tf32)
         KernelBuilder(w.op, w.c, w.fusion, t, module, asyncCopies, sharedBytes,
                       sms)
             .buildMMA(Float32Type::get(&getContext()));

@@ -71,6 +71,13 @@ cl::opt<unsigned> gpuSMs(
              "least this many blocks, so a smaller N gives larger tiles; "
              "for tests and tuning"),
     cl::init(0), cl::Hidden, cl::sub(getCompileSubCommand()));
+cl::opt<cl::boolOrDefault> gpuWGMMA(
+    "gpu-wgmma",
+    cl::desc("Multiply large fp16/bf16 matmuls with warpgroup MMA "
+             "(wgmma.mma_async; default: on sm_90a, off elsewhere); with "
+             "--gpu-mapping-on-host, runs that kernel's emulation; for tests "
+             "and for timing it against the mma.sync kernels"),
+    cl::init(cl::BOU_UNSET), cl::Hidden, cl::sub(getCompileSubCommand()));
 cl::opt<bool> gpuMappingOnHost(
     "gpu-mapping-on-host",
     cl::desc("CPU targets: compile through the GPU mapping (one thread per "
@@ -282,6 +289,8 @@ int runCompileCommand() {
   options.precision = precision;
   options.narrowActivations = narrowActivations;
   options.gpuSMs = gpuSMs;
+  if (gpuWGMMA != cl::BOU_UNSET)
+    options.gpuWGMMA = gpuWGMMA == cl::BOU_TRUE;
   options.gpuMappingOnHost = gpuMappingOnHost;
   options.emit = emit;
   options.printIRBeforeAll = printBefore;
