@@ -29,6 +29,11 @@ config.substitutions.append(
      os.path.join(config.fmc_src_root, "test", "E2E", "compare_with_ort.py")))
 
 llvm_config.add_tool_substitutions(["fmc", "fmc-opt"], [config.fmc_tools_dir])
+# MLIR's runtime support libraries, for tests that run lowered IR with
+# mlir-runner.
+config.substitutions.append(
+    ("%mlir_lib_dir", os.path.join(os.path.dirname(config.llvm_tools_dir),
+                                   "lib")))
 
 if os.path.exists(config.fmc_test_python):
     config.available_features.add("onnxruntime")

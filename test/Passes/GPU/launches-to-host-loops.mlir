@@ -304,3 +304,85 @@ func.func @ldmatrix(%src: memref<16x16xf16>, %out: memref<32xvector<4x2xf16>>) {
   }
   return
 }
+
+// -----
+
+// A warpgroup product (wgmma.mma_async) reads its operands from the
+// block's one shared buffer through their descriptors, as PTX defines them
+// (start address modulo 2^18 relative to the buffer; leading and stride
+// byte offsets between core matrices): each thread loops over its values
+// (n / 2: four for m64n8k16) and sums 16 products of elements loaded from
+// the buffer's 16-bit view. Fences, commits and waits do nothing on the
+// host; the barrier still splits the threads' loops.
+// CHECK-LABEL: func.func @wgmma
+// CHECK: %[[SHARED:.+]] = memref.alloc() : memref<4096xi8>
+// CHECK: %[[HALVES:.+]] = memref.view %[[SHARED]][%{{.+}}][] : memref<4096xi8> to memref<2048xi16>
+// CHECK: memref.extract_aligned_pointer_as_index %[[SHARED]]
+// CHECK-NOT: nvvm.
+// CHECK: scf.for %{{.+}} = %c0{{.*}} to %c128
+// CHECK: scf.for %{{.+}} = %c0{{.*}} to %c128
+// CHECK-NOT: nvvm.
+// CHECK: scf.for %{{.+}} = %c0{{.*}} to %c4{{.*}} step %c1
+// CHECK: scf.for %{{.+}} = %c0{{.*}} to %c16{{.*}} step %c1{{.*}} iter_args
+// CHECK: memref.load %[[HALVES]]
+// CHECK: arith.bitcast %{{.+}} : i16 to f16
+// CHECK: memref.load %[[HALVES]]
+// CHECK: math.fma
+// CHECK-COUNT-4: llvm.insertvalue
+// CHECK-NOT: nvvm.
+// CHECK: return
+func.func @wgmma(%out: memref<128x4xf32>) {
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  gpu.launch blocks(%bx, %by, %bz) in (%sgx = %c1, %sgy = %c1, %sgz = %c1)
+             threads(%tx, %ty, %tz) in (%sbx = %c128, %sby = %c1, %sbz = %c1)
+             workgroup(%shared : memref<4096xi8, #gpu.address_space<workgroup>>) {
+    %p = memref.extract_aligned_pointer_as_index %shared : memref<4096xi8, #gpu.address_space<workgroup>> -> index
+    %a = arith.index_cast %p : index to i64
+    %window = arith.constant 262143 : i64
+    %c4 = arith.constant 4 : i64
+    %fields = arith.constant 274878431232 : i64
+    %low = arith.andi %a, %window : i64
+    %start = arith.shrui %low, %c4 : i64
+    %desc = arith.ori %start, %fields : i64
+    %zero = arith.constant 0.0 : f32
+    %s0 = llvm.mlir.poison : !llvm.struct<(f32, f32, f32, f32)>
+    %s1 = llvm.insertvalue %zero, %s0[0] : !llvm.struct<(f32, f32, f32, f32)>
+    %s2 = llvm.insertvalue %zero, %s1[1] : !llvm.struct<(f32, f32, f32, f32)>
+    %s3 = llvm.insertvalue %zero, %s2[2] : !llvm.struct<(f32, f32, f32, f32)>
+    %s4 = llvm.insertvalue %zero, %s3[3] : !llvm.struct<(f32, f32, f32, f32)>
+    nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+    gpu.barrier
+    nvvm.wgmma.fence.aligned
+    %d = nvvm.wgmma.mma_async %desc, %desc, %s4, <m = 64, n = 8, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <row>], B[<f16>, <one>, <col>] : !llvm.struct<(f32, f32, f32, f32)> -> !llvm.struct<(f32, f32, f32, f32)>
+    nvvm.wgmma.commit.group.sync.aligned
+    nvvm.wgmma.wait.group.sync.aligned 0
+    %v = llvm.extractvalue %d[0] : !llvm.struct<(f32, f32, f32, f32)>
+    %c0 = arith.constant 0 : index
+    memref.store %v, %out[%tx, %c0] : memref<128x4xf32>
+    gpu.terminator
+  }
+  return
+}
+
+// -----
+
+func.func @wgmma_m_major(%out: memref<128xf32>) {
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  gpu.launch blocks(%bx, %by, %bz) in (%sgx = %c1, %sgy = %c1, %sgz = %c1)
+             threads(%tx, %ty, %tz) in (%sbx = %c128, %sby = %c1, %sbz = %c1)
+             workgroup(%shared : memref<4096xi8, #gpu.address_space<workgroup>>) {
+    %desc = arith.constant 0 : i64
+    %zero = arith.constant 0.0 : f32
+    %s0 = llvm.mlir.poison : !llvm.struct<(f32, f32, f32, f32)>
+    %s1 = llvm.insertvalue %zero, %s0[0] : !llvm.struct<(f32, f32, f32, f32)>
+    gpu.barrier
+    // expected-error @+1 {{only wgmma.mma_async m64nNk16 of f16 or bf16 into f32, A K-major, in a kernel with one shared i8 buffer, runs as host loops}}
+    %d = nvvm.wgmma.mma_async %desc, %desc, %s1, <m = 64, n = 8, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <col>], B[<f16>, <one>, <col>] : !llvm.struct<(f32, f32, f32, f32)> -> !llvm.struct<(f32, f32, f32, f32)>
+    %v = llvm.extractvalue %d[0] : !llvm.struct<(f32, f32, f32, f32)>
+    memref.store %v, %out[%tx] : memref<128xf32>
+    gpu.terminator
+  }
+  return
+}

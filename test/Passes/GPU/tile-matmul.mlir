@@ -9,6 +9,9 @@
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true sms=100}),cse)' --split-input-file | FileCheck %s --check-prefix=SMALLEST
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{sms=3}),cse)' --split-input-file | FileCheck %s --check-prefix=FILL3
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{sms=4}),cse)' --split-input-file | FileCheck %s --check-prefix=FILL4
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true shared-bytes=167936 sms=6 wgmma=true}),cse)' --split-input-file | FileCheck %s --check-prefix=WGMMA
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true shared-bytes=167936 sms=12 wgmma=true}),cse)' --split-input-file | FileCheck %s --check-prefix=WGMMA64
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true sms=6 wgmma=true}),cse)' --split-input-file | FileCheck %s --check-prefix=NOWGMMA
 // RUN: not fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{block-m=48}))' --split-input-file 2>&1 | FileCheck %s --check-prefix=BAD
 
 #lhs = affine_map<(m, n, k) -> (m, k)>
@@ -534,6 +537,66 @@ func.func @partial_vectors(%a: memref<70x40xf32>, %b: memref<40x33xf32, strided<
 // STATIC: threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c256{{.*}}) workgroup(%{{.+}} : memref<41472xi8, #gpu.address_space<workgroup>>)
 // FEW-LABEL: func.func @large_tile
 // FEW: threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c256{{.*}}) workgroup(%{{.+}} : memref<41472xi8, #gpu.address_space<workgroup>>)
+//
+// With `wgmma` (sm_90a), the same product takes the warpgroup kernel: 128
+// threads per 128 x 128 tile, three buffers of 64-deep slices as core
+// matrices ([buffer][row / 8][k / 8][8][8]: lhs rows along k, rhs (stored
+// [k][n]) rows along n), 98304 bytes. Each thread copies 16 bytes of eight
+// core matrices per slice and operand, at row tid mod 8 of its core matrix.
+// Before each barrier the copies are fenced for the async proxy. Per slice
+// 4 steps x 2 halves of m64n128k16 (B N-major: layout row), one group,
+// waited for. Descriptors: leading byte offset 128 (8 << 16), stride byte
+// offset 1024 (64 << 32). The accumulators are stored to the tile as pairs
+// (2 halves x 32 per thread). With sms=12, 64 x 128 tiles (one m64 product
+// per step, 73728 bytes); with 48 KB, the mma.sync kernel.
+// WGMMA-LABEL: func.func @large_tile
+// WGMMA: gpu.launch blocks(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c3, %{{.+}} = %c2, %{{.+}} = %c1{{.*}}) threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c128, %{{.+}} = %c1{{.*}}, %{{.+}} = %c1{{.*}}) module(@fmc_kernels) workgroup(%[[RAW:.+]] : memref<98304xi8, #gpu.address_space<workgroup>>)
+// WGMMA: %[[AS:.+]] = memref.view %[[RAW]][%c0][] : {{.*}} to memref<3x16x8x8x8xf16, #gpu.address_space<workgroup>>
+// WGMMA: %[[BS:.+]] = memref.view %[[RAW]][%c49152][] : {{.*}} to memref<3x16x8x8x8xf16, #gpu.address_space<workgroup>>
+// WGMMA: memref.extract_aligned_pointer_as_index %[[RAW]]
+// WGMMA: nvgpu.device_async_copy %arg0[%{{.+}}, %{{.+}}], %[[AS]][%c0, %{{.+}}, %{{.+}}, %[[ROW:[0-9]+]], %c0], 8
+// WGMMA-COUNT-7: nvgpu.device_async_copy %arg0[%{{.+}}, %{{.+}}], %[[AS]][%c0, %{{.+}}, %{{.+}}, %[[ROW]], %c0], 8
+// WGMMA-COUNT-8: nvgpu.device_async_copy %arg1[%{{.+}}, %{{.+}}], %[[BS]][%c0, %{{.+}}, %{{.+}}, %[[ROW]], %c0], 8
+// WGMMA-NEXT: %[[G:.+]] = nvgpu.device_async_create_group
+// WGMMA: scf.for %{{.+}} = %c0 to %c64 step %c64 iter_args(%{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}) -> (vector<64xf32>, vector<64xf32>)
+// WGMMA-NEXT: nvgpu.device_async_wait %[[G]] {numGroups = 1 : i32}
+// WGMMA-NEXT: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// WGMMA-NEXT: gpu.barrier
+// WGMMA: nvgpu.device_async_create_group
+// WGMMA-NEXT: nvvm.wgmma.fence.aligned
+// WGMMA: arith.constant 274878431232 : i64
+// WGMMA-COUNT-8: nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <row>], B[<f16>, <one>, <row>]
+// WGMMA-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// WGMMA-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+// WGMMA: scf.yield
+// WGMMA: nvgpu.device_async_wait %[[G]] {numGroups = 1 : i32}
+// WGMMA-NEXT: nvvm.fence.proxy
+// WGMMA-NEXT: gpu.barrier
+// WGMMA-COUNT-8: nvvm.wgmma.mma_async
+// WGMMA: nvgpu.device_async_wait %[[G]] {numGroups = 0 : i32}
+// WGMMA-NEXT: nvvm.fence.proxy
+// WGMMA-NEXT: gpu.barrier
+// WGMMA-COUNT-8: nvvm.wgmma.mma_async
+// WGMMA: nvvm.wgmma.wait.group.sync.aligned 0
+// WGMMA-NOT: nvvm.wgmma
+// WGMMA: gpu.barrier
+// WGMMA: %[[OUT:.+]] = memref.view %[[RAW]][%c0][] : {{.*}} to memref<128x132xf32, #gpu.address_space<workgroup>>
+// WGMMA-COUNT-64: vector.store %{{.+}}, %[[OUT]][%{{.+}}, %{{.+}}] {alignment = 8 : i64} : memref<128x132xf32, #gpu.address_space<workgroup>>, vector<2xf32>
+// WGMMA-NEXT: gpu.barrier
+// WGMMA: vector.load %[[OUT]]
+// WGMMA: gpu.terminator
+// WGMMA64-LABEL: func.func @large_tile
+// WGMMA64: in (%{{.+}} = %c3, %{{.+}} = %c4, %{{.+}} = %c1{{.*}}) threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c128{{.*}} workgroup(%{{.+}} : memref<73728xi8, #gpu.address_space<workgroup>>)
+// WGMMA64: memref<3x8x8x8x8xf16, #gpu.address_space<workgroup>>
+// WGMMA64: memref<3x16x8x8x8xf16, #gpu.address_space<workgroup>>
+// WGMMA64: nvvm.wgmma.fence.aligned
+// WGMMA64-COUNT-4: nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 128, k = 16>
+// WGMMA64-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// NOWGMMA-LABEL: func.func @large_tile
+// NOWGMMA-NOT: nvvm.wgmma
+// NOWGMMA: vector.contract
+// NOWGMMA-NOT: nvvm.wgmma
+// NOWGMMA-LABEL: func.func @wgmma_transposed_rhs
 func.func @large_tile(%a: memref<200x160xf16>, %w: memref<160x296xf16>, %c: memref<200x296xf32>) {
   linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %w : memref<200x160xf16>, memref<160x296xf16>) outs(%c : memref<200x296xf32>) {
@@ -541,6 +604,47 @@ func.func @large_tile(%a: memref<200x160xf16>, %w: memref<160x296xf16>, %c: memr
     %xw = arith.extf %x : f16 to f32
     %wide = arith.extf %h : f16 to f32
     %p = arith.mulf %xw, %wide : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// An rhs stored [n][k] (Gemm with transB) is K-major for wgmma (layout col:
+// no transposition); its core matrices' rows run along k, like lhs's.
+// An f32 lhs (staged through registers, rounded) keeps the mma.sync kernel.
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs_t = affine_map<(m, n, k) -> (n, k)>
+#out = affine_map<(m, n, k) -> (m, n)>
+// WGMMA-LABEL: func.func @wgmma_transposed_rhs
+// WGMMA: %[[BS:.+]] = memref.view %{{.+}}[%c49152][] : {{.*}} to memref<3x16x8x8x8xbf16, #gpu.address_space<workgroup>>
+// WGMMA: nvgpu.device_async_copy %arg1[%{{.+}}, %{{.+}}], %[[BS]][%c0, %{{.+}}, %{{.+}}, %{{.+}}, %c0], 8
+// WGMMA: nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
+// WGMMA-LABEL: func.func @wgmma_f32_lhs
+// WGMMA-NOT: nvvm.wgmma
+// WGMMA: vector.contract
+// WGMMA-NOT: nvvm.wgmma
+func.func @wgmma_transposed_rhs(%a: memref<200x160xbf16>, %w: memref<296x160xbf16>, %c: memref<200x296xf32>) {
+  linalg.generic {indexing_maps = [#lhs, #rhs_t, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : memref<200x160xbf16>, memref<296x160xbf16>) outs(%c : memref<200x296xf32>) {
+  ^bb0(%x: bf16, %h: bf16, %acc: f32):
+    %xw = arith.extf %x : bf16 to f32
+    %wide = arith.extf %h : bf16 to f32
+    %p = arith.mulf %xw, %wide : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+func.func @wgmma_f32_lhs(%a: memref<200x160xf32>, %w: memref<296x160xf16>, %c: memref<200x296xf32>) {
+  linalg.generic {indexing_maps = [#lhs, #rhs_t, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : memref<200x160xf32>, memref<296x160xf16>) outs(%c : memref<200x296xf32>) {
+  ^bb0(%x: f32, %h: f16, %acc: f32):
+    %wide = arith.extf %h : f16 to f32
+    %p = arith.mulf %x, %wide : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
   }
