@@ -30,6 +30,11 @@ int64_t largestFusedAttentionHead(int64_t sharedBytes);
 /// dynamic), 64x128x32 (8 warps, 3 buffers, 41472 bytes), ...".
 std::string describeTensorCoreMatmulTiles(int64_t sharedBytes);
 
+/// The tiles fmc-gpu-tile-matmul's warpgroup kernel (wgmma, sm_90a)
+/// chooses from, `sharedBytes` per block at most, largest first, e.g.
+/// "128x128x64 (1 warpgroup, 3 buffers, 98304 bytes dynamic), ...".
+std::string describeWarpgroupMatmulTiles(int64_t sharedBytes);
+
 /// On a warp-level vector.contract of f16 vectors (fmc-gpu-tile-matmul's
 /// tensor-core kernel): the 16-bit operands are bf16, carried as f16
 /// because MLIR's vector-to-nvgpu conversion takes f16 tiles only.

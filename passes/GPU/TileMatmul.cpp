@@ -1215,3 +1215,17 @@ std::string mlir::fmc::describeTensorCoreMatmulTiles(int64_t sharedBytes) {
   describe(kSmallMmaTiles, kStaticSharedBytes);
   return text;
 }
+
+std::string mlir::fmc::describeWarpgroupMatmulTiles(int64_t sharedBytes) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  for (const WgmmaTiles &w : kWgmmaTiles) {
+    int64_t bytes = wgmmaSharedBytes(w);
+    if (bytes > sharedBytes)
+      continue;
+    os << (text.empty() ? "" : ", ") << w.blockM << "x" << w.blockN << "x"
+       << w.blockK << " (1 warpgroup, " << w.stages << " buffers, " << bytes
+       << " bytes" << (bytes > kStaticSharedBytes ? " dynamic" : "") << ")";
+  }
+  return text;
+}

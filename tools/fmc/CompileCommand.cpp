@@ -248,6 +248,13 @@ int printTargetDescription() {
                  << mlir::fmc::describeTensorCoreMatmulTiles(
                         gpu.maxSharedBytesPerBlock)
                  << "\n";
+    if (gpu.wgmma)
+      llvm::outs() << "warpgroup matmul tiles (wgmma; 16-bit operands both "
+                      "copied by cp.async; the largest giving at least "
+                   << gpu.maxSMs << " blocks, else the tensor-core tiles): "
+                   << mlir::fmc::describeWarpgroupMatmulTiles(
+                          gpu.maxSharedBytesPerBlock)
+                   << "\n";
     return 0;
   }
   ::fmc::CPUTarget t;
