@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Prepares every GPU check and benchmark of issue 6 in one folder, so that a
+# lent GPU machine (little device time, no LLVM) runs them all in one call.
+#
+#   scripts/gpu_session.sh [sm_90a|sm_90|sm_80|...]     # here, after building
+#   # then on the GPU machine, from the repository root (carry: gpurun):
+#   bash gpurun/run.sh                                   # logs under $OUT
+#
+# gpurun/ holds one gpu_check.py folder per run (scripts/gpu_check.py
+# prepare; each with the runtime library and its bindings), and run.sh,
+# which checks them in order of value, each under a time limit, and prints
+# a summary. Timing-only models make their inputs on the GPU host, so the
+# whole folder stays well under the 64 MiB a device call carries:
+#   check    the zoo and the matmul cases, fp32, vs ONNX Runtime (1e-3)
+#   fp16     matmul cases with fp16 weights and the 4096^3 GEMM (f16 in and
+#            out) vs torch.matmul; on sm_90a the warpgroup (wgmma) kernel,
+#            and fp16_mma the same GEMM on the mma.sync kernel
+#   attn16   the attention benchmark (B 4, H 16, D 64/128, S 512..8192,
+#            causal and not) in f16 vs PyTorch SDPA, and one attention
+#            checked against ONNX Runtime
+#   bf16     the zoo with bf16 weights
+set -euo pipefail
+
+target=${1:-sm_90a}
+root=$(cd "$(dirname "$0")/.." && pwd)
+out="$root/gpurun"
+python="$root/.venv/bin/python"
+prepare() {
+  local name=$1
+  shift
+  echo "gpu_session: preparing $name"
+  "$python" "$root/scripts/gpu_check.py" prepare --target "$target" \
+    --out "$out/$name" "$@" >"$out/$name.prepare.log"
+}
+
+rm -rf "$out"
+mkdir -p "$out"
+prepare check --matmul-cases
+prepare fp16 --models --matmul-cases --compile-flag=--precision=fp16 \
+  --gemm 4096 --half-io
+if [[ $target == sm_90a ]]; then
+  prepare fp16_mma --models --compile-flag=--precision=fp16 \
+    --compile-flag=--gpu-wgmma=false --gemm 4096 --half-io
+fi
+prepare attn16 --models --attention --compile-flag=--precision=fp16 --half-io
+prepare bf16 --compile-flag=--precision=bf16
+
+cat >"$out/run.sh" <<'EOF'
+#!/usr/bin/env bash
+# Runs the checks prepared by scripts/gpu_session.sh (on the GPU machine).
+here=$(cd "$(dirname "$0")" && pwd)
+logs=${OUT:-$here}
+: >"$logs/summary.txt"
+nvidia-smi --query-gpu=name,compute_cap,clocks.max.sm --format=csv \
+  | tee "$logs/gpu.txt"
+run() {
+  local name=$1 limit=$2
+  shift 2
+  [[ -d $here/$name ]] || return 0
+  echo "== $name"
+  timeout "$limit" python3 "$here/$name/gpu_check.py" check "$here/$name" \
+    "$@" 2>&1 | tee "$logs/$name.log"
+  echo "$name: exit ${PIPESTATUS[0]}" | tee -a "$logs/summary.txt"
+}
+# Tolerances: fp32 1e-3 (issue 6); fp16 and bf16 as in docs/BENCHMARKS.md.
+run check 150
+run fp16 90 --rtol 1e-2 --atol 5e-3
+run fp16_mma 60 --rtol 1e-2 --atol 5e-3
+run attn16 150 --rtol 1e-2 --atol 2e-3
+run bf16 90 --rtol 5e-2 --atol 2e-2
+cat "$logs/summary.txt"
+EOF
+chmod +x "$out/run.sh"
+du -sh "$out"
+echo "gpu_session: on the GPU machine, carry gpurun and run: bash gpurun/run.sh"
