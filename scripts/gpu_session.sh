@@ -11,6 +11,9 @@
 # which checks them in order of value, each under a time limit, and prints
 # a summary. Timing-only models make their inputs on the GPU host, so the
 # whole folder stays well under the 64 MiB a device call carries:
+#   tiles    the 128 x 128 matmul tiles (sm_90a: the wgmma kernel) on
+#            small fp16 products vs ONNX Runtime (as in wgmma.test and
+#            large-matmul.test: rtol 2e-3, atol 1e-3)
 #   check    the zoo and the matmul cases, fp32, vs ONNX Runtime (1e-3)
 #   fp16     matmul cases with fp16 weights and the 4096^3 GEMM (f16 in and
 #            out) vs torch.matmul; on sm_90a the warpgroup (wgmma) kernel,
@@ -36,6 +39,12 @@ prepare() {
 rm -rf "$out"
 mkdir -p "$out"
 prepare check --matmul-cases
+# The large matmul kernels on small products (--gpu-sms=1: the 128 x 128
+# tiles; on sm_90a the warpgroup kernel), checked against ONNX Runtime.
+prepare tiles --models \
+  wgmma=test/Targets/CUDA/Inputs/wgmma.onnxtxt \
+  large=test/Targets/CUDA/Inputs/large-matmul.onnxtxt \
+  --compile-flag=--precision=fp16 --compile-flag=--gpu-sms=1
 prepare fp16 --models --matmul-cases --compile-flag=--precision=fp16 \
   --gemm 4096 --half-io
 if [[ $target == sm_90a ]]; then
@@ -63,6 +72,7 @@ run() {
   echo "$name: exit ${PIPESTATUS[0]}" | tee -a "$logs/summary.txt"
 }
 # Tolerances: fp32 1e-3 (issue 6); fp16 and bf16 as in docs/BENCHMARKS.md.
+run tiles 60 --rtol 2e-3 --atol 1e-3
 run check 150
 run fp16 90 --rtol 1e-2 --atol 5e-3
 run fp16_mma 60 --rtol 1e-2 --atol 5e-3
