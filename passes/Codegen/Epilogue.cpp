@@ -150,6 +150,45 @@ bool definedBefore(Value v, Operation *op, SetVector<Operation *> &moves) {
   return true;
 }
 
+/// Whether the value `op` leaves in `out` is read by `generic` only: every
+/// other use of out or of a view of it (a buffer the arena may reuse for
+/// several values) is in `op`'s block before `op`, or after `generic` where
+/// the first one is a fill of all of out or its deallocation. Uses in
+/// other blocks, and views defined after `op`, are taken as reads.
+bool diesWith(Value out, Operation *op, Operation *generic) {
+  Block *block = op->getBlock();
+  Operation *first = nullptr;
+  SmallVector<Value> worklist = {out};
+  while (!worklist.empty()) {
+    Value v = worklist.pop_back_val();
+    for (Operation *user : v.getUsers()) {
+      if (user == op || user == generic)
+        continue;
+      Operation *at = block->findAncestorOpInBlock(*user);
+      if (!at)
+        return false;
+      if (at->isBeforeInBlock(op)) {
+        // A view made before the contraction may be read after it.
+        if (auto view = dyn_cast<ViewLikeOpInterface>(user))
+          if (view.getViewSource() == v)
+            for (Value result : user->getResults())
+              worklist.push_back(result);
+        continue;
+      }
+      if (!generic->isBeforeInBlock(at))
+        return false;
+      if (!first || at->isBeforeInBlock(first))
+        first = at;
+    }
+  }
+  if (!first)
+    return true;
+  if (isa<memref::DeallocOp>(first))
+    return first->getOperand(0) == out;
+  auto fill = dyn_cast<linalg::FillOp>(first);
+  return fill && fill.hasPureBufferSemantics() && fill.getDpsInits()[0] == out;
+}
+
 linalg::GenericOp matchEpilogue(linalg::GenericOp op, const Contraction &c,
                                 bool narrowFloats,
                                 SmallVectorImpl<EpilogueInput> &inputs) {
@@ -176,18 +215,15 @@ linalg::GenericOp matchEpilogue(linalg::GenericOp op, const Contraction &c,
     return {};
   // Out's last value is never stored: out must be an intermediate buffer
   // of its own (an allocation or an arena view, not a model output or a
-  // view into another buffer), and nothing but the fill, the
-  // contraction, the epilogue and its deallocation may use it (unless the
-  // epilogue writes it).
+  // view into another buffer), and that value must die with the epilogue
+  // (unless the epilogue writes out): out's other uses come before the
+  // contraction or after it is overwritten.
   if (result != out && !out.getDefiningOp<memref::AllocOp>() &&
       !out.getDefiningOp<memref::AllocaOp>() &&
       !out.getDefiningOp<memref::ViewOp>())
     return {};
-  if (result != out)
-    for (Operation *user : out.getUsers())
-      if (user != op && user != generic &&
-          !isa<linalg::FillOp, memref::DeallocOp>(user))
-        return {};
+  if (result != out && !diesWith(out, op, generic))
+    return {};
 
   AffineMap outMap = op.getIndexingMapsArray()[2];
   unsigned outUses = 0;

@@ -266,3 +266,81 @@ func.func @bool_result(%a: memref<4x8xf32>, %b: memref<8x8xf32>, %q: memref<4x8x
   memref.dealloc %c : memref<4x8xf32>
   return
 }
+
+// One buffer reused for several products (the arena gives BERT's Q, K and
+// V products one): the first product's value dies when the second fill
+// overwrites out, so its epilogue is absorbed; the second's is read by the
+// copy after its epilogue, so that epilogue stays.
+// CHECK-LABEL: func.func @out_reused(
+// CHECK-SAME: %{{[^:]+}}: memref<4x8xf32>, %{{[^:]+}}: memref<8x8xf32>, %[[BIAS:[^:]+]]: memref<8xf32>, %[[D:[^:]+]]: memref<4x8xf32>, %[[E:[^:]+]]: memref<4x8xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: vector.store %{{.+}}, %[[D]]
+// CHECK-NOT: linalg.generic
+// CHECK: vector.fma
+// CHECK: linalg.generic
+// CHECK-SAME: outs(%[[E]] : memref<4x8xf32>)
+// CHECK: linalg.copy
+func.func @out_reused(%a: memref<4x8xf32>, %b: memref<8x8xf32>, %bias: memref<8xf32>, %d: memref<4x8xf32>, %e: memref<4x8xf32>, %f: memref<4x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<4x8xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x8xf32>)
+  linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x8xf32>) outs(%c : memref<4x8xf32>) {
+  ^bb0(%l: f32, %r: f32, %o: f32):
+    %p = arith.mulf %l, %r : f32
+    %s = arith.addf %o, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%c, %bias : memref<4x8xf32>, memref<8xf32>) outs(%d : memref<4x8xf32>) {
+  ^bb0(%x: f32, %bv: f32, %o: f32):
+    %0 = arith.addf %x, %bv : f32
+    linalg.yield %0 : f32
+  }
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x8xf32>)
+  linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x8xf32>) outs(%c : memref<4x8xf32>) {
+  ^bb0(%l: f32, %r: f32, %o: f32):
+    %p = arith.mulf %l, %r : f32
+    %s = arith.addf %o, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%c, %bias : memref<4x8xf32>, memref<8xf32>) outs(%e : memref<4x8xf32>) {
+  ^bb0(%x: f32, %bv: f32, %o: f32):
+    %0 = arith.addf %x, %bv : f32
+    linalg.yield %0 : f32
+  }
+  linalg.copy ins(%c : memref<4x8xf32>) outs(%f : memref<4x8xf32>)
+  memref.dealloc %c : memref<4x8xf32>
+  return
+}
+
+// A view of out made before the product and read after its epilogue reads
+// the product's value: the epilogue stays.
+// CHECK-LABEL: func.func @view_read_later(
+// CHECK: vector.fma
+// CHECK: linalg.generic
+// CHECK: linalg.copy
+func.func @view_read_later(%a: memref<4x8xf32>, %b: memref<8x8xf32>, %bias: memref<8xf32>, %d: memref<4x8xf32>, %f: memref<2x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<4x8xf32>
+  %top = memref.subview %c[0, 0] [2, 8] [1, 1] : memref<4x8xf32> to memref<2x8xf32, strided<[8, 1]>>
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x8xf32>)
+  linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x8xf32>) outs(%c : memref<4x8xf32>) {
+  ^bb0(%l: f32, %r: f32, %o: f32):
+    %p = arith.mulf %l, %r : f32
+    %s = arith.addf %o, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%c, %bias : memref<4x8xf32>, memref<8xf32>) outs(%d : memref<4x8xf32>) {
+  ^bb0(%x: f32, %bv: f32, %o: f32):
+    %0 = arith.addf %x, %bv : f32
+    linalg.yield %0 : f32
+  }
+  linalg.copy ins(%top : memref<2x8xf32, strided<[8, 1]>>) outs(%f : memref<2x8xf32>)
+  memref.dealloc %c : memref<4x8xf32>
+  return
+}
