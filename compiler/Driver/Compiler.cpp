@@ -159,6 +159,7 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
   pipeline.matmulOutBlockBytes = tiles.outBlockBytes;
   pipeline.matmulFMA = target.hasFMA;
   pipeline.reportFusions = options.reportFusions;
+  pipeline.reportKernels = options.reportKernels;
   pipeline.fuseAttention = options.import.fuseAttention;
   pipeline.fuseTransformerOps = options.fuseTransformerOps;
   if (options.gpuMappingOnHost && gpu)

@@ -50,6 +50,8 @@ struct CompileOptions {
   bool timing = false;
   /// Remarks on the fusions made and missed (--report=fusions).
   bool reportFusions = false;
+  /// A remark per GPU kernel (--report=kernels).
+  bool reportKernels = false;
   /// Raise norms, activations and rotary embeddings
   /// (--fuse-transformer-ops).
   bool fuseTransformerOps = true;

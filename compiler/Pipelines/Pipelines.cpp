@@ -55,14 +55,15 @@ static std::string gpuMappingPasses(const PipelineOptions &options) {
       "convert-linalg-to-parallel-loops,"
       "func.func(fmc-expand-small-floats,"
       "fmc-gpu-launch-parallel-loops{{block-size={0} module-name=fmc_kernels},"
-      "fmc-gpu-device-buffers)",
+      "fmc-gpu-device-buffers{14})",
       options.cudaBlockSize, options.gpuBlockM, options.gpuBlockN,
       options.gpuBlockK, options.gpuThreadM, options.gpuThreadN,
       options.gpuTF32 ? "true" : "false", options.gpuSharedBytes,
       options.gpuSplitBlocks, options.gpuAsyncCopies ? "true" : "false",
       options.gpuAttentionMMA.empty() ? "\"\"" : options.gpuAttentionMMA,
       options.gpuMaxSharedBytes, options.gpuSMs,
-      options.gpuWGMMA ? "true" : "false");
+      options.gpuWGMMA ? "true" : "false",
+      options.reportKernels ? ",fmc-gpu-report-kernels" : "");
 }
 
 LogicalResult

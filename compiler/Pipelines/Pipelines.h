@@ -17,6 +17,8 @@ struct PipelineOptions {
   uint64_t tileCacheBytes = 256 * 1024;
   /// Emit remarks on fused and unfused attention (--report=fusions).
   bool reportFusions = false;
+  /// Emit a remark per GPU kernel after the GPU mapping (--report=kernels).
+  bool reportKernels = false;
   /// Raise decomposed attention to fmc.attention (--fuse-attention).
   bool fuseAttention = true;
   /// Raise decomposed norms, residual + norm, GELU/SiLU and rotary

@@ -25,6 +25,8 @@
 
 #include "passes/GPU/AttentionBuilder.h"
 
+#include "llvm/Support/FormatVariadic.h"
+
 #include <limits>
 
 namespace mlir::fmc {
@@ -110,6 +112,16 @@ public:
         TypeRange{shared(br, D + 1), shared(bc, std::max(D, Dv) + 1),
                   shared(br, bc + 1), shared(br, kSide), shared(br, kSide)},
         /*privateAttributions=*/{}, nullptr, nullptr, nullptr, module);
+    launch->setAttr(fmc::kKernelAttr,
+                    b.getStringAttr(llvm::formatv(
+                        "attention: FlashAttention-2, f32 SIMT, {0} queries x "
+                        "{1} keys per step{2}",
+                        br, bc,
+                        splits > 1 ? llvm::formatv(", keys split {0} ways "
+                                                   "(a second kernel combines)",
+                                                   splits)
+                                         .str()
+                                   : std::string())));
     Block &body = launch.getBody().front();
     b.setInsertionPointToEnd(&body);
     gpu::TerminatorOp::create(b, loc);

@@ -45,7 +45,8 @@ public:
 
   /// An empty launch of `blocks` x `threads` before `before`, with its
   /// terminator; the builder is left at the start of its body.
-  gpu::LaunchOp createLaunch(Operation *before, Value blocks, Value threads) {
+  gpu::LaunchOp createLaunch(Operation *before, Value blocks, Value threads,
+                             StringRef what) {
     Location loc = before->getLoc();
     rewriter.setInsertionPoint(before);
     Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
@@ -54,6 +55,7 @@ public:
         /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
         /*asyncDependencies=*/{}, /*workgroupAttributions=*/{},
         /*privateAttributions=*/{}, nullptr, nullptr, nullptr, module);
+    launch->setAttr(fmc::kKernelAttr, rewriter.getStringAttr(what));
     Block &body = launch.getBody().front();
     rewriter.setInsertionPointToEnd(&body);
     gpu::TerminatorOp::create(rewriter, loc);
@@ -88,7 +90,10 @@ public:
     Value blocks =
         rewriter.createOrFold<arith::CeilDivSIOp>(loc, total, threadsValue);
 
-    gpu::LaunchOp launch = createLaunch(loop, blocks, threadsValue);
+    gpu::LaunchOp launch = createLaunch(
+        loop, blocks, threadsValue,
+        "parallel loop: one thread per iteration (elementwise, gathers, "
+        "copies)");
     Value id = arith::AddIOp::create(
         rewriter, loc,
         arith::MulIOp::create(rewriter, loc, launch.getBlockIds().x,
@@ -153,7 +158,9 @@ public:
       if (!current) {
         rewriter.setInsertionPoint(&op);
         Value single = arith::ConstantIndexOp::create(rewriter, op.getLoc(), 1);
-        current = createLaunch(&op, single, single);
+        current = createLaunch(&op, single, single,
+                               "serial: one thread (accesses outside "
+                               "parallel loops)");
         serialLaunches.push_back(current);
       }
       rewriter.moveOpBefore(&op, current.getBody().front().getTerminator());

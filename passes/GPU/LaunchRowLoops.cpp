@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/Support/FormatVariadic.h"
 
 namespace mlir::fmc {
 #define GEN_PASS_DEF_LAUNCHROWLOOPSPASS
@@ -148,6 +149,11 @@ public:
         /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
         /*asyncDependencies=*/{}, shared, /*privateAttributions=*/{}, nullptr,
         nullptr, nullptr, module);
+    launch->setAttr(fmc::kKernelAttr,
+                    b.getStringAttr(llvm::formatv(
+                        "row kernel (norm, softmax): a block of {0} threads "
+                        "per row, reductions through shared memory",
+                        threads)));
     Block &body = launch.getBody().front();
     b.setInsertionPointToEnd(&body);
     gpu::TerminatorOp::create(b, loc);

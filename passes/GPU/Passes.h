@@ -42,6 +42,12 @@ std::string describeWarpgroupMatmulTiles(int64_t sharedBytes);
 /// fmc-gpu-lower-warp-matmuls reinterprets them before extending.
 constexpr llvm::StringLiteral kBF16OperandsAttr = "fmc.bf16_operands";
 
+/// On a gpu.launch that fmc's GPU mapping built: what the kernel computes
+/// and how (algorithm, instructions, tiles), e.g. "matmul: warpgroup MMA
+/// (wgmma.mma_async m64n128k16 f16), 128x128x64 tiles, 1 warpgroup, 3
+/// buffers". fmc-gpu-report-kernels prints it.
+constexpr llvm::StringLiteral kKernelAttr = "fmc.kernel";
+
 #define GEN_PASS_REGISTRATION
 #include "passes/GPU/Passes.h.inc"
 

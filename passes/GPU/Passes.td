@@ -158,6 +158,19 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
   ];
 }
 
+def ReportKernelsPass : Pass<"fmc-gpu-report-kernels", "func::FuncOp"> {
+  let summary = "Report each GPU kernel as a remark";
+  let description = [{
+    For `fmc compile --report=kernels`, after the GPU mapping: a remark on
+    every `gpu.launch` (at the ONNX node it came from) with what the
+    kernel computes and how, from the `fmc.kernel` description the mapping
+    passes attach (matmul kernel and tiles, attention kernel, row kernel,
+    parallel loop), its grid and block sizes ('?' where only known at run
+    time) and its shared memory in bytes; then a remark on the function
+    with the number of kernels of each kind. Changes nothing.
+  }];
+}
+
 def LaunchRowLoopsPass : Pass<"fmc-gpu-launch-row-loops", "func::FuncOp"> {
   let summary = "Run each fused row loop (norms, softmax) as one kernel with "
                 "a block per row";

@@ -33,6 +33,7 @@
 #include "passes/GPU/AttentionBuilder.h"
 
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <limits>
 
@@ -83,6 +84,15 @@ public:
         TypeRange{MemRefType::get({sharedBytes(warps, D, Dv, prefetch)},
                                   b.getI8Type(), AffineMap(), workgroup)},
         /*privateAttributions=*/{}, nullptr, nullptr, nullptr, module);
+    launch->setAttr(
+        fmc::kKernelAttr,
+        b.getStringAttr(llvm::formatv(
+            "attention: FlashAttention-2 on tensor cores (mma.sync m16n8k16 "
+            "{0}), {1} queries x {2} keys per step, {3} warps, K and V {4}",
+            half.isBF16() ? "bf16" : "f16", queries, kKeys, warps,
+            prefetch ? "by cp.async, next K prefetched"
+            : async  ? "by cp.async"
+                     : "through registers")));
     Block &body = launch.getBody().front();
     b.setInsertionPointToEnd(&body);
     gpu::TerminatorOp::create(b, loc);

@@ -37,6 +37,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <numeric>
 
@@ -198,6 +199,10 @@ public:
     auto rhsTile = workgroupType({2, t.blockK, t.blockN + kRowPadding}, f32);
     gpu::LaunchOp launch =
         createLaunch(b, t.blockM, t.blockN, t.threads(), {lhsTile, rhsTile});
+    describe(launch,
+             llvm::formatv("matmul: SIMT f32, {0}x{1}x{2} tiles, "
+                           "{3}x{4} per thread, 2 buffers",
+                           t.blockM, t.blockN, t.blockK, t.threadM, t.threadN));
     int64_t columns = t.blockN / t.threadN;
     Value rowInTile = affine(b, d0.floorDiv(columns) * t.threadM, tid);
     Value colInTile = affine(b, (d0 % columns) * t.threadN, tid);
@@ -274,6 +279,14 @@ public:
     gpu::LaunchOp launch = createLaunch(
         b, m.blockM, blockN, threads,
         {workgroupType({std::max(slicesBytes, outBytes)}, b.getI8Type())});
+    describe(launch,
+             llvm::formatv("matmul: tensor cores (mma.sync m16n8k{0} {1}), "
+                           "{2}x{3}x{4} tiles, {5} warps, {6} buffers",
+                           kMmaK,
+                           element.isF32()    ? "tf32"
+                           : element.isBF16() ? "bf16"
+                                              : "f16",
+                           m.blockM, blockN, m.blockK, threads / 32, stages));
     Value raw = launch.getWorkgroupAttributions()[0];
     auto view = [&](MemRefType type, int64_t offset) -> Value {
       return memref::ViewOp::create(b, loc, type, raw, index(b, offset),
@@ -393,6 +406,11 @@ public:
     gpu::LaunchOp launch =
         createLaunch(b, w.blockM, w.blockN, kWarpgroupThreads,
                      {workgroupType({wgmmaSharedBytes(w)}, b.getI8Type())});
+    describe(launch,
+             llvm::formatv("matmul: warpgroup MMA (wgmma.mma_async m64n{0}k16 "
+                           "{1}), {2}x{0}x{3} tiles, 1 warpgroup, {4} buffers",
+                           w.blockN, element.isBF16() ? "bf16" : "f16",
+                           w.blockM, w.blockK, w.stages));
     Value raw = launch.getWorkgroupAttributions()[0];
     auto view = [&](MemRefType type, int64_t offset) -> Value {
       return memref::ViewOp::create(b, loc, type, raw, index(b, offset),
@@ -622,6 +640,10 @@ private:
 
   Value index(OpBuilder &b, int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v);
+  }
+
+  void describe(gpu::LaunchOp launch, const Twine &what) {
+    launch->setAttr(kKernelAttr, StringAttr::get(launch.getContext(), what));
   }
 
   /// `e` applied to `dims` (an affine.apply, composed with the affine.apply

@@ -135,8 +135,11 @@ cl::opt<std::string>
     report("report",
            cl::desc("What to report while compiling: 'fusions' (every fused "
                     "attention with the ONNX nodes it replaced, and every "
-                    "attention-like subgraph left unfused with the reason)"),
-           cl::value_desc("fusions"), cl::sub(getCompileSubCommand()));
+                    "attention-like subgraph left unfused with the reason); "
+                    "'kernels' (GPU targets and --gpu-mapping-on-host: every "
+                    "kernel with its algorithm, tiles, grid and shared "
+                    "memory, at its ONNX node)"),
+           cl::value_desc("fusions|kernels"), cl::sub(getCompileSubCommand()));
 
 /// Finds the ONNX node name and file in a location built by the importer.
 void describeLocation(Location loc, std::string &file, std::string &node) {
@@ -303,12 +306,13 @@ int runCompileCommand() {
   options.printIRBeforeAll = printBefore;
   options.printIRAfterAll = printAfter;
   options.timing = timing;
-  if (!report.empty() && report != "fusions") {
+  if (!report.empty() && report != "fusions" && report != "kernels") {
     llvm::errs() << "fmc compile: error: unknown --report '" << report
-                 << "' (supported: fusions)\n";
+                 << "' (supported: fusions, kernels)\n";
     return 1;
   }
   options.reportFusions = report == "fusions";
+  options.reportKernels = report == "kernels";
   options.import.fuseAttention = fuseAttention;
   options.fuseTransformerOps = fuseTransformerOps;
   for (const std::string &spec : inputShapes) {
