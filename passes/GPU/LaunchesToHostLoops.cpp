@@ -568,7 +568,8 @@ private:
     int64_t values = structType.getBody().size();
     ValueRange shared = launch.getWorkgroupAttributions();
     if (shape.getM() != 64 || shape.getK() != 16 ||
-        values != shape.getN() / 2 || wgmma.getTypeB() != typeA ||
+        shape.getN() > 256 || values != shape.getN() / 2 ||
+        wgmma.getTypeB() != typeA ||
         (typeA != NVVM::WGMMATypes::f16 && typeA != NVVM::WGMMATypes::bf16) ||
         wgmma.getTypeD() != NVVM::WGMMATypes::f32 ||
         wgmma.getScaleD() != NVVM::WGMMAScaleOut::one ||
@@ -636,12 +637,12 @@ private:
     bool bKMajor = wgmma.getLayoutB() == NVVM::MMALayout::col;
 
     // The thread's accumulators, one per slot of a scratch buffer.
-    if (!wgmmaScratch ||
-        cast<MemRefType>(wgmmaScratch.getType()).getNumElements() < values) {
+    // At most 128 values (n <= 256), one buffer for every product.
+    if (!wgmmaScratch) {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.restoreInsertionPoint(slotPoint);
       wgmmaScratch =
-          memref::AllocOp::create(rewriter, loc, MemRefType::get({256}, f32));
+          memref::AllocOp::create(rewriter, loc, MemRefType::get({128}, f32));
       buffers.push_back(wgmmaScratch);
     }
     for (int64_t i = 0; i < values; ++i)
