@@ -567,9 +567,8 @@ private:
     NVVM::WGMMATypes typeA = wgmma.getTypeA();
     int64_t values = structType.getBody().size();
     ValueRange shared = launch.getWorkgroupAttributions();
-    if (shape.getM() != 64 || shape.getK() != 16 ||
-        shape.getN() > 256 || values != shape.getN() / 2 ||
-        wgmma.getTypeB() != typeA ||
+    if (shape.getM() != 64 || shape.getK() != 16 || shape.getN() > 256 ||
+        values != shape.getN() / 2 || wgmma.getTypeB() != typeA ||
         (typeA != NVVM::WGMMATypes::f16 && typeA != NVVM::WGMMATypes::bf16) ||
         wgmma.getTypeD() != NVVM::WGMMATypes::f32 ||
         wgmma.getScaleD() != NVVM::WGMMAScaleOut::one ||

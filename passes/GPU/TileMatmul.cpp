@@ -416,13 +416,8 @@ public:
       return memref::ViewOp::create(b, loc, type, raw, index(b, offset),
                                     ValueRange{});
     };
-    Slice slices[] = {
-        {op.getDpsInputs()[0], maps[0], c.m, m0, w.blockM, view(lhsTile, 0),
-         /*kMajor=*/false, /*cores=*/true},
-        {op.getDpsInputs()[1], maps[1], c.n, n0, w.blockN,
-         view(rhsTile, lhsBytes), /*kMajor=*/false, /*cores=*/true}};
-    for (Slice &s : slices)
-      s.kMajor = !kFastest(s);
+    Slice slices[] = {coreSlice(0, m0, w.blockM, view(lhsTile, 0)),
+                      coreSlice(1, n0, w.blockN, view(rhsTile, lhsBytes))};
     proxyFence = true;
 
     // Descriptors: bits 0-13 the start address, 16-29 the leading byte
@@ -542,12 +537,8 @@ public:
           wgmmaSharedBytes(w) > sharedLimit ||
           (sms > 0 && gridBlocks(c, w.blockM, w.blockN) < sms))
         continue;
-      Slice lhs{op.getDpsInputs()[0], maps[0], c.m, {}, w.blockM, {}, false,
-                /*cores=*/true};
-      Slice rhs{op.getDpsInputs()[1], maps[1], c.n, {}, w.blockN, {}, false,
-                /*cores=*/true};
-      lhs.kMajor = !kFastest(lhs);
-      rhs.kMajor = !kFastest(rhs);
+      Slice lhs = coreSlice(0, {}, w.blockM, {});
+      Slice rhs = coreSlice(1, {}, w.blockN, {});
       if (copyWidth(lhs, coreTileType(w.stages, w.blockM, w.blockK, element),
                     w.blockK, kWarpgroupThreads) == kCoreRowBytes / 2 &&
           copyWidth(rhs, coreTileType(w.stages, w.blockN, w.blockK, element),
@@ -742,6 +733,21 @@ private:
     bool kMajor;
     bool cores = false;
   };
+
+  /// Operand `i`'s slices (0: lhs, 1: rhs) as core matrices in `shared`,
+  /// rows along the operand's contiguous dim.
+  Slice coreSlice(unsigned i, Value base, int64_t tileSize, Value shared) {
+    Slice s{op.getDpsInputs()[i],
+            maps[i],
+            i ? c.n : c.m,
+            base,
+            tileSize,
+            shared,
+            /*kMajor=*/false,
+            /*cores=*/true};
+    s.kMajor = !kFastest(s);
+    return s;
+  }
 
   /// The k loop over `depth`-deep slices, double-buffered and software
   /// pipelined; `multiply` gets a buffer and the accumulators and returns
