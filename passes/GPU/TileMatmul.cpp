@@ -737,14 +737,10 @@ private:
   /// Operand `i`'s slices (0: lhs, 1: rhs) as core matrices in `shared`,
   /// rows along the operand's contiguous dim.
   Slice coreSlice(unsigned i, Value base, int64_t tileSize, Value shared) {
-    Slice s{op.getDpsInputs()[i],
-            maps[i],
-            i ? c.n : c.m,
-            base,
-            tileSize,
-            shared,
-            /*kMajor=*/false,
-            /*cores=*/true};
+    Slice s{
+        op.getDpsInputs()[i], maps[i], i ? c.n : c.m, base, tileSize, shared,
+        /*kMajor=*/false,
+        /*cores=*/true};
     s.kMajor = !kFastest(s);
     return s;
   }
