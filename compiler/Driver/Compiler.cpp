@@ -183,6 +183,7 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
     // (fmc-gpu-launch-row-loops).
     pipeline.packMatmulWeights = false;
     pipeline.parallelAttention = false;
+    pipeline.rowLoopsOnGPUBlocks = true;
     // The GPU matmul tiles of the target (--gpu-mapping-on-host: the
     // default ones, every target's today).
     ::fmc::GPUMatmulTiles gpuTiles =

@@ -100,7 +100,10 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
                 " width=" + std::to_string(options.matmulNR) + "},canonicalize"
           : std::string(),
       options.parallelAttention,
-      options.fuseRowReductions ? ",fmc-fuse-row-reductions" : "",
+      options.fuseRowReductions
+          ? std::string(",fmc-fuse-row-reductions") +
+                (options.rowLoopsOnGPUBlocks ? "{gpu-blocks=true}" : "")
+          : std::string(),
       options.narrowWeights.empty()
           ? std::string()
           : ",fmc-narrow-matmul-weights{function=" + options.function +

@@ -46,6 +46,9 @@ struct PipelineOptions {
   /// (fmc-fuse-row-reductions; CPU targets: its scf.forall runs on the
   /// thread pool).
   bool fuseRowReductions = true;
+  /// Those loops mapped to GPU blocks (GPU targets and their emulation):
+  /// one-row loops are kept for fmc-gpu-launch-row-loops.
+  bool rowLoopsOnGPUBlocks = false;
 
   /// CUDA targets: the PTX chip and ISA features (nvvm-attach-target), the
   /// threads per block of elementwise kernels, and the CUDA toolkit whose

@@ -113,6 +113,8 @@ SetVector<Operation *> collectChain(linalg::GenericOp root, unsigned &rows) {
 
 struct FuseRowReductionsPass
     : fmc::impl::FuseRowReductionsPassBase<FuseRowReductionsPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     // Roots from the last: a chain's producers go with it, and an earlier
     // candidate that was one of them is skipped.
@@ -144,6 +146,17 @@ struct FuseRowReductionsPass
     scf::SCFTilingOptions tiling;
     tiling.setTileSizes(sizes).setLoopType(
         scf::SCFTilingOptions::LoopType::ForallOp);
+    // GPU blocks by linear dims, the last row dim fastest (ten at most).
+    if (gpuBlocks && rows <= 10) {
+      SmallVector<Attribute> mapping;
+      for (unsigned d = 0; d < rows; ++d)
+        mapping.push_back(gpu::GPUBlockMappingAttr::get(
+            &getContext(),
+            static_cast<gpu::MappingId>(
+                static_cast<int64_t>(gpu::MappingId::LinearDim0) + rows - 1 -
+                d)));
+      tiling.setMapping(mapping);
+    }
     scf::SCFTileAndFuseOptions options;
     options.setTilingOptions(tiling);
     options.setFusionControlFn(

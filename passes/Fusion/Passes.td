@@ -42,10 +42,21 @@ def FuseRowReductionsPass : Pass<"fmc-fuse-row-reductions",
     is. Each row then goes through every step while it is in L1, and the
     chain's intermediates shrink to one row, which later passes keep on the
     stack.
+
+    With `gpu-blocks` the loop is mapped to GPU blocks (`#gpu.block`
+    linear dims, the last row dim fastest), for fmc-gpu-launch-row-loops;
+    a mapped loop is also kept when it has a single row (a decode step's
+    norm), which canonicalization would otherwise inline, leaving the
+    chain's ops to run as separate kernels.
   }];
+  let options = [
+    Option<"gpuBlocks", "gpu-blocks", "bool", "false",
+           "Map the row loops to GPU blocks (and keep one-row loops)">,
+  ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::scf::SCFDialect",
-                           "::mlir::tensor::TensorDialect"];
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::gpu::GPUDialect"];
 }
 
 def RaiseAttentionPass : Pass<"fmc-raise-attention", "func::FuncOp"> {
