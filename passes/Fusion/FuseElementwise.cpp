@@ -44,10 +44,33 @@ bool mlir::fmc::isFusionWithoutRecomputation(OpOperand *fusedOperand) {
 }
 
 namespace {
+
+/// Whether an all-parallel generic should be collapsed to read `operand`,
+/// an expand_shape, through its source instead: the source is the only
+/// result of a linalg.generic that the reshape alone uses, and the reshape
+/// has no other user. Then the two generics meet (Reshape -> Gemm ->
+/// Reshape, as exporters write a linear layer on 3-D activations): an
+/// elementwise producer fuses with the consumer here, and a contraction
+/// takes the consumer as its epilogue later. A value with other users
+/// stays as it is, so a norm's chain keeps one shape.
+bool isCollapsibleIntoProducer(OpOperand *operand) {
+  auto consumer = dyn_cast<linalg::GenericOp>(operand->getOwner());
+  auto reshape = operand->get().getDefiningOp<tensor::ExpandShapeOp>();
+  if (!consumer || !reshape ||
+      consumer.getNumParallelLoops() != consumer.getNumLoops() ||
+      !reshape->hasOneUse())
+    return false;
+  auto producer = reshape.getSrc().getDefiningOp<linalg::GenericOp>();
+  return producer && producer->getNumResults() == 1 &&
+         reshape.getSrc().hasOneUse();
+}
+
 struct FuseElementwisePass
     : fmc::impl::FuseElementwisePassBase<FuseElementwisePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
+    linalg::populateFoldReshapeOpsByCollapsingPatterns(
+        patterns, isCollapsibleIntoProducer);
     linalg::populateElementwiseOpsFusionPatterns(
         patterns, fmc::isFusionWithoutRecomputation);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

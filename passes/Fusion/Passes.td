@@ -17,6 +17,14 @@ def FuseElementwisePass : Pass<"fmc-fuse-elementwise"> {
     computed twice. Upstream's default also
     fuses into contractions, e.g. a bias add into the matmul that reads it,
     which recomputes the producer once per output column.
+
+    An all-parallel generic that reads a tensor.expand_shape of a generic's
+    result, where the reshape is that result's only user and the generic
+    its only user, is first collapsed to read the result itself (MLIR's
+    reshape-by-collapsing patterns): a linear layer on 3-D activations
+    exported as Reshape -> Gemm -> Reshape leaves its bias add and GELU
+    (or residual add) on two sides of a reshape, which then fuse; after a
+    matmul the consumer becomes its epilogue.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }

@@ -118,6 +118,20 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     tensor cores' async proxy through `fence.proxy.async.shared::cta`
     before each slice's barrier. The accumulators go through shared memory
     to the same epilogue.
+
+    A product of fewer than `min-size` rows (k at least `min-size`: a
+    decode step's projections), which reads each rhs element once and is
+    bound by those reads, takes the matrix-vector kernel: 256 threads per
+    block of columns of every row. Each thread reads rhs 16 bytes at a time
+    along its contiguous dim: along n, lanes side by side cover a row of
+    the block's columns (as many as a warp, fewer while that gives fewer
+    blocks than `sms`, down to a 32-byte sector), the block's other rows of
+    lanes take every so many k; along k, the lanes of a column take
+    consecutive chunks of it. It multiplies by lhs and sums in f32 (four
+    loads in flight per loop step; loads past k clamped, their products
+    dropped). Row by row, the groups' partial sums are halved in shared
+    memory between barriers, and the row's columns go through the same
+    epilogue.
   }];
   let options = [
     Option<"blockM", "block-m", "int64_t", "64", "Rows of out per block">,
@@ -128,7 +142,8 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     Option<"threadN", "thread-n", "int64_t", "4",
            "Columns of out per thread (the vector width)">,
     Option<"minSize", "min-size", "int64_t", "8",
-           "Smallest m, n and k that get the tiled kernel">,
+           "Smallest m, n and k that get the tiled kernel (fewer rows: "
+           "the matrix-vector kernel)">,
     Option<"tensorCores", "tensor-cores", "bool", "true",
            "Multiply f16 and bf16 weights on tensor cores (the MMA kernel)">,
     Option<"tf32", "tf32", "bool", "false",

@@ -20,6 +20,9 @@
 // On sm_90a (`wgmma`) large 16-bit products take a warpgroup kernel:
 // slices stored as the core matrices wgmma.mma_async reads through
 // shared-memory descriptors, one warpgroup per 128 x 128 or 64 x 128 tile.
+// Products of fewer than min-size rows (decoding) take a matrix-vector
+// kernel instead: no tiles of m to share, threads splitting k and reading
+// rhs 16 bytes at a time, partial sums added in shared memory.
 // A zero fill
 // just before is dropped (the kernel stores instead of adding) and an
 // elementwise consumer just after (bias, GELU, residual, quantization:
@@ -175,6 +178,59 @@ constexpr int64_t kCoreRows = 8, kCoreRowBytes = 16,
 int64_t wgmmaSharedBytes(const WgmmaTiles &w) {
   return std::max(w.stages * (w.blockM + w.blockN) * w.blockK * 2,
                   w.blockM * (w.blockN + kRowPadding) * 4);
+}
+
+/// The matrix-vector kernel's layout (products of fewer than min-size
+/// rows): `threads` threads per block of blockN columns, in `groups`
+/// groups that split k; each thread reads rhs `width` elements (16 bytes)
+/// at a time along its contiguous dim, n (`nMajor`: `lanes` threads side
+/// by side along a row of the block's columns) or k (`lanes` threads side
+/// by side along one column).
+struct MatvecTiles {
+  bool nMajor;
+  int64_t width, lanes, blockN, groups;
+};
+constexpr int64_t kMatvecThreads = 256, kMatvecUnroll = 4;
+
+/// The matrix-vector layout for `c` (rhs stored `rhsMap` in `rhsType`), or
+/// none when rhs's contiguous dim is neither n nor k. Along n, the widest
+/// rows of columns (up to a warp's) that still give `sms` blocks, but no
+/// narrower than a 32-byte sector and not much wider than n; along k, a
+/// warp per column (fewer lanes for a short k).
+std::optional<MatvecTiles> chooseMatvecTiles(const Contraction &c,
+                                             AffineMap rhsMap,
+                                             MemRefType rhsType, int64_t sms) {
+  if (!rhsType.isLastDimUnitStride() ||
+      !isa<FloatType>(rhsType.getElementType()))
+    return std::nullopt;
+  MLIRContext *ctx = rhsMap.getContext();
+  AffineExpr last = rhsMap.getResults().back();
+  bool nMajor = last == getAffineDimExpr(c.n, ctx);
+  if (!nMajor && last != getAffineDimExpr(c.k, ctx))
+    return std::nullopt;
+  int64_t bytes = rhsType.getElementTypeBitWidth() / 8;
+  int64_t contiguous = c.sizes[nMajor ? c.n : c.k];
+  int64_t width = 16 / bytes;
+  while (contiguous % width != 0)
+    width /= 2;
+  MatvecTiles t{nMajor, width, 32, 0, 0};
+  if (nMajor) {
+    int64_t narrowest = std::max<int64_t>(1, 32 / (width * bytes));
+    auto blocks = [&](int64_t lanes) {
+      return gridBlocks(c, /*blockM=*/c.sizes[c.m], lanes * width);
+    };
+    while (t.lanes > narrowest && ((sms > 0 && blocks(t.lanes) < sms) ||
+                                   t.lanes * width >= 2 * c.sizes[c.n]))
+      t.lanes /= 2;
+    t.blockN = t.lanes * width;
+    t.groups = kMatvecThreads / t.lanes;
+  } else {
+    while (t.lanes > 1 && t.lanes * width > contiguous)
+      t.lanes /= 2;
+    t.blockN = kMatvecThreads / t.lanes;
+    t.groups = t.lanes;
+  }
+  return t;
 }
 
 class KernelBuilder {
@@ -546,6 +602,128 @@ public:
         return w;
     }
     return std::nullopt;
+  }
+
+  /// The matrix-vector kernel (see MatvecTiles): block x computes
+  /// block-n columns of every row of out (batch z). Each thread sums, in
+  /// f32, the products of its k-group (every groups-th k, or chunk of k)
+  /// for its columns, kMatvecUnroll loads in flight; then, row by row, the
+  /// groups' partial sums meet in a tree in shared memory, and the row's
+  /// columns go through the epilogue (`t`: threadN columns per thread).
+  void buildMatvec(const MatvecTiles &mv) {
+    OpBuilder b(op);
+    Type f32 = b.getF32Type();
+    int64_t rows = c.sizes[c.m], extent = c.sizes[c.k], n = c.sizes[c.n];
+    int64_t threads = kMatvecThreads, width = mv.width;
+    auto partialsType = workgroupType({mv.groups * mv.blockN}, f32);
+    gpu::LaunchOp launch =
+        createLaunch(b, rows, mv.blockN, threads, {partialsType});
+    describe(launch,
+             llvm::formatv("matrix-vector: {0} row(s), {1} columns per block, "
+                           "k split {2} ways, rhs read {3} at a time along {4}",
+                           rows, mv.blockN, mv.groups, width,
+                           mv.nMajor ? "n" : "k"));
+    Value partials = launch.getWorkgroupAttributions()[0];
+    Value lhs = op.getDpsInputs()[0], rhs = op.getDpsInputs()[1];
+
+    // The thread's columns (clamped into out: the store masks the rest)
+    // and k-group.
+    Value lane = affine(b, d0 % mv.lanes, tid);
+    Value group = affine(b, d0.floorDiv(mv.lanes), tid);
+    Value col, kFirst;
+    int64_t kStep;
+    if (mv.nMajor) {
+      col = affine(b, d0 + d1 * width, {n0, lane});
+      col = arith::MinUIOp::create(b, loc, col, index(b, n - width));
+      kFirst = group;
+      kStep = mv.groups;
+    } else {
+      col = affine(b, d0 + d1, {n0, group});
+      col = arith::MinUIOp::create(b, loc, col, index(b, n - 1));
+      kFirst = affine(b, d0 * width, lane);
+      kStep = mv.lanes * width;
+    }
+    auto vecType = VectorType::get({width}, f32);
+    Value zeros = arith::ConstantOp::create(
+        b, loc, vecType, DenseElementsAttr::get(vecType, 0.0f));
+    SmallVector<Value> init(rows, zeros);
+    int64_t stride = kStep * kMatvecUnroll;
+    auto loop = scf::ForOp::create(
+        b, loc, index(b, 0), index(b, extent), index(b, stride), init,
+        [&](OpBuilder &b, Location, Value k0, ValueRange acc) {
+          SmallVector<Value> sums(acc);
+          for (int64_t u = 0; u < kMatvecUnroll; ++u) {
+            Value k = affine(b, d0 + d1 + u * kStep, {k0, kFirst});
+            // Past k (a last, partial step) the loads are clamped in
+            // bounds and their products dropped.
+            bool partial = extent % stride != 0;
+            Value inside;
+            if (partial) {
+              inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                             k, index(b, extent));
+              k = arith::MinUIOp::create(
+                  b, loc, k, index(b, mv.nMajor ? extent - 1 : extent - width));
+            }
+            Value r = loadVector(b, rhs, maps[1], mv.nMajor ? c.n : c.k, width,
+                                 {{c.n, col}, {c.k, k}});
+            if (partial)
+              r = arith::SelectOp::create(b, loc, inside, r, zeros);
+            for (int64_t i = 0; i < rows; ++i) {
+              std::pair<unsigned, Value> at[] = {{c.m, index(b, i)}, {c.k, k}};
+              Value a = mv.nMajor ? vector::BroadcastOp::create(
+                                        b, loc, vecType,
+                                        loadScalar(b, lhs, maps[0], at))
+                                  : loadVector(b, lhs, maps[0], c.k, width, at);
+              sums[i] = vector::FMAOp::create(b, loc, a, r, sums[i]);
+            }
+          }
+          scf::YieldOp::create(b, loc, sums);
+        });
+
+    int64_t columns = mv.blockN / t.threadN;
+    for (int64_t i = 0; i < rows; ++i) {
+      if (i > 0)
+        barrier(b);
+      Value sum = loop.getResult(i);
+      if (mv.nMajor)
+        vector::StoreOp::create(
+            b, loc, sum, partials,
+            affine(b, d0 * mv.blockN + d1 * width, {group, lane}),
+            /*nontemporal=*/false, alignment(width));
+      else
+        memref::StoreOp::create(b, loc,
+                                vector::ReductionOp::create(
+                                    b, loc, vector::CombiningKind::ADD, sum),
+                                partials,
+                                affine(b, d0 * mv.blockN + d1, {lane, group}));
+      barrier(b);
+      // Halve the groups: group g adds group g + half's partials.
+      for (int64_t half = mv.groups / 2; half >= 1; half /= 2) {
+        int64_t count = half * mv.blockN;
+        scf::ForOp::create(
+            b, loc, tid, index(b, count), index(b, threads), ValueRange{},
+            [&](OpBuilder &b, Location, Value e, ValueRange) {
+              Value other = affine(b, d0 + count, e);
+              Value total = arith::AddFOp::create(
+                  b, loc, memref::LoadOp::create(b, loc, partials, e),
+                  memref::LoadOp::create(b, loc, partials, other));
+              memref::StoreOp::create(b, loc, total, partials, e);
+              scf::YieldOp::create(b, loc);
+            });
+        barrier(b);
+      }
+      Value storing = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                            tid, index(b, columns));
+      auto guard = scf::IfOp::create(b, loc, storing);
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(guard.thenBlock());
+      Value at = affine(b, d0 * t.threadN, tid);
+      Value total =
+          vector::LoadOp::create(b, loc, accType, partials, at,
+                                 /*nontemporal=*/false, alignment(t.threadN));
+      store(b, total, index(b, i), affine(b, d0 + d1, {n0, at}));
+    }
+    eraseFused();
   }
 
 private:
@@ -1060,6 +1238,53 @@ private:
     return result;
   }
 
+  /// `operand`'s element at loop position `at` (other dims at ivs), in
+  /// f32.
+  Value loadScalar(OpBuilder &b, Value operand, AffineMap map,
+                   ArrayRef<std::pair<unsigned, Value>> at) {
+    Value value = memref::LoadOp::create(b, loc, operand, indices(b, map, at));
+    if (!value.getType().isF32())
+      value = arith::ExtFOp::create(b, loc, b.getF32Type(), value);
+    return value;
+  }
+
+  /// `width` elements of `operand` from loop position `at` along loop dim
+  /// `dim`, as f32: one vector load where dim is the operand's contiguous
+  /// dim (aligned to the vector where strides and offset are multiples of
+  /// it), else element by element.
+  Value loadVector(OpBuilder &b, Value operand, AffineMap map, unsigned dim,
+                   int64_t width, ArrayRef<std::pair<unsigned, Value>> at) {
+    auto type = cast<MemRefType>(operand.getType());
+    auto f32Type = VectorType::get({width}, b.getF32Type());
+    if (!type.isLastDimUnitStride() ||
+        map.getResults().back() != getAffineDimExpr(dim, b.getContext())) {
+      SmallVector<Value> elements;
+      for (int64_t j = 0; j < width; ++j) {
+        SmallVector<std::pair<unsigned, Value>> shifted(at);
+        for (auto &[d, v] : shifted)
+          if (d == dim)
+            v = affine(b, d0 + j, v);
+        elements.push_back(loadScalar(b, operand, map, shifted));
+      }
+      return vector::FromElementsOp::create(b, loc, f32Type, elements);
+    }
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    llvm::MaybeAlign align;
+    if (succeeded(type.getStridesAndOffset(strides, offset)) &&
+        !ShapedType::isDynamic(offset) && offset % width == 0 &&
+        llvm::all_of(ArrayRef(strides).drop_back(), [&](int64_t stride) {
+          return !ShapedType::isDynamic(stride) && stride % width == 0;
+        }))
+      align = llvm::Align(width * type.getElementTypeBitWidth() / 8);
+    Value value = vector::LoadOp::create(
+        b, loc, VectorType::get({width}, type.getElementType()), operand,
+        indices(b, map, at), /*nontemporal=*/false, align);
+    if (type.getElementType() != b.getF32Type())
+      value = arith::ExtFOp::create(b, loc, f32Type, value);
+    return value;
+  }
+
   /// The byte alignment of a vector of `count` f32 at a multiple of `count`
   /// in a padded shared row: the largest power of two dividing its size.
   llvm::MaybeAlign alignment(int64_t count) {
@@ -1170,8 +1395,9 @@ struct GPUTileMatmulPass : fmc::impl::GPUTileMatmulPassBase<GPUTileMatmulPass> {
       linalg::GenericOp op;
       Contraction c;
       Fusion fusion;
+      std::optional<MatvecTiles> matvec;
     };
-    SmallVector<Work> work;
+    std::vector<Work> work;
     for (Operation &op : func.getBody().getOps()) {
       auto generic = dyn_cast<linalg::GenericOp>(op);
       if (!generic || !generic.hasPureBufferSemantics())
@@ -1184,10 +1410,17 @@ struct GPUTileMatmulPass : fmc::impl::GPUTileMatmulPassBase<GPUTileMatmulPass> {
       // Below this a tile would be mostly padding: one thread per output
       // (fmc-gpu-launch-parallel-loops) serves a matrix-vector product
       // better.
+      if (c->sizes[c->m] < minSize && c->sizes[c->k] >= minSize) {
+        if (std::optional<MatvecTiles> mv = chooseMatvecTiles(
+                *c, generic.getIndexingMapsArray()[1],
+                cast<MemRefType>(generic.getDpsInputs()[1].getType()), sms))
+          work.push_back({generic, *c, {}, mv});
+        continue;
+      }
       if (c->sizes[c->m] < minSize || c->sizes[c->n] < minSize ||
           c->sizes[c->k] < minSize)
         continue;
-      work.push_back({generic, *c, {}});
+      work.push_back({generic, *c, {}, std::nullopt});
     }
     // Matched before anything is rewritten: a fill or an epilogue belongs to
     // the contraction next to it.
@@ -1195,9 +1428,17 @@ struct GPUTileMatmulPass : fmc::impl::GPUTileMatmulPassBase<GPUTileMatmulPass> {
       w.fusion = matchFusion(w.op, w.c, /*narrowFloats=*/true);
     auto module = FlatSymbolRefAttr::get(&getContext(), moduleName);
     for (Work &w : work)
-      // The tensor cores take lhs rounded to rhs's 16-bit type (or already
-      // stored in it).
-      if (w.c.narrowRhs && isa<Float16Type, BFloat16Type>(w.c.narrowRhs) &&
+      if (w.matvec) {
+        // Columns per epilogue thread: the rhs vector along n, else four.
+        Tiles tiles{w.c.sizes[w.c.m], w.matvec->blockN, 1, 1,
+                    w.matvec->nMajor ? w.matvec->width
+                                     : std::min<int64_t>(4, w.matvec->blockN)};
+        KernelBuilder(w.op, w.c, w.fusion, tiles, module, asyncCopies)
+            .buildMatvec(*w.matvec);
+      } else if (
+          // The tensor cores take lhs rounded to rhs's 16-bit type (or
+          // already stored in it).
+          w.c.narrowRhs && isa<Float16Type, BFloat16Type>(w.c.narrowRhs) &&
           (!w.c.narrowLhs || w.c.narrowLhs == w.c.narrowRhs) && tensorCores) {
         KernelBuilder builder(w.op, w.c, w.fusion, t, module, asyncCopies,
                               sharedBytes, sms);

@@ -155,3 +155,71 @@ func.func @constant_scalar(%a: tensor<4x8xf32>) -> tensor<4x8xi8> {
   } -> tensor<4x8xi8>
   return %1 : tensor<4x8xi8>
 }
+
+// -----
+
+// A linear layer on 3-D activations as exporters write it: the bias add
+// on [1, 192] (Gemm), a reshape to [1, 1, 192], GELU. The GELU generic is
+// collapsed to read the bias add's result directly, and the two fuse into
+// one generic on [1, 192], reshaped once after it.
+
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @through_reshape
+// CHECK:         %[[F:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]{{.*}} ins(%arg0, %arg1 : tensor<1x192xf32>, tensor<192xf32>)
+// CHECK:           arith.addf
+// CHECK:           math.tanh
+// CHECK:         } -> tensor<1x192xf32>
+// CHECK-NOT:     linalg.generic
+// CHECK:         %[[E:.*]] = tensor.expand_shape %[[F]] {{\[\[}}0], [1, 2]] output_shape [1, 1, 192]
+// CHECK:         return %[[E]]
+func.func @through_reshape(%product: tensor<1x192xf32>, %bias: tensor<192xf32>) -> tensor<1x1x192xf32> {
+  %e2 = tensor.empty() : tensor<1x192xf32>
+  %biased = linalg.generic {indexing_maps = [#id2, #col, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%product, %bias : tensor<1x192xf32>, tensor<192xf32>) outs(%e2 : tensor<1x192xf32>) {
+  ^bb0(%p: f32, %b: f32, %o: f32):
+    %s = arith.addf %p, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<1x192xf32>
+  %x = tensor.expand_shape %biased [[0], [1, 2]] output_shape [1, 1, 192] : tensor<1x192xf32> into tensor<1x1x192xf32>
+  %e3 = tensor.empty() : tensor<1x1x192xf32>
+  %y = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x1x192xf32>) outs(%e3 : tensor<1x1x192xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %t = math.tanh %v : f32
+    linalg.yield %t : f32
+  } -> tensor<1x1x192xf32>
+  return %y : tensor<1x1x192xf32>
+}
+
+// -----
+
+// The reshaped value has another user (a norm's chain would read it in
+// 3-D): nothing is collapsed, the generics stay apart.
+
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @reshape_used_twice
+// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]
+// CHECK:         tensor.expand_shape
+// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]
+func.func @reshape_used_twice(%product: tensor<1x192xf32>, %bias: tensor<192xf32>) -> (tensor<1x1x192xf32>, tensor<1x1x192xf32>) {
+  %e2 = tensor.empty() : tensor<1x192xf32>
+  %biased = linalg.generic {indexing_maps = [#id2, #col, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%product, %bias : tensor<1x192xf32>, tensor<192xf32>) outs(%e2 : tensor<1x192xf32>) {
+  ^bb0(%p: f32, %b: f32, %o: f32):
+    %s = arith.addf %p, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<1x192xf32>
+  %x = tensor.expand_shape %biased [[0], [1, 2]] output_shape [1, 1, 192] : tensor<1x192xf32> into tensor<1x1x192xf32>
+  %e3 = tensor.empty() : tensor<1x1x192xf32>
+  %y = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x1x192xf32>) outs(%e3 : tensor<1x1x192xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %t = math.tanh %v : f32
+    linalg.yield %t : f32
+  } -> tensor<1x1x192xf32>
+  return %x, %y : tensor<1x1x192xf32>, tensor<1x1x192xf32>
+}

@@ -212,12 +212,26 @@ func.func @batched_transposed(%a: memref<3x32x48xf32>, %b: memref<3x64x48xf32>, 
 #rhs = affine_map<(m, n, k) -> (k, n)>
 #out = affine_map<(m, n, k) -> (m, n)>
 
-// A matrix-vector product (m = 1) keeps its generic: one thread per output
-// (fmc-gpu-launch-parallel-loops) serves it better than a mostly empty tile.
-// So does a contraction inside a loop, and one on tensors.
+// A matrix-vector product (m = 1) takes the matrix-vector kernel rather
+// than a mostly empty tile: 256 threads per block of 64 columns (f32 W
+// read four columns at a time, 16 lanes side by side along n; 16 groups
+// split k, each loop step four loads of W per thread), the groups' partial
+// sums halved in shared memory between barriers, then stored by the first
+// 16 threads (matvec-emulation.mlir runs it). A contraction inside a loop,
+// and one on tensors, keep their generics.
 // CHECK-LABEL: func.func @not_tiled
+// CHECK: gpu.launch blocks({{.*}}) in ({{.*}} = %c1{{.*}}, {{.*}} = %c1{{.*}}, {{.*}} = %c1{{.*}}) threads({{.*}}) in ({{.*}} = %c256{{.*}}, {{.*}} = %c1{{.*}}, {{.*}} = %c1{{.*}}) {{.*}}workgroup(%[[P:.*]] : memref<1024xf32, #gpu.address_space<workgroup>>)
+// CHECK: scf.for {{.*}} = %c0{{.*}} to %c64{{.*}} step %c64{{.*}} iter_args
+// CHECK-COUNT-4: vector.load %arg1[{{.*}}] {alignment = 16 : i64} : memref<64x64xf32>, vector<4xf32>
+// CHECK: vector.store {{.*}}, %[[P]]
+// CHECK: gpu.barrier
+// CHECK-COUNT-4: gpu.barrier
+// CHECK: scf.if
+// CHECK: vector.load %[[P]]
+// CHECK: vector.store {{.*}}, %arg2
+// CHECK: fmc.kernel = "matrix-vector: 1 row(s), 64 columns per block, k split 16 ways, rhs read 4 at a time along n"
 // CHECK-NOT: gpu.launch
-// CHECK-COUNT-3: linalg.generic
+// CHECK-COUNT-2: linalg.generic
 // CHECK-NOT: gpu.launch
 func.func @not_tiled(%a: memref<1x64xf32>, %b: memref<64x64xf32>, %c: memref<1x64xf32>, %big: memref<64x64xf32>, %t: tensor<64x64xf32>) -> tensor<64x64xf32> {
   linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
