@@ -62,6 +62,7 @@ DEFAULT_MODELS = [
     ("bert_tiny", "examples/bert_tiny/model.onnx", (0, 512)),
     ("kernels", "test/Targets/CUDA/Inputs/kernels.onnxtxt", None),
     ("mlp", "test/E2E/models/mlp.onnx", None),
+    ("matvec", "test/Targets/CUDA/Inputs/matvec.onnxtxt", None),
 ]
 
 

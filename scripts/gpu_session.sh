@@ -22,6 +22,8 @@
 #            causal and not) in f16 vs PyTorch SDPA, and one attention
 #            checked against ONNX Runtime
 #   bf16     the zoo with bf16 weights
+#   decode   the examples' GPT-2 and LLaMA decode steps (one token, 8
+#            cached) in fp16, launched one by one and from a CUDA graph
 set -euo pipefail
 
 target=${1:-sm_90a}
@@ -53,6 +55,25 @@ if [[ $target == sm_90a ]]; then
 fi
 prepare attn16 --models --attention --compile-flag=--precision=fp16 --half-io
 prepare bf16 --compile-flag=--precision=bf16
+# Decode steps (one token, 8 cached) of the examples' GPT-2 and LLaMA, fp16:
+# their symbolic dims pinned in copies of the models (gpu_check makes inputs
+# of the model's own shapes).
+"$python" - "$root" "$out" <<'PY'
+import sys
+import onnx
+root, out = sys.argv[1:]
+for name in ("gpt2_kv", "llama_kv"):
+    model = onnx.load(f"{root}/examples/models/{name}.onnx")
+    sizes = {"seq": 1, "past": 8, "total": 9}
+    for value in list(model.graph.input) + list(model.graph.output):
+        for dim in value.type.tensor_type.shape.dim:
+            if dim.dim_param:
+                dim.dim_value = sizes.get(dim.dim_param, 1)
+    onnx.save(model, f"{out}/{name}_step.onnx")
+PY
+prepare decode --models "gpt2_kv=$out/gpt2_kv_step.onnx@0:256" \
+  "llama_kv=$out/llama_kv_step.onnx@0:256" --compile-flag=--precision=fp16
+rm "$out"/*_step.onnx
 
 cat >"$out/run.sh" <<'EOF'
 #!/usr/bin/env bash
@@ -62,14 +83,15 @@ logs=${OUT:-$here}
 : >"$logs/summary.txt"
 nvidia-smi --query-gpu=name,compute_cap,clocks.max.sm --format=csv \
   | tee "$logs/gpu.txt"
+# run [LABEL=]NAME LIMIT ARGS...: checks folder NAME, logs as LABEL.
 run() {
-  local name=$1 limit=$2
+  local name=${1#*=} label=${1%%=*} limit=$2
   shift 2
   [[ -d $here/$name ]] || return 0
-  echo "== $name"
+  echo "== $label"
   timeout "$limit" python3 "$here/$name/gpu_check.py" check "$here/$name" \
-    "$@" 2>&1 | tee "$logs/$name.log"
-  echo "$name: exit ${PIPESTATUS[0]}" | tee -a "$logs/summary.txt"
+    "$@" 2>&1 | tee "$logs/$label.log"
+  echo "$label: exit ${PIPESTATUS[0]}" | tee -a "$logs/summary.txt"
 }
 # Tolerances: fp32 1e-3 (issue 6); fp16 and bf16 as in docs/BENCHMARKS.md.
 run tiles 60 --rtol 2e-3 --atol 1e-3
@@ -78,6 +100,9 @@ run fp16 90 --rtol 1e-2 --atol 5e-3
 run fp16_mma 60 --rtol 1e-2 --atol 5e-3
 run attn16 150 --rtol 1e-2 --atol 2e-3
 run bf16 90 --rtol 5e-2 --atol 2e-2
+# Decode latency: launches one by one, then replayed from a CUDA graph.
+run decode 60 --rtol 1e-2 --atol 5e-3
+run decode_graph=decode 60 --rtol 1e-2 --atol 5e-3 --cuda-graph
 cat "$logs/summary.txt"
 EOF
 chmod +x "$out/run.sh"

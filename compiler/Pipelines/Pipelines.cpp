@@ -18,6 +18,11 @@ static void ensurePassesRegistered() { registerAllPasses(); }
 /// out-parameters, copies become linalg.copy, and deallocations are placed.
 static std::string bufferizationPasses(const PipelineOptions &options) {
   return llvm::formatv("fmc-flatten-empty-tensors{{function={0}},"
+                       // A value inserted into a larger tensor (a KV
+                       // cache's new token) computed in place there; before
+                       // the copies that fmc-distinct-results adds, which
+                       // it would also fold.
+                       "eliminate-empty-tensors,"
                        "fmc-distinct-results{{function={0}},"
                        "fmc-unshare-fills,"
                        "one-shot-bufferize{{bufferize-function-boundaries "
