@@ -99,8 +99,44 @@ linalg::TransposeOp soleTranspose(memref::AllocOp alloc,
   return found;
 }
 
+/// The transpose whose value `attention` reads from `alloc`, when every
+/// user of `alloc` (all in one block) is a transpose into it or an
+/// attention kernel reading it (a buffer that bufferization gave every
+/// layer's query): the last user before `attention`, which must keep rows,
+/// and the only reader of what it wrote is `attention` (the next user
+/// after `attention` writes `alloc` again, or there is none); else null.
+linalg::TransposeOp writerFor(memref::AllocOp alloc,
+                              AttentionKernelOp attention) {
+  Block *block = attention->getBlock();
+  SmallVector<Operation *> users;
+  for (Operation *user : alloc->getUsers()) {
+    if (user->getBlock() != block)
+      return {};
+    auto transpose = dyn_cast<linalg::TransposeOp>(user);
+    auto reader = dyn_cast<AttentionKernelOp>(user);
+    if (!(transpose && transpose.hasPureBufferSemantics() &&
+          transpose.getInit() == alloc.getResult() &&
+          transpose.getInput() != alloc.getResult()) &&
+        !(reader && reader.getInit() != alloc.getResult()))
+      return {};
+    if (!llvm::is_contained(users, user))
+      users.push_back(user);
+  }
+  llvm::sort(users,
+             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+  auto at = llvm::find(users, attention.getOperation());
+  if (at == users.begin() || at == users.end())
+    return {};
+  auto writer = dyn_cast<linalg::TransposeOp>(*std::prev(at));
+  if (!writer || !keepsRows(writer) ||
+      (std::next(at) != users.end() && isa<AttentionKernelOp>(*std::next(at))))
+    return {};
+  return writer;
+}
+
 /// Makes `attention` use a `perm` transposed view of `source` wherever it
-/// used `alloc`, and erases `transpose` and `alloc`.
+/// used `alloc`, and erases `transpose`, and `alloc` once nothing else
+/// uses it.
 void useView(AttentionKernelOp attention, memref::AllocOp alloc,
              linalg::TransposeOp transpose, Value source,
              ArrayRef<int64_t> perm) {
@@ -112,18 +148,18 @@ void useView(AttentionKernelOp attention, memref::AllocOp alloc,
     if (use.get() == alloc.getResult())
       use.set(view);
   transpose->erase();
-  alloc->erase();
+  if (alloc->use_empty())
+    alloc->erase();
 }
 
-/// Query, key or value `operand` of `attention` is an allocation that only
-/// a transpose before it writes: the attention reads the transpose's input
-/// through a transposed view, if nothing in between writes that input.
+/// Query, key or value `operand` of `attention` is an allocation that a
+/// transpose just before it writes (writerFor): the attention reads the
+/// transpose's input through a transposed view, if nothing in between
+/// writes that input.
 bool foldInput(AttentionKernelOp attention, OpOperand &operand) {
   auto alloc = operand.get().getDefiningOp<memref::AllocOp>();
   linalg::TransposeOp transpose;
-  if (!alloc || !(transpose = soleTranspose(alloc, attention)) ||
-      transpose.getInit() != alloc.getResult() ||
-      !transpose->isBeforeInBlock(attention))
+  if (!alloc || !(transpose = writerFor(alloc, attention)))
     return false;
   Value root = rootOf(transpose.getInput());
   if (touchedBetween(transpose, attention, root, /*reads=*/false) ||

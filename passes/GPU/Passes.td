@@ -339,11 +339,14 @@ def FoldAttentionTransposesPass
   let description = [{
     On buffers, after bufferization and before fmc-plan-arena (so that the
     planner sees the new lifetimes). A query, key or value of
-    fmc.attention_kernel that is an allocation written only by a
-    linalg.transpose before it (the [B, S, H, D] projection transposed to
-    [B, H, S, D]) is replaced by a memref.transpose view of the transpose's
-    input, when nothing between the two writes that input's buffer; the
-    transpose and the allocation go. Likewise its output, when only a
+    fmc.attention_kernel that is an allocation written by a
+    linalg.transpose just before it (the [B, S, H, D] projection transposed
+    to [B, H, S, D]) is replaced by a memref.transpose view of the
+    transpose's input, when nothing between the two writes that input's
+    buffer; the transpose goes, and the allocation once unused. The
+    allocation may serve several layers (bufferization gives a decode
+    step's every query one buffer) when its users are only transposes into
+    it and kernels reading it, each value read by one kernel. Likewise its output, when only a
     linalg.transpose after it reads it: the kernel writes the transpose's
     destination (an allocation, moved before the kernel, or an argument)
     through the inverse view, when nothing in between reads or writes it

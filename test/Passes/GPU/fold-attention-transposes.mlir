@@ -52,3 +52,43 @@ func.func @kept(%p: memref<1x4x4x4xf32>, %p2: memref<1x4x4x4xf32>, %m: memref<1x
   linalg.transpose ins(%o : memref<1x4x4x4xf32>) outs(%m : memref<1x4x4x4xf32>) permutation = [0, 2, 1, 3]
   return
 }
+
+// -----
+
+// A decode step's query buffer, shared by two layers (bufferization gives
+// every layer's transposed query the same allocation): each kernel reads
+// the projection that the transpose just before it read; both transposes
+// and the buffer go.
+// CHECK-LABEL: func.func @shared_query
+// CHECK-SAME: (%[[P:.+]]: memref<1x1x4x16xf32>, %[[P2:.+]]: memref<1x1x4x16xf32>, %[[K:.+]]: memref<1x4x9x16xf32>
+// CHECK-NOT: linalg.transpose
+// CHECK-NOT: memref.alloc() : memref<1x4x1x16xf32>
+// CHECK: %[[Q1:.+]] = memref.transpose %[[P]]
+// CHECK: fmc.attention_kernel %[[Q1]], %[[K]], %[[K]]
+// CHECK: %[[Q2:.+]] = memref.transpose %[[P2]]
+// CHECK: fmc.attention_kernel %[[Q2]], %[[K]], %[[K]]
+// CHECK-NOT: linalg.transpose
+func.func @shared_query(%p: memref<1x1x4x16xf32>, %p2: memref<1x1x4x16xf32>, %k: memref<1x4x9x16xf32>, %o: memref<1x4x1x16xf32>, %o2: memref<1x4x1x16xf32>) {
+  %q = memref.alloc() : memref<1x4x1x16xf32>
+  linalg.transpose ins(%p : memref<1x1x4x16xf32>) outs(%q : memref<1x4x1x16xf32>) permutation = [0, 2, 1, 3]
+  fmc.attention_kernel %q, %k, %k into %o {causal = true, scale = 2.500000e-01 : f64} : (memref<1x4x1x16xf32>, memref<1x4x9x16xf32>, memref<1x4x9x16xf32>, memref<1x4x1x16xf32>) -> ()
+  linalg.transpose ins(%p2 : memref<1x1x4x16xf32>) outs(%q : memref<1x4x1x16xf32>) permutation = [0, 2, 1, 3]
+  fmc.attention_kernel %q, %k, %k into %o2 {causal = true, scale = 2.500000e-01 : f64} : (memref<1x4x1x16xf32>, memref<1x4x9x16xf32>, memref<1x4x9x16xf32>, memref<1x4x1x16xf32>) -> ()
+  return
+}
+
+// -----
+
+// Kept: the first kernel's query value is read again by a second kernel
+// after it (folding the first would leave the second reading a buffer no
+// one writes).
+// CHECK-LABEL: func.func @query_read_twice
+// CHECK: linalg.transpose
+// CHECK-NOT: memref.transpose
+func.func @query_read_twice(%p: memref<1x1x4x16xf32>, %k: memref<1x4x9x16xf32>, %o: memref<1x4x1x16xf32>, %o2: memref<1x4x1x16xf32>) {
+  %q = memref.alloc() : memref<1x4x1x16xf32>
+  linalg.transpose ins(%p : memref<1x1x4x16xf32>) outs(%q : memref<1x4x1x16xf32>) permutation = [0, 2, 1, 3]
+  fmc.attention_kernel %q, %k, %k into %o {causal = true, scale = 2.500000e-01 : f64} : (memref<1x4x1x16xf32>, memref<1x4x9x16xf32>, memref<1x4x9x16xf32>, memref<1x4x1x16xf32>) -> ()
+  fmc.attention_kernel %q, %k, %k into %o2 {causal = true, scale = 2.500000e-01 : f64} : (memref<1x4x1x16xf32>, memref<1x4x9x16xf32>, memref<1x4x9x16xf32>, memref<1x4x1x16xf32>) -> ()
+  return
+}
