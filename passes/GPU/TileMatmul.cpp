@@ -180,6 +180,19 @@ int64_t wgmmaSharedBytes(const WgmmaTiles &w) {
                   w.blockM * (w.blockN + kRowPadding) * 4);
 }
 
+/// Whether a vector of `width` elements of `type` that starts at a
+/// multiple of `width` in the last dim is aligned to its size: the offset
+/// and the other dims' strides are static multiples of `width`.
+bool vectorsAligned(MemRefType type, int64_t width) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return succeeded(type.getStridesAndOffset(strides, offset)) &&
+         !ShapedType::isDynamic(offset) && offset % width == 0 &&
+         llvm::all_of(ArrayRef(strides).drop_back(), [&](int64_t stride) {
+           return !ShapedType::isDynamic(stride) && stride % width == 0;
+         });
+}
+
 /// The matrix-vector kernel's layout (products of fewer than min-size
 /// rows): `threads` threads per block of blockN columns, in `groups`
 /// groups that split k; each thread reads rhs `width` elements (16 bytes)
@@ -1123,8 +1136,6 @@ private:
       return 0;
     int64_t bytes = source.getElementTypeBitWidth() / 8;
     int64_t width = 16 / bytes;
-    SmallVector<int64_t> strides;
-    int64_t offset;
     bool fastK = kFastest(s);
     bool fastMatches =
         s.kMajor ? !fastK && s.map.getResults().back() ==
@@ -1133,12 +1144,7 @@ private:
     int64_t fast = fastK ? depth : s.tileSize;
     if (fastMatches && fast % width == 0 &&
         depth * s.tileSize / width % threads == 0 &&
-        shared.getShape().back() % width == 0 &&
-        succeeded(source.getStridesAndOffset(strides, offset)) &&
-        !ShapedType::isDynamic(offset) && offset % width == 0 &&
-        llvm::all_of(ArrayRef(strides).drop_back(), [&](int64_t stride) {
-          return !ShapedType::isDynamic(stride) && stride % width == 0;
-        }))
+        shared.getShape().back() % width == 0 && vectorsAligned(source, width))
       return width;
     return bytes == 4 ? 1 : 0;
   }
@@ -1268,14 +1274,8 @@ private:
       }
       return vector::FromElementsOp::create(b, loc, f32Type, elements);
     }
-    SmallVector<int64_t> strides;
-    int64_t offset;
     llvm::MaybeAlign align;
-    if (succeeded(type.getStridesAndOffset(strides, offset)) &&
-        !ShapedType::isDynamic(offset) && offset % width == 0 &&
-        llvm::all_of(ArrayRef(strides).drop_back(), [&](int64_t stride) {
-          return !ShapedType::isDynamic(stride) && stride % width == 0;
-        }))
+    if (vectorsAligned(type, width))
       align = llvm::Align(width * type.getElementTypeBitWidth() / 8);
     Value value = vector::LoadOp::create(
         b, loc, VectorType::get({width}, type.getElementType()), operand,
