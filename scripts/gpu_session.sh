@@ -58,19 +58,10 @@ prepare bf16 --compile-flag=--precision=bf16
 # Decode steps (one token, 8 cached) of the examples' GPT-2 and LLaMA, fp16:
 # their symbolic dims pinned in copies of the models (gpu_check makes inputs
 # of the model's own shapes).
-"$python" - "$root" "$out" <<'PY'
-import sys
-import onnx
-root, out = sys.argv[1:]
-for name in ("gpt2_kv", "llama_kv"):
-    model = onnx.load(f"{root}/examples/models/{name}.onnx")
-    sizes = {"seq": 1, "past": 8, "total": 9}
-    for value in list(model.graph.input) + list(model.graph.output):
-        for dim in value.type.tensor_type.shape.dim:
-            if dim.dim_param:
-                dim.dim_value = sizes.get(dim.dim_param, 1)
-    onnx.save(model, f"{out}/{name}_step.onnx")
-PY
+for name in gpt2_kv llama_kv; do
+  "$python" "$root/test/E2E/pin_dims.py" "$root/examples/models/$name.onnx" \
+    "$out/${name}_step.onnx" seq=1 past=8 total=9
+done
 prepare decode --models "gpt2_kv=$out/gpt2_kv_step.onnx@0:256" \
   "llama_kv=$out/llama_kv_step.onnx@0:256" --compile-flag=--precision=fp16
 rm "$out"/*_step.onnx
