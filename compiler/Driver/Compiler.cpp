@@ -211,8 +211,10 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
       pipeline.gpuAsyncCopies = gpu->asyncCopy;
       pipeline.gpuWGMMA = gpu->wgmma;
     }
-    if (options.gpuSMs)
+    if (options.gpuSMs) {
       pipeline.gpuSMs = options.gpuSMs;
+      pipeline.gpuSplitBlocks = 2 * options.gpuSMs;
+    }
     if (options.gpuWGMMA) {
       if (*options.gpuWGMMA && gpu && !gpu->wgmma)
         return emitError(fileLoc)

@@ -117,3 +117,95 @@ AttentionBuilder::Rescale AttentionBuilder::rescale(OpBuilder &b, Value m,
 Value AttentionBuilder::causalEnd(OpBuilder &b, Value row0, int64_t rows) {
   return add(b, row0, rows + T - S);
 }
+
+AttentionBuilder::SplitBuffers
+AttentionBuilder::allocateSplits(OpBuilder &b, int64_t splits) {
+  Type f32 = b.getF32Type();
+  return {memref::AllocOp::create(
+              b, loc, MemRefType::get({batch, heads, splits, S, Dv}, f32)),
+          memref::AllocOp::create(
+              b, loc, MemRefType::get({batch, heads, splits, S}, f32)),
+          memref::AllocOp::create(
+              b, loc, MemRefType::get({batch, heads, splits, S}, f32))};
+}
+
+void AttentionBuilder::combineSplits(OpBuilder &b, int64_t splits,
+                                     const SplitBuffers &partial) {
+  // A parallel loop over the outputs: fmc-gpu-launch-parallel-loops makes
+  // it a kernel of one thread per element.
+  Value one = index(b, 1), zeroIndex = index(b, 0);
+  auto loop = scf::ParallelOp::create(
+      b, loc, SmallVector<Value>(4, zeroIndex),
+      ValueRange{index(b, batch), index(b, heads), index(b, S), index(b, Dv)},
+      SmallVector<Value>(4, one));
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPoint(loop.getBody()->getTerminator());
+    SmallVector<Value> ids(loop.getInductionVars());
+    Value bi = ids[0], hi = ids[1], row = ids[2], col = ids[3];
+    Value negInf = constant(b, -std::numeric_limits<double>::infinity());
+    Value zero = constant(b, 0.0);
+    auto at = [&](Value sp) { return SmallVector<Value>{bi, hi, sp, row}; };
+    auto maxLoop = scf::ForOp::create(
+        b, loc, index(b, 0), index(b, splits), one, ValueRange{negInf},
+        [&](OpBuilder &b, Location, Value sp, ValueRange acc) {
+          scf::YieldOp::create(
+              b, loc,
+              ValueRange{arith::MaximumFOp::create(
+                  b, loc, acc[0], load(b, partial.max, at(sp)))});
+        });
+    Value m = maxLoop.getResult(0);
+    auto sumLoop = scf::ForOp::create(
+        b, loc, index(b, 0), index(b, splits), one, ValueRange{zero, zero},
+        [&](OpBuilder &b, Location, Value sp, ValueRange acc) {
+          Value ms = load(b, partial.max, at(sp));
+          Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                              ms, negInf);
+          Value w = arith::SelectOp::create(
+              b, loc, empty, zero,
+              math::ExpOp::create(b, loc,
+                                  arith::SubFOp::create(b, loc, ms, m)));
+          Value l = arith::AddFOp::create(
+              b, loc, acc[0],
+              arith::MulFOp::create(b, loc, w, load(b, partial.sum, at(sp))));
+          Value o = arith::AddFOp::create(
+              b, loc, acc[1],
+              arith::MulFOp::create(
+                  b, loc, w,
+                  load(b, partial.out, ValueRange{bi, hi, sp, row, col})));
+          scf::YieldOp::create(b, loc, ValueRange{l, o});
+        });
+    Value l = sumLoop.getResult(0), o = sumLoop.getResult(1);
+    Value empty =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, l, zero);
+    store(b,
+          arith::SelectOp::create(b, loc, empty, zero,
+                                  arith::DivFOp::create(b, loc, o, l)),
+          out, ValueRange{bi, hi, row, col});
+  }
+  for (Value buffer : {partial.out, partial.max, partial.sum})
+    memref::DeallocOp::create(b, loc, buffer);
+}
+
+llvm::MaybeAlign AttentionBuilder::alignment(Value buffer, int64_t count) {
+  auto type = cast<MemRefType>(buffer.getType());
+  auto [strides, offset] = type.getStridesAndOffset();
+  bool aligned =
+      !ShapedType::isDynamic(offset) && offset % count == 0 &&
+      llvm::all_of(ArrayRef<int64_t>(strides).drop_back(), [&](int64_t s) {
+        return !ShapedType::isDynamic(s) && s % count == 0;
+      });
+  return aligned ? llvm::MaybeAlign(count * type.getElementTypeBitWidth() / 8)
+                 : llvm::MaybeAlign();
+}
+
+int64_t mlir::fmc::keySplits(int64_t grid, int64_t keyBlocks,
+                             int64_t splitBlocks, int64_t minPerSplit) {
+  if (splitBlocks <= 0 || grid >= splitBlocks)
+    return 1;
+  int64_t splits = std::max<int64_t>(
+      1, std::min<int64_t>(llvm::divideCeil(splitBlocks, grid),
+                           keyBlocks / minPerSplit));
+  // Whole key blocks per split, none empty.
+  return llvm::divideCeil(keyBlocks, llvm::divideCeil(keyBlocks, splits));
+}

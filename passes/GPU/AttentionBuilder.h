@@ -62,12 +62,53 @@ protected:
   /// not visited).
   Value causalEnd(OpBuilder &b, Value row0, int64_t rows);
 
+  /// The scratch buffers of a kernel whose keys are split among `splits`
+  /// blocks: each split's unnormalized output [B, H, splits, S, Dv], and
+  /// its rows' running max and sum [B, H, splits, S].
+  struct SplitBuffers {
+    Value out, max, sum;
+  };
+  SplitBuffers allocateSplits(OpBuilder &b, int64_t splits);
+
+  /// After the kernel that wrote `partial`: the second kernel, which combines
+  /// the splits into the output,
+  ///   M = max_s m_s,  w_s = exp(m_s - M) (0 for a split that saw no key),
+  ///   out = sum_s w_s O_s / sum_s w_s l_s   (0 where that sum is 0),
+  /// and the scratch buffers' deallocations.
+  void combineSplits(OpBuilder &b, int64_t splits, const SplitBuffers &partial);
+
+  /// The alignment of a vector of `count` elements of `buffer` at a multiple
+  /// of `count` elements of a row: its size in bytes where the buffer's
+  /// offset and strides keep such groups at multiples of `count` (buffers
+  /// themselves are 16-byte aligned: the arena, weights, cudaMalloc), else
+  /// unknown.
+  static llvm::MaybeAlign alignment(Value buffer, int64_t count);
+
   AttentionKernelOp op;
   Location loc;
   Value query, key, value, mask, out;
   int64_t batch, heads, S, D, T, Dv, group;
   Value batchId, head, kvHead;
 };
+
+/// The number of blocks among which an attention's `keyBlocks` blocks of
+/// keys are split when its grid has only `grid` blocks: none (1) where the
+/// grid has `splitBlocks` blocks (or `splitBlocks` is 0), else enough for
+/// about that many blocks in all, each split at least `minPerSplit` key
+/// blocks and all splits the same number of them.
+int64_t keySplits(int64_t grid, int64_t keyBlocks, int64_t splitBlocks,
+                  int64_t minPerSplit);
+
+/// Whether the decoding kernel takes `op`: at most 16 queries per key/value
+/// head (a query or a few per head, times the heads that share it), fewer
+/// than 16 per head, Dv <= 256 and its buffers within `sharedBytes`.
+bool fitsDecodeAttention(AttentionKernelOp op, int64_t sharedBytes);
+
+/// Builds the decoding kernel of `op` at `b`'s insertion point (the caller
+/// erases `op`): one block per key/value head (and split of the keys, where
+/// fewer than `splitBlocks` blocks would run), a key per thread.
+void buildDecodeAttention(OpBuilder &b, AttentionKernelOp op,
+                          int64_t splitBlocks, FlatSymbolRefAttr module);
 
 /// Whether the tensor-core kernel takes `op` (head sizes multiples of 16
 /// and 8, at least one full warp tile of queries, its buffers within

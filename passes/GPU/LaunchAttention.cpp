@@ -92,16 +92,11 @@ public:
     Value one = index(b, 1);
     // Split keys: the partial results of each split go to scratch buffers
     // that a second kernel combines.
-    Value partialOut, partialMax, partialSum;
+    SplitBuffers partial;
     int64_t chunk = T;
     if (splits > 1) {
       chunk = llvm::divideCeil(llvm::divideCeil(T, bc), splits) * bc;
-      partialOut = memref::AllocOp::create(
-          b, loc, MemRefType::get({batch, heads, splits, S, Dv}, f32));
-      partialMax = memref::AllocOp::create(
-          b, loc, MemRefType::get({batch, heads, splits, S}, f32));
-      partialSum = memref::AllocOp::create(
-          b, loc, MemRefType::get({batch, heads, splits, S}, f32));
+      partial = allocateSplits(b, splits);
     }
     OpBuilder::InsertPoint after;
     auto launch = gpu::LaunchOp::create(
@@ -202,8 +197,8 @@ public:
         {
           OpBuilder::InsertionGuard g2(b);
           b.setInsertionPointToStart(first.thenBlock());
-          memref::StoreOp::create(b, loc, state[i], partialMax, at);
-          memref::StoreOp::create(b, loc, state[blocks.rows + i], partialSum,
+          memref::StoreOp::create(b, loc, state[i], partial.max, at);
+          memref::StoreOp::create(b, loc, state[blocks.rows + i], partial.sum,
                                   at);
         }
         for (auto [o, col] : llvm::enumerate(outCols)) {
@@ -214,13 +209,11 @@ public:
           }
           memref::StoreOp::create(
               b, loc, state[2 * blocks.rows + i * outCols.size() + o],
-              partialOut, ValueRange{batchId, head, split, queryRows[i], col});
+              partial.out, ValueRange{batchId, head, split, queryRows[i], col});
         }
       }
       b.restoreInsertionPoint(after);
-      combineSplits(b, partialOut, partialMax, partialSum);
-      for (Value buffer : {partialOut, partialMax, partialSum})
-        memref::DeallocOp::create(b, loc, buffer);
+      combineSplits(b, splits, partial);
       return;
     }
     for (int64_t i = 0; i < blocks.rows; ++i) {
@@ -248,64 +241,6 @@ public:
   }
 
 private:
-  /// The second kernel of split keys: each output element combines the
-  /// splits' partial results,
-  ///   M = max_s m_s,  w_s = exp(m_s - M) (0 for a split that saw no key),
-  ///   out = sum_s w_s O_s / sum_s w_s l_s   (0 where that sum is 0).
-  void combineSplits(OpBuilder &b, Value partialOut, Value partialMax,
-                     Value partialSum) {
-    // A parallel loop over the outputs: fmc-gpu-launch-parallel-loops makes
-    // it a kernel of one thread per element.
-    Value one = index(b, 1), zeroIndex = index(b, 0);
-    auto loop = scf::ParallelOp::create(
-        b, loc, SmallVector<Value>(4, zeroIndex),
-        ValueRange{index(b, batch), index(b, heads), index(b, S), index(b, Dv)},
-        SmallVector<Value>(4, one));
-    OpBuilder::InsertionGuard g(b);
-    b.setInsertionPoint(loop.getBody()->getTerminator());
-    SmallVector<Value> ids(loop.getInductionVars());
-    Value bi = ids[0], hi = ids[1], row = ids[2], col = ids[3];
-    Value negInf = constant(b, -std::numeric_limits<double>::infinity());
-    Value zero = constant(b, 0.0);
-    auto at = [&](Value sp) { return SmallVector<Value>{bi, hi, sp, row}; };
-    auto maxLoop = scf::ForOp::create(
-        b, loc, index(b, 0), index(b, splits), one, ValueRange{negInf},
-        [&](OpBuilder &b, Location, Value sp, ValueRange acc) {
-          scf::YieldOp::create(
-              b, loc,
-              ValueRange{arith::MaximumFOp::create(
-                  b, loc, acc[0], load(b, partialMax, at(sp)))});
-        });
-    Value m = maxLoop.getResult(0);
-    auto sumLoop = scf::ForOp::create(
-        b, loc, index(b, 0), index(b, splits), one, ValueRange{zero, zero},
-        [&](OpBuilder &b, Location, Value sp, ValueRange acc) {
-          Value ms = load(b, partialMax, at(sp));
-          Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                              ms, negInf);
-          Value w = arith::SelectOp::create(
-              b, loc, empty, zero,
-              math::ExpOp::create(b, loc,
-                                  arith::SubFOp::create(b, loc, ms, m)));
-          Value l = arith::AddFOp::create(
-              b, loc, acc[0],
-              arith::MulFOp::create(b, loc, w, load(b, partialSum, at(sp))));
-          Value o = arith::AddFOp::create(
-              b, loc, acc[1],
-              arith::MulFOp::create(
-                  b, loc, w,
-                  load(b, partialOut, ValueRange{bi, hi, sp, row, col})));
-          scf::YieldOp::create(b, loc, ValueRange{l, o});
-        });
-    Value l = sumLoop.getResult(0), o = sumLoop.getResult(1);
-    Value empty =
-        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, l, zero);
-    store(b,
-          arith::SelectOp::create(b, loc, empty, zero,
-                                  arith::DivFOp::create(b, loc, o, l)),
-          out, ValueRange{bi, hi, row, col});
-  }
-
   /// Copies rows start .. start + count of `source[batch, head]` (a
   /// [B, heads, length, width] buffer) into `shared`, zeros past `length`.
   /// Consecutive threads copy consecutive elements of a row.
@@ -511,6 +446,12 @@ struct LaunchAttentionPass
         op.emitError("the attention kernel takes f32, f16 or bf16 operands");
         return signalPassFailure();
       }
+      if (fitsDecodeAttention(op, sharedBytes)) {
+        OpBuilder b(op);
+        buildDecodeAttention(b, op, splitBlocks, module);
+        op.erase();
+        continue;
+      }
       if (half && fitsTensorCoreAttention(op, sharedBytes)) {
         OpBuilder b(op);
         buildTensorCoreAttention(b, op, half, sharedBytes, maxSharedBytes,
@@ -529,23 +470,17 @@ struct LaunchAttentionPass
             << int64_t(sharedBytes) << " bytes of shared memory per block";
         return signalPassFailure();
       }
-      // Too few blocks to fill the GPU (decoding: one query per head):
-      // split the keys too, each split at least two key blocks.
-      int64_t S = shape(op.getQuery()).getDimSize(2);
-      int64_t T = shape(op.getKey()).getDimSize(2);
-      int64_t grid = llvm::divideCeil(S, blocks->queries()) *
+      // Too few blocks to fill the GPU: split the keys too, each split at
+      // least two key blocks.
+      int64_t grid = llvm::divideCeil(shape(op.getQuery()).getDimSize(2),
+                                      blocks->queries()) *
                      shape(op.getQuery()).getDimSize(1) *
                      shape(op.getQuery()).getDimSize(0);
-      int64_t keyBlocks = llvm::divideCeil(T, blocks->keyBlock());
-      int64_t splits = 1;
-      if (splitBlocks > 0 && grid < splitBlocks)
-        splits = std::max<int64_t>(
-            1, std::min<int64_t>(llvm::divideCeil(splitBlocks, grid),
-                                 keyBlocks / 2));
-      // Whole key blocks per split, none empty.
-      if (splits > 1)
-        splits =
-            llvm::divideCeil(keyBlocks, llvm::divideCeil(keyBlocks, splits));
+      int64_t splits =
+          keySplits(grid,
+                    llvm::divideCeil(shape(op.getKey()).getDimSize(2),
+                                     blocks->keyBlock()),
+                    splitBlocks, /*minPerSplit=*/2);
       OpBuilder b(op);
       KernelBuilder(op, *blocks, splits).build(b, module);
       op.erase();

@@ -262,14 +262,29 @@ def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
     exp(S - m) rounded to 16 bits is already the A fragment of P V. The
     sums meet once at the end.
 
-    When the grid has fewer than `split-blocks` blocks (decoding: one query
-    per head), the keys are split too (as Flash-Decoding does): grid z
-    also runs over splits of whole key blocks (at least two per split, up
-    to `split-blocks` blocks in all), each block writes its rows' running
-    max, sum and unnormalized output to scratch buffers, and an
-    `scf.parallel` over the outputs (one thread per element once
-    fmc-gpu-launch-parallel-loops maps it) combines the splits:
-    out = sum_s exp(m_s - M) O_s / sum_s exp(m_s - M) l_s, M = max_s m_s.
+    When the grid has fewer than `split-blocks` blocks, the keys are split
+    too (as Flash-Decoding does): grid z also runs over splits of whole key
+    blocks (at least two per split, up to `split-blocks` blocks in all),
+    each block writes its rows' running max, sum and unnormalized output to
+    scratch buffers, and an `scf.parallel` over the outputs (one thread per
+    element once fmc-gpu-launch-parallel-loops maps it) combines the
+    splits: out = sum_s exp(m_s - M) O_s / sum_s exp(m_s - M) l_s,
+    M = max_s m_s.
+
+    Decoding (fewer than 16 queries per head and at most 16 per key/value
+    head: a decode step's one query times the heads that share a key/value
+    head; Dv <= 256) takes a kernel of its own: a block of 256 threads per
+    key/value head and batch takes the queries of all its query heads
+    (Q's rows staged once, [D][rows] so that a thread reads one element of
+    each row as a vector), so that K and V are read once, and each thread
+    one key per step of 256: its K row read 16 bytes at a time, the scores
+    in registers, the step's row maxima by butterfly shuffles and then the
+    warps' through shared memory, P through shared memory, and P V with
+    thread t on value column t mod Dv and keys t / Dv + (256 / Dv) i,
+    consecutive threads reading consecutive elements of a value row. The
+    threads' sums and the key groups' outputs meet once at the end. Keys
+    are split among blocks (grid x) in the same way while batch x key/value
+    heads blocks are fewer than `split-blocks`, at least one step each.
   }];
   let options = [
     Option<"sharedBytes", "shared-bytes", "int64_t", "49152",

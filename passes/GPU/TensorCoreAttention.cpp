@@ -368,23 +368,6 @@ private:
     return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, tokens);
   }
 
-  /// The alignment of a vector of `count` elements of `buffer` at a multiple
-  /// of `count` elements of a row: its size in bytes where the buffer's
-  /// offset and strides keep such groups at multiples of `count` (buffers
-  /// themselves are 16-byte aligned: the arena, weights, cudaMalloc), else
-  /// unknown.
-  static llvm::MaybeAlign alignment(Value buffer, int64_t count) {
-    auto type = cast<MemRefType>(buffer.getType());
-    auto [strides, offset] = type.getStridesAndOffset();
-    bool aligned =
-        !ShapedType::isDynamic(offset) && offset % count == 0 &&
-        llvm::all_of(ArrayRef<int64_t>(strides).drop_back(), [&](int64_t s) {
-          return !ShapedType::isDynamic(s) && s % count == 0;
-        });
-    return aligned ? llvm::MaybeAlign(count * type.getElementTypeBitWidth() / 8)
-                   : llvm::MaybeAlign();
-  }
-
   /// `scalars` (f32, row-major) as a 2-D vector of `shape` (built by
   /// inserts: the GPU lowering takes no n-D shape casts).
   Value vectorOf(OpBuilder &b, ArrayRef<int64_t> shape, ValueRange scalars) {

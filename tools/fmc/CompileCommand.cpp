@@ -68,8 +68,9 @@ cl::opt<unsigned> gpuSMs(
     cl::desc("GPU targets and --gpu-mapping-on-host: tile as for a GPU with "
              "this many SMs instead of the target's (or, on the host, an "
              "A100's 108): matmuls take the largest tiles that give at "
-             "least this many blocks, so a smaller N gives larger tiles; "
-             "for tests and tuning"),
+             "least this many blocks, so a smaller N gives larger tiles, and "
+             "attentions split their keys among blocks while their grid has "
+             "fewer than 2N; for tests and tuning"),
     cl::init(0), cl::Hidden, cl::sub(getCompileSubCommand()));
 cl::opt<cl::boolOrDefault> gpuWGMMA(
     "gpu-wgmma",

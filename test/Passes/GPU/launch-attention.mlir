@@ -72,22 +72,62 @@ func.func @causal_gqa(%q: memref<1x4x100x32xf32>, %k: memref<1x2x100x32xf32>, %v
 
 // -----
 
-// A decode step (1 query, 24 keys) with a boolean mask broadcast over
-// batch and heads, D = 128, Dv = 40: blocks of 16 queries and 32 keys (the
-// 64 x 64 blocks would be mostly padding, and need more than 48 KiB);
-// masked scores are -inf by select; output columns tx, tx + 16, tx + 32
-// (three per thread, the last read clamped to column 39 and stored below
-// 40 only). Not causal, and T fits one key block: the key loop has one
-// iteration, which canonicalization unrolls.
+// A decode step (1 query per head, 4 heads over 1 key/value head, 24
+// keys) with a boolean mask broadcast over batch and heads, D = 128,
+// Dv = 40: the decoding kernel, a block per key/value head and batch
+// (grid 1 x 1 x 2), 256 threads, each a key of the step (24 keys: one
+// step, which canonicalization unrolls). Shared, one value of each of the
+// 4 queries side by side (read and written as a vector): Q [128][4], the
+// 8 warps' row maxima [8][4], the step's probabilities [256][4]. Thread
+// t's dot products read its key's row 4 at a time and the queries' d-th
+// elements as one vector; masked scores are -inf by select, and so are
+// those of threads past the keys; the rows' maxima meet by butterfly
+// shuffles and then through shared memory; P V: thread t takes column
+// t mod 40 and keys t / 40, t / 40 + 6, ... (threads from 240 on none).
+// The per-thread sums meet at the end, the six key groups' outputs
+// through the probabilities' buffer.
 // CHECK-LABEL: func.func @decode_mask
-// CHECK: gpu.launch blocks({{.+}}) in (%{{.+}} = %c1, %{{.+}} = %c4, %{{.+}} = %c2) threads
-// CHECK-SAME: workgroup(%{{.+}} : memref<16x129xf32, #gpu.address_space<workgroup>>, %{{.+}} : memref<32x129xf32, #gpu.address_space<workgroup>>, %{{.+}} : memref<16x33xf32, #gpu.address_space<workgroup>>, %{{.+}} : memref<16x16xf32, #gpu.address_space<workgroup>>, %{{.+}} : memref<16x16xf32, #gpu.address_space<workgroup>>)
-// CHECK-NOT: step %c32
-// CHECK: %[[M:.+]] = memref.load %arg3[%{{.+}}, %{{.+}}] : memref<1x24xi1>
-// CHECK: arith.select %[[M]], %{{.+}}, %cst
-// CHECK: arith.minui %{{.+}}, %c39
-// CHECK: arith.cmpi ult, %{{.+}}, %c40
-// CHECK: memref.store %{{.+}}, %arg4
+// CHECK: gpu.launch blocks(%{{.+}}, %{{.+}}, %[[B:.+]]) in (%{{.+}} = %c1, %{{.+}} = %c1, %{{.+}} = %c2) threads(%[[T:[^,]+]], %{{.+}}) in (%{{.+}} = %c256,
+// CHECK-SAME: workgroup(%[[Q:.+]] : memref<128x4xf32, #gpu.address_space<workgroup>>, %[[MAX:.+]] : memref<8x4xf32, #gpu.address_space<workgroup>>, %[[P:.+]] : memref<256x4xf32, #gpu.address_space<workgroup>>)
+// CHECK: memref.store %{{.+}}, %[[Q]]
+// CHECK: gpu.barrier
+// CHECK: %[[IN:.+]] = arith.cmpi ult, %[[T]], %c24
+// CHECK: %[[KEY:.+]] = arith.minui %[[T]], %c23
+// CHECK: scf.for %[[D:.+]] = %c0 to %c128 step %c4 iter_args({{.+}}) -> (f32, f32, f32, f32)
+// CHECK: vector.load %arg1[%[[B]], %c0, %[[KEY]], %[[D]]] {alignment = 16 : i64} : memref<2x1x24x128xf32>, vector<4xf32>
+// CHECK: vector.load %[[Q]][%[[D]], %c0] {alignment = 16 : i64} : memref<128x4xf32, #gpu.address_space<workgroup>>, vector<4xf32>
+// CHECK-COUNT-16: math.fma
+// CHECK: scf.yield
+// CHECK: %[[M:.+]] = memref.load %arg3[%c0, %[[KEY]]] : memref<1x24xi1>
+// CHECK: %[[S:.+]] = arith.select %[[M]], %{{.+}}, %cst
+// CHECK: arith.select %[[IN]], %[[S]], %cst
+// CHECK: gpu.shuffle xor %{{.+}}, %c16_i32, %c32_i32
+// CHECK: gpu.shuffle xor %{{.+}}, %c1_i32, %c32_i32
+// CHECK: scf.if
+// CHECK: vector.store %{{.+}}, %[[MAX]]
+// CHECK: gpu.barrier
+// CHECK: vector.load %[[MAX]][%c7, %c0]
+// CHECK: math.exp
+// CHECK: vector.store %{{.+}}, %[[P]][%[[T]], %c0]
+// CHECK: gpu.barrier
+// CHECK: %[[COL:.+]] = arith.remui %[[T]], %c40
+// CHECK: %[[FIRST:.+]] = arith.divui %[[T]], %c40
+// CHECK: %[[HAS:.+]] = arith.cmpi ult, %[[T]], %c240
+// CHECK: %[[END:.+]] = arith.select %[[HAS]], %c24, %c0
+// CHECK: scf.for %[[K:.+]] = %[[FIRST]] to %[[END]] step %c6
+// CHECK: memref.load %arg2[%[[B]], %c0, %[[K]], %[[COL]]]
+// CHECK: vector.load %[[P]][%[[K]], %c0]
+// CHECK-COUNT-4: math.fma
+// CHECK: gpu.shuffle xor %{{.+}}, %c16_i32, %c32_i32
+// CHECK: gpu.barrier
+// CHECK: vector.store %{{.+}}, %[[P]][%[[T]], %c0]
+// CHECK: gpu.barrier
+// CHECK: scf.if
+// CHECK: vector.load %[[P]][%{{.+}}, %c0]
+// CHECK: arith.divf
+// CHECK: memref.store %{{.+}}, %arg4[%[[B]], %c0, %c0, %[[T]]]
+// CHECK: memref.store %{{.+}}, %arg4[%[[B]], %c3, %c0, %[[T]]]
+// CHECK: fmc.kernel = "attention: decoding, 4 queries of a key/value head x 256 keys per step (a key per thread), f32"
 func.func @decode_mask(%q: memref<2x4x1x128xf32>, %k: memref<2x1x24x128xf32>, %v: memref<2x1x24x40xf32>, %m: memref<1x24xi1>, %o: memref<2x4x1x40xf32>) {
   fmc.attention_kernel %q, %k, %v mask %m into %o {causal = false, scale = 0.088 : f64} : (memref<2x4x1x128xf32>, memref<2x1x24x128xf32>, memref<2x1x24x40xf32>, memref<1x24xi1>, memref<2x4x1x40xf32>) -> ()
   return
@@ -95,30 +135,28 @@ func.func @decode_mask(%q: memref<2x4x1x128xf32>, %k: memref<2x1x24x128xf32>, %v
 
 // -----
 
-// Decoding, split keys: with split-blocks=64, a grid of 4 blocks (1 query
-// per head) also runs over 4 splits of 128 keys (2 key blocks each) on grid
-// z; each block writes its row's running max and sum (its first thread) and
-// unnormalized output to scratch buffers, and a parallel loop over the
-// outputs (a kernel of a thread per element once
-// fmc-gpu-launch-parallel-loops has run) combines the splits: M = max of the maxima, weights
-// exp(m - M) (0 for a split that saw no key), sum of weighted outputs over
-// the sum of weighted sums. The scratch is freed after it.
+// Decoding, split keys: with split-blocks=64, a grid of 4 blocks (a key/value
+// head each) also runs over 2 splits of 256 keys on grid x; each block
+// writes its rows' running max and sum (its first thread) and unnormalized
+// output to scratch buffers, and a parallel loop over the outputs (a kernel
+// of a thread per element once fmc-gpu-launch-parallel-loops has run)
+// combines the splits: M = max of the maxima, weights exp(m - M) (0 for a
+// split that saw no key), sum of weighted outputs over the sum of weighted
+// sums. The scratch is freed after it.
 // SPLIT-LABEL: func.func @split_decode
-// SPLIT: %[[OUT:.+]] = memref.alloc() : memref<1x4x4x1x64xf32>
-// SPLIT: %[[MAX:.+]] = memref.alloc() : memref<1x4x4x1xf32>
-// SPLIT: %[[SUM:.+]] = memref.alloc() : memref<1x4x4x1xf32>
-// SPLIT: gpu.launch blocks(%{{.+}}, %[[H:.+]], %[[Z:.+]]) in (%{{.+}} = %c1, %{{.+}} = %c4, %{{.+}} = %c4)
-// SPLIT: %[[SPLIT:.+]] = arith.remui %[[Z]], %c4
-// SPLIT: %[[B:.+]] = arith.divui %[[Z]], %c4
-// SPLIT: %[[BEGIN:.+]] = arith.muli %[[SPLIT]], %c128
-// SPLIT: %[[END0:.+]] = arith.addi %[[BEGIN]], %c128
-// SPLIT: %[[END1:.+]] = arith.minui %[[END0]], %c512
-// SPLIT: %[[END:.+]] = arith.minui %[[END1]], %c527
-// SPLIT: %[[STATE:.+]]:6 = scf.for %{{.+}} = %[[BEGIN]] to %[[END]] step %c64
+// SPLIT: %[[OUT:.+]] = memref.alloc() : memref<1x4x2x1x64xf32>
+// SPLIT: %[[MAX:.+]] = memref.alloc() : memref<1x4x2x1xf32>
+// SPLIT: %[[SUM:.+]] = memref.alloc() : memref<1x4x2x1xf32>
+// SPLIT: gpu.launch blocks(%[[SPLIT:.+]], %[[H:.+]], %{{.+}}) in (%{{.+}} = %c2, %{{.+}} = %c4, %{{.+}} = %c1)
+// SPLIT: %[[BEGIN:.+]] = arith.muli %[[SPLIT]], %c256
+// SPLIT: %[[END0:.+]] = arith.addi %[[BEGIN]], %c256
+// SPLIT: %[[END:.+]] = arith.minui %[[END0]], %c512
+// SPLIT: scf.for %{{.+}} = %[[BEGIN]] to %[[END]] step %c256
+// SPLIT: memref.store %{{.+}}, %[[OUT]][%c0, %[[H]], %[[SPLIT]], %c0, %{{.+}}]
 // SPLIT: scf.if
-// SPLIT: memref.store %[[STATE]]#0, %[[MAX]][%[[B]], %[[H]], %[[SPLIT]], %{{.+}}]
-// SPLIT: memref.store %[[STATE]]#1, %[[SUM]][%[[B]], %[[H]], %[[SPLIT]], %{{.+}}]
-// SPLIT: memref.store %[[STATE]]#2, %[[OUT]][%[[B]], %[[H]], %[[SPLIT]], %{{.+}}, %{{.+}}]
+// SPLIT: memref.store %{{.+}}, %[[MAX]][%c0, %[[H]], %[[SPLIT]], %c0]
+// SPLIT: memref.store %{{.+}}, %[[SUM]][%c0, %[[H]], %[[SPLIT]], %c0]
+// SPLIT: keys split 2 ways
 // SPLIT-NOT: gpu.launch
 // SPLIT: scf.parallel (%[[HI:.+]], %[[COL:.+]]) = (%c0, %c0) to (%c4, %c64) step (%c1, %c1)
 // SPLIT: %[[M:.+]] = scf.for {{.+}} -> (f32)
@@ -139,5 +177,39 @@ func.func @decode_mask(%q: memref<2x4x1x128xf32>, %k: memref<2x1x24x128xf32>, %v
 // CHECK-NOT: gpu.launch
 func.func @split_decode(%q: memref<1x4x1x64xf32>, %k: memref<1x4x512x64xf32>, %v: memref<1x4x512x64xf32>, %o: memref<1x4x1x64xf32>) {
   fmc.attention_kernel %q, %k, %v into %o {causal = true, scale = 0.125 : f64} : (memref<1x4x1x64xf32>, memref<1x4x512x64xf32>, memref<1x4x512x64xf32>, memref<1x4x1x64xf32>) -> ()
+  return
+}
+
+// -----
+
+// Sixteen queries per head take the 16 x 16 kernel; its keys split too
+// with split-blocks=64: a grid of 4 blocks (16 queries of each head) also
+// runs over 4 splits of 128 keys (2 key blocks each) on grid z, the same
+// scratch buffers and combining loop.
+// SPLIT-LABEL: func.func @split_keys
+// SPLIT: %[[OUT:.+]] = memref.alloc() : memref<1x4x4x16x64xf32>
+// SPLIT: %[[MAX:.+]] = memref.alloc() : memref<1x4x4x16xf32>
+// SPLIT: %[[SUM:.+]] = memref.alloc() : memref<1x4x4x16xf32>
+// SPLIT: gpu.launch blocks(%{{.+}}, %[[H:.+]], %[[Z:.+]]) in (%{{.+}} = %c1, %{{.+}} = %c4, %{{.+}} = %c4)
+// SPLIT: %[[SPLIT:.+]] = arith.remui %[[Z]], %c4
+// SPLIT: %[[B:.+]] = arith.divui %[[Z]], %c4
+// SPLIT: %[[BEGIN:.+]] = arith.muli %[[SPLIT]], %c128
+// SPLIT: %[[END0:.+]] = arith.addi %[[BEGIN]], %c128
+// SPLIT: %[[END1:.+]] = arith.minui %[[END0]], %c512
+// SPLIT: %[[END:.+]] = arith.minui %[[END1]], %c512
+// SPLIT: %[[STATE:.+]]:6 = scf.for %{{.+}} = %[[BEGIN]] to %[[END]] step %c64
+// SPLIT: scf.if
+// SPLIT: memref.store %[[STATE]]#0, %[[MAX]][%[[B]], %[[H]], %[[SPLIT]], %{{.+}}]
+// SPLIT: memref.store %[[STATE]]#1, %[[SUM]][%[[B]], %[[H]], %[[SPLIT]], %{{.+}}]
+// SPLIT: memref.store %[[STATE]]#2, %[[OUT]][%[[B]], %[[H]], %[[SPLIT]], %{{.+}}, %{{.+}}]
+// SPLIT-NOT: gpu.launch
+// SPLIT: scf.parallel
+// SPLIT: memref.dealloc %[[OUT]]
+// CHECK-LABEL: func.func @split_keys
+// CHECK-NOT: memref.alloc
+// CHECK: gpu.launch blocks({{.+}}) in (%{{.+}} = %c1, %{{.+}} = %c4, %{{.+}} = %c1)
+// CHECK-NOT: gpu.launch
+func.func @split_keys(%q: memref<1x4x16x64xf32>, %k: memref<1x4x512x64xf32>, %v: memref<1x4x512x64xf32>, %o: memref<1x4x16x64xf32>) {
+  fmc.attention_kernel %q, %k, %v into %o {causal = true, scale = 0.125 : f64} : (memref<1x4x16x64xf32>, memref<1x4x512x64xf32>, memref<1x4x512x64xf32>, memref<1x4x16x64xf32>) -> ()
   return
 }
