@@ -54,6 +54,19 @@ Value AttentionBuilder::load(OpBuilder &b, Value memref, ValueRange at) {
   return value;
 }
 
+scf::IfOp AttentionBuilder::ifZero(OpBuilder &b, Value x) {
+  return scf::IfOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, index(b, 0)));
+}
+
+void AttentionBuilder::enterLaunch(OpBuilder &b, gpu::LaunchOp launch) {
+  Block &body = launch.getBody().front();
+  b.setInsertionPointToEnd(&body);
+  gpu::TerminatorOp::create(b, loc);
+  b.setInsertionPointToStart(&body);
+}
+
 void AttentionBuilder::store(OpBuilder &b, Value value, Value memref,
                              ValueRange at, llvm::MaybeAlign alignment) {
   Type element = cast<MemRefType>(memref.getType()).getElementType();

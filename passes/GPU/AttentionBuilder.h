@@ -33,6 +33,11 @@ protected:
   /// `x` clamped to [0, bound): a load that stays in bounds.
   Value clamp(OpBuilder &b, Value x, int64_t bound);
   Value load(OpBuilder &b, Value memref, ValueRange at);
+  /// An scf.if (no results) on `x` == 0: what one thread (of a row, a
+  /// warp or the block) does.
+  scf::IfOp ifZero(OpBuilder &b, Value x);
+  /// Ends `launch`'s body with its terminator and sets `b` at its start.
+  void enterLaunch(OpBuilder &b, gpu::LaunchOp launch);
   /// Stores `value` (f32, a scalar or a vector) into `memref` at `at`,
   /// rounded to its element type (f16/bf16 outputs: activations stored
   /// narrow).

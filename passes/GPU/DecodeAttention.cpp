@@ -100,10 +100,7 @@ public:
       b.setInsertionPointAfter(launch);
       after = b.saveInsertionPoint();
     }
-    Block &body = launch.getBody().front();
-    b.setInsertionPointToEnd(&body);
-    gpu::TerminatorOp::create(b, loc);
-    b.setInsertionPointToStart(&body);
+    enterLaunch(b, launch);
     ValueRange buffers = launch.getWorkgroupAttributions();
     qShared = buffers[0];
     maxShared = buffers[1];
@@ -167,10 +164,7 @@ public:
         memref::StoreOp::create(b, loc, total, partial.out,
                                 ValueRange{batchId, h, split, query, tid});
         OpBuilder::InsertionGuard g(b);
-        auto first = scf::IfOp::create(
-            b, loc,
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid,
-                                  index(b, 0)));
+        auto first = ifZero(b, tid);
         b.setInsertionPointToStart(first.thenBlock());
         memref::StoreOp::create(b, loc, state[r], partial.max,
                                 ValueRange{batchId, h, split, query});
@@ -236,10 +230,7 @@ private:
     }
     {
       OpBuilder::InsertionGuard g(b);
-      auto first = scf::IfOp::create(
-          b, loc,
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
-                                index(b, 0)));
+      auto first = ifZero(b, lane);
       b.setInsertionPointToStart(first.thenBlock());
       storeRows(b, values, maxShared, warp);
     }

@@ -117,10 +117,7 @@ public:
                                                    splits)
                                          .str()
                                    : std::string())));
-    Block &body = launch.getBody().front();
-    b.setInsertionPointToEnd(&body);
-    gpu::TerminatorOp::create(b, loc);
-    b.setInsertionPointToStart(&body);
+    enterLaunch(b, launch);
     ValueRange buffers = launch.getWorkgroupAttributions();
     qShared = buffers[0];
     kvShared = buffers[1];
@@ -190,10 +187,7 @@ public:
         b.setInsertionPointToStart(ifOp.thenBlock());
         SmallVector<Value> at = {batchId, head, split, queryRows[i]};
         // Every thread of the row holds the same m and l.
-        auto first = scf::IfOp::create(
-            b, loc,
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tx,
-                                  index(b, 0)));
+        auto first = ifZero(b, tx);
         {
           OpBuilder::InsertionGuard g2(b);
           b.setInsertionPointToStart(first.thenBlock());

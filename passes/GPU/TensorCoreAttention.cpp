@@ -93,10 +93,7 @@ public:
             prefetch ? "by cp.async, next K prefetched"
             : async  ? "by cp.async"
                      : "through registers")));
-    Block &body = launch.getBody().front();
-    b.setInsertionPointToEnd(&body);
-    gpu::TerminatorOp::create(b, loc);
-    b.setInsertionPointToStart(&body);
+    enterLaunch(b, launch);
     Value bytes = launch.getWorkgroupAttributions()[0];
     auto view = [&](int64_t offset, int64_t r, int64_t c) {
       return memref::ViewOp::create(
