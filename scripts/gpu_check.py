@@ -23,7 +23,10 @@ benchmark of issue 6 (batch 4, 16 heads, D = 64 and 128, S in
 --attention-seqs, causal and not; timing only) and one small attention
 checked against ONNX Runtime; its lines give TFLOP/s (4 B H S^2 D, half
 of it causal) and PyTorch's scaled_dot_product_attention on the same GPU
-in f32 and f16. --compile-flag passes flags to fmc compile, e.g.
+in f32 and f16. --decode-attention adds one decode step's attention (one
+query per head, 32 heads over 8 key/value heads, D = 128, --decode-lengths
+cached keys; timing only), its lines the bandwidth at which K and V are
+read, and SDPA's (enable_gqa) in the same dtype. --compile-flag passes flags to fmc compile, e.g.
 --compile-flag=--precision=fp16. --half-io makes the timing-only models
 (the attention benchmark, a --gemm above 2048) take and return f16 tensors
 (the gemm's weight f16 too, an input made on the GPU host like X, which
@@ -145,6 +148,31 @@ def prepare(args):
                                     "shape": [4, 16, seq, d],
                                     "causal": causal,
                                     "flops": flops / 2 if causal else flops}
+    if args.decode_attention:
+        from onnx import TensorProto, helper
+        # One decode step's attention: one query per head, 32 heads over 8
+        # key/value heads (LLaMA-style grouped queries), D = 128, T cached
+        # keys; f16 with --half-io. Memory-bound: its lines give the
+        # bandwidth of reading K and V once.
+        io = TensorProto.FLOAT16 if args.half_io else TensorProto.FLOAT
+        heads, kv_heads, d = 32, 8, 128
+        for t in args.decode_lengths:
+            name = "attn_decode_t%d" % t
+            graph = helper.make_graph(
+                [helper.make_node("Attention", ["Q", "K", "V"], ["Y"])], name,
+                [helper.make_tensor_value_info("Q", io, [1, heads, 1, d]),
+                 helper.make_tensor_value_info("K", io, [1, kv_heads, t, d]),
+                 helper.make_tensor_value_info("V", io, [1, kv_heads, t, d])],
+                [helper.make_tensor_value_info("Y", io, [1, heads, 1, d])])
+            path = os.path.join(args.out, name + ".onnx")
+            onnx.save(helper.make_model(
+                graph, opset_imports=[helper.make_opsetid("", 23)]), path)
+            models.append((name, os.path.relpath(path, args.source), None))
+            timing[name] = {"kind": "decode_attention",
+                            "q_shape": [1, heads, 1, d],
+                            "kv_shape": [1, kv_heads, t, d],
+                            "bytes": 2 * kv_heads * t * d *
+                            (2 if args.half_io else 4)}
     for name, n in gemms.items():
         if n > 2048:
             timing[name] = {"kind": "gemm", "n": n, "flops": 2.0 * n ** 3}
@@ -197,7 +225,8 @@ def prepare(args):
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
         json.dump({"target": args.target, "models": manifest,
                    "flags": args.compile_flag, "precision": precision,
-                   "gemms": gemms, "timing": timing}, f, indent=1)
+                   "gemms": gemms, "timing": timing,
+                   "half_io": args.half_io}, f, indent=1)
     shutil.copy(args.runtime, os.path.join(args.out, "libfmc_runtime.so"))
     shutil.copy(os.path.join(args.source, "runtime", "python",
                              "fmc_runtime.py"), args.out)
@@ -259,6 +288,34 @@ def torch_attention_ms(shape, causal, runs):
     return result
 
 
+def torch_decode_attention_ms(q_shape, kv_shape, half, runs):
+    """PyTorch scaled_dot_product_attention's median device ms on one
+    decode step's grouped-query attention (enable_gqa; before PyTorch 2.5,
+    on K and V repeated to every query head beforehand, outside the timing),
+    in the artifact's dtype, or None."""
+    try:
+        import torch
+        import torch.nn.functional as F
+    except ImportError:
+        return None
+    if not torch.cuda.is_available():
+        return None
+    dtype = torch.float16 if half else torch.float32
+    q = torch.randn(*q_shape, device="cuda", dtype=dtype)
+    k, v = (torch.randn(*kv_shape, device="cuda", dtype=dtype)
+            for _ in range(2))
+    try:
+        F.scaled_dot_product_attention(q, k, v, enable_gqa=True)
+        return median_cuda_ms(
+            lambda: F.scaled_dot_product_attention(q, k, v, enable_gqa=True),
+            runs)
+    except TypeError:
+        group = q_shape[1] // kv_shape[1]
+        k, v = (x.repeat_interleave(group, dim=1) for x in (k, v))
+        return median_cuda_ms(
+            lambda: F.scaled_dot_product_attention(q, k, v), runs)
+
+
 def check(args):
     import numpy as np
     sys.path.insert(0, args.folder)
@@ -318,7 +375,7 @@ def check(args):
                           worst_rel, median, busy)
         n = manifest.get("gemms", {}).get(name)
         timed = manifest.get("timing", {}).get(name)
-        flops = timed["flops"] if timed else (2.0 * n ** 3 if n else 0)
+        flops = timed.get("flops", 0) if timed else (2.0 * n ** 3 if n else 0)
         if flops:
             line += "; %.1f TFLOP/s" % (flops / (busy * 1e-3) / 1e12)
         if n:
@@ -333,6 +390,15 @@ def check(args):
             for label, peer in (peers or {}).items():
                 line += "; SDPA %s %.3f ms, %.1f TFLOP/s (fmc/SDPA %.2f)" % (
                     label, peer, flops / (peer * 1e-3) / 1e12, busy / peer)
+        if timed and timed["kind"] == "decode_attention":
+            line += "; K and V read at %.1f GB/s" % (
+                timed["bytes"] / (busy * 1e-3) / 1e9)
+            peer = torch_decode_attention_ms(
+                timed["q_shape"], timed["kv_shape"],
+                manifest.get("half_io", False), args.runs)
+            if peer:
+                line += "; SDPA %.3f ms, %.0f GB/s (fmc/SDPA %.2f)" % (
+                    peer, timed["bytes"] / (peer * 1e-3) / 1e9, busy / peer)
         print(line)
         passed += ok
         failed += not ok
@@ -360,6 +426,9 @@ def main():
     p.add_argument("--attention", action="store_true")
     p.add_argument("--attention-seqs", type=lambda text: [
         int(v) for v in text.split(",")], default=[512, 1024, 2048, 4096, 8192])
+    p.add_argument("--decode-attention", action="store_true")
+    p.add_argument("--decode-lengths", type=lambda text: [
+        int(v) for v in text.split(",")], default=[1024, 4096, 16384])
     c = sub.add_parser("check")
     c.add_argument("folder")
     c.add_argument("--runtime")
