@@ -24,6 +24,13 @@ class AttentionBuilder {
 public:
   explicit AttentionBuilder(AttentionKernelOp op);
 
+  /// The alignment of a vector of `count` elements of `buffer` at a multiple
+  /// of `count` elements of a row: its size in bytes where the buffer's
+  /// offset and strides keep such groups at multiples of `count` (buffers
+  /// themselves are 16-byte aligned: the arena, weights, cudaMalloc), else
+  /// unknown.
+  static llvm::MaybeAlign alignment(Value buffer, int64_t count);
+
 protected:
   Value index(OpBuilder &b, int64_t v);
   Value constant(OpBuilder &b, double v);
@@ -81,13 +88,6 @@ protected:
   ///   out = sum_s w_s O_s / sum_s w_s l_s   (0 where that sum is 0),
   /// and the scratch buffers' deallocations.
   void combineSplits(OpBuilder &b, int64_t splits, const SplitBuffers &partial);
-
-  /// The alignment of a vector of `count` elements of `buffer` at a multiple
-  /// of `count` elements of a row: its size in bytes where the buffer's
-  /// offset and strides keep such groups at multiples of `count` (buffers
-  /// themselves are 16-byte aligned: the arena, weights, cudaMalloc), else
-  /// unknown.
-  static llvm::MaybeAlign alignment(Value buffer, int64_t count);
 
   AttentionKernelOp op;
   Location loc;

@@ -273,18 +273,20 @@ def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
 
     Decoding (fewer than 16 queries per head and at most 16 per key/value
     head: a decode step's one query times the heads that share a key/value
-    head; Dv <= 256) takes a kernel of its own: a block of 256 threads per
-    key/value head and batch takes the queries of all its query heads
-    (Q's rows staged once, [D][rows] so that a thread reads one element of
-    each row as a vector), so that K and V are read once, and each thread
-    one key per step of 256: its K row read 16 bytes at a time, the scores
-    in registers, the step's row maxima by butterfly shuffles and then the
-    warps' through shared memory, P through shared memory, and P V with
-    thread t on value column t mod Dv and keys t / Dv + (256 / Dv) i,
-    consecutive threads reading consecutive elements of a value row. The
-    threads' sums and the key groups' outputs meet once at the end. Keys
-    are split among blocks (grid x) in the same way while batch x key/value
-    heads blocks are fewer than `split-blocks`, at least one step each.
+    head) takes a kernel of its own: a block of 256 threads per key/value
+    head and batch takes the queries of all its query heads (Q's rows
+    staged once, [D][rows] so that a thread reads one element of each row
+    as a vector), so that K and V are read once, and each thread one key
+    per step of 256: its K row read 16 bytes at a time, eight loads issued
+    before their products (decoding is bound by the bytes of K and V in
+    flight), the scores in registers, the step's row maxima by butterfly
+    shuffles and then the warps' through shared memory, P through shared
+    memory, and P V with each thread on 16 bytes of value columns (fewer
+    where rows x columns would pass 32 accumulators) and the keys of its
+    key group, again eight vector loads at a time. The threads' sums and
+    the key groups' outputs meet once at the end. Keys are split among
+    blocks (grid x) in the same way while batch x key/value heads blocks
+    are fewer than `split-blocks`, at least one step each.
   }];
   let options = [
     Option<"sharedBytes", "shared-bytes", "int64_t", "49152",

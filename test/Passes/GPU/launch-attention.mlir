@@ -78,23 +78,31 @@ func.func @causal_gqa(%q: memref<1x4x100x32xf32>, %k: memref<1x2x100x32xf32>, %v
 // (grid 1 x 1 x 2), 256 threads, each a key of the step (24 keys: one
 // step, which canonicalization unrolls). Shared, one value of each of the
 // 4 queries side by side (read and written as a vector): Q [128][4], the
-// 8 warps' row maxima [8][4], the step's probabilities [256][4]. Thread
-// t's dot products read its key's row 4 at a time and the queries' d-th
-// elements as one vector; masked scores are -inf by select, and so are
-// those of threads past the keys; the rows' maxima meet by butterfly
-// shuffles and then through shared memory; P V: thread t takes column
-// t mod 40 and keys t / 40, t / 40 + 6, ... (threads from 240 on none).
-// The per-thread sums meet at the end, the six key groups' outputs
-// through the probabilities' buffer.
+// 8 warps' row maxima [8][4], the step's probabilities [1000][4] (at the
+// end the 25 key groups' outputs of the 40 columns). Thread t's dot
+// products read its key's row 4 at a time, eight such loads before their
+// products, and the queries' d-th elements as one vector; masked scores
+// are -inf by select, and so are those of threads past the keys; the rows'
+// maxima meet by butterfly shuffles and then through shared memory. P V:
+// thread t takes value columns 4 (t mod 10) .. + 3 and keys t / 10 + 25 i
+// (threads from 250 on none), eight value loads before their products;
+// past key 255 (16 keys per thread, 25 groups) the probabilities are 0.
+// The per-thread sums meet at the end, the key groups' outputs through
+// the probabilities' buffer.
 // CHECK-LABEL: func.func @decode_mask
 // CHECK: gpu.launch blocks(%{{.+}}, %{{.+}}, %[[B:.+]]) in (%{{.+}} = %c1, %{{.+}} = %c1, %{{.+}} = %c2) threads(%[[T:[^,]+]], %{{.+}}) in (%{{.+}} = %c256,
-// CHECK-SAME: workgroup(%[[Q:.+]] : memref<128x4xf32, #gpu.address_space<workgroup>>, %[[MAX:.+]] : memref<8x4xf32, #gpu.address_space<workgroup>>, %[[P:.+]] : memref<256x4xf32, #gpu.address_space<workgroup>>)
+// CHECK-SAME: workgroup(%[[Q:.+]] : memref<128x4xf32, #gpu.address_space<workgroup>>, %[[MAX:.+]] : memref<8x4xf32, #gpu.address_space<workgroup>>, %[[P:.+]] : memref<1000x4xf32, #gpu.address_space<workgroup>>)
+// CHECK: %[[CT:.+]] = arith.remui %[[T]], %c10
+// CHECK: %[[COL:.+]] = arith.muli %[[CT]], %c4
+// CHECK: %[[GROUP:.+]] = arith.divui %[[T]], %c10
+// CHECK: %[[HAS:.+]] = arith.cmpi ult, %[[T]], %c250
 // CHECK: memref.store %{{.+}}, %[[Q]]
 // CHECK: gpu.barrier
 // CHECK: %[[IN:.+]] = arith.cmpi ult, %[[T]], %c24
 // CHECK: %[[KEY:.+]] = arith.minui %[[T]], %c23
-// CHECK: scf.for %[[D:.+]] = %c0 to %c128 step %c4 iter_args({{.+}}) -> (f32, f32, f32, f32)
+// CHECK: scf.for %[[D:.+]] = %c0 to %c128 step %c32 iter_args({{.+}}) -> (f32, f32, f32, f32)
 // CHECK: vector.load %arg1[%[[B]], %c0, %[[KEY]], %[[D]]] {alignment = 16 : i64} : memref<2x1x24x128xf32>, vector<4xf32>
+// CHECK-COUNT-7: vector.load %arg1[%[[B]], %c0, %[[KEY]], %{{.+}}] {alignment = 16 : i64} : memref<2x1x24x128xf32>, vector<4xf32>
 // CHECK: vector.load %[[Q]][%[[D]], %c0] {alignment = 16 : i64} : memref<128x4xf32, #gpu.address_space<workgroup>>, vector<4xf32>
 // CHECK-COUNT-16: math.fma
 // CHECK: scf.yield
@@ -110,24 +118,30 @@ func.func @causal_gqa(%q: memref<1x4x100x32xf32>, %k: memref<1x2x100x32xf32>, %v
 // CHECK: math.exp
 // CHECK: vector.store %{{.+}}, %[[P]][%[[T]], %c0]
 // CHECK: gpu.barrier
-// CHECK: %[[COL:.+]] = arith.remui %[[T]], %c40
-// CHECK: %[[FIRST:.+]] = arith.divui %[[T]], %c40
-// CHECK: %[[HAS:.+]] = arith.cmpi ult, %[[T]], %c240
-// CHECK: %[[END:.+]] = arith.select %[[HAS]], %c24, %c0
-// CHECK: scf.for %[[K:.+]] = %[[FIRST]] to %[[END]] step %c6
-// CHECK: memref.load %arg2[%[[B]], %c0, %[[K]], %[[COL]]]
-// CHECK: vector.load %[[P]][%[[K]], %c0]
-// CHECK-COUNT-4: math.fma
+// CHECK: %[[END:.+]] = arith.select %[[HAS]], %c16, %c0
+// CHECK: scf.for %[[I:.+]] = %c0 to %[[END]] step %c8
+// CHECK: %[[STRIDE:.+]] = arith.muli %[[I]], %c25
+// CHECK: %[[K:.+]] = arith.addi %[[GROUP]], %[[STRIDE]]
+// CHECK: %[[KC:.+]] = arith.minui %[[K]], %c255
+// CHECK: %[[ROW:.+]] = arith.minui %[[KC]], %c23
+// CHECK: vector.load %arg2[%[[B]], %c0, %[[ROW]], %[[COL]]] {alignment = 16 : i64} : memref<2x1x24x40xf32>, vector<4xf32>
+// CHECK-COUNT-7: vector.load %arg2
+// CHECK: %[[PK:.+]] = vector.load %[[P]][%[[KC]], %c0]
+// CHECK: %[[VALID:.+]] = arith.cmpi ult, %[[K]], %c256
+// CHECK: arith.select %[[VALID]], %[[PK]], %cst
+// CHECK-COUNT-16: math.fma
 // CHECK: gpu.shuffle xor %{{.+}}, %c16_i32, %c32_i32
 // CHECK: gpu.barrier
-// CHECK: vector.store %{{.+}}, %[[P]][%[[T]], %c0]
+// CHECK: scf.if %[[HAS]]
+// CHECK: vector.store %{{.+}}, %[[P]]
 // CHECK: gpu.barrier
 // CHECK: scf.if
-// CHECK: vector.load %[[P]][%{{.+}}, %c0]
+// CHECK: vector.load %[[P]][%[[T]], %c0]
+// CHECK-COUNT-24: vector.load %[[P]]
 // CHECK: arith.divf
 // CHECK: memref.store %{{.+}}, %arg4[%[[B]], %c0, %c0, %[[T]]]
 // CHECK: memref.store %{{.+}}, %arg4[%[[B]], %c3, %c0, %[[T]]]
-// CHECK: fmc.kernel = "attention: decoding, 4 queries of a key/value head x 256 keys per step (a key per thread), f32"
+// CHECK: fmc.kernel = "attention: decoding, 4 queries of a key/value head x 256 keys per step (a key per thread), f32, values 4 column(s) per thread"
 func.func @decode_mask(%q: memref<2x4x1x128xf32>, %k: memref<2x1x24x128xf32>, %v: memref<2x1x24x40xf32>, %m: memref<1x24xi1>, %o: memref<2x4x1x40xf32>) {
   fmc.attention_kernel %q, %k, %v mask %m into %o {causal = false, scale = 0.088 : f64} : (memref<2x4x1x128xf32>, memref<2x1x24x128xf32>, memref<2x1x24x40xf32>, memref<1x24xi1>, memref<2x4x1x40xf32>) -> ()
   return
