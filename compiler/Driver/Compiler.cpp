@@ -184,6 +184,9 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
     pipeline.packMatmulWeights = false;
     pipeline.parallelAttention = false;
     pipeline.rowLoopsOnGPUBlocks = true;
+    // Matrix-vector weights whose rows are not whole 16-byte vectors (of
+    // the weights as narrowed) are read along k instead.
+    pipeline.gpuMatvecWeightWidth = pipeline.narrowWeights.empty() ? 4 : 8;
     // The GPU matmul tiles of the target (--gpu-mapping-on-host: the
     // default ones, every target's today).
     ::fmc::GPUMatmulTiles gpuTiles =

@@ -103,6 +103,9 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
       options.packMatmulWeights
           ? ",fmc-pack-matmul-weights{function=" + options.function +
                 " width=" + std::to_string(options.matmulNR) + "},canonicalize"
+      : options.gpuMatvecWeightWidth
+          ? ",fmc-gpu-transpose-matvec-weights{function=" + options.function +
+                " width=" + std::to_string(options.gpuMatvecWeightWidth) + "}"
           : std::string(),
       options.parallelAttention,
       options.fuseRowReductions

@@ -49,6 +49,10 @@ struct PipelineOptions {
   /// Those loops mapped to GPU blocks (GPU targets and their emulation):
   /// one-row loops are kept for fmc-gpu-launch-row-loops.
   bool rowLoopsOnGPUBlocks = false;
+  /// GPU targets: weights of matrix-vector products whose rows are not a
+  /// whole number of 16-byte vectors of this many elements are stored
+  /// transposed (fmc-gpu-transpose-matvec-weights); 0: never.
+  int64_t gpuMatvecWeightWidth = 0;
 
   /// CUDA targets: the PTX chip and ISA features (nvvm-attach-target), the
   /// threads per block of elementwise kernels, and the CUDA toolkit whose

@@ -8,6 +8,8 @@
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
+#include <cstring>
+
 namespace mlir::fmc {
 #define GEN_PASS_DEF_OUTLINEWEIGHTSPASS
 #include "passes/ABI/Passes.h.inc"
@@ -47,6 +49,17 @@ mlir::fmc::createWeightResource(ShapedType type, StringRef name,
                                 ArrayRef<char> bytes) {
   return DenseResourceElementsAttr::get(
       type, name, HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, 64));
+}
+
+std::vector<char> mlir::fmc::transposedBytes(ArrayRef<char> bytes, int64_t rows,
+                                             int64_t cols,
+                                             int64_t elementBytes) {
+  std::vector<char> result(bytes.size());
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      std::memcpy(result.data() + (c * rows + r) * elementBytes,
+                  bytes.data() + (r * cols + c) * elementBytes, elementBytes);
+  return result;
 }
 
 bool mlir::fmc::isBarePointerCompatible(Type type) {

@@ -13,6 +13,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
+#include <vector>
+
 namespace mlir::fmc {
 
 #define GEN_PASS_DECL
@@ -34,6 +36,11 @@ bool isBarePointerCompatible(Type type);
 /// `bytes` in a new 64-byte-aligned blob.
 DenseResourceElementsAttr createWeightResource(ShapedType type, StringRef name,
                                                ArrayRef<char> bytes);
+
+/// `bytes` of a [rows, cols] matrix of `elementBytes`-byte elements,
+/// transposed (a weight laid out at compile time as its readers want it).
+std::vector<char> transposedBytes(ArrayRef<char> bytes, int64_t rows,
+                                  int64_t cols, int64_t elementBytes);
 
 /// Appends a read-only weight argument of `type` holding `data` to the
 /// model function `func`; null after an error on `loc`.

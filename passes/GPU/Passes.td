@@ -349,6 +349,35 @@ def LaunchParallelLoopsPass
   ];
 }
 
+def TransposeMatvecWeightsPass
+    : Pass<"fmc-gpu-transpose-matvec-weights", "::mlir::ModuleOp"> {
+  let summary = "Store [k][n] weights of matrix-vector products as [n][k] "
+                "where their rows would not be 16-byte vectors";
+  let description = [{
+    On linalg on tensors, before fmc-narrow-matmul-weights. A 2-D weight
+    argument of the model function whose every reader is the rhs of a
+    product (a contraction linalg.generic) of fewer than `min-rows` rows,
+    stored [k][n] with n not a multiple of `width` but k one, is replaced
+    by a weight holding its transpose, [n][k], and its readers' rhs maps
+    swap k and n. The matrix-vector kernel reads its rhs 16 bytes at a time
+    along the contiguous dim; a row of n elements that is not a whole
+    number of 16-byte vectors (GPT-2's lm_head, 768 x 50257) would be read
+    an element at a time, the transposed one is read along k in whole
+    vectors. `width`: the elements of a 16-byte vector of the weight as
+    the kernels read it (8 for 16-bit weights, 4 for f32).
+  }];
+  let options = [
+    Option<"function", "function", "std::string", "\"main\"",
+           "The model function">,
+    Option<"minRows", "min-rows", "int64_t", "8",
+           "Products of fewer rows than this (the matrix-vector kernel's)">,
+    Option<"width", "width", "int64_t", "8",
+           "Elements of the weight in a 16-byte vector as the kernels read "
+           "it">,
+  ];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def FoldAttentionTransposesPass
     : Pass<"fmc-gpu-fold-attention-transposes", "func::FuncOp"> {
   let summary = "Let the attention kernel read and write through transposed "

@@ -36,16 +36,6 @@ std::vector<uint16_t> narrow(ArrayRef<char> bytes, FloatType type) {
   return result;
 }
 
-/// `bytes` of a [rows, cols] f32 matrix, transposed.
-std::vector<char> transposed(ArrayRef<char> bytes, int64_t rows, int64_t cols) {
-  std::vector<char> result(bytes.size());
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c = 0; c < cols; ++c)
-      std::memcpy(result.data() + (c * rows + r) * sizeof(float),
-                  bytes.data() + (r * cols + c) * sizeof(float), sizeof(float));
-  return result;
-}
-
 /// Whether every use of `value` is an input of a generic on tensors, one of
 /// them a contraction.
 bool onlyMatmulInputs(Value value) {
@@ -127,8 +117,8 @@ struct NarrowMatmulWeightsPass
           copy = addWeightArgument(
               func, type.clone(narrowType),
               resource(type, (name + ".t").str(),
-                       transposed(blob->getData(), tensor.getDimSize(0),
-                                  tensor.getDimSize(1))),
+                       transposedBytes(blob->getData(), tensor.getDimSize(0),
+                                       tensor.getDimSize(1), sizeof(float))),
               arg.getLoc());
           if (!copy)
             return signalPassFailure();
