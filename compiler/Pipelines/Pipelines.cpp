@@ -58,7 +58,7 @@ static std::string gpuMappingPasses(const PipelineOptions &options) {
       // Row loops the row kernels did not take: one thread per row.
       "scf-forall-to-parallel,"
       "convert-linalg-to-parallel-loops,"
-      "func.func(fmc-expand-small-floats,"
+      "func.func(fmc-expand-small-floats,fmc-gpu-vectorize-copies,"
       "fmc-gpu-launch-parallel-loops{{block-size={0} module-name=fmc_kernels},"
       "fmc-gpu-device-buffers{14})",
       options.cudaBlockSize, options.gpuBlockM, options.gpuBlockN,

@@ -20,6 +20,12 @@ namespace mlir::fmc {
 #define GEN_PASS_DECL
 #include "passes/GPU/Passes.h.inc"
 
+/// Whether a vector of `width` elements of `type` that starts at a
+/// multiple of `width` in the last dim is aligned to its size: the offset
+/// and the other dims' strides are static multiples of `width` (buffers
+/// themselves are 16-byte aligned).
+bool vectorsAligned(MemRefType type, int64_t width);
+
 /// The largest head size (D = Dv) fmc-gpu-launch-attention can build a
 /// kernel for within `sharedBytes` of shared memory per block.
 int64_t largestFusedAttentionHead(int64_t sharedBytes);

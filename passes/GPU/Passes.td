@@ -316,6 +316,24 @@ def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
   ];
 }
 
+def VectorizeCopiesPass : Pass<"fmc-gpu-vectorize-copies", "func::FuncOp"> {
+  let summary = "Copy loops move a 16-byte vector per iteration";
+  let description = [{
+    Before fmc-gpu-launch-parallel-loops, which gives each iteration of a
+    parallel loop a thread. An `scf.parallel` outside GPU launches whose
+    body is a copy, `%v = memref.load %a[..., %i]` then
+    `memref.store %v, %b[..., %i]` with %i its last induction variable
+    (used by no other index), from 0 to a multiple of the elements of a
+    16-byte vector in steps of 1, both memrefs contiguous along that dim
+    and such vectors aligned (static offsets and outer strides multiples
+    of the vector), steps by the vector instead and moves it with
+    `vector.load` and `vector.store` (a decode step's past KV cache
+    copied into the present one: 8 f16 per thread instead of one).
+  }];
+  let dependentDialects = ["::mlir::vector::VectorDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def LaunchParallelLoopsPass
     : Pass<"fmc-gpu-launch-parallel-loops", "func::FuncOp"> {
   let summary = "Turn host-level scf.parallel loops into GPU launches";

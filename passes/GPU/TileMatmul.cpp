@@ -180,19 +180,6 @@ int64_t wgmmaSharedBytes(const WgmmaTiles &w) {
                   w.blockM * (w.blockN + kRowPadding) * 4);
 }
 
-/// Whether a vector of `width` elements of `type` that starts at a
-/// multiple of `width` in the last dim is aligned to its size: the offset
-/// and the other dims' strides are static multiples of `width`.
-bool vectorsAligned(MemRefType type, int64_t width) {
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  return succeeded(type.getStridesAndOffset(strides, offset)) &&
-         !ShapedType::isDynamic(offset) && offset % width == 0 &&
-         llvm::all_of(ArrayRef(strides).drop_back(), [&](int64_t stride) {
-           return !ShapedType::isDynamic(stride) && stride % width == 0;
-         });
-}
-
 /// The matrix-vector kernel's layout (products of fewer than min-size
 /// rows): `threads` threads per block of blockN columns, in `groups`
 /// groups that split k; each thread reads rhs `width` elements (16 bytes)
@@ -1479,6 +1466,16 @@ std::string mlir::fmc::describeTensorCoreMatmulTiles(int64_t sharedBytes) {
   describe(kMediumMmaTiles, kStaticSharedBytes);
   describe(kSmallMmaTiles, kStaticSharedBytes);
   return text;
+}
+
+bool mlir::fmc::vectorsAligned(MemRefType type, int64_t width) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return succeeded(type.getStridesAndOffset(strides, offset)) &&
+         !ShapedType::isDynamic(offset) && offset % width == 0 &&
+         llvm::all_of(ArrayRef(strides).drop_back(), [&](int64_t stride) {
+           return !ShapedType::isDynamic(stride) && stride % width == 0;
+         });
 }
 
 std::string mlir::fmc::describeWarpgroupMatmulTiles(int64_t sharedBytes) {
