@@ -1,10 +1,12 @@
 //===- AttentionBuilder.h - shared parts of the attention kernels -*- C++
 //-*-===//
 //
-// fmc-gpu-launch-attention builds one of two FlashAttention kernels for an
-// fmc.attention_kernel: the f32 one of CUDA cores (LaunchAttention.cpp) or
-// the tensor-core one (TensorCoreAttention.cpp). Both read the operands, the
-// mask and the causal frontier the same way; this is that common part.
+// fmc-gpu-launch-attention builds one of three FlashAttention kernels for
+// an fmc.attention_kernel: the f32 one of CUDA cores (LaunchAttention.cpp),
+// the tensor-core one (TensorCoreAttention.cpp) or the decoding one
+// (DecodeAttention.cpp). They read the operands, the mask and the causal
+// frontier the same way and combine split keys with the same second
+// kernel; this is that common part.
 //
 //===----------------------------------------------------------------------===//
 

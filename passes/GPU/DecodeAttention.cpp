@@ -472,9 +472,9 @@ private:
 bool mlir::fmc::fitsDecodeAttention(AttentionKernelOp op, int64_t sharedBytes) {
   auto shape = [](Value v) { return cast<MemRefType>(v.getType()); };
   Layout layout(op);
+  // A thread per output column at the end: Dv <= 256.
   return shape(op.getQuery()).getDimSize(2) < 16 && layout.rows <= kMaxRows &&
-         layout.columnThreads <= kThreads &&
-         layout.sharedBytes() <= sharedBytes;
+         layout.dv <= kThreads && layout.sharedBytes() <= sharedBytes;
 }
 
 void mlir::fmc::buildDecodeAttention(OpBuilder &b, AttentionKernelOp op,

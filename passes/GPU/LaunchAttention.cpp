@@ -16,10 +16,11 @@
 //   l' = a l + rowsum P;  O' = a O + P V                barrier
 //
 // and the rows are divided by l at the end (zero where l = 0). A grid too
-// small to fill the GPU (decoding) also splits the keys: each split's
-// partial results go to scratch buffers that a second kernel combines.
-// With mma-type f16 or bf16, prefills take the tensor-core kernel of
-// TensorCoreAttention.cpp instead.
+// small to fill the GPU also splits the keys: each split's partial results
+// go to scratch buffers that a second kernel combines. Decoding (fewer
+// than 16 queries per head) takes the kernel of DecodeAttention.cpp
+// instead, and with mma-type f16 or bf16, prefills the tensor-core kernel
+// of TensorCoreAttention.cpp.
 //
 //===----------------------------------------------------------------------===//
 

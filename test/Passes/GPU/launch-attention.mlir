@@ -227,3 +227,18 @@ func.func @split_keys(%q: memref<1x4x16x64xf32>, %k: memref<1x4x512x64xf32>, %v:
   fmc.attention_kernel %q, %k, %v into %o {causal = true, scale = 0.125 : f64} : (memref<1x4x16x64xf32>, memref<1x4x512x64xf32>, memref<1x4x512x64xf32>, memref<1x4x16x64xf32>) -> ()
   return
 }
+
+// -----
+
+// A decode step whose value rows are wider than the decoding kernel's
+// 256 threads (Dv = 288: it has a thread per output column at the end)
+// takes the 16 x 16 kernel.
+// CHECK-LABEL: func.func @decode_wide_values
+// CHECK: gpu.launch
+// CHECK-SAME: workgroup(%{{.+}} : memref<16x65xf32, #gpu.address_space<workgroup>>, %{{.+}} : memref<32x289xf32, #gpu.address_space<workgroup>>
+// CHECK-NOT: attention: decoding
+// CHECK: attention: FlashAttention-2, f32 SIMT, 16 queries x 32 keys per step
+func.func @decode_wide_values(%q: memref<1x1x1x64xf32>, %k: memref<1x1x32x64xf32>, %v: memref<1x1x32x288xf32>, %o: memref<1x1x1x288xf32>) {
+  fmc.attention_kernel %q, %k, %v into %o {causal = false, scale = 0.125 : f64} : (memref<1x1x1x64xf32>, memref<1x1x32x64xf32>, memref<1x1x32x288xf32>, memref<1x1x1x288xf32>) -> ()
+  return
+}
