@@ -54,6 +54,24 @@ Value AttentionBuilder::load(OpBuilder &b, Value memref, ValueRange at) {
   return value;
 }
 
+Value AttentionBuilder::combine(OpBuilder &b, Value x, Value y, bool max) {
+  return max ? Value(arith::MaximumFOp::create(b, loc, x, y))
+             : Value(arith::AddFOp::create(b, loc, x, y));
+}
+
+void AttentionBuilder::butterfly(OpBuilder &b, MutableArrayRef<Value> values,
+                                 ArrayRef<int64_t> offsets, bool max) {
+  for (int64_t offset : offsets) {
+    SmallVector<Value> other = llvm::map_to_vector(values, [&](Value v) {
+      return gpu::ShuffleOp::create(b, loc, v, offset, kWarpSize,
+                                    gpu::ShuffleMode::XOR)
+          .getShuffleResult();
+    });
+    for (auto [v, w] : llvm::zip(values, other))
+      v = combine(b, v, w, max);
+  }
+}
+
 scf::IfOp AttentionBuilder::ifZero(OpBuilder &b, Value x) {
   return scf::IfOp::create(
       b, loc,

@@ -42,6 +42,13 @@ protected:
   /// `x` clamped to [0, bound): a load that stays in bounds.
   Value clamp(OpBuilder &b, Value x, int64_t bound);
   Value load(OpBuilder &b, Value memref, ValueRange at);
+  /// maximumf(x, y) or x + y: the softmax's row maxima and sums.
+  Value combine(OpBuilder &b, Value x, Value y, bool max);
+  /// Combines each of `values` (max or add) across the lanes of a warp
+  /// that differ in the bits of `offsets`: XOR shuffles, every value's
+  /// shuffle of a step together.
+  void butterfly(OpBuilder &b, MutableArrayRef<Value> values,
+                 ArrayRef<int64_t> offsets, bool max);
   /// An scf.if (no results) on `x` == 0: what one thread (of a row, a
   /// warp or the block) does.
   scf::IfOp ifZero(OpBuilder &b, Value x);

@@ -272,28 +272,12 @@ private:
         });
   }
 
-  Value shuffleXor(OpBuilder &b, Value v, int64_t offset) {
-    return gpu::ShuffleOp::create(b, loc, v, offset, kWarpSize,
-                                  gpu::ShuffleMode::XOR)
-        .getShuffleResult();
-  }
-
-  Value combine(OpBuilder &b, Value x, Value y, bool max) {
-    return max ? Value(arith::MaximumFOp::create(b, loc, x, y))
-               : Value(arith::AddFOp::create(b, loc, x, y));
-  }
-
   /// Combines each of `values` (max or add) across the block: butterfly
   /// shuffles in each warp, then the warps' results through maxShared
   /// (written by lane 0, read by every thread after a barrier). The caller
   /// orders earlier reads of maxShared before this.
   void acrossBlock(OpBuilder &b, MutableArrayRef<Value> values, bool max) {
-    for (int64_t offset = kWarpSize / 2; offset >= 1; offset /= 2) {
-      SmallVector<Value> other = llvm::map_to_vector(
-          values, [&](Value v) { return shuffleXor(b, v, offset); });
-      for (auto [v, w] : llvm::zip(values, other))
-        v = combine(b, v, w, max);
-    }
+    butterfly(b, values, {16, 8, 4, 2, 1}, max);
     {
       OpBuilder::InsertionGuard g(b);
       auto first = ifZero(b, lane);

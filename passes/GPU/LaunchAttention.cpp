@@ -260,11 +260,10 @@ private:
   }
 
   /// Combines `values` with max (maximumf, as the CPU lowering) or add.
-  Value combine(OpBuilder &b, ArrayRef<Value> values, bool max) {
+  Value combineAll(OpBuilder &b, ArrayRef<Value> values, bool max) {
     Value total = values.front();
     for (Value v : values.drop_front())
-      total = max ? Value(arith::MaximumFOp::create(b, loc, total, v))
-                  : Value(arith::AddFOp::create(b, loc, total, v));
+      total = combine(b, total, v, max);
     return total;
   }
 
@@ -276,7 +275,7 @@ private:
       SmallVector<Value> parts;
       for (int64_t q = 0; q < kSide; ++q)
         parts.push_back(load(b, partials, {row, index(b, q)}));
-      totals.push_back(combine(b, parts, max));
+      totals.push_back(combineAll(b, parts, max));
     }
     return totals;
   }
@@ -328,7 +327,7 @@ private:
         s.push_back(score(b, dots[i * nk + c], queryRows[i], key, bc));
         rowScores.push_back(s.back());
       }
-      memref::StoreOp::create(b, loc, combine(b, rowScores, /*max=*/true),
+      memref::StoreOp::create(b, loc, combineAll(b, rowScores, /*max=*/true),
                               maxShared, ValueRange{rows[i], tx});
     }
     gpu::BarrierOp::create(b, loc);
@@ -349,8 +348,8 @@ private:
         memref::StoreOp::create(b, loc, p.back(), pShared,
                                 ValueRange{rows[i], keyCols[c]});
       }
-      memref::StoreOp::create(b, loc, combine(b, p, /*max=*/false), sumShared,
-                              ValueRange{rows[i], tx});
+      memref::StoreOp::create(b, loc, combineAll(b, p, /*max=*/false),
+                              sumShared, ValueRange{rows[i], tx});
     }
     stage(b, value, kvHead, j0, T, bc, Dv, kvShared);
     gpu::BarrierOp::create(b, loc);

@@ -212,23 +212,11 @@ private:
                                      DenseElementsAttr::get(type, 0.0f));
   }
 
-  Value shuffleXor(OpBuilder &b, Value v, int64_t offset) {
-    return gpu::ShuffleOp::create(b, loc, v, offset, kWarpSize,
-                                  gpu::ShuffleMode::XOR)
-        .getShuffleResult();
-  }
-
   /// Combines each of `values` (max or add) across the four lanes that
   /// hold a row (lanes 4g .. 4g + 3): two butterfly steps, both rows'
   /// shuffles together.
   void acrossRow(OpBuilder &b, MutableArrayRef<Value> values, bool max) {
-    for (int64_t offset : {1, 2}) {
-      SmallVector<Value> other = llvm::map_to_vector(
-          values, [&](Value v) { return shuffleXor(b, v, offset); });
-      for (auto [v, w] : llvm::zip(values, other))
-        v = max ? Value(arith::MaximumFOp::create(b, loc, v, w))
-                : Value(arith::AddFOp::create(b, loc, v, w));
-    }
+    butterfly(b, values, {1, 2}, max);
   }
 
   /// ldmatrix of `tiles` 8 x 8 tiles (transposed or not) of `shared`, this
