@@ -119,20 +119,27 @@ def prepare(args):
         models.append((name, os.path.relpath(path, args.source), None))
         gemms[name] = n
     timing = {}
-    if args.attention:
+
+    def attention_model(name, b, h, seq, d, causal, half=False,
+                        kv_heads=None, keys=None):
+        """One ONNX Attention of Q [b, h, seq, d] over K and V [b,
+        kv_heads (h), keys (seq), d], saved in the folder; its path."""
         from onnx import TensorProto, helper
-        def attention_model(name, b, h, seq, d, causal, half=False):
-            shape = [b, h, seq, d]
-            io = TensorProto.FLOAT16 if half else TensorProto.FLOAT
-            graph = helper.make_graph(
-                [helper.make_node("Attention", ["Q", "K", "V"], ["Y"],
-                                  is_causal=int(causal))], name,
-                [helper.make_tensor_value_info(n, io, shape) for n in "QKV"],
-                [helper.make_tensor_value_info("Y", io, shape)])
-            path = os.path.join(args.out, name + ".onnx")
-            onnx.save(helper.make_model(
-                graph, opset_imports=[helper.make_opsetid("", 23)]), path)
-            return os.path.relpath(path, args.source)
+        io = TensorProto.FLOAT16 if half else TensorProto.FLOAT
+        kv = [b, kv_heads or h, keys or seq, d]
+        graph = helper.make_graph(
+            [helper.make_node("Attention", ["Q", "K", "V"], ["Y"],
+                              is_causal=int(causal))], name,
+            [helper.make_tensor_value_info("Q", io, [b, h, seq, d]),
+             helper.make_tensor_value_info("K", io, kv),
+             helper.make_tensor_value_info("V", io, kv)],
+            [helper.make_tensor_value_info("Y", io, [b, h, seq, d])])
+        path = os.path.join(args.out, name + ".onnx")
+        onnx.save(helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", 23)]), path)
+        return os.path.relpath(path, args.source)
+
+    if args.attention:
         # Checked against ONNX Runtime: several key blocks, a partial one.
         models.append(("attn_check", attention_model(
             "attn_check", 1, 4, 200, 128, True), None))
@@ -149,25 +156,16 @@ def prepare(args):
                                     "causal": causal,
                                     "flops": flops / 2 if causal else flops}
     if args.decode_attention:
-        from onnx import TensorProto, helper
         # One decode step's attention: one query per head, 32 heads over 8
         # key/value heads (LLaMA-style grouped queries), D = 128, T cached
         # keys; f16 with --half-io. Memory-bound: its lines give the
         # bandwidth of reading K and V once.
-        io = TensorProto.FLOAT16 if args.half_io else TensorProto.FLOAT
         heads, kv_heads, d = 32, 8, 128
         for t in args.decode_lengths:
             name = "attn_decode_t%d" % t
-            graph = helper.make_graph(
-                [helper.make_node("Attention", ["Q", "K", "V"], ["Y"])], name,
-                [helper.make_tensor_value_info("Q", io, [1, heads, 1, d]),
-                 helper.make_tensor_value_info("K", io, [1, kv_heads, t, d]),
-                 helper.make_tensor_value_info("V", io, [1, kv_heads, t, d])],
-                [helper.make_tensor_value_info("Y", io, [1, heads, 1, d])])
-            path = os.path.join(args.out, name + ".onnx")
-            onnx.save(helper.make_model(
-                graph, opset_imports=[helper.make_opsetid("", 23)]), path)
-            models.append((name, os.path.relpath(path, args.source), None))
+            models.append((name, attention_model(
+                name, 1, heads, 1, d, False, args.half_io, kv_heads=kv_heads,
+                keys=t), None))
             timing[name] = {"kind": "decode_attention",
                             "q_shape": [1, heads, 1, d],
                             "kv_shape": [1, kv_heads, t, d],

@@ -220,14 +220,9 @@ void AttentionBuilder::combineSplits(OpBuilder &b, int64_t splits,
 
 llvm::MaybeAlign AttentionBuilder::alignment(Value buffer, int64_t count) {
   auto type = cast<MemRefType>(buffer.getType());
-  auto [strides, offset] = type.getStridesAndOffset();
-  bool aligned =
-      !ShapedType::isDynamic(offset) && offset % count == 0 &&
-      llvm::all_of(ArrayRef<int64_t>(strides).drop_back(), [&](int64_t s) {
-        return !ShapedType::isDynamic(s) && s % count == 0;
-      });
-  return aligned ? llvm::MaybeAlign(count * type.getElementTypeBitWidth() / 8)
-                 : llvm::MaybeAlign();
+  return vectorsAligned(type, count)
+             ? llvm::MaybeAlign(count * type.getElementTypeBitWidth() / 8)
+             : llvm::MaybeAlign();
 }
 
 int64_t mlir::fmc::keySplits(int64_t grid, int64_t keyBlocks,

@@ -27,10 +27,9 @@ public:
   explicit AttentionBuilder(AttentionKernelOp op);
 
   /// The alignment of a vector of `count` elements of `buffer` at a multiple
-  /// of `count` elements of a row: its size in bytes where the buffer's
-  /// offset and strides keep such groups at multiples of `count` (buffers
-  /// themselves are 16-byte aligned: the arena, weights, cudaMalloc), else
-  /// unknown.
+  /// of `count` elements of a row: its size in bytes where vectorsAligned
+  /// holds (buffers themselves are 16-byte aligned: the arena, weights,
+  /// cudaMalloc), else unknown.
   static llvm::MaybeAlign alignment(Value buffer, int64_t count);
 
 protected:
