@@ -168,21 +168,52 @@ public:
     return success();
   }
 
-  /// Host code cannot read what a one-thread launch computed.
-  LogicalResult checkSerialLaunches() {
+  /// Host code cannot read what a one-thread launch computed; kernels can:
+  /// a scalar that later launches use (e.g. a Pad's value read from an
+  /// input) goes through a one-element buffer, stored by the one-thread
+  /// launch and loaded at the start of each kernel that uses it (the
+  /// launches run in program order).
+  LogicalResult forwardSerialResults() {
     for (gpu::LaunchOp launch : serialLaunches) {
-      WalkResult result = launch.getBody().walk([&](Operation *op) {
-        for (Value value : op->getResults())
-          for (Operation *user : value.getUsers())
-            if (!launch.getBody().isAncestor(user->getParentRegion())) {
-              op->emitError("a value computed from device memory is used "
-                            "by host code; this op cannot run on the GPU");
-              return WalkResult::interrupt();
+      Region &body = launch.getBody();
+      for (Operation &op : body.front().without_terminator())
+        for (Value value : op.getResults()) {
+          SmallVector<OpOperand *> outside;
+          for (OpOperand &use : value.getUses())
+            if (!body.isAncestor(use.getOwner()->getParentRegion()))
+              outside.push_back(&use);
+          if (outside.empty())
+            continue;
+          if (!value.getType().isIntOrIndexOrFloat() ||
+              llvm::any_of(outside, [](OpOperand *use) {
+                return !use->getOwner()->getParentOfType<gpu::LaunchOp>();
+              }))
+            return op.emitError("a value computed from device memory is used "
+                                "by host code; this op cannot run on the GPU");
+          Location loc = op.getLoc();
+          rewriter.setInsertionPoint(launch);
+          Value buffer = memref::AllocOp::create(
+              rewriter, loc, MemRefType::get({}, value.getType()));
+          rewriter.setInsertionPointAfter(&op);
+          memref::StoreOp::create(rewriter, loc, value, buffer);
+          llvm::SmallDenseMap<Operation *, Value> loaded;
+          Operation *last = launch;
+          for (OpOperand *use : outside) {
+            auto consumer = use->getOwner()->getParentOfType<gpu::LaunchOp>();
+            Value &copy = loaded[consumer];
+            if (!copy) {
+              rewriter.setInsertionPointToStart(&consumer.getBody().front());
+              copy = memref::LoadOp::create(rewriter, loc, buffer);
             }
-        return WalkResult::advance();
-      });
-      if (result.wasInterrupted())
-        return failure();
+            use->set(copy);
+            Operation *at =
+                launch->getBlock()->findAncestorOpInBlock(*consumer);
+            if (at && last->isBeforeInBlock(at))
+              last = at;
+          }
+          rewriter.setInsertionPointAfter(last);
+          memref::DeallocOp::create(rewriter, loc, buffer);
+        }
     }
     return success();
   }
@@ -243,7 +274,7 @@ struct LaunchParallelLoopsPass
     for (Block &block : func.getBody())
       if (failed(launcher.launchSerialAccesses(block)))
         return signalPassFailure();
-    if (failed(launcher.checkSerialLaunches()))
+    if (failed(launcher.forwardSerialResults()))
       return signalPassFailure();
     func.walk([&](gpu::LaunchOp launch) { launcher.sinkGlobals(launch); });
   }

@@ -131,9 +131,19 @@ public:
         shared.push_back(
             MemRefType::Builder(alloc.getType()).setMemorySpace(workgroup));
       }
-    // The reduction tree's scratch: one f32 per thread.
+    // The reduction tree's scratch: one value per thread, f32 or the
+    // widest reduction's type if wider (f64).
+    scratchType = b.getF32Type();
+    for (Operation &op : loop.getBody()->without_terminator())
+      if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+        if (linalgOp.getNumReductionLoops()) {
+          auto type = cast<FloatType>(
+              linalgOp.getBlock()->getArguments().back().getType());
+          if (type.getWidth() > scratchType.getWidth())
+            scratchType = type;
+        }
     shared.push_back(
-        MemRefType::get({threads}, b.getF32Type(), AffineMap(), workgroup));
+        MemRefType::get({threads}, scratchType, AffineMap(), workgroup));
 
     SmallVector<int64_t> counts;
     int64_t rows = 1;
@@ -347,9 +357,9 @@ private:
                 scf::YieldOp::create(b, loc, emitBody(b, op, all, acc[0]));
               });
           Value partialValue = partial.getResult(0);
-          if (!type.isF32())
+          if (type != scratchType)
             partialValue =
-                arith::ExtFOp::create(b, loc, b.getF32Type(), partialValue);
+                arith::ExtFOp::create(b, loc, scratchType, partialValue);
           memref::StoreOp::create(b, loc, partialValue, scratch, tid);
           gpu::BarrierOp::create(b, loc);
           for (int64_t half = threads / 2; half >= 1; half /= 2) {
@@ -368,8 +378,8 @@ private:
                                              b, loc, tid, index(b, half))}),
                   type);
               Value sum = combineValues(b, mine, other);
-              if (!type.isF32())
-                sum = arith::ExtFOp::create(b, loc, b.getF32Type(), sum);
+              if (type != scratchType)
+                sum = arith::ExtFOp::create(b, loc, scratchType, sum);
               memref::StoreOp::create(b, loc, sum, scratch, tid);
             }
             gpu::BarrierOp::create(b, loc);
@@ -394,7 +404,7 @@ private:
   }
 
   Value narrow(OpBuilder &b, Value v, FloatType type) {
-    if (type.isF32())
+    if (type == scratchType)
       return v;
     return arith::TruncFOp::create(b, loc, type, v);
   }
@@ -405,6 +415,7 @@ private:
   FlatSymbolRefAttr module;
   IRMapping mapping;
   Value tid, scratch;
+  FloatType scratchType;
 };
 
 struct LaunchRowLoopsPass

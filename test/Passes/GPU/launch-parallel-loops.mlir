@@ -88,6 +88,47 @@ func.func @serial(%out: memref<f32>) {
 
 // -----
 
+// A scalar read from device memory that a kernel uses (a Pad's value given
+// as an input) goes through a one-element buffer: the one-thread launch
+// stores it, the kernel loads it first; the buffer is freed after the
+// last kernel that reads it.
+// CHECK-LABEL: func.func @kernel_reads_device
+// CHECK: %[[BUF:.+]] = memref.alloc() : memref<f32>
+// CHECK: gpu.launch
+// CHECK: %[[V:.+]] = memref.load %arg0[] : memref<f32>
+// CHECK: %[[W:.+]] = arith.negf %[[V]]
+// CHECK: memref.store %[[W]], %[[BUF]][] : memref<f32>
+// CHECK: gpu.terminator
+// CHECK: gpu.launch
+// CHECK-NEXT: %[[LOADED:.+]] = memref.load %[[BUF]][] : memref<f32>
+// CHECK: memref.store %[[LOADED]], %arg1
+// CHECK: gpu.terminator
+// CHECK: gpu.launch
+// CHECK-NEXT: %[[AGAIN:.+]] = memref.load %[[BUF]][] : memref<f32>
+// CHECK: arith.addf %{{.+}}, %[[AGAIN]]
+// CHECK: gpu.terminator
+// CHECK-NEXT: }
+// CHECK-NEXT: memref.dealloc %[[BUF]] : memref<f32>
+// CHECK-NEXT: return
+func.func @kernel_reads_device(%in: memref<f32>, %out: memref<16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %v = memref.load %in[] : memref<f32>
+  %w = arith.negf %v : f32
+  scf.parallel (%i) = (%c0) to (%c16) step (%c1) {
+    memref.store %w, %out[%i] : memref<16xf32>
+  }
+  scf.parallel (%i) = (%c0) to (%c16) step (%c1) {
+    %x = memref.load %out[%i] : memref<16xf32>
+    %y = arith.addf %x, %w : f32
+    memref.store %y, %out[%i] : memref<16xf32>
+  }
+  return
+}
+
+// -----
+
 // Host code that needs a value read from device memory cannot be placed.
 func.func @host_reads_device(%in: memref<f32>, %out: memref<?xf32>) {
   %c0 = arith.constant 0 : index

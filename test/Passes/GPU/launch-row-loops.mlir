@@ -70,6 +70,35 @@ func.func @center(%x: memref<4x64xf32>, %y: memref<4x64xf32>) {
 #row = affine_map<(d0, d1) -> (d0, d1)>
 #sum = affine_map<(d0, d1) -> (d0)>
 
+// An f64 reduction keeps f64 through the tree: its scratch is f64, not
+// f32 (no value is converted on the way).
+// CHECK-LABEL: func.func @sum_f64
+// CHECK: gpu.launch
+// CHECK-SAME: workgroup(%[[SCRATCH:.+]] : memref<256xf64, #gpu.address_space<workgroup>>)
+// CHECK-NOT: arith.extf
+// CHECK-NOT: arith.truncf
+// CHECK: %[[TOTAL:.+]] = memref.load %[[SCRATCH]][%c0{{.*}}] : memref<256xf64, #gpu.address_space<workgroup>>
+// CHECK: arith.addf %{{.+}}, %[[TOTAL]] : f64
+// CHECK: gpu.terminator
+func.func @sum_f64(%x: memref<4x64xf64>, %s: memref<4xf64>) {
+  scf.forall (%r) in (4) {
+    %row = memref.subview %x[%r, 0] [1, 64] [1, 1] : memref<4x64xf64> to memref<1x64xf64, strided<[64, 1], offset: ?>>
+    %out = memref.subview %s[%r] [1] [1] : memref<4xf64> to memref<1xf64, strided<[1], offset: ?>>
+    linalg.generic {indexing_maps = [#row, #sum], iterator_types = ["parallel", "reduction"]}
+        ins(%row : memref<1x64xf64, strided<[64, 1], offset: ?>>) outs(%out : memref<1xf64, strided<[1], offset: ?>>) {
+    ^bb0(%v: f64, %acc: f64):
+      %a = arith.addf %acc, %v : f64
+      linalg.yield %a : f64
+    }
+  }
+  return
+}
+
+// -----
+
+#row = affine_map<(d0, d1) -> (d0, d1)>
+#sum = affine_map<(d0, d1) -> (d0)>
+
 // Left alone: a loop without a reduction, and one whose reduction is not
 // `combine(out, f(x))` (out used twice).
 // CHECK-LABEL: func.func @left_alone
