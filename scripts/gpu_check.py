@@ -26,7 +26,13 @@ of it causal) and PyTorch's scaled_dot_product_attention on the same GPU
 in f32 and f16. --decode-attention adds one decode step's attention (one
 query per head, 32 heads over 8 key/value heads, D = 128, --decode-lengths
 cached keys; timing only), its lines the bandwidth at which K and V are
-read, and SDPA's (enable_gqa) in the same dtype. --compile-flag passes flags to fmc compile, e.g.
+read, and SDPA's (enable_gqa) in the same dtype. --conformance adds a sample of the ONNX node tests (the PyPI
+suite, test/Conformance): per operator the first test, in name order,
+that fmc compiles for the target and whose inputs and outputs are tensors
+the runtime's bindings take; checked against the test's own expected
+outputs with run_conformance.py's comparison and tolerances
+(test/Conformance/conformance_compare.py, copied into the folder).
+--compile-flag passes flags to fmc compile, e.g.
 --compile-flag=--precision=fp16. --half-io makes the timing-only models
 (the attention benchmark, a --gemm above 2048) take and return f16 tensors
 (the gemm's weight f16 too, an input made on the GPU host like X, which
@@ -43,8 +49,10 @@ captures it), to compare launch overheads.
 """
 
 import argparse
+import concurrent.futures
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -67,6 +75,96 @@ DEFAULT_MODELS = [
     ("mlp", "test/E2E/models/mlp.onnx", None),
     ("matvec", "test/Targets/CUDA/Inputs/matvec.onnxtxt", None),
 ]
+
+
+# Element types (ONNX numbers) that runtime/python/fmc_runtime.py takes.
+RUNTIME_TYPES = {1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13}
+
+
+def prepare_conformance(args):
+    """Compiles the conformance sample (see --conformance) into args.out,
+    with each test's inputs and expected outputs (test_data_set_0); returns
+    {name: (rtol, atol)}."""
+    import numpy as np
+    import onnx
+    sys.path.insert(0, os.path.join(args.source, "test", "Conformance"))
+    import run_conformance
+
+    (_, _, suite), = run_conformance.resolve_suites(
+        ["pypi"], os.path.join(args.source, "build"))
+    by_operator = {}
+    for test in sorted(os.listdir(suite)):
+        path = os.path.join(suite, test, "model.onnx")
+        if not os.path.isfile(path):
+            continue
+        model = onnx.load(path, load_external_data=False)
+        values = list(model.graph.input) + list(model.graph.output)
+        if any(v.type.WhichOneof("value") != "tensor_type" or
+               v.type.tensor_type.elem_type not in RUNTIME_TYPES
+               for v in values):
+            continue
+        by_operator.setdefault(run_conformance.operator_of(test, model),
+                               []).append((test, model))
+
+    def first_compiling(operator):
+        for test, model in by_operator[operator]:
+            data = os.path.join(suite, test, "test_data_set_0")
+            files = ["input_%d.pb" % i for i in range(len(model.graph.input))]
+            if not all(os.path.exists(os.path.join(data, f)) for f in files):
+                continue
+            artifact = os.path.join(args.out, "conf_%s.fmc" % test)
+            # Shape operands given as inputs are bound to the test's values
+            # where fmc asks for them (as run_conformance.py does).
+            bound = []
+            while True:
+                proc = subprocess.run(
+                    [args.fmc, "compile",
+                     os.path.join(suite, test, "model.onnx"),
+                     "--target=" + args.target, "-o", artifact] +
+                    args.compile_flag + bound, capture_output=True, text=True)
+                if proc.returncode == 0:
+                    return test, model
+                wanted = re.search(r"--bind-input (\S+)=FILE\.npy",
+                                   proc.stderr)
+                position = next((i for i, v in enumerate(model.graph.input)
+                                 if wanted and v.name == wanted.group(1)),
+                                None)
+                if position is None or len(bound) == len(model.graph.input):
+                    break
+                npy = os.path.join(args.out, "conf_%s.bound%d.npy" %
+                                   (test, position))
+                np.save(npy, run_conformance.load_tensor(
+                    os.path.join(data, files[position]),
+                    model.graph.input[position]))
+                bound.append("--bind-input=%s=%s" % (wanted.group(1), npy))
+        return None
+
+    with concurrent.futures.ThreadPoolExecutor(os.cpu_count()) as pool:
+        chosen = [c for c in pool.map(first_compiling, sorted(by_operator))
+                  if c]
+    tolerances = {}
+    for test, model in chosen:
+        data = os.path.join(suite, test, "test_data_set_0")
+        name = "conf_" + test
+        for kind, values in (("inputs", model.graph.input),
+                             ("expected", model.graph.output)):
+            prefix = "input" if kind == "inputs" else "output"
+            np.savez(os.path.join(args.out, "%s.%s.npz" % (name, kind)), **{
+                v.name: run_conformance.load_tensor(
+                    os.path.join(data, "%s_%d.pb" % (prefix, i)), v)
+                for i, v in enumerate(values)})
+        rtol, atol, _ = run_conformance.TOLERANCES.get(
+            "pypi:" + test, (run_conformance.DEFAULT_RTOL,
+                             run_conformance.DEFAULT_ATOL, ""))
+        tolerances[name] = (rtol, atol)
+    for path in os.listdir(args.out):
+        if ".bound" in path:
+            os.remove(os.path.join(args.out, path))
+    shutil.copy(os.path.join(args.source, "test", "Conformance",
+                             "conformance_compare.py"), args.out)
+    print("conformance: %d operators, %d prepared" % (len(by_operator),
+                                                      len(tolerances)))
+    return tolerances
 
 
 def prepare(args):
@@ -171,10 +269,11 @@ def prepare(args):
                             "kv_shape": [1, kv_heads, t, d],
                             "bytes": 2 * kv_heads * t * d *
                             (2 if args.half_io else 4)}
+    conformance = prepare_conformance(args) if args.conformance else {}
     for name, n in gemms.items():
         if n > 2048:
             timing[name] = {"kind": "gemm", "n": n, "flops": 2.0 * n ** 3}
-    manifest = []
+    manifest = sorted(conformance)
     for name, path, int_range in models:
         path = os.path.join(args.source, path)
         if path.endswith(".onnxtxt"):
@@ -224,6 +323,7 @@ def prepare(args):
         json.dump({"target": args.target, "models": manifest,
                    "flags": args.compile_flag, "precision": precision,
                    "gemms": gemms, "timing": timing,
+                   "conformance": conformance,
                    "half_io": args.half_io}, f, indent=1)
     shutil.copy(args.runtime, os.path.join(args.out, "libfmc_runtime.so"))
     shutil.copy(os.path.join(args.source, "runtime", "python",
@@ -356,14 +456,28 @@ def check(args):
             continue
         ok = True
         worst_abs = worst_rel = 0.0
+        tolerance = manifest.get("conformance", {}).get(name)
+        problems = []
         for key, want in expected.items():
+            if tolerance:
+                # A node test: its dtype, shape, NaNs and tolerance.
+                from conformance_compare import compare
+                problem = compare(key, outputs[key], want, *tolerance)
+                if problem:
+                    problems.append(problem)
+                    ok = False
+                if outputs[key].shape != want.shape:
+                    continue
             got = outputs[key].astype(np.float64)
             want = want.astype(np.float64)
-            diff = np.abs(got - want)
-            worst_abs = max(worst_abs, float(diff.max(initial=0.0)))
-            worst_rel = max(worst_rel, float(
-                (diff / np.maximum(np.abs(want), 1e-30)).max(initial=0.0)))
-            ok &= bool(np.allclose(got, want, rtol=args.rtol, atol=args.atol))
+            with np.errstate(invalid="ignore"):
+                diff = np.abs(got - want)
+                worst_abs = max(worst_abs, float(np.nanmax(diff, initial=0.0)))
+                worst_rel = max(worst_rel, float(np.nanmax(
+                    diff / np.maximum(np.abs(want), 1e-30), initial=0.0)))
+            if not tolerance:
+                ok &= bool(np.allclose(got, want, rtol=args.rtol,
+                                       atol=args.atol))
         def median_of(values):
             return sorted(values)[len(values) // 2] if values else float("nan")
         median, busy = median_of(times), median_of(compute)
@@ -397,6 +511,8 @@ def check(args):
             if peer:
                 line += "; SDPA %.3f ms, %.0f GB/s (fmc/SDPA %.2f)" % (
                     peer, timed["bytes"] / (peer * 1e-3) / 1e9, busy / peer)
+        for problem in problems:
+            line += "; " + problem
         print(line)
         passed += ok
         failed += not ok
@@ -424,6 +540,7 @@ def main():
     p.add_argument("--attention", action="store_true")
     p.add_argument("--attention-seqs", type=lambda text: [
         int(v) for v in text.split(",")], default=[512, 1024, 2048, 4096, 8192])
+    p.add_argument("--conformance", action="store_true")
     p.add_argument("--decode-attention", action="store_true")
     p.add_argument("--decode-lengths", type=lambda text: [
         int(v) for v in text.split(",")], default=[1024, 4096, 16384])

@@ -15,6 +15,9 @@
 #            small fp16 products vs ONNX Runtime (as in wgmma.test and
 #            large-matmul.test: rtol 2e-3, atol 1e-3)
 #   check    the zoo and the matmul cases, fp32, vs ONNX Runtime (1e-3)
+#   conformance
+#            one ONNX node test per operator (gpu_check.py --conformance),
+#            fp32, vs the tests' expected outputs and tolerances
 #   fp16     matmul cases with fp16 weights and the 4096^3 GEMM (f16 in and
 #            out) vs torch.matmul; on sm_90a the warpgroup (wgmma) kernel,
 #            and fp16_mma the same GEMM on the mma.sync kernel
@@ -50,6 +53,7 @@ prepare() {
 rm -rf "$out"
 mkdir -p "$out"
 prepare check --matmul-cases
+prepare conformance --models --conformance
 # The large matmul kernels on small products (--gpu-sms=1: the 128 x 128
 # tiles; on sm_90a the warpgroup kernel), checked against ONNX Runtime.
 prepare tiles --models \
@@ -109,6 +113,7 @@ run() {
 # Tolerances: fp32 1e-3 (issue 6); fp16 and bf16 as in docs/BENCHMARKS.md.
 run tiles 45 --rtol 2e-3 --atol 1e-3
 run check 120
+run conformance 60 --runs 1
 run fp16 75 --rtol 1e-2 --atol 5e-3
 run fp16_mma 45 --rtol 1e-2 --atol 5e-3
 run attn16 120 --rtol 1e-2 --atol 2e-3

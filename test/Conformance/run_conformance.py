@@ -2,6 +2,8 @@
 """Runs the ONNX backend node tests through fmc and classifies every test.
 
     run_conformance.py [--suite pypi|debian|NAME=DIR ...] [--fmc PATH]
+                       [--target T] [--compile-flag FLAG ...]
+                       [--reference-target T]
                        [--jobs N] [--timeout S] [--filter REGEX]
                        [--subset FILE] [--markdown docs/CONFORMANCE.md]
                        [--json results.json] [--check]
@@ -27,6 +29,13 @@ shape, NaN where NaN is expected. Each test ends as one of
                ('error: ...', naming the node and op);
   error        a crash, hang (--timeout), internal error or runtime failure.
 
+--compile-flag passes a flag to every `fmc compile`: with
+`--compile-flag=--gpu-mapping-on-host` the tests run through the GPU
+mapping on the host (the CUDA path's passes, its kernels run as loops).
+With --reference-target, a test rejected at compile time that compiles for
+the reference target (e.g. host, without the flags) is an error, not
+unsupported: the target lost an op the reference supports.
+
 Shape-determining operands that a test feeds as graph inputs are bound at
 compile time (fmc compile --bind-input) when fmc's diagnostic asks for it and
 all data sets agree on the value; the report lists those tests.
@@ -37,6 +46,7 @@ when any test is 'fail' or 'error'.
 
 import argparse
 import concurrent.futures
+import fcntl
 import json
 import os
 import re
@@ -50,6 +60,8 @@ from collections import Counter, defaultdict
 import numpy as np
 import onnx
 from onnx import numpy_helper
+
+from conformance_compare import compare
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEBIAN_NODE_DIR = "/usr/share/libonnx-testdata/data/node"
@@ -100,20 +112,25 @@ for _name in ("test_dft_inverse", "test_dft_inverse_opset19"):
         "outputs whose exact value is 0 hold the reference FFT's float32 "
         "rounding noise (up to 2e-7, above atol 1e-7); fmc's sums give 3e-15")
 
-# bfloat16 has an 8-bit significand: a relative tolerance below its
-# resolution (2^-8) cannot tell a correct result from a wrong one, so
-# bfloat16 outputs are compared with rtol = 2^-7 (two ulps).
-BFLOAT16_RTOL = 2.0 ** -7
-
 
 def generate_pypi_suite(out_dir):
     """Writes onnx's node test cases as model + data files, as
     backend-test-tools generate-data did before it stopped emitting them."""
-    import onnx.backend.test.case.node as node_cases
-
     stamp = os.path.join(out_dir, ".complete")
     if os.path.exists(stamp):
         return
+    # Runs in parallel (the lit tests of several targets) wait for the one
+    # that writes the suite.
+    os.makedirs(os.path.dirname(out_dir), exist_ok=True)
+    with open(out_dir + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not os.path.exists(stamp):
+            write_pypi_suite(out_dir, stamp)
+
+
+def write_pypi_suite(out_dir, stamp):
+    import onnx.backend.test.case.node as node_cases
+
     if os.path.exists(out_dir):
         shutil.rmtree(out_dir)
     os.makedirs(out_dir)
@@ -223,49 +240,24 @@ def short(path_message):
     return re.sub(r"^\S*model\.onnx:(\d+:\d+:)? ", "", path_message)
 
 
-# ml_dtypes types that fmc run writes widened (exactly) into a NumPy type.
-WIDENED_BY_FMC_RUN = {
-    "bfloat16": np.float32, "float8_e4m3fn": np.float32,
-    "float8_e4m3fnuz": np.float32, "float8_e5m2": np.float32,
-    "float8_e5m2fnuz": np.float32, "float4_e2m1fn": np.float32,
-    "int4": np.int8, "int2": np.int8, "uint4": np.uint8, "uint2": np.uint8,
-}
+def compiles_for(fmc, target, model_path, work, bound, timeout):
+    """Whether fmc compiles the model for `target` (no other flags)."""
+    try:
+        proc = subprocess.run(
+            [fmc, "compile", model_path, f"--target={target}", "-o",
+             os.path.join(work, "reference.fmc")]
+            + [f"--bind-input={k}={v}" for k, v in bound.items()],
+            capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False
+    return proc.returncode == 0
 
 
-def compare(name, actual, expected, rtol, atol):
-    if expected.dtype.name == "bfloat16":
-        rtol = max(rtol, BFLOAT16_RTOL)
-    widened = WIDENED_BY_FMC_RUN.get(expected.dtype.name)
-    if widened is not None and actual.dtype == widened:
-        expected = expected.astype(widened)
-    if actual.dtype != expected.dtype:
-        return f"output '{name}': dtype {actual.dtype}, expected {expected.dtype}"
-    if actual.shape != expected.shape:
-        return f"output '{name}': shape {actual.shape}, expected {expected.shape}"
-    if expected.dtype.kind in "fc":
-        a = actual.astype(np.float64)
-        e = expected.astype(np.float64)
-        nan_a, nan_e = np.isnan(a), np.isnan(e)
-        if not np.array_equal(nan_a, nan_e):
-            return f"output '{name}': NaN at other positions than expected"
-        ok = np.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)
-        if not ok.all():
-            with np.errstate(invalid="ignore", divide="ignore"):
-                err = np.where(ok, 0.0, np.abs(a - e))
-            idx = np.unravel_index(np.argmax(err), err.shape)
-            return (f"output '{name}': {int((~ok).sum())} of {ok.size} elements "
-                    f"differ, e.g. at {tuple(int(i) for i in idx)}: "
-                    f"{a[idx]!r} vs expected {e[idx]!r}")
-        return None
-    if not np.array_equal(actual, expected):
-        diff = int((actual != expected).sum())
-        return f"output '{name}': {diff} of {expected.size} elements differ"
-    return None
-
-
-def run_test(fmc, target, suite_key, test_dir, timeout, bound):
+def run_test(fmc, target, flags, reference, suite_key, test_dir, timeout,
+             bound):
     """Returns (status, reason, operator); fills `bound` with the inputs bound
-    at compile time (name -> .npy path)."""
+    at compile time (name -> .npy path). With a `reference` target, a test
+    rejected here that compiles for the reference is an error."""
     name = os.path.basename(test_dir)
     model_path = os.path.join(test_dir, "model.onnx")
     try:
@@ -289,7 +281,8 @@ def run_test(fmc, target, suite_key, test_dir, timeout, bound):
             try:
                 proc = subprocess.run(
                     [fmc, "compile", model_path, f"--target={target}", "-o",
-                     artifact] + [f"--bind-input={k}={v}" for k, v in bound.items()],
+                     artifact] + flags
+                    + [f"--bind-input={k}={v}" for k, v in bound.items()],
                     capture_output=True, text=True, timeout=timeout)
             except subprocess.TimeoutExpired:
                 return "error", f"compile timed out after {timeout} s", op
@@ -303,6 +296,11 @@ def run_test(fmc, target, suite_key, test_dir, timeout, bound):
                 return "error", f"compile crashed (exit {proc.returncode}): {line}", op
             wanted = re.search(r"--bind-input (\S+)=FILE\.npy", line)
             if not wanted or wanted.group(1) in bound:
+                if reference and compiles_for(fmc, reference, model_path,
+                                              work, bound, timeout):
+                    return ("error", f"rejected for {target} "
+                            f"({' '.join(flags) or 'no flags'}) but compiles "
+                            f"for {reference}: {line}", op)
                 return "unsupported", line, op
             input_name = wanted.group(1)
             position = next((j for j, v in enumerate(model.graph.input)
@@ -455,6 +453,16 @@ def main():
     parser.add_argument("--fmc", default=os.path.join(ROOT, "build", "bin", "fmc"))
     parser.add_argument("--build-dir", default=os.path.join(ROOT, "build"))
     parser.add_argument("--target", default="host")
+    parser.add_argument("--compile-flag", action="append", default=[],
+                        help="a flag for fmc compile (repeatable), e.g. "
+                        "--compile-flag=--gpu-mapping-on-host")
+    parser.add_argument("--reference-target",
+                        help="a test this run rejects at compile time but "
+                        "that compiles for this target (without "
+                        "--compile-flag) is an error, not unsupported: the "
+                        "run's target or flags lost an op the reference "
+                        "supports (e.g. --reference-target host for a GPU "
+                        "target)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--timeout", type=int, default=120,
                         help="seconds per compile and per run")
@@ -497,7 +505,9 @@ def main():
         futures = {}
         for k, s, n, d in jobs:
             bound = {}
-            futures[pool.submit(run_test, args.fmc, args.target, k, d,
+            futures[pool.submit(run_test, args.fmc, args.target,
+                                args.compile_flag, args.reference_target,
+                                k, d,
                                 args.timeout, bound)] = (s, n, bound)
         for future in concurrent.futures.as_completed(futures):
             suite, name, bound = futures[future]
