@@ -176,6 +176,9 @@ mlir::fmc::buildCUDAKernelPipeline(OpPassManager &pm,
       // Kernels above the 48 KB a kernel may declare statically.
       "fmc-gpu-dynamic-shared-memory{{static-bytes={4} max-bytes={5}}),"
       "lower-affine,canonicalize,cse,"
+      // Math ops without an NVVM lowering (integer powers) -> functions,
+      // which outlining copies into the GPU module with the kernels.
+      "convert-math-to-funcs,"
       "gpu-kernel-outlining,gpu.module(fmc-gpu-align-shared-memory),"
       "func.func(gpu-async-region),"
       "nvvm-attach-target{{module=fmc_kernels chip={2} features={3} O=3},"

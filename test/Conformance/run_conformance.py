@@ -3,7 +3,7 @@
 
     run_conformance.py [--suite pypi|debian|NAME=DIR ...] [--fmc PATH]
                        [--target T] [--compile-flag FLAG ...]
-                       [--reference-target T]
+                       [--compile-only] [--reference-target T]
                        [--jobs N] [--timeout S] [--filter REGEX]
                        [--subset FILE] [--markdown docs/CONFORMANCE.md]
                        [--json results.json] [--check]
@@ -32,9 +32,12 @@ shape, NaN where NaN is expected. Each test ends as one of
 --compile-flag passes a flag to every `fmc compile`: with
 `--compile-flag=--gpu-mapping-on-host` the tests run through the GPU
 mapping on the host (the CUDA path's passes, its kernels run as loops).
-With --reference-target, a test rejected at compile time that compiles for
-the reference target (e.g. host, without the flags) is an error, not
-unsupported: the target lost an op the reference supports.
+--compile-only stops after `fmc compile` (a test that compiles passes:
+for a GPU target on a machine without a GPU, the NVVM/PTX lowering and
+ptxas of every op). With --reference-target, a test rejected at compile
+time that compiles for the reference target (e.g. host, without the
+flags) is an error, not unsupported: the target lost an op the reference
+supports.
 
 Shape-determining operands that a test feeds as graph inputs are bound at
 compile time (fmc compile --bind-input) when fmc's diagnostic asks for it and
@@ -253,11 +256,13 @@ def compiles_for(fmc, target, model_path, work, bound, timeout):
     return proc.returncode == 0
 
 
-def run_test(fmc, target, flags, reference, suite_key, test_dir, timeout,
-             bound):
+def run_test(args, suite_key, test_dir, bound):
     """Returns (status, reason, operator); fills `bound` with the inputs bound
-    at compile time (name -> .npy path). With a `reference` target, a test
-    rejected here that compiles for the reference is an error."""
+    at compile time (name -> .npy path). With args.reference_target, a test
+    rejected here that compiles for the reference is an error; with
+    args.compile_only, one that compiles passes."""
+    fmc, target, flags = args.fmc, args.target, args.compile_flag
+    reference, timeout = args.reference_target, args.timeout
     name = os.path.basename(test_dir)
     model_path = os.path.join(test_dir, "model.onnx")
     try:
@@ -317,6 +322,8 @@ def run_test(fmc, target, flags, reference, suite_key, test_dir, timeout,
             np.save(npy, values[0])
             bound[input_name] = npy
 
+        if args.compile_only:
+            return "pass", "", op
         for data_set in data_sets:
             data_dir = os.path.join(test_dir, data_set)
             args = [fmc, "run", artifact, "--output-dir", os.path.join(work, "out")]
@@ -463,6 +470,10 @@ def main():
                         "run's target or flags lost an op the reference "
                         "supports (e.g. --reference-target host for a GPU "
                         "target)")
+    parser.add_argument("--compile-only", action="store_true",
+                        help="only compile: a test passes when it compiles "
+                        "(for a GPU target without a GPU: NVVM, PTX and "
+                        "ptxas for every op)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--timeout", type=int, default=120,
                         help="seconds per compile and per run")
@@ -505,10 +516,7 @@ def main():
         futures = {}
         for k, s, n, d in jobs:
             bound = {}
-            futures[pool.submit(run_test, args.fmc, args.target,
-                                args.compile_flag, args.reference_target,
-                                k, d,
-                                args.timeout, bound)] = (s, n, bound)
+            futures[pool.submit(run_test, args, k, d, bound)] = (s, n, bound)
         for future in concurrent.futures.as_completed(futures):
             suite, name, bound = futures[future]
             try:
@@ -533,7 +541,8 @@ def main():
         c = Counter(r["status"] for r in results if r["suite"] == suite)
         total = sum(c.values())
         bad += c["fail"] + c["error"]
-        print(f"{suite}: {total} tests: {c['pass']} pass, {c['fail']} fail, "
+        passed = "compiled" if args.compile_only else "pass"
+        print(f"{suite}: {total} tests: {c['pass']} {passed}, {c['fail']} fail, "
               f"{c['unsupported']} unsupported, {c['error']} error "
               f"({100.0 * c['pass'] / max(1, total):.1f}% pass)")
     print(f"({elapsed:.0f} s)")
