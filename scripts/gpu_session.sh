@@ -19,8 +19,9 @@
 #            one ONNX node test per operator (gpu_check.py --conformance),
 #            fp32, vs the tests' expected outputs and tolerances
 #   fp16     matmul cases with fp16 weights and the 4096^3 GEMM (f16 in and
-#            out) vs torch.matmul; on sm_90a the warpgroup (wgmma) kernel,
-#            and fp16_mma the same GEMM on the mma.sync kernel
+#            out) vs torch.matmul; on sm_90a the warpgroup (wgmma) kernel's
+#            128 x 256 tiles, fp16_wg128 the same GEMM on its 128 x 128
+#            tiles and fp16_mma on the mma.sync kernel
 #   attn16   the attention benchmark (B 4, H 16, D 64/128, S 512..8192,
 #            causal and not) in f16 vs PyTorch SDPA, and one attention
 #            checked against ONNX Runtime
@@ -65,6 +66,10 @@ prepare fp16 --models --matmul-cases --compile-flag=--precision=fp16 \
 if [[ $target == sm_90a ]]; then
   prepare fp16_mma --models --compile-flag=--precision=fp16 \
     --compile-flag=--gpu-wgmma=false --gemm 4096 --half-io
+  # The same GEMM on the 128 x 128 warpgroup tiles (1024 blocks; 512 of
+  # 128 x 256 are too few for 600 SMs).
+  prepare fp16_wg128 --models --compile-flag=--precision=fp16 \
+    --compile-flag=--gpu-sms=600 --gemm 4096 --half-io
 fi
 prepare attn16 --models --attention --compile-flag=--precision=fp16 --half-io
 prepare bf16 --compile-flag=--precision=bf16
@@ -116,6 +121,7 @@ run check 120
 run conformance 60 --runs 1
 run fp16 75 --rtol 1e-2 --atol 5e-3
 run fp16_mma 45 --rtol 1e-2 --atol 5e-3
+run fp16_wg128 45 --rtol 1e-2 --atol 5e-3
 run attn16 120 --rtol 1e-2 --atol 2e-3
 # Decode latency: launches one by one, then replayed from a CUDA graph.
 run decode 40 --rtol 1e-2 --atol 5e-3

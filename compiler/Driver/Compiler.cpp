@@ -224,6 +224,12 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
                << "--gpu-wgmma: " << gpu->name
                << " has no warpgroup MMA (wgmma.mma_async needs sm_90a)";
       pipeline.gpuWGMMA = *options.gpuWGMMA;
+      // On the host, the warpgroup kernels' tiles are those of the GPU that
+      // has them (sm_90a's shared memory per block: its 128 x 256 tiles).
+      ::fmc::CUDATarget hopper;
+      if (!gpu && pipeline.gpuWGMMA &&
+          ::fmc::resolveCUDATarget("sm_90a", hopper, error))
+        pipeline.gpuMaxSharedBytes = hopper.maxSharedBytesPerBlock;
     }
     pipeline.gpuAttentionMaxHead =
         mlir::fmc::largestFusedAttentionHead(pipeline.gpuSharedBytes);

@@ -103,17 +103,24 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     within 48 KB.
 
     With `wgmma` (sm_90a), a 16-bit product whose slices are both copied
-    by cp.async and that gives at least `sms` blocks of 128 x 128 (else of
-    64 x 128) takes the warpgroup kernel instead: one warpgroup (128
-    threads) per tile, 64-deep slices in three buffers (dynamic shared
-    memory), each slice stored as 8 x 16-byte core matrices (rows of the
+    by cp.async and that gives at least `sms` blocks of 128 x 256 (if
+    `shared-bytes` holds its four buffers, 192 KB), else of 128 x 128,
+    else of 64 x 128, takes the warpgroup kernel instead. 128 x 256: two
+    warpgroups (256 threads), each 64 rows of one m64n256k16 per step, the
+    copies two slices ahead and each slice's products left running
+    (`wgmma.wait_group 1`) through the next slice's wait and barrier, the
+    copies refilling only buffers whose products were waited for; the last
+    slice's waited for (0) before its accumulators are read. 128 x 128 and
+    64 x 128: one warpgroup (128 threads) per tile, 64-deep slices in
+    three buffers (dynamic shared memory), every slice's products waited
+    for. Each slice is stored as 8 x 16-byte core matrices (rows of the
     operand's contiguous dim: K-major lhs, rhs K-major when stored [n][k],
     else N-major), consecutive threads of a quarter warp copying eight rows
     of one core matrix (no bank conflicts; each row's chunks adjacent in
     global memory). Per 16-deep step, each 64-row half of the tile is one
-    `nvvm.wgmma.mma_async` m64n128k16 (shared-memory descriptors without
+    `nvvm.wgmma.mma_async` m64nNk16 (shared-memory descriptors without
     swizzling), between `wgmma.fence` and a commit and wait per slice; the
-    accumulators stay in registers (vector<64xf32> per half, an LLVM
+    accumulators stay in registers (vector<N/2 x f32> per half, an LLVM
     struct around each instruction). Writes by the copies reach the
     tensor cores' async proxy through `fence.proxy.async.shared::cta`
     before each slice's barrier. The accumulators go through shared memory

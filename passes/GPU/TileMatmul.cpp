@@ -160,15 +160,24 @@ int64_t mostStages(const MmaTiles &m, int64_t bytes, int64_t limit) {
   return 0;
 }
 
-/// The warpgroup kernel's tiles (sm_90a): one warpgroup of 128 threads
-/// computes blockM x blockN outputs (blockM / 64 wgmma.mma_async m64 x
-/// blockN x k16 per 16-deep step) from blockK-deep slices, `stages` buffers
-/// of each.
+/// The warpgroup kernel's tiles (sm_90a): `warpgroups` warpgroups of 128
+/// threads compute blockM x blockN outputs (blockM / 64 wgmma.mma_async
+/// m64 x blockN x k16 per 16-deep step, split among the warpgroups by
+/// rows) from blockK-deep slices, `stages` buffers of each; `pending`
+/// slices' products may still run when the next slice's start (so the
+/// copies stay stages - 1 - pending slices ahead).
 struct WgmmaTiles {
-  int64_t blockM, blockN, blockK, stages;
+  int64_t blockM, blockN, blockK, stages, warpgroups, pending;
+  int64_t threads() const;
 };
-constexpr WgmmaTiles kWgmmaTiles[] = {{128, 128, 64, 3}, {64, 128, 64, 3}};
+/// The largest first: 128 x 256 reads 85 FLOP per byte of its slices
+/// (128 x 128: 64), which the L2 bandwidth of an H100 needs for its
+/// tensor cores' rate; with one block per SM (192 KB of buffers), its
+/// products overlap the next slice's barrier and copies (pending 1).
+constexpr WgmmaTiles kWgmmaTiles[] = {
+    {128, 256, 64, 4, 2, 1}, {128, 128, 64, 3, 1, 0}, {64, 128, 64, 3, 1, 0}};
 constexpr int64_t kWgmmaM = 64, kWgmmaK = 16, kWarpgroupThreads = 128;
+int64_t WgmmaTiles::threads() const { return warpgroups * kWarpgroupThreads; }
 /// A core matrix: 8 rows of 16 bytes, stored contiguously.
 constexpr int64_t kCoreRows = 8, kCoreRowBytes = 16,
                   kCoreBytes = kCoreRows * kCoreRowBytes;
@@ -452,7 +461,10 @@ public:
     OpBuilder b(op);
     MLIRContext *ctx = b.getContext();
     Type f32 = b.getF32Type();
-    int64_t halves = w.blockM / kWgmmaM, values = w.blockN / 2;
+    // Each warpgroup's rows: `halves` 64-row products per step.
+    int64_t groupRows = w.blockM / w.warpgroups;
+    int64_t halves = groupRows / kWgmmaM, values = w.blockN / 2;
+    int64_t threads = w.threads();
     auto lhsTile = coreTileType(w.stages, w.blockM, w.blockK, element);
     auto rhsTile = coreTileType(w.stages, w.blockN, w.blockK, element);
     auto outTile = workgroupType({w.blockM, w.blockN + kRowPadding}, f32);
@@ -460,13 +472,15 @@ public:
             rhsStageBytes = w.blockN * w.blockK * 2;
     int64_t lhsBytes = w.stages * lhsStageBytes;
     gpu::LaunchOp launch =
-        createLaunch(b, w.blockM, w.blockN, kWarpgroupThreads,
+        createLaunch(b, w.blockM, w.blockN, threads,
                      {workgroupType({wgmmaSharedBytes(w)}, b.getI8Type())});
     describe(launch,
              llvm::formatv("matmul: warpgroup MMA (wgmma.mma_async m64n{0}k16 "
-                           "{1}), {2}x{0}x{3} tiles, 1 warpgroup, {4} buffers",
+                           "{1}), {2}x{0}x{3} tiles, {4} warpgroup{5}, {6} "
+                           "buffers, wait_group {7}",
                            w.blockN, element.isBF16() ? "bf16" : "f16",
-                           w.blockM, w.blockK, w.stages));
+                           w.blockM, w.blockK, w.warpgroups,
+                           w.warpgroups > 1 ? "s" : "", w.stages, w.pending));
     Value raw = launch.getWorkgroupAttributions()[0];
     auto view = [&](MemRefType type, int64_t offset) -> Value {
       return memref::ViewOp::create(b, loc, type, raw, index(b, offset),
@@ -475,6 +489,7 @@ public:
     Slice slices[] = {coreSlice(0, m0, w.blockM, view(lhsTile, 0)),
                       coreSlice(1, n0, w.blockN, view(rhsTile, lhsBytes))};
     proxyFence = true;
+    pendingGroups = w.pending;
 
     // Descriptors: bits 0-13 the start address, 16-29 the leading byte
     // offset (core matrices adjacent in k), 32-45 the stride byte offset
@@ -510,8 +525,13 @@ public:
     Value zeros = arith::ConstantOp::create(
         b, loc, accType, DenseElementsAttr::get(accType, 0.0f));
     SmallVector<Value> init(halves, zeros);
+    // The warpgroup's first row in the lhs slice, in bytes.
+    Value groupOffset = affine(b,
+                               d0.floorDiv(kWarpgroupThreads) *
+                                   (groupRows / kCoreRows) * strideBytes,
+                               tid);
     SmallVector<Value> products = pipelinedLoop(
-        b, slices, w.blockK, kWarpgroupThreads, w.stages, init,
+        b, slices, w.blockK, threads, w.stages, init,
         [&](OpBuilder &b, Value buffer, ValueRange acc) {
           NVVM::WgmmaFenceAlignedOp::create(b, loc);
           SmallVector<Value> sums;
@@ -529,9 +549,9 @@ public:
             for (int64_t h = 0; h < halves; ++h) {
               Value lhs = descriptor(
                   b, affine(b,
-                            d0 * lhsStageBytes +
+                            d0 * lhsStageBytes + d1 +
                                 h * kWgmmaM / kCoreRows * strideBytes + kOffset,
-                            buffer));
+                            {buffer, groupOffset}));
               sums[h] = NVVM::WgmmaMmaAsyncOp::create(
                   b, loc, structType, sums[h], lhs, rhs,
                   NVVM::MMAShapeAttr::get(ctx, kWgmmaM, w.blockN, kWgmmaK),
@@ -543,8 +563,12 @@ public:
                   /*satfinite=*/nullptr);
             }
           }
+          // The accumulators are read below: their registers still belong
+          // to the `pending` groups in flight, which the next slice's
+          // products take over; the last slice's are all waited for.
           NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
-          NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+          NVVM::WgmmaWaitGroupSyncOp::create(b, loc,
+                                             finalSlice ? 0 : w.pending);
           SmallVector<Value> result;
           for (Value s : sums) {
             SmallVector<Value> elements;
@@ -557,18 +581,20 @@ public:
         });
 
     // Every group was waited for: no thread reads the slices any more once
-    // all pass this barrier. Value 4 j + v of a thread (warp w, lane l) is
-    // element (16 w + l / 4 + 8 (v / 2), 8 j + 2 (l mod 4) + v mod 2) of
-    // its half's 64 x blockN accumulators.
+    // all pass this barrier. Value 4 j + v of a thread (warpgroup g, warp
+    // w in it, lane l) is element (16 w + l / 4 + 8 (v / 2), 8 j + 2 (l mod
+    // 4) + v mod 2) of its half's 64 x blockN accumulators.
     gpu::BarrierOp::create(b, loc);
     Value outShared = view(outTile, 0);
     for (int64_t h = 0; h < halves; ++h)
       for (int64_t i = 0; i < values; i += 2) {
         int64_t v = i % 4;
-        Value row = affine(b,
-                           h * kWgmmaM + d0.floorDiv(32) * 16 +
-                               (d0 % 32).floorDiv(4) + 8 * (v / 2),
-                           tid);
+        Value row =
+            affine(b,
+                   d0.floorDiv(kWarpgroupThreads) * groupRows + h * kWgmmaM +
+                       (d0 % kWarpgroupThreads).floorDiv(32) * 16 +
+                       (d0 % 32).floorDiv(4) + 8 * (v / 2),
+                   tid);
         Value col = affine(b, 8 * (i / 4) + (d0 % 4) * 2, tid);
         Value pair = vector::FromElementsOp::create(
             b, loc, VectorType::get({2}, f32),
@@ -578,7 +604,7 @@ public:
                                 /*nontemporal=*/false, llvm::Align(8));
       }
     gpu::BarrierOp::create(b, loc);
-    storeTile(b, outShared, w.blockM, w.blockN, kWarpgroupThreads);
+    storeTile(b, outShared, w.blockM, w.blockN, threads);
     eraseFused();
   }
 
@@ -596,9 +622,9 @@ public:
       Slice lhs = coreSlice(0, {}, w.blockM, {});
       Slice rhs = coreSlice(1, {}, w.blockN, {});
       if (copyWidth(lhs, coreTileType(w.stages, w.blockM, w.blockK, element),
-                    w.blockK, kWarpgroupThreads) == kCoreRowBytes / 2 &&
+                    w.blockK, w.threads()) == kCoreRowBytes / 2 &&
           copyWidth(rhs, coreTileType(w.stages, w.blockN, w.blockK, element),
-                    w.blockK, kWarpgroupThreads) == kCoreRowBytes / 2)
+                    w.blockK, w.threads()) == kCoreRowBytes / 2)
         return w;
     }
     return std::nullopt;
@@ -990,7 +1016,9 @@ private:
                                        b.getI32IntegerAttr(inFlight));
       barrier(b);
     };
-    int64_t ahead = stages - 1;
+    // A buffer is refilled once the products that read it are done: those
+    // of `pendingGroups` slices may still run after a slice's barrier.
+    int64_t ahead = stages - 1 - pendingGroups;
     Value group = start(b, index(b, 0), index(b, 0));
     for (int64_t j = 1; j < std::min(ahead, steps); ++j)
       start(b, index(b, j * depth), index(b, j));
@@ -1012,8 +1040,10 @@ private:
     }
     for (int64_t r = looped; r < steps; ++r) {
       waitAndSync(b, group, steps - 1 - r);
+      finalSlice = r == steps - 1;
       sums = multiplySlice(b, index(b, r % stages), sums);
     }
+    finalSlice = false;
     return sums;
   }
 
@@ -1363,6 +1393,11 @@ private:
   int64_t tileN = 0;
   /// Whether the slices' barriers fence the async proxy (buildWGMMA).
   bool proxyFence = false;
+  /// Slices whose products may still run at the next slice's barrier
+  /// (buildWGMMA), whose buffers the copies must not refill yet.
+  int64_t pendingGroups = 0;
+  /// Set while pipelinedLoopAsync builds the last slice's products.
+  bool finalSlice = false;
   AffineExpr d0, d1;
 };
 
@@ -1486,8 +1521,10 @@ std::string mlir::fmc::describeWarpgroupMatmulTiles(int64_t sharedBytes) {
     if (bytes > sharedBytes)
       continue;
     os << (text.empty() ? "" : ", ") << w.blockM << "x" << w.blockN << "x"
-       << w.blockK << " (1 warpgroup, " << w.stages << " buffers, " << bytes
-       << " bytes" << (bytes > kStaticSharedBytes ? " dynamic" : "") << ")";
+       << w.blockK << " (" << w.warpgroups << " warpgroup"
+       << (w.warpgroups > 1 ? "s" : "") << ", " << w.stages << " buffers, "
+       << "wait_group " << w.pending << ", " << bytes << " bytes"
+       << (bytes > kStaticSharedBytes ? " dynamic" : "") << ")";
   }
   return text;
 }

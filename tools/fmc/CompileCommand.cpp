@@ -76,7 +76,8 @@ cl::opt<cl::boolOrDefault> gpuWGMMA(
     "gpu-wgmma",
     cl::desc("Multiply large fp16/bf16 matmuls with warpgroup MMA "
              "(wgmma.mma_async; default: on sm_90a, off elsewhere); with "
-             "--gpu-mapping-on-host, runs that kernel's emulation; for tests "
+             "--gpu-mapping-on-host, runs that kernel's emulation (with "
+             "sm_90a's shared memory per block); for tests "
              "and for timing it against the mma.sync kernels"),
     cl::init(cl::BOU_UNSET), cl::Hidden, cl::sub(getCompileSubCommand()));
 cl::opt<bool> gpuMappingOnHost(

@@ -11,6 +11,7 @@
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{sms=4}),cse)' --split-input-file | FileCheck %s --check-prefix=FILL4
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true shared-bytes=167936 sms=6 wgmma=true}),cse)' --split-input-file | FileCheck %s --check-prefix=WGMMA
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true shared-bytes=167936 sms=12 wgmma=true}),cse)' --split-input-file | FileCheck %s --check-prefix=WGMMA64
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true shared-bytes=232448 sms=4 wgmma=true}),cse)' --split-input-file | FileCheck %s --check-prefix=WGMMA2
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true sms=6 wgmma=true}),cse)' --split-input-file | FileCheck %s --check-prefix=NOWGMMA
 // RUN: not fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{block-m=48}))' --split-input-file 2>&1 | FileCheck %s --check-prefix=BAD
 
@@ -606,6 +607,48 @@ func.func @partial_vectors(%a: memref<70x40xf32>, %b: memref<40x33xf32, strided<
 // WGMMA64: nvvm.wgmma.fence.aligned
 // WGMMA64-COUNT-4: nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 128, k = 16>
 // WGMMA64-NEXT: nvvm.wgmma.commit.group.sync.aligned
+//
+// With sm_90's 227 KB of shared memory, 128 x 256 tiles: two warpgroups
+// (256 threads), each 64 rows of one m64n256k16 per step (its first row's
+// core matrices 8 x 1024 bytes into the lhs slice: wgmma-emulation.mlir
+// checks the products), four buffers (196608
+// bytes), the copies two slices ahead, and a slice's products left in
+// flight (wait 1) while the next slice's copies are waited for and
+// started: the copies of slice i + 2 refill the buffer of slice i - 2,
+// whose products the wait 1 after slice i - 1 finished. The last slice's
+// are waited for (wait 0) before its accumulators are read and the
+// accumulators' tile reuses the buffers.
+// WGMMA2-LABEL: func.func @large_tile
+// WGMMA2: gpu.launch blocks(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c2, %{{.+}} = %c2{{.*}}, %{{.+}} = %c1{{.*}}) threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c256{{.*}}, %{{.+}} = %c1{{.*}}, %{{.+}} = %c1{{.*}}) module(@fmc_kernels) workgroup(%[[RAW:.+]] : memref<196608xi8, #gpu.address_space<workgroup>>)
+// WGMMA2: %[[AS:.+]] = memref.view %[[RAW]][%c0][] : {{.*}} to memref<4x16x8x8x8xf16, #gpu.address_space<workgroup>>
+// WGMMA2: %[[BS:.+]] = memref.view %[[RAW]][%c65536][] : {{.*}} to memref<4x32x8x8x8xf16, #gpu.address_space<workgroup>>
+// WGMMA2-COUNT-4: nvgpu.device_async_copy %arg0[%{{.+}}, %{{.+}}], %[[AS]][%c0,
+// WGMMA2-COUNT-8: nvgpu.device_async_copy %arg1[%{{.+}}, %{{.+}}], %[[BS]][%c0,
+// WGMMA2-NEXT: %[[G:.+]] = nvgpu.device_async_create_group
+// WGMMA2-COUNT-12: nvgpu.device_async_copy {{.*}}[%c1,
+// WGMMA2-NEXT: nvgpu.device_async_create_group
+// WGMMA2: scf.for %{{.+}} = %c0 to %c64 step %c64 iter_args(%{{.+}} = %{{.+}}) -> (vector<128xf32>)
+// WGMMA2-NEXT: nvgpu.device_async_wait %[[G]] {numGroups = 1 : i32}
+// WGMMA2-NEXT: nvvm.fence.proxy
+// WGMMA2-NEXT: gpu.barrier
+// WGMMA2: nvgpu.device_async_create_group
+// WGMMA2-NEXT: nvvm.wgmma.fence.aligned
+// WGMMA2-COUNT-4: nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 256, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <row>], B[<f16>, <one>, <row>]
+// WGMMA2-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// WGMMA2-NEXT: nvvm.wgmma.wait.group.sync.aligned 1
+// WGMMA2: scf.yield
+// WGMMA2: nvgpu.device_async_wait %[[G]] {numGroups = 1 : i32}
+// WGMMA2-COUNT-4: nvvm.wgmma.mma_async
+// WGMMA2: nvvm.wgmma.wait.group.sync.aligned 1
+// WGMMA2: nvgpu.device_async_wait %[[G]] {numGroups = 0 : i32}
+// WGMMA2-COUNT-4: nvvm.wgmma.mma_async
+// WGMMA2-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// WGMMA2-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+// WGMMA2-NOT: nvvm.wgmma
+// WGMMA2: gpu.barrier
+// WGMMA2: %[[OUT:.+]] = memref.view %[[RAW]][%c0][] : {{.*}} to memref<128x260xf32, #gpu.address_space<workgroup>>
+// WGMMA2-COUNT-64: vector.store %{{.+}}, %[[OUT]][%{{.+}}, %{{.+}}] {alignment = 8 : i64} : memref<128x260xf32, #gpu.address_space<workgroup>>, vector<2xf32>
+// WGMMA2-NEXT: gpu.barrier
 // NOWGMMA-LABEL: func.func @large_tile
 // NOWGMMA-NOT: nvvm.wgmma
 // NOWGMMA: vector.contract
