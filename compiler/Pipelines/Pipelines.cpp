@@ -179,6 +179,10 @@ mlir::fmc::buildCUDAKernelPipeline(OpPassManager &pm,
       // Math ops without an NVVM lowering (integer powers) -> functions,
       // which outlining copies into the GPU module with the kernels.
       "convert-math-to-funcs,"
+      // Constants (which canonicalize hoisted out of the launches) back
+      // into the kernels: known strides, bounds and divisors there, not
+      // kernel arguments.
+      "gpu-launch-sink-index-computations,"
       "gpu-kernel-outlining,gpu.module(fmc-gpu-align-shared-memory),"
       "func.func(gpu-async-region),"
       "nvvm-attach-target{{module=fmc_kernels chip={2} features={3} O=3},"

@@ -163,8 +163,8 @@ int64_t mostStages(const MmaTiles &m, int64_t bytes, int64_t limit) {
 /// The warpgroup kernel's tiles (sm_90a): `warpgroups` warpgroups of 128
 /// threads compute blockM x blockN outputs (blockM / 64 wgmma.mma_async
 /// m64 x blockN x k16 per 16-deep step, split among the warpgroups by
-/// rows) from blockK-deep slices, `stages` buffers of each; `pending`
-/// slices' products may still run when the next slice's start (so the
+/// rows) from blockK-deep slices, `stages` buffers of each; the products
+/// of `pending` slices may still run when the next slice starts (so the
 /// copies stay stages - 1 - pending slices ahead).
 struct WgmmaTiles {
   int64_t blockM, blockN, blockK, stages, warpgroups, pending;
@@ -583,7 +583,8 @@ public:
     // Every group was waited for: no thread reads the slices any more once
     // all pass this barrier. Value 4 j + v of a thread (warpgroup g, warp
     // w in it, lane l) is element (16 w + l / 4 + 8 (v / 2), 8 j + 2 (l mod
-    // 4) + v mod 2) of its half's 64 x blockN accumulators.
+    // 4) + v mod 2) of its half's 64 x blockN accumulators, half h of
+    // warpgroup g starting at row g groupRows + 64 h of the tile.
     gpu::BarrierOp::create(b, loc);
     Value outShared = view(outTile, 0);
     for (int64_t h = 0; h < halves; ++h)
