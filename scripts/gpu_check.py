@@ -52,10 +52,10 @@ import argparse
 import concurrent.futures
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -108,35 +108,24 @@ def prepare_conformance(args):
 
     def first_compiling(operator):
         for test, model in by_operator[operator]:
-            data = os.path.join(suite, test, "test_data_set_0")
+            test_dir = os.path.join(suite, test)
             files = ["input_%d.pb" % i for i in range(len(model.graph.input))]
-            if not all(os.path.exists(os.path.join(data, f)) for f in files):
+            if not all(os.path.exists(os.path.join(test_dir, "test_data_set_0",
+                                                   f)) for f in files):
                 continue
-            artifact = os.path.join(args.out, "conf_%s.fmc" % test)
-            # Shape operands given as inputs are bound to the test's values
-            # where fmc asks for them (as run_conformance.py does).
-            bound = []
-            while True:
-                proc = subprocess.run(
-                    [args.fmc, "compile",
-                     os.path.join(suite, test, "model.onnx"),
-                     "--target=" + args.target, "-o", artifact] +
-                    args.compile_flag + bound, capture_output=True, text=True)
-                if proc.returncode == 0:
-                    return test, model
-                wanted = re.search(r"--bind-input (\S+)=FILE\.npy",
-                                   proc.stderr)
-                position = next((i for i, v in enumerate(model.graph.input)
-                                 if wanted and v.name == wanted.group(1)),
-                                None)
-                if position is None or len(bound) == len(model.graph.input):
-                    break
-                npy = os.path.join(args.out, "conf_%s.bound%d.npy" %
-                                   (test, position))
-                np.save(npy, run_conformance.load_tensor(
-                    os.path.join(data, files[position]),
-                    model.graph.input[position]))
-                bound.append("--bind-input=%s=%s" % (wanted.group(1), npy))
+            # Shape operands given as inputs bound to the test's values
+            # where fmc asks for them, as run_conformance.py does.
+            work = tempfile.mkdtemp(prefix="fmc-conf-")
+            try:
+                status, _ = run_conformance.compile_test(
+                    args.fmc, args.target, args.compile_flag, model, test_dir,
+                    ["test_data_set_0"],
+                    os.path.join(args.out, "conf_%s.fmc" % test), work, {},
+                    600)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+            if status == "compiled":
+                return test, model
         return None
 
     with concurrent.futures.ThreadPoolExecutor(os.cpu_count()) as pool:
@@ -157,9 +146,6 @@ def prepare_conformance(args):
             "pypi:" + test, (run_conformance.DEFAULT_RTOL,
                              run_conformance.DEFAULT_ATOL, ""))
         tolerances[name] = (rtol, atol)
-    for path in os.listdir(args.out):
-        if ".bound" in path:
-            os.remove(os.path.join(args.out, path))
     shutil.copy(os.path.join(args.source, "test", "Conformance",
                              "conformance_compare.py"), args.out)
     print("conformance: %d operators, %d prepared" % (len(by_operator),

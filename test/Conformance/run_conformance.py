@@ -256,6 +256,52 @@ def compiles_for(fmc, target, model_path, work, bound, timeout):
     return proc.returncode == 0
 
 
+def compile_test(fmc, target, flags, model, test_dir, data_sets, artifact,
+                 work, bound, timeout):
+    """Compiles a node test's model.onnx into `artifact`. Inputs fmc asks to
+    know at compile time (axes, shapes, pads given as graph inputs) are
+    bound to the test's values with --bind-input (saved in `work`, recorded
+    in `bound`) when every data set gives the same value. Returns (status,
+    reason): "compiled"; "rejected" (a diagnostic, its line); "unsupported"
+    (an input fmc asks for that the data cannot give); "error" (a crash or
+    timeout)."""
+    model_path = os.path.join(test_dir, "model.onnx")
+    while True:
+        try:
+            proc = subprocess.run(
+                [fmc, "compile", model_path, f"--target={target}", "-o",
+                 artifact] + flags
+                + [f"--bind-input={k}={v}" for k, v in bound.items()],
+                capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return "error", f"compile timed out after {timeout} s"
+        if proc.returncode == 0:
+            return "compiled", ""
+        line = short(first_error_line(proc.stderr))
+        crashed = (proc.returncode < 0 or "LLVM ERROR" in proc.stderr
+                   or "internal error" in proc.stderr
+                   or "error:" not in proc.stderr)
+        if crashed:
+            return "error", f"compile crashed (exit {proc.returncode}): {line}"
+        wanted = re.search(r"--bind-input (\S+)=FILE\.npy", line)
+        if not wanted or wanted.group(1) in bound:
+            return "rejected", line
+        input_name = wanted.group(1)
+        position = next((j for j, v in enumerate(model.graph.input)
+                         if v.name == input_name), None)
+        values = []
+        for data_set in data_sets:
+            path = os.path.join(test_dir, data_set, f"input_{position}.pb")
+            if position is None or not os.path.exists(path):
+                return "unsupported", line
+            values.append(load_tensor(path, model.graph.input[position]))
+        if any(v is None or not np.array_equal(v, values[0]) for v in values):
+            return "unsupported", line + " (values differ between data sets)"
+        npy = os.path.join(work, f"bound_{position}.npy")
+        np.save(npy, values[0])
+        bound[input_name] = npy
+
+
 def run_test(args, suite_key, test_dir, bound):
     """Returns (status, reason, operator); fills `bound` with the inputs bound
     at compile time (name -> .npy path). With args.reference_target, a test
@@ -279,48 +325,18 @@ def run_test(args, suite_key, test_dir, bound):
                            if d.startswith("test_data_set_"))
         if not data_sets:
             return "error", "the test has no data sets", op
-        # Inputs fmc asks to know at compile time (axes, shapes, pads given
-        # as graph inputs) are bound to the test's values with --bind-input
-        # when every data set gives the same value.
-        while True:
-            try:
-                proc = subprocess.run(
-                    [fmc, "compile", model_path, f"--target={target}", "-o",
-                     artifact] + flags
-                    + [f"--bind-input={k}={v}" for k, v in bound.items()],
-                    capture_output=True, text=True, timeout=timeout)
-            except subprocess.TimeoutExpired:
-                return "error", f"compile timed out after {timeout} s", op
-            if proc.returncode == 0:
-                break
-            line = short(first_error_line(proc.stderr))
-            crashed = (proc.returncode < 0 or "LLVM ERROR" in proc.stderr
-                       or "internal error" in proc.stderr
-                       or "error:" not in proc.stderr)
-            if crashed:
-                return "error", f"compile crashed (exit {proc.returncode}): {line}", op
-            wanted = re.search(r"--bind-input (\S+)=FILE\.npy", line)
-            if not wanted or wanted.group(1) in bound:
-                if reference and compiles_for(fmc, reference, model_path,
-                                              work, bound, timeout):
-                    return ("error", f"rejected for {target} "
-                            f"({' '.join(flags) or 'no flags'}) but compiles "
-                            f"for {reference}: {line}", op)
-                return "unsupported", line, op
-            input_name = wanted.group(1)
-            position = next((j for j, v in enumerate(model.graph.input)
-                             if v.name == input_name), None)
-            values = []
-            for data_set in data_sets:
-                path = os.path.join(test_dir, data_set, f"input_{position}.pb")
-                if position is None or not os.path.exists(path):
-                    return "unsupported", line, op
-                values.append(load_tensor(path, model.graph.input[position]))
-            if any(v is None or not np.array_equal(v, values[0]) for v in values):
-                return "unsupported", line + " (values differ between data sets)", op
-            npy = os.path.join(work, f"bound_{position}.npy")
-            np.save(npy, values[0])
-            bound[input_name] = npy
+        status, reason = compile_test(fmc, target, flags, model, test_dir,
+                                      data_sets, artifact, work, bound,
+                                      timeout)
+        if status == "rejected":
+            if reference and compiles_for(fmc, reference, model_path, work,
+                                          bound, timeout):
+                return ("error", f"rejected for {target} "
+                        f"({' '.join(flags) or 'no flags'}) but compiles "
+                        f"for {reference}: {reason}", op)
+            status = "unsupported"
+        if status != "compiled":
+            return status, reason, op
 
         if args.compile_only:
             return "pass", "", op
