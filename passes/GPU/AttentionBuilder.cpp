@@ -2,6 +2,9 @@
 
 #include "passes/GPU/AttentionBuilder.h"
 
+#include "llvm/Support/MathExtras.h"
+
+#include <cmath>
 #include <limits>
 
 using namespace mlir;
@@ -20,6 +23,9 @@ AttentionBuilder::AttentionBuilder(AttentionKernelOp op)
   T = k.getDimSize(2);
   Dv = v.getDimSize(3);
   group = heads / k.getDimSize(1);
+  double scale = op.getScale().convertToDouble();
+  rawScores = !mask && scale > 0 && std::isfinite(scale);
+  logUnit = (rawScores ? scale : 1.0) * llvm::numbers::log2e;
 }
 
 Value AttentionBuilder::index(OpBuilder &b, int64_t v) {
@@ -103,7 +109,10 @@ void AttentionBuilder::store(OpBuilder &b, Value value, Value memref,
 Value AttentionBuilder::score(OpBuilder &b, Value dot, Value row, Value key,
                               int64_t keyBlock, bool bounds) {
   double negInf = -std::numeric_limits<double>::infinity();
-  Value s = arith::MulFOp::create(b, loc, dot,
+  Value s =
+      rawScores
+          ? dot
+          : arith::MulFOp::create(b, loc, dot,
                                   constant(b, op.getScale().convertToDouble()));
   if (mask) {
     auto type = cast<MemRefType>(mask.getType());
@@ -138,11 +147,27 @@ AttentionBuilder::Rescale AttentionBuilder::rescale(OpBuilder &b, Value m,
       arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, m, negInf);
   Value factor = arith::SelectOp::create(
       b, loc, wasEmpty, zero,
-      math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, m, max)));
+      math::Exp2Op::create(
+          b, loc,
+          arith::MulFOp::create(b, loc, arith::SubFOp::create(b, loc, m, max),
+                                constant(b, logUnit))));
   Value isEmpty =
       arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, max, negInf);
   Value base = arith::SelectOp::create(b, loc, isEmpty, zero, max);
-  return {max, factor, base};
+  Value offset;
+  if (rawScores)
+    offset = arith::MulFOp::create(b, loc, base, constant(b, -logUnit));
+  return {max, factor, base, offset};
+}
+
+Value AttentionBuilder::probability(OpBuilder &b, Value s, const Rescale &r) {
+  Value exponent =
+      rawScores ? Value(math::FmaOp::create(b, loc, s, constant(b, logUnit),
+                                            r.offset))
+                : Value(arith::MulFOp::create(
+                      b, loc, arith::SubFOp::create(b, loc, s, r.base),
+                      constant(b, logUnit)));
+  return math::Exp2Op::create(b, loc, exponent);
 }
 
 Value AttentionBuilder::causalEnd(OpBuilder &b, Value row0, int64_t rows) {
@@ -194,8 +219,11 @@ void AttentionBuilder::combineSplits(OpBuilder &b, int64_t splits,
                                               ms, negInf);
           Value w = arith::SelectOp::create(
               b, loc, empty, zero,
-              math::ExpOp::create(b, loc,
-                                  arith::SubFOp::create(b, loc, ms, m)));
+              math::Exp2Op::create(
+                  b, loc,
+                  arith::MulFOp::create(b, loc,
+                                        arith::SubFOp::create(b, loc, ms, m),
+                                        constant(b, logUnit))));
           Value l = arith::AddFOp::create(
               b, loc, acc[0],
               arith::MulFOp::create(b, loc, w, load(b, partial.sum, at(sp))));

@@ -60,10 +60,11 @@ protected:
              llvm::MaybeAlign alignment = {});
 
   /// The score of query `row` and key `key` (both in the whole sequence)
-  /// from their dot product: scaled, the mask applied (broadcast dims read
-  /// index 0; a boolean mask selects -inf) and, with `bounds`, -inf for a
-  /// key past T when `keyBlock` does not divide T, and past the causal
-  /// frontier key <= row + T - S. Reads `batchId` and `head`.
+  /// from their dot product, in the units of `logUnit`: the mask applied
+  /// (broadcast dims read index 0; a boolean mask selects -inf) and, with
+  /// `bounds`, -inf for a key past T when `keyBlock` does not divide T,
+  /// and past the causal frontier key <= row + T - S. Reads `batchId` and
+  /// `head`.
   Value score(OpBuilder &b, Value dot, Value row, Value key, int64_t keyBlock,
               bool bounds = true);
 
@@ -71,11 +72,19 @@ protected:
   /// `rowMax` of a new block of scores: m' = max(m, rowMax), the factor
   /// a = exp(m - m') for the old sums (0 while m is -inf), and the base
   /// the new scores are exponentiated against (m', read as 0 while m' is
-  /// -inf so that exp(S - base) is 0 there).
+  /// -inf so that exp(S - base) is 0 there; `offset` = -base logUnit
+  /// where the scores are raw dot products).
   struct Rescale {
-    Value max, factor, base;
+    Value max, factor, base, offset;
   };
   Rescale rescale(OpBuilder &b, Value m, Value rowMax);
+
+  /// exp(s - base) of a score `s` (in the natural units: the
+  /// probability before normalization) as a power of two: without a mask,
+  /// 2^(s logUnit - base logUnit), one fma and one ex2; with one,
+  /// 2^((s - base) logUnit), whose difference stays finite beside masks of
+  /// the most negative float.
+  Value probability(OpBuilder &b, Value s, const Rescale &r);
 
   /// The end of the keys that queries row0 .. row0 + `rows` - 1 see under
   /// the causal mask: row0 + rows + T - S (key blocks from there on are
@@ -102,6 +111,13 @@ protected:
   Value query, key, value, mask, out;
   int64_t batch, heads, S, D, T, Dv, group;
   Value batchId, head, kvHead;
+  /// Scores are kept as s with the logit (the softmax's argument) equal
+  /// to s logUnit / log2(e), so that exp(logit) = 2^(s logUnit): raw dot
+  /// products (logUnit = scale log2(e)) where there is no mask and the
+  /// scale is positive (a row's largest dot product is then its largest
+  /// logit), else logits (logUnit = log2(e)).
+  bool rawScores;
+  double logUnit;
 };
 
 /// The number of blocks among which an attention's `keyBlocks` blocks of

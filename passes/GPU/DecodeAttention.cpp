@@ -427,8 +427,7 @@ private:
     for (int64_t r = 0; r < rows; ++r) {
       Rescale update = rescale(b, state[r], stepMax[r]);
       next.push_back(update.max);
-      p.push_back(math::ExpOp::create(
-          b, loc, arith::SubFOp::create(b, loc, s[r], update.base)));
+      p.push_back(probability(b, s[r], update));
       sums.push_back(arith::AddFOp::create(
           b, loc, arith::MulFOp::create(b, loc, update.factor, state[rows + r]),
           p.back()));

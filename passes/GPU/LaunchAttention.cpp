@@ -340,11 +340,9 @@ private:
       Rescale update = rescale(b, state[i], rowMax[i]);
       mNew.push_back(update.max);
       alpha.push_back(update.factor);
-      Value base = update.base;
       SmallVector<Value> p;
       for (int64_t c = 0; c < nk; ++c) {
-        p.push_back(math::ExpOp::create(
-            b, loc, arith::SubFOp::create(b, loc, s[i * nk + c], base)));
+        p.push_back(probability(b, s[i * nk + c], update));
         memref::StoreOp::create(b, loc, p.back(), pShared,
                                 ValueRange{rows[i], keyCols[c]});
       }

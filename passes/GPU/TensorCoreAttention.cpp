@@ -179,7 +179,8 @@ public:
     if (prefetch)
       nvgpu::DeviceAsyncWaitOp::create(b, loc, asyncGroup,
                                        b.getI32IntegerAttr(0));
-    // l: the row's four lanes' sums; O / l, zero for a row that saw no key.
+    // l: the row's four lanes' sums; O (1 / l), zero for a row that saw no
+    // key.
     ValueRange state = edgeLoop.getResults();
     SmallVector<Value> sums = {state[2], state[3]};
     acrossRow(b, sums, /*max=*/false);
@@ -189,14 +190,16 @@ public:
     for (int64_t r = 0; r < 2; ++r) {
       Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
                                           sums[r], zero);
-      Value divisor = vector::BroadcastOp::create(b, loc, pair, sums[r]);
+      Value inverse = vector::BroadcastOp::create(
+          b, loc, pair,
+          arith::DivFOp::create(b, loc, constant(b, 1.0), sums[r]));
       auto inside = scf::IfOp::create(b, loc, ult(b, queryRows[r], S));
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(inside.thenBlock());
       for (int64_t o = 0; o < Dv / 8; ++o) {
         Value row = vector::ExtractOp::create(b, loc, state[4 + o], r);
         Value result = arith::SelectOp::create(
-            b, loc, empty, zeros, arith::DivFOp::create(b, loc, row, divisor));
+            b, loc, empty, zeros, arith::MulFOp::create(b, loc, row, inverse));
         store(b, result, out,
               ValueRange{batchId, head, queryRows[r], add(b, twoQ, 8 * o)},
               alignment(out, 2));
@@ -436,12 +439,12 @@ private:
       rowMax.push_back(max);
     }
     acrossRow(b, rowMax, /*max=*/true);
-    SmallVector<Value> next, alpha, base;
+    SmallVector<Value> next, alpha;
+    SmallVector<Rescale> updates;
     for (int64_t r = 0; r < 2; ++r) {
-      Rescale update = rescale(b, state[r], rowMax[r]);
-      next.push_back(update.max);
-      alpha.push_back(update.factor);
-      base.push_back(update.base);
+      updates.push_back(rescale(b, state[r], rowMax[r]));
+      next.push_back(updates[r].max);
+      alpha.push_back(updates[r].factor);
     }
     SmallVector<Value> sums = {
         arith::MulFOp::create(b, loc, alpha[0], state[2]),
@@ -451,8 +454,7 @@ private:
       SmallVector<Value> p;
       for (int64_t r = 0; r < 2; ++r)
         for (int64_t c = 0; c < 2; ++c) {
-          p.push_back(math::ExpOp::create(
-              b, loc, arith::SubFOp::create(b, loc, tile[r][c], base[r])));
+          p.push_back(probability(b, tile[r][c], updates[r]));
           sums[r] = arith::AddFOp::create(b, loc, sums[r], p.back());
         }
       probabilities.push_back(vectorOf(b, {2, 2}, p));

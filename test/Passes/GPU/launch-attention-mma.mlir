@@ -15,6 +15,9 @@
 // ldmatrix.x4 each: lane 8 j + r gives row r of tile j, tiles (rows 0-7 |
 // 8-15) x (columns k0 | k0 + 8)) are read once, between two barriers.
 // CHECK-LABEL: func.func @causal_gqa
+// CHECK-DAG: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK-DAG: %[[NEGUNIT:.+]] = arith.constant -0.180336878 : f32
+// CHECK-DAG: %[[UNIT:.+]] = arith.constant 0.180336878 : f32
 // CHECK-NOT: fmc.attention_kernel
 // CHECK: gpu.launch blocks(%[[BX:.+]], %[[H:.+]], %{{.+}}) in (%{{.+}} = %c2, %{{.+}} = %c4, %{{.+}} = %c1) threads(%[[T:.+]], %{{.+}}, %{{.+}}) in (%{{.+}} = %c128, %{{.+}} = %c1, %{{.+}} = %c1) module(@fmc_kernels) workgroup(%[[BYTES:.+]] : memref<10240xi8, #gpu.address_space<workgroup>>)
 // CHECK: %[[K:.+]] = memref.view %[[BYTES]][%c0][] : {{.+}} to memref<64x40xf16, #gpu.address_space<workgroup>>
@@ -79,15 +82,18 @@
 // CHECK: %[[S1:.+]] = nvgpu.mma.sync(%[[Q0]], %{{.+}}, %cst{{.*}})
 // CHECK: nvgpu.mma.sync(%[[Q1]], %{{.+}}, %[[S0]])
 // CHECK: nvgpu.mma.sync(%[[Q1]], %{{.+}}, %[[S1]])
-// Scores: scale, -inf past T, -inf past the frontier key > row + T - S.
+// Scores: the raw dot products (no mask, a positive scale: u = 0.125
+// log2(e) = 0.18034 is applied in the exponent), -inf past T, -inf past
+// the frontier key > row + T - S.
 // CHECK: vector.extract %{{.+}}[0, 0]
 // CHECK: %[[KEY:.+]] = arith.addi %[[J0]], %[[TWOQ]]
-// CHECK: arith.mulf
+// CHECK-NOT: arith.mulf
 // CHECK: arith.cmpi ult, %[[KEY]], %c100
 // CHECK: arith.cmpi ugt, %[[KEY]], %[[QROW0]]
 // CHECK-COUNT-12: nvgpu.mma.sync
 // Row maxima across the four lanes of a row (two butterfly shuffles, both
-// rows together), exp, P rounded to f16 as A fragments, O scaled by a,
+// rows together), a = 2^((m - m') u) and P = 2^(S u - m' u) (an fma and
+// an exp2 per score), P rounded to f16 as A fragments, O scaled by a,
 // O += P V: per pair of value tiles an ldmatrix.x4.trans per 16 keys
 // (tiles (keys k0 | k0 + 8) x (columns n0 | n0 + 8)), then the products
 // (Dv / 8 x 64 / 16 in all), a barrier.
@@ -95,7 +101,12 @@
 // CHECK-NEXT: gpu.shuffle xor %{{.+}}, %c1_i32, %c32_i32 : f32
 // CHECK: gpu.shuffle xor %{{.+}}, %c2_i32, %c32_i32 : f32
 // CHECK-NEXT: gpu.shuffle xor %{{.+}}, %c2_i32, %c32_i32 : f32
-// CHECK: math.exp
+// CHECK: %[[DIFF:.+]] = arith.subf
+// CHECK-NEXT: %[[A:.+]] = arith.mulf %[[DIFF]], %[[UNIT]] : f32
+// CHECK-NEXT: math.exp2 %[[A]]
+// CHECK: %[[OFFSET:.+]] = arith.mulf %{{.+}}, %[[NEGUNIT]] : f32
+// CHECK: %[[E:.+]] = math.fma %{{.+}}, %[[UNIT]], %[[OFFSET]] : f32
+// CHECK-NEXT: math.exp2 %[[E]]
 // CHECK-COUNT-4: arith.truncf %{{.+}} : vector<4x2xf32> to vector<4x2xf16>
 // CHECK: arith.mulf %{{.+}}, %{{.+}} : vector<2x2xf32>
 // CHECK: nvgpu.ldmatrix %[[V]][%[[ROWODD]], %[[COLHIGH]]] {numTiles = 4 : i32, transpose = true}
@@ -105,10 +116,13 @@
 // CHECK-COUNT-8: nvgpu.mma.sync
 // CHECK: gpu.barrier
 // CHECK: scf.yield
-// The row sums across the lanes, O / l (0 where l = 0), stored as f32
-// pairs below S.
+// The row sums across the lanes, O (1 / l) (0 where l = 0: one division
+// per row), stored as f32 pairs below S.
 // CHECK: gpu.shuffle xor %{{.+}}#2, %c1_i32
-// CHECK: arith.divf %{{.+}} : vector<2xf32>
+// CHECK: %[[INV:.+]] = arith.divf %[[ONE]], %{{.+}} : f32
+// CHECK: %[[INVS:.+]] = vector.broadcast %[[INV]] : f32 to vector<2xf32>
+// CHECK-NOT: arith.divf
+// CHECK: arith.mulf %{{.+}}, %[[INVS]] : vector<2xf32>
 // CHECK: vector.store %{{.+}}, %arg3[%c0, %[[H]], %[[QROW0]], %[[TWOQ]]] {alignment = 8 : i64} : memref<1x4x100x32xf32>, vector<2xf32>
 // BF16-LABEL: func.func @causal_gqa
 // BF16: workgroup(%{{.+}} : memref<10240xi8, #gpu.address_space<workgroup>>)

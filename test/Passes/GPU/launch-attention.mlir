@@ -11,12 +11,16 @@
 // registers); the key loop stops at the
 // block's causal frontier min(100, i0 + 64). Per key block: the keys of
 // head h / 2, a barrier, the dot products (4 rows x 4 keys per thread,
-// fused multiply-adds over D), scale, -inf past T and past the frontier,
-// row maxima to shared memory, a barrier, exp, the values, a barrier, the
-// products with V, a barrier. Rows are divided by their sums and stored
-// below S only.
+// fused multiply-adds over D), -inf past T and past the frontier (no
+// mask and a positive scale: the raw dot products, the scale applied in the
+// exponent), row maxima to shared memory, a barrier, exp as powers of two
+// (a = 2^((m - m') u), P = 2^(S u - m' u), u = 0.125 log2(e) = 0.18034),
+// the values, a barrier, the products with V, a barrier. Rows are divided
+// by their sums and stored below S only.
 // SMALL: error: attention with head sizes 32 and 32 needs more than the target's 4096 bytes of shared memory per block
 // CHECK-LABEL: func.func @causal_gqa
+// CHECK-DAG: %[[NEGUNIT:.+]] = arith.constant -0.180336878 : f32
+// CHECK-DAG: %[[UNIT:.+]] = arith.constant 0.180336878 : f32
 // CHECK-NOT: fmc.attention_kernel
 // CHECK: gpu.launch blocks(%[[BX:.+]], %[[H:.+]], %[[B:.+]]) in (%{{.+}} = %c2, %{{.+}} = %c4, %{{.+}} = %c1) threads(%[[T:.+]], %{{.+}}, %{{.+}}) in (%{{.+}} = %c256, %{{.+}} = %c1, %{{.+}} = %c1) module(@fmc_kernels)
 // CHECK-SAME: workgroup(%[[QS:.+]] : memref<64x33xf32, #gpu.address_space<workgroup>>, %[[KV:.+]] : memref<64x33xf32, #gpu.address_space<workgroup>>, %[[P:.+]] : memref<64x65xf32, #gpu.address_space<workgroup>>, %[[MAX:.+]] : memref<64x16xf32, #gpu.address_space<workgroup>>, %[[SUM:.+]] : memref<64x16xf32, #gpu.address_space<workgroup>>)
@@ -40,14 +44,19 @@
 // CHECK-COUNT-16: math.fma
 // CHECK: scf.yield
 // CHECK: %[[KEY:.+]] = arith.addi %[[J0]], %[[TX]]
-// CHECK: arith.mulf %{{.+}}, %cst
+// CHECK-NOT: arith.mulf
 // CHECK: arith.cmpi ult, %[[KEY]], %c100
 // CHECK: arith.cmpi ugt, %[[KEY]], %[[ROW0]]
 // CHECK: arith.maximumf
 // CHECK: memref.store %{{.+}}, %[[MAX]][%[[TY]], %[[TX]]]
 // CHECK: gpu.barrier
 // CHECK-COUNT-16: memref.load %[[MAX]][%[[TY]], %c{{[0-9]+}}]
-// CHECK: math.exp
+// CHECK: %[[DIFF:.+]] = arith.subf
+// CHECK: %[[A:.+]] = arith.mulf %[[DIFF]], %[[UNIT]] : f32
+// CHECK: math.exp2 %[[A]]
+// CHECK: %[[OFFSET:.+]] = arith.mulf %{{.+}}, %[[NEGUNIT]] : f32
+// CHECK: %[[E:.+]] = math.fma %{{.+}}, %[[UNIT]], %[[OFFSET]] : f32
+// CHECK-NEXT: math.exp2 %[[E]]
 // CHECK: memref.store %{{.+}}, %[[P]][%[[TY]], %[[TX]]]
 // CHECK: memref.store %{{.+}}, %[[SUM]][%[[TY]], %[[TX]]]
 // CHECK: memref.load %arg2[%c0, %[[KVH]], %{{.+}}, %{{.+}}]
@@ -88,8 +97,11 @@ func.func @causal_gqa(%q: memref<1x4x100x32xf32>, %k: memref<1x2x100x32xf32>, %v
 // (threads from 250 on none), eight value loads before their products;
 // past key 255 (16 keys per thread, 25 groups) the probabilities are 0.
 // The per-thread sums meet at the end, the key groups' outputs through
-// the probabilities' buffer.
+// the probabilities' buffer. With a mask the scores are logits (dot
+// products times 0.088) and P = 2^((S - m') log2(e)).
 // CHECK-LABEL: func.func @decode_mask
+// CHECK-DAG: %[[LOG2E:.+]] = arith.constant 1.44269502 : f32
+// CHECK-DAG: %[[SCALE:.+]] = arith.constant 0.0879999995 : f32
 // CHECK: gpu.launch blocks(%{{.+}}, %{{.+}}, %[[B:.+]]) in (%{{.+}} = %c1, %{{.+}} = %c1, %{{.+}} = %c2) threads(%[[T:[^,]+]], %{{.+}}) in (%{{.+}} = %c256,
 // CHECK-SAME: workgroup(%[[Q:.+]] : memref<128x4xf32, #gpu.address_space<workgroup>>, %[[MAX:.+]] : memref<8x4xf32, #gpu.address_space<workgroup>>, %[[P:.+]] : memref<1000x4xf32, #gpu.address_space<workgroup>>)
 // CHECK: %[[CT:.+]] = arith.remui %[[T]], %c10
@@ -106,6 +118,7 @@ func.func @causal_gqa(%q: memref<1x4x100x32xf32>, %k: memref<1x2x100x32xf32>, %v
 // CHECK: vector.load %[[Q]][%[[D]], %c0] {alignment = 16 : i64} : memref<128x4xf32, #gpu.address_space<workgroup>>, vector<4xf32>
 // CHECK-COUNT-16: math.fma
 // CHECK: scf.yield
+// CHECK: arith.mulf %{{.+}}, %[[SCALE]] : f32
 // CHECK: %[[M:.+]] = memref.load %arg3[%c0, %[[KEY]]] : memref<1x24xi1>
 // CHECK: %[[S:.+]] = arith.select %[[M]], %{{.+}}, %cst
 // CHECK: arith.select %[[IN]], %[[S]], %cst
@@ -115,7 +128,9 @@ func.func @causal_gqa(%q: memref<1x4x100x32xf32>, %k: memref<1x2x100x32xf32>, %v
 // CHECK: vector.store %{{.+}}, %[[MAX]]
 // CHECK: gpu.barrier
 // CHECK: vector.load %[[MAX]][%c7, %c0]
-// CHECK: math.exp
+// CHECK: %[[DIFF:.+]] = arith.subf %{{.+}}, %{{.+}} : f32
+// CHECK-NEXT: %[[E:.+]] = arith.mulf %[[DIFF]], %[[LOG2E]] : f32
+// CHECK-NEXT: math.exp2 %[[E]]
 // CHECK: vector.store %{{.+}}, %[[P]][%[[T]], %c0]
 // CHECK: gpu.barrier
 // CHECK: %[[END:.+]] = arith.select %[[HAS]], %c16, %c0
@@ -155,9 +170,11 @@ func.func @decode_mask(%q: memref<2x4x1x128xf32>, %k: memref<2x1x24x128xf32>, %v
 // output to scratch buffers, and a parallel loop over the outputs (a kernel
 // of a thread per element once fmc-gpu-launch-parallel-loops has run)
 // combines the splits: M = max of the maxima, weights exp(m - M) (0 for a
-// split that saw no key), sum of weighted outputs over the sum of weighted
-// sums. The scratch is freed after it.
+// split that saw no key; m and M are raw dot products here, so 2^((m - M)
+// 0.125 log2(e))), sum of weighted outputs over the sum of weighted sums.
+// The scratch is freed after it.
 // SPLIT-LABEL: func.func @split_decode
+// SPLIT: %[[UNIT:.+]] = arith.constant 0.180336878 : f32
 // SPLIT: %[[OUT:.+]] = memref.alloc() : memref<1x4x2x1x64xf32>
 // SPLIT: %[[MAX:.+]] = memref.alloc() : memref<1x4x2x1xf32>
 // SPLIT: %[[SUM:.+]] = memref.alloc() : memref<1x4x2x1xf32>
@@ -176,8 +193,9 @@ func.func @decode_mask(%q: memref<2x4x1x128xf32>, %k: memref<2x1x24x128xf32>, %v
 // SPLIT: %[[M:.+]] = scf.for {{.+}} -> (f32)
 // SPLIT: arith.maximumf
 // SPLIT: scf.for {{.+}} -> (f32, f32)
-// SPLIT: arith.subf %{{.+}}, %[[M]]
-// SPLIT: math.exp
+// SPLIT: %[[DIFF:.+]] = arith.subf %{{.+}}, %[[M]]
+// SPLIT-NEXT: %[[E:.+]] = arith.mulf %[[DIFF]], %[[UNIT]] : f32
+// SPLIT-NEXT: math.exp2 %[[E]]
 // SPLIT: arith.divf
 // SPLIT: memref.store %{{.+}}, %arg3[%c0, %[[HI]], %c0, %[[COL]]]
 // SPLIT: memref.dealloc %[[OUT]]
