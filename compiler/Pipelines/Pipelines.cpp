@@ -48,7 +48,7 @@ static std::string gpuMappingPasses(const PipelineOptions &options) {
   return llvm::formatv(
       "func.func(fmc-gpu-launch-attention{{shared-bytes={7} "
       "max-shared-bytes={11} "
-      "split-blocks={8} mma-type={10} async-copies={9} "
+      "split-blocks={8} mma-type={10} async-copies={9} wgmma={13} "
       "module-name=fmc_kernels},"
       "fmc-gpu-tile-matmul{{block-m={1} block-n={2} block-k={3} "
       "thread-m={4} thread-n={5} tf32={6} async-copies={9} "

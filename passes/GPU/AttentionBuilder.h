@@ -158,6 +158,21 @@ void buildTensorCoreAttention(OpBuilder &b, AttentionKernelOp op, Type half,
                               int64_t minBlocks, bool asyncCopies,
                               FlatSymbolRefAttr module);
 
+/// Whether the warpgroup kernel (sm_90a) takes `op`: Q, K and V in `half`
+/// (f16 or bf16), contiguous 16-byte-aligned rows, 64+ queries, D and Dv
+/// multiples of 16 up to 256, its buffers (one warpgroup) within
+/// `sharedBytes`.
+bool fitsWarpgroupAttention(AttentionKernelOp op, Type half,
+                            int64_t sharedBytes);
+
+/// Builds the warpgroup kernel of `op` at `b`'s insertion point (the caller
+/// erases `op`): both products on wgmma.mma_async, blocks of two
+/// warpgroups (128 queries) where the grid still has `minBlocks` and they
+/// fit `sharedBytes`, else one.
+void buildWarpgroupAttention(OpBuilder &b, AttentionKernelOp op, Type half,
+                             int64_t sharedBytes, int64_t minBlocks,
+                             FlatSymbolRefAttr module);
+
 } // namespace mlir::fmc
 
 #endif // FMC_PASSES_GPU_ATTENTIONBUILDER_H

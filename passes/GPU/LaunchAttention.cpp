@@ -26,6 +26,9 @@
 
 #include "passes/GPU/AttentionBuilder.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+
 #include "llvm/Support/FormatVariadic.h"
 
 #include <limits>
@@ -441,6 +444,14 @@ struct LaunchAttentionPass
       if (fitsDecodeAttention(op, sharedBytes)) {
         OpBuilder b(op);
         buildDecodeAttention(b, op, splitBlocks, module);
+        op.erase();
+        continue;
+      }
+      int64_t optIn = std::max<int64_t>(sharedBytes, maxSharedBytes);
+      if (half && wgmma && asyncCopies &&
+          fitsWarpgroupAttention(op, half, optIn)) {
+        OpBuilder b(op);
+        buildWarpgroupAttention(b, op, half, optIn, splitBlocks / 2, module);
         op.erase();
         continue;
       }

@@ -312,6 +312,10 @@ def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
            "The tensor-core kernel copies keys and values already in the "
            "products' type by cp.async (sm_80+), the values while the "
            "scores are computed">,
+    Option<"wgmma", "wgmma", "bool", "false",
+           "With mma-type: the warpgroup kernel (wgmma.mma_async, sm_90a) "
+           "for the attentions it takes, its buffers within "
+           "max-shared-bytes">,
     Option<"moduleName", "module-name", "std::string", "\"fmc_kernels\"",
            "Name of the GPU module that outlining creates">,
   ];
@@ -319,7 +323,8 @@ def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
     "::mlir::gpu::GPUDialect", "::mlir::arith::ArithDialect",
     "::mlir::scf::SCFDialect", "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect", "::mlir::nvgpu::NVGPUDialect",
-    "::mlir::vector::VectorDialect"
+    "::mlir::vector::VectorDialect", "::mlir::NVVM::NVVMDialect",
+    "::mlir::LLVM::LLVMDialect"
   ];
 }
 

@@ -34,6 +34,7 @@
 
 #include "passes/Codegen/Contraction.h"
 #include "passes/Codegen/Epilogue.h"
+#include "passes/GPU/WarpgroupMMA.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -176,11 +177,10 @@ struct WgmmaTiles {
 /// products overlap the next slice's barrier and copies (pending 1).
 constexpr WgmmaTiles kWgmmaTiles[] = {
     {128, 256, 64, 4, 2, 1}, {128, 128, 64, 3, 1, 0}, {64, 128, 64, 3, 1, 0}};
-constexpr int64_t kWgmmaM = 64, kWgmmaK = 16, kWarpgroupThreads = 128;
+constexpr int64_t kWgmmaM = wgmma::kM, kWgmmaK = wgmma::kK,
+                  kWarpgroupThreads = wgmma::kThreads;
 int64_t WgmmaTiles::threads() const { return warpgroups * kWarpgroupThreads; }
-/// A core matrix: 8 rows of 16 bytes, stored contiguously.
-constexpr int64_t kCoreRows = 8, kCoreRowBytes = 16,
-                  kCoreBytes = kCoreRows * kCoreRowBytes;
+using wgmma::kCoreBytes, wgmma::kCoreRowBytes, wgmma::kCoreRows;
 
 /// The bytes of the warpgroup kernel's shared buffer: the slices' buffers
 /// of 16-bit elements, or after the loop the f32 accumulators' tile.
@@ -459,7 +459,6 @@ public:
   /// per-thread epilogue as the other kernels'.
   void buildWGMMA(Type element, const WgmmaTiles &w) {
     OpBuilder b(op);
-    MLIRContext *ctx = b.getContext();
     Type f32 = b.getF32Type();
     // Each warpgroup's rows: `halves` 64-row products per step.
     int64_t groupRows = w.blockM / w.warpgroups;
@@ -491,37 +490,18 @@ public:
     proxyFence = true;
     pendingGroups = w.pending;
 
-    // Descriptors: bits 0-13 the start address, 16-29 the leading byte
-    // offset (core matrices adjacent in k), 32-45 the stride byte offset
-    // (adjacent in rows), each in 16-byte units; no swizzling.
-    Type i64 = b.getI64Type();
-    Value base = arith::IndexCastOp::create(
-        b, loc, i64,
-        memref::ExtractAlignedPointerAsIndexOp::create(b, loc, raw));
+    // Descriptors: core matrices adjacent in k 128 bytes apart, in rows
+    // blockK / 8 * 128.
+    Value base = wgmma::sharedAddress(b, loc, raw);
     int64_t strideBytes = w.blockK / kCoreRows * kCoreBytes;
-    int64_t fields = (kCoreBytes >> 4) << 16 | (strideBytes >> 4) << 32;
     auto descriptor = [&](OpBuilder &b, Value offset) -> Value {
-      auto constant = [&](int64_t v) -> Value {
-        return arith::ConstantIntOp::create(b, loc, i64, v);
-      };
-      Value address = arith::AddIOp::create(
-          b, loc, base, arith::IndexCastOp::create(b, loc, i64, offset));
-      Value start = arith::ShRUIOp::create(
-          b, loc, arith::AndIOp::create(b, loc, address, constant(0x3FFFF)),
-          constant(4));
-      return arith::OrIOp::create(b, loc, start, constant(fields));
+      return wgmma::descriptor(b, loc, base, offset, kCoreBytes, strideBytes);
     };
 
     auto accType = VectorType::get({values}, f32);
-    auto structType =
-        LLVM::LLVMStructType::getLiteral(ctx, SmallVector<Type>(values, f32));
-    auto type =
-        element.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
-    auto typeAttr = NVVM::WGMMATypesAttr::get(ctx, type);
-    auto one = NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one);
-    // B's layout: col is K-major (rhs stored [n][k]), row N-major.
-    auto layoutB = NVVM::MMALayoutAttr::get(
-        ctx, slices[1].kMajor ? NVVM::MMALayout::row : NVVM::MMALayout::col);
+    // The rhs slice is K-major for wgmma ([n][k], stored along k) where its
+    // core matrices' rows do not run along k (slices[1].kMajor: k rows).
+    bool rhsKMajor = !slices[1].kMajor;
     Value zeros = arith::ConstantOp::create(
         b, loc, accType, DenseElementsAttr::get(accType, 0.0f));
     SmallVector<Value> init(halves, zeros);
@@ -535,13 +515,8 @@ public:
         [&](OpBuilder &b, Value buffer, ValueRange acc) {
           NVVM::WgmmaFenceAlignedOp::create(b, loc);
           SmallVector<Value> sums;
-          for (Value v : acc) {
-            Value s = LLVM::PoisonOp::create(b, loc, structType);
-            for (int64_t i = 0; i < values; ++i)
-              s = LLVM::InsertValueOp::create(
-                  b, loc, s, vector::ExtractOp::create(b, loc, v, i), i);
-            sums.push_back(s);
-          }
+          for (Value v : acc)
+            sums.push_back(wgmma::toAccumulators(b, loc, v));
           for (int64_t kk = 0; kk < w.blockK; kk += kWgmmaK) {
             int64_t kOffset = kk / kCoreRows * kCoreBytes;
             Value rhs = descriptor(
@@ -552,15 +527,8 @@ public:
                             d0 * lhsStageBytes + d1 +
                                 h * kWgmmaM / kCoreRows * strideBytes + kOffset,
                             {buffer, groupOffset}));
-              sums[h] = NVVM::WgmmaMmaAsyncOp::create(
-                  b, loc, structType, sums[h], lhs, rhs,
-                  NVVM::MMAShapeAttr::get(ctx, kWgmmaM, w.blockN, kWgmmaK),
-                  typeAttr, typeAttr,
-                  NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f32),
-                  NVVM::WGMMAScaleOutAttr::get(ctx, NVVM::WGMMAScaleOut::one),
-                  one, one, NVVM::MMALayoutAttr::get(ctx, NVVM::MMALayout::row),
-                  layoutB,
-                  /*satfinite=*/nullptr);
+              sums[h] = wgmma::multiply(b, loc, sums[h], lhs, rhs, w.blockN,
+                                        element, rhsKMajor);
             }
           }
           // The accumulators are read below: their registers still belong
@@ -570,13 +538,8 @@ public:
           NVVM::WgmmaWaitGroupSyncOp::create(b, loc,
                                              finalSlice ? 0 : w.pending);
           SmallVector<Value> result;
-          for (Value s : sums) {
-            SmallVector<Value> elements;
-            for (int64_t i = 0; i < values; ++i)
-              elements.push_back(LLVM::ExtractValueOp::create(b, loc, s, i));
-            result.push_back(
-                vector::FromElementsOp::create(b, loc, accType, elements));
-          }
+          for (Value s : sums)
+            result.push_back(wgmma::fromAccumulators(b, loc, s));
           return result;
         });
 

@@ -1,0 +1,463 @@
+//===- WarpgroupAttention.cpp - FlashAttention on wgmma (sm_90a) ----------===//
+//
+// The warpgroup attention kernel: FlashAttention with both products on
+// wgmma.mma_async, whose B operand (and here A too) the tensor cores read
+// from shared memory once per warpgroup of 4 warps, not once per warp as
+// mma.sync's ldmatrix fragments are. A block of one or two warpgroups
+// takes 64 queries per warpgroup of one head; its 16-bit Q, K and V come
+// by cp.async into core matrices (8 x 8, rows of 16 bytes: Q and K
+// K-major, rows along D; V N-major, rows along Dv), K and V double-
+// buffered so that the next block's copies overlap this block's products.
+// Per block of kKeys keys:
+//
+//   wait for K, V (this block)                           barrier
+//   start the copies of the next K, V block
+//   S = Q K^T       D / 16 wgmma m64 n64 k16 per warpgroup, waited for
+//   scores in registers (the accumulator layout: thread (warp w, lane
+//   g * 4 + q) holds rows 16 w + g and + 8, columns 8 j + 2 q, + 1)
+//   m' = max(m, rowmax S) (the row's four lanes by shuffles),
+//   a = exp(m - m'), P = exp(S - m'), l' = a l + rowsum P
+//   P rounded to 16 bits into shared memory (K-major)    barrier
+//   O' = a O + P V  64 / 16 wgmma m64 nDv k16, waited for
+//
+// and O / l is stored at the end (zero where l = 0). Key blocks below T
+// and below the causal frontier of the block's first query run without
+// bounds checks in a loop of their own, as in the mma.sync kernel.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/GPU/AttentionBuilder.h"
+#include "passes/GPU/WarpgroupMMA.h"
+
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::fmc;
+
+namespace {
+
+using wgmma::kCoreBytes;
+
+/// Keys per step.
+constexpr int64_t kKeys = 64;
+
+/// The kernel's shared buffer: Q (64 rows per warpgroup), two K and two V
+/// buffers, P (64 rows per warpgroup); 16-bit elements, byte offsets.
+struct Layout {
+  int64_t groups, d, dv;
+  int64_t threads() const { return groups * wgmma::kThreads; }
+  int64_t queries() const { return groups * wgmma::kM; }
+  int64_t qBytes() const { return queries() * d * 2; }
+  int64_t kBytes() const { return kKeys * d * 2; }
+  int64_t vBytes() const { return kKeys * dv * 2; }
+  int64_t key(int64_t i) const { return qBytes() + i * kBytes(); }
+  int64_t value(int64_t i) const {
+    return qBytes() + 2 * kBytes() + i * vBytes();
+  }
+  int64_t probabilities() const { return value(2); }
+  int64_t total() const { return probabilities() + queries() * kKeys * 2; }
+  /// Whether every thread copies the same number of 16-byte chunks of a
+  /// K and a V block.
+  bool copiesEvenly() const {
+    return kKeys * d / 8 % threads() == 0 && kKeys * dv / 8 % threads() == 0;
+  }
+};
+
+class WarpgroupBuilder : AttentionBuilder {
+public:
+  WarpgroupBuilder(AttentionKernelOp op, Type half, const Layout &layout)
+      : AttentionBuilder(op), half(half), layout(layout) {}
+
+  void build(OpBuilder &b, FlatSymbolRefAttr module) {
+    MLIRContext *ctx = b.getContext();
+    auto workgroup =
+        gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+    int64_t queries = layout.queries(), threads = layout.threads();
+    Value one = index(b, 1);
+    auto launch = gpu::LaunchOp::create(
+        b, loc, index(b, llvm::divideCeil(S, queries)), index(b, heads),
+        index(b, batch), index(b, threads), one, one,
+        /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+        /*asyncDependencies=*/{},
+        TypeRange{MemRefType::get({layout.total()}, b.getI8Type(), AffineMap(),
+                                  workgroup)},
+        /*privateAttributions=*/{}, nullptr, nullptr, nullptr, module);
+    launch->setAttr(
+        fmc::kKernelAttr,
+        b.getStringAttr(llvm::formatv(
+            "attention: FlashAttention on warpgroups (wgmma.mma_async "
+            "m64n{0}k16 and m64n{1}k16 {2}), {3} queries x {0} keys per "
+            "step, {4} warpgroup(s), Q, K, V by cp.async (K, V double-"
+            "buffered), P through shared memory",
+            kKeys, Dv, half.isBF16() ? "bf16" : "f16", queries,
+            layout.groups)));
+    enterLaunch(b, launch);
+    raw = launch.getWorkgroupAttributions()[0];
+    address = wgmma::sharedAddress(b, loc, raw);
+    auto view = [&](int64_t offset, ArrayRef<int64_t> shape) -> Value {
+      return memref::ViewOp::create(
+          b, loc, MemRefType::get(shape, half, AffineMap(), workgroup), raw,
+          index(b, offset), ValueRange{});
+    };
+    // Core matrices: K-major [row / 8][k / 8][row % 8][k % 8]; V N-major
+    // [column / 8][key / 8][key % 8][column % 8].
+    qTile = view(0, {queries / 8, D / 8, 8, 8});
+    for (int64_t i = 0; i < 2; ++i) {
+      kTiles[i] = view(layout.key(i), {kKeys / 8, D / 8, 8, 8});
+      vTiles[i] = view(layout.value(i), {Dv / 8, kKeys / 8, 8, 8});
+    }
+    pTile = view(layout.probabilities(), {queries / 8, kKeys / 8, 8, 8});
+
+    batchId = launch.getBlockIds().z;
+    head = launch.getBlockIds().y;
+    kvHead = arith::DivUIOp::create(b, loc, head, index(b, group));
+    i0 = mul(b, launch.getBlockIds().x, queries);
+    tid = launch.getThreadIds().x;
+    warpgroup = arith::DivUIOp::create(b, loc, tid, index(b, wgmma::kThreads));
+    Value warp = arith::RemUIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, tid, index(b, kWarpSize)),
+        index(b, 4));
+    Value lane = arith::RemUIOp::create(b, loc, tid, index(b, kWarpSize));
+    g = arith::DivUIOp::create(b, loc, lane, index(b, 4));
+    twoQ = mul(b, arith::RemUIOp::create(b, loc, lane, index(b, 4)), 2);
+    // Rows g and g + 8 of the warp's 16: core-matrix rows 2 w + r of the
+    // warpgroup's 8.
+    Value groupCore = mul(b, warpgroup, wgmma::kM / 8);
+    for (int64_t r = 0; r < 2; ++r) {
+      coreRows.push_back(
+          arith::AddIOp::create(b, loc, groupCore, add(b, mul(b, warp, 2), r)));
+      Value row = arith::AddIOp::create(
+          b, loc, mul(b, warpgroup, wgmma::kM),
+          add(b, arith::AddIOp::create(b, loc, mul(b, warp, 16), g), 8 * r));
+      queryRows.push_back(arith::AddIOp::create(b, loc, i0, row));
+    }
+
+    // Q and the first K block as one group, the first V block as another.
+    SmallVector<Value> tokens =
+        copyRows(b, query, head, i0, S, queries, D, qTile, /*kMajor=*/true);
+    llvm::append_range(tokens, copyRows(b, key, kvHead, index(b, 0), T, kKeys,
+                                        D, kTiles[0], /*kMajor=*/true));
+    Value first = commit(b, tokens);
+    commit(b, copyRows(b, value, kvHead, index(b, 0), T, kKeys, Dv, vTiles[0],
+                       /*kMajor=*/false));
+    anyGroup = first;
+
+    // Key blocks [0, inner) lie below T and the causal frontier of the
+    // block's first query (i0 + T - S); the rest up to the end checks them.
+    Value keyEnd = index(b, T);
+    Value inner = index(b, T / kKeys * kKeys);
+    if (op.getCausal()) {
+      keyEnd =
+          arith::MinUIOp::create(b, loc, keyEnd, causalEnd(b, i0, queries));
+      Value seen = arith::AddIOp::create(b, loc, i0, index(b, T - S + 1));
+      Value blocks = arith::MaxSIOp::create(
+          b, loc, arith::FloorDivSIOp::create(b, loc, seen, index(b, kKeys)),
+          index(b, 0));
+      inner = arith::MinUIOp::create(b, loc, inner, mul(b, blocks, kKeys));
+    }
+    Value negInf = constant(b, -std::numeric_limits<double>::infinity());
+    Value zero = constant(b, 0.0);
+    auto outType = VectorType::get({Dv / 2}, b.getF32Type());
+    SmallVector<Value> init = {
+        negInf, negInf, zero, zero,
+        arith::ConstantOp::create(b, loc, outType,
+                                  DenseElementsAttr::get(outType, 0.0f))};
+    auto innerLoop = scf::ForOp::create(
+        b, loc, index(b, 0), inner, index(b, kKeys), init,
+        [&](OpBuilder &b, Location, Value j0, ValueRange state) {
+          scf::YieldOp::create(b, loc, step(b, j0, state, /*bounds=*/false));
+        });
+    auto edgeLoop = scf::ForOp::create(
+        b, loc, inner, keyEnd, index(b, kKeys), innerLoop.getResults(),
+        [&](OpBuilder &b, Location, Value j0, ValueRange state) {
+          scf::YieldOp::create(b, loc, step(b, j0, state, /*bounds=*/true));
+        });
+    // The last step's copies of the block past the end complete.
+    nvgpu::DeviceAsyncWaitOp::create(b, loc, anyGroup, b.getI32IntegerAttr(0));
+
+    // l: the row's four lanes' sums; O (1 / l), zero for a row that saw no
+    // key. Values 4 j + 2 r, + 1 of O: row r, columns 8 j + 2 q, + 1.
+    ValueRange state = edgeLoop.getResults();
+    SmallVector<Value> sums = {state[2], state[3]};
+    butterfly(b, sums, {1, 2}, /*max=*/false);
+    auto pair = VectorType::get({2}, b.getF32Type());
+    Value zeros = arith::ConstantOp::create(b, loc, pair,
+                                            DenseElementsAttr::get(pair, 0.0f));
+    for (int64_t r = 0; r < 2; ++r) {
+      Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                          sums[r], zero);
+      Value inverse = vector::BroadcastOp::create(
+          b, loc, pair,
+          arith::DivFOp::create(b, loc, constant(b, 1.0), sums[r]));
+      auto inside = scf::IfOp::create(b, loc, ult(b, queryRows[r], S));
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(inside.thenBlock());
+      for (int64_t j = 0; j < Dv / 8; ++j) {
+        Value values = vector::FromElementsOp::create(
+            b, loc, pair,
+            ValueRange{
+                vector::ExtractOp::create(b, loc, state[4], 4 * j + 2 * r),
+                vector::ExtractOp::create(b, loc, state[4],
+                                          4 * j + 2 * r + 1)});
+        Value result = arith::SelectOp::create(
+            b, loc, empty, zeros,
+            arith::MulFOp::create(b, loc, values, inverse));
+        store(b, result, out,
+              ValueRange{batchId, head, queryRows[r], add(b, twoQ, 8 * j)},
+              alignment(out, 2));
+      }
+    }
+  }
+
+private:
+  /// Starts copying rows start .. start + rows of `source[batch,
+  /// sourceHead]` (16-bit, `width` per row) into the core matrices of
+  /// `tile` by cp.async, 16 bytes (8 elements: a core-matrix row) at a time,
+  /// zeros past `length` (a chunk past it reads nothing); consecutive
+  /// threads copy consecutive chunks of a row. `kMajor`: the source's rows
+  /// are the core matrices' rows ([row / 8][chunk][row % 8]), else their
+  /// columns ([chunk][row / 8][row % 8]).
+  SmallVector<Value> copyRows(OpBuilder &b, Value source, Value sourceHead,
+                              Value start, int64_t length, int64_t rows,
+                              int64_t width, Value tile, bool kMajor) {
+    int64_t threads = layout.threads(), chunks = width / 8;
+    auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
+    SmallVector<Value> tokens;
+    for (int64_t e = 0; e < rows * chunks / threads; ++e) {
+      Value linear = add(b, tid, e * threads);
+      Value row = arith::DivUIOp::create(b, loc, linear, index(b, chunks));
+      Value chunk = arith::RemUIOp::create(b, loc, linear, index(b, chunks));
+      Value at = arith::AddIOp::create(b, loc, start, row);
+      Value elements = arith::SelectOp::create(b, loc, ult(b, at, length),
+                                               index(b, 8), index(b, 0));
+      Value rowCore = arith::DivUIOp::create(b, loc, row, index(b, 8));
+      Value rowInCore = arith::RemUIOp::create(b, loc, row, index(b, 8));
+      SmallVector<Value> to =
+          kMajor ? SmallVector<Value>{rowCore, chunk, rowInCore, index(b, 0)}
+                 : SmallVector<Value>{chunk, rowCore, rowInCore, index(b, 0)};
+      tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
+          b, loc, tokenType, tile, to, source,
+          ValueRange{batchId, sourceHead, clamp(b, at, length),
+                     mul(b, chunk, 8)},
+          b.getIndexAttr(8), elements, b.getUnitAttr()));
+    }
+    return tokens;
+  }
+
+  Value commit(OpBuilder &b, ArrayRef<Value> tokens) {
+    auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
+    return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, tokens);
+  }
+
+  /// Each thread's writes to shared memory made visible to the async proxy
+  /// (which wgmma reads through), then a barrier.
+  void fencedBarrier(OpBuilder &b) {
+    NVVM::FenceProxyOp::create(
+        b, loc, NVVM::ProxyKind::async_shared,
+        NVVM::SharedSpaceAttr::get(b.getContext(),
+                                   NVVM::SharedSpace::shared_cta));
+    gpu::BarrierOp::create(b, loc);
+  }
+
+  /// The descriptor of core matrices `offset` bytes into the buffer
+  /// (adjacent in k 128 bytes apart, in rows `strideBytes`).
+  Value descriptor(OpBuilder &b, Value offset, int64_t strideBytes) {
+    return wgmma::descriptor(b, loc, address, offset, kCoreBytes, strideBytes);
+  }
+
+  /// `n` / 2 zero accumulators.
+  Value zeroAccumulators(OpBuilder &b, int64_t n) {
+    auto type = VectorType::get({n / 2}, b.getF32Type());
+    return arith::ConstantOp::create(b, loc, type,
+                                     DenseElementsAttr::get(type, 0.0f));
+  }
+
+  /// One key block at j0: the new (m0, m1, l0, l1, O). `bounds`: the block
+  /// may reach past T or the causal frontier.
+  SmallVector<Value> step(OpBuilder &b, Value j0, ValueRange state,
+                          bool bounds) {
+    // This block's buffers (block j0 / kKeys, alternating) and the next's.
+    Value even = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::eq,
+        arith::RemUIOp::create(
+            b, loc, arith::DivUIOp::create(b, loc, j0, index(b, kKeys)),
+            index(b, 2)),
+        index(b, 0));
+    auto pick = [&](Value first, Value second) -> std::pair<Value, Value> {
+      return {arith::SelectOp::create(b, loc, even, first, second),
+              arith::SelectOp::create(b, loc, even, second, first)};
+    };
+    auto [kOffset, nextKOffset] =
+        pick(index(b, layout.key(0)), index(b, layout.key(1)));
+    auto [vOffset, nextVOffset] =
+        pick(index(b, layout.value(0)), index(b, layout.value(1)));
+    Value nextK = pick(kTiles[0], kTiles[1]).second;
+    Value nextV = pick(vTiles[0], vTiles[1]).second;
+
+    // K (with Q, the first time) has arrived; V may still be in flight.
+    nvgpu::DeviceAsyncWaitOp::create(b, loc, anyGroup, b.getI32IntegerAttr(1));
+    fencedBarrier(b);
+    // Every warpgroup's products of the block before are done: its
+    // buffers take the next block.
+    Value next = add(b, j0, kKeys);
+    commit(b,
+           copyRows(b, key, kvHead, next, T, kKeys, D, nextK, /*kMajor=*/true));
+    commit(b, copyRows(b, value, kvHead, next, T, kKeys, Dv, nextV,
+                       /*kMajor=*/false));
+
+    // S = Q K^T: the warpgroup's 64 rows of Q (K-major, D / 8 core matrices
+    // per 8 rows) by the block's keys (K-major: K is [key][d]).
+    int64_t dStride = D / 8 * kCoreBytes;
+    Value qOffset = mul(b, warpgroup, wgmma::kM / 8 * dStride);
+    NVVM::WgmmaFenceAlignedOp::create(b, loc);
+    Value acc = wgmma::toAccumulators(b, loc, zeroAccumulators(b, kKeys));
+    for (int64_t k0 = 0; k0 < D; k0 += wgmma::kK) {
+      int64_t kBytes = k0 / 8 * kCoreBytes;
+      acc = wgmma::multiply(
+          b, loc, acc, descriptor(b, add(b, qOffset, kBytes), dStride),
+          descriptor(b, add(b, kOffset, kBytes), dStride), kKeys, half,
+          /*bKMajor=*/true);
+    }
+    NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+    Value scores = wgmma::fromAccumulators(b, loc, acc);
+
+    // Value 4 j + v: row v / 2 (g, g + 8), key 8 j + 2 q + v mod 2.
+    SmallVector<Value> s;
+    for (int64_t i = 0; i < kKeys / 2; ++i) {
+      int64_t j = i / 4, v = i % 4;
+      Value keyAt =
+          arith::AddIOp::create(b, loc, j0, add(b, twoQ, 8 * j + v % 2));
+      s.push_back(score(b, vector::ExtractOp::create(b, loc, scores, i),
+                        queryRows[v / 2], keyAt, kKeys, bounds));
+    }
+    SmallVector<Value> rowMax;
+    for (int64_t r = 0; r < 2; ++r) {
+      Value max;
+      for (int64_t i = 0; i < kKeys / 2; ++i)
+        if (i % 4 / 2 == r)
+          max = max ? combine(b, max, s[i], /*max=*/true) : s[i];
+      rowMax.push_back(max);
+    }
+    butterfly(b, rowMax, {1, 2}, /*max=*/true);
+    SmallVector<Rescale> updates;
+    SmallVector<Value> sums;
+    for (int64_t r = 0; r < 2; ++r) {
+      updates.push_back(rescale(b, state[r], rowMax[r]));
+      sums.push_back(
+          arith::MulFOp::create(b, loc, updates[r].factor, state[2 + r]));
+    }
+    // P, rounded, into the warpgroup's rows of the P buffer (K-major: a
+    // thread's pair of keys is 4 contiguous bytes).
+    auto pairType = VectorType::get({2}, b.getF32Type());
+    for (int64_t i = 0; i < kKeys / 2; i += 2) {
+      int64_t j = i / 4, r = i % 4 / 2;
+      Value p0 = probability(b, s[i], updates[r]);
+      Value p1 = probability(b, s[i + 1], updates[r]);
+      sums[r] = arith::AddFOp::create(
+          b, loc, arith::AddFOp::create(b, loc, sums[r], p0), p1);
+      Value pair = arith::TruncFOp::create(
+          b, loc, pairType.clone(half),
+          vector::FromElementsOp::create(b, loc, pairType, ValueRange{p0, p1}));
+      vector::StoreOp::create(b, loc, pair, pTile,
+                              ValueRange{coreRows[r], index(b, j), g, twoQ},
+                              /*nontemporal=*/false, llvm::Align(4));
+    }
+    // V has arrived (the next block's two groups may still be in flight).
+    nvgpu::DeviceAsyncWaitOp::create(b, loc, anyGroup, b.getI32IntegerAttr(2));
+    fencedBarrier(b);
+
+    // O' = a O + P V: the warpgroup's rows of P (K-major, kKeys / 8 core
+    // matrices per 8 rows) by V (N-major: V is [key][column]; columns
+    // adjacent in core matrices kKeys / 8 * 128 bytes apart).
+    SmallVector<Value> factors;
+    for (int64_t i = 0; i < Dv / 2; ++i)
+      factors.push_back(updates[i % 4 / 2].factor);
+    Value scaled = arith::MulFOp::create(
+        b, loc, state[4],
+        vector::FromElementsOp::create(b, loc, state[4].getType(), factors));
+    int64_t keyStride = kKeys / 8 * kCoreBytes;
+    Value pOffset = add(b, mul(b, warpgroup, wgmma::kM / 8 * keyStride),
+                        layout.probabilities());
+    NVVM::WgmmaFenceAlignedOp::create(b, loc);
+    Value outAcc = wgmma::toAccumulators(b, loc, scaled);
+    for (int64_t k0 = 0; k0 < kKeys; k0 += wgmma::kK) {
+      int64_t kBytes = k0 / 8 * kCoreBytes;
+      outAcc = wgmma::multiply(
+          b, loc, outAcc, descriptor(b, add(b, pOffset, kBytes), keyStride),
+          descriptor(b, add(b, vOffset, kBytes), keyStride), Dv, half,
+          /*bKMajor=*/false);
+    }
+    NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+    SmallVector<Value> result;
+    for (int64_t r = 0; r < 2; ++r)
+      result.push_back(updates[r].max);
+    llvm::append_range(result, sums);
+    result.push_back(wgmma::fromAccumulators(b, loc, outAcc));
+    return result;
+  }
+
+  Type half;
+  Layout layout;
+  Value raw, address, qTile, pTile;
+  std::array<Value, 2> kTiles, vTiles;
+  /// A cp.async group (the waits' token; they wait by count).
+  Value anyGroup;
+  Value i0, tid, warpgroup, g, twoQ;
+  /// The thread's two rows: their core-matrix rows in the block's Q and P
+  /// buffers, and their queries.
+  SmallVector<Value> coreRows, queryRows;
+};
+
+/// The layout for `op` with `groups` warpgroups, if the kernel takes it.
+std::optional<Layout> layoutFor(AttentionKernelOp op, Type half, int64_t groups,
+                                int64_t sharedBytes) {
+  auto shape = [](Value v) { return cast<MemRefType>(v.getType()); };
+  int64_t s = shape(op.getQuery()).getDimSize(2);
+  int64_t d = shape(op.getQuery()).getDimSize(3);
+  int64_t dv = shape(op.getValue()).getDimSize(3);
+  // Q, K and V of the products' type, their rows whole 16-byte chunks
+  // (cp.async), each 16-byte aligned.
+  bool copied = llvm::all_of(
+      ValueRange{op.getQuery(), op.getKey(), op.getValue()}, [&](Value v) {
+        return shape(v).getElementType() == half &&
+               shape(v).isLastDimUnitStride() &&
+               AttentionBuilder::alignment(v, 8) == llvm::MaybeAlign(16);
+      });
+  Layout layout{groups, d, dv};
+  if (!copied || !shape(op.getInit()).isLastDimUnitStride() ||
+      s < layout.queries() || d % 16 != 0 || d > 256 || dv % 16 != 0 ||
+      dv > 256 || !layout.copiesEvenly() || layout.total() > sharedBytes)
+    return std::nullopt;
+  return layout;
+}
+
+} // namespace
+
+bool mlir::fmc::fitsWarpgroupAttention(AttentionKernelOp op, Type half,
+                                       int64_t sharedBytes) {
+  return layoutFor(op, half, 1, sharedBytes).has_value();
+}
+
+void mlir::fmc::buildWarpgroupAttention(OpBuilder &b, AttentionKernelOp op,
+                                        Type half, int64_t sharedBytes,
+                                        int64_t minBlocks,
+                                        FlatSymbolRefAttr module) {
+  // Two warpgroups (128 queries: each K and V block staged once for twice
+  // the queries) where they fit and the grid still has `minBlocks` blocks.
+  auto shape = cast<MemRefType>(op.getQuery().getType());
+  int64_t grid = llvm::divideCeil(shape.getDimSize(2), 2 * wgmma::kM) *
+                 shape.getDimSize(1) * shape.getDimSize(0);
+  std::optional<Layout> layout;
+  if (grid >= minBlocks)
+    layout = layoutFor(op, half, 2, sharedBytes);
+  if (!layout)
+    layout = layoutFor(op, half, 1, sharedBytes);
+  assert(layout && "fitsWarpgroupAttention holds");
+  WarpgroupBuilder(op, half, *layout).build(b, module);
+}

@@ -1,0 +1,48 @@
+//===- WarpgroupMMA.h - wgmma.mma_async operands and products ---*- C++ -*-===//
+//
+// What the warpgroup kernels (sm_90a: the matmul's in TileMatmul.cpp, the
+// attention's in WarpgroupAttention.cpp) share: operands in shared memory
+// as 8 x 8 core matrices of 16-bit elements (8 rows of 16 bytes, stored
+// contiguously, no swizzling), the descriptors wgmma.mma_async reads them
+// through, and the products on accumulators held as vectors between them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FMC_PASSES_GPU_WARPGROUPMMA_H
+#define FMC_PASSES_GPU_WARPGROUPMMA_H
+
+#include "mlir/IR/Builders.h"
+
+namespace mlir::fmc::wgmma {
+
+/// One product is m64 x n x k16; a warpgroup is 128 threads.
+constexpr int64_t kM = 64, kK = 16, kThreads = 128;
+/// A core matrix: 8 rows of 16 bytes, stored contiguously.
+constexpr int64_t kCoreRows = 8, kCoreRowBytes = 16,
+                  kCoreBytes = kCoreRows * kCoreRowBytes;
+
+/// The address of `buffer` (a shared memref) as an i64, for descriptors.
+Value sharedAddress(OpBuilder &b, Location loc, Value buffer);
+
+/// The descriptor of core matrices starting `offset` (an index) bytes past
+/// `address`: bits 0-13 the start address, 16-29 the leading byte offset
+/// (between core matrices adjacent in k), 32-45 the stride byte offset
+/// (adjacent in m or n), each in 16-byte units; no swizzling.
+Value descriptor(OpBuilder &b, Location loc, Value address, Value offset,
+                 int64_t leadBytes, int64_t strideBytes);
+
+/// `acc` (a vector of n / 2 f32: this thread's accumulators, value 4 j + v
+/// at row 16 (warp mod 4) + lane / 4 + 8 (v / 2), column 8 j + 2 (lane mod
+/// 4) + v mod 2) as the struct wgmma.mma_async takes, and back.
+Value toAccumulators(OpBuilder &b, Location loc, Value acc);
+Value fromAccumulators(OpBuilder &b, Location loc, Value accumulators);
+
+/// acc += A B for one m64 x n x k16 product of `element` (f16 or bf16)
+/// operands, A K-major (descriptor `a`), B K-major (`bKMajor`: stored [n][k])
+/// or N-major (descriptor `b`); `acc` and the result are toAccumulators'.
+Value multiply(OpBuilder &b, Location loc, Value acc, Value a, Value bDesc,
+               int64_t n, Type element, bool bKMajor);
+
+} // namespace mlir::fmc::wgmma
+
+#endif // FMC_PASSES_GPU_WARPGROUPMMA_H

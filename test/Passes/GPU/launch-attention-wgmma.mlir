@@ -1,0 +1,148 @@
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-launch-attention{mma-type=f16 async-copies=true wgmma=true max-shared-bytes=232448}),canonicalize,cse)' --split-input-file | FileCheck %s
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-launch-attention{mma-type=f16 async-copies=true max-shared-bytes=232448}),canonicalize,cse)' --split-input-file | FileCheck %s --check-prefix=OFF
+
+// The warpgroup kernel (wgmma=true, sm_90a): causal grouped-query
+// attention of f16 Q, K, V (2 heads over 1), S = T = 200, D = Dv = 64.
+// Two warpgroups (256 threads) take 128 queries (grid 2 x 2 x 1); one
+// shared byte buffer: Q [16][8][8][8] (128 rows as core matrices, K-major:
+// [row / 8][d / 8][row % 8][d % 8]) at 0, K at 16384 and 24576, V at
+// 32768 and 40960 (N-major: [column / 8][key / 8][key % 8][column % 8]),
+// P [16][8][8][8] at 49152: 65536 bytes.
+// CHECK-LABEL: func.func @causal_gqa
+// CHECK: gpu.launch blocks(%[[BX:.+]], %[[H:.+]], %{{.+}}) in (%{{.+}} = %c2, %{{.+}} = %c2, %{{.+}} = %c1) threads(%[[T:.+]], %{{.+}}, %{{.+}}) in (%{{.+}} = %c256, %{{.+}} = %c1, %{{.+}} = %c1) module(@fmc_kernels) workgroup(%[[BYTES:.+]] : memref<65536xi8, #gpu.address_space<workgroup>>)
+// CHECK: %[[PTR:.+]] = memref.extract_aligned_pointer_as_index %[[BYTES]]
+// CHECK: %[[BASE:.+]] = arith.index_cast %[[PTR]] : index to i64
+// CHECK-DAG: %[[Q:.+]] = memref.view %[[BYTES]][%c0][] : {{.+}} to memref<16x8x8x8xf16, #gpu.address_space<workgroup>>
+// CHECK-DAG: %[[K0:.+]] = memref.view %[[BYTES]][%c16384][] : {{.+}} to memref<8x8x8x8xf16, #gpu.address_space<workgroup>>
+// CHECK-DAG: %[[V0:.+]] = memref.view %[[BYTES]][%c32768][] : {{.+}} to memref<8x8x8x8xf16, #gpu.address_space<workgroup>>
+// CHECK-DAG: %[[K1:.+]] = memref.view %[[BYTES]][%c24576][] : {{.+}} to memref<8x8x8x8xf16, #gpu.address_space<workgroup>>
+// CHECK-DAG: %[[V1:.+]] = memref.view %[[BYTES]][%c40960][] : {{.+}} to memref<8x8x8x8xf16, #gpu.address_space<workgroup>>
+// CHECK-DAG: %[[P:.+]] = memref.view %[[BYTES]][%c49152][] : {{.+}} to memref<16x8x8x8xf16, #gpu.address_space<workgroup>>
+// Thread t copies 16-byte chunk t mod 8 of row t / 8 (and of the rows 32
+// further on): into core matrix (row / 8, chunk), row row % 8 for Q and K;
+// (chunk, row / 8), row row % 8 for V. Four Q chunks and two of K as one
+// group, two of V as another.
+// CHECK: %[[ROW:.+]] = arith.divui %[[T]], %c8
+// CHECK: %[[CHUNK:.+]] = arith.remui %[[T]], %c8
+// CHECK: %[[RC:.+]] = arith.divui %[[ROW]], %c8
+// CHECK: %[[RR:.+]] = arith.remui %[[ROW]], %c8
+// CHECK: %[[COL:.+]] = arith.muli %[[CHUNK]], %c8
+// CHECK: %[[QC:.+]] = nvgpu.device_async_copy %arg0[%c0, %[[H]], %{{.+}}, %[[COL]]], %[[Q]][%[[RC]], %[[CHUNK]], %[[RR]], %c0], 8, %{{.+}} {bypassL1}
+// CHECK-COUNT-3: nvgpu.device_async_copy %arg0
+// CHECK: nvgpu.device_async_copy %arg1[%c0, %{{.+}}, %{{.+}}, %[[COL]]], %[[K0]][%[[RC]], %[[CHUNK]], %[[RR]], %c0]
+// CHECK: nvgpu.device_async_copy %arg1
+// CHECK: %[[FIRST:.+]] = nvgpu.device_async_create_group %[[QC]],
+// CHECK: nvgpu.device_async_copy %arg2[%c0, %{{.+}}, %{{.+}}, %[[COL]]], %[[V0]][%[[CHUNK]], %[[RC]], %[[RR]], %c0]
+// CHECK: nvgpu.device_async_copy %arg2
+// CHECK: nvgpu.device_async_create_group
+// Key blocks below the first query's causal frontier without bounds, then
+// the rest; (m, l) of two rows and O (Dv / 2 = 32 values) per thread.
+// CHECK: %[[STATE:.+]]:5 = scf.for %[[J0:.+]] = %c0 to %{{.+}} step %c64 iter_args({{.+}}) -> (f32, f32, f32, f32, vector<32xf32>)
+// This block's K and V buffers and the next's alternate.
+// CHECK: %[[EVEN:.+]] = arith.cmpi eq
+// CHECK: %[[KOFF:.+]] = arith.select %[[EVEN]], %c16384, %c24576 : index
+// CHECK: %[[VOFF:.+]] = arith.select %[[EVEN]], %c32768, %c40960 : index
+// CHECK: %[[NEXTK:.+]] = arith.select %[[EVEN]], %[[K1]], %[[K0]]
+// CHECK: %[[NEXTV:.+]] = arith.select %[[EVEN]], %[[V1]], %[[V0]]
+// K has arrived (V may not have), visible to the async proxy, a barrier;
+// then the next block's copies, two groups.
+// CHECK: nvgpu.device_async_wait %[[FIRST]] {numGroups = 1 : i32}
+// CHECK-NEXT: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// CHECK-NEXT: gpu.barrier
+// CHECK: nvgpu.device_async_copy %arg1[{{.+}}], %[[NEXTK]]
+// CHECK: nvgpu.device_async_copy %arg2[{{.+}}], %[[NEXTV]]
+// S = Q K^T: per 16 of D one m64n64k16, A the warpgroup's 64 rows of Q
+// (8192 bytes per warpgroup), B the K block (K-major: col); descriptors
+// (address >> 4, leading byte offset 128 >> 4 at bit 16, stride 1024 >> 4
+// at bit 32: 274878431232), k steps 256 bytes apart.
+// CHECK: %[[QOFF:.+]] = arith.muli %{{.+}}, %c8192 : index
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK: %[[QA:.+]] = arith.index_cast %[[QOFF]] : index to i64
+// CHECK: %[[QADDR:.+]] = arith.addi %[[BASE]], %[[QA]] : i64
+// CHECK: %[[QW:.+]] = arith.andi %[[QADDR]], %c262143_i64
+// CHECK: %[[QU:.+]] = arith.shrui %[[QW]], %c4_i64
+// CHECK: %[[QD:.+]] = arith.ori %[[QU]], %c274878431232_i64
+// CHECK: %[[KA:.+]] = arith.index_cast %[[KOFF]] : index to i64
+// CHECK: %[[KADDR:.+]] = arith.addi %[[BASE]], %[[KA]] : i64
+// CHECK: %[[KD:.+]] = arith.ori %{{.+}}, %c274878431232_i64
+// CHECK: nvvm.wgmma.mma_async %[[QD]], %[[KD]], %{{.+}}, <m = 64, n = 64, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <row>], B[<f16>, <one>, <col>]
+// CHECK: arith.addi %[[QOFF]], %c256 : index
+// CHECK-COUNT-3: nvvm.wgmma.mma_async {{.+}} <m = 64, n = 64, k = 16>
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+// Row maxima across the row's four lanes, P = 2^(fma(S, u, -m u)) stored
+// as f16 pairs into the warpgroup's rows of P (core-matrix row 8 g + 2 w
+// + r, key group j, row g, keys 2 q, + 1).
+// CHECK: gpu.shuffle xor %{{.+}}, %c1_i32, %c32_i32 : f32
+// CHECK: gpu.shuffle xor %{{.+}}, %c2_i32, %c32_i32 : f32
+// CHECK: math.fma
+// CHECK: math.exp2
+// CHECK: vector.store %{{.+}}, %[[P]][%{{.+}}, %c0, %{{.+}}, %{{.+}}] {alignment = 4 : i64} : memref<16x8x8x8xf16, #gpu.address_space<workgroup>>, vector<2xf16>
+// CHECK-COUNT-15: vector.store %{{.+}}, %[[P]]
+// V has arrived (the next block's two groups may still be in flight).
+// CHECK: nvgpu.device_async_wait %[[FIRST]] {numGroups = 2 : i32}
+// CHECK-NEXT: nvvm.fence.proxy
+// CHECK-NEXT: gpu.barrier
+// O = a O + P V: per 16 keys one m64n64k16, A the warpgroup's rows of P
+// (at 49152 + 8192 per warpgroup, Q's offset), B the V block (N-major:
+// row).
+// CHECK: arith.mulf %{{.+}}, %{{.+}} : vector<32xf32>
+// CHECK: %[[POFF:.+]] = arith.addi %[[QOFF]], %c49152 : index
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK: arith.index_cast %[[POFF]] : index to i64
+// CHECK: arith.index_cast %[[VOFF]] : index to i64
+// CHECK: nvvm.wgmma.mma_async {{.+}} <m = 64, n = 64, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <row>], B[<f16>, <one>, <row>]
+// CHECK-COUNT-3: nvvm.wgmma.mma_async {{.+}} B[<f16>, <one>, <row>]
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK: scf.yield
+// The second loop (bounds checked), then every copy completes; O (1 / l)
+// stored as f16 pairs.
+// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %c64 iter_args(%{{.+}} = %[[STATE]]#0,
+// CHECK: arith.cmpi ugt
+// CHECK: scf.yield
+// CHECK: nvgpu.device_async_wait %[[FIRST]] {numGroups = 0 : i32}
+// CHECK: arith.divf
+// CHECK: vector.store %{{.+}}, %arg3[%c0, %[[H]], %{{.+}}, %{{.+}}] {alignment = 4 : i64} : memref<1x2x200x64xf16>, vector<2xf16>
+// CHECK: fmc.kernel = "attention: FlashAttention on warpgroups (wgmma.mma_async m64n64k16 and m64n64k16 f16), 128 queries x 64 keys per step, 2 warpgroup(s), Q, K, V by cp.async (K, V double-buffered), P through shared memory"
+// Without wgmma: the mma.sync kernel.
+// OFF-LABEL: func.func @causal_gqa
+// OFF-NOT: nvvm.wgmma
+// OFF: nvgpu.mma.sync
+func.func @causal_gqa(%q: memref<1x2x200x64xf16>, %k: memref<1x1x200x64xf16>, %v: memref<1x1x200x64xf16>, %o: memref<1x2x200x64xf16>) {
+  fmc.attention_kernel %q, %k, %v into %o {causal = true, scale = 0.125 : f64} : (memref<1x2x200x64xf16>, memref<1x1x200x64xf16>, memref<1x1x200x64xf16>, memref<1x2x200x64xf16>) -> ()
+  return
+}
+
+// -----
+
+// What the warpgroup kernel does not take keeps the mma.sync kernel: f32
+// Q, K, V (staged rounded, not copied), a head of 40 (not a multiple of
+// 16), fewer than 64 queries.
+// CHECK-LABEL: func.func @f32_operands
+// CHECK-NOT: nvvm.wgmma
+// CHECK: nvgpu.mma.sync
+func.func @f32_operands(%q: memref<1x2x128x64xf32>, %k: memref<1x2x128x64xf32>, %v: memref<1x2x128x64xf32>, %o: memref<1x2x128x64xf32>) {
+  fmc.attention_kernel %q, %k, %v into %o {causal = false, scale = 0.125 : f64} : (memref<1x2x128x64xf32>, memref<1x2x128x64xf32>, memref<1x2x128x64xf32>, memref<1x2x128x64xf32>) -> ()
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @head_40
+// CHECK-NOT: nvvm.wgmma
+// CHECK: fmc.kernel = "attention: FlashAttention-2
+func.func @head_40(%q: memref<1x2x128x40xf16>, %k: memref<1x2x128x40xf16>, %v: memref<1x2x128x40xf16>, %o: memref<1x2x128x40xf16>) {
+  fmc.attention_kernel %q, %k, %v into %o {causal = false, scale = 0.125 : f64} : (memref<1x2x128x40xf16>, memref<1x2x128x40xf16>, memref<1x2x128x40xf16>, memref<1x2x128x40xf16>) -> ()
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @few_queries
+// CHECK-NOT: nvvm.wgmma
+// CHECK: nvgpu.mma.sync
+func.func @few_queries(%q: memref<1x2x48x64xf16>, %k: memref<1x2x128x64xf16>, %v: memref<1x2x128x64xf16>, %o: memref<1x2x48x64xf16>) {
+  fmc.attention_kernel %q, %k, %v into %o {causal = false, scale = 0.125 : f64} : (memref<1x2x48x64xf16>, memref<1x2x128x64xf16>, memref<1x2x128x64xf16>, memref<1x2x48x64xf16>) -> ()
+  return
+}
