@@ -24,7 +24,8 @@
 #            tiles and fp16_mma on the mma.sync kernel
 #   attn16   the attention benchmark (B 4, H 16, D 64/128, S 512..8192,
 #            causal and not) in f16 vs PyTorch SDPA, and one attention
-#            checked against ONNX Runtime
+#            checked against ONNX Runtime; on sm_90a the warpgroup (wgmma)
+#            kernel, attn16_mma the same at S = 4096 on the mma.sync kernel
 #   bf16     the zoo with bf16 weights
 #   decode   the examples' GPT-2 and LLaMA decode steps (one token, 8
 #            cached) in fp16, launched one by one and from a CUDA graph
@@ -72,6 +73,10 @@ if [[ $target == sm_90a ]]; then
     --compile-flag=--gpu-sms=600 --gemm 4096 --half-io
 fi
 prepare attn16 --models --attention --compile-flag=--precision=fp16 --half-io
+if [[ $target == sm_90a ]]; then
+  prepare attn16_mma --models --attention --attention-seqs 4096 \
+    --compile-flag=--precision=fp16 --compile-flag=--gpu-wgmma=false --half-io
+fi
 prepare bf16 --compile-flag=--precision=bf16
 # Decode steps (one token, 8 cached) of the examples' GPT-2 and LLaMA, fp16:
 # their symbolic dims pinned in copies of the models (gpu_check makes inputs
@@ -123,6 +128,7 @@ run fp16 75 --rtol 1e-2 --atol 5e-3
 run fp16_mma 45 --rtol 1e-2 --atol 5e-3
 run fp16_wg128 45 --rtol 1e-2 --atol 5e-3
 run attn16 120 --rtol 1e-2 --atol 2e-3
+run attn16_mma 40 --rtol 1e-2 --atol 2e-3
 # Decode latency: launches one by one, then replayed from a CUDA graph.
 run decode 40 --rtol 1e-2 --atol 5e-3
 run decode_graph=decode 40 --rtol 1e-2 --atol 5e-3 --cuda-graph

@@ -269,6 +269,19 @@ def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
     exp(S - m) rounded to 16 bits is already the A fragment of P V. The
     sums meet once at the end.
 
+    With `wgmma` too (sm_90a), an attention whose Q, K and V are already
+    in the products' type (contiguous, 16-byte-aligned rows), with 64 or
+    more queries and D and Dv multiples of 16 up to 256, gets the
+    warpgroup kernel: blocks of two warpgroups (128 queries; one where the
+    grid would not fill the SMs or two do not fit `max-shared-bytes`),
+    Q, K and V copied by cp.async into 8 x 8 core matrices (K and V in two
+    buffers each: each step starts the next block's copies before its
+    products), S = Q K^T and O += P V each a run of wgmma.mma_async
+    m64nNk16 reading both operands from shared memory through
+    descriptors, the scores in the accumulator registers (row maxima by
+    shuffles of the row's four lanes), P rounded to 16 bits into shared
+    memory between the two products.
+
     When the grid has fewer than `split-blocks` blocks, the keys are split
     too (as Flash-Decoding does): grid z also runs over splits of whole key
     blocks (at least two per split, up to `split-blocks` blocks in all),
