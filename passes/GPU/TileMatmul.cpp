@@ -306,7 +306,8 @@ public:
     Value rowBase = affine(b, d0 + d1, {m0, rowInTile});
     Value col = affine(b, d0 + d1, {n0, colInTile});
     for (int64_t i = 0; i < t.threadM; ++i)
-      storeRow(b, sums[i], affine(b, d0 + i, rowBase), col);
+      storeRow(b, sums[i], affine(b, d0 + i, rowBase), col,
+               /*colAligned=*/true);
     eraseFused();
   }
 
@@ -732,7 +733,8 @@ private:
       Value sum = vector::LoadOp::create(
           b, loc, accType, outShared, ValueRange{row, colInTile},
           /*nontemporal=*/false, alignment(lanes));
-      storeRow(b, sum, affine(b, d0 + d1, {m0, row}), col);
+      storeRow(b, sum, affine(b, d0 + d1, {m0, row}), col,
+               /*colAligned=*/true);
     }
   }
 
@@ -860,13 +862,14 @@ private:
   }
 
   /// Stores row `row` of out (skipped past m) at columns col...
-  void storeRow(OpBuilder &b, Value sum, Value row, Value col) {
+  void storeRow(OpBuilder &b, Value sum, Value row, Value col,
+                bool colAligned) {
     Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
                                          index(b, c.sizes[c.m]));
     auto guard = scf::IfOp::create(b, loc, inside);
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToStart(guard.thenBlock());
-    store(b, sum, row, col);
+    store(b, sum, row, col, colAligned);
   }
 
   void eraseFused() {
@@ -1276,7 +1279,8 @@ private:
   /// Stores one row of the thread's tile at (row, col..): added to out's
   /// prior value unless a zero fill was dropped, through the epilogue into
   /// its output if there is one. Columns past n are masked.
-  void store(OpBuilder &b, Value sum, Value row, Value col) {
+  void store(OpBuilder &b, Value sum, Value row, Value col,
+             bool colAligned = false) {
     int64_t n = c.sizes[c.n];
     // Lane j is stored when col + j < n. (Compared as index vectors:
     // vector.create_mask has no lowering in the NVVM conversion.)
@@ -1298,24 +1302,41 @@ private:
     auto at = [&](AffineMap map) {
       return indices(b, map, {{c.m, row}, {c.n, col}, {c.k, index(b, 0)}});
     };
+    // A vector at a multiple of threadN columns (`colAligned`) of a buffer
+    // whose last dim is n is aligned to its size where its offset and
+    // strides are multiples of threadN (16-byte vectors at most): one wide
+    // access instead of threadN narrow ones.
+    AffineExpr nExpr = getAffineDimExpr(c.n, b.getContext());
+    auto vectorAlignment = [&](Value memref,
+                               AffineMap map) -> llvm::MaybeAlign {
+      auto type = cast<MemRefType>(memref.getType());
+      if (!colAligned || map.getResults().back() != nExpr ||
+          !type.isLastDimUnitStride() || !vectorsAligned(type, t.threadN))
+        return {};
+      int64_t bytes = t.threadN * type.getElementTypeBitWidth() / 8;
+      return llvm::Align(std::min<int64_t>(16, bytes & -bytes));
+    };
     // Vectors of the buffer's elements (f32, or f16/bf16 activations that
     // the epilogue's body extends).
-    auto load = [&](Value memref, ValueRange where) -> Value {
+    auto load = [&](Value memref, AffineMap map, ValueRange where) -> Value {
       auto type = VectorType::get(
           {t.threadN}, cast<MemRefType>(memref.getType()).getElementType());
+      llvm::MaybeAlign aligned = vectorAlignment(memref, map);
       if (mask)
         return vector::MaskedLoadOp::create(
             b, loc, type, memref, where, mask,
             arith::ConstantOp::create(
                 b, loc, type,
                 DenseElementsAttr::get(
-                    type, b.getFloatAttr(type.getElementType(), 0.0))));
-      return vector::LoadOp::create(b, loc, type, memref, where);
+                    type, b.getFloatAttr(type.getElementType(), 0.0))),
+            aligned);
+      return vector::LoadOp::create(b, loc, type, memref, where,
+                                    /*nontemporal=*/false, aligned);
     };
     Value out = op.getDpsInits()[0];
     SmallVector<Value> outAt = at(maps[2]);
     if (!fusion.zeroFill)
-      sum = arith::AddFOp::create(b, loc, load(out, outAt), sum);
+      sum = arith::AddFOp::create(b, loc, load(out, maps[2], outAt), sum);
     Value dest = out;
     if (fusion.epilogue) {
       SmallVector<Value> extra = fusion.extraOperands();
@@ -1324,7 +1345,7 @@ private:
             const EpilogueInput &input = fusion.inputs[i];
             SmallVector<Value> where = at(input.map);
             if (input.kind == EpilogueInput::Vector)
-              return load(memref, where);
+              return load(memref, input.map, where);
             Value scalar = memref::LoadOp::create(b, loc, memref, where);
             return Value(vector::BroadcastOp::create(
                 b, loc, VectorType::get({t.threadN}, scalar.getType()),
@@ -1332,10 +1353,12 @@ private:
           });
       dest = extra.back();
     }
+    llvm::MaybeAlign aligned = vectorAlignment(dest, maps[2]);
     if (mask)
-      vector::MaskedStoreOp::create(b, loc, dest, outAt, mask, sum);
+      vector::MaskedStoreOp::create(b, loc, dest, outAt, mask, sum, aligned);
     else
-      vector::StoreOp::create(b, loc, sum, dest, outAt);
+      vector::StoreOp::create(b, loc, sum, dest, outAt, /*nontemporal=*/false,
+                              aligned);
   }
 
   linalg::GenericOp op;

@@ -192,9 +192,11 @@ func.func @bias_relu(%a: memref<70x40xf32>, %b: memref<40x33xf32>, %bias: memref
 // CHECK: memref.load %arg1[%[[B]], %{{.+}}, %{{.+}}]
 // CHECK: memref.store %{{.+}}, %{{.+}}[%c0, %[[KK]], %{{.+}}] : memref<2x16x68xf32, #gpu.address_space<workgroup>>
 // CHECK: gpu.barrier
-// CHECK: %[[PRIOR:.+]] = vector.load %arg2[%[[B2:.+]], %{{.+}}, %{{.+}}] : memref<3x32x64xf32>, vector<4xf32>
+// The thread's four columns start at a multiple of 4 of rows of 64: read
+// and written as aligned 16-byte vectors.
+// CHECK: %[[PRIOR:.+]] = vector.load %arg2[%[[B2:.+]], %{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<3x32x64xf32>, vector<4xf32>
 // CHECK: %[[SUM:.+]] = arith.addf %[[PRIOR]], %{{.+}} : vector<4xf32>
-// CHECK: vector.store %[[SUM]], %arg2[%[[B2]], %{{.+}}, %{{.+}}]
+// CHECK: vector.store %[[SUM]], %arg2[%[[B2]], %{{.+}}, %{{.+}}] {alignment = 16 : i64}
 // CHECK-NOT: vector.maskedstore
 func.func @batched_transposed(%a: memref<3x32x48xf32>, %b: memref<3x64x48xf32>, %c: memref<3x32x64xf32>) {
   linalg.generic {indexing_maps = [affine_map<(b, m, n, k) -> (b, m, k)>, affine_map<(b, m, n, k) -> (b, n, k)>, affine_map<(b, m, n, k) -> (b, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
@@ -409,11 +411,11 @@ func.func @bf16_weight(%a: memref<70x96xf32>, %w: memref<96x80xbf16>, %c: memref
 // CHECK: memref.load %arg0{{.*}} : memref<70x96xf16>
 // CHECK-NOT: arith.truncf
 // CHECK: vector.contract
-// CHECK: %[[R:.+]] = vector.maskedload %arg2[%{{.+}}, %{{.+}}], %{{.+}}, %{{.+}} : memref<70x80xf16>, vector<4xi1>, vector<4xf16> into vector<4xf16>
+// CHECK: %[[R:.+]] = vector.maskedload %arg2[%{{.+}}, %{{.+}}], %{{.+}}, %{{[^ ]+}} {alignment = 8 : i64} : memref<70x80xf16>, vector<4xi1>, vector<4xf16> into vector<4xf16>
 // CHECK: %[[RW:.+]] = arith.extf %[[R]] : vector<4xf16> to vector<4xf32>
 // CHECK: %[[SUM:.+]] = arith.addf %{{.+}}, %[[RW]] : vector<4xf32>
 // CHECK: %[[H:.+]] = arith.truncf %[[SUM]] : vector<4xf32> to vector<4xf16>
-// CHECK: vector.maskedstore %arg3[%{{.+}}, %{{.+}}], %{{.+}}, %[[H]] : memref<70x80xf16>, vector<4xi1>, vector<4xf16>
+// CHECK: vector.maskedstore %arg3[%{{.+}}, %{{.+}}], %{{.+}}, %[[H]] {alignment = 8 : i64} : memref<70x80xf16>, vector<4xi1>, vector<4xf16>
 // CHECK-NOT: linalg.generic
 // Both slices copied by cp.async, they get three buffers (41472 bytes):
 // slices 0 and 1 start as two groups, each iteration waits until one
@@ -702,6 +704,24 @@ func.func @wgmma_f32_lhs(%a: memref<200x160xf32>, %w: memref<296x160xf16>, %c: m
   ^bb0(%x: f32, %h: f16, %acc: f32):
     %wide = arith.extf %h : f16 to f32
     %p = arith.mulf %x, %wide : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Rows of 70 columns: a thread's four columns start at a multiple of 4 of
+// the tile but not at a multiple of 16 bytes of the buffer, so the stores
+// keep the elements' alignment (no alignment attribute).
+// CHECK-LABEL: func.func @unaligned_rows
+// CHECK: vector.maskedstore %arg2[%{{[^]]+}}], %{{[^ ]+}}, %{{[^ ]+}} : memref<32x70xf32>
+func.func @unaligned_rows(%a: memref<32x48xf32>, %b: memref<48x70xf32>, %c: memref<32x70xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<32x48xf32>, memref<48x70xf32>) outs(%c : memref<32x70xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
   }
