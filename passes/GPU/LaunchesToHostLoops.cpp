@@ -549,7 +549,8 @@ private:
   }
 
   /// wgmma.mma_async m64nNk16 of f16 or bf16 operands in shared memory
-  /// into f32 accumulators, as PTX defines it: A (64 x 16, K-major) and B
+  /// into f32 accumulators (added to, or with scale-d 0 replacing, their
+  /// values), as PTX defines it: A (64 x 16, K-major) and B
   /// (16 x N, K-major or N-major) are read through their descriptors (bits
   /// 0-13: start address, 16-29: leading byte offset, between core
   /// matrices adjacent in k; 32-45: stride byte offset, adjacent in m or
@@ -571,13 +572,14 @@ private:
         values != shape.getN() / 2 || wgmma.getTypeB() != typeA ||
         (typeA != NVVM::WGMMATypes::f16 && typeA != NVVM::WGMMATypes::bf16) ||
         wgmma.getTypeD() != NVVM::WGMMATypes::f32 ||
-        wgmma.getScaleD() != NVVM::WGMMAScaleOut::one ||
+
         wgmma.getScaleA() != NVVM::WGMMAScaleIn::one ||
         wgmma.getScaleB() != NVVM::WGMMAScaleIn::one ||
         wgmma.getLayoutA() != NVVM::MMALayout::row || shared.size() != 1 ||
         !cast<MemRefType>(shared[0].getType()).getElementType().isInteger(8))
       return wgmma.emitError(
           "only wgmma.mma_async m64nNk16 of f16 or bf16 into f32, A K-major, "
+          "unscaled inputs, "
           "in a kernel with one shared i8 buffer, runs as host loops");
     FailureOr<Value> c = own(wgmma.getInouts(), map, t, loc);
     FailureOr<Value> descA = own(wgmma.getDescriptorA(), map, t, loc);
@@ -699,7 +701,11 @@ private:
       Value n = affine::AffineApplyOp::create(
           rewriter, loc, AffineMap::get(2, 0, d0 + d1.floorDiv(4) * 8),
           ValueRange{coord(1), i});
-      Value init = memref::LoadOp::create(rewriter, loc, wgmmaScratch, i);
+      Value init =
+          wgmma.getScaleD() == NVVM::WGMMAScaleOut::one
+              ? Value(memref::LoadOp::create(rewriter, loc, wgmmaScratch, i))
+              : Value(arith::ConstantOp::create(rewriter, loc,
+                                                rewriter.getF32FloatAttr(0)));
       auto sum = scf::ForOp::create(
           rewriter, loc, index(loc, 0), index(loc, 16), index(loc, 1),
           ValueRange{init},

@@ -269,13 +269,6 @@ private:
     return wgmma::descriptor(b, loc, address, offset, kCoreBytes, strideBytes);
   }
 
-  /// `n` / 2 zero accumulators.
-  Value zeroAccumulators(OpBuilder &b, int64_t n) {
-    auto type = VectorType::get({n / 2}, b.getF32Type());
-    return arith::ConstantOp::create(b, loc, type,
-                                     DenseElementsAttr::get(type, 0.0f));
-  }
-
   /// One key block at j0: the new (m0, m1, l0, l1, O). `bounds`: the block
   /// may reach past T or the causal frontier.
   SmallVector<Value> step(OpBuilder &b, Value j0, ValueRange state,
@@ -313,14 +306,16 @@ private:
     // per 8 rows) by the block's keys (K-major: K is [key][d]).
     int64_t dStride = D / 8 * kCoreBytes;
     Value qOffset = mul(b, warpgroup, wgmma::kM / 8 * dStride);
+    // The first product replaces the accumulators (scale-d 0): no
+    // registers are written between the fence and it.
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
-    Value acc = wgmma::toAccumulators(b, loc, zeroAccumulators(b, kKeys));
+    Value acc = wgmma::undefinedAccumulators(b, loc, kKeys);
     for (int64_t k0 = 0; k0 < D; k0 += wgmma::kK) {
       int64_t kBytes = k0 / 8 * kCoreBytes;
       acc = wgmma::multiply(
           b, loc, acc, descriptor(b, add(b, qOffset, kBytes), dStride),
           descriptor(b, add(b, kOffset, kBytes), dStride), kKeys, half,
-          /*bKMajor=*/true);
+          /*bKMajor=*/true, /*accumulate=*/k0 > 0);
     }
     NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
     NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);

@@ -57,8 +57,16 @@ Value fmc::wgmma::fromAccumulators(OpBuilder &b, Location loc,
       elements);
 }
 
+Value fmc::wgmma::undefinedAccumulators(OpBuilder &b, Location loc, int64_t n) {
+  return LLVM::PoisonOp::create(
+      b, loc,
+      LLVM::LLVMStructType::getLiteral(
+          b.getContext(), SmallVector<Type>(n / 2, b.getF32Type())));
+}
+
 Value fmc::wgmma::multiply(OpBuilder &b, Location loc, Value acc, Value a,
-                           Value bDesc, int64_t n, Type element, bool bKMajor) {
+                           Value bDesc, int64_t n, Type element, bool bKMajor,
+                           bool accumulate) {
   MLIRContext *ctx = b.getContext();
   auto type = NVVM::WGMMATypesAttr::get(
       ctx, element.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16);
@@ -70,7 +78,8 @@ Value fmc::wgmma::multiply(OpBuilder &b, Location loc, Value acc, Value a,
       b, loc, acc.getType(), acc, a, bDesc,
       NVVM::MMAShapeAttr::get(ctx, kM, n, kK), type, type,
       NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f32),
-      NVVM::WGMMAScaleOutAttr::get(ctx, NVVM::WGMMAScaleOut::one), one, one,
-      NVVM::MMALayoutAttr::get(ctx, NVVM::MMALayout::row), layoutB,
+      NVVM::WGMMAScaleOutAttr::get(ctx, accumulate ? NVVM::WGMMAScaleOut::one
+                                                   : NVVM::WGMMAScaleOut::zero),
+      one, one, NVVM::MMALayoutAttr::get(ctx, NVVM::MMALayout::row), layoutB,
       /*satfinite=*/nullptr);
 }

@@ -37,11 +37,16 @@ Value descriptor(OpBuilder &b, Location loc, Value address, Value offset,
 Value toAccumulators(OpBuilder &b, Location loc, Value acc);
 Value fromAccumulators(OpBuilder &b, Location loc, Value accumulators);
 
-/// acc += A B for one m64 x n x k16 product of `element` (f16 or bf16)
+/// acc += A B (acc = A B without `accumulate`: scale-d 0, acc's values
+/// are not read) for one m64 x n x k16 product of `element` (f16 or bf16)
 /// operands, A K-major (descriptor `a`), B K-major (`bKMajor`: stored [n][k])
 /// or N-major (descriptor `b`); `acc` and the result are toAccumulators'.
 Value multiply(OpBuilder &b, Location loc, Value acc, Value a, Value bDesc,
-               int64_t n, Type element, bool bKMajor);
+               int64_t n, Type element, bool bKMajor, bool accumulate = true);
+
+/// n / 2 accumulators whose values are not read (the input of a product
+/// without `accumulate`).
+Value undefinedAccumulators(OpBuilder &b, Location loc, int64_t n);
 
 } // namespace mlir::fmc::wgmma
 

@@ -9,6 +9,7 @@
 // 32768 and 40960 (N-major: [column / 8][key / 8][key % 8][column % 8]),
 // P [16][8][8][8] at 49152: 65536 bytes.
 // CHECK-LABEL: func.func @causal_gqa
+// CHECK: %[[NONE:.+]] = llvm.mlir.poison : !llvm.struct<(f32, f32,
 // CHECK: gpu.launch blocks(%[[BX:.+]], %[[H:.+]], %{{.+}}) in (%{{.+}} = %c2, %{{.+}} = %c2, %{{.+}} = %c1) threads(%[[T:.+]], %{{.+}}, %{{.+}}) in (%{{.+}} = %c256, %{{.+}} = %c1, %{{.+}} = %c1) module(@fmc_kernels) workgroup(%[[BYTES:.+]] : memref<65536xi8, #gpu.address_space<workgroup>>)
 // CHECK: %[[PTR:.+]] = memref.extract_aligned_pointer_as_index %[[BYTES]]
 // CHECK: %[[BASE:.+]] = arith.index_cast %[[PTR]] : index to i64
@@ -65,9 +66,11 @@
 // CHECK: %[[KA:.+]] = arith.index_cast %[[KOFF]] : index to i64
 // CHECK: %[[KADDR:.+]] = arith.addi %[[BASE]], %[[KA]] : i64
 // CHECK: %[[KD:.+]] = arith.ori %{{.+}}, %c274878431232_i64
-// CHECK: nvvm.wgmma.mma_async %[[QD]], %[[KD]], %{{.+}}, <m = 64, n = 64, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <row>], B[<f16>, <one>, <col>]
+// The first product replaces the accumulators (D scale zero: no zeros
+// written to them between the fence and it), the others add.
+// CHECK: nvvm.wgmma.mma_async %[[QD]], %[[KD]], %[[NONE]], <m = 64, n = 64, k = 16>, D[<f32>, <zero>], A[<f16>, <one>, <row>], B[<f16>, <one>, <col>]
 // CHECK: arith.addi %[[QOFF]], %c256 : index
-// CHECK-COUNT-3: nvvm.wgmma.mma_async {{.+}} <m = 64, n = 64, k = 16>
+// CHECK-COUNT-3: nvvm.wgmma.mma_async {{.+}} <m = 64, n = 64, k = 16>, D[<f32>, <one>]
 // CHECK: nvvm.wgmma.commit.group.sync.aligned
 // CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
 // Row maxima across the row's four lanes, P = 2^(fma(S, u, -m u)) stored
