@@ -174,6 +174,58 @@ Value AttentionBuilder::causalEnd(OpBuilder &b, Value row0, int64_t rows) {
   return add(b, row0, rows + T - S);
 }
 
+ValueRange AttentionBuilder::keyLoops(OpBuilder &b, Value i0, int64_t queries,
+                                      int64_t keyBlock, ValueRange init,
+                                      KeyStep step) {
+  Value keyEnd = index(b, T);
+  Value inner = index(b, T / keyBlock * keyBlock);
+  if (op.getCausal()) {
+    keyEnd = arith::MinUIOp::create(b, loc, keyEnd, causalEnd(b, i0, queries));
+    // floor((i0 + T - S + 1) / keyBlock) whole blocks, none if negative.
+    Value seen = arith::AddIOp::create(b, loc, i0, index(b, T - S + 1));
+    Value blocks = arith::MaxSIOp::create(
+        b, loc, arith::FloorDivSIOp::create(b, loc, seen, index(b, keyBlock)),
+        index(b, 0));
+    inner = arith::MinUIOp::create(b, loc, inner, mul(b, blocks, keyBlock));
+  }
+  auto innerLoop = scf::ForOp::create(
+      b, loc, index(b, 0), inner, index(b, keyBlock), init,
+      [&](OpBuilder &b, Location, Value j0, ValueRange state) {
+        scf::YieldOp::create(b, loc, step(b, j0, state, /*bounds=*/false));
+      });
+  auto edgeLoop = scf::ForOp::create(
+      b, loc, inner, keyEnd, index(b, keyBlock), innerLoop.getResults(),
+      [&](OpBuilder &b, Location, Value j0, ValueRange state) {
+        scf::YieldOp::create(b, loc, step(b, j0, state, /*bounds=*/true));
+      });
+  return edgeLoop.getResults();
+}
+
+void AttentionBuilder::storeNormalized(
+    OpBuilder &b, ArrayRef<Value> rows, ArrayRef<Value> sums, int64_t pairs,
+    llvm::function_ref<Value(OpBuilder &, int64_t, int64_t)> pairOf,
+    llvm::function_ref<Value(OpBuilder &, int64_t)> columnOf) {
+  auto pair = VectorType::get({2}, b.getF32Type());
+  Value zeros = arith::ConstantOp::create(b, loc, pair,
+                                          DenseElementsAttr::get(pair, 0.0f));
+  for (auto [r, row] : llvm::enumerate(rows)) {
+    Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                        sums[r], constant(b, 0.0));
+    Value inverse = vector::BroadcastOp::create(
+        b, loc, pair, arith::DivFOp::create(b, loc, constant(b, 1.0), sums[r]));
+    auto inside = scf::IfOp::create(b, loc, ult(b, row, S));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(inside.thenBlock());
+    for (int64_t p = 0; p < pairs; ++p) {
+      Value result = arith::SelectOp::create(
+          b, loc, empty, zeros,
+          arith::MulFOp::create(b, loc, pairOf(b, p, r), inverse));
+      store(b, result, out, ValueRange{batchId, head, row, columnOf(b, p)},
+            alignment(out, 2));
+    }
+  }
+}
+
 AttentionBuilder::SplitBuffers
 AttentionBuilder::allocateSplits(OpBuilder &b, int64_t splits) {
   Type f32 = b.getF32Type();

@@ -91,6 +91,26 @@ protected:
   /// not visited).
   Value causalEnd(OpBuilder &b, Value row0, int64_t rows);
 
+  /// The online softmax's loops over blocks of `keyBlock` keys for queries
+  /// i0 .. i0 + `queries` - 1 (the warp-level kernels'), from `init`:
+  /// blocks below T and below the causal frontier of query i0 (i0 + T - S)
+  /// need no bounds, `step`(b, j0, state, /*bounds=*/false), in a loop of
+  /// their own; the rest up to T (or the last query's frontier) check
+  /// them. Returns the final state.
+  using KeyStep = llvm::function_ref<SmallVector<Value>(OpBuilder &, Value,
+                                                        ValueRange, bool)>;
+  ValueRange keyLoops(OpBuilder &b, Value i0, int64_t queries, int64_t keyBlock,
+                      ValueRange init, KeyStep step);
+
+  /// Stores the thread's rows `rows` of the output, O (1 / l) (zero where
+  /// l, `sums`, is 0; rows past S not at all), as pairs of columns:
+  /// `pairOf`(b, p, r) is pair p of row r (f32 x 2), at column
+  /// `columnOf`(b, p).
+  void storeNormalized(
+      OpBuilder &b, ArrayRef<Value> rows, ArrayRef<Value> sums, int64_t pairs,
+      llvm::function_ref<Value(OpBuilder &, int64_t, int64_t)> pairOf,
+      llvm::function_ref<Value(OpBuilder &, int64_t)> columnOf);
+
   /// The scratch buffers of a kernel whose keys are split among `splits`
   /// blocks: each split's unnormalized output [B, H, splits, S, Dv], and
   /// its rows' running max and sum [B, H, splits, S].

@@ -145,66 +145,30 @@ public:
     if (prefetch)
       asyncGroup = stageAsync(b, key, index(b, 0), D, kBuffers[0]);
 
-    // Key blocks [0, inner) lie below T and below the causal frontier of
-    // the block's first query (i0 + T - S): no score needs a bound there.
-    // The rest up to the end (T, or the last query's frontier) checks them.
-    Value keyEnd = index(b, T);
-    Value inner = index(b, T / kKeys * kKeys);
-    if (op.getCausal()) {
-      keyEnd =
-          arith::MinUIOp::create(b, loc, keyEnd, causalEnd(b, i0, queries));
-      // floor((i0 + T - S + 1) / kKeys) whole blocks, none if negative.
-      Value seen = arith::AddIOp::create(b, loc, i0, index(b, T - S + 1));
-      Value blocks = arith::MaxSIOp::create(
-          b, loc, arith::FloorDivSIOp::create(b, loc, seen, index(b, kKeys)),
-          index(b, 0));
-      inner = arith::MinUIOp::create(b, loc, inner, mul(b, blocks, kKeys));
-    }
     Value negInf = constant(b, -std::numeric_limits<double>::infinity());
     Value zero = constant(b, 0.0);
     SmallVector<Value> init = {negInf, negInf, zero, zero};
     init.append(Dv / 8, accumulator(b));
-    auto innerLoop = scf::ForOp::create(
-        b, loc, index(b, 0), inner, index(b, kKeys), init,
-        [&](OpBuilder &b, Location, Value j0, ValueRange state) {
-          scf::YieldOp::create(b, loc, step(b, j0, state, /*bounds=*/false));
-        });
-    auto edgeLoop = scf::ForOp::create(
-        b, loc, inner, keyEnd, index(b, kKeys), innerLoop.getResults(),
-        [&](OpBuilder &b, Location, Value j0, ValueRange state) {
-          scf::YieldOp::create(b, loc, step(b, j0, state, /*bounds=*/true));
-        });
+    ValueRange state =
+        keyLoops(b, i0, queries, kKeys, init,
+                 [&](OpBuilder &b, Value j0, ValueRange state, bool bounds) {
+                   return step(b, j0, state, bounds);
+                 });
 
     // The last step's prefetch (past the keys: zeros) completes.
     if (prefetch)
       nvgpu::DeviceAsyncWaitOp::create(b, loc, asyncGroup,
                                        b.getI32IntegerAttr(0));
-    // l: the row's four lanes' sums; O (1 / l), zero for a row that saw no
-    // key.
-    ValueRange state = edgeLoop.getResults();
+    // l: the row's four lanes' sums; O (1 / l), tile o's row r at columns
+    // 8 o + 2 q, + 1.
     SmallVector<Value> sums = {state[2], state[3]};
     acrossRow(b, sums, /*max=*/false);
-    auto pair = VectorType::get({2}, b.getF32Type());
-    Value zeros = arith::ConstantOp::create(b, loc, pair,
-                                            DenseElementsAttr::get(pair, 0.0f));
-    for (int64_t r = 0; r < 2; ++r) {
-      Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                          sums[r], zero);
-      Value inverse = vector::BroadcastOp::create(
-          b, loc, pair,
-          arith::DivFOp::create(b, loc, constant(b, 1.0), sums[r]));
-      auto inside = scf::IfOp::create(b, loc, ult(b, queryRows[r], S));
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(inside.thenBlock());
-      for (int64_t o = 0; o < Dv / 8; ++o) {
-        Value row = vector::ExtractOp::create(b, loc, state[4 + o], r);
-        Value result = arith::SelectOp::create(
-            b, loc, empty, zeros, arith::MulFOp::create(b, loc, row, inverse));
-        store(b, result, out,
-              ValueRange{batchId, head, queryRows[r], add(b, twoQ, 8 * o)},
-              alignment(out, 2));
-      }
-    }
+    storeNormalized(
+        b, queryRows, sums, Dv / 8,
+        [&](OpBuilder &b, int64_t o, int64_t r) -> Value {
+          return vector::ExtractOp::create(b, loc, state[4 + o], r);
+        },
+        [&](OpBuilder &b, int64_t o) { return add(b, twoQ, 8 * o); });
   }
 
 private:

@@ -146,19 +146,6 @@ public:
                        /*kMajor=*/false));
     anyGroup = first;
 
-    // Key blocks [0, inner) lie below T and the causal frontier of the
-    // block's first query (i0 + T - S); the rest up to the end checks them.
-    Value keyEnd = index(b, T);
-    Value inner = index(b, T / kKeys * kKeys);
-    if (op.getCausal()) {
-      keyEnd =
-          arith::MinUIOp::create(b, loc, keyEnd, causalEnd(b, i0, queries));
-      Value seen = arith::AddIOp::create(b, loc, i0, index(b, T - S + 1));
-      Value blocks = arith::MaxSIOp::create(
-          b, loc, arith::FloorDivSIOp::create(b, loc, seen, index(b, kKeys)),
-          index(b, 0));
-      inner = arith::MinUIOp::create(b, loc, inner, mul(b, blocks, kKeys));
-    }
     Value negInf = constant(b, -std::numeric_limits<double>::infinity());
     Value zero = constant(b, 0.0);
     auto outType = VectorType::get({Dv / 2}, b.getF32Type());
@@ -166,51 +153,30 @@ public:
         negInf, negInf, zero, zero,
         arith::ConstantOp::create(b, loc, outType,
                                   DenseElementsAttr::get(outType, 0.0f))};
-    auto innerLoop = scf::ForOp::create(
-        b, loc, index(b, 0), inner, index(b, kKeys), init,
-        [&](OpBuilder &b, Location, Value j0, ValueRange state) {
-          scf::YieldOp::create(b, loc, step(b, j0, state, /*bounds=*/false));
-        });
-    auto edgeLoop = scf::ForOp::create(
-        b, loc, inner, keyEnd, index(b, kKeys), innerLoop.getResults(),
-        [&](OpBuilder &b, Location, Value j0, ValueRange state) {
-          scf::YieldOp::create(b, loc, step(b, j0, state, /*bounds=*/true));
-        });
+    ValueRange state =
+        keyLoops(b, i0, queries, kKeys, init,
+                 [&](OpBuilder &b, Value j0, ValueRange state, bool bounds) {
+                   return step(b, j0, state, bounds);
+                 });
     // The last step's copies of the block past the end complete.
     nvgpu::DeviceAsyncWaitOp::create(b, loc, anyGroup, b.getI32IntegerAttr(0));
 
-    // l: the row's four lanes' sums; O (1 / l), zero for a row that saw no
-    // key. Values 4 j + 2 r, + 1 of O: row r, columns 8 j + 2 q, + 1.
-    ValueRange state = edgeLoop.getResults();
+    // l: the row's four lanes' sums. Values 4 j + 2 r, + 1 of O: row r,
+    // columns 8 j + 2 q, + 1.
     SmallVector<Value> sums = {state[2], state[3]};
     butterfly(b, sums, {1, 2}, /*max=*/false);
     auto pair = VectorType::get({2}, b.getF32Type());
-    Value zeros = arith::ConstantOp::create(b, loc, pair,
-                                            DenseElementsAttr::get(pair, 0.0f));
-    for (int64_t r = 0; r < 2; ++r) {
-      Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                          sums[r], zero);
-      Value inverse = vector::BroadcastOp::create(
-          b, loc, pair,
-          arith::DivFOp::create(b, loc, constant(b, 1.0), sums[r]));
-      auto inside = scf::IfOp::create(b, loc, ult(b, queryRows[r], S));
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(inside.thenBlock());
-      for (int64_t j = 0; j < Dv / 8; ++j) {
-        Value values = vector::FromElementsOp::create(
-            b, loc, pair,
-            ValueRange{
-                vector::ExtractOp::create(b, loc, state[4], 4 * j + 2 * r),
-                vector::ExtractOp::create(b, loc, state[4],
-                                          4 * j + 2 * r + 1)});
-        Value result = arith::SelectOp::create(
-            b, loc, empty, zeros,
-            arith::MulFOp::create(b, loc, values, inverse));
-        store(b, result, out,
-              ValueRange{batchId, head, queryRows[r], add(b, twoQ, 8 * j)},
-              alignment(out, 2));
-      }
-    }
+    storeNormalized(
+        b, queryRows, sums, Dv / 8,
+        [&](OpBuilder &b, int64_t j, int64_t r) -> Value {
+          return vector::FromElementsOp::create(
+              b, loc, pair,
+              ValueRange{
+                  vector::ExtractOp::create(b, loc, state[4], 4 * j + 2 * r),
+                  vector::ExtractOp::create(b, loc, state[4],
+                                            4 * j + 2 * r + 1)});
+        },
+        [&](OpBuilder &b, int64_t j) { return add(b, twoQ, 8 * j); });
   }
 
 private:
