@@ -235,6 +235,28 @@ private:
     return wgmma::descriptor(b, loc, address, offset, kCoreBytes, strideBytes);
   }
 
+  /// acc + A B (A B where `acc` is null: the first product's scale-d 0)
+  /// for the warpgroup, waited for: A (64 x depth, K-major) at byte `a`,
+  /// B (depth x n; K-major or N-major) at `bOffset`, both with core
+  /// matrices `strideBytes` apart in rows; one m64nNk16 per 16 of depth.
+  /// `acc` and the result are vectors of n / 2 accumulators.
+  Value product(OpBuilder &b, Value acc, Value a, Value bOffset,
+                int64_t strideBytes, int64_t depth, int64_t n, bool bKMajor) {
+    NVVM::WgmmaFenceAlignedOp::create(b, loc);
+    Value sums = acc ? wgmma::toAccumulators(b, loc, acc)
+                     : wgmma::undefinedAccumulators(b, loc, n);
+    for (int64_t k0 = 0; k0 < depth; k0 += wgmma::kK) {
+      int64_t kBytes = k0 / 8 * kCoreBytes;
+      sums = wgmma::multiply(
+          b, loc, sums, descriptor(b, add(b, a, kBytes), strideBytes),
+          descriptor(b, add(b, bOffset, kBytes), strideBytes), n, half, bKMajor,
+          /*accumulate=*/acc || k0 > 0);
+    }
+    NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+    return wgmma::fromAccumulators(b, loc, sums);
+  }
+
   /// One key block at j0: the new (m0, m1, l0, l1, O). `bounds`: the block
   /// may reach past T or the causal frontier.
   SmallVector<Value> step(OpBuilder &b, Value j0, ValueRange state,
@@ -274,18 +296,8 @@ private:
     Value qOffset = mul(b, warpgroup, wgmma::kM / 8 * dStride);
     // The first product replaces the accumulators (scale-d 0): no
     // registers are written between the fence and it.
-    NVVM::WgmmaFenceAlignedOp::create(b, loc);
-    Value acc = wgmma::undefinedAccumulators(b, loc, kKeys);
-    for (int64_t k0 = 0; k0 < D; k0 += wgmma::kK) {
-      int64_t kBytes = k0 / 8 * kCoreBytes;
-      acc = wgmma::multiply(
-          b, loc, acc, descriptor(b, add(b, qOffset, kBytes), dStride),
-          descriptor(b, add(b, kOffset, kBytes), dStride), kKeys, half,
-          /*bKMajor=*/true, /*accumulate=*/k0 > 0);
-    }
-    NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
-    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
-    Value scores = wgmma::fromAccumulators(b, loc, acc);
+    Value scores = product(b, {}, qOffset, kOffset, dStride, D, kKeys,
+                           /*bKMajor=*/true);
 
     // Value 4 j + v: row v / 2 (g, g + 8), key 8 j + 2 q + v mod 2.
     SmallVector<Value> s;
@@ -344,22 +356,13 @@ private:
     int64_t keyStride = kKeys / 8 * kCoreBytes;
     Value pOffset = add(b, mul(b, warpgroup, wgmma::kM / 8 * keyStride),
                         layout.probabilities());
-    NVVM::WgmmaFenceAlignedOp::create(b, loc);
-    Value outAcc = wgmma::toAccumulators(b, loc, scaled);
-    for (int64_t k0 = 0; k0 < kKeys; k0 += wgmma::kK) {
-      int64_t kBytes = k0 / 8 * kCoreBytes;
-      outAcc = wgmma::multiply(
-          b, loc, outAcc, descriptor(b, add(b, pOffset, kBytes), keyStride),
-          descriptor(b, add(b, vOffset, kBytes), keyStride), Dv, half,
-          /*bKMajor=*/false);
-    }
-    NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
-    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+    Value products = product(b, scaled, pOffset, vOffset, keyStride, kKeys, Dv,
+                             /*bKMajor=*/false);
     SmallVector<Value> result;
     for (int64_t r = 0; r < 2; ++r)
       result.push_back(updates[r].max);
     llvm::append_range(result, sums);
-    result.push_back(wgmma::fromAccumulators(b, loc, outAcc));
+    result.push_back(products);
     return result;
   }
 
