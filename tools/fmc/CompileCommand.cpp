@@ -74,11 +74,12 @@ cl::opt<unsigned> gpuSMs(
     cl::init(0), cl::Hidden, cl::sub(getCompileSubCommand()));
 cl::opt<cl::boolOrDefault> gpuWGMMA(
     "gpu-wgmma",
-    cl::desc("Multiply large fp16/bf16 matmuls with warpgroup MMA "
-             "(wgmma.mma_async; default: on sm_90a, off elsewhere); with "
-             "--gpu-mapping-on-host, runs that kernel's emulation (with "
-             "sm_90a's shared memory per block); for tests "
-             "and for timing it against the mma.sync kernels"),
+    cl::desc("Multiply large fp16/bf16 matmuls, and run fp16/bf16 "
+             "attention, with warpgroup MMA (wgmma.mma_async; default: on "
+             "sm_90a, off elsewhere); with --gpu-mapping-on-host, runs "
+             "those kernels' emulation (with sm_90a's shared memory per "
+             "block); for tests and for timing them against the mma.sync "
+             "kernels"),
     cl::init(cl::BOU_UNSET), cl::Hidden, cl::sub(getCompileSubCommand()));
 cl::opt<bool> gpuMappingOnHost(
     "gpu-mapping-on-host",
