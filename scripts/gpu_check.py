@@ -227,6 +227,12 @@ def prepare(args):
         # Checked against ONNX Runtime: several key blocks, a partial one.
         models.append(("attn_check", attention_model(
             "attn_check", 1, 4, 200, 128, True), None))
+        if args.half_io:
+            # f16 Q, K, V as the timed models have them (on sm_90a, the
+            # warpgroup kernel's operands): grouped queries, two batches.
+            models.append(("attn_check_f16", attention_model(
+                "attn_check_f16", 2, 4, 200, 64, True, half=True,
+                kv_heads=2), None))
         for d in (64, 128):
             for seq in args.attention_seqs:
                 for causal in (False, True):

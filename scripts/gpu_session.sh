@@ -23,8 +23,9 @@
 #            128 x 256 tiles, fp16_wg128 the same GEMM on its 128 x 128
 #            tiles and fp16_mma on the mma.sync kernel
 #   attn16   the attention benchmark (B 4, H 16, D 64/128, S 512..8192,
-#            causal and not) in f16 vs PyTorch SDPA, and one attention
-#            checked against ONNX Runtime; on sm_90a the warpgroup (wgmma)
+#            causal and not) in f16 vs PyTorch SDPA, and two attentions
+#            (f32 and f16 in and out) checked against ONNX Runtime; on
+#            sm_90a the warpgroup (wgmma)
 #            kernel, attn16_mma the same at S = 4096 on the mma.sync kernel
 #   bf16     the zoo with bf16 weights
 #   decode   the examples' GPT-2 and LLaMA decode steps (one token, 8
