@@ -25,8 +25,8 @@
 #   attn16   the attention benchmark (B 4, H 16, D 64/128, S 512..8192,
 #            causal and not) in f16 vs PyTorch SDPA, and two attentions
 #            (f32 and f16 in and out) checked against ONNX Runtime; on
-#            sm_90a the warpgroup (wgmma)
-#            kernel, attn16_mma the same at S = 4096 on the mma.sync kernel
+#            sm_90a the warpgroup (wgmma) kernel, attn16_mma the same at
+#            S = 4096 on the mma.sync kernel
 #   bf16     the zoo with bf16 weights
 #   decode   the examples' GPT-2 and LLaMA decode steps (one token, 8
 #            cached) in fp16, launched one by one and from a CUDA graph
