@@ -220,13 +220,23 @@ private:
   }
 
   /// Each thread's writes to shared memory made visible to the async proxy
-  /// (which wgmma reads through), then a barrier.
-  void fencedBarrier(OpBuilder &b) {
+  /// (which wgmma reads through), then a barrier: the block's, or with
+  /// `warpgroupOnly` the warpgroup's (barrier 1 + warpgroup, 128 threads).
+  void fencedBarrier(OpBuilder &b, bool warpgroupOnly = false) {
     NVVM::FenceProxyOp::create(
         b, loc, NVVM::ProxyKind::async_shared,
         NVVM::SharedSpaceAttr::get(b.getContext(),
                                    NVVM::SharedSpace::shared_cta));
-    gpu::BarrierOp::create(b, loc);
+    if (!warpgroupOnly) {
+      gpu::BarrierOp::create(b, loc);
+      return;
+    }
+    Type i32 = b.getI32Type();
+    NVVM::BarrierOp::create(
+        b, loc, Type(),
+        arith::IndexCastOp::create(b, loc, i32, add(b, warpgroup, 1)),
+        arith::ConstantIntOp::create(b, loc, i32, wgmma::kThreads),
+        /*reductionOp=*/nullptr, /*reductionPredicate=*/Value());
   }
 
   /// The descriptor of core matrices `offset` bytes into the buffer
@@ -279,8 +289,9 @@ private:
     Value nextK = pick(kTiles[0], kTiles[1]).second;
     Value nextV = pick(vTiles[0], vTiles[1]).second;
 
-    // K (with Q, the first time) has arrived; V may still be in flight.
-    nvgpu::DeviceAsyncWaitOp::create(b, loc, anyGroup, b.getI32IntegerAttr(1));
+    // K (with Q, the first time) and V have arrived: their copies started
+    // a step before.
+    nvgpu::DeviceAsyncWaitOp::create(b, loc, anyGroup, b.getI32IntegerAttr(0));
     fencedBarrier(b);
     // Every warpgroup's products of the block before are done: its
     // buffers take the next block.
@@ -340,9 +351,10 @@ private:
                               ValueRange{coreRows[r], index(b, j), g, twoQ},
                               /*nontemporal=*/false, llvm::Align(4));
     }
-    // V has arrived (the next block's two groups may still be in flight).
-    nvgpu::DeviceAsyncWaitOp::create(b, loc, anyGroup, b.getI32IntegerAttr(2));
-    fencedBarrier(b);
+    // P is the warpgroup's own: its 128 threads meet at their own barrier,
+    // not the block's, so that one warpgroup's products may run while the
+    // other computes its probabilities.
+    fencedBarrier(b, /*warpgroupOnly=*/true);
 
     // O' = a O + P V: the warpgroup's rows of P (K-major, kKeys / 8 core
     // matrices per 8 rows) by V (N-major: V is [key][column]; columns

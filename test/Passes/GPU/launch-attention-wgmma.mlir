@@ -45,9 +45,9 @@
 // CHECK: %[[VOFF:.+]] = arith.select %[[EVEN]], %c32768, %c40960 : index
 // CHECK: %[[NEXTK:.+]] = arith.select %[[EVEN]], %[[K1]], %[[K0]]
 // CHECK: %[[NEXTV:.+]] = arith.select %[[EVEN]], %[[V1]], %[[V0]]
-// K has arrived (V may not have), visible to the async proxy, a barrier;
-// then the next block's copies, two groups.
-// CHECK: nvgpu.device_async_wait %[[FIRST]] {numGroups = 1 : i32}
+// K and V have arrived (their copies started a step before), visible to
+// the async proxy, a barrier; then the next block's copies, two groups.
+// CHECK: nvgpu.device_async_wait %[[FIRST]] {numGroups = 0 : i32}
 // CHECK-NEXT: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
 // CHECK-NEXT: gpu.barrier
 // CHECK: nvgpu.device_async_copy %arg1[{{.+}}], %[[NEXTK]]
@@ -82,10 +82,13 @@
 // CHECK: math.exp2
 // CHECK: vector.store %{{.+}}, %[[P]][%{{.+}}, %c0, %{{.+}}, %{{.+}}] {alignment = 4 : i64} : memref<16x8x8x8xf16, #gpu.address_space<workgroup>>, vector<2xf16>
 // CHECK-COUNT-15: vector.store %{{.+}}, %[[P]]
-// V has arrived (the next block's two groups may still be in flight).
-// CHECK: nvgpu.device_async_wait %[[FIRST]] {numGroups = 2 : i32}
-// CHECK-NEXT: nvvm.fence.proxy
-// CHECK-NEXT: gpu.barrier
+// P visible to the async proxy, then the warpgroup's own barrier (1 +
+// warpgroup, 128 threads), not the block's.
+// CHECK: nvvm.fence.proxy
+// CHECK-NEXT: %[[ID:.+]] = arith.addi %[[WG:.+]], %c1 : index
+// CHECK-NEXT: %[[ID32:.+]] = arith.index_cast %[[ID]] : index to i32
+// CHECK-NEXT: nvvm.barrier id = %[[ID32]] number_of_threads = %c128_i32
+// CHECK-NOT: gpu.barrier
 // O = a O + P V: per 16 keys one m64n64k16, A the warpgroup's rows of P
 // (at 49152 + 8192 per warpgroup, Q's offset), B the V block (N-major:
 // row).
