@@ -280,7 +280,9 @@ def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
     m64nNk16 reading both operands from shared memory through
     descriptors, the scores in the accumulator registers (row maxima by
     shuffles of the row's four lanes), P rounded to 16 bits into shared
-    memory between the two products.
+    memory between the two products, shared through the warpgroup's own
+    barrier (nvvm.barrier 1 + warpgroup, 128 threads) so that one
+    warpgroup's P V may overlap the other's softmax.
 
     When the grid has fewer than `split-blocks` blocks, the keys are split
     too (as Flash-Decoding does): grid z also runs over splits of whole key

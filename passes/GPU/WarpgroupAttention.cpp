@@ -10,15 +10,19 @@
 // buffered so that the next block's copies overlap this block's products.
 // Per block of kKeys keys:
 //
-//   wait for K, V (this block)                           barrier
+//   wait for K, V (this block; started a step before)    barrier
 //   start the copies of the next K, V block
 //   S = Q K^T       D / 16 wgmma m64 n64 k16 per warpgroup, waited for
 //   scores in registers (the accumulator layout: thread (warp w, lane
 //   g * 4 + q) holds rows 16 w + g and + 8, columns 8 j + 2 q, + 1)
 //   m' = max(m, rowmax S) (the row's four lanes by shuffles),
 //   a = exp(m - m'), P = exp(S - m'), l' = a l + rowsum P
-//   P rounded to 16 bits into shared memory (K-major)    barrier
+//   P rounded to 16 bits into shared memory (K-major)    the warpgroup's
+//                                                        barrier
 //   O' = a O + P V  64 / 16 wgmma m64 nDv k16, waited for
+//
+// (P is the warpgroup's own: one warpgroup's P V may run while the other
+// still computes its probabilities; they meet at the next step's barrier).
 //
 // and O / l is stored at the end (zero where l = 0). Key blocks below T
 // and below the causal frontier of the block's first query run without
