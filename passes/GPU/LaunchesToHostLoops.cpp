@@ -581,7 +581,6 @@ private:
         values != shape.getN() / 2 || wgmma.getTypeB() != typeA ||
         (typeA != NVVM::WGMMATypes::f16 && typeA != NVVM::WGMMATypes::bf16) ||
         wgmma.getTypeD() != NVVM::WGMMATypes::f32 ||
-
         wgmma.getScaleA() != NVVM::WGMMAScaleIn::one ||
         wgmma.getScaleB() != NVVM::WGMMAScaleIn::one ||
         wgmma.getLayoutA() != NVVM::MMALayout::row || shared.size() != 1 ||
