@@ -10,19 +10,22 @@
 using namespace mlir;
 using namespace mlir::fmc;
 
-AttentionBuilder::AttentionBuilder(AttentionKernelOp op)
-    : op(op), loc(op.getLoc()), query(op.getQuery()), key(op.getKey()),
-      value(op.getValue()), mask(op.getMask()), out(op.getInit()) {
-  auto q = cast<MemRefType>(query.getType());
-  auto k = cast<MemRefType>(key.getType());
-  auto v = cast<MemRefType>(value.getType());
+AttentionSizes::AttentionSizes(AttentionKernelOp op) {
+  auto q = cast<MemRefType>(op.getQuery().getType());
+  auto k = cast<MemRefType>(op.getKey().getType());
   batch = q.getDimSize(0);
   heads = q.getDimSize(1);
   S = q.getDimSize(2);
   D = q.getDimSize(3);
   T = k.getDimSize(2);
-  Dv = v.getDimSize(3);
+  Dv = cast<MemRefType>(op.getValue().getType()).getDimSize(3);
   group = heads / k.getDimSize(1);
+}
+
+AttentionBuilder::AttentionBuilder(AttentionKernelOp op)
+    : AttentionSizes(op), op(op), loc(op.getLoc()), query(op.getQuery()),
+      key(op.getKey()), value(op.getValue()), mask(op.getMask()),
+      out(op.getInit()) {
   double scale = op.getScale().convertToDouble();
   rawScores = !mask && scale > 0 && std::isfinite(scale);
   logUnit = (rawScores ? scale : 1.0) * llvm::numbers::log2e;
@@ -172,6 +175,15 @@ Value AttentionBuilder::probability(OpBuilder &b, Value s, const Rescale &r) {
 
 Value AttentionBuilder::causalEnd(OpBuilder &b, Value row0, int64_t rows) {
   return add(b, row0, rows + T - S);
+}
+
+Value AttentionBuilder::evenBlock(OpBuilder &b, Value j0, int64_t keyBlock) {
+  return arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq,
+      arith::RemUIOp::create(
+          b, loc, arith::DivUIOp::create(b, loc, j0, index(b, keyBlock)),
+          index(b, 2)),
+      index(b, 0));
 }
 
 ValueRange AttentionBuilder::keyLoops(OpBuilder &b, Value i0, int64_t queries,

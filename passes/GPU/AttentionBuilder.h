@@ -19,10 +19,21 @@
 
 namespace mlir::fmc {
 
-/// The shapes and operands of one fmc.attention_kernel on buffers
-/// (query [B, H, S, D], key [B, H / group, T, D], value [B, H / group, T,
-/// Dv], output [B, H, S, Dv]) and the helpers both kernels build with.
-class AttentionBuilder {
+/// The sizes of one fmc.attention_kernel on buffers: query [B, H, S, D],
+/// key [B, H / group, T, D], value [B, H / group, T, Dv], output [B, H, S,
+/// Dv]; what the kernels' choices and builders read.
+struct AttentionSizes {
+  explicit AttentionSizes(AttentionKernelOp op);
+  /// The blocks of a grid with `queries` queries of one head per block.
+  int64_t grid(int64_t queries) const {
+    return llvm::divideCeil(S, queries) * heads * batch;
+  }
+  int64_t batch, heads, S, D, T, Dv, group;
+};
+
+/// The shapes and operands of one fmc.attention_kernel on buffers and the
+/// helpers the kernels build with.
+class AttentionBuilder : protected AttentionSizes {
 public:
   explicit AttentionBuilder(AttentionKernelOp op);
 
@@ -91,6 +102,10 @@ protected:
   /// not visited).
   Value causalEnd(OpBuilder &b, Value row0, int64_t rows);
 
+  /// Whether the key block at j0 is an even one (j0 / keyBlock): which of
+  /// two alternating buffers it uses.
+  Value evenBlock(OpBuilder &b, Value j0, int64_t keyBlock);
+
   /// The online softmax's loops over blocks of `keyBlock` keys for queries
   /// i0 .. i0 + `queries` - 1 (the warp-level kernels'), from `init`:
   /// blocks below T and below the causal frontier of query i0 (i0 + T - S)
@@ -129,7 +144,6 @@ protected:
   AttentionKernelOp op;
   Location loc;
   Value query, key, value, mask, out;
-  int64_t batch, heads, S, D, T, Dv, group;
   Value batchId, head, kvHead;
   /// Scores are kept as s with the logit (the softmax's argument) equal
   /// to s logUnit / log2(e), so that exp(logit) = 2^(s logUnit): raw dot

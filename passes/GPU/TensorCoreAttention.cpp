@@ -342,12 +342,7 @@ private:
     // products wait for V's, the next K's staying in flight).
     Value valueGroup, nextKeys;
     if (prefetch) {
-      Value even = arith::CmpIOp::create(
-          b, loc, arith::CmpIPredicate::eq,
-          arith::RemUIOp::create(
-              b, loc, arith::DivUIOp::create(b, loc, j0, index(b, kKeys)),
-              index(b, 2)),
-          index(b, 0));
+      Value even = evenBlock(b, j0, kKeys);
       kShared = arith::SelectOp::create(b, loc, even, kBuffers[0], kBuffers[1]);
       nextKeys =
           arith::SelectOp::create(b, loc, even, kBuffers[1], kBuffers[0]);
@@ -489,16 +484,15 @@ private:
 
 bool mlir::fmc::fitsTensorCoreAttention(AttentionKernelOp op,
                                         int64_t sharedBytes) {
-  auto shape = [](Value v) { return cast<MemRefType>(v.getType()); };
-  int64_t s = shape(op.getQuery()).getDimSize(2);
-  int64_t d = shape(op.getQuery()).getDimSize(3);
-  int64_t dv = shape(op.getValue()).getDimSize(3);
+  AttentionSizes sizes(op);
   // Groups of four elements are loaded, and pairs stored, as vectors.
   bool contiguous = llvm::all_of(
       ValueRange{op.getQuery(), op.getKey(), op.getValue(), op.getInit()},
-      [&](Value v) { return shape(v).isLastDimUnitStride(); });
-  return contiguous && d % 16 == 0 && dv % 8 == 0 && s >= 16 &&
-         ::sharedBytes(4, d, dv) <= sharedBytes;
+      [&](Value v) {
+        return cast<MemRefType>(v.getType()).isLastDimUnitStride();
+      });
+  return contiguous && sizes.D % 16 == 0 && sizes.Dv % 8 == 0 &&
+         sizes.S >= 16 && ::sharedBytes(4, sizes.D, sizes.Dv) <= sharedBytes;
 }
 
 void mlir::fmc::buildTensorCoreAttention(OpBuilder &b, AttentionKernelOp op,
@@ -509,15 +503,11 @@ void mlir::fmc::buildTensorCoreAttention(OpBuilder &b, AttentionKernelOp op,
   // 8 warps (128 queries: each K and V block staged once for twice the
   // queries) where S has them, they fit, and the grid still has
   // `minBlocks` blocks; else 4.
-  auto shape = cast<MemRefType>(op.getQuery().getType());
-  int64_t s = shape.getDimSize(2), d = shape.getDimSize(3);
-  int64_t dv = cast<MemRefType>(op.getValue().getType()).getDimSize(3);
-  int64_t grid =
-      llvm::divideCeil(s, 128) * shape.getDimSize(1) * shape.getDimSize(0);
-  int64_t warps =
-      s >= 128 && grid >= minBlocks && ::sharedBytes(8, d, dv) <= sharedBytes
-          ? 8
-          : 4;
+  AttentionSizes sizes(op);
+  int64_t warps = sizes.S >= 128 && sizes.grid(128) >= minBlocks &&
+                          ::sharedBytes(8, sizes.D, sizes.Dv) <= sharedBytes
+                      ? 8
+                      : 4;
   TensorCoreBuilder(op, half, warps, asyncCopies,
                     std::max(sharedBytes, prefetchBytes))
       .build(b, module);

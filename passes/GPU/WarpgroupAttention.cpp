@@ -276,22 +276,14 @@ private:
   SmallVector<Value> step(OpBuilder &b, Value j0, ValueRange state,
                           bool bounds) {
     // This block's buffers (block j0 / kKeys, alternating) and the next's.
-    Value even = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::eq,
-        arith::RemUIOp::create(
-            b, loc, arith::DivUIOp::create(b, loc, j0, index(b, kKeys)),
-            index(b, 2)),
-        index(b, 0));
-    auto pick = [&](Value first, Value second) -> std::pair<Value, Value> {
-      return {arith::SelectOp::create(b, loc, even, first, second),
-              arith::SelectOp::create(b, loc, even, second, first)};
+    Value even = evenBlock(b, j0, kKeys);
+    auto pick = [&](Value first, Value second) -> Value {
+      return arith::SelectOp::create(b, loc, even, first, second);
     };
-    auto [kOffset, nextKOffset] =
-        pick(index(b, layout.key(0)), index(b, layout.key(1)));
-    auto [vOffset, nextVOffset] =
-        pick(index(b, layout.value(0)), index(b, layout.value(1)));
-    Value nextK = pick(kTiles[0], kTiles[1]).second;
-    Value nextV = pick(vTiles[0], vTiles[1]).second;
+    Value kOffset = pick(index(b, layout.key(0)), index(b, layout.key(1)));
+    Value vOffset = pick(index(b, layout.value(0)), index(b, layout.value(1)));
+    Value nextK = pick(kTiles[1], kTiles[0]);
+    Value nextV = pick(vTiles[1], vTiles[0]);
 
     // K (with Q, the first time) and V have arrived: their copies started
     // a step before.
@@ -398,9 +390,7 @@ private:
 std::optional<Layout> layoutFor(AttentionKernelOp op, Type half, int64_t groups,
                                 int64_t sharedBytes) {
   auto shape = [](Value v) { return cast<MemRefType>(v.getType()); };
-  int64_t s = shape(op.getQuery()).getDimSize(2);
-  int64_t d = shape(op.getQuery()).getDimSize(3);
-  int64_t dv = shape(op.getValue()).getDimSize(3);
+  AttentionSizes sizes(op);
   // Q, K and V of the products' type, their rows whole 16-byte chunks
   // (cp.async), each 16-byte aligned.
   bool copied = llvm::all_of(
@@ -409,10 +399,11 @@ std::optional<Layout> layoutFor(AttentionKernelOp op, Type half, int64_t groups,
                shape(v).isLastDimUnitStride() &&
                AttentionBuilder::alignment(v, 8) == llvm::MaybeAlign(16);
       });
-  Layout layout{groups, d, dv};
+  Layout layout{groups, sizes.D, sizes.Dv};
   if (!copied || !shape(op.getInit()).isLastDimUnitStride() ||
-      s < layout.queries() || d % 16 != 0 || d > 256 || dv % 16 != 0 ||
-      dv > 256 || !layout.copiesEvenly() || layout.total() > sharedBytes)
+      sizes.S < layout.queries() || sizes.D % 16 != 0 || sizes.D > 256 ||
+      sizes.Dv % 16 != 0 || sizes.Dv > 256 || !layout.copiesEvenly() ||
+      layout.total() > sharedBytes)
     return std::nullopt;
   return layout;
 }
@@ -430,11 +421,8 @@ void mlir::fmc::buildWarpgroupAttention(OpBuilder &b, AttentionKernelOp op,
                                         FlatSymbolRefAttr module) {
   // Two warpgroups (128 queries: each K and V block staged once for twice
   // the queries) where they fit and the grid still has `minBlocks` blocks.
-  auto shape = cast<MemRefType>(op.getQuery().getType());
-  int64_t grid = llvm::divideCeil(shape.getDimSize(2), 2 * wgmma::kM) *
-                 shape.getDimSize(1) * shape.getDimSize(0);
   std::optional<Layout> layout;
-  if (grid >= minBlocks)
+  if (AttentionSizes(op).grid(2 * wgmma::kM) >= minBlocks)
     layout = layoutFor(op, half, 2, sharedBytes);
   if (!layout)
     layout = layoutFor(op, half, 1, sharedBytes);
