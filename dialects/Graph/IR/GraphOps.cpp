@@ -686,6 +686,9 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
 LogicalResult TransposeOp::verify() {
   SmallVector<bool> seen(getPerm().size(), false);
   for (int64_t p : getPerm()) {
+    // An entry out of range is inferReturnTypes' error (it names the entry).
+    if (p < 0 || p >= static_cast<int64_t>(seen.size()))
+      continue;
     if (seen[p])
       return emitOpError("perm is not a permutation");
     seen[p] = true;
