@@ -4,6 +4,7 @@
 
 #include "compiler/Pipelines/Pipelines.h"
 #include "dialects/Graph/IR/GraphDialect.h"
+#include "dialects/NV/IR/NVDialect.h"
 #include "passes/ABI/Passes.h"
 #include "passes/Codegen/Passes.h"
 #include "passes/Conversion/GraphToLinalg/Passes.h"
@@ -21,7 +22,7 @@
 #include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 
 void mlir::fmc::registerAllDialects(DialectRegistry &registry) {
-  registry.insert<GraphDialect>();
+  registry.insert<GraphDialect, nv::NVDialect>();
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   registerBuiltinDialectTranslation(registry);

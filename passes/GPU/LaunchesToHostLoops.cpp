@@ -2,6 +2,8 @@
 
 #include "passes/GPU/Passes.h"
 
+#include "dialects/NV/IR/NVOps.h"
+
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -33,7 +35,8 @@ void dropSharedAddressSpace(Operation *clone) {
 
 /// Warp-collective ops: a lane's result reads other lanes' operands.
 bool isCollective(Operation *op) {
-  return isa<gpu::ShuffleOp, nvgpu::MmaSyncOp, nvgpu::LdMatrixOp>(op);
+  return isa<gpu::ShuffleOp, nvgpu::MmaSyncOp, nvgpu::LdMatrixOp,
+             fmc::nv::WgmmaRegisterAOp>(op);
 }
 
 /// The operands of a collective op that other lanes read.
@@ -42,6 +45,8 @@ SmallVector<Value> exchanged(Operation *op) {
     return {shuffle.getValue()};
   if (auto load = dyn_cast<nvgpu::LdMatrixOp>(op))
     return llvm::to_vector(load.getIndices());
+  if (auto wgmma = dyn_cast<fmc::nv::WgmmaRegisterAOp>(op))
+    return {wgmma.getA()};
   auto mma = cast<nvgpu::MmaSyncOp>(op);
   return {mma.getMatrixA(), mma.getMatrixB()};
 }
@@ -215,8 +220,8 @@ private:
       if (isa<NVVM::WgmmaFenceAlignedOp, NVVM::WgmmaGroupSyncAlignedOp,
               NVVM::WgmmaWaitGroupSyncOp, NVVM::FenceProxyOp>(op))
         continue;
-      if (auto wgmma = dyn_cast<NVVM::WgmmaMmaAsyncOp>(op)) {
-        if (failed(emitWgmma(wgmma, map, t)))
+      if (isa<NVVM::WgmmaMmaAsyncOp, fmc::nv::WgmmaRegisterAOp>(op)) {
+        if (failed(emitWgmma(op, map, t, warpBase)))
           return failure();
         storeUsedLater(block, members, op, map, t);
         continue;
@@ -557,46 +562,72 @@ private:
     return success();
   }
 
-  /// wgmma.mma_async m64nNk16 of f16 or bf16 operands in shared memory
-  /// into f32 accumulators (added to, or with scale-d 0 replacing, their
-  /// values), as PTX defines it: A (64 x 16, K-major) and B
-  /// (16 x N, K-major or N-major) are read through their descriptors (bits
-  /// 0-13: start address, 16-29: leading byte offset, between core
-  /// matrices adjacent in k; 32-45: stride byte offset, adjacent in m or
-  /// n; 16-byte units; no swizzling) from core matrices of 8 rows of 16
-  /// bytes, rows along m or n (K-major) or along k (MN-major). Thread t of
-  /// the warpgroup (warp w) holds rows 16 w .. + 15 of D, value 4 j + v at
+  /// wgmma.mma_async m64nNk16 of f16 or bf16 operands into f32
+  /// accumulators (added to, or with scale-d 0 replacing, their values), as
+  /// PTX defines it: B (16 x N, K-major or N-major) is read through its
+  /// descriptor (bits 0-13: start address, 16-29: leading byte offset,
+  /// between core matrices adjacent in k; 32-45: stride byte offset,
+  /// adjacent in m or n; 16-byte units; no swizzling) from core matrices of
+  /// 8 rows of 16 bytes, rows along m or n (K-major) or along k (MN-major);
+  /// A (64 x 16, K-major) the same way (NVVM's op) or from registers
+  /// (fmc_nv.wgmma_register_a: warp w holds rows 16 w .. + 15 as
+  /// mma.sync m16n8k16's A fragments, MLIR's table). Thread t of the
+  /// warpgroup (warp w) holds rows 16 w .. + 15 of D, value 4 j + v at
   /// element v of the mma.sync accumulator layout (MLIR's table) of
   /// columns 8 j .. + 7. Start addresses are taken modulo 2^18 (shared
   /// memory's window) relative to the kernel's one shared buffer.
-  LogicalResult emitWgmma(NVVM::WgmmaMmaAsyncOp wgmma, IRMapping &map,
-                          Value t) {
-    Location loc = wgmma.getLoc();
-    NVVM::MMAShapeAttr shape = wgmma.getShape();
-    auto structType = cast<LLVM::LLVMStructType>(wgmma.getInouts().getType());
-    NVVM::WGMMATypes typeA = wgmma.getTypeA();
-    int64_t values = structType.getBody().size();
+  LogicalResult emitWgmma(Operation *op, IRMapping &map, Value t,
+                          Value warpBase) {
+    Location loc = op->getLoc();
     ValueRange shared = launch.getWorkgroupAttributions();
-    if (shape.getM() != 64 || shape.getK() != 16 || shape.getN() > 256 ||
-        values != shape.getN() / 2 || wgmma.getTypeB() != typeA ||
-        (typeA != NVVM::WGMMATypes::f16 && typeA != NVVM::WGMMATypes::bf16) ||
-        wgmma.getTypeD() != NVVM::WGMMATypes::f32 ||
-        wgmma.getScaleA() != NVVM::WGMMAScaleIn::one ||
-        wgmma.getScaleB() != NVVM::WGMMAScaleIn::one ||
-        wgmma.getLayoutA() != NVVM::MMALayout::row || shared.size() != 1 ||
+    Value inouts, descAValue, registerA, descBValue;
+    int64_t n;
+    bool accumulate, bKMajor, isBF16;
+    if (auto wgmma = dyn_cast<NVVM::WgmmaMmaAsyncOp>(op)) {
+      NVVM::MMAShapeAttr shape = wgmma.getShape();
+      auto structType = cast<LLVM::LLVMStructType>(wgmma.getInouts().getType());
+      NVVM::WGMMATypes typeA = wgmma.getTypeA();
+      if (shape.getM() != 64 || shape.getK() != 16 || shape.getN() > 256 ||
+          int64_t(structType.getBody().size()) != shape.getN() / 2 ||
+          wgmma.getTypeB() != typeA ||
+          (typeA != NVVM::WGMMATypes::f16 && typeA != NVVM::WGMMATypes::bf16) ||
+          wgmma.getTypeD() != NVVM::WGMMATypes::f32 ||
+          wgmma.getScaleA() != NVVM::WGMMAScaleIn::one ||
+          wgmma.getScaleB() != NVVM::WGMMAScaleIn::one ||
+          wgmma.getLayoutA() != NVVM::MMALayout::row)
+        return wgmma.emitError(
+            "only wgmma.mma_async m64nNk16 of f16 or bf16 into f32, A "
+            "K-major, unscaled inputs, runs as host loops");
+      inouts = wgmma.getInouts();
+      descAValue = wgmma.getDescriptorA();
+      descBValue = wgmma.getDescriptorB();
+      n = shape.getN();
+      accumulate = wgmma.getScaleD() == NVVM::WGMMAScaleOut::one;
+      bKMajor = wgmma.getLayoutB() == NVVM::MMALayout::col;
+      isBF16 = typeA == NVVM::WGMMATypes::bf16;
+    } else {
+      // The op's verifier holds its shapes and types.
+      auto registers = cast<fmc::nv::WgmmaRegisterAOp>(op);
+      inouts = registers.getAccumulators();
+      registerA = registers.getA();
+      descBValue = registers.getDescriptorB();
+      n = registers.getN();
+      accumulate = registers.getAccumulate();
+      bKMajor = registers.getBKMajor();
+      isBF16 = cast<VectorType>(registerA.getType()).getElementType().isBF16();
+    }
+    if (shared.size() != 1 ||
         !cast<MemRefType>(shared[0].getType()).getElementType().isInteger(8))
-      return wgmma.emitError(
-          "only wgmma.mma_async m64nNk16 of f16 or bf16 into f32, A K-major, "
-          "unscaled inputs, "
-          "in a kernel with one shared i8 buffer, runs as host loops");
-    FailureOr<Value> c = own(wgmma.getInouts(), map, t, loc);
-    FailureOr<Value> descA = own(wgmma.getDescriptorA(), map, t, loc);
-    FailureOr<Value> descB = own(wgmma.getDescriptorB(), map, t, loc);
-    if (failed(c) || failed(descA) || failed(descB))
+      return op->emitError("a wgmma runs as host loops only in a kernel with "
+                           "one shared i8 buffer");
+    auto structType = cast<LLVM::LLVMStructType>(inouts.getType());
+    int64_t values = n / 2;
+    FailureOr<Value> c = own(inouts, map, t, loc);
+    FailureOr<Value> descB = own(descBValue, map, t, loc);
+    if (failed(c) || failed(descB))
       return failure();
     Type f32 = rewriter.getF32Type(), i64 = rewriter.getI64Type();
-    Type half = typeA == NVVM::WGMMATypes::f16 ? Type(rewriter.getF16Type())
-                                               : rewriter.getBF16Type();
+    Type half = isBF16 ? Type(rewriter.getBF16Type()) : rewriter.getF16Type();
     // The buffer's 16-bit elements, and its address.
     Value buffer = uniform.lookup(shared[0]);
     if (!sharedHalves) {
@@ -639,11 +670,8 @@ private:
       return arith::IndexCastOp::create(rewriter, loc, rewriter.getIndexType(),
                                         offset);
     };
-    Value startA = start(*descA), leadA = field(*descA, 16),
-          strideA = field(*descA, 32);
     Value startB = start(*descB), leadB = field(*descB, 16),
           strideB = field(*descB, 32);
-    bool bKMajor = wgmma.getLayoutB() == NVVM::MMALayout::col;
 
     // The thread's accumulators, one per slot of a scratch buffer.
     // At most 128 values (n <= 256), one buffer for every product.
@@ -663,8 +691,50 @@ private:
         nvgpu::WarpMatrixInfo{VectorType::get({16, 8}, f32),
                               nvgpu::MatMulOperandRole::C});
     if (failed(cMap))
-      return wgmma.emitError("no accumulator layout for mma.sync m16n8");
+      return op->emitError("no accumulator layout for mma.sync m16n8");
     Value lane = arith::RemUIOp::create(rewriter, loc, t, index(loc, 32));
+    // A from registers: the warp's lanes' fragments gathered into its 16
+    // rows (the layout depends on the width only: MLIR's table knows f16).
+    Value aRows;
+    if (registerA) {
+      FailureOr<AffineMap> aMap = nvgpu::getLaneIdAndValueIdToOperandCoord(
+          rewriter, loc,
+          nvgpu::WarpMatrixInfo{
+              VectorType::get({16, 16}, rewriter.getF16Type()),
+              nvgpu::MatMulOperandRole::A});
+      if (failed(aMap))
+        return op->emitError("no A fragment layout for mma.sync m16n8k16");
+      aRows = scratch({16, 16}, loc);
+      auto lanes = scf::ForOp::create(rewriter, loc, index(loc, 0),
+                                      index(loc, kWarpSize), index(loc, 1));
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPoint(lanes.getBody()->getTerminator());
+      Value l = lanes.getInductionVar();
+      FailureOr<Value> fragment = valueInLane(registerA, warpBase, l, loc);
+      if (failed(fragment))
+        return failure();
+      for (int64_t v = 0; v < 8; ++v) {
+        SmallVector<Value> at;
+        for (unsigned r = 0; r < 2; ++r)
+          at.push_back(
+              affine::AffineApplyOp::create(rewriter, loc, aMap->getSubMap({r}),
+                                            ValueRange{l, index(loc, v)}));
+        Value element = vector::ExtractOp::create(rewriter, loc, *fragment,
+                                                  ArrayRef<int64_t>{v});
+        memref::StoreOp::create(
+            rewriter, loc, arith::ExtFOp::create(rewriter, loc, f32, element),
+            aRows, at);
+      }
+    }
+    Value startA, leadA, strideA;
+    if (!registerA) {
+      FailureOr<Value> descA = own(descAValue, map, t, loc);
+      if (failed(descA))
+        return failure();
+      startA = start(*descA);
+      leadA = field(*descA, 16);
+      strideA = field(*descA, 32);
+    }
     Value warp = arith::RemUIOp::create(
         rewriter, loc, arith::DivUIOp::create(rewriter, loc, t, index(loc, 32)),
         index(loc, 4));
@@ -703,14 +773,15 @@ private:
         return affine::AffineApplyOp::create(
             rewriter, loc, cMap->getSubMap({result}), ValueRange{lane, v});
       };
+      Value row = coord(0);
       Value m = affine::AffineApplyOp::create(
           rewriter, loc, AffineMap::get(2, 0, d0 + d1 * 16),
-          ValueRange{coord(0), warp});
-      Value n = affine::AffineApplyOp::create(
+          ValueRange{row, warp});
+      Value col = affine::AffineApplyOp::create(
           rewriter, loc, AffineMap::get(2, 0, d0 + d1.floorDiv(4) * 8),
           ValueRange{coord(1), i});
       Value init =
-          wgmma.getScaleD() == NVVM::WGMMAScaleOut::one
+          accumulate
               ? Value(memref::LoadOp::create(rewriter, loc, wgmmaScratch, i))
               : Value(arith::ConstantOp::create(rewriter, loc,
                                                 rewriter.getF32FloatAttr(0)));
@@ -718,9 +789,12 @@ private:
           rewriter, loc, index(loc, 0), index(loc, 16), index(loc, 1),
           ValueRange{init},
           [&](OpBuilder &b, Location, Value k, ValueRange acc) {
-            Value a = element(b, kMajor, {startA, leadA, strideA, m, k});
+            Value a = registerA
+                          ? Value(memref::LoadOp::create(b, loc, aRows,
+                                                         ValueRange{row, k}))
+                          : element(b, kMajor, {startA, leadA, strideA, m, k});
             Value x = element(b, bKMajor ? kMajor : mnMajor,
-                              {startB, leadB, strideB, n, k});
+                              {startB, leadB, strideB, col, k});
             scf::YieldOp::create(
                 b, loc, ValueRange{math::FmaOp::create(b, loc, a, x, acc[0])});
           });
@@ -732,7 +806,7 @@ private:
           rewriter, loc, result,
           memref::LoadOp::create(rewriter, loc, wgmmaScratch, index(loc, i)),
           i);
-    map.map(wgmma.getResults(), result);
+    map.map(op->getResult(0), result);
     return success();
   }
 

@@ -3,6 +3,7 @@
 #ifndef FMC_PASSES_GPU_PASSES_H
 #define FMC_PASSES_GPU_PASSES_H
 
+#include "dialects/NV/IR/NVDialect.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -277,12 +277,13 @@ def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
     Q, K and V copied by cp.async into 8 x 8 core matrices (K and V in two
     buffers each: each step starts the next block's copies before its
     products), S = Q K^T and O += P V each a run of wgmma.mma_async
-    m64nNk16 reading both operands from shared memory through
-    descriptors, the scores in the accumulator registers (row maxima by
-    shuffles of the row's four lanes), P rounded to 16 bits into shared
-    memory between the two products, shared through the warpgroup's own
-    barrier (nvvm.barrier 1 + warpgroup, 128 threads) so that one
-    warpgroup's P V may overlap the other's softmax.
+    m64nNk16 (S reading both operands from shared memory through
+    descriptors), the scores in the accumulator registers (row maxima by
+    shuffles of the row's four lanes), and P, rounded to 16 bits, the A
+    operand of P V straight from those registers
+    (fmc_nv.wgmma_register_a: the accumulator layout of 16 keys is the
+    register layout of A), so that the only barrier per step is the one
+    that hands over the K and V buffers.
 
     When the grid has fewer than `split-blocks` blocks, the keys are split
     too (as Flash-Decoding does): grid z also runs over splits of whole key
@@ -339,7 +340,7 @@ def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
     "::mlir::scf::SCFDialect", "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect", "::mlir::nvgpu::NVGPUDialect",
     "::mlir::vector::VectorDialect", "::mlir::NVVM::NVVMDialect",
-    "::mlir::LLVM::LLVMDialect"
+    "::mlir::LLVM::LLVMDialect", "::mlir::fmc::nv::NVDialect"
   ];
 }
 

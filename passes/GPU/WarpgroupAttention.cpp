@@ -1,9 +1,9 @@
 //===- WarpgroupAttention.cpp - FlashAttention on wgmma (sm_90a) ----------===//
 //
 // The warpgroup attention kernel: FlashAttention with both products on
-// wgmma.mma_async, whose B operand (and here A too) the tensor cores read
-// from shared memory once per warpgroup of 4 warps, not once per warp as
-// mma.sync's ldmatrix fragments are. A block of one or two warpgroups
+// wgmma.mma_async, whose B operand the tensor cores read from shared
+// memory once per warpgroup of 4 warps, not once per warp as mma.sync's
+// ldmatrix fragments are. A block of one or two warpgroups
 // takes 64 queries per warpgroup of one head; its 16-bit Q, K and V come
 // by cp.async into core matrices (8 x 8, rows of 16 bytes: Q and K
 // K-major, rows along D; V N-major, rows along Dv), K and V double-
@@ -17,11 +17,11 @@
 //   g * 4 + q) holds rows 16 w + g and + 8, columns 8 j + 2 q, + 1)
 //   m' = max(m, rowmax S) (the row's four lanes by shuffles),
 //   a = exp(m - m'), P = exp(S - m'), l' = a l + rowsum P
-//   P rounded to 16 bits into shared memory (K-major)    the warpgroup's
-//                                                        barrier
-//   O' = a O + P V  64 / 16 wgmma m64 nDv k16, waited for
+//   O' = a O + P V  64 / 16 wgmma m64 nDv k16 with A (P, rounded to 16
+//                   bits) from registers, waited for
 //
-// (P is the warpgroup's own: one warpgroup's P V may run while the other
+// (the accumulators of 16 keys are laid out as wgmma's A fragment: P never
+// leaves the registers, and a warpgroup's P V may run while the other
 // still computes its probabilities; they meet at the next step's barrier).
 //
 // and O / l is stored at the end (zero where l = 0). Key blocks below T
@@ -50,7 +50,7 @@ using wgmma::kCoreBytes;
 constexpr int64_t kKeys = 64;
 
 /// The kernel's shared buffer: Q (64 rows per warpgroup), two K and two V
-/// buffers, P (64 rows per warpgroup); 16-bit elements, byte offsets.
+/// buffers; 16-bit elements, byte offsets.
 struct Layout {
   int64_t groups, d, dv;
   int64_t threads() const { return groups * wgmma::kThreads; }
@@ -62,8 +62,7 @@ struct Layout {
   int64_t value(int64_t i) const {
     return qBytes() + 2 * kBytes() + i * vBytes();
   }
-  int64_t probabilities() const { return value(2); }
-  int64_t total() const { return probabilities() + queries() * kKeys * 2; }
+  int64_t total() const { return value(2); }
   /// Whether every thread copies the same number of 16-byte chunks of a
   /// K and a V block.
   bool copiesEvenly() const {
@@ -96,7 +95,7 @@ public:
             "attention: FlashAttention on warpgroups (wgmma.mma_async "
             "m64n{0}k16 and m64n{1}k16 {2}), {3} queries x {0} keys per "
             "step, {4} warpgroup(s), Q, K, V by cp.async (K, V double-"
-            "buffered), P through shared memory",
+            "buffered), P from registers",
             kKeys, Dv, half.isBF16() ? "bf16" : "f16", queries,
             layout.groups)));
     enterLaunch(b, launch);
@@ -114,7 +113,6 @@ public:
       kTiles[i] = view(layout.key(i), {kKeys / 8, D / 8, 8, 8});
       vTiles[i] = view(layout.value(i), {Dv / 8, kKeys / 8, 8, 8});
     }
-    pTile = view(layout.probabilities(), {queries / 8, kKeys / 8, 8, 8});
 
     batchId = launch.getBlockIds().z;
     head = launch.getBlockIds().y;
@@ -128,12 +126,8 @@ public:
     Value lane = arith::RemUIOp::create(b, loc, tid, index(b, kWarpSize));
     g = arith::DivUIOp::create(b, loc, lane, index(b, 4));
     twoQ = mul(b, arith::RemUIOp::create(b, loc, lane, index(b, 4)), 2);
-    // Rows g and g + 8 of the warp's 16: core-matrix rows 2 w + r of the
-    // warpgroup's 8.
-    Value groupCore = mul(b, warpgroup, wgmma::kM / 8);
+    // Rows g and g + 8 of the warp's 16.
     for (int64_t r = 0; r < 2; ++r) {
-      coreRows.push_back(
-          arith::AddIOp::create(b, loc, groupCore, add(b, mul(b, warp, 2), r)));
       Value row = arith::AddIOp::create(
           b, loc, mul(b, warpgroup, wgmma::kM),
           add(b, arith::AddIOp::create(b, loc, mul(b, warp, 16), g), 8 * r));
@@ -224,23 +218,13 @@ private:
   }
 
   /// Each thread's writes to shared memory made visible to the async proxy
-  /// (which wgmma reads through), then a barrier: the block's, or with
-  /// `warpgroupOnly` the warpgroup's (barrier 1 + warpgroup, 128 threads).
-  void fencedBarrier(OpBuilder &b, bool warpgroupOnly = false) {
+  /// (which wgmma reads through), then the block's barrier.
+  void fencedBarrier(OpBuilder &b) {
     NVVM::FenceProxyOp::create(
         b, loc, NVVM::ProxyKind::async_shared,
         NVVM::SharedSpaceAttr::get(b.getContext(),
                                    NVVM::SharedSpace::shared_cta));
-    if (!warpgroupOnly) {
-      gpu::BarrierOp::create(b, loc);
-      return;
-    }
-    Type i32 = b.getI32Type();
-    NVVM::BarrierOp::create(
-        b, loc, Type(),
-        arith::IndexCastOp::create(b, loc, i32, add(b, warpgroup, 1)),
-        arith::ConstantIntOp::create(b, loc, i32, wgmma::kThreads),
-        /*reductionOp=*/nullptr, /*reductionPredicate=*/Value());
+    gpu::BarrierOp::create(b, loc);
   }
 
   /// The descriptor of core matrices `offset` bytes into the buffer
@@ -266,6 +250,28 @@ private:
           descriptor(b, add(b, bOffset, kBytes), strideBytes), n, half, bKMajor,
           /*accumulate=*/acc || k0 > 0);
     }
+    return wait(b, sums);
+  }
+
+  /// acc + A B for the warpgroup, waited for, with A from registers:
+  /// `a` holds the thread's fragment of each 16 of depth (vectors of 8),
+  /// B (depth x n, N-major) at `bOffset`, its core matrices `strideBytes`
+  /// apart along n.
+  Value productRegisterA(OpBuilder &b, Value acc, ArrayRef<Value> a,
+                         Value bOffset, int64_t strideBytes, int64_t n) {
+    NVVM::WgmmaFenceAlignedOp::create(b, loc);
+    Value sums = wgmma::toAccumulators(b, loc, acc);
+    for (auto [c, fragment] : llvm::enumerate(a))
+      sums = wgmma::multiplyRegisterA(
+          b, loc, sums, fragment,
+          descriptor(b, add(b, bOffset, c * 2 * kCoreBytes), strideBytes), n,
+          /*bKMajor=*/false);
+    return wait(b, sums);
+  }
+
+  /// The products issued since the fence committed and waited for; their
+  /// accumulators as a vector.
+  Value wait(OpBuilder &b, Value sums) {
     NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
     NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
     return wgmma::fromAccumulators(b, loc, sums);
@@ -331,41 +337,35 @@ private:
       sums.push_back(
           arith::MulFOp::create(b, loc, updates[r].factor, state[2 + r]));
     }
-    // P, rounded, into the warpgroup's rows of the P buffer (K-major: a
-    // thread's pair of keys is 4 contiguous bytes).
-    auto pairType = VectorType::get({2}, b.getF32Type());
-    for (int64_t i = 0; i < kKeys / 2; i += 2) {
-      int64_t j = i / 4, r = i % 4 / 2;
-      Value p0 = probability(b, s[i], updates[r]);
-      Value p1 = probability(b, s[i + 1], updates[r]);
-      sums[r] = arith::AddFOp::create(
-          b, loc, arith::AddFOp::create(b, loc, sums[r], p0), p1);
-      Value pair = arith::TruncFOp::create(
-          b, loc, pairType.clone(half),
-          vector::FromElementsOp::create(b, loc, pairType, ValueRange{p0, p1}));
-      vector::StoreOp::create(b, loc, pair, pTile,
-                              ValueRange{coreRows[r], index(b, j), g, twoQ},
-                              /*nontemporal=*/false, llvm::Align(4));
+    // P, rounded: values 8 c .. 8 c + 7 (keys 16 c .. + 15: n8 tiles 2 c
+    // and 2 c + 1, rows g and g + 8) are, in this order, the thread's A
+    // fragment of keys 16 c .. + 15 (m16n8k16's A: rows g, g + 8 by
+    // columns 2 q, + 1 then 8 + 2 q, + 1).
+    auto chunkType = VectorType::get({8}, b.getF32Type());
+    SmallVector<Value> fragments;
+    for (int64_t c = 0; c < kKeys / 16; ++c) {
+      SmallVector<Value> p;
+      for (int64_t i = 8 * c; i < 8 * c + 8; ++i) {
+        int64_t r = i % 4 / 2;
+        p.push_back(probability(b, s[i], updates[r]));
+        sums[r] = arith::AddFOp::create(b, loc, sums[r], p.back());
+      }
+      fragments.push_back(arith::TruncFOp::create(
+          b, loc, chunkType.clone(half),
+          vector::FromElementsOp::create(b, loc, chunkType, p)));
     }
-    // P is the warpgroup's own: its 128 threads meet at their own barrier,
-    // not the block's, so that one warpgroup's products may run while the
-    // other computes its probabilities.
-    fencedBarrier(b, /*warpgroupOnly=*/true);
 
-    // O' = a O + P V: the warpgroup's rows of P (K-major, kKeys / 8 core
-    // matrices per 8 rows) by V (N-major: V is [key][column]; columns
-    // adjacent in core matrices kKeys / 8 * 128 bytes apart).
+    // O' = a O + P V: P (the warpgroup's rows, from registers) by V
+    // (N-major: V is [key][column]; columns adjacent in core matrices
+    // kKeys / 8 * 128 bytes apart).
     SmallVector<Value> factors;
     for (int64_t i = 0; i < Dv / 2; ++i)
       factors.push_back(updates[i % 4 / 2].factor);
     Value scaled = arith::MulFOp::create(
         b, loc, state[4],
         vector::FromElementsOp::create(b, loc, state[4].getType(), factors));
-    int64_t keyStride = kKeys / 8 * kCoreBytes;
-    Value pOffset = add(b, mul(b, warpgroup, wgmma::kM / 8 * keyStride),
-                        layout.probabilities());
-    Value products = product(b, scaled, pOffset, vOffset, keyStride, kKeys, Dv,
-                             /*bKMajor=*/false);
+    Value products = productRegisterA(b, scaled, fragments, vOffset,
+                                      kKeys / 8 * kCoreBytes, Dv);
     SmallVector<Value> result;
     for (int64_t r = 0; r < 2; ++r)
       result.push_back(updates[r].max);
@@ -376,14 +376,13 @@ private:
 
   Type half;
   Layout layout;
-  Value raw, address, qTile, pTile;
+  Value raw, address, qTile;
   std::array<Value, 2> kTiles, vTiles;
   /// A cp.async group (the waits' token; they wait by count).
   Value anyGroup;
   Value i0, tid, warpgroup, g, twoQ;
-  /// The thread's two rows: their core-matrix rows in the block's Q and P
-  /// buffers, and their queries.
-  SmallVector<Value> coreRows, queryRows;
+  /// The thread's two rows' queries.
+  SmallVector<Value> queryRows;
 };
 
 /// The layout for `op` with `groups` warpgroups, if the kernel takes it.

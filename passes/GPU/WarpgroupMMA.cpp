@@ -2,6 +2,8 @@
 
 #include "passes/GPU/WarpgroupMMA.h"
 
+#include "dialects/NV/IR/NVOps.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -82,4 +84,11 @@ Value fmc::wgmma::multiply(OpBuilder &b, Location loc, Value acc, Value a,
                                                    : NVVM::WGMMAScaleOut::zero),
       one, one, NVVM::MMALayoutAttr::get(ctx, NVVM::MMALayout::row), layoutB,
       /*satfinite=*/nullptr);
+}
+
+Value fmc::wgmma::multiplyRegisterA(OpBuilder &b, Location loc, Value acc,
+                                    Value a, Value bDesc, int64_t n,
+                                    bool bKMajor, bool accumulate) {
+  return nv::WgmmaRegisterAOp::create(b, loc, acc.getType(), acc, a, bDesc, n,
+                                      accumulate, bKMajor);
 }

@@ -44,6 +44,13 @@ Value fromAccumulators(OpBuilder &b, Location loc, Value accumulators);
 Value multiply(OpBuilder &b, Location loc, Value acc, Value a, Value bDesc,
                int64_t n, Type element, bool bKMajor, bool accumulate = true);
 
+/// The same product with A from registers (fmc_nv.wgmma_register_a): `a`
+/// is the thread's vector of 8 f16 or bf16, the A fragment of m16n8k16
+/// for its warp's 16 rows.
+Value multiplyRegisterA(OpBuilder &b, Location loc, Value acc, Value a,
+                        Value bDesc, int64_t n, bool bKMajor,
+                        bool accumulate = true);
+
 /// n / 2 accumulators whose values are not read (the input of a product
 /// without `accumulate`).
 Value undefinedAccumulators(OpBuilder &b, Location loc, int64_t n);

@@ -6,11 +6,11 @@
 // Two warpgroups (256 threads) take 128 queries (grid 2 x 2 x 1); one
 // shared byte buffer: Q [16][8][8][8] (128 rows as core matrices, K-major:
 // [row / 8][d / 8][row % 8][d % 8]) at 0, K at 16384 and 24576, V at
-// 32768 and 40960 (N-major: [column / 8][key / 8][key % 8][column % 8]),
-// P [16][8][8][8] at 49152: 65536 bytes.
+// 32768 and 40960 (N-major: [column / 8][key / 8][key % 8][column % 8]):
+// 49152 bytes (P stays in registers).
 // CHECK-LABEL: func.func @causal_gqa
 // CHECK: %[[NONE:.+]] = llvm.mlir.poison : !llvm.struct<(f32, f32,
-// CHECK: gpu.launch blocks(%[[BX:.+]], %[[H:.+]], %{{.+}}) in (%{{.+}} = %c2, %{{.+}} = %c2, %{{.+}} = %c1) threads(%[[T:.+]], %{{.+}}, %{{.+}}) in (%{{.+}} = %c256, %{{.+}} = %c1, %{{.+}} = %c1) module(@fmc_kernels) workgroup(%[[BYTES:.+]] : memref<65536xi8, #gpu.address_space<workgroup>>)
+// CHECK: gpu.launch blocks(%[[BX:.+]], %[[H:.+]], %{{.+}}) in (%{{.+}} = %c2, %{{.+}} = %c2, %{{.+}} = %c1) threads(%[[T:.+]], %{{.+}}, %{{.+}}) in (%{{.+}} = %c256, %{{.+}} = %c1, %{{.+}} = %c1) module(@fmc_kernels) workgroup(%[[BYTES:.+]] : memref<49152xi8, #gpu.address_space<workgroup>>)
 // CHECK: %[[PTR:.+]] = memref.extract_aligned_pointer_as_index %[[BYTES]]
 // CHECK: %[[BASE:.+]] = arith.index_cast %[[PTR]] : index to i64
 // CHECK-DAG: %[[Q:.+]] = memref.view %[[BYTES]][%c0][] : {{.+}} to memref<16x8x8x8xf16, #gpu.address_space<workgroup>>
@@ -18,7 +18,6 @@
 // CHECK-DAG: %[[V0:.+]] = memref.view %[[BYTES]][%c32768][] : {{.+}} to memref<8x8x8x8xf16, #gpu.address_space<workgroup>>
 // CHECK-DAG: %[[K1:.+]] = memref.view %[[BYTES]][%c24576][] : {{.+}} to memref<8x8x8x8xf16, #gpu.address_space<workgroup>>
 // CHECK-DAG: %[[V1:.+]] = memref.view %[[BYTES]][%c40960][] : {{.+}} to memref<8x8x8x8xf16, #gpu.address_space<workgroup>>
-// CHECK-DAG: %[[P:.+]] = memref.view %[[BYTES]][%c49152][] : {{.+}} to memref<16x8x8x8xf16, #gpu.address_space<workgroup>>
 // Thread t copies 16-byte chunk t mod 8 of row t / 8 (and of the rows 32
 // further on): into core matrix (row / 8, chunk), row row % 8 for Q and K;
 // (chunk, row / 8), row row % 8 for V. Four Q chunks and two of K as one
@@ -73,32 +72,59 @@
 // CHECK-COUNT-3: nvvm.wgmma.mma_async {{.+}} <m = 64, n = 64, k = 16>, D[<f32>, <one>]
 // CHECK: nvvm.wgmma.commit.group.sync.aligned
 // CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
-// Row maxima across the row's four lanes, P = 2^(fma(S, u, -m u)) stored
-// as f16 pairs into the warpgroup's rows of P (core-matrix row 8 g + 2 w
-// + r, key group j, row g, keys 2 q, + 1).
+// The scores: accumulator values 0, 1, ... (value 4 j + v: n8 tile j).
+// CHECK-NEXT: %[[S0:.+]] = llvm.extractvalue %[[S:.+]][0]
+// CHECK-NEXT: %[[S1:.+]] = llvm.extractvalue %[[S]][1]
+// CHECK-NEXT: %[[S2:.+]] = llvm.extractvalue %[[S]][2]
+// CHECK-NEXT: %[[S3:.+]] = llvm.extractvalue %[[S]][3]
+// CHECK-NEXT: %[[S4:.+]] = llvm.extractvalue %[[S]][4]
+// CHECK-NEXT: %[[S5:.+]] = llvm.extractvalue %[[S]][5]
+// CHECK-NEXT: %[[S6:.+]] = llvm.extractvalue %[[S]][6]
+// CHECK-NEXT: %[[S7:.+]] = llvm.extractvalue %[[S]][7]
+// Row maxima across the row's four lanes, P = 2^(fma(S, u, -m u)); values
+// 0 .. 7 (keys 0 .. 15: rows g, g + 8 by keys 2 q, + 1 and 8 + 2 q, + 1),
+// in this order and rounded, are the A fragment of the first 16 keys.
 // CHECK: gpu.shuffle xor %{{.+}}, %c1_i32, %c32_i32 : f32
 // CHECK: gpu.shuffle xor %{{.+}}, %c2_i32, %c32_i32 : f32
-// CHECK: math.fma
-// CHECK: math.exp2
-// CHECK: vector.store %{{.+}}, %[[P]][%{{.+}}, %c0, %{{.+}}, %{{.+}}] {alignment = 4 : i64} : memref<16x8x8x8xf16, #gpu.address_space<workgroup>>, vector<2xf16>
-// CHECK-COUNT-15: vector.store %{{.+}}, %[[P]]
-// P visible to the async proxy, then the warpgroup's own barrier (1 +
-// warpgroup, 128 threads), not the block's.
-// CHECK: nvvm.fence.proxy
-// CHECK-NEXT: %[[ID:.+]] = arith.addi %[[WG:.+]], %c1 : index
-// CHECK-NEXT: %[[ID32:.+]] = arith.index_cast %[[ID]] : index to i32
-// CHECK-NEXT: nvvm.barrier id = %[[ID32]] number_of_threads = %c128_i32
-// CHECK-NOT: gpu.barrier
-// O = a O + P V: per 16 keys one m64n64k16, A the warpgroup's rows of P
-// (at 49152 + 8192 per warpgroup, Q's offset), B the V block (N-major:
-// row).
+// CHECK: %[[F0:.+]] = math.fma %[[S0]], %[[U:.+]], %{{.+}} : f32
+// CHECK-NEXT: %[[P0:.+]] = math.exp2 %[[F0]]
+// CHECK: %[[F1:.+]] = math.fma %[[S1]], %[[U]]
+// CHECK-NEXT: %[[P1:.+]] = math.exp2 %[[F1]]
+// CHECK: %[[F2:.+]] = math.fma %[[S2]], %[[U]]
+// CHECK-NEXT: %[[P2:.+]] = math.exp2 %[[F2]]
+// CHECK: %[[F3:.+]] = math.fma %[[S3]], %[[U]]
+// CHECK-NEXT: %[[P3:.+]] = math.exp2 %[[F3]]
+// CHECK: %[[F4:.+]] = math.fma %[[S4]], %[[U]]
+// CHECK-NEXT: %[[P4:.+]] = math.exp2 %[[F4]]
+// CHECK: %[[F5:.+]] = math.fma %[[S5]], %[[U]]
+// CHECK-NEXT: %[[P5:.+]] = math.exp2 %[[F5]]
+// CHECK: %[[F6:.+]] = math.fma %[[S6]], %[[U]]
+// CHECK-NEXT: %[[P6:.+]] = math.exp2 %[[F6]]
+// CHECK: %[[F7:.+]] = math.fma %[[S7]], %[[U]]
+// CHECK-NEXT: %[[P7:.+]] = math.exp2 %[[F7]]
+// CHECK: %[[PV:.+]] = vector.from_elements %[[P0]], %[[P1]], %[[P2]], %[[P3]], %[[P4]], %[[P5]], %[[P6]], %[[P7]] : vector<8xf32>
+// CHECK-NEXT: %[[A0:.+]] = arith.truncf %[[PV]] : vector<8xf32> to vector<8xf16>
+// CHECK: %[[A1:.+]] = arith.truncf %{{.+}} : vector<8xf32> to vector<8xf16>
+// CHECK: %[[A2:.+]] = arith.truncf %{{.+}} : vector<8xf32> to vector<8xf16>
+// CHECK: %[[A3:.+]] = arith.truncf %{{.+}} : vector<8xf32> to vector<8xf16>
+// P never goes through shared memory: no store, no barrier before P V.
+// CHECK-NOT: memref.store
+// CHECK-NOT: vector.store
+// CHECK-NOT: barrier
+// O = a O + P V: per 16 keys one m64n64k16, A that fragment from
+// registers, B the V block (N-major: bKMajor false), k steps 256 bytes
+// apart.
 // CHECK: arith.mulf %{{.+}}, %{{.+}} : vector<32xf32>
-// CHECK: %[[POFF:.+]] = arith.addi %[[QOFF]], %c49152 : index
 // CHECK: nvvm.wgmma.fence.aligned
-// CHECK: arith.index_cast %[[POFF]] : index to i64
-// CHECK: arith.index_cast %[[VOFF]] : index to i64
-// CHECK: nvvm.wgmma.mma_async {{.+}} <m = 64, n = 64, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <row>], B[<f16>, <one>, <row>]
-// CHECK-COUNT-3: nvvm.wgmma.mma_async {{.+}} B[<f16>, <one>, <row>]
+// CHECK: %[[VA:.+]] = arith.index_cast %[[VOFF]] : index to i64
+// CHECK: %[[VADDR:.+]] = arith.addi %[[BASE]], %[[VA]] : i64
+// CHECK: %[[VD:.+]] = arith.ori %{{.+}}, %c274878431232_i64 : i64
+// CHECK-NEXT: %[[O1:.+]] = fmc_nv.wgmma_register_a %{{.+}}, %[[A0]], %[[VD]] {accumulate = true, bKMajor = false, n = 64 : i64}
+// CHECK-NEXT: %[[V1OFF:.+]] = arith.addi %[[VOFF]], %c256 : index
+// CHECK: %[[O2:.+]] = fmc_nv.wgmma_register_a %[[O1]], %[[A1]], %{{.+}} {accumulate = true, bKMajor = false, n = 64 : i64}
+// CHECK: %[[O3:.+]] = fmc_nv.wgmma_register_a %[[O2]], %[[A2]],
+// CHECK: fmc_nv.wgmma_register_a %[[O3]], %[[A3]],
+// CHECK-NOT: wgmma
 // CHECK: nvvm.wgmma.commit.group.sync.aligned
 // CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
 // CHECK: scf.yield
@@ -110,7 +136,7 @@
 // CHECK: nvgpu.device_async_wait %[[FIRST]] {numGroups = 0 : i32}
 // CHECK: arith.divf
 // CHECK: vector.store %{{.+}}, %arg3[%c0, %[[H]], %{{.+}}, %{{.+}}] {alignment = 4 : i64} : memref<1x2x200x64xf16>, vector<2xf16>
-// CHECK: fmc.kernel = "attention: FlashAttention on warpgroups (wgmma.mma_async m64n64k16 and m64n64k16 f16), 128 queries x 64 keys per step, 2 warpgroup(s), Q, K, V by cp.async (K, V double-buffered), P through shared memory"
+// CHECK: fmc.kernel = "attention: FlashAttention on warpgroups (wgmma.mma_async m64n64k16 and m64n64k16 f16), 128 queries x 64 keys per step, 2 warpgroup(s), Q, K, V by cp.async (K, V double-buffered), P from registers"
 // Without wgmma: the mma.sync kernel.
 // OFF-LABEL: func.func @causal_gqa
 // OFF-NOT: nvvm.wgmma

@@ -378,10 +378,72 @@ func.func @wgmma_m_major(%out: memref<128xf32>) {
     %s0 = llvm.mlir.poison : !llvm.struct<(f32, f32, f32, f32)>
     %s1 = llvm.insertvalue %zero, %s0[0] : !llvm.struct<(f32, f32, f32, f32)>
     gpu.barrier
-    // expected-error @+1 {{only wgmma.mma_async m64nNk16 of f16 or bf16 into f32, A K-major, unscaled inputs, in a kernel with one shared i8 buffer, runs as host loops}}
+    // expected-error @+1 {{only wgmma.mma_async m64nNk16 of f16 or bf16 into f32, A K-major, unscaled inputs, runs as host loops}}
     %d = nvvm.wgmma.mma_async %desc, %desc, %s1, <m = 64, n = 8, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <col>], B[<f16>, <one>, <col>] : !llvm.struct<(f32, f32, f32, f32)> -> !llvm.struct<(f32, f32, f32, f32)>
     %v = llvm.extractvalue %d[0] : !llvm.struct<(f32, f32, f32, f32)>
     memref.store %v, %out[%tx] : memref<128xf32>
+    gpu.terminator
+  }
+  return
+}
+
+// -----
+
+// With A from registers (fmc_nv.wgmma_register_a), each thread first
+// gathers its warp's A fragments (the 32 lanes' slots, 8 values each) into
+// the warp's 16 x 16 rows, as mma.sync's A; B still comes through its
+// descriptor. A is computed in the launch, so the product reads it from
+// slots: the thread loop that computes it ends before the product's.
+// CHECK-LABEL: func.func @wgmma_register_a
+// CHECK: %[[SLOT:.+]] = memref.alloc() : memref<128xvector<8xf16>>
+// CHECK: %[[ROWS:.+]] = memref.alloc() : memref<16x16xf32>
+// CHECK: scf.for %[[T0:.+]] = %c0{{.*}} to %c128
+// CHECK: memref.store %{{.+}}, %[[SLOT]][%[[T0]]]
+// CHECK: scf.for %[[T:.+]] = %c0{{.*}} to %c128
+// CHECK-NOT: fmc_nv.
+// CHECK: scf.for %[[L:.+]] = %c0{{.*}} to %c32
+// CHECK: %[[LANE:.+]] = arith.addi %{{.+}}, %[[L]]
+// CHECK: %[[FRAGMENT:.+]] = memref.load %[[SLOT]][%[[LANE]]]
+// CHECK: vector.extract %[[FRAGMENT]][0]
+// CHECK: memref.store %{{.+}}, %[[ROWS]]
+// CHECK-COUNT-7: memref.store %{{.+}}, %[[ROWS]]
+// CHECK: scf.for %{{.+}} = %c0{{.*}} to %c4{{.*}} step %c1
+// CHECK: scf.for %{{.+}} = %c0{{.*}} to %c16{{.*}} step %c1{{.*}} iter_args
+// CHECK: memref.load %[[ROWS]]
+// CHECK: memref.load %{{.+}} : memref<2048xi16>
+// CHECK: math.fma
+// CHECK-NOT: fmc_nv.
+// CHECK: return
+func.func @wgmma_register_a(%out: memref<128x4xf32>) {
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  gpu.launch blocks(%bx, %by, %bz) in (%sgx = %c1, %sgy = %c1, %sgz = %c1)
+             threads(%tx, %ty, %tz) in (%sbx = %c128, %sby = %c1, %sbz = %c1)
+             workgroup(%shared : memref<4096xi8, #gpu.address_space<workgroup>>) {
+    %p = memref.extract_aligned_pointer_as_index %shared : memref<4096xi8, #gpu.address_space<workgroup>> -> index
+    %a = arith.index_cast %p : index to i64
+    %window = arith.constant 262143 : i64
+    %c4 = arith.constant 4 : i64
+    %fields = arith.constant 274878431232 : i64
+    %low = arith.andi %a, %window : i64
+    %start = arith.shrui %low, %c4 : i64
+    %desc = arith.ori %start, %fields : i64
+    %t = arith.index_cast %tx : index to i32
+    %tf = arith.uitofp %t : i32 to f16
+    %fragment = vector.broadcast %tf : f16 to vector<8xf16>
+    %zero = arith.constant 0.0 : f32
+    %s0 = llvm.mlir.poison : !llvm.struct<(f32, f32, f32, f32)>
+    %s1 = llvm.insertvalue %zero, %s0[0] : !llvm.struct<(f32, f32, f32, f32)>
+    %s2 = llvm.insertvalue %zero, %s1[1] : !llvm.struct<(f32, f32, f32, f32)>
+    %s3 = llvm.insertvalue %zero, %s2[2] : !llvm.struct<(f32, f32, f32, f32)>
+    %s4 = llvm.insertvalue %zero, %s3[3] : !llvm.struct<(f32, f32, f32, f32)>
+    nvvm.wgmma.fence.aligned
+    %d = fmc_nv.wgmma_register_a %s4, %fragment, %desc {n = 8 : i64, accumulate = true, bKMajor = true} : !llvm.struct<(f32, f32, f32, f32)>, vector<8xf16>
+    nvvm.wgmma.commit.group.sync.aligned
+    nvvm.wgmma.wait.group.sync.aligned 0
+    %v = llvm.extractvalue %d[0] : !llvm.struct<(f32, f32, f32, f32)>
+    %c0 = arith.constant 0 : index
+    memref.store %v, %out[%tx, %c0] : memref<128x4xf32>
     gpu.terminator
   }
   return

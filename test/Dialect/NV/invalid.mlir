@@ -1,0 +1,28 @@
+// RUN: fmc-opt %s --split-input-file --verify-diagnostics
+
+// What fmc_nv.wgmma_register_a's verifier rejects.
+
+!acc4 = !llvm.struct<(f32, f32, f32, f32)>
+func.func @accumulators_do_not_match_n(%acc: !acc4, %a: vector<8xf16>, %desc: i64) -> !acc4 {
+  // expected-error @+1 {{accumulators must be a struct of n / 2 = 8 f32}}
+  %0 = fmc_nv.wgmma_register_a %acc, %a, %desc {n = 16 : i64, accumulate = true, bKMajor = false} : !acc4, vector<8xf16>
+  return %0 : !acc4
+}
+
+// -----
+
+!acc4 = !llvm.struct<(f32, f32, f32, f32)>
+func.func @n_not_a_multiple_of_8(%acc: !acc4, %a: vector<8xf16>, %desc: i64) -> !acc4 {
+  // expected-error @+1 {{n must be a multiple of 8, got 12}}
+  %0 = fmc_nv.wgmma_register_a %acc, %a, %desc {n = 12 : i64, accumulate = true, bKMajor = false} : !acc4, vector<8xf16>
+  return %0 : !acc4
+}
+
+// -----
+
+!acc4 = !llvm.struct<(f32, f32, f32, f32)>
+func.func @a_not_16_bit(%acc: !acc4, %a: vector<8xf32>, %desc: i64) -> !acc4 {
+  // expected-error @+1 {{operand #1 must be vector of 16-bit float or bfloat16 type values of length 8}}
+  %0 = fmc_nv.wgmma_register_a %acc, %a, %desc {n = 8 : i64, accumulate = true, bKMajor = false} : !acc4, vector<8xf32>
+  return %0 : !acc4
+}
