@@ -188,7 +188,7 @@ Value AttentionBuilder::evenBlock(OpBuilder &b, Value j0, int64_t keyBlock) {
 
 ValueRange AttentionBuilder::keyLoops(OpBuilder &b, Value i0, int64_t queries,
                                       int64_t keyBlock, ValueRange init,
-                                      KeyStep step) {
+                                      KeyStep step, int64_t firstKey) {
   Value keyEnd = index(b, T);
   Value inner = index(b, T / keyBlock * keyBlock);
   if (op.getCausal()) {
@@ -200,8 +200,11 @@ ValueRange AttentionBuilder::keyLoops(OpBuilder &b, Value i0, int64_t queries,
         index(b, 0));
     inner = arith::MinUIOp::create(b, loc, inner, mul(b, blocks, keyBlock));
   }
+  Value begin = index(b, firstKey);
+  if (firstKey > 0)
+    inner = arith::MaxUIOp::create(b, loc, inner, begin);
   auto innerLoop = scf::ForOp::create(
-      b, loc, index(b, 0), inner, index(b, keyBlock), init,
+      b, loc, begin, inner, index(b, keyBlock), init,
       [&](OpBuilder &b, Location, Value j0, ValueRange state) {
         scf::YieldOp::create(b, loc, step(b, j0, state, /*bounds=*/false));
       });

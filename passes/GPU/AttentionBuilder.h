@@ -111,11 +111,12 @@ protected:
   /// blocks below T and below the causal frontier of query i0 (i0 + T - S)
   /// need no bounds, `step`(b, j0, state, /*bounds=*/false), in a loop of
   /// their own; the rest up to T (or the last query's frontier) check
-  /// them. Returns the final state.
+  /// them. The loops start at key `firstKey` (a multiple of keyBlock: the
+  /// blocks before it done by the caller). Returns the final state.
   using KeyStep = llvm::function_ref<SmallVector<Value>(OpBuilder &, Value,
                                                         ValueRange, bool)>;
   ValueRange keyLoops(OpBuilder &b, Value i0, int64_t queries, int64_t keyBlock,
-                      ValueRange init, KeyStep step);
+                      ValueRange init, KeyStep step, int64_t firstKey = 0);
 
   /// Stores the thread's rows `rows` of the output, O (1 / l) (zero where
   /// l, `sums`, is 0; rows past S not at all), as pairs of columns:

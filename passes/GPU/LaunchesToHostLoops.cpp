@@ -216,10 +216,20 @@ private:
     }
     for (Operation *op : segment) {
       // The host runs a warpgroup's products synchronously: nothing to
-      // fence or wait for.
+      // fence or wait for (a wait that passes accumulators through passes
+      // them on as they are).
       if (isa<NVVM::WgmmaFenceAlignedOp, NVVM::WgmmaGroupSyncAlignedOp,
               NVVM::WgmmaWaitGroupSyncOp, NVVM::FenceProxyOp>(op))
         continue;
+      if (auto wait = dyn_cast<fmc::nv::WgmmaWaitOp>(op)) {
+        FailureOr<Value> sums =
+            own(wait.getAccumulators(), map, t, wait.getLoc());
+        if (failed(sums))
+          return failure();
+        map.map(wait.getResult(), *sums);
+        storeUsedLater(block, members, op, map, t);
+        continue;
+      }
       if (isa<NVVM::WgmmaMmaAsyncOp, fmc::nv::WgmmaRegisterAOp>(op)) {
         if (failed(emitWgmma(op, map, t, warpBase)))
           return failure();

@@ -32,6 +32,7 @@
 
 #include "passes/GPU/Passes.h"
 
+#include "dialects/NV/IR/NVOps.h"
 #include "passes/Codegen/Contraction.h"
 #include "passes/Codegen/Epilogue.h"
 #include "passes/GPU/WarpgroupMMA.h"
@@ -534,13 +535,19 @@ public:
           }
           // The accumulators are read below: their registers still belong
           // to the `pending` groups in flight, which the next slice's
-          // products take over; the last slice's are all waited for.
+          // products take over; the last slice's are all waited for. A
+          // wait for all of them passes the accumulators on (so that no
+          // read of them moves above it).
           NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
-          NVVM::WgmmaWaitGroupSyncOp::create(b, loc,
-                                             finalSlice ? 0 : w.pending);
+          int64_t pending = finalSlice ? 0 : w.pending;
+          if (pending)
+            NVVM::WgmmaWaitGroupSyncOp::create(b, loc, pending);
           SmallVector<Value> result;
-          for (Value s : sums)
+          for (Value s : sums) {
+            if (!pending)
+              s = nv::WgmmaWaitOp::create(b, loc, s.getType(), s, 0);
             result.push_back(wgmma::fromAccumulators(b, loc, s));
+          }
           return result;
         });
 

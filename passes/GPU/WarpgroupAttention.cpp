@@ -33,6 +33,8 @@
 #include "passes/GPU/AttentionBuilder.h"
 #include "passes/GPU/WarpgroupMMA.h"
 
+#include "dialects/NV/IR/NVOps.h"
+
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -134,30 +136,42 @@ public:
       queryRows.push_back(arith::AddIOp::create(b, loc, i0, row));
     }
 
-    // Q and the first K block as one group, the first V block as another.
+    // Q and the first K block as one group.
     SmallVector<Value> tokens =
         copyRows(b, query, head, i0, S, queries, D, qTile, /*kMajor=*/true);
     llvm::append_range(tokens, copyRows(b, key, kvHead, index(b, 0), T, kKeys,
                                         D, kTiles[0], /*kMajor=*/true));
-    Value first = commit(b, tokens);
-    commit(b, copyRows(b, value, kvHead, index(b, 0), T, kKeys, Dv, vTiles[0],
-                       /*kMajor=*/false));
-    anyGroup = first;
+    anyGroup = commit(b, tokens);
 
+    // Block 0 (bounds checked: the loops start at the next): its scores
+    // and probabilities; its P V is the next step's.
     Value negInf = constant(b, -std::numeric_limits<double>::infinity());
     Value zero = constant(b, 0.0);
+    Value j0 = index(b, 0);
+    handOver(b, j0);
+    NVVM::WgmmaFenceAlignedOp::create(b, loc);
+    Value scores = wait(b, issueScores(b, index(b, layout.key(0))), 0);
+    Probabilities first =
+        softmax(b, j0, scores, {negInf, negInf, zero, zero}, /*bounds=*/true);
     auto outType = VectorType::get({Dv / 2}, b.getF32Type());
-    SmallVector<Value> init = {
-        negInf, negInf, zero, zero,
-        arith::ConstantOp::create(b, loc, outType,
-                                  DenseElementsAttr::get(outType, 0.0f))};
-    ValueRange state =
-        keyLoops(b, i0, queries, kKeys, init,
-                 [&](OpBuilder &b, Value j0, ValueRange state, bool bounds) {
-                   return step(b, j0, state, bounds);
-                 });
-    // The last step's copies of the block past the end complete.
+    SmallVector<Value> init = llvm::to_vector(first.state);
+    init.push_back(arith::ConstantOp::create(
+        b, loc, outType, DenseElementsAttr::get(outType, 0.0f)));
+    init.push_back(index(b, layout.value(0)));
+    llvm::append_range(init, first.fragments);
+    ValueRange state = keyLoops(
+        b, i0, queries, kKeys, init,
+        [&](OpBuilder &b, Value j0, ValueRange state, bool bounds) {
+          return step(b, j0, state, bounds);
+        },
+        /*firstKey=*/kKeys);
+    // The last block's P V, once its V (copied in the last step, with the
+    // block past the end's K) has arrived.
     nvgpu::DeviceAsyncWaitOp::create(b, loc, anyGroup, b.getI32IntegerAttr(0));
+    fencedBarrier(b);
+    NVVM::WgmmaFenceAlignedOp::create(b, loc);
+    Value out =
+        wait(b, issueValues(b, state[4], state.drop_front(6), state[5]), 0);
 
     // l: the row's four lanes' sums. Values 4 j + 2 r, + 1 of O: row r,
     // columns 8 j + 2 q, + 1.
@@ -170,9 +184,8 @@ public:
           return vector::FromElementsOp::create(
               b, loc, pair,
               ValueRange{
-                  vector::ExtractOp::create(b, loc, state[4], 4 * j + 2 * r),
-                  vector::ExtractOp::create(b, loc, state[4],
-                                            4 * j + 2 * r + 1)});
+                  vector::ExtractOp::create(b, loc, out, 4 * j + 2 * r),
+                  vector::ExtractOp::create(b, loc, out, 4 * j + 2 * r + 1)});
         },
         [&](OpBuilder &b, int64_t j) { return add(b, twoQ, 8 * j); });
   }
@@ -233,86 +246,88 @@ private:
     return wgmma::descriptor(b, loc, address, offset, kCoreBytes, strideBytes);
   }
 
-  /// acc + A B (A B where `acc` is null: the first product's scale-d 0)
-  /// for the warpgroup, waited for: A (64 x depth, K-major) at byte `a`,
-  /// B (depth x n; K-major or N-major) at `bOffset`, both with core
-  /// matrices `strideBytes` apart in rows; one m64nNk16 per 16 of depth.
-  /// `acc` and the result are vectors of n / 2 accumulators.
-  Value product(OpBuilder &b, Value acc, Value a, Value bOffset,
-                int64_t strideBytes, int64_t depth, int64_t n, bool bKMajor) {
-    NVVM::WgmmaFenceAlignedOp::create(b, loc);
-    Value sums = acc ? wgmma::toAccumulators(b, loc, acc)
-                     : wgmma::undefinedAccumulators(b, loc, n);
-    for (int64_t k0 = 0; k0 < depth; k0 += wgmma::kK) {
+  /// Issues S = Q K^T for the warpgroup, committed (not waited for): its
+  /// 64 rows of Q (K-major, D / 8 core matrices per 8 rows) by the K block
+  /// at byte `kOffset` (K-major: K is [key][d]), one m64n64k16 per 16 of
+  /// D, the first with scale-d 0 (no zeros written to the accumulators
+  /// between the fence before it and it). Returns the accumulators.
+  Value issueScores(OpBuilder &b, Value kOffset) {
+    int64_t stride = D / 8 * kCoreBytes;
+    Value qOffset = mul(b, warpgroup, wgmma::kM / 8 * stride);
+    Value sums = wgmma::undefinedAccumulators(b, loc, kKeys);
+    for (int64_t k0 = 0; k0 < D; k0 += wgmma::kK) {
       int64_t kBytes = k0 / 8 * kCoreBytes;
-      sums = wgmma::multiply(
-          b, loc, sums, descriptor(b, add(b, a, kBytes), strideBytes),
-          descriptor(b, add(b, bOffset, kBytes), strideBytes), n, half, bKMajor,
-          /*accumulate=*/acc || k0 > 0);
+      sums = wgmma::multiply(b, loc, sums,
+                             descriptor(b, add(b, qOffset, kBytes), stride),
+                             descriptor(b, add(b, kOffset, kBytes), stride),
+                             kKeys, half, /*bKMajor=*/true,
+                             /*accumulate=*/k0 > 0);
     }
-    return wait(b, sums);
+    NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+    return sums;
   }
 
-  /// acc + A B for the warpgroup, waited for, with A from registers:
-  /// `a` holds the thread's fragment of each 16 of depth (vectors of 8),
-  /// B (depth x n, N-major) at `bOffset`, its core matrices `strideBytes`
-  /// apart along n.
-  Value productRegisterA(OpBuilder &b, Value acc, ArrayRef<Value> a,
-                         Value bOffset, int64_t strideBytes, int64_t n) {
-    NVVM::WgmmaFenceAlignedOp::create(b, loc);
-    Value sums = wgmma::toAccumulators(b, loc, acc);
-    for (auto [c, fragment] : llvm::enumerate(a))
+  /// Issues O + P V for the warpgroup, committed (not waited for): P from
+  /// registers (`fragments`: the A fragment of each 16 keys) by the V
+  /// block at byte `vOffset` (N-major: V is [key][column]; columns adjacent
+  /// in core matrices kKeys / 8 * 128 bytes apart), one m64nDvk16 per 16
+  /// keys. `out` is O's vector; returns the accumulators.
+  Value issueValues(OpBuilder &b, Value out, ValueRange fragments,
+                    Value vOffset) {
+    Value sums = wgmma::toAccumulators(b, loc, out);
+    for (auto [c, fragment] : llvm::enumerate(fragments))
       sums = wgmma::multiplyRegisterA(
           b, loc, sums, fragment,
-          descriptor(b, add(b, bOffset, c * 2 * kCoreBytes), strideBytes), n,
-          /*bKMajor=*/false);
-    return wait(b, sums);
-  }
-
-  /// The products issued since the fence committed and waited for; their
-  /// accumulators as a vector.
-  Value wait(OpBuilder &b, Value sums) {
+          descriptor(b, add(b, vOffset, c * 2 * kCoreBytes),
+                     kKeys / 8 * kCoreBytes),
+          Dv, /*bKMajor=*/false);
     NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
-    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
-    return wgmma::fromAccumulators(b, loc, sums);
+    return sums;
   }
 
-  /// One key block at j0: the new (m0, m1, l0, l1, O). `bounds`: the block
-  /// may reach past T or the causal frontier.
-  SmallVector<Value> step(OpBuilder &b, Value j0, ValueRange state,
-                          bool bounds) {
-    // This block's buffers (block j0 / kKeys, alternating) and the next's.
-    Value even = evenBlock(b, j0, kKeys);
-    auto pick = [&](Value first, Value second) -> Value {
-      return arith::SelectOp::create(b, loc, even, first, second);
-    };
-    Value kOffset = pick(index(b, layout.key(0)), index(b, layout.key(1)));
-    Value vOffset = pick(index(b, layout.value(0)), index(b, layout.value(1)));
-    Value nextK = pick(kTiles[1], kTiles[0]);
-    Value nextV = pick(vTiles[1], vTiles[0]);
+  /// Waits until at most `pending` groups of products are running, then
+  /// `sums` (the accumulators of a product that has completed) as a
+  /// vector; the wait passes them through, so nothing reads them before
+  /// it.
+  Value wait(OpBuilder &b, Value sums, int64_t pending) {
+    return wgmma::fromAccumulators(
+        b, loc, nv::WgmmaWaitOp::create(b, loc, sums.getType(), sums, pending));
+  }
 
-    // K (with Q, the first time) and V have arrived: their copies started
-    // a step before.
+  /// The key block at j0 is handed over: its K (and the block before's V)
+  /// have arrived, every warpgroup is done with the block before, and the
+  /// copies start of the next block's K into the other K buffer and of
+  /// this block's V (its P V is the next step's) into V buffer j0 / kKeys
+  /// mod 2, whose block before last the step before finished with.
+  void handOver(OpBuilder &b, Value j0) {
+    Value even = evenBlock(b, j0, kKeys);
     nvgpu::DeviceAsyncWaitOp::create(b, loc, anyGroup, b.getI32IntegerAttr(0));
     fencedBarrier(b);
-    // Every warpgroup's products of the block before are done: its
-    // buffers take the next block.
     Value next = add(b, j0, kKeys);
     commit(b,
-           copyRows(b, key, kvHead, next, T, kKeys, D, nextK, /*kMajor=*/true));
-    commit(b, copyRows(b, value, kvHead, next, T, kKeys, Dv, nextV,
-                       /*kMajor=*/false));
+           copyRows(b, key, kvHead, next, T, kKeys, D,
+                    arith::SelectOp::create(b, loc, even, kTiles[1], kTiles[0]),
+                    /*kMajor=*/true));
+    commit(b,
+           copyRows(b, value, kvHead, j0, T, kKeys, Dv,
+                    arith::SelectOp::create(b, loc, even, vTiles[0], vTiles[1]),
+                    /*kMajor=*/false));
+  }
 
-    // S = Q K^T: the warpgroup's 64 rows of Q (K-major, D / 8 core matrices
-    // per 8 rows) by the block's keys (K-major: K is [key][d]).
-    int64_t dStride = D / 8 * kCoreBytes;
-    Value qOffset = mul(b, warpgroup, wgmma::kM / 8 * dStride);
-    // The first product replaces the accumulators (scale-d 0): no
-    // registers are written between the fence and it.
-    Value scores = product(b, {}, qOffset, kOffset, dStride, D, kKeys,
-                           /*bKMajor=*/true);
+  /// A block's softmax: the new (m0, m1, l0, l1), the factors that rescale
+  /// O's rows, and P, rounded, as the A fragments of its keys' P V.
+  struct Probabilities {
+    SmallVector<Value> state;
+    std::array<Value, 2> factors;
+    SmallVector<Value> fragments;
+  };
 
-    // Value 4 j + v: row v / 2 (g, g + 8), key 8 j + 2 q + v mod 2.
+  /// The online softmax of the key block at j0 from its `scores` (a vector
+  /// of kKeys / 2: value 4 j + v is row v / 2 (g, g + 8), key 8 j + 2 q +
+  /// v mod 2) and (m0, m1, l0, l1) in `state`. `bounds`: the block may
+  /// reach past T or the causal frontier.
+  Probabilities softmax(OpBuilder &b, Value j0, Value scores, ValueRange state,
+                        bool bounds) {
     SmallVector<Value> s;
     for (int64_t i = 0; i < kKeys / 2; ++i) {
       int64_t j = i / 4, v = i % 4;
@@ -342,7 +357,7 @@ private:
     // fragment of keys 16 c .. + 15 (m16n8k16's A: rows g, g + 8 by
     // columns 2 q, + 1 then 8 + 2 q, + 1).
     auto chunkType = VectorType::get({8}, b.getF32Type());
-    SmallVector<Value> fragments;
+    Probabilities result;
     for (int64_t c = 0; c < kKeys / 16; ++c) {
       SmallVector<Value> p;
       for (int64_t i = 8 * c; i < 8 * c + 8; ++i) {
@@ -350,27 +365,44 @@ private:
         p.push_back(probability(b, s[i], updates[r]));
         sums[r] = arith::AddFOp::create(b, loc, sums[r], p.back());
       }
-      fragments.push_back(arith::TruncFOp::create(
+      result.fragments.push_back(arith::TruncFOp::create(
           b, loc, chunkType.clone(half),
           vector::FromElementsOp::create(b, loc, chunkType, p)));
     }
+    result.state = {updates[0].max, updates[1].max, sums[0], sums[1]};
+    result.factors = {updates[0].factor, updates[1].factor};
+    return result;
+  }
 
-    // O' = a O + P V: P (the warpgroup's rows, from registers) by V
-    // (N-major: V is [key][column]; columns adjacent in core matrices
-    // kKeys / 8 * 128 bytes apart).
+  /// One key block at j0 (FlashAttention-3's schedule within a
+  /// warpgroup): S of this block and P V of the block before are issued
+  /// together; this block's softmax runs while P V does. The state is (m0,
+  /// m1, l0, l1, O rescaled to m, the byte offset of the block before's V,
+  /// its P's fragments).
+  SmallVector<Value> step(OpBuilder &b, Value j0, ValueRange state,
+                          bool bounds) {
+    Value even = evenBlock(b, j0, kKeys);
+    Value kOffset = arith::SelectOp::create(
+        b, loc, even, index(b, layout.key(0)), index(b, layout.key(1)));
+    handOver(b, j0);
+    NVVM::WgmmaFenceAlignedOp::create(b, loc);
+    Value scoreSums = issueScores(b, kOffset);
+    Value products = issueValues(b, state[4], state.drop_front(6), state[5]);
+    Probabilities next =
+        softmax(b, j0, wait(b, scoreSums, 1), state.take_front(4), bounds);
+    // O + P V of the block before, rescaled to the new maxima (columns 8 j
+    // + 2 q, + 1 of rows g, g + 8: values 4 j + 2 r, + 1).
     SmallVector<Value> factors;
     for (int64_t i = 0; i < Dv / 2; ++i)
-      factors.push_back(updates[i % 4 / 2].factor);
-    Value scaled = arith::MulFOp::create(
-        b, loc, state[4],
-        vector::FromElementsOp::create(b, loc, state[4].getType(), factors));
-    Value products = productRegisterA(b, scaled, fragments, vOffset,
-                                      kKeys / 8 * kCoreBytes, Dv);
-    SmallVector<Value> result;
-    for (int64_t r = 0; r < 2; ++r)
-      result.push_back(updates[r].max);
-    llvm::append_range(result, sums);
-    result.push_back(products);
+      factors.push_back(next.factors[i % 4 / 2]);
+    Value out = wait(b, products, 0);
+    SmallVector<Value> result = next.state;
+    result.push_back(arith::MulFOp::create(
+        b, loc, out,
+        vector::FromElementsOp::create(b, loc, out.getType(), factors)));
+    result.push_back(arith::SelectOp::create(
+        b, loc, even, index(b, layout.value(0)), index(b, layout.value(1))));
+    llvm::append_range(result, next.fragments);
     return result;
   }
 

@@ -77,3 +77,20 @@ bool WgmmaRegisterAOp::getAsmValues(
         {makeConstantI32(rewriter, imm), NVVM::PTXRegisterMod::Read});
   return true;
 }
+
+//===----------------------------------------------------------------------===//
+// WgmmaWaitOp
+//===----------------------------------------------------------------------===//
+
+std::string WgmmaWaitOp::getPtx() {
+  return "wgmma.wait_group.sync.aligned " + std::to_string(getPending()) + ";";
+}
+
+// The accumulators, read and written in place: operands tied to results.
+bool WgmmaWaitOp::getAsmValues(
+    RewriterBase &rewriter,
+    SmallVectorImpl<std::pair<Value, NVVM::PTXRegisterMod>> &asmValues) {
+  asmValues.push_back({getResult(), NVVM::PTXRegisterMod::Write});
+  asmValues.push_back({getAccumulators(), NVVM::PTXRegisterMod::ReadWrite});
+  return true;
+}

@@ -50,4 +50,29 @@ def NV_WgmmaRegisterAOp : NV_Op<"wgmma_register_a", [
   let hasVerifier = 1;
 }
 
+def NV_WgmmaWaitOp : NV_Op<"wgmma_wait", [
+    DeclareOpInterfaceMethods<BasicPtxBuilderOpInterface, ["getAsmValues"]>,
+    AllTypesMatch<["accumulators", "result"]>]> {
+  let summary = "wgmma.wait_group, through the accumulators it waits for";
+  let description = [{
+    `wgmma.wait_group.sync.aligned pending`: waits until at most `pending`
+    committed groups of the warpgroup's wgmma products are still running.
+    The accumulators of a product that the wait completes pass through it:
+    their uses then depend on the wait, so no code that reads them moves
+    above it (NVVM's `wgmma.wait.group.sync.aligned` has no operands, and
+    code that reads an accumulator before its product completes reads an
+    undefined value).
+
+    ```mlir
+    %s = fmc_nv.wgmma_wait %acc {pending = 1 : i64} : !llvm.struct<(f32, ...)>
+    ```
+  }];
+  let arguments = (ins LLVM_AnyStruct:$accumulators,
+      ConfinedAttr<I64Attr, [IntMinValue<0>, IntMaxValue<7>]>:$pending);
+  let results = (outs LLVM_AnyStruct:$result);
+  let assemblyFormat = [{
+    $accumulators attr-dict `:` type($accumulators)
+  }];
+}
+
 #endif // FMC_NV_OPS

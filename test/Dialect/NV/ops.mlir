@@ -38,3 +38,19 @@ func.func @products(%acc: !acc, %a: vector<8xf16>, %b: vector<8xbf16>, %desc: i6
   %1 = fmc_nv.wgmma_register_a %acc, %b, %desc {n = 16 : i64, accumulate = false, bKMajor = true} : !acc, vector<8xbf16>
   return %0, %1 : !acc, !acc
 }
+
+// fmc_nv.wgmma_wait lowers to wgmma.wait_group with the accumulators as
+// operands tied to its results ("=f" ... "0", "1", ...), so their uses
+// stay below it.
+// CHECK-LABEL: func.func @wait
+// CHECK: fmc_nv.wgmma_wait %{{.+}} {pending = 1 : i64} : !llvm.struct<(f32, f32, f32, f32, f32, f32, f32, f32)>
+// PTX-LABEL: func.func @wait
+// PTX: %[[X0:.+]] = llvm.extractvalue %arg0[0]
+// PTX: %[[X7:.+]] = llvm.extractvalue %arg0[7]
+// PTX-NEXT: %[[W:.+]] = llvm.inline_asm has_side_effects asm_dialect = att "wgmma.wait_group.sync.aligned 1;", "=f,=f,=f,=f,=f,=f,=f,=f,0,1,2,3,4,5,6,7" %[[X0]], {{.+}}, %[[X7]] : (f32, f32, f32, f32, f32, f32, f32, f32) -> !llvm.struct<(f32, f32, f32, f32, f32, f32, f32, f32)>
+// PTX-NEXT: llvm.extractvalue %[[W]][0]
+func.func @wait(%acc: !acc) -> f32 {
+  %0 = fmc_nv.wgmma_wait %acc {pending = 1 : i64} : !acc
+  %1 = llvm.extractvalue %0[0] : !acc
+  return %1 : f32
+}

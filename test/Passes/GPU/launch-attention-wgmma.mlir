@@ -32,48 +32,39 @@
 // CHECK: nvgpu.device_async_copy %arg1[%c0, %{{.+}}, %{{.+}}, %[[COL]]], %[[K0]][%[[RC]], %[[CHUNK]], %[[RR]], %c0]
 // CHECK: nvgpu.device_async_copy %arg1
 // CHECK: %[[FIRST:.+]] = nvgpu.device_async_create_group %[[QC]],
-// CHECK: nvgpu.device_async_copy %arg2[%c0, %{{.+}}, %{{.+}}, %[[COL]]], %[[V0]][%[[CHUNK]], %[[RC]], %[[RR]], %c0]
-// CHECK: nvgpu.device_async_copy %arg2
-// CHECK: nvgpu.device_async_create_group
-// Key blocks below the first query's causal frontier without bounds, then
-// the rest; (m, l) of two rows and O (Dv / 2 = 32 values) per thread.
-// CHECK: %[[STATE:.+]]:5 = scf.for %[[J0:.+]] = %c0 to %{{.+}} step %c64 iter_args({{.+}}) -> (f32, f32, f32, f32, vector<32xf32>)
-// This block's K and V buffers and the next's alternate.
-// CHECK: %[[EVEN:.+]] = arith.cmpi eq
-// CHECK: %[[KOFF:.+]] = arith.select %[[EVEN]], %c16384, %c24576 : index
-// CHECK: %[[VOFF:.+]] = arith.select %[[EVEN]], %c32768, %c40960 : index
-// CHECK: %[[NEXTK:.+]] = arith.select %[[EVEN]], %[[K1]], %[[K0]]
-// CHECK: %[[NEXTV:.+]] = arith.select %[[EVEN]], %[[V1]], %[[V0]]
-// K and V have arrived (their copies started a step before), visible to
-// the async proxy, a barrier; then the next block's copies, two groups.
-// CHECK: nvgpu.device_async_wait %[[FIRST]] {numGroups = 0 : i32}
+// Block 0, before the loops: Q and K's first block have arrived, visible
+// to the async proxy, a barrier; then the copies of the next K block (into
+// the second K buffer) and of this block's V (its P V is the next step's:
+// into the first V buffer), a group each.
+// CHECK-NEXT: nvgpu.device_async_wait %[[FIRST]] {numGroups = 0 : i32}
 // CHECK-NEXT: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
 // CHECK-NEXT: gpu.barrier
-// CHECK: nvgpu.device_async_copy %arg1[{{.+}}], %[[NEXTK]]
-// CHECK: nvgpu.device_async_copy %arg2[{{.+}}], %[[NEXTV]]
+// CHECK: nvgpu.device_async_copy %arg1[{{.+}}], %[[K1]]
+// CHECK: nvgpu.device_async_create_group
+// CHECK: nvgpu.device_async_copy %arg2[%c0, %{{.+}}, %{{.+}}, %[[COL]]], %[[V0]][%[[CHUNK]], %[[RC]], %[[RR]], %c0]
+// CHECK: nvgpu.device_async_create_group
 // S = Q K^T: per 16 of D one m64n64k16, A the warpgroup's 64 rows of Q
 // (8192 bytes per warpgroup), B the K block (K-major: col); descriptors
 // (address >> 4, leading byte offset 128 >> 4 at bit 16, stride 1024 >> 4
 // at bit 32: 274878431232), k steps 256 bytes apart.
-// CHECK: %[[QOFF:.+]] = arith.muli %{{.+}}, %c8192 : index
 // CHECK: nvvm.wgmma.fence.aligned
+// CHECK: %[[QOFF:.+]] = arith.muli %{{.+}}, %c8192 : index
 // CHECK: %[[QA:.+]] = arith.index_cast %[[QOFF]] : index to i64
 // CHECK: %[[QADDR:.+]] = arith.addi %[[BASE]], %[[QA]] : i64
 // CHECK: %[[QW:.+]] = arith.andi %[[QADDR]], %c262143_i64
 // CHECK: %[[QU:.+]] = arith.shrui %[[QW]], %c4_i64
 // CHECK: %[[QD:.+]] = arith.ori %[[QU]], %c274878431232_i64
-// CHECK: %[[KA:.+]] = arith.index_cast %[[KOFF]] : index to i64
-// CHECK: %[[KADDR:.+]] = arith.addi %[[BASE]], %[[KA]] : i64
 // CHECK: %[[KD:.+]] = arith.ori %{{.+}}, %c274878431232_i64
 // The first product replaces the accumulators (D scale zero: no zeros
-// written to them between the fence and it), the others add.
+// written to them between the fence and it), the others add; S is waited
+// for through fmc_nv.wgmma_wait, which passes the accumulators on.
 // CHECK: nvvm.wgmma.mma_async %[[QD]], %[[KD]], %[[NONE]], <m = 64, n = 64, k = 16>, D[<f32>, <zero>], A[<f16>, <one>, <row>], B[<f16>, <one>, <col>]
 // CHECK: arith.addi %[[QOFF]], %c256 : index
 // CHECK-COUNT-3: nvvm.wgmma.mma_async {{.+}} <m = 64, n = 64, k = 16>, D[<f32>, <one>]
-// CHECK: nvvm.wgmma.commit.group.sync.aligned
-// CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NEXT: %[[S:.+]] = fmc_nv.wgmma_wait %{{.+}} {pending = 0 : i64}
 // The scores: accumulator values 0, 1, ... (value 4 j + v: n8 tile j).
-// CHECK-NEXT: %[[S0:.+]] = llvm.extractvalue %[[S:.+]][0]
+// CHECK-NEXT: %[[S0:.+]] = llvm.extractvalue %[[S]][0]
 // CHECK-NEXT: %[[S1:.+]] = llvm.extractvalue %[[S]][1]
 // CHECK-NEXT: %[[S2:.+]] = llvm.extractvalue %[[S]][2]
 // CHECK-NEXT: %[[S3:.+]] = llvm.extractvalue %[[S]][3]
@@ -81,59 +72,121 @@
 // CHECK-NEXT: %[[S5:.+]] = llvm.extractvalue %[[S]][5]
 // CHECK-NEXT: %[[S6:.+]] = llvm.extractvalue %[[S]][6]
 // CHECK-NEXT: %[[S7:.+]] = llvm.extractvalue %[[S]][7]
-// Row maxima across the row's four lanes, P = 2^(fma(S, u, -m u)); values
-// 0 .. 7 (keys 0 .. 15: rows g, g + 8 by keys 2 q, + 1 and 8 + 2 q, + 1),
-// in this order and rounded, are the A fragment of the first 16 keys.
+// Row maxima across the row's four lanes, P = 2^(fma(S, u, -m u)) (block
+// 0's scores bounds-checked); values 0 .. 7 (keys 0 .. 15: rows
+// g, g + 8 by keys 2 q, + 1 and 8 + 2 q, + 1), in this order and rounded,
+// are the A fragment of the first 16 keys.
+// Each score past T (200) or past the row's causal frontier is -inf.
+// CHECK: %[[C0:.+]] = arith.select %{{.+}}, %[[S0]], %{{.+}} : f32
+// CHECK: %[[D0:.+]] = arith.select %{{.+}}, %{{.+}}, %[[C0]] : f32
+// CHECK: %[[C1:.+]] = arith.select %{{.+}}, %[[S1]], %{{.+}} : f32
+// CHECK: %[[D1:.+]] = arith.select %{{.+}}, %{{.+}}, %[[C1]] : f32
+// CHECK: %[[C2:.+]] = arith.select %{{.+}}, %[[S2]], %{{.+}} : f32
+// CHECK: %[[D2:.+]] = arith.select %{{.+}}, %{{.+}}, %[[C2]] : f32
+// CHECK: %[[C3:.+]] = arith.select %{{.+}}, %[[S3]], %{{.+}} : f32
+// CHECK: %[[D3:.+]] = arith.select %{{.+}}, %{{.+}}, %[[C3]] : f32
+// CHECK: %[[C4:.+]] = arith.select %{{.+}}, %[[S4]], %{{.+}} : f32
+// CHECK: %[[D4:.+]] = arith.select %{{.+}}, %{{.+}}, %[[C4]] : f32
+// CHECK: %[[C5:.+]] = arith.select %{{.+}}, %[[S5]], %{{.+}} : f32
+// CHECK: %[[D5:.+]] = arith.select %{{.+}}, %{{.+}}, %[[C5]] : f32
+// CHECK: %[[C6:.+]] = arith.select %{{.+}}, %[[S6]], %{{.+}} : f32
+// CHECK: %[[D6:.+]] = arith.select %{{.+}}, %{{.+}}, %[[C6]] : f32
+// CHECK: %[[C7:.+]] = arith.select %{{.+}}, %[[S7]], %{{.+}} : f32
+// CHECK: %[[D7:.+]] = arith.select %{{.+}}, %{{.+}}, %[[C7]] : f32
 // CHECK: gpu.shuffle xor %{{.+}}, %c1_i32, %c32_i32 : f32
 // CHECK: gpu.shuffle xor %{{.+}}, %c2_i32, %c32_i32 : f32
-// CHECK: %[[F0:.+]] = math.fma %[[S0]], %[[U:.+]], %{{.+}} : f32
-// CHECK-NEXT: %[[P0:.+]] = math.exp2 %[[F0]]
-// CHECK: %[[F1:.+]] = math.fma %[[S1]], %[[U]]
-// CHECK-NEXT: %[[P1:.+]] = math.exp2 %[[F1]]
-// CHECK: %[[F2:.+]] = math.fma %[[S2]], %[[U]]
-// CHECK-NEXT: %[[P2:.+]] = math.exp2 %[[F2]]
-// CHECK: %[[F3:.+]] = math.fma %[[S3]], %[[U]]
-// CHECK-NEXT: %[[P3:.+]] = math.exp2 %[[F3]]
-// CHECK: %[[F4:.+]] = math.fma %[[S4]], %[[U]]
-// CHECK-NEXT: %[[P4:.+]] = math.exp2 %[[F4]]
-// CHECK: %[[F5:.+]] = math.fma %[[S5]], %[[U]]
-// CHECK-NEXT: %[[P5:.+]] = math.exp2 %[[F5]]
-// CHECK: %[[F6:.+]] = math.fma %[[S6]], %[[U]]
-// CHECK-NEXT: %[[P6:.+]] = math.exp2 %[[F6]]
-// CHECK: %[[F7:.+]] = math.fma %[[S7]], %[[U]]
-// CHECK-NEXT: %[[P7:.+]] = math.exp2 %[[F7]]
+// CHECK: math.fma %[[D0]], %[[U:.+]], %{{.+}} : f32
+// CHECK-NEXT: %[[P0:.+]] = math.exp2
+// CHECK: math.fma %[[D1]], %[[U]], %{{.+}} : f32
+// CHECK-NEXT: %[[P1:.+]] = math.exp2
+// CHECK: math.fma %[[D2]], %[[U]], %{{.+}} : f32
+// CHECK-NEXT: %[[P2:.+]] = math.exp2
+// CHECK: math.fma %[[D3]], %[[U]], %{{.+}} : f32
+// CHECK-NEXT: %[[P3:.+]] = math.exp2
+// CHECK: math.fma %[[D4]], %[[U]], %{{.+}} : f32
+// CHECK-NEXT: %[[P4:.+]] = math.exp2
+// CHECK: math.fma %[[D5]], %[[U]], %{{.+}} : f32
+// CHECK-NEXT: %[[P5:.+]] = math.exp2
+// CHECK: math.fma %[[D6]], %[[U]], %{{.+}} : f32
+// CHECK-NEXT: %[[P6:.+]] = math.exp2
+// CHECK: math.fma %[[D7]], %[[U]], %{{.+}} : f32
+// CHECK-NEXT: %[[P7:.+]] = math.exp2
 // CHECK: %[[PV:.+]] = vector.from_elements %[[P0]], %[[P1]], %[[P2]], %[[P3]], %[[P4]], %[[P5]], %[[P6]], %[[P7]] : vector<8xf32>
 // CHECK-NEXT: %[[A0:.+]] = arith.truncf %[[PV]] : vector<8xf32> to vector<8xf16>
 // CHECK: %[[A1:.+]] = arith.truncf %{{.+}} : vector<8xf32> to vector<8xf16>
 // CHECK: %[[A2:.+]] = arith.truncf %{{.+}} : vector<8xf32> to vector<8xf16>
 // CHECK: %[[A3:.+]] = arith.truncf %{{.+}} : vector<8xf32> to vector<8xf16>
-// P never goes through shared memory: no store, no barrier before P V.
+// P never goes through shared memory.
 // CHECK-NOT: memref.store
 // CHECK-NOT: vector.store
-// CHECK-NOT: barrier
-// O = a O + P V: per 16 keys one m64n64k16, A that fragment from
-// registers, B the V block (N-major: bKMajor false), k steps 256 bytes
-// apart.
-// CHECK: arith.mulf %{{.+}}, %{{.+}} : vector<32xf32>
+// Key blocks from 64 below the first query's causal frontier without
+// bounds, then the rest; the state: (m, l) of two rows, O (Dv / 2 = 32
+// values per thread), the block before's V buffer (the first: 32768) and
+// its P (fragments of 16 keys).
+// CHECK: %[[STATE:.+]]:10 = scf.for %[[J0:.+]] = %c64 to %{{.+}} step %c64 iter_args(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} = %{{.+}}, %[[VPREV:.+]] = %c32768, %[[F0:.+]] = %[[A0]], %[[F1:.+]] = %[[A1]], %[[F2:.+]] = %[[A2]], %[[F3:.+]] = %[[A3]]) -> (f32, f32, f32, f32, vector<32xf32>, index, vector<8xf16>, vector<8xf16>, vector<8xf16>, vector<8xf16>)
+// This block's K buffer alternates; K has arrived with the block before's
+// V, a barrier, then the copies of the next K (the other buffer) and of
+// this block's V (its own buffer).
+// CHECK: %[[EVEN:.+]] = arith.cmpi eq
+// CHECK: %[[KOFF:.+]] = arith.select %[[EVEN]], %c16384, %c24576 : index
+// CHECK: nvgpu.device_async_wait %[[FIRST]] {numGroups = 0 : i32}
+// CHECK-NEXT: nvvm.fence.proxy
+// CHECK-NEXT: gpu.barrier
+// CHECK: %[[NEXTK:.+]] = arith.select %[[EVEN]], %[[K1]], %[[K0]]
+// CHECK: nvgpu.device_async_copy %arg1[{{.+}}], %[[NEXTK]]
+// CHECK: %[[THISV:.+]] = arith.select %[[EVEN]], %[[V0]], %[[V1]]
+// CHECK: nvgpu.device_async_copy %arg2[{{.+}}], %[[THISV]]
+// S of this block is issued and committed, not waited for...
 // CHECK: nvvm.wgmma.fence.aligned
-// CHECK: %[[VA:.+]] = arith.index_cast %[[VOFF]] : index to i64
+// CHECK: arith.index_cast %[[KOFF]] : index to i64
+// CHECK: nvvm.wgmma.mma_async {{.+}} D[<f32>, <zero>]
+// CHECK: nvvm.wgmma.mma_async
+// CHECK: nvvm.wgmma.mma_async
+// CHECK: %[[SACC:.+]] = nvvm.wgmma.mma_async
+// CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// ... then P V of the block before: O by its P from registers (A) and its
+// V block (N-major: bKMajor false), k steps 256 bytes apart, committed.
+// CHECK-NOT: fmc_nv.wgmma_wait
+// CHECK: %[[VA:.+]] = arith.index_cast %[[VPREV]] : index to i64
 // CHECK: %[[VADDR:.+]] = arith.addi %[[BASE]], %[[VA]] : i64
 // CHECK: %[[VD:.+]] = arith.ori %{{.+}}, %c274878431232_i64 : i64
-// CHECK-NEXT: %[[O1:.+]] = fmc_nv.wgmma_register_a %{{.+}}, %[[A0]], %[[VD]] {accumulate = true, bKMajor = false, n = 64 : i64}
-// CHECK-NEXT: %[[V1OFF:.+]] = arith.addi %[[VOFF]], %c256 : index
-// CHECK: %[[O2:.+]] = fmc_nv.wgmma_register_a %[[O1]], %[[A1]], %{{.+}} {accumulate = true, bKMajor = false, n = 64 : i64}
-// CHECK: %[[O3:.+]] = fmc_nv.wgmma_register_a %[[O2]], %[[A2]],
-// CHECK: fmc_nv.wgmma_register_a %[[O3]], %[[A3]],
-// CHECK-NOT: wgmma
-// CHECK: nvvm.wgmma.commit.group.sync.aligned
-// CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
-// CHECK: scf.yield
-// The second loop (bounds checked), then every copy completes; O (1 / l)
-// stored as f16 pairs.
-// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %c64 iter_args(%{{.+}} = %[[STATE]]#0,
+// CHECK-NEXT: %[[O1:.+]] = fmc_nv.wgmma_register_a %{{.+}}, %[[F0]], %[[VD]] {accumulate = true, bKMajor = false, n = 64 : i64}
+// CHECK-NEXT: arith.addi %[[VPREV]], %c256 : index
+// CHECK: %[[O2:.+]] = fmc_nv.wgmma_register_a %[[O1]], %[[F1]], %{{.+}} {accumulate = true, bKMajor = false, n = 64 : i64}
+// CHECK: %[[O3:.+]] = fmc_nv.wgmma_register_a %[[O2]], %[[F2]],
+// CHECK: %[[O4:.+]] = fmc_nv.wgmma_register_a %[[O3]], %[[F3]],
+// CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// S is waited for with one group (P V) still running, and this block's
+// softmax runs while P V does; then P V is waited for and O rescaled by
+// the new maxima.
+// CHECK-NEXT: fmc_nv.wgmma_wait %[[SACC]] {pending = 1 : i64}
+// CHECK: gpu.shuffle xor
+// CHECK: math.exp2
+// CHECK: %[[N0:.+]] = arith.truncf %{{.+}} : vector<8xf32> to vector<8xf16>
+// CHECK: %[[N1:.+]] = arith.truncf
+// CHECK: %[[N2:.+]] = arith.truncf
+// CHECK: %[[N3:.+]] = arith.truncf
+// CHECK: fmc_nv.wgmma_wait %[[O4]] {pending = 0 : i64}
+// CHECK: %[[SCALED:.+]] = arith.mulf %{{.+}}, %{{.+}} : vector<32xf32>
+// CHECK: %[[VNOW:.+]] = arith.select %[[EVEN]], %c32768, %c40960 : index
+// CHECK: scf.yield %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[SCALED]], %[[VNOW]], %[[N0]], %[[N1]], %[[N2]], %[[N3]] :
+// The second loop (bounds checked).
+// CHECK: %[[EDGE:.+]]:10 = scf.for %{{.+}} = %{{.+}} to %{{.+}} step %c64 iter_args(%{{.+}} = %[[STATE]]#0,
 // CHECK: arith.cmpi ugt
 // CHECK: scf.yield
+// The last block's P V once every copy (its V's too) has completed; then
+// O (1 / l) stored as f16 pairs.
 // CHECK: nvgpu.device_async_wait %[[FIRST]] {numGroups = 0 : i32}
+// CHECK-NEXT: nvvm.fence.proxy
+// CHECK-NEXT: gpu.barrier
+// CHECK-NEXT: nvvm.wgmma.fence.aligned
+// CHECK: arith.index_cast %[[EDGE]]#5 : index to i64
+// CHECK: fmc_nv.wgmma_register_a %{{.+}}, %[[EDGE]]#6,
+// CHECK: fmc_nv.wgmma_register_a %{{.+}}, %[[EDGE]]#7,
+// CHECK: fmc_nv.wgmma_register_a %{{.+}}, %[[EDGE]]#8,
+// CHECK: fmc_nv.wgmma_register_a %{{.+}}, %[[EDGE]]#9,
+// CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NEXT: fmc_nv.wgmma_wait %{{.+}} {pending = 0 : i64}
 // CHECK: arith.divf
 // CHECK: vector.store %{{.+}}, %arg3[%c0, %[[H]], %{{.+}}, %{{.+}}] {alignment = 4 : i64} : memref<1x2x200x64xf16>, vector<2xf16>
 // CHECK: fmc.kernel = "attention: FlashAttention on warpgroups (wgmma.mma_async m64n64k16 and m64n64k16 f16), 128 queries x 64 keys per step, 2 warpgroup(s), Q, K, V by cp.async (K, V double-buffered), P from registers"

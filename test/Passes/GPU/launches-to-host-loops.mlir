@@ -393,7 +393,8 @@ func.func @wgmma_m_major(%out: memref<128xf32>) {
 // gathers its warp's A fragments (the 32 lanes' slots, 8 values each) into
 // the warp's 16 x 16 rows, as mma.sync's A; B still comes through its
 // descriptor. A is computed in the launch, so the product reads it from
-// slots: the thread loop that computes it ends before the product's.
+// slots: the thread loop that computes it ends before the product's. The
+// wait (fmc_nv.wgmma_wait) passes the accumulators on as they are.
 // CHECK-LABEL: func.func @wgmma_register_a
 // CHECK: %[[SLOT:.+]] = memref.alloc() : memref<128xvector<8xf16>>
 // CHECK: %[[ROWS:.+]] = memref.alloc() : memref<16x16xf32>
@@ -412,7 +413,11 @@ func.func @wgmma_m_major(%out: memref<128xf32>) {
 // CHECK: memref.load %[[ROWS]]
 // CHECK: memref.load %{{.+}} : memref<2048xi16>
 // CHECK: math.fma
+// CHECK-COUNT-3: llvm.insertvalue
+// CHECK: %[[D:.+]] = llvm.insertvalue %{{.+}}, %{{.+}}[3]
 // CHECK-NOT: fmc_nv.
+// CHECK: %[[V:.+]] = llvm.extractvalue %[[D]][0]
+// CHECK: memref.store %[[V]], %arg0
 // CHECK: return
 func.func @wgmma_register_a(%out: memref<128x4xf32>) {
   %c1 = arith.constant 1 : index
@@ -440,8 +445,8 @@ func.func @wgmma_register_a(%out: memref<128x4xf32>) {
     nvvm.wgmma.fence.aligned
     %d = fmc_nv.wgmma_register_a %s4, %fragment, %desc {n = 8 : i64, accumulate = true, bKMajor = true} : !llvm.struct<(f32, f32, f32, f32)>, vector<8xf16>
     nvvm.wgmma.commit.group.sync.aligned
-    nvvm.wgmma.wait.group.sync.aligned 0
-    %v = llvm.extractvalue %d[0] : !llvm.struct<(f32, f32, f32, f32)>
+    %w = fmc_nv.wgmma_wait %d {pending = 0 : i64} : !llvm.struct<(f32, f32, f32, f32)>
+    %v = llvm.extractvalue %w[0] : !llvm.struct<(f32, f32, f32, f32)>
     %c0 = arith.constant 0 : index
     memref.store %v, %out[%tx, %c0] : memref<128x4xf32>
     gpu.terminator

@@ -562,7 +562,8 @@ func.func @partial_vectors(%a: memref<70x40xf32>, %b: memref<40x33xf32, strided<
 // core matrices per slice and operand, at row tid mod 8 of its core matrix.
 // Before each barrier the copies are fenced for the async proxy. Per slice
 // 4 steps x 2 halves of m64n128k16 (B N-major: layout row), one group,
-// waited for. Descriptors: leading byte offset 128 (8 << 16), stride byte
+// waited for (fmc_nv.wgmma_wait, once per half: the wait passes the
+// half's accumulators on). Descriptors: leading byte offset 128 (8 << 16), stride byte
 // offset 1024 (64 << 32). The accumulators are stored to the tile as pairs
 // (2 halves x 32 per thread). With sms=12, 64 x 128 tiles (one m64 product
 // per step, 73728 bytes); with 48 KB, the mma.sync kernel.
@@ -584,7 +585,8 @@ func.func @partial_vectors(%a: memref<70x40xf32>, %b: memref<40x33xf32, strided<
 // WGMMA: arith.constant 274878431232 : i64
 // WGMMA-COUNT-8: nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <row>], B[<f16>, <one>, <row>]
 // WGMMA-NEXT: nvvm.wgmma.commit.group.sync.aligned
-// WGMMA-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+// WGMMA-NEXT: fmc_nv.wgmma_wait %{{.+}} {pending = 0 : i64}
+// WGMMA: fmc_nv.wgmma_wait %{{.+}} {pending = 0 : i64}
 // WGMMA: scf.yield
 // WGMMA: nvgpu.device_async_wait %[[G]] {numGroups = 1 : i32}
 // WGMMA-NEXT: nvvm.fence.proxy
@@ -594,7 +596,7 @@ func.func @partial_vectors(%a: memref<70x40xf32>, %b: memref<40x33xf32, strided<
 // WGMMA-NEXT: nvvm.fence.proxy
 // WGMMA-NEXT: gpu.barrier
 // WGMMA-COUNT-8: nvvm.wgmma.mma_async
-// WGMMA: nvvm.wgmma.wait.group.sync.aligned 0
+// WGMMA: fmc_nv.wgmma_wait %{{.+}} {pending = 0 : i64}
 // WGMMA-NOT: nvvm.wgmma
 // WGMMA: gpu.barrier
 // WGMMA: %[[OUT:.+]] = memref.view %[[RAW]][%c0][] : {{.*}} to memref<128x132xf32, #gpu.address_space<workgroup>>
@@ -618,7 +620,7 @@ func.func @partial_vectors(%a: memref<70x40xf32>, %b: memref<40x33xf32, strided<
 // flight (wait 1) while the next slice's copies are waited for and
 // started: the copies of slice i + 2 refill the buffer of slice i - 2,
 // whose products the wait 1 after slice i - 1 finished. The last slice's
-// are waited for (wait 0) before its accumulators are read and the
+// are waited for (fmc_nv.wgmma_wait 0) before its accumulators are read and the
 // accumulators' tile reuses the buffers.
 // WGMMA2-LABEL: func.func @large_tile
 // WGMMA2: gpu.launch blocks(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c2, %{{.+}} = %c2{{.*}}, %{{.+}} = %c1{{.*}}) threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c256{{.*}}, %{{.+}} = %c1{{.*}}, %{{.+}} = %c1{{.*}}) module(@fmc_kernels) workgroup(%[[RAW:.+]] : memref<196608xi8, #gpu.address_space<workgroup>>)
@@ -645,7 +647,7 @@ func.func @partial_vectors(%a: memref<70x40xf32>, %b: memref<40x33xf32, strided<
 // WGMMA2: nvgpu.device_async_wait %[[G]] {numGroups = 0 : i32}
 // WGMMA2-COUNT-4: nvvm.wgmma.mma_async
 // WGMMA2-NEXT: nvvm.wgmma.commit.group.sync.aligned
-// WGMMA2-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+// WGMMA2-NEXT: fmc_nv.wgmma_wait %{{.+}} {pending = 0 : i64}
 // WGMMA2-NOT: nvvm.wgmma
 // WGMMA2: gpu.barrier
 // WGMMA2: %[[OUT:.+]] = memref.view %[[RAW]][%c0][] : {{.*}} to memref<128x260xf32, #gpu.address_space<workgroup>>
