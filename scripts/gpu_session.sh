@@ -14,6 +14,13 @@
 #   tiles    the 128 x 128 matmul tiles (sm_90a: the wgmma kernel) on
 #            small fp16 products vs ONNX Runtime (as in wgmma.test and
 #            large-matmul.test: rtol 2e-3, atol 1e-3)
+#   attn_edges
+#            the fused attention kernels on the shapes their host
+#            emulation is tested with (wgmma-attention.test,
+#            half-io.test: partial blocks, causal, masks, GQA, Dv 48,
+#            fewer keys than a block, a KV-cache offset, D 128) in fp16 vs ONNX Runtime (rtol 1e-2, atol 2e-3); on
+#            sm_90a the warpgroup kernel with one and two warpgroups
+#            (attn_edges2: --gpu-sms=1)
 #   check    the zoo and the matmul cases, fp32, vs ONNX Runtime (1e-3)
 #   conformance
 #            one ONNX node test per operator (gpu_check.py --conformance),
@@ -63,6 +70,12 @@ prepare tiles --models \
   wgmma=test/Targets/CUDA/Inputs/wgmma.onnxtxt \
   large=test/Targets/CUDA/Inputs/large-matmul.onnxtxt \
   --compile-flag=--precision=fp16 --compile-flag=--gpu-sms=1
+edges=(wgmma_attention=test/Targets/CUDA/Inputs/wgmma-attention.onnxtxt
+  wgmma_edges=test/Targets/CUDA/Inputs/wgmma-attention-edges.onnxtxt
+  half_io_d128=test/Targets/CUDA/Inputs/half-io-d128.onnxtxt)
+prepare attn_edges --models "${edges[@]}" --compile-flag=--precision=fp16
+prepare attn_edges2 --models "${edges[@]}" --compile-flag=--precision=fp16 \
+  --compile-flag=--gpu-sms=1
 prepare fp16 --models --matmul-cases --compile-flag=--precision=fp16 \
   --gemm 4096 --half-io
 if [[ $target == sm_90a ]]; then
@@ -123,6 +136,8 @@ run() {
 }
 # Tolerances: fp32 1e-3 (issue 6); fp16 and bf16 as in docs/BENCHMARKS.md.
 run tiles 45 --rtol 2e-3 --atol 1e-3
+run attn_edges 30 --rtol 1e-2 --atol 2e-3
+run attn_edges2 30 --rtol 1e-2 --atol 2e-3
 run check 120
 run conformance 60 --runs 1
 run fp16 75 --rtol 1e-2 --atol 5e-3

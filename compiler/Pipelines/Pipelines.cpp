@@ -189,7 +189,7 @@ mlir::fmc::buildCUDAKernelPipeline(OpPassManager &pm,
       "convert-scf-to-cf,"
       "gpu.module(expand-strided-metadata,lower-affine,convert-nvgpu-to-nvvm,"
       "convert-gpu-to-nvvm,fmc-gpu-extern-dynamic-shared-memory,"
-      // NVVM ops built from inline PTX (wgmma.mma_async).
+      // NVVM ops built from inline PTX (wgmma.mma_async), and fmc_nv's.
       "convert-nvvm-to-llvm,"
       "canonicalize,cse,reconcile-unrealized-casts),"
       // The model function takes bare pointers (the entry ABI), so its

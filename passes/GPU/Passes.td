@@ -275,15 +275,21 @@ def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
     warpgroup kernel: blocks of two warpgroups (128 queries; one where the
     grid would not fill the SMs or two do not fit `max-shared-bytes`),
     Q, K and V copied by cp.async into 8 x 8 core matrices (K and V in two
-    buffers each: each step starts the next block's copies before its
-    products), S = Q K^T and O += P V each a run of wgmma.mma_async
+    buffers each), S = Q K^T and O += P V each a run of wgmma.mma_async
     m64nNk16 (S reading both operands from shared memory through
     descriptors), the scores in the accumulator registers (row maxima by
     shuffles of the row's four lanes), and P, rounded to 16 bits, the A
     operand of P V straight from those registers
     (fmc_nv.wgmma_register_a: the accumulator layout of 16 keys is the
-    register layout of A), so that the only barrier per step is the one
-    that hands over the K and V buffers.
+    register layout of A). FlashAttention-3's schedule within a
+    warpgroup: block 0's S and softmax come first; each step then issues
+    its block's S and the block before's P V together, waits for S only
+    (fmc_nv.wgmma_wait, one group left running), runs its softmax while
+    P V does, and then waits for P V; the last block's P V follows the
+    loops. Each step's one barrier hands over the buffers: it waits for
+    its K and the block before's V, and starts the copies of the next K
+    and of its own V (into the V buffer whose P V the step before
+    finished).
 
     When the grid has fewer than `split-blocks` blocks, the keys are split
     too (as Flash-Decoding does): grid z also runs over splits of whole key

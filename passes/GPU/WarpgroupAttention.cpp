@@ -7,24 +7,27 @@
 // takes 64 queries per warpgroup of one head; its 16-bit Q, K and V come
 // by cp.async into core matrices (8 x 8, rows of 16 bytes: Q and K
 // K-major, rows along D; V N-major, rows along Dv), K and V double-
-// buffered so that the next block's copies overlap this block's products.
-// Per block of kKeys keys:
+// buffered so that copies overlap products. The schedule within a
+// warpgroup is FlashAttention-3's: a block's P V runs while the next
+// block's softmax does. Per block j of kKeys keys (block 0 before the
+// loops, without its P V):
 //
-//   wait for K, V (this block; started a step before)    barrier
-//   start the copies of the next K, V block
-//   S = Q K^T       D / 16 wgmma m64 n64 k16 per warpgroup, waited for
+//   wait for K_j and V_(j-1) (started a step before)         barrier
+//   start the copies of K_(j+1) and V_j (into the V buffer of block j - 2)
+//   issue S_j = Q K_j^T    D / 16 wgmma m64 n64 k16 per warpgroup
+//   issue O += P_(j-1) V_(j-1)   64 / 16 wgmma m64 nDv k16, A (P, rounded
+//                                to 16 bits) from registers
+//   wait for S_j (wait_group 1: P V still running)
 //   scores in registers (the accumulator layout: thread (warp w, lane
 //   g * 4 + q) holds rows 16 w + g and + 8, columns 8 j + 2 q, + 1)
 //   m' = max(m, rowmax S) (the row's four lanes by shuffles),
-//   a = exp(m - m'), P = exp(S - m'), l' = a l + rowsum P
-//   O' = a O + P V  64 / 16 wgmma m64 nDv k16 with A (P, rounded to 16
-//                   bits) from registers, waited for
+//   a = exp(m - m'), P_j = exp(S - m'), l' = a l + rowsum P_j
+//   wait for P V (wait_group 0); O = a O
 //
 // (the accumulators of 16 keys are laid out as wgmma's A fragment: P never
-// leaves the registers, and a warpgroup's P V may run while the other
-// still computes its probabilities; they meet at the next step's barrier).
-//
-// and O / l is stored at the end (zero where l = 0). Key blocks below T
+// leaves the registers; the warpgroups meet only at the step's barrier).
+// After the loops, the last block's P V once its V has arrived,
+// and O / l is stored (zero where l = 0). Key blocks below T
 // and below the causal frontier of the block's first query run without
 // bounds checks in a loop of their own, as in the mma.sync kernel.
 //
@@ -97,7 +100,8 @@ public:
             "attention: FlashAttention on warpgroups (wgmma.mma_async "
             "m64n{0}k16 and m64n{1}k16 {2}), {3} queries x {0} keys per "
             "step, {4} warpgroup(s), Q, K, V by cp.async (K, V double-"
-            "buffered), P from registers",
+            "buffered), P from registers, a block's S issued with the "
+            "block before's P V",
             kKeys, Dv, half.isBF16() ? "bf16" : "f16", queries,
             layout.groups)));
     enterLaunch(b, launch);

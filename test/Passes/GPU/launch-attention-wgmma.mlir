@@ -189,7 +189,7 @@
 // CHECK-NEXT: fmc_nv.wgmma_wait %{{.+}} {pending = 0 : i64}
 // CHECK: arith.divf
 // CHECK: vector.store %{{.+}}, %arg3[%c0, %[[H]], %{{.+}}, %{{.+}}] {alignment = 4 : i64} : memref<1x2x200x64xf16>, vector<2xf16>
-// CHECK: fmc.kernel = "attention: FlashAttention on warpgroups (wgmma.mma_async m64n64k16 and m64n64k16 f16), 128 queries x 64 keys per step, 2 warpgroup(s), Q, K, V by cp.async (K, V double-buffered), P from registers"
+// CHECK: fmc.kernel = "attention: FlashAttention on warpgroups (wgmma.mma_async m64n64k16 and m64n64k16 f16), 128 queries x 64 keys per step, 2 warpgroup(s), Q, K, V by cp.async (K, V double-buffered), P from registers, a block's S issued with the block before's P V"
 // Without wgmma: the mma.sync kernel.
 // OFF-LABEL: func.func @causal_gqa
 // OFF-NOT: nvvm.wgmma
