@@ -198,25 +198,39 @@ private:
   /// Starts copying rows start .. start + rows of `source[batch,
   /// sourceHead]` (16-bit, `width` per row) into the core matrices of
   /// `tile` by cp.async, 16 bytes (8 elements: a core-matrix row) at a time,
-  /// zeros past `length` (a chunk past it reads nothing); consecutive
-  /// threads copy consecutive chunks of a row. `kMajor`: the source's rows
-  /// are the core matrices' rows ([row / 8][chunk][row % 8]), else their
-  /// columns ([chunk][row / 8][row % 8]).
+  /// zeros past `length` (a chunk past it reads nothing). `kMajor`: the
+  /// source's rows are the core matrices' rows ([row / 8][chunk][row %
+  /// 8]), else their columns ([chunk][row / 8][row % 8]). Eight
+  /// consecutive threads fill one core matrix (rows row0 .. row0 + 7 of
+  /// one chunk: 128 contiguous bytes, so a warp's 16-byte writes fall in
+  /// distinct banks), the next eight the next chunk of the same rows (a
+  /// warp reads 8 rows x 64 contiguous bytes: as many 32-byte sectors as
+  /// 512 contiguous bytes would take).
   SmallVector<Value> copyRows(OpBuilder &b, Value source, Value sourceHead,
                               Value start, int64_t length, int64_t rows,
                               int64_t width, Value tile, bool kMajor) {
     int64_t threads = layout.threads(), chunks = width / 8;
     auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
     SmallVector<Value> tokens;
+    // Copy e is (core-matrix row tid mod 8, chunk and row group q mod
+    // chunks and q / chunks of q = tid / 8 + e * threads / 8), written so
+    // that the parts the copies share are computed once.
+    int64_t step = threads / 8;
+    Value rowInCore = arith::RemUIOp::create(b, loc, tid, index(b, 8));
+    Value group = arith::DivUIOp::create(b, loc, tid, index(b, 8));
+    Value sharedChunk = arith::RemUIOp::create(b, loc, group, index(b, chunks));
+    Value firstCore = arith::DivUIOp::create(b, loc, group, index(b, chunks));
     for (int64_t e = 0; e < rows * chunks / threads; ++e) {
-      Value linear = add(b, tid, e * threads);
-      Value row = arith::DivUIOp::create(b, loc, linear, index(b, chunks));
-      Value chunk = arith::RemUIOp::create(b, loc, linear, index(b, chunks));
+      Value chunk = sharedChunk, rowCore = add(b, firstCore, e * step / chunks);
+      if (step % chunks != 0) {
+        Value q = add(b, group, e * step);
+        chunk = arith::RemUIOp::create(b, loc, q, index(b, chunks));
+        rowCore = arith::DivUIOp::create(b, loc, q, index(b, chunks));
+      }
+      Value row = arith::AddIOp::create(b, loc, mul(b, rowCore, 8), rowInCore);
       Value at = arith::AddIOp::create(b, loc, start, row);
       Value elements = arith::SelectOp::create(b, loc, ult(b, at, length),
                                                index(b, 8), index(b, 0));
-      Value rowCore = arith::DivUIOp::create(b, loc, row, index(b, 8));
-      Value rowInCore = arith::RemUIOp::create(b, loc, row, index(b, 8));
       SmallVector<Value> to =
           kMajor ? SmallVector<Value>{rowCore, chunk, rowInCore, index(b, 0)}
                  : SmallVector<Value>{chunk, rowCore, rowInCore, index(b, 0)};

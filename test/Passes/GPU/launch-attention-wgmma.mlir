@@ -18,14 +18,19 @@
 // CHECK-DAG: %[[V0:.+]] = memref.view %[[BYTES]][%c32768][] : {{.+}} to memref<8x8x8x8xf16, #gpu.address_space<workgroup>>
 // CHECK-DAG: %[[K1:.+]] = memref.view %[[BYTES]][%c24576][] : {{.+}} to memref<8x8x8x8xf16, #gpu.address_space<workgroup>>
 // CHECK-DAG: %[[V1:.+]] = memref.view %[[BYTES]][%c40960][] : {{.+}} to memref<8x8x8x8xf16, #gpu.address_space<workgroup>>
-// Thread t copies 16-byte chunk t mod 8 of row t / 8 (and of the rows 32
-// further on): into core matrix (row / 8, chunk), row row % 8 for Q and K;
-// (chunk, row / 8), row row % 8 for V. Four Q chunks and two of K as one
+// Eight consecutive threads fill one core matrix: thread t copies row
+// (t / 64) * 8 + t mod 8 (and the rows 32 further on), chunk (t / 8) mod
+// 8 (16 bytes), into core matrix (row / 8, chunk), row t mod 8 for Q and
+// K; (chunk, row / 8), row t mod 8 for V: a warp's writes fill 4 whole
+// core matrices (no bank conflicts). Four Q chunks and two of K as one
 // group, two of V as another.
-// CHECK: %[[ROW:.+]] = arith.divui %[[T]], %c8
-// CHECK: %[[CHUNK:.+]] = arith.remui %[[T]], %c8
-// CHECK: %[[RC:.+]] = arith.divui %[[ROW]], %c8
-// CHECK: %[[RR:.+]] = arith.remui %[[ROW]], %c8
+// CHECK: %[[RR:.+]] = arith.remui %[[T]], %c8 : index
+// CHECK-NEXT: %[[T8:.+]] = arith.divui %[[T]], %c8 : index
+// CHECK-NEXT: %[[CHUNK:.+]] = arith.remui %[[T8]], %c8 : index
+// CHECK-NEXT: %[[RC:.+]] = arith.divui %[[T]], %c64 : index
+// CHECK-NEXT: %[[R8:.+]] = arith.muli %[[RC]], %c8 : index
+// CHECK-NEXT: %[[ROW:.+]] = arith.addi %[[R8]], %[[RR]] : index
+// CHECK-NEXT: %[[AT:.+]] = arith.addi %{{.+}}, %[[ROW]] : index
 // CHECK: %[[COL:.+]] = arith.muli %[[CHUNK]], %c8
 // CHECK: %[[QC:.+]] = nvgpu.device_async_copy %arg0[%c0, %[[H]], %{{.+}}, %[[COL]]], %[[Q]][%[[RC]], %[[CHUNK]], %[[RR]], %c0], 8, %{{.+}} {bypassL1}
 // CHECK-COUNT-3: nvgpu.device_async_copy %arg0
