@@ -6,14 +6,17 @@
 // ldmatrix fragments are. A block of one or two warpgroups
 // takes 64 queries per warpgroup of one head; its 16-bit Q, K and V come
 // by cp.async into core matrices (8 x 8, rows of 16 bytes: Q and K
-// K-major, rows along D; V N-major, rows along Dv), K and V double-
-// buffered so that copies overlap products. The schedule within a
+// K-major, rows along D; V N-major, rows along Dv), K and V in three
+// buffers each where they fit (else two) so that copies run ahead of the
+// products: K of block j + stages - 1 and V of block j + stages - 2 start
+// in step j. The schedule within a
 // warpgroup is FlashAttention-3's: a block's P V runs while the next
 // block's softmax does. Per block j of kKeys keys (block 0 before the
 // loops, without its P V):
 //
-//   wait for K_j and V_(j-1) (started a step before)         barrier
-//   start the copies of K_(j+1) and V_j (into the V buffer of block j - 2)
+//   wait for K_j and V_(j-1) (started stages - 2 steps before)  barrier
+//   start the copies of K_(j+stages-1) (into K_(j-1)'s buffer) and
+//   V_(j+stages-2) (into V_(j-2)'s)
 //   issue S_j = Q K_j^T    D / 16 wgmma m64 n64 k16 per warpgroup
 //   issue O += P_(j-1) V_(j-1)   64 / 16 wgmma m64 nDv k16, A (P, rounded
 //                                to 16 bits) from registers
@@ -54,10 +57,11 @@ using wgmma::kCoreBytes;
 /// Keys per step.
 constexpr int64_t kKeys = 64;
 
-/// The kernel's shared buffer: Q (64 rows per warpgroup), two K and two V
-/// buffers; 16-bit elements, byte offsets.
+/// The kernel's shared buffer: Q (64 rows per warpgroup), `stages` K and
+/// `stages` V buffers (the copies run stages - 1 blocks ahead of the
+/// scores); 16-bit elements, byte offsets.
 struct Layout {
-  int64_t groups, d, dv;
+  int64_t groups, stages, d, dv;
   int64_t threads() const { return groups * wgmma::kThreads; }
   int64_t queries() const { return groups * wgmma::kM; }
   int64_t qBytes() const { return queries() * d * 2; }
@@ -65,9 +69,9 @@ struct Layout {
   int64_t vBytes() const { return kKeys * dv * 2; }
   int64_t key(int64_t i) const { return qBytes() + i * kBytes(); }
   int64_t value(int64_t i) const {
-    return qBytes() + 2 * kBytes() + i * vBytes();
+    return qBytes() + stages * kBytes() + i * vBytes();
   }
-  int64_t total() const { return value(2); }
+  int64_t total() const { return value(stages); }
   /// Whether every thread copies the same number of 16-byte chunks of a
   /// K and a V block.
   bool copiesEvenly() const {
@@ -99,11 +103,11 @@ public:
         b.getStringAttr(llvm::formatv(
             "attention: FlashAttention on warpgroups (wgmma.mma_async "
             "m64n{0}k16 and m64n{1}k16 {2}), {3} queries x {0} keys per "
-            "step, {4} warpgroup(s), Q, K, V by cp.async (K, V double-"
-            "buffered), P from registers, a block's S issued with the "
+            "step, {4} warpgroup(s), Q, K, V by cp.async (K, V in {5} "
+            "buffers each), P from registers, a block's S issued with the "
             "block before's P V",
-            kKeys, Dv, half.isBF16() ? "bf16" : "f16", queries,
-            layout.groups)));
+            kKeys, Dv, half.isBF16() ? "bf16" : "f16", queries, layout.groups,
+            layout.stages)));
     enterLaunch(b, launch);
     raw = launch.getWorkgroupAttributions()[0];
     address = wgmma::sharedAddress(b, loc, raw);
@@ -113,12 +117,11 @@ public:
           index(b, offset), ValueRange{});
     };
     // Core matrices: K-major [row / 8][k / 8][row % 8][k % 8]; V N-major
-    // [column / 8][key / 8][key % 8][column % 8].
+    // [column / 8][key / 8][key % 8][column % 8]; K and V [buffer][...].
+    int64_t stages = layout.stages;
     qTile = view(0, {queries / 8, D / 8, 8, 8});
-    for (int64_t i = 0; i < 2; ++i) {
-      kTiles[i] = view(layout.key(i), {kKeys / 8, D / 8, 8, 8});
-      vTiles[i] = view(layout.value(i), {Dv / 8, kKeys / 8, 8, 8});
-    }
+    kTiles = view(layout.key(0), {stages, kKeys / 8, D / 8, 8, 8});
+    vTiles = view(layout.value(0), {stages, Dv / 8, kKeys / 8, 8, 8});
 
     batchId = launch.getBlockIds().z;
     head = launch.getBlockIds().y;
@@ -140,19 +143,28 @@ public:
       queryRows.push_back(arith::AddIOp::create(b, loc, i0, row));
     }
 
-    // Q and the first K block as one group.
+    // Q and the first K block as one group; with more than two buffers,
+    // the next K blocks and the V blocks before theirs as a group each (the
+    // order of the steps' copies: K of block i, then V of block i - 1).
     SmallVector<Value> tokens =
-        copyRows(b, query, head, i0, S, queries, D, qTile, /*kMajor=*/true);
+        copyRows(b, query, head, i0, S, queries, D, qTile, {}, /*kMajor=*/true);
     llvm::append_range(tokens, copyRows(b, key, kvHead, index(b, 0), T, kKeys,
-                                        D, kTiles[0], /*kMajor=*/true));
+                                        D, kTiles, index(b, 0),
+                                        /*kMajor=*/true));
     anyGroup = commit(b, tokens);
+    for (int64_t i = 1; i + 1 < stages; ++i) {
+      commit(b, copyRows(b, key, kvHead, index(b, i * kKeys), T, kKeys, D,
+                         kTiles, index(b, i), /*kMajor=*/true));
+      commit(b, copyRows(b, value, kvHead, index(b, (i - 1) * kKeys), T, kKeys,
+                         Dv, vTiles, index(b, i - 1), /*kMajor=*/false));
+    }
 
     // Block 0 (bounds checked: the loops start at the next): its scores
     // and probabilities; its P V is the next step's.
     Value negInf = constant(b, -std::numeric_limits<double>::infinity());
     Value zero = constant(b, 0.0);
     Value j0 = index(b, 0);
-    handOver(b, j0);
+    handOver(b, j0, index(b, 0));
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
     Value scores = wait(b, issueScores(b, index(b, layout.key(0))), 0);
     Probabilities first =
@@ -162,6 +174,7 @@ public:
     init.push_back(arith::ConstantOp::create(
         b, loc, outType, DenseElementsAttr::get(outType, 0.0f)));
     init.push_back(index(b, layout.value(0)));
+    init.push_back(index(b, 1 % stages));
     llvm::append_range(init, first.fragments);
     ValueRange state = keyLoops(
         b, i0, queries, kKeys, init,
@@ -175,7 +188,7 @@ public:
     fencedBarrier(b);
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
     Value out =
-        wait(b, issueValues(b, state[4], state.drop_front(6), state[5]), 0);
+        wait(b, issueValues(b, state[4], state.drop_front(7), state[5]), 0);
 
     // l: the row's four lanes' sums. Values 4 j + 2 r, + 1 of O: row r,
     // columns 8 j + 2 q, + 1.
@@ -198,7 +211,8 @@ private:
   /// Starts copying rows start .. start + rows of `source[batch,
   /// sourceHead]` (16-bit, `width` per row) into the core matrices of
   /// `tile` by cp.async, 16 bytes (8 elements: a core-matrix row) at a time,
-  /// zeros past `length` (a chunk past it reads nothing). `kMajor`: the
+  /// zeros past `length` (a chunk past it reads nothing); `buffer`, if
+  /// not null, is the first index of `tile`. `kMajor`: the
   /// source's rows are the core matrices' rows ([row / 8][chunk][row %
   /// 8]), else their columns ([chunk][row / 8][row % 8]). Eight
   /// consecutive threads fill one core matrix (rows row0 .. row0 + 7 of
@@ -208,7 +222,8 @@ private:
   /// 512 contiguous bytes would take).
   SmallVector<Value> copyRows(OpBuilder &b, Value source, Value sourceHead,
                               Value start, int64_t length, int64_t rows,
-                              int64_t width, Value tile, bool kMajor) {
+                              int64_t width, Value tile, Value buffer,
+                              bool kMajor) {
     int64_t threads = layout.threads(), chunks = width / 8;
     auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
     SmallVector<Value> tokens;
@@ -234,6 +249,8 @@ private:
       SmallVector<Value> to =
           kMajor ? SmallVector<Value>{rowCore, chunk, rowInCore, index(b, 0)}
                  : SmallVector<Value>{chunk, rowCore, rowInCore, index(b, 0)};
+      if (buffer)
+        to.insert(to.begin(), buffer);
       tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
           b, loc, tokenType, tile, to, source,
           ValueRange{batchId, sourceHead, clamp(b, at, length),
@@ -312,24 +329,45 @@ private:
         b, loc, nv::WgmmaWaitOp::create(b, loc, sums.getType(), sums, pending));
   }
 
-  /// The key block at j0 is handed over: its K (and the block before's V)
-  /// have arrived, every warpgroup is done with the block before, and the
-  /// copies start of the next block's K into the other K buffer and of
-  /// this block's V (its P V is the next step's) into V buffer j0 / kKeys
-  /// mod 2, whose block before last the step before finished with.
-  void handOver(OpBuilder &b, Value j0) {
-    Value even = evenBlock(b, j0, kKeys);
-    nvgpu::DeviceAsyncWaitOp::create(b, loc, anyGroup, b.getI32IntegerAttr(0));
+  /// The buffer `ahead` blocks after `buffer` ((buffer + ahead) mod
+  /// stages, for buffer < stages).
+  Value rotate(OpBuilder &b, Value buffer, int64_t ahead) {
+    int64_t stages = layout.stages;
+    if (ahead % stages == 0)
+      return buffer;
+    Value sum = add(b, buffer, ahead % stages);
+    return arith::SelectOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, sum,
+                              index(b, stages)),
+        add(b, sum, -stages), sum);
+  }
+
+  /// The byte offset of buffer `buffer` of those starting at `first`,
+  /// `bytes` each.
+  Value offsetOf(OpBuilder &b, Value buffer, int64_t first, int64_t bytes) {
+    return add(b, mul(b, buffer, bytes), first);
+  }
+
+  /// The key block at j0 (K and V buffer `buffer`) is handed over: its K
+  /// (and the block before's V)
+  /// have arrived (the copies of the last stages - 2 steps may still run:
+  /// two groups each), every warpgroup is done with the block before, and
+  /// the copies start of K of block j0 / kKeys + stages - 1 (into the
+  /// buffer of the block before, whose S is done) and of V of block j0 /
+  /// kKeys + stages - 2 (into the buffer of the block before last, whose P
+  /// V the step before finished).
+  void handOver(OpBuilder &b, Value j0, Value buffer) {
+    int64_t stages = layout.stages;
+    nvgpu::DeviceAsyncWaitOp::create(b, loc, anyGroup,
+                                     b.getI32IntegerAttr(2 * (stages - 2)));
     fencedBarrier(b);
-    Value next = add(b, j0, kKeys);
-    commit(b,
-           copyRows(b, key, kvHead, next, T, kKeys, D,
-                    arith::SelectOp::create(b, loc, even, kTiles[1], kTiles[0]),
-                    /*kMajor=*/true));
-    commit(b,
-           copyRows(b, value, kvHead, j0, T, kKeys, Dv,
-                    arith::SelectOp::create(b, loc, even, vTiles[0], vTiles[1]),
-                    /*kMajor=*/false));
+    commit(b, copyRows(b, key, kvHead, add(b, j0, (stages - 1) * kKeys), T,
+                       kKeys, D, kTiles, rotate(b, buffer, stages - 1),
+                       /*kMajor=*/true));
+    commit(b, copyRows(b, value, kvHead, add(b, j0, (stages - 2) * kKeys), T,
+                       kKeys, Dv, vTiles, rotate(b, buffer, stages - 2),
+                       /*kMajor=*/false));
   }
 
   /// A block's softmax: the new (m0, m1, l0, l1), the factors that rescale
@@ -396,16 +434,15 @@ private:
   /// warpgroup): S of this block and P V of the block before are issued
   /// together; this block's softmax runs while P V does. The state is (m0,
   /// m1, l0, l1, O rescaled to m, the byte offset of the block before's V,
-  /// its P's fragments).
+  /// this block's K and V buffer, the block before's P's fragments).
   SmallVector<Value> step(OpBuilder &b, Value j0, ValueRange state,
                           bool bounds) {
-    Value even = evenBlock(b, j0, kKeys);
-    Value kOffset = arith::SelectOp::create(
-        b, loc, even, index(b, layout.key(0)), index(b, layout.key(1)));
-    handOver(b, j0);
+    Value buffer = state[6];
+    Value kOffset = offsetOf(b, buffer, layout.key(0), layout.kBytes());
+    handOver(b, j0, buffer);
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
     Value scoreSums = issueScores(b, kOffset);
-    Value products = issueValues(b, state[4], state.drop_front(6), state[5]);
+    Value products = issueValues(b, state[4], state.drop_front(7), state[5]);
     Probabilities next =
         softmax(b, j0, wait(b, scoreSums, 1), state.take_front(4), bounds);
     // O + P V of the block before, rescaled to the new maxima (columns 8 j
@@ -418,8 +455,8 @@ private:
     result.push_back(arith::MulFOp::create(
         b, loc, out,
         vector::FromElementsOp::create(b, loc, out.getType(), factors)));
-    result.push_back(arith::SelectOp::create(
-        b, loc, even, index(b, layout.value(0)), index(b, layout.value(1))));
+    result.push_back(offsetOf(b, buffer, layout.value(0), layout.vBytes()));
+    result.push_back(rotate(b, buffer, 1));
     llvm::append_range(result, next.fragments);
     return result;
   }
@@ -427,7 +464,8 @@ private:
   Type half;
   Layout layout;
   Value raw, address, qTile;
-  std::array<Value, 2> kTiles, vTiles;
+  /// The K and V buffers ([stages][core matrices]).
+  Value kTiles, vTiles;
   /// A cp.async group (the waits' token; they wait by count).
   Value anyGroup;
   Value i0, tid, warpgroup, g, twoQ;
@@ -435,9 +473,10 @@ private:
   SmallVector<Value> queryRows;
 };
 
-/// The layout for `op` with `groups` warpgroups, if the kernel takes it.
+/// The layout for `op` with `groups` warpgroups and `stages` K and V
+/// buffers, if the kernel takes it.
 std::optional<Layout> layoutFor(AttentionKernelOp op, Type half, int64_t groups,
-                                int64_t sharedBytes) {
+                                int64_t stages, int64_t sharedBytes) {
   auto shape = [](Value v) { return cast<MemRefType>(v.getType()); };
   AttentionSizes sizes(op);
   // Q, K and V of the products' type, their rows whole 16-byte chunks
@@ -448,7 +487,7 @@ std::optional<Layout> layoutFor(AttentionKernelOp op, Type half, int64_t groups,
                shape(v).isLastDimUnitStride() &&
                AttentionBuilder::alignment(v, 8) == llvm::MaybeAlign(16);
       });
-  Layout layout{groups, sizes.D, sizes.Dv};
+  Layout layout{groups, stages, sizes.D, sizes.Dv};
   if (!copied || !shape(op.getInit()).isLastDimUnitStride() ||
       sizes.S < layout.queries() || sizes.D % 16 != 0 || sizes.D > 256 ||
       sizes.Dv % 16 != 0 || sizes.Dv > 256 || !layout.copiesEvenly() ||
@@ -461,7 +500,7 @@ std::optional<Layout> layoutFor(AttentionKernelOp op, Type half, int64_t groups,
 
 bool mlir::fmc::fitsWarpgroupAttention(AttentionKernelOp op, Type half,
                                        int64_t sharedBytes) {
-  return layoutFor(op, half, 1, sharedBytes).has_value();
+  return layoutFor(op, half, 1, 2, sharedBytes).has_value();
 }
 
 void mlir::fmc::buildWarpgroupAttention(OpBuilder &b, AttentionKernelOp op,
@@ -469,12 +508,18 @@ void mlir::fmc::buildWarpgroupAttention(OpBuilder &b, AttentionKernelOp op,
                                         int64_t minBlocks,
                                         FlatSymbolRefAttr module) {
   // Two warpgroups (128 queries: each K and V block staged once for twice
-  // the queries) where they fit and the grid still has `minBlocks` blocks.
+  // the queries) where they fit and the grid still has `minBlocks` blocks;
+  // three K and V buffers (the copies two blocks ahead) where they fit,
+  // else two.
   std::optional<Layout> layout;
-  if (AttentionSizes(op).grid(2 * wgmma::kM) >= minBlocks)
-    layout = layoutFor(op, half, 2, sharedBytes);
-  if (!layout)
-    layout = layoutFor(op, half, 1, sharedBytes);
+  bool wide = AttentionSizes(op).grid(2 * wgmma::kM) >= minBlocks;
+  for (auto [groups, stages] :
+       {std::pair<int64_t, int64_t>{2, 3}, {2, 2}, {1, 3}, {1, 2}}) {
+    if (groups == 2 && !wide)
+      continue;
+    if ((layout = layoutFor(op, half, groups, stages, sharedBytes)))
+      break;
+  }
   assert(layout && "fitsWarpgroupAttention holds");
   WarpgroupBuilder(op, half, *layout).build(b, module);
 }

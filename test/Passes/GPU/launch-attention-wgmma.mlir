@@ -1,23 +1,23 @@
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-launch-attention{mma-type=f16 async-copies=true wgmma=true max-shared-bytes=232448}),canonicalize,cse)' --split-input-file | FileCheck %s
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-launch-attention{mma-type=f16 async-copies=true max-shared-bytes=232448}),canonicalize,cse)' --split-input-file | FileCheck %s --check-prefix=OFF
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-launch-attention{mma-type=f16 async-copies=true wgmma=true max-shared-bytes=60000}),canonicalize,cse)' --split-input-file | FileCheck %s --check-prefix=TWO
 
 // The warpgroup kernel (wgmma=true, sm_90a): causal grouped-query
 // attention of f16 Q, K, V (2 heads over 1), S = T = 200, D = Dv = 64.
 // Two warpgroups (256 threads) take 128 queries (grid 2 x 2 x 1); one
 // shared byte buffer: Q [16][8][8][8] (128 rows as core matrices, K-major:
-// [row / 8][d / 8][row % 8][d % 8]) at 0, K at 16384 and 24576, V at
-// 32768 and 40960 (N-major: [column / 8][key / 8][key % 8][column % 8]):
-// 49152 bytes (P stays in registers).
+// [row / 8][d / 8][row % 8][d % 8]) at 0, three K buffers
+// [3][8][8][8][8] at 16384 (8192 bytes each), three V buffers at 40960
+// (N-major: [buffer][column / 8][key / 8][key % 8][column % 8]): 65536
+// bytes (P stays in registers).
 // CHECK-LABEL: func.func @causal_gqa
 // CHECK: %[[NONE:.+]] = llvm.mlir.poison : !llvm.struct<(f32, f32,
-// CHECK: gpu.launch blocks(%[[BX:.+]], %[[H:.+]], %{{.+}}) in (%{{.+}} = %c2, %{{.+}} = %c2, %{{.+}} = %c1) threads(%[[T:.+]], %{{.+}}, %{{.+}}) in (%{{.+}} = %c256, %{{.+}} = %c1, %{{.+}} = %c1) module(@fmc_kernels) workgroup(%[[BYTES:.+]] : memref<49152xi8, #gpu.address_space<workgroup>>)
+// CHECK: gpu.launch blocks(%[[BX:.+]], %[[H:.+]], %{{.+}}) in (%{{.+}} = %c2, %{{.+}} = %c2, %{{.+}} = %c1) threads(%[[T:.+]], %{{.+}}, %{{.+}}) in (%{{.+}} = %c256, %{{.+}} = %c1, %{{.+}} = %c1) module(@fmc_kernels) workgroup(%[[BYTES:.+]] : memref<65536xi8, #gpu.address_space<workgroup>>)
 // CHECK: %[[PTR:.+]] = memref.extract_aligned_pointer_as_index %[[BYTES]]
 // CHECK: %[[BASE:.+]] = arith.index_cast %[[PTR]] : index to i64
 // CHECK-DAG: %[[Q:.+]] = memref.view %[[BYTES]][%c0][] : {{.+}} to memref<16x8x8x8xf16, #gpu.address_space<workgroup>>
-// CHECK-DAG: %[[K0:.+]] = memref.view %[[BYTES]][%c16384][] : {{.+}} to memref<8x8x8x8xf16, #gpu.address_space<workgroup>>
-// CHECK-DAG: %[[V0:.+]] = memref.view %[[BYTES]][%c32768][] : {{.+}} to memref<8x8x8x8xf16, #gpu.address_space<workgroup>>
-// CHECK-DAG: %[[K1:.+]] = memref.view %[[BYTES]][%c24576][] : {{.+}} to memref<8x8x8x8xf16, #gpu.address_space<workgroup>>
-// CHECK-DAG: %[[V1:.+]] = memref.view %[[BYTES]][%c40960][] : {{.+}} to memref<8x8x8x8xf16, #gpu.address_space<workgroup>>
+// CHECK-DAG: %[[K:.+]] = memref.view %[[BYTES]][%c16384][] : {{.+}} to memref<3x8x8x8x8xf16, #gpu.address_space<workgroup>>
+// CHECK-DAG: %[[V:.+]] = memref.view %[[BYTES]][%c40960][] : {{.+}} to memref<3x8x8x8x8xf16, #gpu.address_space<workgroup>>
 // Eight consecutive threads fill one core matrix: thread t copies row
 // (t / 64) * 8 + t mod 8 (and the rows 32 further on), chunk (t / 8) mod
 // 8 (16 bytes), into core matrix (row / 8, chunk), row t mod 8 for Q and
@@ -27,26 +27,30 @@
 // CHECK: %[[RR:.+]] = arith.remui %[[T]], %c8 : index
 // CHECK-NEXT: %[[T8:.+]] = arith.divui %[[T]], %c8 : index
 // CHECK-NEXT: %[[CHUNK:.+]] = arith.remui %[[T8]], %c8 : index
-// CHECK-NEXT: %[[RC:.+]] = arith.divui %[[T]], %c64 : index
+// CHECK-NEXT: %[[RC:.+]] = arith.divui %[[T8]], %c8 : index
 // CHECK-NEXT: %[[R8:.+]] = arith.muli %[[RC]], %c8 : index
 // CHECK-NEXT: %[[ROW:.+]] = arith.addi %[[R8]], %[[RR]] : index
 // CHECK-NEXT: %[[AT:.+]] = arith.addi %{{.+}}, %[[ROW]] : index
 // CHECK: %[[COL:.+]] = arith.muli %[[CHUNK]], %c8
 // CHECK: %[[QC:.+]] = nvgpu.device_async_copy %arg0[%c0, %[[H]], %{{.+}}, %[[COL]]], %[[Q]][%[[RC]], %[[CHUNK]], %[[RR]], %c0], 8, %{{.+}} {bypassL1}
 // CHECK-COUNT-3: nvgpu.device_async_copy %arg0
-// CHECK: nvgpu.device_async_copy %arg1[%c0, %{{.+}}, %{{.+}}, %[[COL]]], %[[K0]][%[[RC]], %[[CHUNK]], %[[RR]], %c0]
+// CHECK: nvgpu.device_async_copy %arg1[%c0, %{{.+}}, %{{.+}}, %[[COL]]], %[[K]][%c0, %[[RC]], %[[CHUNK]], %[[RR]], %c0]
 // CHECK: nvgpu.device_async_copy %arg1
 // CHECK: %[[FIRST:.+]] = nvgpu.device_async_create_group %[[QC]],
-// Block 0, before the loops: Q and K's first block have arrived, visible
-// to the async proxy, a barrier; then the copies of the next K block (into
-// the second K buffer) and of this block's V (its P V is the next step's:
-// into the first V buffer), a group each.
-// CHECK-NEXT: nvgpu.device_async_wait %[[FIRST]] {numGroups = 0 : i32}
+// Then K's second block (buffer 1) and V's first (buffer 0), a group each.
+// CHECK: nvgpu.device_async_copy %arg1[{{.+}}], %[[K]][%c1,
+// CHECK: nvgpu.device_async_create_group
+// CHECK: nvgpu.device_async_copy %arg2[%c0, %{{.+}}, %{{.+}}, %[[COL]]], %[[V]][%c0, %[[CHUNK]], %[[RC]], %[[RR]], %c0]
+// CHECK: nvgpu.device_async_create_group
+// Block 0, before the loops: Q and K's first block have arrived (the two
+// later groups may still run), visible to the async proxy, a barrier; then
+// the copies of K's third block (buffer 2) and V's second (buffer 1).
+// CHECK-NEXT: nvgpu.device_async_wait %[[FIRST]] {numGroups = 2 : i32}
 // CHECK-NEXT: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
 // CHECK-NEXT: gpu.barrier
-// CHECK: nvgpu.device_async_copy %arg1[{{.+}}], %[[K1]]
+// CHECK: nvgpu.device_async_copy %arg1[{{.+}}], %[[K]][%c2,
 // CHECK: nvgpu.device_async_create_group
-// CHECK: nvgpu.device_async_copy %arg2[%c0, %{{.+}}, %{{.+}}, %[[COL]]], %[[V0]][%[[CHUNK]], %[[RC]], %[[RR]], %c0]
+// CHECK: nvgpu.device_async_copy %arg2[{{.+}}], %[[V]][%c1,
 // CHECK: nvgpu.device_async_create_group
 // S = Q K^T: per 16 of D one m64n64k16, A the warpgroup's 64 rows of Q
 // (8192 bytes per warpgroup), B the K block (K-major: col); descriptors
@@ -126,21 +130,30 @@
 // CHECK-NOT: vector.store
 // Key blocks from 64 below the first query's causal frontier without
 // bounds, then the rest; the state: (m, l) of two rows, O (Dv / 2 = 32
-// values per thread), the block before's V buffer (the first: 32768) and
-// its P (fragments of 16 keys).
-// CHECK: %[[STATE:.+]]:10 = scf.for %[[J0:.+]] = %c64 to %{{.+}} step %c64 iter_args(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} = %{{.+}}, %[[VPREV:.+]] = %c32768, %[[F0:.+]] = %[[A0]], %[[F1:.+]] = %[[A1]], %[[F2:.+]] = %[[A2]], %[[F3:.+]] = %[[A3]]) -> (f32, f32, f32, f32, vector<32xf32>, index, vector<8xf16>, vector<8xf16>, vector<8xf16>, vector<8xf16>)
-// This block's K buffer alternates; K has arrived with the block before's
-// V, a barrier, then the copies of the next K (the other buffer) and of
-// this block's V (its own buffer).
-// CHECK: %[[EVEN:.+]] = arith.cmpi eq
-// CHECK: %[[KOFF:.+]] = arith.select %[[EVEN]], %c16384, %c24576 : index
-// CHECK: nvgpu.device_async_wait %[[FIRST]] {numGroups = 0 : i32}
+// values per thread), the block before's V buffer (the first: 40960),
+// this block's buffer index (block 1: 1) and the block before's P
+// (fragments of 16 keys).
+// CHECK: %[[STATE:.+]]:11 = scf.for %[[J0:.+]] = %c64 to %{{.+}} step %c64 iter_args(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} = %{{.+}}, %[[VPREV:.+]] = %c40960, %[[BUF:.+]] = %c1, %[[F0:.+]] = %[[A0]], %[[F1:.+]] = %[[A1]], %[[F2:.+]] = %[[A2]], %[[F3:.+]] = %[[A3]]) -> (f32, f32, f32, f32, vector<32xf32>, index, index, vector<8xf16>, vector<8xf16>, vector<8xf16>, vector<8xf16>)
+// Block b's buffers are b mod 3 (carried: + 1, wrapping); K has arrived
+// with the block before's V (the copies of the step before may still run:
+// two groups), a barrier, then the copies of K two blocks ahead (the block
+// before's buffer) and V one block ahead (the buffer of the block before
+// last).
+// CHECK-NEXT: %[[KB:.+]] = arith.muli %[[BUF]], %c8192 : index
+// CHECK-NEXT: %[[KOFF:.+]] = arith.addi %[[KB]], %c16384 : index
+// CHECK-NEXT: nvgpu.device_async_wait %[[FIRST]] {numGroups = 2 : i32}
 // CHECK-NEXT: nvvm.fence.proxy
 // CHECK-NEXT: gpu.barrier
-// CHECK: %[[NEXTK:.+]] = arith.select %[[EVEN]], %[[K1]], %[[K0]]
-// CHECK: nvgpu.device_async_copy %arg1[{{.+}}], %[[NEXTK]]
-// CHECK: %[[THISV:.+]] = arith.select %[[EVEN]], %[[V0]], %[[V1]]
-// CHECK: nvgpu.device_async_copy %arg2[{{.+}}], %[[THISV]]
+// CHECK: %[[AHEAD2:.+]] = arith.addi %[[BUF]], %c2 : index
+// CHECK-NEXT: %[[WRAP2:.+]] = arith.cmpi uge, %[[AHEAD2]], %c3 : index
+// CHECK-NEXT: %[[LESS2:.+]] = arith.addi %[[BUF]], %c-1 : index
+// CHECK-NEXT: %[[KNEXT:.+]] = arith.select %[[WRAP2]], %[[LESS2]], %[[AHEAD2]] : index
+// CHECK: nvgpu.device_async_copy %arg1[{{.+}}], %[[K]][%[[KNEXT]],
+// CHECK: %[[AHEAD1:.+]] = arith.addi %[[BUF]], %c1 : index
+// CHECK-NEXT: %[[WRAP1:.+]] = arith.cmpi uge, %[[AHEAD1]], %c3 : index
+// CHECK-NEXT: %[[LESS1:.+]] = arith.addi %[[BUF]], %c-2 : index
+// CHECK-NEXT: %[[VNEXT:.+]] = arith.select %[[WRAP1]], %[[LESS1]], %[[AHEAD1]] : index
+// CHECK: nvgpu.device_async_copy %arg2[{{.+}}], %[[V]][%[[VNEXT]],
 // S of this block is issued and committed, not waited for...
 // CHECK: nvvm.wgmma.fence.aligned
 // CHECK: arith.index_cast %[[KOFF]] : index to i64
@@ -173,10 +186,12 @@
 // CHECK: %[[N3:.+]] = arith.truncf
 // CHECK: fmc_nv.wgmma_wait %[[O4]] {pending = 0 : i64}
 // CHECK: %[[SCALED:.+]] = arith.mulf %{{.+}}, %{{.+}} : vector<32xf32>
-// CHECK: %[[VNOW:.+]] = arith.select %[[EVEN]], %c32768, %c40960 : index
-// CHECK: scf.yield %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[SCALED]], %[[VNOW]], %[[N0]], %[[N1]], %[[N2]], %[[N3]] :
+// This block's V buffer for the next step (V's buffers are 8192 bytes
+// too: the same product of the buffer index).
+// CHECK: %[[VNOW:.+]] = arith.addi %[[KB]], %c40960 : index
+// CHECK: scf.yield %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[SCALED]], %[[VNOW]], %[[VNEXT]], %[[N0]], %[[N1]], %[[N2]], %[[N3]] :
 // The second loop (bounds checked).
-// CHECK: %[[EDGE:.+]]:10 = scf.for %{{.+}} = %{{.+}} to %{{.+}} step %c64 iter_args(%{{.+}} = %[[STATE]]#0,
+// CHECK: %[[EDGE:.+]]:11 = scf.for %{{.+}} = %{{.+}} to %{{.+}} step %c64 iter_args(%{{.+}} = %[[STATE]]#0,
 // CHECK: arith.cmpi ugt
 // CHECK: scf.yield
 // The last block's P V once every copy (its V's too) has completed; then
@@ -186,15 +201,24 @@
 // CHECK-NEXT: gpu.barrier
 // CHECK-NEXT: nvvm.wgmma.fence.aligned
 // CHECK: arith.index_cast %[[EDGE]]#5 : index to i64
-// CHECK: fmc_nv.wgmma_register_a %{{.+}}, %[[EDGE]]#6,
 // CHECK: fmc_nv.wgmma_register_a %{{.+}}, %[[EDGE]]#7,
 // CHECK: fmc_nv.wgmma_register_a %{{.+}}, %[[EDGE]]#8,
 // CHECK: fmc_nv.wgmma_register_a %{{.+}}, %[[EDGE]]#9,
+// CHECK: fmc_nv.wgmma_register_a %{{.+}}, %[[EDGE]]#10,
 // CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned
 // CHECK-NEXT: fmc_nv.wgmma_wait %{{.+}} {pending = 0 : i64}
 // CHECK: arith.divf
 // CHECK: vector.store %{{.+}}, %arg3[%c0, %[[H]], %{{.+}}, %{{.+}}] {alignment = 4 : i64} : memref<1x2x200x64xf16>, vector<2xf16>
-// CHECK: fmc.kernel = "attention: FlashAttention on warpgroups (wgmma.mma_async m64n64k16 and m64n64k16 f16), 128 queries x 64 keys per step, 2 warpgroup(s), Q, K, V by cp.async (K, V double-buffered), P from registers, a block's S issued with the block before's P V"
+// CHECK: fmc.kernel = "attention: FlashAttention on warpgroups (wgmma.mma_async m64n64k16 and m64n64k16 f16), 128 queries x 64 keys per step, 2 warpgroup(s), Q, K, V by cp.async (K, V in 3 buffers each), P from registers, a block's S issued with the block before's P V"
+// Where three K and V buffers do not fit (65536 bytes, here at most
+// 60000), two: the copies one block ahead, every group waited for.
+// TWO-LABEL: func.func @causal_gqa
+// TWO: workgroup(%{{.+}} : memref<49152xi8, #gpu.address_space<workgroup>>)
+// TWO: memref.view %{{.+}}[%c16384][] : {{.+}} to memref<2x8x8x8x8xf16, #gpu.address_space<workgroup>>
+// TWO: memref.view %{{.+}}[%c32768][] : {{.+}} to memref<2x8x8x8x8xf16, #gpu.address_space<workgroup>>
+// TWO: nvgpu.device_async_wait %{{.+}} {numGroups = 0 : i32}
+// TWO-NOT: numGroups = 2
+// TWO: fmc.kernel = "{{.+}} (K, V in 2 buffers each){{.+}}"
 // Without wgmma: the mma.sync kernel.
 // OFF-LABEL: func.func @causal_gqa
 // OFF-NOT: nvvm.wgmma
