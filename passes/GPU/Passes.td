@@ -274,8 +274,11 @@ def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
     more queries and D and Dv multiples of 16 up to 256, gets the
     warpgroup kernel: blocks of two warpgroups (128 queries; one where the
     grid would not fill the SMs or two do not fit `max-shared-bytes`),
-    Q, K and V copied by cp.async into 8 x 8 core matrices (K and V in two
-    buffers each), S = Q K^T and O += P V each a run of wgmma.mma_async
+    Q, K and V copied by cp.async into 8 x 8 core matrices (eight
+    consecutive threads fill one, so the copies' writes do not conflict in
+    shared memory banks; K and V in three buffers each where they fit in
+    `max-shared-bytes`, copied two blocks ahead, else two), S = Q K^T and
+    O += P V each a run of wgmma.mma_async
     m64nNk16 (S reading both operands from shared memory through
     descriptors), the scores in the accumulator registers (row maxima by
     shuffles of the row's four lanes), and P, rounded to 16 bits, the A
@@ -287,8 +290,9 @@ def LaunchAttentionPass : Pass<"fmc-gpu-launch-attention", "func::FuncOp"> {
     (fmc_nv.wgmma_wait, one group left running), runs its softmax while
     P V does, and then waits for P V; the last block's P V follows the
     loops. Each step's one barrier hands over the buffers: it waits for
-    its K and the block before's V, and starts the copies of the next K
-    and of its own V (into the V buffer whose P V the step before
+    its K and the block before's V, and starts the copies of K and V
+    further ahead (K into the buffer of the block before, whose S is done;
+    V into that of the block before last, whose P V the step before
     finished).
 
     When the grid has fewer than `split-blocks` blocks, the keys are split
