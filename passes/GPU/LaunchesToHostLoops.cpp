@@ -585,7 +585,11 @@ private:
   /// warpgroup (warp w) holds rows 16 w .. + 15 of D, value 4 j + v at
   /// element v of the mma.sync accumulator layout (MLIR's table) of
   /// columns 8 j .. + 7. Start addresses are taken modulo 2^18 (shared
-  /// memory's window) relative to the kernel's one shared buffer.
+  /// memory's window) relative to the kernel's one shared buffer. The
+  /// layouts are the PTX ISA's canonical ones without swizzling (in CuTe
+  /// terms, T = 8 16-bit elements: K-major ((8,m),(T,2k)):((1T,SBO),(1,LBO)),
+  /// MN-major ((T,1,m),(8,k)):((1,T,SBO),(1T,LBO))): in both, the leading
+  /// byte offset steps along k and the stride byte offset along m or n.
   LogicalResult emitWgmma(Operation *op, IRMapping &map, Value t,
                           Value warpBase) {
     Location loc = op->getLoc();

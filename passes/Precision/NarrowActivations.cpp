@@ -5,9 +5,11 @@
 // stored in f16 or bf16 when every reader can extend it where it reads it:
 // the producer rounds its f32 result once as it stores it, the readers
 // (generics, the attention kernel, through reshapes, slices and
-// transposes) extend each element to f32. The arithmetic is unchanged; the
-// bytes between kernels are halved. Values the function returns, and values
-// read any other way, stay f32.
+// transposes) extend each element to f32. A concatenation (insert_slices
+// of such results into an empty tensor: a key/value cache with the new
+// keys appended) is stored narrow when its pieces can be. The arithmetic is
+// unchanged; the bytes between kernels are halved. Values the function
+// returns, and values read any other way, stay f32.
 //
 //===----------------------------------------------------------------------===//
 
@@ -157,6 +159,26 @@ linalg::GenericOp rowResultGeneric(BlockArgument arg) {
   return found;
 }
 
+/// The insert_slices, first to `last`, of a concatenation into an empty
+/// tensor whose pieces are results of generics that can store narrow and
+/// that nothing else reads; empty where `last` does not end one.
+SmallVector<tensor::InsertSliceOp> concatenation(tensor::InsertSliceOp last) {
+  SmallVector<tensor::InsertSliceOp> chain;
+  for (tensor::InsertSliceOp insert = last;;) {
+    auto piece = insert.getSource().getDefiningOp<linalg::GenericOp>();
+    if (!piece || !canStoreNarrow(piece) || !piece->hasOneUse())
+      return {};
+    chain.push_back(insert);
+    if (insert.getDest().getDefiningOp<tensor::EmptyOp>())
+      break;
+    insert = insert.getDest().getDefiningOp<tensor::InsertSliceOp>();
+    if (!insert || !insert->hasOneUse())
+      return {};
+  }
+  std::reverse(chain.begin(), chain.end());
+  return chain;
+}
+
 struct NarrowActivationsPass
     : fmc::impl::NarrowActivationsPassBase<NarrowActivationsPass> {
   using Base::Base;
@@ -187,6 +209,23 @@ struct NarrowActivationsPass
             emptyLike(b, attention.getLoc(), attention.getInit(), narrow));
         retype(attention->getResult(0), narrow);
         extendInReaders(attention->getResult(0), narrow);
+        continue;
+      }
+      if (auto last = dyn_cast<tensor::InsertSliceOp>(op)) {
+        SmallVector<tensor::InsertSliceOp> chain;
+        if (!isF32Tensor(last.getType()) || !readersExtend(last) ||
+            (chain = concatenation(last)).empty())
+          continue;
+        // A narrow empty tensor of its own (the f32 one may be shared).
+        OpBuilder b(chain.front());
+        OpOperand &empty = chain.front().getDestMutable();
+        empty.set(emptyLike(b, chain.front().getLoc(), empty.get(), narrow));
+        for (tensor::InsertSliceOp insert : chain) {
+          storeNarrow(insert.getSource().getDefiningOp<linalg::GenericOp>(),
+                      narrow);
+          retype(insert.getResult(), narrow);
+        }
+        extendInReaders(last.getResult(), narrow);
         continue;
       }
       auto forall = dyn_cast<scf::ForallOp>(op);

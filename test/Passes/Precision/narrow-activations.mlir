@@ -136,3 +136,62 @@ func.func @rows_and_attention(%x: tensor<1x2x8x4xf32>) -> tensor<1x2x8x4xf32> {
   } -> tensor<1x2x8x4xf32>
   return %y : tensor<1x2x8x4xf32>
 }
+
+// -----
+
+// A key cache with the new keys appended (the GPU lowering of an attention
+// with past keys): two extending generics inserted into one empty tensor
+// (shared with another concatenation), read by the attention kernel and by
+// the generic that rounds the present keys. The concatenation becomes f16
+// in an empty tensor of its own, each piece rounded as it is stored; the
+// kernel reads f16 and the present's generic extends. A concatenation the
+// function returns stays f32.
+// CHECK-LABEL: func.func @key_cache(
+// CHECK: %[[OLD:.+]] = linalg.generic {{.*}} ins(%arg0 : tensor<1x2x4x4xf16>) outs(%{{.+}} : tensor<1x2x4x4xf16>)
+// CHECK: %[[E1:.+]] = arith.extf
+// CHECK-NEXT: %[[R1:.+]] = arith.truncf %[[E1]] : f32 to f16
+// CHECK-NEXT: linalg.yield %[[R1]] : f16
+// CHECK: %[[NEW:.+]] = linalg.generic {{.*}} ins(%arg1 : tensor<1x2x4x4xf16>) outs(%{{.+}} : tensor<1x2x4x4xf16>)
+// CHECK: arith.truncf
+// CHECK: %[[OTHER:.+]] = linalg.generic {{.*}} outs(%{{.+}} : tensor<1x2x4x4xf32>)
+// CHECK: %[[SHARED:.+]] = tensor.empty() : tensor<1x2x8x4xf32>
+// CHECK-NEXT: %[[KE:.+]] = tensor.empty() : tensor<1x2x8x4xf16>
+// CHECK-NEXT: %[[K1:.+]] = tensor.insert_slice %[[OLD]] into %[[KE]][0, 0, 0, 0] [1, 2, 4, 4] [1, 1, 1, 1] : tensor<1x2x4x4xf16> into tensor<1x2x8x4xf16>
+// CHECK-NEXT: %[[K2:.+]] = tensor.insert_slice %[[NEW]] into %[[K1]][0, 0, 4, 0] [1, 2, 4, 4] [1, 1, 1, 1] : tensor<1x2x4x4xf16> into tensor<1x2x8x4xf16>
+// CHECK-NEXT: tensor.insert_slice %[[OTHER]] into %[[SHARED]]{{.*}} : tensor<1x2x4x4xf32> into tensor<1x2x8x4xf32>
+// CHECK-NEXT: fmc.attention_kernel %{{.+}}, %[[K2]], %{{.+}} into %{{.+}} {{.*}} : (tensor<1x2x8x4xf32>, tensor<1x2x8x4xf16>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[K2]] : tensor<1x2x8x4xf16>) outs(%{{.+}} : tensor<1x2x8x4xf16>)
+// CHECK-NEXT: ^bb0(%[[H:.+]]: f16, %{{.+}}: f16):
+// CHECK-NEXT: %[[X:.+]] = arith.extf %[[H]] : f16 to f32
+// CHECK-NEXT: arith.truncf %[[X]] : f32 to f16
+#id = affine_map<(a, b, c, d) -> (a, b, c, d)>
+func.func @key_cache(%past: tensor<1x2x4x4xf16>, %now: tensor<1x2x4x4xf16>, %q: tensor<1x2x8x4xf32>, %v: tensor<1x2x8x4xf32>) -> (tensor<1x2x8x4xf32>, tensor<1x2x8x4xf16>, tensor<1x2x8x4xf32>) {
+  %e4 = tensor.empty() : tensor<1x2x4x4xf32>
+  %old = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%past : tensor<1x2x4x4xf16>) outs(%e4 : tensor<1x2x4x4xf32>) {
+  ^bb0(%h: f16, %o: f32):
+    %x = arith.extf %h : f16 to f32
+    linalg.yield %x : f32
+  } -> tensor<1x2x4x4xf32>
+  %new = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%now : tensor<1x2x4x4xf16>) outs(%e4 : tensor<1x2x4x4xf32>) {
+  ^bb0(%h: f16, %o: f32):
+    %x = arith.extf %h : f16 to f32
+    linalg.yield %x : f32
+  } -> tensor<1x2x4x4xf32>
+  %other = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%now : tensor<1x2x4x4xf16>) outs(%e4 : tensor<1x2x4x4xf32>) {
+  ^bb0(%h: f16, %o: f32):
+    %x = arith.extf %h : f16 to f32
+    linalg.yield %x : f32
+  } -> tensor<1x2x4x4xf32>
+  %e8 = tensor.empty() : tensor<1x2x8x4xf32>
+  %k1 = tensor.insert_slice %old into %e8[0, 0, 0, 0] [1, 2, 4, 4] [1, 1, 1, 1] : tensor<1x2x4x4xf32> into tensor<1x2x8x4xf32>
+  %k2 = tensor.insert_slice %new into %k1[0, 0, 4, 0] [1, 2, 4, 4] [1, 1, 1, 1] : tensor<1x2x4x4xf32> into tensor<1x2x8x4xf32>
+  %returned = tensor.insert_slice %other into %e8[0, 0, 0, 0] [1, 2, 4, 4] [1, 1, 1, 1] : tensor<1x2x4x4xf32> into tensor<1x2x8x4xf32>
+  %att = fmc.attention_kernel %q, %k2, %v into %q {causal = true, scale = 5.000000e-01 : f64} : (tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>) -> tensor<1x2x8x4xf32>
+  %e8h = tensor.empty() : tensor<1x2x8x4xf16>
+  %present = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%k2 : tensor<1x2x8x4xf32>) outs(%e8h : tensor<1x2x8x4xf16>) {
+  ^bb0(%x: f32, %o: f16):
+    %h = arith.truncf %x : f32 to f16
+    linalg.yield %h : f16
+  } -> tensor<1x2x8x4xf16>
+  return %att, %present, %returned : tensor<1x2x8x4xf32>, tensor<1x2x8x4xf16>, tensor<1x2x8x4xf32>
+}
