@@ -80,8 +80,11 @@ def NarrowActivationsPass
     to f32 first) or the query, key or value of fmc.attention_kernel. The
     writers: elementwise linalg.generic ops that do not read their
     destination, the row loops of fmc-fuse-row-reductions (scf.forall whose
-    body stores one such generic's slice), and fmc.attention_kernel; each
-    rounds its f32 result once (round to nearest even) where it stores it.
+    body stores one such generic's slice), fmc.attention_kernel, and
+    concatenations (tensor.insert_slice chains into a tensor.empty, e.g. a
+    key/value cache with the new keys appended) of such generics' results
+    that nothing else reads; each rounds its f32 result once (round to
+    nearest even) where it stores it.
     Arithmetic, sums and the values inside a kernel stay f32; the bytes
     between kernels are halved, and the tensor-core kernels stage their
     16-bit operands without converting them. Results of the function and
