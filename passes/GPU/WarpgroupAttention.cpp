@@ -173,7 +173,6 @@ public:
     SmallVector<Value> init = llvm::to_vector(first.state);
     init.push_back(arith::ConstantOp::create(
         b, loc, outType, DenseElementsAttr::get(outType, 0.0f)));
-    init.push_back(index(b, layout.value(0)));
     init.push_back(index(b, 1 % stages));
     llvm::append_range(init, first.fragments);
     ValueRange state = keyLoops(
@@ -187,8 +186,10 @@ public:
     nvgpu::DeviceAsyncWaitOp::create(b, loc, anyGroup, b.getI32IntegerAttr(0));
     fencedBarrier(b);
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
-    Value out =
-        wait(b, issueValues(b, state[4], state.drop_front(7), state[5]), 0);
+    Value out = wait(
+        b,
+        issueValues(b, state[4], state.drop_front(6), valueBefore(b, state[5])),
+        0);
 
     // l: the row's four lanes' sums. Values 4 j + 2 r, + 1 of O: row r,
     // columns 8 j + 2 q, + 1.
@@ -343,6 +344,12 @@ private:
         add(b, sum, -stages), sum);
   }
 
+  /// The byte offset of the V block before the one in `buffer`.
+  Value valueBefore(OpBuilder &b, Value buffer) {
+    return offsetOf(b, rotate(b, buffer, layout.stages - 1), layout.value(0),
+                    layout.vBytes());
+  }
+
   /// The byte offset of buffer `buffer` of those starting at `first`,
   /// `bytes` each.
   Value offsetOf(OpBuilder &b, Value buffer, int64_t first, int64_t bytes) {
@@ -433,16 +440,17 @@ private:
   /// One key block at j0 (FlashAttention-3's schedule within a
   /// warpgroup): S of this block and P V of the block before are issued
   /// together; this block's softmax runs while P V does. The state is (m0,
-  /// m1, l0, l1, O rescaled to m, the byte offset of the block before's V,
-  /// this block's K and V buffer, the block before's P's fragments).
+  /// m1, l0, l1, O rescaled to m, this block's K and V buffer, the block
+  /// before's P's fragments).
   SmallVector<Value> step(OpBuilder &b, Value j0, ValueRange state,
                           bool bounds) {
-    Value buffer = state[6];
+    Value buffer = state[5];
     Value kOffset = offsetOf(b, buffer, layout.key(0), layout.kBytes());
     handOver(b, j0, buffer);
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
     Value scoreSums = issueScores(b, kOffset);
-    Value products = issueValues(b, state[4], state.drop_front(7), state[5]);
+    Value products =
+        issueValues(b, state[4], state.drop_front(6), valueBefore(b, buffer));
     Probabilities next =
         softmax(b, j0, wait(b, scoreSums, 1), state.take_front(4), bounds);
     // O + P V of the block before, rescaled to the new maxima (columns 8 j
@@ -455,7 +463,6 @@ private:
     result.push_back(arith::MulFOp::create(
         b, loc, out,
         vector::FromElementsOp::create(b, loc, out.getType(), factors)));
-    result.push_back(offsetOf(b, buffer, layout.value(0), layout.vBytes()));
     result.push_back(rotate(b, buffer, 1));
     llvm::append_range(result, next.fragments);
     return result;

@@ -130,10 +130,9 @@
 // CHECK-NOT: vector.store
 // Key blocks from 64 below the first query's causal frontier without
 // bounds, then the rest; the state: (m, l) of two rows, O (Dv / 2 = 32
-// values per thread), the block before's V buffer (the first: 40960),
-// this block's buffer index (block 1: 1) and the block before's P
-// (fragments of 16 keys).
-// CHECK: %[[STATE:.+]]:11 = scf.for %[[J0:.+]] = %c64 to %{{.+}} step %c64 iter_args(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} = %{{.+}}, %[[VPREV:.+]] = %c40960, %[[BUF:.+]] = %c1, %[[F0:.+]] = %[[A0]], %[[F1:.+]] = %[[A1]], %[[F2:.+]] = %[[A2]], %[[F3:.+]] = %[[A3]]) -> (f32, f32, f32, f32, vector<32xf32>, index, index, vector<8xf16>, vector<8xf16>, vector<8xf16>, vector<8xf16>)
+// values per thread), this block's buffer index (block 1: 1) and the
+// block before's P (fragments of 16 keys).
+// CHECK: %[[STATE:.+]]:10 = scf.for %[[J0:.+]] = %c64 to %{{.+}} step %c64 iter_args(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} = %{{.+}}, %[[BUF:.+]] = %c1, %[[F0:.+]] = %[[A0]], %[[F1:.+]] = %[[A1]], %[[F2:.+]] = %[[A2]], %[[F3:.+]] = %[[A3]]) -> (f32, f32, f32, f32, vector<32xf32>, index, vector<8xf16>, vector<8xf16>, vector<8xf16>, vector<8xf16>)
 // Block b's buffers are b mod 3 (carried: + 1, wrapping); K has arrived
 // with the block before's V (the copies of the step before may still run:
 // two groups), a barrier, then the copies of K two blocks ahead (the block
@@ -163,13 +162,17 @@
 // CHECK: %[[SACC:.+]] = nvvm.wgmma.mma_async
 // CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned
 // ... then P V of the block before: O by its P from registers (A) and its
-// V block (N-major: bKMajor false), k steps 256 bytes apart, committed.
+// V block (the buffer before this block's: the one K's copy two blocks
+// ahead took, at 40960 + 8192 per buffer; N-major: bKMajor false), k
+// steps 256 bytes apart, committed.
 // CHECK-NOT: fmc_nv.wgmma_wait
+// CHECK: %[[VPB:.+]] = arith.muli %[[KNEXT]], %c8192 : index
+// CHECK-NEXT: %[[VPREV:.+]] = arith.addi %[[VPB]], %c40960 : index
 // CHECK: %[[VA:.+]] = arith.index_cast %[[VPREV]] : index to i64
 // CHECK: %[[VADDR:.+]] = arith.addi %[[BASE]], %[[VA]] : i64
 // CHECK: %[[VD:.+]] = arith.ori %{{.+}}, %c274878431232_i64 : i64
 // CHECK-NEXT: %[[O1:.+]] = fmc_nv.wgmma_register_a %{{.+}}, %[[F0]], %[[VD]] {accumulate = true, bKMajor = false, n = 64 : i64}
-// CHECK-NEXT: arith.addi %[[VPREV]], %c256 : index
+// CHECK-NEXT: arith.addi %[[VPB]], %c41216 : index
 // CHECK: %[[O2:.+]] = fmc_nv.wgmma_register_a %[[O1]], %[[F1]], %{{.+}} {accumulate = true, bKMajor = false, n = 64 : i64}
 // CHECK: %[[O3:.+]] = fmc_nv.wgmma_register_a %[[O2]], %[[F2]],
 // CHECK: %[[O4:.+]] = fmc_nv.wgmma_register_a %[[O3]], %[[F3]],
@@ -186,12 +189,9 @@
 // CHECK: %[[N3:.+]] = arith.truncf
 // CHECK: fmc_nv.wgmma_wait %[[O4]] {pending = 0 : i64}
 // CHECK: %[[SCALED:.+]] = arith.mulf %{{.+}}, %{{.+}} : vector<32xf32>
-// This block's V buffer for the next step (V's buffers are 8192 bytes
-// too: the same product of the buffer index).
-// CHECK: %[[VNOW:.+]] = arith.addi %[[KB]], %c40960 : index
-// CHECK: scf.yield %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[SCALED]], %[[VNOW]], %[[VNEXT]], %[[N0]], %[[N1]], %[[N2]], %[[N3]] :
+// CHECK: scf.yield %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[SCALED]], %[[VNEXT]], %[[N0]], %[[N1]], %[[N2]], %[[N3]] :
 // The second loop (bounds checked).
-// CHECK: %[[EDGE:.+]]:11 = scf.for %{{.+}} = %{{.+}} to %{{.+}} step %c64 iter_args(%{{.+}} = %[[STATE]]#0,
+// CHECK: %[[EDGE:.+]]:10 = scf.for %{{.+}} = %{{.+}} to %{{.+}} step %c64 iter_args(%{{.+}} = %[[STATE]]#0,
 // CHECK: arith.cmpi ugt
 // CHECK: scf.yield
 // The last block's P V once every copy (its V's too) has completed; then
@@ -200,11 +200,15 @@
 // CHECK-NEXT: nvvm.fence.proxy
 // CHECK-NEXT: gpu.barrier
 // CHECK-NEXT: nvvm.wgmma.fence.aligned
-// CHECK: arith.index_cast %[[EDGE]]#5 : index to i64
+// CHECK: %[[LAST2:.+]] = arith.addi %[[EDGE]]#5, %c2 : index
+// CHECK: %[[LAST:.+]] = arith.select %{{.+}}, %{{.+}}, %[[LAST2]] : index
+// CHECK-NEXT: %[[LASTB:.+]] = arith.muli %[[LAST]], %c8192 : index
+// CHECK-NEXT: %[[LASTV:.+]] = arith.addi %[[LASTB]], %c40960 : index
+// CHECK: arith.index_cast %[[LASTV]] : index to i64
+// CHECK: fmc_nv.wgmma_register_a %{{.+}}, %[[EDGE]]#6,
 // CHECK: fmc_nv.wgmma_register_a %{{.+}}, %[[EDGE]]#7,
 // CHECK: fmc_nv.wgmma_register_a %{{.+}}, %[[EDGE]]#8,
 // CHECK: fmc_nv.wgmma_register_a %{{.+}}, %[[EDGE]]#9,
-// CHECK: fmc_nv.wgmma_register_a %{{.+}}, %[[EDGE]]#10,
 // CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned
 // CHECK-NEXT: fmc_nv.wgmma_wait %{{.+}} {pending = 0 : i64}
 // CHECK: arith.divf
