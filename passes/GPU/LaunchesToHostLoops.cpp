@@ -51,14 +51,8 @@ SmallVector<Value> exchanged(Operation *op) {
   return {mma.getMatrixA(), mma.getMatrixB()};
 }
 
-/// A barrier of the block, or of some of its warps (nvvm.barrier with a
-/// thread count: one warpgroup's), which every thread of the block reaches
-/// (the kernels take the same path in all their warpgroups): on the host,
-/// where all threads run in lockstep, each is a barrier of the block.
-bool isBarrier(Operation *op) {
-  auto named = dyn_cast<NVVM::BarrierOp>(op);
-  return isa<gpu::BarrierOp>(op) || (named && !named.getReductionOp());
-}
+/// A barrier of the block.
+bool isBarrier(Operation *op) { return isa<gpu::BarrierOp>(op); }
 
 /// Whether `op` is or contains a barrier or a collective op: a point all
 /// threads (of the block or the warp) reach together.
