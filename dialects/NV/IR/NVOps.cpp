@@ -82,6 +82,14 @@ bool WgmmaRegisterAOp::getAsmValues(
 // WgmmaWaitOp
 //===----------------------------------------------------------------------===//
 
+LogicalResult WgmmaWaitOp::verify() {
+  auto type = cast<LLVM::LLVMStructType>(getAccumulators().getType());
+  if (type.getBody().empty() ||
+      !llvm::all_of(type.getBody(), [](Type t) { return t.isF32(); }))
+    return emitOpError("accumulators must be a struct of f32, got ") << type;
+  return success();
+}
+
 std::string WgmmaWaitOp::getPtx() {
   return "wgmma.wait_group.sync.aligned " + std::to_string(getPending()) + ";";
 }

@@ -73,6 +73,7 @@ def NV_WgmmaWaitOp : NV_Op<"wgmma_wait", [
   let assemblyFormat = [{
     $accumulators attr-dict `:` type($accumulators)
   }];
+  let hasVerifier = 1;
 }
 
 #endif // FMC_NV_OPS

@@ -35,3 +35,11 @@ func.func @pending_out_of_range(%acc: !acc4) -> !acc4 {
   %0 = fmc_nv.wgmma_wait %acc {pending = 8 : i64} : !acc4
   return %0 : !acc4
 }
+
+// -----
+
+func.func @wait_not_f32(%acc: !llvm.struct<(i32, i32)>) -> !llvm.struct<(i32, i32)> {
+  // expected-error @+1 {{accumulators must be a struct of f32, got '!llvm.struct<(i32, i32)>'}}
+  %0 = fmc_nv.wgmma_wait %acc {pending = 0 : i64} : !llvm.struct<(i32, i32)>
+  return %0 : !llvm.struct<(i32, i32)>
+}
