@@ -14,6 +14,11 @@
 #   tiles    the 128 x 128 matmul tiles (sm_90a: the wgmma kernel) on
 #            small fp16 products vs ONNX Runtime (as in wgmma.test and
 #            large-matmul.test: rtol 2e-3, atol 1e-3)
+#   tiles_tf32
+#            (sm_90a) --precision=tf32's f32 products on the warpgroup
+#            kernel (wgmma .tf32, the weight stored [n][k]) and on
+#            mma.sync, as in wgmma-tf32.test, vs ONNX Runtime (rtol 1e-2,
+#            atol 5e-3)
 #   attn_edges
 #            the fused attention kernels on the shapes their host
 #            emulation is tested with (wgmma-attention.test,
@@ -70,6 +75,13 @@ prepare tiles --models \
   wgmma=test/Targets/CUDA/Inputs/wgmma.onnxtxt \
   large=test/Targets/CUDA/Inputs/large-matmul.onnxtxt \
   --compile-flag=--precision=fp16 --compile-flag=--gpu-sms=1
+if [[ $target == sm_90a ]]; then
+  "$python" "$root/test/Targets/CUDA/Inputs/tf32_products.py" \
+    "$out/tf32_products.onnx"
+  prepare tiles_tf32 --models "tf32=$out/tf32_products.onnx" \
+    --compile-flag=--precision=tf32 --compile-flag=--gpu-sms=1
+  rm "$out/tf32_products.onnx"
+fi
 edges=(wgmma_attention=test/Targets/CUDA/Inputs/wgmma-attention.onnxtxt
   wgmma_edges=test/Targets/CUDA/Inputs/wgmma-attention-edges.onnxtxt
   half_io_d128=test/Targets/CUDA/Inputs/half-io-d128.onnxtxt)
@@ -136,6 +148,7 @@ run() {
 }
 # Tolerances: fp32 1e-3 (issue 6); fp16 and bf16 as in docs/BENCHMARKS.md.
 run tiles 45 --rtol 2e-3 --atol 1e-3
+run tiles_tf32 30 --rtol 1e-2 --atol 5e-3
 run attn_edges 30 --rtol 1e-2 --atol 2e-3
 run attn_edges2 30 --rtol 1e-2 --atol 2e-3
 run check 120

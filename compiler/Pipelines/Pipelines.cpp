@@ -104,8 +104,14 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
           ? ",fmc-pack-matmul-weights{function=" + options.function +
                 " width=" + std::to_string(options.matmulNR) + "},canonicalize"
       : options.gpuMatvecWeightWidth
-          ? ",fmc-gpu-transpose-matvec-weights{function=" + options.function +
-                " width=" + std::to_string(options.gpuMatvecWeightWidth) + "}"
+          ? llvm::formatv(",fmc-gpu-transpose-weights{{function={0} "
+                          "width={1} tf32-warpgroup={2} sms={3} "
+                          "shared-bytes={4}}",
+                          options.function, options.gpuMatvecWeightWidth,
+                          options.gpuTF32 && options.gpuWGMMA ? "true"
+                                                              : "false",
+                          options.gpuSMs, options.gpuMaxSharedBytes)
+                .str()
           : std::string(),
       options.parallelAttention,
       options.fuseRowReductions

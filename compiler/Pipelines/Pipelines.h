@@ -50,8 +50,9 @@ struct PipelineOptions {
   /// one-row loops are kept for fmc-gpu-launch-row-loops.
   bool rowLoopsOnGPUBlocks = false;
   /// GPU targets: weights of matrix-vector products whose rows are not a
-  /// whole number of 16-byte vectors of this many elements are stored
-  /// transposed (fmc-gpu-transpose-matvec-weights); 0: never.
+  /// whole number of 16-byte vectors of this many elements, and with tf32
+  /// and wgmma those of the warpgroup kernel's f32 products, are stored
+  /// transposed (fmc-gpu-transpose-weights); 0: never.
   int64_t gpuMatvecWeightWidth = 0;
 
   /// CUDA targets: the PTX chip and ISA features (nvvm-attach-target), the

@@ -566,13 +566,15 @@ private:
     return success();
   }
 
-  /// wgmma.mma_async m64nNk16 of f16 or bf16 operands into f32
-  /// accumulators (added to, or with scale-d 0 replacing, their values), as
-  /// PTX defines it: B (16 x N, K-major or N-major) is read through its
-  /// descriptor (bits 0-13: start address, 16-29: leading byte offset,
-  /// between core matrices adjacent in k; 32-45: stride byte offset,
-  /// adjacent in m or n; 16-byte units; no swizzling) from core matrices of
-  /// 8 rows of 16 bytes, rows along m or n (K-major) or along k (MN-major);
+  /// wgmma.mma_async m64nNk16 of f16 or bf16 operands, or m64nNk8 of tf32
+  /// ones (f32 in shared memory, the low 13 bits of the mantissa dropped),
+  /// into f32 accumulators (added to, or with scale-d 0 replacing, their
+  /// values), as PTX defines it: B (K x N, K-major or, 16-bit, N-major) is
+  /// read through its descriptor (bits 0-13: start address, 16-29: leading
+  /// byte offset, between core matrices adjacent in k; 32-45: stride byte
+  /// offset, adjacent in m or n; 16-byte units; no swizzling) from core
+  /// matrices of 8 rows of 16 bytes, rows along m or n (K-major) or along k
+  /// (MN-major);
   /// A (64 x 16, K-major) the same way (NVVM's op) or from registers
   /// (fmc_nv.wgmma_register_a: warp w holds rows 16 w .. + 15 as
   /// mma.sync m16n8k16's A fragments, MLIR's table). Thread t of the
@@ -590,28 +592,32 @@ private:
     ValueRange shared = launch.getWorkgroupAttributions();
     Value inouts, descAValue, registerA, descBValue;
     int64_t n;
-    bool accumulate, bKMajor, isBF16;
+    bool accumulate, bKMajor, isBF16, isTF32 = false;
     if (auto wgmma = dyn_cast<NVVM::WgmmaMmaAsyncOp>(op)) {
       NVVM::MMAShapeAttr shape = wgmma.getShape();
       auto structType = cast<LLVM::LLVMStructType>(wgmma.getInouts().getType());
       NVVM::WGMMATypes typeA = wgmma.getTypeA();
-      if (shape.getM() != 64 || shape.getK() != 16 || shape.getN() > 256 ||
+      isTF32 = typeA == NVVM::WGMMATypes::tf32;
+      bKMajor = wgmma.getLayoutB() == NVVM::MMALayout::col;
+      bool sixteenBit =
+          typeA == NVVM::WGMMATypes::f16 || typeA == NVVM::WGMMATypes::bf16;
+      if (shape.getM() != 64 || shape.getK() != (isTF32 ? 8 : 16) ||
+          shape.getN() > 256 ||
           int64_t(structType.getBody().size()) != shape.getN() / 2 ||
-          wgmma.getTypeB() != typeA ||
-          (typeA != NVVM::WGMMATypes::f16 && typeA != NVVM::WGMMATypes::bf16) ||
+          wgmma.getTypeB() != typeA || !(sixteenBit || (isTF32 && bKMajor)) ||
           wgmma.getTypeD() != NVVM::WGMMATypes::f32 ||
           wgmma.getScaleA() != NVVM::WGMMAScaleIn::one ||
           wgmma.getScaleB() != NVVM::WGMMAScaleIn::one ||
           wgmma.getLayoutA() != NVVM::MMALayout::row)
         return wgmma.emitError(
-            "only wgmma.mma_async m64nNk16 of f16 or bf16 into f32, A "
-            "K-major, unscaled inputs, runs as host loops");
+            "only wgmma.mma_async m64nNk16 of f16 or bf16, or m64nNk8 of "
+            "tf32 with B K-major, into f32, A K-major, unscaled inputs, runs "
+            "as host loops");
       inouts = wgmma.getInouts();
       descAValue = wgmma.getDescriptorA();
       descBValue = wgmma.getDescriptorB();
       n = shape.getN();
       accumulate = wgmma.getScaleD() == NVVM::WGMMAScaleOut::one;
-      bKMajor = wgmma.getLayoutB() == NVVM::MMALayout::col;
       isBF16 = typeA == NVVM::WGMMATypes::bf16;
     } else {
       // The op's verifier holds its shapes and types.
@@ -636,16 +642,24 @@ private:
       return failure();
     Type f32 = rewriter.getF32Type(), i64 = rewriter.getI64Type();
     Type half = isBF16 ? Type(rewriter.getBF16Type()) : rewriter.getF16Type();
-    // The buffer's 16-bit elements, and its address.
+    // Bytes and elements of a core matrix's row, and the product's depth.
+    int64_t bytes = isTF32 ? 4 : 2, width = 16 / bytes, depth = 2 * width;
+    // The buffer's elements (16- or 32-bit words), and its address.
     Value buffer = uniform.lookup(shared[0]);
-    if (!sharedHalves) {
+    Value &words = isTF32 ? sharedWords : sharedHalves;
+    if (!words) {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointAfterValue(buffer);
-      int64_t bytes = cast<MemRefType>(buffer.getType()).getNumElements();
-      sharedHalves = memref::ViewOp::create(
-          rewriter, loc, MemRefType::get({bytes / 2}, rewriter.getI16Type()),
+      int64_t size = cast<MemRefType>(buffer.getType()).getNumElements();
+      words = memref::ViewOp::create(
+          rewriter, loc,
+          MemRefType::get({size / bytes}, rewriter.getIntegerType(8 * bytes)),
           buffer, arith::ConstantIndexOp::create(rewriter, loc, 0),
           ValueRange{});
+    }
+    if (!sharedBase) {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointAfterValue(buffer);
       sharedBase = arith::IndexCastOp::create(
           rewriter, loc, i64,
           memref::ExtractAlignedPointerAsIndexOp::create(rewriter, loc,
@@ -751,11 +765,11 @@ private:
                d2 = getAffineDimExpr(2, ctx), d3 = getAffineDimExpr(3, ctx),
                d4 = getAffineDimExpr(4, ctx);
     // The byte of element (row, k) of a core-matrix operand: start d0,
-    // leading d1, stride d2, row d3, k d4.
+    // leading d1, stride d2, row d3, k d4 (MN-major: 16-bit only).
     AffineMap kMajor =
         AffineMap::get(5, 0,
-                       d0 + d3.floorDiv(8) * d2 + d4.floorDiv(8) * d1 +
-                           (d3 % 8) * 16 + (d4 % 8) * 2);
+                       d0 + d3.floorDiv(8) * d2 + d4.floorDiv(width) * d1 +
+                           (d3 % 8) * 16 + (d4 % width) * bytes);
     AffineMap mnMajor =
         AffineMap::get(5, 0,
                        d0 + d3.floorDiv(8) * d2 + d4.floorDiv(8) * d1 +
@@ -763,10 +777,18 @@ private:
     auto element = [&](OpBuilder &b, AffineMap layout, ValueRange operands) {
       Value byte = affine::AffineApplyOp::create(b, loc, layout, operands);
       Value bits = memref::LoadOp::create(
-          b, loc, sharedHalves,
+          b, loc, words,
           affine::AffineApplyOp::create(
-              b, loc, AffineMap::get(1, 0, d0.floorDiv(2)), byte)
+              b, loc, AffineMap::get(1, 0, d0.floorDiv(bytes)), byte)
               .getResult());
+      if (isTF32) {
+        // tf32: the f32's sign, exponent and upper 10 mantissa bits
+        // (mask 0xFFFFE000).
+        Value mask =
+            arith::ConstantIntOp::create(b, loc, b.getI32Type(), -8192);
+        return Value(arith::BitcastOp::create(
+            b, loc, f32, arith::AndIOp::create(b, loc, bits, mask)));
+      }
       Value narrow = arith::BitcastOp::create(b, loc, half, bits);
       return Value(arith::ExtFOp::create(b, loc, f32, narrow));
     };
@@ -794,7 +816,7 @@ private:
               : Value(arith::ConstantOp::create(rewriter, loc,
                                                 rewriter.getF32FloatAttr(0)));
       auto sum = scf::ForOp::create(
-          rewriter, loc, index(loc, 0), index(loc, 16), index(loc, 1),
+          rewriter, loc, index(loc, 0), index(loc, depth), index(loc, 1),
           ValueRange{init},
           [&](OpBuilder &b, Location, Value k, ValueRange acc) {
             Value a = registerA
@@ -872,8 +894,8 @@ private:
   /// The warp's A and B of an emulated mma.sync (by row count).
   DenseMap<int64_t, Value> scratchBuffers;
   /// An emulated wgmma's accumulators, and the kernel's shared buffer as
-  /// 16-bit elements and its address (i64).
-  Value wgmmaScratch, sharedHalves, sharedBase;
+  /// 16-bit and 32-bit words and its address (i64).
+  Value wgmmaScratch, sharedHalves, sharedWords, sharedBase;
 };
 
 LogicalResult lowerLaunch(gpu::LaunchOp launch, IRRewriter &rewriter) {

@@ -18,6 +18,8 @@
 
 namespace mlir::fmc {
 
+struct Contraction;
+
 #define GEN_PASS_DECL
 #include "passes/GPU/Passes.h.inc"
 
@@ -41,6 +43,14 @@ std::string describeTensorCoreMatmulTiles(int64_t sharedBytes);
 /// chooses from, `sharedBytes` per block at most, largest first, e.g.
 /// "128x128x64 (1 warpgroup, 3 buffers, 98304 bytes dynamic), ...".
 std::string describeWarpgroupMatmulTiles(int64_t sharedBytes);
+
+/// Whether some tile of fmc-gpu-tile-matmul's warpgroup kernel (wgmma,
+/// sm_90a) fits contraction `c` of `element` operands (f16, bf16, or f32
+/// as tf32) with `sms` SMs to fill (0: any grid) and `sharedBytes` per
+/// block: the kernel takes it where its operands can be copied by cp.async
+/// into core matrices (for tf32: both store k contiguously).
+bool fitsWarpgroupMatmul(const Contraction &c, Type element, int64_t sms,
+                         int64_t sharedBytes);
 
 /// On a warp-level vector.contract of f16 vectors (fmc-gpu-tile-matmul's
 /// tensor-core kernel): the 16-bit operands are bf16, carried as f16

@@ -405,22 +405,28 @@ def LaunchParallelLoopsPass
   ];
 }
 
-def TransposeMatvecWeightsPass
-    : Pass<"fmc-gpu-transpose-matvec-weights", "::mlir::ModuleOp"> {
-  let summary = "Store [k][n] weights of matrix-vector products as [n][k] "
-                "where their rows would not be 16-byte vectors";
+def TransposeWeightsPass
+    : Pass<"fmc-gpu-transpose-weights", "::mlir::ModuleOp"> {
+  let summary = "Store [k][n] weights as [n][k] where their GPU kernels read "
+                "them better along k";
   let description = [{
     On linalg on tensors, before fmc-narrow-matmul-weights. A 2-D weight
-    argument of the model function whose every reader is the rhs of a
-    product (a contraction linalg.generic) of fewer than `min-rows` rows,
-    stored [k][n] with n not a multiple of `width` but k one, is replaced
-    by a weight holding its transpose, [n][k], and its readers' rhs maps
-    swap k and n. The matrix-vector kernel reads its rhs 16 bytes at a time
-    along the contiguous dim; a row of n elements that is not a whole
-    number of 16-byte vectors (GPT-2's lm_head, 768 x 50257) would be read
-    an element at a time, the transposed one is read along k in whole
-    vectors. `width`: the elements of a 16-byte vector of the weight as
-    the kernels read it (8 for 16-bit weights, 4 for f32).
+    argument of the model function, stored [k][n] with k a multiple of
+    `width`, whose every reader is the rhs of a product (a contraction
+    linalg.generic) that reads it better transposed, is replaced by a
+    weight holding its transpose, [n][k], and its readers' rhs maps swap k
+    and n. Such products are:
+    - those of fewer than `min-rows` rows (fmc-gpu-tile-matmul's
+      matrix-vector kernel) with n not a multiple of `width`: the kernel
+      reads its rhs 16 bytes at a time along the contiguous dim, and a row
+      of n elements that is not a whole number of 16-byte vectors (GPT-2's
+      lm_head, 768 x 50257) would be read an element at a time;
+    - with `tf32-warpgroup`, f32 products whose lhs stores k contiguously
+      and which a tile of the warpgroup kernel fits (`sms`, `shared-bytes`:
+      fmc-gpu-tile-matmul's, which gives them that kernel): wgmma.mma_async
+      takes tf32 operands K-major only.
+    `width`: the elements of a 16-byte vector of the weight as the kernels
+    read it (8 for 16-bit weights, 4 for f32).
   }];
   let options = [
     Option<"function", "function", "std::string", "\"main\"",
@@ -430,6 +436,13 @@ def TransposeMatvecWeightsPass
     Option<"width", "width", "int64_t", "8",
            "Elements of the weight in a 16-byte vector as the kernels read "
            "it">,
+    Option<"tf32Warpgroup", "tf32-warpgroup", "bool", "false",
+           "Also the f32 products that fmc-gpu-tile-matmul gives the "
+           "warpgroup kernel with tf32 (sm_90a)">,
+    Option<"sms", "sms", "int64_t", "0",
+           "fmc-gpu-tile-matmul's sms (0: any grid)">,
+    Option<"sharedBytes", "shared-bytes", "int64_t", "232448",
+           "fmc-gpu-tile-matmul's shared-bytes">,
   ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }

@@ -17,7 +17,8 @@
 // --precision=tf32. Smaller tiles are taken where the product would give
 // the GPU fewer blocks than it has SMs, and the tensor-core kernel's
 // largest (128 x 128, in dynamic shared memory) where it gives enough.
-// On sm_90a (`wgmma`) large 16-bit products take a warpgroup kernel:
+// On sm_90a (`wgmma`) large 16-bit products (and, with tf32, f32 ones
+// whose operands both store k contiguously) take a warpgroup kernel:
 // slices stored as the core matrices wgmma.mma_async reads through
 // shared-memory descriptors, one warpgroup per 128 x 128 or 64 x 128 tile.
 // Products of fewer than min-size rows (decoding) take a matrix-vector
@@ -167,10 +168,17 @@ int64_t mostStages(const MmaTiles &m, int64_t bytes, int64_t limit) {
 /// m64 x blockN x k16 per 16-deep step, split among the warpgroups by
 /// rows) from blockK-deep slices, `stages` buffers of each; the products
 /// of `pending` slices may still run when the next slice starts (so the
-/// copies stay stages - 1 - pending slices ahead).
+/// copies stay stages - 1 - pending slices ahead). The table's blockK is
+/// for 16-bit operands; f32 ones (tf32, k8 steps) take slices of the same
+/// bytes, half as deep (forElement).
 struct WgmmaTiles {
   int64_t blockM, blockN, blockK, stages, warpgroups, pending;
   int64_t threads() const;
+  WgmmaTiles forElement(Type element) const {
+    WgmmaTiles w = *this;
+    w.blockK = blockK * 16 / element.getIntOrFloatBitWidth();
+    return w;
+  }
 };
 /// The largest first: 128 x 256 reads 85 FLOP per byte of its slices
 /// (128 x 128: 64), which the L2 bandwidth of an H100 needs for its
@@ -178,16 +186,27 @@ struct WgmmaTiles {
 /// products overlap the next slice's barrier and copies (pending 1).
 constexpr WgmmaTiles kWgmmaTiles[] = {
     {128, 256, 64, 4, 2, 1}, {128, 128, 64, 3, 1, 0}, {64, 128, 64, 3, 1, 0}};
-constexpr int64_t kWgmmaM = wgmma::kM, kWgmmaK = wgmma::kK,
-                  kWarpgroupThreads = wgmma::kThreads;
+constexpr int64_t kWgmmaM = wgmma::kM, kWarpgroupThreads = wgmma::kThreads;
 int64_t WgmmaTiles::threads() const { return warpgroups * kWarpgroupThreads; }
 using wgmma::kCoreBytes, wgmma::kCoreRowBytes, wgmma::kCoreRows;
 
 /// The bytes of the warpgroup kernel's shared buffer: the slices' buffers
-/// of 16-bit elements, or after the loop the f32 accumulators' tile.
-int64_t wgmmaSharedBytes(const WgmmaTiles &w) {
-  return std::max(w.stages * (w.blockM + w.blockN) * w.blockK * 2,
+/// (16-bit elements, or `bytes` each), or after the loop the f32
+/// accumulators' tile.
+int64_t wgmmaSharedBytes(const WgmmaTiles &w, int64_t bytes = 2) {
+  return std::max(w.stages * (w.blockM + w.blockN) * w.blockK * bytes,
                   w.blockM * (w.blockN + kRowPadding) * 4);
+}
+
+/// Whether `w` (forElement(element)) fits `c`: the product has a tile's
+/// rows and columns, the shared buffer fits `sharedLimit`, and (with `sms`
+/// set) the grid gives the GPU at least `sms` blocks.
+bool warpgroupTilesFit(const Contraction &c, const WgmmaTiles &w, Type element,
+                       int64_t sms, int64_t sharedLimit) {
+  return c.sizes[c.m] >= w.blockM && c.sizes[c.n] >= w.blockN &&
+         wgmmaSharedBytes(w, element.getIntOrFloatBitWidth() / 8) <=
+             sharedLimit &&
+         (sms <= 0 || gridBlocks(c, w.blockM, w.blockN) >= sms);
 }
 
 /// The matrix-vector kernel's layout (products of fewer than min-size
@@ -448,13 +467,15 @@ public:
   }
 
   /// The warpgroup kernel (sm_90a): `element` is f16 or bf16 (16-bit lhs
-  /// and rhs, both copied by cp.async: chooseWgmmaTiles). Each slice is
-  /// stored as core matrices, [buffer][row / 8][k / 8] of 8 x 8 elements
-  /// whose rows run along the operand's contiguous dim (K-major: [row %
-  /// 8][k % 8]; MN-major: [k % 8][row % 8]): adjacent in k 128 bytes apart
-  /// (the descriptors' leading byte offset), in rows blockK / 8 * 128 (the
-  /// stride byte offset). Per 16-deep step each 64-row half of the tile is
-  /// one wgmma.mma_async into its f32 accumulators (64 x blockN: blockN / 2
+  /// and rhs), or f32 (read as tf32; both operands store k contiguously),
+  /// both copied by cp.async (chooseWgmmaTiles). Each slice is stored as
+  /// core matrices, [buffer][row / 8][k / w] of 8 rows of w = 16 bytes of
+  /// elements (w: 8 16-bit, 4 f32) that run along the operand's contiguous
+  /// dim (K-major: [row % 8][k % w]; MN-major, 16-bit only: [k % 8][row %
+  /// 8]): adjacent in k 128 bytes apart (the descriptors' leading byte
+  /// offset), in rows blockK / w * 128 (the stride byte offset). Per step
+  /// of 32 bytes of k (k16; tf32: k8) each 64-row half of the tile is one
+  /// wgmma.mma_async into its f32 accumulators (64 x blockN: blockN / 2
   /// per thread); a slice's instructions are one group, waited for before
   /// the next slice's barrier (no copy overwrites a buffer the tensor cores
   /// still read). The accumulators go through shared memory to the same
@@ -466,22 +487,28 @@ public:
     int64_t groupRows = w.blockM / w.warpgroups;
     int64_t halves = groupRows / kWgmmaM, values = w.blockN / 2;
     int64_t threads = w.threads();
+    int64_t bytes = element.getIntOrFloatBitWidth() / 8;
+    int64_t width = wgmma::coreWidth(element), step = wgmma::depth(element);
     auto lhsTile = coreTileType(w.stages, w.blockM, w.blockK, element);
     auto rhsTile = coreTileType(w.stages, w.blockN, w.blockK, element);
     auto outTile = workgroupType({w.blockM, w.blockN + kRowPadding}, f32);
-    int64_t lhsStageBytes = w.blockM * w.blockK * 2,
-            rhsStageBytes = w.blockN * w.blockK * 2;
+    int64_t lhsStageBytes = w.blockM * w.blockK * bytes,
+            rhsStageBytes = w.blockN * w.blockK * bytes;
     int64_t lhsBytes = w.stages * lhsStageBytes;
-    gpu::LaunchOp launch =
-        createLaunch(b, w.blockM, w.blockN, threads,
-                     {workgroupType({wgmmaSharedBytes(w)}, b.getI8Type())});
+    gpu::LaunchOp launch = createLaunch(
+        b, w.blockM, w.blockN, threads,
+        {workgroupType({wgmmaSharedBytes(w, bytes)}, b.getI8Type())});
     describe(launch,
-             llvm::formatv("matmul: warpgroup MMA (wgmma.mma_async m64n{0}k16 "
+             llvm::formatv("matmul: warpgroup MMA (wgmma.mma_async m64n{0}k{8} "
                            "{1}), {2}x{0}x{3} tiles, {4} warpgroup{5}, {6} "
                            "buffers, wait_group {7}",
-                           w.blockN, element.isBF16() ? "bf16" : "f16",
+                           w.blockN,
+                           element.isF32()    ? "tf32"
+                           : element.isBF16() ? "bf16"
+                                              : "f16",
                            w.blockM, w.blockK, w.warpgroups,
-                           w.warpgroups > 1 ? "s" : "", w.stages, w.pending));
+                           w.warpgroups > 1 ? "s" : "", w.stages, w.pending,
+                           step));
     Value raw = launch.getWorkgroupAttributions()[0];
     auto view = [&](MemRefType type, int64_t offset) -> Value {
       return memref::ViewOp::create(b, loc, type, raw, index(b, offset),
@@ -493,9 +520,9 @@ public:
     pendingGroups = w.pending;
 
     // Descriptors: core matrices adjacent in k 128 bytes apart, in rows
-    // blockK / 8 * 128.
+    // blockK / w * 128.
     Value base = wgmma::sharedAddress(b, loc, raw);
-    int64_t strideBytes = w.blockK / kCoreRows * kCoreBytes;
+    int64_t strideBytes = w.blockK / width * kCoreBytes;
     auto descriptor = [&](OpBuilder &b, Value offset) -> Value {
       return wgmma::descriptor(b, loc, base, offset, kCoreBytes, strideBytes);
     };
@@ -519,8 +546,8 @@ public:
           SmallVector<Value> sums;
           for (Value v : acc)
             sums.push_back(wgmma::toAccumulators(b, loc, v));
-          for (int64_t kk = 0; kk < w.blockK; kk += kWgmmaK) {
-            int64_t kOffset = kk / kCoreRows * kCoreBytes;
+          for (int64_t kk = 0; kk < w.blockK; kk += step) {
+            int64_t kOffset = kk / width * kCoreBytes;
             Value rhs = descriptor(
                 b, affine(b, d0 * rhsStageBytes + lhsBytes + kOffset, buffer));
             for (int64_t h = 0; h < halves; ++h) {
@@ -580,23 +607,26 @@ public:
     eraseFused();
   }
 
-  /// The warpgroup kernel's tiles for this 16-bit product: the first of
-  /// kWgmmaTiles whose tile fits the product, whose slices are both copied
-  /// by cp.async, whose shared buffer fits `sharedLimit` and which (with
-  /// `sms` set) gives the GPU at least `sms` blocks; none where none does
-  /// (the mma.sync kernels serve it).
+  /// The warpgroup kernel's tiles for this product of `element` operands
+  /// (16-bit, or f32 as tf32): the first of kWgmmaTiles whose tile fits
+  /// the product and the GPU (warpgroupMatmulTiles), whose slices are both
+  /// copied by cp.async (and, for tf32, both store k contiguously: PTX's
+  /// tf32 operands are K-major); none where none does (the mma.sync
+  /// kernels serve it).
   std::optional<WgmmaTiles> chooseWgmmaTiles(Type element) {
-    for (const WgmmaTiles &w : kWgmmaTiles) {
-      if (c.sizes[c.m] < w.blockM || c.sizes[c.n] < w.blockN ||
-          wgmmaSharedBytes(w) > sharedLimit ||
-          (sms > 0 && gridBlocks(c, w.blockM, w.blockN) < sms))
+    int64_t width = wgmma::coreWidth(element);
+    for (const WgmmaTiles &table : kWgmmaTiles) {
+      WgmmaTiles w = table.forElement(element);
+      if (!warpgroupTilesFit(c, w, element, sms, sharedLimit))
         continue;
       Slice lhs = coreSlice(0, {}, w.blockM, {});
       Slice rhs = coreSlice(1, {}, w.blockN, {});
+      if (element.isF32() && (lhs.kMajor || rhs.kMajor))
+        return std::nullopt;
       if (copyWidth(lhs, coreTileType(w.stages, w.blockM, w.blockK, element),
-                    w.blockK, w.threads()) == kCoreRowBytes / 2 &&
+                    w.blockK, w.threads()) == width &&
           copyWidth(rhs, coreTileType(w.stages, w.blockN, w.blockK, element),
-                    w.blockK, w.threads()) == kCoreRowBytes / 2)
+                    w.blockK, w.threads()) == width)
         return w;
     }
     return std::nullopt;
@@ -745,13 +775,15 @@ private:
     }
   }
 
-  /// `stages` buffers of a rows x depth slice as core matrices:
-  /// [buffer][row / 8][k / 8][8][8].
+  /// `stages` buffers of a rows x depth slice as core matrices of 8 rows
+  /// of w = wgmma::coreWidth(element) elements: [buffer][row / 8][k /
+  /// w][8][w] (16-bit elements: w is 8 either way round, and MN-major
+  /// slices take [k % 8][row % 8] for the last two).
   MemRefType coreTileType(int64_t stages, int64_t rows, int64_t depth,
                           Type element) {
+    int64_t width = wgmma::coreWidth(element);
     return workgroupType(
-        {stages, rows / kCoreRows, depth / kCoreRows, kCoreRows, kCoreRows},
-        element);
+        {stages, rows / kCoreRows, depth / width, kCoreRows, width}, element);
   }
 
   /// The tensor-core kernel's tiles for this product. With `sms` set (the
@@ -1096,10 +1128,12 @@ private:
   SmallVector<Value> sharedAt(OpBuilder &b, const Slice &s, Value buffer,
                               Value kk, Value r) {
     if (s.cores) {
+      // A core matrix's row: w elements along k (K-major), or 8 along the
+      // rows (MN-major, w = 8).
+      int64_t width = cast<MemRefType>(s.shared.getType()).getShape().back();
       Value rows = affine(b, d0.floorDiv(kCoreRows), r);
-      Value ks = affine(b, d0.floorDiv(kCoreRows), kk);
-      Value row = affine(b, d0 % kCoreRows, r),
-            k = affine(b, d0 % kCoreRows, kk);
+      Value ks = affine(b, d0.floorDiv(width), kk);
+      Value row = affine(b, d0 % kCoreRows, r), k = affine(b, d0 % width, kk);
       if (s.kMajor)
         return {buffer, rows, ks, k, row};
       return {buffer, rows, ks, row, k};
@@ -1463,11 +1497,16 @@ struct GPUTileMatmulPass : fmc::impl::GPUTileMatmulPassBase<GPUTileMatmulPass> {
           builder.buildWGMMA(w.c.narrowRhs, *tiles);
         else
           builder.buildMMA(w.c.narrowRhs);
-      } else if (!w.c.narrowRhs && !w.c.narrowLhs && tf32)
-        KernelBuilder(w.op, w.c, w.fusion, t, module, asyncCopies, sharedBytes,
-                      sms)
-            .buildMMA(Float32Type::get(&getContext()));
-      else {
+      } else if (!w.c.narrowRhs && !w.c.narrowLhs && tf32) {
+        KernelBuilder builder(w.op, w.c, w.fusion, t, module, asyncCopies,
+                              sharedBytes, sms);
+        Type f32 = Float32Type::get(&getContext());
+        std::optional<WgmmaTiles> tiles;
+        if (wgmma && (tiles = builder.chooseWgmmaTiles(f32)))
+          builder.buildWGMMA(f32, *tiles);
+        else
+          builder.buildMMA(f32);
+      } else {
         Tiles tiles = chooseSIMTTiles(t, w.c, sms);
         KernelBuilder(w.op, w.c, w.fusion, tiles, module, asyncCopies)
             .buildSIMT();
@@ -1505,6 +1544,14 @@ bool mlir::fmc::vectorsAligned(MemRefType type, int64_t width) {
          llvm::all_of(ArrayRef(strides).drop_back(), [&](int64_t stride) {
            return !ShapedType::isDynamic(stride) && stride % width == 0;
          });
+}
+
+bool mlir::fmc::fitsWarpgroupMatmul(const Contraction &c, Type element,
+                                    int64_t sms, int64_t sharedBytes) {
+  return llvm::any_of(kWgmmaTiles, [&](const WgmmaTiles &w) {
+    return warpgroupTilesFit(c, w.forElement(element), element, sms,
+                             sharedBytes);
+  });
 }
 
 std::string mlir::fmc::describeWarpgroupMatmulTiles(int64_t sharedBytes) {

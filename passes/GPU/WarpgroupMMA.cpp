@@ -12,6 +12,12 @@
 
 using namespace mlir;
 
+int64_t fmc::wgmma::coreWidth(Type element) {
+  return kCoreRowBytes * 8 / element.getIntOrFloatBitWidth();
+}
+
+int64_t fmc::wgmma::depth(Type element) { return 2 * coreWidth(element); }
+
 Value fmc::wgmma::sharedAddress(OpBuilder &b, Location loc, Value buffer) {
   return arith::IndexCastOp::create(
       b, loc, b.getI64Type(),
@@ -70,15 +76,18 @@ Value fmc::wgmma::multiply(OpBuilder &b, Location loc, Value acc, Value a,
                            Value bDesc, int64_t n, Type element, bool bKMajor,
                            bool accumulate) {
   MLIRContext *ctx = b.getContext();
+  assert((!element.isF32() || bKMajor) && "tf32 operands are K-major");
   auto type = NVVM::WGMMATypesAttr::get(
-      ctx, element.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16);
+      ctx, element.isF32()    ? NVVM::WGMMATypes::tf32
+           : element.isBF16() ? NVVM::WGMMATypes::bf16
+                              : NVVM::WGMMATypes::f16);
   auto one = NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one);
   // B's layout: col is K-major (stored [n][k]), row N-major.
   auto layoutB = NVVM::MMALayoutAttr::get(ctx, bKMajor ? NVVM::MMALayout::col
                                                        : NVVM::MMALayout::row);
   return NVVM::WgmmaMmaAsyncOp::create(
       b, loc, acc.getType(), acc, a, bDesc,
-      NVVM::MMAShapeAttr::get(ctx, kM, n, kK), type, type,
+      NVVM::MMAShapeAttr::get(ctx, kM, n, depth(element)), type, type,
       NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f32),
       NVVM::WGMMAScaleOutAttr::get(ctx, accumulate ? NVVM::WGMMAScaleOut::one
                                                    : NVVM::WGMMAScaleOut::zero),

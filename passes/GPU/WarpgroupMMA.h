@@ -2,9 +2,10 @@
 //
 // What the warpgroup kernels (sm_90a: the matmul's in TileMatmul.cpp, the
 // attention's in WarpgroupAttention.cpp) share: operands in shared memory
-// as 8 x 8 core matrices of 16-bit elements (8 rows of 16 bytes, stored
-// contiguously, no swizzling), the descriptors wgmma.mma_async reads them
-// through, and the products on accumulators held as vectors between them.
+// as core matrices (8 rows of 16 bytes, stored contiguously, no swizzling:
+// 8 x 8 16-bit elements, or 8 x 4 f32 read as tf32), the descriptors
+// wgmma.mma_async reads them through, and the products on accumulators
+// held as vectors between them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,11 +16,18 @@
 
 namespace mlir::fmc::wgmma {
 
-/// One product is m64 x n x k16; a warpgroup is 128 threads.
+/// One product is m64 x n x k16 (16-bit operands; tf32: k8, the same 32
+/// bytes of k); a warpgroup is 128 threads.
 constexpr int64_t kM = 64, kK = 16, kThreads = 128;
 /// A core matrix: 8 rows of 16 bytes, stored contiguously.
 constexpr int64_t kCoreRows = 8, kCoreRowBytes = 16,
                   kCoreBytes = kCoreRows * kCoreRowBytes;
+
+/// The elements of a core matrix's row: 8 of f16 or bf16, 4 of f32.
+int64_t coreWidth(Type element);
+/// The k of one product of `element` operands: 16 (f16, bf16) or 8 (f32,
+/// read as tf32).
+int64_t depth(Type element);
 
 /// The address of `buffer` (a shared memref) as an i64, for descriptors.
 Value sharedAddress(OpBuilder &b, Location loc, Value buffer);
@@ -38,9 +46,11 @@ Value toAccumulators(OpBuilder &b, Location loc, Value acc);
 Value fromAccumulators(OpBuilder &b, Location loc, Value accumulators);
 
 /// acc += A B (acc = A B without `accumulate`: scale-d 0, acc's values
-/// are not read) for one m64 x n x k16 product of `element` (f16 or bf16)
-/// operands, A K-major (descriptor `a`), B K-major (`bKMajor`: stored [n][k])
-/// or N-major (descriptor `b`); `acc` and the result are toAccumulators'.
+/// are not read) for one m64 x n x depth(element) product of `element`
+/// operands (f16, bf16, or f32 read as tf32), A K-major (descriptor `a`),
+/// B K-major (`bKMajor`: stored [n][k]) or N-major (descriptor `b`; 16-bit
+/// only, PTX has no transposed tf32 operands); `acc` and the result are
+/// toAccumulators'.
 Value multiply(OpBuilder &b, Location loc, Value acc, Value a, Value bDesc,
                int64_t n, Type element, bool bKMajor, bool accumulate = true);
 

@@ -378,7 +378,7 @@ func.func @wgmma_m_major(%out: memref<128xf32>) {
     %s0 = llvm.mlir.poison : !llvm.struct<(f32, f32, f32, f32)>
     %s1 = llvm.insertvalue %zero, %s0[0] : !llvm.struct<(f32, f32, f32, f32)>
     gpu.barrier
-    // expected-error @+1 {{only wgmma.mma_async m64nNk16 of f16 or bf16 into f32, A K-major, unscaled inputs, runs as host loops}}
+    // expected-error @+1 {{only wgmma.mma_async m64nNk16 of f16 or bf16, or m64nNk8 of tf32 with B K-major, into f32, A K-major, unscaled inputs, runs as host loops}}
     %d = nvvm.wgmma.mma_async %desc, %desc, %s1, <m = 64, n = 8, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <col>], B[<f16>, <one>, <col>] : !llvm.struct<(f32, f32, f32, f32)> -> !llvm.struct<(f32, f32, f32, f32)>
     %v = llvm.extractvalue %d[0] : !llvm.struct<(f32, f32, f32, f32)>
     memref.store %v, %out[%tx] : memref<128xf32>

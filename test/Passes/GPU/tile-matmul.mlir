@@ -13,6 +13,7 @@
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true shared-bytes=167936 sms=12 wgmma=true}),cse)' --split-input-file | FileCheck %s --check-prefix=WGMMA64
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true shared-bytes=232448 sms=4 wgmma=true}),cse)' --split-input-file | FileCheck %s --check-prefix=WGMMA2
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true sms=6 wgmma=true}),cse)' --split-input-file | FileCheck %s --check-prefix=NOWGMMA
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{tf32=true async-copies=true shared-bytes=167936 sms=6 wgmma=true}),cse)' --split-input-file | FileCheck %s --check-prefix=TF32WG
 // RUN: not fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{block-m=48}))' --split-input-file 2>&1 | FileCheck %s --check-prefix=BAD
 
 #lhs = affine_map<(m, n, k) -> (m, k)>
@@ -724,6 +725,59 @@ func.func @unaligned_rows(%a: memref<32x48xf32>, %b: memref<48x70xf32>, %c: memr
       ins(%a, %b : memref<32x48xf32>, memref<48x70xf32>) outs(%c : memref<32x70xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// With tf32 (--precision=tf32 on sm_90a), an f32 product whose operands
+// both store k contiguously (an rhs stored [n][k]: fmc-gpu-transpose-weights
+// stores weights so) takes the warpgroup kernel too: slices of the same
+// bytes, half as deep (32: 128 x 32 f32), as core matrices of 8 rows of
+// four f32 ([buffer][row / 8][k / 4][8][4]), each thread copying 16 bytes
+// (one core row) at a time; per slice 4 steps of m64n128k8 tf32 per half
+// (both operands K-major: B layout col), the same descriptor fields (128
+// bytes between core matrices along k, 8 x 128 along m and n). An rhs
+// stored [k][n] keeps the mma.sync kernel (PTX's tf32 operands are K-major
+// only).
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#rhs_t = affine_map<(m, n, k) -> (n, k)>
+#out = affine_map<(m, n, k) -> (m, n)>
+// TF32WG-LABEL: func.func @wgmma_tf32
+// TF32WG: gpu.launch {{.*}} threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c128, {{.*}} workgroup(%[[RAW:.+]] : memref<98304xi8, #gpu.address_space<workgroup>>)
+// TF32WG: %[[AS:.+]] = memref.view %[[RAW]][%c0][] : {{.*}} to memref<3x16x8x8x4xf32, #gpu.address_space<workgroup>>
+// TF32WG: %[[BS:.+]] = memref.view %[[RAW]][%c49152][] : {{.*}} to memref<3x16x8x8x4xf32, #gpu.address_space<workgroup>>
+// TF32WG-COUNT-8: nvgpu.device_async_copy %arg0[%{{.+}}, %{{.+}}], %[[AS]][%c0, %{{.+}}, %{{.+}}, %{{.+}}, %c0], 4
+// TF32WG-COUNT-8: nvgpu.device_async_copy %arg1[%{{.+}}, %{{.+}}], %[[BS]][%c0, %{{.+}}, %{{.+}}, %{{.+}}, %c0], 4
+// TF32WG: scf.for %{{.+}} = %c0 to %c96 step %c32
+// TF32WG: nvvm.wgmma.fence.aligned
+// TF32WG: arith.constant 274878431232 : i64
+// TF32WG-COUNT-8: nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 128, k = 8>, D[<f32>, <one>], A[<tf32>, <one>, <row>], B[<tf32>, <one>, <col>]
+// TF32WG-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// TF32WG-LABEL: func.func @tf32_n_major
+// TF32WG-NOT: nvvm.wgmma
+// TF32WG: vector.contract
+// TF32WG-NOT: nvvm.wgmma
+func.func @wgmma_tf32(%a: memref<200x160xf32>, %w: memref<296x160xf32>, %c: memref<200x296xf32>) {
+  linalg.generic {indexing_maps = [#lhs, #rhs_t, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : memref<200x160xf32>, memref<296x160xf32>) outs(%c : memref<200x296xf32>) {
+  ^bb0(%x: f32, %h: f32, %acc: f32):
+    %p = arith.mulf %x, %h : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+func.func @tf32_n_major(%a: memref<200x160xf32>, %w: memref<160x296xf32>, %c: memref<200x296xf32>) {
+  linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : memref<200x160xf32>, memref<160x296xf32>) outs(%c : memref<200x296xf32>) {
+  ^bb0(%x: f32, %h: f32, %acc: f32):
+    %p = arith.mulf %x, %h : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
   }

@@ -9,12 +9,21 @@
 // memory, 128 x 128 tiles (one warpgroup, two m64 halves, each slice's
 // products waited for); with sm_90's 232448, 128 x 256 tiles (two
 // warpgroups of one m64n256 each, four buffers, one slice in flight).
+// With tf32, the f32 product with rhs stored [n][k] takes the kernel too
+// (m64nNk8 .tf32, 32-deep slices of core matrices of 8 x 4 f32): exact on
+// the same values, and on rhs values with bit 12 set too (the highest bit
+// tf32 drops: the emulation reads operands as the tensor cores do,
+// truncated to tf32, so the sums are those of the unperturbed values).
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true shared-bytes=167936 wgmma=true},fmc-gpu-lower-async-copies,fmc-gpu-launches-to-host-loops),lower-affine,convert-vector-to-scf,convert-scf-to-cf,expand-strided-metadata,lower-affine,convert-vector-to-llvm,finalize-memref-to-llvm,convert-math-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,convert-func-to-llvm,convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts)' \
 // RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_lib_dir/libmlir_c_runner_utils.so | FileCheck %s
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true shared-bytes=232448 wgmma=true},fmc-gpu-lower-async-copies,fmc-gpu-launches-to-host-loops),lower-affine,convert-vector-to-scf,convert-scf-to-cf,expand-strided-metadata,lower-affine,convert-vector-to-llvm,finalize-memref-to-llvm,convert-math-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,convert-func-to-llvm,convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts)' \
 // RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_lib_dir/libmlir_c_runner_utils.so | FileCheck %s
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true shared-bytes=232448 wgmma=true tf32=true},fmc-gpu-lower-async-copies,fmc-gpu-launches-to-host-loops),lower-affine,convert-vector-to-scf,convert-scf-to-cf,expand-strided-metadata,lower-affine,convert-vector-to-llvm,finalize-memref-to-llvm,convert-math-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,convert-func-to-llvm,convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts)' \
+// RUN:   | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_lib_dir/libmlir_c_runner_utils.so | FileCheck %s --check-prefixes=CHECK,TF32
 // CHECK: K-major B, elements that differ: 0
 // CHECK: N-major B, elements that differ: 0
+// TF32: tf32, elements that differ: 0
+// TF32: tf32 with dropped bits set, elements that differ: 0
 
 #lhs = affine_map<(m, n, k) -> (m, k)>
 #rhs_nk = affine_map<(m, n, k) -> (n, k)>
@@ -45,6 +54,19 @@ func.func @n_major(%a: memref<200x160xbf16>, %w: memref<160x296xbf16>, %c: memre
     %xw = arith.extf %x : bf16 to f32
     %hw = arith.extf %h : bf16 to f32
     %p = arith.mulf %xw, %hw : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+func.func @tf32(%a: memref<200x160xf32>, %w: memref<296x160xf32>, %c: memref<200x296xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<200x296xf32>)
+  linalg.generic {indexing_maps = [#lhs, #rhs_nk, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : memref<200x160xf32>, memref<296x160xf32>) outs(%c : memref<200x296xf32>) {
+  ^bb0(%x: f32, %h: f32, %acc: f32):
+    %p = arith.mulf %x, %h : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
   }
@@ -114,6 +136,9 @@ func.func @main() {
   %abf = memref.alloc() : memref<200x160xbf16>
   %bnk = memref.alloc() : memref<296x160xf16>
   %bkn = memref.alloc() : memref<160x296xbf16>
+  %bf = memref.alloc() : memref<296x160xf32>
+  %bset = memref.alloc() : memref<296x160xf32>
+  %bit12 = arith.constant 4096 : i32
   %c = memref.alloc() : memref<200x296xf32>
   scf.for %i = %c0 to %cm step %c1 {
     scf.for %k = %c0 to %ck step %c1 {
@@ -133,6 +158,11 @@ func.func @main() {
       memref.store %h, %bnk[%j, %k] : memref<296x160xf16>
       %bh = arith.truncf %v : f32 to bf16
       memref.store %bh, %bkn[%k, %j] : memref<160x296xbf16>
+      memref.store %v, %bf[%j, %k] : memref<296x160xf32>
+      %bits = arith.bitcast %v : f32 to i32
+      %set = arith.ori %bits, %bit12 : i32
+      %vset = arith.bitcast %set : i32 to f32
+      memref.store %vset, %bset[%j, %k] : memref<296x160xf32>
     }
   }
   func.call @k_major(%a16, %bnk, %c) : (memref<200x160xf16>, memref<296x160xf16>, memref<200x296xf32>) -> ()
@@ -145,5 +175,15 @@ func.func @main() {
   %n1 = arith.index_cast %bad1 : index to i64
   vector.print str "N-major B, elements that differ: "
   vector.print %n1 : i64
+  func.call @tf32(%a, %bf, %c) : (memref<200x160xf32>, memref<296x160xf32>, memref<200x296xf32>) -> ()
+  %bad2 = func.call @count(%a, %b, %c) : (memref<200x160xf32>, memref<160x296xf32>, memref<200x296xf32>) -> index
+  %n2 = arith.index_cast %bad2 : index to i64
+  vector.print str "tf32, elements that differ: "
+  vector.print %n2 : i64
+  func.call @tf32(%a, %bset, %c) : (memref<200x160xf32>, memref<296x160xf32>, memref<200x296xf32>) -> ()
+  %bad3 = func.call @count(%a, %b, %c) : (memref<200x160xf32>, memref<160x296xf32>, memref<200x296xf32>) -> index
+  %n3 = arith.index_cast %bad3 : index to i64
+  vector.print str "tf32 with dropped bits set, elements that differ: "
+  vector.print %n3 : i64
   return
 }

@@ -1,14 +1,18 @@
-//===- TransposeMatvecWeights.cpp - matrix-vector weights read along k ----===//
+//===- TransposeWeights.cpp - weights stored [n][k] for their GPU kernels -===//
 //
-// The matrix-vector kernel (fmc-gpu-tile-matmul, products of a few rows)
-// reads its rhs 16 bytes at a time along the dim the rhs stores
-// contiguously: along n, lanes side by side over a row of columns; along k,
-// a warp per column. A weight stored [k][n] with n not a multiple of a
-// 16-byte vector (GPT-2's lm_head: 768 x 50257) has rows that are not
-// 16-byte aligned, so the kernel falls to one element per load there,
-// with a fraction of the bytes in flight. Such a weight, when every reader
-// is a product of fewer than `min-rows` rows, is stored [n][k] instead at
-// compile time: its readers then read whole 16-byte vectors along k.
+// Some GPU matmul kernels (fmc-gpu-tile-matmul) read a weight better along
+// k than along n, so a weight stored [k][n] is stored [n][k] instead at
+// compile time when every reader is such a product:
+// - The matrix-vector kernel (products of fewer than `min-rows` rows)
+//   reads its rhs 16 bytes at a time along the dim the rhs stores
+//   contiguously. A weight with n not a multiple of a 16-byte vector
+//   (GPT-2's lm_head: 768 x 50257) has rows that are not 16-byte aligned,
+//   so the kernel falls to one element per load there; the transposed
+//   one is read along k in whole vectors.
+// - With `tf32-warpgroup` (--precision=tf32 on sm_90a), an f32 product
+//   that the warpgroup kernel's tiles fit: wgmma.mma_async takes tf32
+//   operands K-major only, so the kernel copies only a weight whose k is
+//   contiguous into its core matrices (else the product takes mma.sync).
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,11 +20,13 @@
 #include "passes/Codegen/Contraction.h"
 #include "passes/GPU/Passes.h"
 
+#include "mlir/IR/AffineExpr.h"
+
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/BitVector.h"
 
 namespace mlir::fmc {
-#define GEN_PASS_DEF_TRANSPOSEMATVECWEIGHTSPASS
+#define GEN_PASS_DEF_TRANSPOSEWEIGHTSPASS
 #include "passes/GPU/Passes.h.inc"
 } // namespace mlir::fmc
 
@@ -29,13 +35,15 @@ using namespace mlir::fmc;
 
 namespace {
 
-struct TransposeMatvecWeightsPass
-    : fmc::impl::TransposeMatvecWeightsPassBase<TransposeMatvecWeightsPass> {
+struct TransposeWeightsPass
+    : fmc::impl::TransposeWeightsPassBase<TransposeWeightsPass> {
   using Base::Base;
 
-  /// Whether `use` is the rhs, stored [k][n] with n not a multiple of
-  /// `width` and k one, of a product of fewer than `minRows` rows: the
-  /// products whose rhs reads a transposed weight as 16-byte vectors.
+  /// Whether `use` is the rhs, stored [k][n] with k a multiple of `width`,
+  /// of a product that reads a transposed weight better: one of fewer than
+  /// `minRows` rows with n not a multiple of `width` (the matrix-vector
+  /// kernel's 16-byte vectors), or with `tf32Warpgroup` an f32 one whose
+  /// lhs stores k contiguously and which the warpgroup kernel's tiles fit.
   bool readsBetterTransposed(OpOperand &use) {
     auto generic = dyn_cast<linalg::GenericOp>(use.getOwner());
     if (!generic || use.getOperandNumber() != 1)
@@ -44,12 +52,17 @@ struct TransposeMatvecWeightsPass
     if (failed(c) || c->packedWidth || c->narrowRhs)
       return false;
     MLIRContext *ctx = generic.getContext();
+    AffineExpr k = getAffineDimExpr(c->k, ctx);
     AffineMap map = generic.getMatchingIndexingMap(&use);
-    return map.getResults() ==
-               ArrayRef<AffineExpr>{getAffineDimExpr(c->k, ctx),
-                                    getAffineDimExpr(c->n, ctx)} &&
-           c->sizes[c->m] < minRows && c->sizes[c->n] % width != 0 &&
-           c->sizes[c->k] % width == 0;
+    if (map.getResults() !=
+            ArrayRef<AffineExpr>{k, getAffineDimExpr(c->n, ctx)} ||
+        c->sizes[c->k] % width != 0)
+      return false;
+    if (c->sizes[c->m] < minRows)
+      return c->sizes[c->n] % width != 0;
+    return tf32Warpgroup && !c->narrowLhs &&
+           generic.getIndexingMapsArray()[0].getResults().back() == k &&
+           fitsWarpgroupMatmul(*c, Float32Type::get(ctx), sms, sharedBytes);
   }
 
   void runOnOperation() override {
@@ -57,8 +70,7 @@ struct TransposeMatvecWeightsPass
     if (!func)
       return signalPassFailure();
     if (width <= 0) {
-      getOperation().emitError(
-          "fmc-gpu-transpose-matvec-weights: width must be > 0");
+      getOperation().emitError("fmc-gpu-transpose-weights: width must be > 0");
       return signalPassFailure();
     }
     MLIRContext *ctx = &getContext();

@@ -1,6 +1,6 @@
-// RUN: fmc-opt %s --fmc-gpu-transpose-matvec-weights='width=4' | FileCheck %s
-// RUN: fmc-opt %s --fmc-gpu-transpose-matvec-weights='width=4 min-rows=1' | FileCheck %s --check-prefix=NONE
-// RUN: not fmc-opt %s --fmc-gpu-transpose-matvec-weights='width=0' 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: fmc-opt %s --fmc-gpu-transpose-weights='width=4' | FileCheck %s
+// RUN: fmc-opt %s --fmc-gpu-transpose-weights='width=4 min-rows=1' | FileCheck %s --check-prefix=NONE
+// RUN: not fmc-opt %s --fmc-gpu-transpose-weights='width=0' 2>&1 | FileCheck %s --check-prefix=BAD
 
 // A one-row product reads %w [k = 8][n = 3]: rows of 3 f32, not a whole
 // 16-byte vector (width 4), while k is. The weight becomes its transpose
@@ -27,7 +27,7 @@
 // NONE-NOT: w.t
 // NONE: dense_resource<w> : tensor<8x3xf32>
 // NONE-NOT: w.t
-// BAD: error: fmc-gpu-transpose-matvec-weights: width must be > 0
+// BAD: error: fmc-gpu-transpose-weights: width must be > 0
 #lhs = affine_map<(m, k, n) -> (m, k)>
 #rhs = affine_map<(m, k, n) -> (k, n)>
 #out = affine_map<(m, k, n) -> (m, n)>
