@@ -255,8 +255,10 @@ int printTargetDescription() {
                         gpu.maxSharedBytesPerBlock)
                  << "\n";
     if (gpu.wgmma)
-      llvm::outs() << "warpgroup matmul tiles (wgmma; 16-bit operands both "
-                      "copied by cp.async; the largest giving at least "
+      llvm::outs() << "warpgroup matmul tiles (wgmma; 16-bit operands, or "
+                      "with tf32 f32 ones storing k contiguously in slices "
+                      "half as deep, both copied by cp.async; the largest "
+                      "giving at least "
                    << gpu.maxSMs << " blocks, else the tensor-core tiles): "
                    << mlir::fmc::describeWarpgroupMatmulTiles(
                           gpu.maxSharedBytesPerBlock)
