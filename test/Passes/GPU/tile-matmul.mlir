@@ -14,6 +14,7 @@
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true shared-bytes=232448 sms=4 wgmma=true}),cse)' --split-input-file | FileCheck %s --check-prefix=WGMMA2
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{async-copies=true sms=6 wgmma=true}),cse)' --split-input-file | FileCheck %s --check-prefix=NOWGMMA
 // RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{tf32=true async-copies=true shared-bytes=167936 sms=6 wgmma=true}),cse)' --split-input-file | FileCheck %s --check-prefix=TF32WG
+// RUN: fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{tf32=true async-copies=true shared-bytes=167936 sms=6}),cse)' --split-input-file | FileCheck %s --check-prefix=TF32LARGE
 // RUN: not fmc-opt %s --pass-pipeline='builtin.module(func.func(fmc-gpu-tile-matmul{block-m=48}))' --split-input-file 2>&1 | FileCheck %s --check-prefix=BAD
 
 #lhs = affine_map<(m, n, k) -> (m, k)>
@@ -762,6 +763,17 @@ func.func @unaligned_rows(%a: memref<32x48xf32>, %b: memref<48x70xf32>, %c: memr
 // TF32WG-NOT: nvvm.wgmma
 // TF32WG: vector.contract
 // TF32WG-NOT: nvvm.wgmma
+// Without wgmma (sm_80, sm_86, sm_89, sm_90), tf32 products that give
+// enough blocks take the large mma.sync tiles too: 128 x 128 x 32 of f32
+// rows padded by 16 bytes, four buffers (141312 bytes: an A100's 163 KB
+// hold them, an RTX 30's 99 KB three of them do not, so the default 64 x 64
+// tiles serve there), 64 x 64 per warp of m16n8k8.
+// TF32LARGE-LABEL: func.func @tf32_n_major
+// TF32LARGE: gpu.launch {{.*}} threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c128, {{.*}} workgroup(%[[RAW:.+]] : memref<141312xi8, #gpu.address_space<workgroup>>)
+// TF32LARGE: memref.view %[[RAW]]{{.*}} to memref<4x128x36xf32, #gpu.address_space<workgroup>>
+// TF32LARGE: memref.view %[[RAW]]{{.*}} to memref<4x32x132xf32, #gpu.address_space<workgroup>>
+// TF32LARGE: scf.for
+// TF32LARGE-COUNT-128: vector.contract {{.*}} : vector<16x8xf32>, vector<8x8xf32> into vector<16x8xf32>
 func.func @wgmma_tf32(%a: memref<200x160xf32>, %w: memref<296x160xf32>, %c: memref<200x296xf32>) {
   linalg.generic {indexing_maps = [#lhs, #rhs_t, #out], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %w : memref<200x160xf32>, memref<296x160xf32>) outs(%c : memref<200x296xf32>) {
