@@ -407,26 +407,36 @@ def LaunchParallelLoopsPass
 
 def TransposeWeightsPass
     : Pass<"fmc-gpu-transpose-weights", "::mlir::ModuleOp"> {
-  let summary = "Store [k][n] weights as [n][k] where their GPU kernels read "
-                "them better along k";
+  let summary = "Store 2-D weights in the layout their GPU matmul kernels "
+                "read best, folding their transposes";
   let description = [{
     On linalg on tensors, before fmc-narrow-matmul-weights. A 2-D weight
-    argument of the model function, stored [k][n] with k a multiple of
-    `width`, whose every reader is the rhs of a product (a contraction
-    linalg.generic) that reads it better transposed, is replaced by a
-    weight holding its transpose, [n][k], and its readers' rhs maps swap k
-    and n. Such products are:
-    - those of fewer than `min-rows` rows (fmc-gpu-tile-matmul's
-      matrix-vector kernel) with n not a multiple of `width`: the kernel
-      reads its rhs 16 bytes at a time along the contiguous dim, and a row
-      of n elements that is not a whole number of 16-byte vectors (GPT-2's
-      lm_head, 768 x 50257) would be read an element at a time;
-    - with `tf32-warpgroup`, f32 products whose lhs stores k contiguously
-      and which a tile of the warpgroup kernel fits (`sms`, `shared-bytes`:
-      fmc-gpu-tile-matmul's, which gives them that kernel): wgmma.mma_async
-      takes tf32 operands K-major only.
-    `width`: the elements of a 16-byte vector of the weight as the kernels
-    read it (8 for 16-bit weights, 4 for f32).
+    argument of the model function whose every reader is the rhs of a
+    product (a contraction linalg.generic), directly or through a 2-D
+    linalg.transpose (ONNX Gemm's transB, a Transpose node) that only such
+    products read, is stored with the rows its products read best, and the
+    transposes go: no kernel transposes it at run time. A product reads
+    its rhs best:
+    - K-major ([n][k], k a multiple of `width`), if it has fewer than
+      `min-rows` rows (fmc-gpu-tile-matmul's matrix-vector kernel) and n is
+      not a multiple of `width`: the kernel reads its rhs 16 bytes at a
+      time along the contiguous dim, and a row of n elements that is not a
+      whole number of 16-byte vectors (GPT-2's lm_head, 768 x 50257) would
+      be read an element at a time;
+    - K-major, with `tf32-warpgroup`, if it is an f32 product whose lhs
+      stores k contiguously and which a tile of the warpgroup kernel fits
+      (`sms`, `shared-bytes`: fmc-gpu-tile-matmul's, which gives it that
+      kernel): wgmma.mma_async takes tf32 operands K-major only;
+    - in either layout for the other matrix-vector products;
+    - N-major ([k][n]) for the other tiled kernels, which copy 16-byte
+      vectors along n into their [k][n] slices.
+    The weight's rows are n where every reader reads K-major best or does
+    not mind, k where one reads N-major best; where none minds, as every
+    reader reads them (folding the transposes), else k. Readers that read
+    the other layout read a new weight holding the transpose (`name.t`),
+    their maps swapping k and n; the old weight goes where nothing reads
+    it any more. `width`: the elements of a 16-byte vector of the weight
+    as the kernels read it (8 for 16-bit weights, 4 for f32).
   }];
   let options = [
     Option<"function", "function", "std::string", "\"main\"",
