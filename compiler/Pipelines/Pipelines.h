@@ -49,10 +49,10 @@ struct PipelineOptions {
   /// Those loops mapped to GPU blocks (GPU targets and their emulation):
   /// one-row loops are kept for fmc-gpu-launch-row-loops.
   bool rowLoopsOnGPUBlocks = false;
-  /// GPU targets: weights of matrix-vector products whose rows are not a
-  /// whole number of 16-byte vectors of this many elements, and with tf32
-  /// and wgmma those of the warpgroup kernel's f32 products, are stored
-  /// transposed (fmc-gpu-transpose-weights); 0: never.
+  /// GPU targets: weights that only matmuls read are stored in the layout
+  /// their kernels read best, their transposes folded
+  /// (fmc-gpu-transpose-weights), this many elements to a 16-byte vector
+  /// of them; 0: never.
   int64_t gpuMatvecWeightWidth = 0;
 
   /// CUDA targets: the PTX chip and ISA features (nvvm-attach-target), the

@@ -575,7 +575,7 @@ private:
   /// offset, adjacent in m or n; 16-byte units; no swizzling) from core
   /// matrices of 8 rows of 16 bytes, rows along m or n (K-major) or along k
   /// (MN-major);
-  /// A (64 x 16, K-major) the same way (NVVM's op) or from registers
+  /// A (64 x K, K-major) the same way (NVVM's op) or from registers
   /// (fmc_nv.wgmma_register_a: warp w holds rows 16 w .. + 15 as
   /// mma.sync m16n8k16's A fragments, MLIR's table). Thread t of the
   /// warpgroup (warp w) holds rows 16 w .. + 15 of D, value 4 j + v at

@@ -189,7 +189,7 @@ constexpr WgmmaTiles kWgmmaTiles[] = {
     {128, 256, 64, 4, 2, 1}, {128, 128, 64, 3, 1, 0}, {64, 128, 64, 3, 1, 0}};
 constexpr int64_t kWgmmaM = wgmma::kM, kWarpgroupThreads = wgmma::kThreads;
 int64_t WgmmaTiles::threads() const { return warpgroups * kWarpgroupThreads; }
-using wgmma::kCoreBytes, wgmma::kCoreRowBytes, wgmma::kCoreRows;
+using wgmma::kCoreBytes, wgmma::kCoreRows;
 
 /// The bytes of the warpgroup kernel's shared buffer: the slices' buffers
 /// (16-bit elements, or `bytes` each), or after the loop the f32
@@ -610,7 +610,7 @@ public:
 
   /// The warpgroup kernel's tiles for this product of `element` operands
   /// (16-bit, or f32 as tf32): the first of kWgmmaTiles whose tile fits
-  /// the product and the GPU (warpgroupMatmulTiles), whose slices are both
+  /// the product and the GPU (warpgroupTilesFit), whose slices are both
   /// copied by cp.async (and, for tf32, both store k contiguously: PTX's
   /// tf32 operands are K-major); none where none does (the mma.sync
   /// kernels serve it).

@@ -125,7 +125,8 @@ struct TransposeWeightsPass
         continue;
       }
       auto transpose = dyn_cast<linalg::TransposeOp>(use.getOwner());
-      if (!transpose || transpose.getPermutation() != ArrayRef<int64_t>{1, 0})
+      if (!transpose || use.get() != transpose.getInput() ||
+          transpose.getPermutation() != ArrayRef<int64_t>{1, 0})
         return std::nullopt;
       for (OpOperand &read : transpose->getResult(0).getUses()) {
         std::optional<bool> rows = rowsAreK(read);
