@@ -219,8 +219,12 @@ struct TransposeWeightsPass
       for (Reader &r : *found)
         if (r.transpose)
           transposes.insert(r.transpose);
-      for (Operation *transpose : transposes)
-        transpose->erase();
+      for (Operation *op : transposes) {
+        Value init = cast<linalg::TransposeOp>(op).getInit();
+        op->erase();
+        if (Operation *def = init.getDefiningOp(); def && def->use_empty())
+          def->erase();
+      }
       if (arg.use_empty()) {
         replaced.resize(func.getNumArguments());
         replaced.set(arg.getArgNumber());

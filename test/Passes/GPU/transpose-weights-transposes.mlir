@@ -18,6 +18,7 @@
 // CHECK-SAME: %[[U:[^:]+]]: tensor<8x4xf32> {fmc.weight = dense_resource<u>
 // CHECK-SAME: %[[T:[^:]+]]: tensor<4x128xf32> {{{.*}}fmc.weight = dense_resource<w.t> : tensor<4x128xf32>}
 // CHECK-NOT: dense_resource<w> :
+// CHECK-NOT: tensor.empty() : tensor<4x128xf32>
 // CHECK-NOT: linalg.transpose
 // CHECK: %[[UT:.+]] = linalg.transpose ins(%[[U]]
 // CHECK-NOT: linalg.transpose
