@@ -82,6 +82,7 @@ LogicalResult renameGPURuntimeCalls(llvm::Module &module, Location loc) {
       {"mgpuMemcpy", "fmc_cuda_memcpy"},
       {"mgpuMemset32", "fmc_cuda_memset32"},
       {"mgpuMemset16", "fmc_cuda_memset16"},
+      {"mgpuTensorMapEncodeTiledMemref", "fmc_cuda_tensor_map_encode"},
   };
   for (llvm::Function &function : module.functions()) {
     if (!function.isDeclaration() || !function.getName().starts_with("mgpu"))
@@ -230,6 +231,15 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
       if (!gpu && pipeline.gpuWGMMA &&
           ::fmc::resolveCUDATarget("sm_90a", hopper, error))
         pipeline.gpuMaxSharedBytes = hopper.maxSharedBytesPerBlock;
+    }
+    if (options.gpuTMA) {
+      if (!pipeline.gpuWGMMA)
+        return emitError(fileLoc)
+               << "--gpu-tma: TMA copies feed the warpgroup matmul kernel, "
+                  "which "
+               << (gpu ? gpu->name + " does not have (it needs sm_90a)"
+                       : std::string("needs --gpu-wgmma"));
+      pipeline.gpuTMA = true;
     }
     pipeline.gpuAttentionMaxHead =
         mlir::fmc::largestFusedAttentionHead(pipeline.gpuSharedBytes);

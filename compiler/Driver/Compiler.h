@@ -43,6 +43,9 @@ struct CompileOptions {
   /// Warpgroup MMA for large 16-bit matmuls (--gpu-wgmma; unset: where the
   /// target has it, sm_90a).
   std::optional<bool> gpuWGMMA;
+  /// --gpu-tma: the warpgroup matmul's slices copied by the tensor memory
+  /// accelerator (needs the warpgroup kernel).
+  bool gpuTMA = false;
   EmitKind emit = EmitKind::Artifact;
   onnx::ImportOptions import;
   bool printIRBeforeAll = false;

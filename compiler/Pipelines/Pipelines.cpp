@@ -52,7 +52,7 @@ static std::string gpuMappingPasses(const PipelineOptions &options) {
       "module-name=fmc_kernels},"
       "fmc-gpu-tile-matmul{{block-m={1} block-n={2} block-k={3} "
       "thread-m={4} thread-n={5} tf32={6} async-copies={9} "
-      "shared-bytes={11} sms={12} wgmma={13} module-name=fmc_kernels},"
+      "shared-bytes={11} sms={12} wgmma={13} tma={15} module-name=fmc_kernels},"
       "fmc-gpu-launch-row-loops{{block-size={0} module-name=fmc_kernels},"
       "fmc-outer-parallel-iterators),"
       // Row loops the row kernels did not take: one thread per row.
@@ -68,7 +68,8 @@ static std::string gpuMappingPasses(const PipelineOptions &options) {
       options.gpuAttentionMMA.empty() ? "\"\"" : options.gpuAttentionMMA,
       options.gpuMaxSharedBytes, options.gpuSMs,
       options.gpuWGMMA ? "true" : "false",
-      options.reportKernels ? ",fmc-gpu-report-kernels" : "");
+      options.reportKernels ? ",fmc-gpu-report-kernels" : "",
+      options.gpuTMA ? "true" : "false");
 }
 
 LogicalResult
@@ -198,6 +199,9 @@ mlir::fmc::buildCUDAKernelPipeline(OpPassManager &pm,
       // NVVM ops built from inline PTX (wgmma.mma_async), and fmc_nv's.
       "convert-nvvm-to-llvm,"
       "canonicalize,cse,reconcile-unrealized-casts),"
+      // The host side of the kernels' TMA copies: their tensor maps,
+      // encoded by the runtime (fmc_cuda_tensor_map_encode).
+      "convert-nvgpu-to-nvvm,"
       // The model function takes bare pointers (the entry ABI), so its
       // signature is converted before gpu-to-llvm would give it
       // descriptors.

@@ -95,6 +95,9 @@ struct PipelineOptions {
   /// Large 16-bit matmuls on warpgroup MMA (fmc-gpu-tile-matmul's wgmma:
   /// sm_90a's wgmma.mma_async).
   bool gpuWGMMA = false;
+  /// With gpuWGMMA: the warpgroup matmul's slices copied by TMA
+  /// (fmc-gpu-tile-matmul's tma).
+  bool gpuTMA = false;
   std::string cudaToolkit = "/usr/local/cuda";
   /// CPU targets: map the code to GPU launches as for a GPU target, then run
   /// the launches as host loops (fmc-gpu-launches-to-host-loops), so that

@@ -898,7 +898,155 @@ private:
   Value wgmmaScratch, sharedHalves, sharedWords, sharedBase;
 };
 
+/// The view a TMA copy's tensor map reads: the ranked memref that
+/// nvgpu.tma.create.descriptor encoded on the host, possibly passed to the
+/// kernel as an address (fmc-gpu-tile-matmul's casts: map -> pointer ->
+/// i64 -> pointer -> map); null if the map comes from anywhere else, or is
+/// swizzled, interleaved or filled with NaNs.
+Value tensorMapView(Value descriptor) {
+  while (Operation *def = descriptor.getDefiningOp()) {
+    if (!isa<UnrealizedConversionCastOp, LLVM::IntToPtrOp, LLVM::PtrToIntOp>(
+            def) ||
+        def->getNumOperands() != 1)
+      break;
+    descriptor = def->getOperand(0);
+  }
+  auto create = descriptor.getDefiningOp<nvgpu::TmaCreateDescriptorOp>();
+  if (!create)
+    return {};
+  nvgpu::TensorMapDescriptorType type = create.getTensorMap().getType();
+  if (type.getSwizzle() != nvgpu::TensorMapSwizzleKind::SWIZZLE_NONE ||
+      type.getInterleave() != nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE ||
+      type.getOob() != nvgpu::TensorMapOOBKind::OOB_ZERO)
+    return {};
+  auto ranked = create.getTensor().getDefiningOp<memref::CastOp>();
+  if (!ranked || !isa<MemRefType>(ranked.getSource().getType()))
+    return {};
+  return ranked.getSource();
+}
+
+/// Erases the op defining `value` if nothing uses it, then its operand's
+/// (the casts that carry a tensor map).
+void eraseUnusedChain(Value value, IRRewriter &rewriter) {
+  while (Operation *def = value.getDefiningOp()) {
+    if (!def->use_empty())
+      return;
+    if (auto create = dyn_cast<nvgpu::TmaCreateDescriptorOp>(def))
+      value = create.getTensor();
+    else if (isa<UnrealizedConversionCastOp, LLVM::IntToPtrOp, LLVM::PtrToIntOp,
+                 memref::CastOp>(def) &&
+             def->getNumOperands() == 1)
+      value = def->getOperand(0);
+    else
+      return;
+    rewriter.eraseOp(def);
+  }
+}
+
+/// The host runs a kernel's TMA copies (nvgpu.tma.async.load) in the thread
+/// that starts them (its predicate), as loops over the box: element e of
+/// the box is the view's element at the copy's coordinates (innermost dim
+/// first) plus e, zero past the view's edges. A copy is thus complete when
+/// its thread's segment ends, before any thread waits for it (after a
+/// barrier), so the mbarriers the copies complete have nothing to do and
+/// go, with their fences.
+LogicalResult lowerTensorMapCopies(gpu::LaunchOp launch, IRRewriter &rewriter) {
+  SmallVector<nvgpu::TmaAsyncLoadOp> copies;
+  SmallVector<Operation *> barrierOps, creates;
+  launch.walk([&](Operation *op) {
+    if (auto copy = dyn_cast<nvgpu::TmaAsyncLoadOp>(op))
+      copies.push_back(copy);
+    else if (isa<nvgpu::MBarrierInitOp, nvgpu::MBarrierArriveExpectTxOp,
+                 nvgpu::MBarrierTryWaitParityOp, NVVM::FenceMbarrierInitOp>(op))
+      barrierOps.push_back(op);
+    else if (isa<nvgpu::MBarrierCreateOp>(op))
+      creates.push_back(op);
+  });
+  for (nvgpu::TmaAsyncLoadOp copy : copies) {
+    Value view = tensorMapView(copy.getTensorMapDescriptor());
+    if (!view)
+      return copy.emitError(
+          "a TMA copy runs as host loops only from an unswizzled tensor map "
+          "with zero fill, encoded (nvgpu.tma.create.descriptor) from a "
+          "ranked memref before the launch");
+    Location loc = copy.getLoc();
+    auto viewType = cast<MemRefType>(view.getType());
+    auto dstType = cast<MemRefType>(copy.getDst().getType());
+    int64_t rank = dstType.getRank();
+    if (viewType.getRank() != rank || copy.getMulticastMask())
+      return copy.emitError("a TMA copy runs as host loops only into a box "
+                            "of its tensor's rank, without multicast");
+    rewriter.setInsertionPoint(copy);
+    if (Value predicate = copy.getPredicate()) {
+      auto guard = scf::IfOp::create(rewriter, loc, predicate);
+      rewriter.setInsertionPointToStart(guard.thenBlock());
+    }
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    SmallVector<Value> at, from;
+    Value inside;
+    for (int64_t i = 0; i < rank; ++i) {
+      auto loop = scf::ForOp::create(
+          rewriter, loc, zero,
+          arith::ConstantIndexOp::create(rewriter, loc, dstType.getDimSize(i)),
+          one);
+      rewriter.setInsertionPointToStart(loop.getBody());
+      Value e = loop.getInductionVar();
+      Value g = arith::AddIOp::create(rewriter, loc,
+                                      copy.getCoordinates()[rank - 1 - i], e);
+      Value inDim =
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult, g,
+                                arith::ConstantIndexOp::create(
+                                    rewriter, loc, viewType.getDimSize(i)));
+      inside =
+          inside ? arith::AndIOp::create(rewriter, loc, inside, inDim) : inDim;
+      at.push_back(e);
+      from.push_back(g);
+    }
+    Type element = dstType.getElementType();
+    auto read = scf::IfOp::create(rewriter, loc, TypeRange{element}, inside,
+                                  /*withElseRegion=*/true);
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(read.thenBlock());
+      scf::YieldOp::create(
+          rewriter, loc,
+          ValueRange{memref::LoadOp::create(rewriter, loc, view, from)});
+      rewriter.setInsertionPointToStart(read.elseBlock());
+      scf::YieldOp::create(rewriter, loc,
+                           ValueRange{arith::ConstantOp::create(
+                               rewriter, loc, rewriter.getZeroAttr(element))});
+    }
+    memref::StoreOp::create(rewriter, loc, read.getResult(0), copy.getDst(),
+                            at);
+    Value descriptor = copy.getTensorMapDescriptor();
+    rewriter.eraseOp(copy);
+    eraseUnusedChain(descriptor, rewriter);
+  }
+  for (Operation *op : barrierOps)
+    rewriter.eraseOp(op);
+  for (Operation *op : creates)
+    if (op->use_empty())
+      rewriter.eraseOp(op);
+  return success();
+}
+
+/// The tensor maps encoded on the host for kernels that now run as host
+/// loops: nothing reads them any more (their views stay, read by the
+/// loops).
+void eraseTensorMaps(Operation *root, IRRewriter &rewriter) {
+  SmallVector<Value> ends;
+  root->walk([&](LLVM::PtrToIntOp op) {
+    if (tensorMapView(op.getResult()))
+      ends.push_back(op.getResult());
+  });
+  for (Value end : ends)
+    eraseUnusedChain(end, rewriter);
+}
+
 LogicalResult lowerLaunch(gpu::LaunchOp launch, IRRewriter &rewriter) {
+  if (failed(lowerTensorMapCopies(launch, rewriter)))
+    return failure();
   if (launch.getAsyncToken() || !launch.getAsyncDependencies().empty() ||
       !launch.getPrivateAttributions().empty() ||
       launch.getDynamicSharedMemorySize() || launch.hasClusterSize() ||
@@ -983,6 +1131,7 @@ struct LaunchesToHostLoopsPass
     for (gpu::LaunchOp launch : launches)
       if (failed(lowerLaunch(launch, rewriter)))
         return signalPassFailure();
+    eraseTensorMaps(getOperation(), rewriter);
     SmallVector<Operation *> buffers;
     getOperation().walk([&](Operation *op) {
       if (isa<gpu::AllocOp, gpu::DeallocOp>(op))

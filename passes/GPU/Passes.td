@@ -168,6 +168,10 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     Option<"wgmma", "wgmma", "bool", "false",
            "Multiply large 16-bit products with warpgroup MMA "
            "(wgmma.mma_async: sm_90a)">,
+    Option<"tma", "tma", "bool", "false",
+           "With wgmma: copy the warpgroup kernel's slices with the tensor "
+           "memory accelerator (cp.async.bulk.tensor, one thread, mbarriers) "
+           "where both operands allow it">,
     Option<"moduleName", "module-name", "std::string", "\"fmc_kernels\"",
            "Name of the GPU module that outlining creates">,
   ];

@@ -188,6 +188,9 @@ struct WgmmaTiles {
 constexpr WgmmaTiles kWgmmaTiles[] = {
     {128, 256, 64, 4, 2, 1}, {128, 128, 64, 3, 1, 0}, {64, 128, 64, 3, 1, 0}};
 constexpr int64_t kWgmmaM = wgmma::kM, kWarpgroupThreads = wgmma::kThreads;
+/// The time hint of one mbarrier.try_wait (the hardware's limit; the wait
+/// retries until the phase completes either way).
+constexpr int64_t kMbarrierTicks = 10000000;
 int64_t WgmmaTiles::threads() const { return warpgroups * kWarpgroupThreads; }
 using wgmma::kCoreBytes, wgmma::kCoreRows;
 
@@ -484,6 +487,20 @@ public:
   void buildWGMMA(Type element, const WgmmaTiles &w) {
     OpBuilder b(op);
     Type f32 = b.getF32Type();
+    // With `tma`, the tensor maps of both operands, encoded on the host
+    // before the launch (none where either cannot take one).
+    SmallVector<TensorMap> encoded;
+    if (tma) {
+      std::optional<TmaLayout> layouts[] = {
+          tmaLayout(coreSlice(0, {}, w.blockM, {}), w.blockM, w.blockK,
+                    element),
+          tmaLayout(coreSlice(1, {}, w.blockN, {}), w.blockN, w.blockK,
+                    element)};
+      if (layouts[0] && layouts[1])
+        for (auto [i, layout] : llvm::enumerate(layouts))
+          encoded.push_back(
+              encodeTensorMap(b, op.getDpsInputs()[i], *layout, element));
+    }
     // Each warpgroup's rows: `halves` 64-row products per step.
     int64_t groupRows = w.blockM / w.warpgroups;
     int64_t halves = groupRows / kWgmmaM, values = w.blockN / 2;
@@ -502,14 +519,14 @@ public:
     describe(launch,
              llvm::formatv("matmul: warpgroup MMA (wgmma.mma_async m64n{0}k{8} "
                            "{1}), {2}x{0}x{3} tiles, {4} warpgroup{5}, {6} "
-                           "buffers, wait_group {7}",
+                           "buffers, wait_group {7}{9}",
                            w.blockN,
                            element.isF32()    ? "tf32"
                            : element.isBF16() ? "bf16"
                                               : "f16",
                            w.blockM, w.blockK, w.warpgroups,
                            w.warpgroups > 1 ? "s" : "", w.stages, w.pending,
-                           step));
+                           step, encoded.empty() ? "" : ", slices by TMA"));
     Value raw = launch.getWorkgroupAttributions()[0];
     auto view = [&](MemRefType type, int64_t offset) -> Value {
       return memref::ViewOp::create(b, loc, type, raw, index(b, offset),
@@ -517,8 +534,39 @@ public:
     };
     Slice slices[] = {coreSlice(0, m0, w.blockM, view(lhsTile, 0)),
                       coreSlice(1, n0, w.blockN, view(rhsTile, lhsBytes))};
-    proxyFence = true;
     pendingGroups = w.pending;
+    if (!encoded.empty()) {
+      // Thread 0 starts each slice's two boxes; the mbarrier of its buffer
+      // completes when their bytes have arrived.
+      tensorMaps.clear();
+      for (TensorMap map : encoded) {
+        Value pointer = LLVM::IntToPtrOp::create(
+            b, loc, LLVM::LLVMPointerType::get(b.getContext()), map.descriptor);
+        map.descriptor =
+            UnrealizedConversionCastOp::create(b, loc, map.type, pointer)
+                .getResult(0);
+        tensorMaps.push_back(map);
+      }
+      int64_t stages = w.stages;
+      sliceBarriers = nvgpu::MBarrierCreateOp::create(
+          b, loc,
+          nvgpu::MBarrierGroupType::get(
+              b.getContext(),
+              gpu::AddressSpaceAttr::get(b.getContext(),
+                                         gpu::AddressSpace::Workgroup),
+              stages));
+      leader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid,
+                                     index(b, 0));
+      sliceBytes = lhsStageBytes + rhsStageBytes;
+      for (int64_t s = 0; s < stages; ++s)
+        nvgpu::MBarrierInitOp::create(b, loc, sliceBarriers, index(b, 1),
+                                      index(b, s), leader);
+      NVVM::FenceMbarrierInitOp::create(b, loc);
+      gpu::BarrierOp::create(b, loc);
+    } else {
+      // Each thread's cp.async writes reach the async proxy at the barrier.
+      proxyFence = true;
+    }
 
     // Descriptors: core matrices adjacent in k 128 bytes apart, in rows
     // blockK / w * 128.
@@ -1018,9 +1066,21 @@ private:
       SmallVector<SmallVector<Value>> held;
       return stageAll(b, slices, k0, buffer, depth, threads, held);
     };
-    auto waitAndSync = [&](OpBuilder &b, Value group, int64_t inFlight) {
-      nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
-                                       b.getI32IntegerAttr(inFlight));
+    // Slice `slice` has arrived: its copies are among the last `inFlight`
+    // groups' predecessors, or (TMA) its buffer's mbarrier has completed
+    // the phase of its round through the buffers.
+    auto waitAndSync = [&](OpBuilder &b, Value group, int64_t inFlight,
+                           Value slice) {
+      if (!tensorMaps.empty()) {
+        Value parity = arith::IndexCastOp::create(
+            b, loc, b.getI1Type(), affine(b, d0.floorDiv(stages) % 2, slice));
+        nvgpu::MBarrierTryWaitParityOp::create(b, loc, sliceBarriers, parity,
+                                               index(b, kMbarrierTicks),
+                                               affine(b, d0 % stages, slice));
+      } else {
+        nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
+                                         b.getI32IntegerAttr(inFlight));
+      }
       barrier(b);
     };
     // A buffer is refilled once the products that read it are done: those
@@ -1035,7 +1095,7 @@ private:
       auto loop = scf::ForOp::create(
           b, loc, index(b, 0), index(b, looped * depth), index(b, depth), init,
           [&](OpBuilder &b, Location, Value k0, ValueRange acc) {
-            waitAndSync(b, group, ahead - 1);
+            waitAndSync(b, group, ahead - 1, affine(b, d0.floorDiv(depth), k0));
             start(b, affine(b, d0 + ahead * depth, k0),
                   affine(b, (d0.floorDiv(depth) + ahead) % stages, k0));
             scf::YieldOp::create(
@@ -1046,7 +1106,7 @@ private:
       sums.assign(loop.getResults().begin(), loop.getResults().end());
     }
     for (int64_t r = looped; r < steps; ++r) {
-      waitAndSync(b, group, steps - 1 - r);
+      waitAndSync(b, group, steps - 1 - r, index(b, r));
       finalSlice = r == steps - 1;
       sums = multiplySlice(b, index(b, r % stages), sums);
     }
@@ -1072,6 +1132,10 @@ private:
   Value stageAll(OpBuilder &b, ArrayRef<Slice> slices, Value k0, Value buffer,
                  int64_t depth, int64_t threads,
                  SmallVectorImpl<SmallVector<Value>> &held) {
+    if (!tensorMaps.empty()) {
+      startBoxes(b, slices, k0, buffer, depth);
+      return {};
+    }
     SmallVector<Value> tokens;
     for (const Slice &s : slices)
       held.push_back(stage(b, s, k0, buffer, depth, threads, tokens));
@@ -1079,6 +1143,167 @@ private:
       return {};
     return nvgpu::DeviceAsyncCreateGroupOp::create(
         b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tokens);
+  }
+
+  /// How a TMA copy reads a slice of an operand as core matrices: a view
+  /// of the operand (sizes and strides in elements, outermost first) whose
+  /// boxes, as TMA stores them (innermost dim contiguous), are the slice's
+  /// core matrices: [batch][row / 8][k / w][8][w] of an operand storing k
+  /// contiguously (w = 16 bytes of elements), [batch][row / 8][k / 8][8
+  /// k][8 rows] of one storing the rows contiguously. `kUnit` elements of
+  /// k per step of the view's k dim; `batch`: the loop dims of its batch
+  /// dims (one at most: TMA has five dims).
+  struct TmaLayout {
+    SmallVector<int64_t> sizes, strides, box;
+    int64_t offset = 0, kUnit = 0;
+    SmallVector<unsigned> batch;
+  };
+
+  /// A tensor map of an operand (TmaLayout): `descriptor` is its address
+  /// on the host (encodeTensorMap), or the descriptor in the kernel.
+  struct TensorMap {
+    Value descriptor;
+    nvgpu::TensorMapDescriptorType type;
+    int64_t kUnit;
+    SmallVector<unsigned> batch;
+  };
+
+  /// The TMA layout of slice `s`'s `rows` x `depth` boxes, if TMA can copy
+  /// them: the operand holds `element`s (no conversion), with static
+  /// strides, unit stride along its last dim, and its start and strides
+  /// multiples of 16 bytes; its last two dims are the slice's rows and k,
+  /// both multiples of the core matrices' (so that a box never reads past
+  /// the operand: TMA fills with zeros only past the view's edges), and
+  /// one batch dim at most precedes them.
+  std::optional<TmaLayout> tmaLayout(const Slice &s, int64_t rows,
+                                     int64_t depth, Type element) {
+    auto source = cast<MemRefType>(s.operand.getType());
+    int64_t rank = source.getRank();
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (source.getElementType() != element || !source.hasStaticShape() ||
+        rank < 2 || rank > 3 ||
+        failed(source.getStridesAndOffset(strides, offset)) ||
+        ShapedType::isDynamic(offset) || strides.back() != 1 ||
+        llvm::any_of(strides, ShapedType::isDynamic))
+      return std::nullopt;
+    int64_t bytes = element.getIntOrFloatBitWidth() / 8;
+    if (offset * bytes % 16 != 0 ||
+        llvm::any_of(ArrayRef(strides).drop_back(),
+                     [&](int64_t stride) { return stride * bytes % 16 != 0; }))
+      return std::nullopt;
+    ArrayRef<AffineExpr> results = s.map.getResults();
+    TmaLayout l;
+    l.offset = offset;
+    for (int64_t i = 0; i < rank - 2; ++i) {
+      auto d = dyn_cast<AffineDimExpr>(results[i]);
+      if (!d || !llvm::is_contained(c.outer, d.getPosition()))
+        return std::nullopt;
+      l.batch.push_back(d.getPosition());
+      l.sizes.push_back(source.getDimSize(i));
+      l.strides.push_back(strides[i]);
+      l.box.push_back(1);
+    }
+    AffineExpr kExpr = getAffineDimExpr(c.k, s.map.getContext()),
+               rowExpr = getAffineDimExpr(s.dim, s.map.getContext());
+    int64_t width = wgmma::coreWidth(element);
+    int64_t outer = strides[rank - 2];
+    int64_t rowCount = c.sizes[s.dim], kCount = c.sizes[c.k];
+    if (results[rank - 2] == rowExpr && results[rank - 1] == kExpr) {
+      // [row][k]: 8 rows of w elements of k.
+      if (rowCount % kCoreRows != 0 || kCount % width != 0)
+        return std::nullopt;
+      l.sizes.append({rowCount / kCoreRows, kCount / width, kCoreRows, width});
+      l.strides.append({kCoreRows * outer, width, outer, 1});
+      l.box.append({rows / kCoreRows, depth / width, kCoreRows, width});
+      l.kUnit = width;
+    } else if (results[rank - 2] == kExpr && results[rank - 1] == rowExpr &&
+               width == kCoreRows) {
+      // [k][row] (16-bit): 8 rows of k of 8 elements of the rows.
+      if (rowCount % kCoreRows != 0 || kCount % kCoreRows != 0)
+        return std::nullopt;
+      l.sizes.append(
+          {rowCount / kCoreRows, kCount / kCoreRows, kCoreRows, kCoreRows});
+      l.strides.append({kCoreRows, kCoreRows * outer, outer, 1});
+      l.box.append({rows / kCoreRows, depth / kCoreRows, kCoreRows, kCoreRows});
+      l.kUnit = kCoreRows;
+    } else {
+      return std::nullopt;
+    }
+    return l;
+  }
+
+  /// Encodes the tensor map of `operand` laid out as `l`, at `b` (on the
+  /// host, before the launch): the strided view, the map over it (no
+  /// swizzling, zeros past its edges, L2 lines of 256 bytes) and the
+  /// address of its copy in device memory as an i64, which the kernel
+  /// takes as an argument and casts back. (The GPU lowering gives maps no
+  /// kernel-argument type; an integer also keeps canonicalize from folding
+  /// the two casts into one value that outlining would pass as a map.)
+  TensorMap encodeTensorMap(OpBuilder &b, Value operand, const TmaLayout &l,
+                            Type element) {
+    MLIRContext *context = b.getContext();
+    auto viewType = MemRefType::get(
+        l.sizes, element, StridedLayoutAttr::get(context, l.offset, l.strides));
+    Value view = memref::ReinterpretCastOp::create(
+        b, loc, viewType, operand, l.offset, l.sizes, l.strides);
+    Value unranked = memref::CastOp::create(
+        b, loc, UnrankedMemRefType::get(element, Attribute()), view);
+    auto type = nvgpu::TensorMapDescriptorType::get(
+        context,
+        MemRefType::get(
+            l.box, element, AffineMap(),
+            gpu::AddressSpaceAttr::get(context, gpu::AddressSpace::Workgroup)),
+        nvgpu::TensorMapSwizzleKind::SWIZZLE_NONE,
+        nvgpu::TensorMapL2PromoKind::L2PROMO_256B,
+        nvgpu::TensorMapOOBKind::OOB_ZERO,
+        nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE);
+    SmallVector<Value> box = llvm::map_to_vector(
+        l.box, [&](int64_t size) { return index(b, size); });
+    Value map =
+        nvgpu::TmaCreateDescriptorOp::create(b, loc, type, unranked, box);
+    Value pointer = UnrealizedConversionCastOp::create(
+                        b, loc, LLVM::LLVMPointerType::get(context), map)
+                        .getResult(0);
+    Value address = LLVM::PtrToIntOp::create(b, loc, b.getI64Type(), pointer);
+    return {address, type, l.kUnit, l.batch};
+  }
+
+  /// Thread 0 (`leader`) starts TMA copies of every slice at k0 into
+  /// `buffer`: the mbarrier of the buffer expects their bytes (zeros past
+  /// the edges of the operands count too), and each box lands there as the
+  /// slice's core matrices.
+  void startBoxes(OpBuilder &b, ArrayRef<Slice> slices, Value k0, Value buffer,
+                  int64_t depth) {
+    nvgpu::MBarrierArriveExpectTxOp::create(
+        b, loc, sliceBarriers, index(b, sliceBytes), buffer, leader);
+    for (auto [s, map] : llvm::zip_equal(slices, tensorMaps)) {
+      auto shared = cast<MemRefType>(s.shared.getType());
+      int64_t rank = shared.getRank();
+      SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)), sizes,
+          strides(rank, b.getIndexAttr(1));
+      offsets[0] = buffer;
+      sizes.push_back(b.getIndexAttr(1));
+      for (int64_t size : shared.getShape().drop_front())
+        sizes.push_back(b.getIndexAttr(size));
+      auto box = cast<MemRefType>(map.type.getTensor());
+      auto boxType =
+          cast<MemRefType>(memref::SubViewOp::inferRankReducedResultType(
+              box.getShape(), shared, offsets, sizes, strides));
+      Value dst = memref::SubViewOp::create(b, loc, boxType, s.shared, offsets,
+                                            sizes, strides);
+      // Coordinates from the innermost dim out: a core row's elements and
+      // its row (0), k's rows or chunks, the tile's rows in core matrices,
+      // then the batch.
+      SmallVector<Value> coordinates = {
+          index(b, 0), index(b, 0), affine(b, d0.floorDiv(map.kUnit), k0),
+          affine(b, d0.floorDiv(kCoreRows), s.base)};
+      for (unsigned d : llvm::reverse(map.batch))
+        coordinates.push_back(ivs[d]);
+      nvgpu::TmaAsyncLoadOp::create(b, loc, dst, sliceBarriers, map.descriptor,
+                                    coordinates, buffer,
+                                    /*multicastMask=*/Value(), leader);
+    }
   }
 
   /// Stores the loads `held` by stageAll into `buffer`.
@@ -1427,6 +1652,18 @@ private:
   int64_t pendingGroups = 0;
   /// Set while pipelinedLoopAsync builds the last slice's products.
   bool finalSlice = false;
+
+public:
+  /// Copy the warpgroup kernel's slices by TMA where both operands allow
+  /// it (tmaLayout).
+  bool tma = false;
+
+private:
+  /// With TMA (buildWGMMA): the operands' maps in the kernel, the buffers'
+  /// mbarriers, thread 0's predicate and the bytes of one slice of both.
+  SmallVector<TensorMap> tensorMaps;
+  Value sliceBarriers, leader;
+  int64_t sliceBytes = 0;
   AffineExpr d0, d1;
 };
 
@@ -1494,6 +1731,7 @@ struct GPUTileMatmulPass : fmc::impl::GPUTileMatmulPassBase<GPUTileMatmulPass> {
         KernelBuilder builder(w.op, w.c, w.fusion, t, module, asyncCopies,
                               sharedBytes, sms);
         std::optional<WgmmaTiles> tiles;
+        builder.tma = tma;
         if (wgmma && (tiles = builder.chooseWgmmaTiles(w.c.narrowRhs)))
           builder.buildWGMMA(w.c.narrowRhs, *tiles);
         else
@@ -1503,6 +1741,7 @@ struct GPUTileMatmulPass : fmc::impl::GPUTileMatmulPassBase<GPUTileMatmulPass> {
                               sharedBytes, sms);
         Type f32 = Float32Type::get(&getContext());
         std::optional<WgmmaTiles> tiles;
+        builder.tma = tma;
         if (wgmma && (tiles = builder.chooseWgmmaTiles(f32)))
           builder.buildWGMMA(f32, *tiles);
         else

@@ -81,6 +81,15 @@ cl::opt<cl::boolOrDefault> gpuWGMMA(
              "block); for tests and for timing them against the mma.sync "
              "kernels"),
     cl::init(cl::BOU_UNSET), cl::Hidden, cl::sub(getCompileSubCommand()));
+cl::opt<bool> gpuTMA(
+    "gpu-tma",
+    cl::desc("Copy the slices of the warpgroup matmul kernel (sm_90a, or "
+             "--gpu-wgmma with --gpu-mapping-on-host) with the tensor memory "
+             "accelerator: one thread starts each slice's copies "
+             "(cp.async.bulk.tensor) and the threads wait on an mbarrier, "
+             "instead of every thread copying by cp.async. Off by default "
+             "until measured on a GPU"),
+    cl::init(false), cl::Hidden, cl::sub(getCompileSubCommand()));
 cl::opt<bool> gpuMappingOnHost(
     "gpu-mapping-on-host",
     cl::desc("CPU targets: compile through the GPU mapping (one thread per "
@@ -306,6 +315,7 @@ int runCompileCommand() {
   options.gpuSMs = gpuSMs;
   if (gpuWGMMA != cl::BOU_UNSET)
     options.gpuWGMMA = gpuWGMMA == cl::BOU_TRUE;
+  options.gpuTMA = gpuTMA;
   options.gpuMappingOnHost = gpuMappingOnHost;
   options.emit = emit;
   options.printIRBeforeAll = printBefore;

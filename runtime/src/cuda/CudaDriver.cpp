@@ -7,8 +7,10 @@
 #include <atomic>
 #include <cstdlib>
 #include <dlfcn.h>
+#include <map>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 namespace fmc::cuda {
 
@@ -81,6 +83,12 @@ struct DriverApi {
   CUresult (*cuGraphLaunch)(CUgraphExec, CUstream);
   CUresult (*cuGraphDestroy)(CUgraph);
   CUresult (*cuGraphExecDestroy)(CUgraphExec);
+  /// TMA tensor maps (CUDA 12); optional: a kernel that copies by TMA
+  /// fails to launch without it, with a clear error.
+  CUresult (*cuTensorMapEncodeTiled)(void *, int, unsigned, void *,
+                                     const uint64_t *, const uint64_t *,
+                                     const uint32_t *, const uint32_t *, int,
+                                     int, int, int);
 };
 
 struct Driver {
@@ -177,6 +185,8 @@ void loadDriver(Driver &d) {
         resolve(library, "cuGraphDestroy", a.cuGraphDestroy) &&
         resolve(library, "cuGraphExecDestroy", a.cuGraphExecDestroy)))
     a.cuStreamBeginCapture = nullptr;
+  if (!resolve(library, "cuTensorMapEncodeTiled", a.cuTensorMapEncodeTiled))
+    a.cuTensorMapEncodeTiled = nullptr;
   if (!ok) {
     d.failure = "the CUDA driver (libcuda.so.1) is older than CUDA 11.2: it "
                 "lacks stream-ordered allocation";
@@ -276,6 +286,47 @@ bool raiseSharedLimit(CUfunction function, int32_t bytes) {
   }
   limit = bytes;
   return true;
+}
+
+/// A TMA tensor map (CUtensorMap: 128 opaque bytes, 64-byte aligned).
+struct alignas(64) TensorMap {
+  uint64_t bytes[16];
+};
+
+/// The tensor maps encoded so far, in device memory, by everything they
+/// were encoded from (a run's kernels ask for the same maps every run);
+/// freed when a module is unloaded.
+std::mutex &tensorMapsMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+std::map<std::vector<uint64_t>, CUdeviceptr> &tensorMaps() {
+  static std::map<std::vector<uint64_t>, CUdeviceptr> maps;
+  return maps;
+}
+
+/// Copies `map` into new device memory, on a stream of its own: no work of
+/// the session's stream (which may be capturing a graph) waits for it.
+CUdeviceptr copyTensorMap(const TensorMap &map) {
+  DriverApi &a = driver().api;
+  CUdeviceptr device = 0;
+  CUstream stream = nullptr;
+  CUresult result = a.cuMemAlloc(&device, sizeof(TensorMap));
+  if (result == CUDA_SUCCESS)
+    result = a.cuStreamCreate(&stream, kStreamNonBlocking);
+  if (result == CUDA_SUCCESS)
+    result = a.cuMemcpyHtoDAsync(device, &map, sizeof(TensorMap), stream);
+  if (result == CUDA_SUCCESS)
+    result = a.cuStreamSynchronize(stream);
+  if (stream)
+    a.cuStreamDestroy(stream);
+  if (result != CUDA_SUCCESS) {
+    if (device)
+      a.cuMemFree(device);
+    defer(result, "copying a TMA tensor map to the GPU");
+    return 0;
+  }
+  return device;
 }
 
 } // namespace
@@ -469,6 +520,12 @@ FMC_CUDA_EXPORT void fmc_cuda_module_unload(void *module) {
     std::lock_guard<std::mutex> lock(sharedLimitsMutex());
     sharedLimits().clear();
   }
+  {
+    std::lock_guard<std::mutex> lock(tensorMapsMutex());
+    for (auto &entry : tensorMaps())
+      driver().api.cuMemFree(entry.second);
+    tensorMaps().clear();
+  }
   driver().api.cuModuleUnload(module);
 }
 
@@ -550,6 +607,83 @@ FMC_CUDA_EXPORT void fmc_cuda_memset32(void *dst, unsigned value, size_t count,
   defer(driver().api.cuMemsetD32Async(reinterpret_cast<CUdeviceptr>(dst), value,
                                       count, stream),
         "cuMemsetD32Async");
+}
+
+/// The device address of a TMA tensor map over the memref `descriptor`
+/// points to (rank `rank`: allocated and aligned pointers, offset, sizes,
+/// strides, in elements; the last stride 1), with boxes of `box` elements
+/// (outermost dim first, as the memref's), elements of CUtensorMapDataType
+/// `dataType`, and the given interleave, swizzle, L2 promotion and
+/// out-of-bounds fill (CUDA's enum values). This is the call MLIR's
+/// nvgpu.tma.create.descriptor lowers to, except that the memref's offset
+/// counts. Encoded once per set of arguments and kept in device memory
+/// until the module is unloaded; 0, with the error deferred, on failure.
+FMC_CUDA_EXPORT void *
+fmc_cuda_tensor_map_encode(int64_t rank, void *descriptor, int64_t dataType,
+                           int64_t interleave, int64_t swizzle,
+                           int64_t l2Promotion, int64_t oobFill, int64_t *box) {
+  // Bytes per element of each CUtensorMapDataType.
+  static constexpr uint64_t kElementBytes[] = {1, 2, 4, 4, 8, 8, 2,
+                                               4, 8, 2, 4, 4, 4};
+  if (hasDeferredError())
+    return nullptr;
+  if (!driver().api.cuTensorMapEncodeTiled) {
+    std::lock_guard<std::mutex> lock(errorMutex());
+    if (deferredError().empty()) {
+      deferredError() = "a kernel copies by TMA, but the CUDA driver has no "
+                        "cuTensorMapEncodeTiled (CUDA 12 or later)";
+      errorPending().store(true);
+    }
+    return nullptr;
+  }
+  if (rank < 1 || rank > 5 || dataType < 0 || dataType > 12) {
+    defer(/*CUDA_ERROR_INVALID_VALUE=*/1, "encoding a TMA tensor map");
+    return nullptr;
+  }
+  // The memref descriptor: two pointers, then offset, sizes and strides.
+  auto *fields = static_cast<int64_t *>(descriptor);
+  auto *aligned = reinterpret_cast<char *>(fields[1]);
+  int64_t offset = fields[2];
+  const int64_t *sizes = fields + 3, *strides = fields + 3 + rank;
+  uint64_t elementBytes = kElementBytes[dataType];
+  // CUDA's dims run from the innermost out; strides in bytes, but for the
+  // innermost (contiguous) dim.
+  uint64_t dims[5] = {1, 1, 1, 1, 1}, byteStrides[5] = {};
+  uint32_t boxDims[5] = {1, 1, 1, 1, 1}, elementStrides[5] = {1, 1, 1, 1, 1};
+  for (int64_t i = 0; i < rank; ++i) {
+    dims[i] = uint64_t(sizes[rank - 1 - i]);
+    boxDims[i] = uint32_t(box[rank - 1 - i]);
+    if (i > 0)
+      byteStrides[i - 1] = uint64_t(strides[rank - 1 - i]) * elementBytes;
+  }
+  void *address = aligned + offset * int64_t(elementBytes);
+  std::vector<uint64_t> key = {uint64_t(reinterpret_cast<uintptr_t>(address)),
+                               uint64_t(rank),
+                               uint64_t(dataType),
+                               uint64_t(interleave),
+                               uint64_t(swizzle),
+                               uint64_t(l2Promotion),
+                               uint64_t(oobFill)};
+  for (int64_t i = 0; i < rank; ++i)
+    key.insert(key.end(), {dims[i], byteStrides[i], boxDims[i]});
+  std::lock_guard<std::mutex> lock(tensorMapsMutex());
+  auto it = tensorMaps().find(key);
+  if (it != tensorMaps().end())
+    return reinterpret_cast<void *>(it->second);
+  TensorMap map{};
+  CUresult result = driver().api.cuTensorMapEncodeTiled(
+      &map, int(dataType), unsigned(rank), address, dims, byteStrides, boxDims,
+      elementStrides, int(interleave), int(swizzle), int(l2Promotion),
+      int(oobFill));
+  if (result != CUDA_SUCCESS) {
+    defer(result, "encoding a TMA tensor map (cuTensorMapEncodeTiled)");
+    return nullptr;
+  }
+  CUdeviceptr device = copyTensorMap(map);
+  if (!device)
+    return nullptr;
+  tensorMaps().emplace(std::move(key), device);
+  return reinterpret_cast<void *>(device);
 }
 
 FMC_CUDA_EXPORT void fmc_cuda_memset16(void *dst, unsigned short value,
