@@ -177,6 +177,9 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
     return emitError(fileLoc)
            << "--precision=" << options.precision
            << " is not supported (supported: fp32, tf32, fp16, bf16)";
+  if (options.gpuTMA && !gpu && !options.gpuMappingOnHost)
+    return emitError(fileLoc) << "--gpu-tma applies to GPU targets (sm_90a) "
+                                 "and to --gpu-mapping-on-host";
   if (gpu || options.gpuMappingOnHost) {
     // The CPU kernel's weight panels and the thread pool's attention
     // forall are CPU-only; the GPU path (and its emulation) uses neither.
@@ -236,9 +239,11 @@ LogicalResult mlir::fmc::compileModel(MLIRContext &ctx,
       if (!pipeline.gpuWGMMA)
         return emitError(fileLoc)
                << "--gpu-tma: TMA copies feed the warpgroup matmul kernel, "
-                  "which "
-               << (gpu ? gpu->name + " does not have (it needs sm_90a)"
-                       : std::string("needs --gpu-wgmma"));
+               << (!gpu         ? std::string("which needs --gpu-wgmma")
+                   : gpu->wgmma ? std::string("which --gpu-wgmma=false "
+                                              "turns off")
+                                : "which " + gpu->name +
+                                      " does not have (it needs sm_90a)");
       pipeline.gpuTMA = true;
     }
     pipeline.gpuAttentionMaxHead =
