@@ -19,6 +19,10 @@
 #            kernel (wgmma .tf32, the weight stored [n][k]) and on
 #            mma.sync, as in wgmma-tf32.test, vs ONNX Runtime (rtol 1e-2,
 #            atol 5e-3)
+#   tiles_tma
+#            (sm_90a) the warpgroup kernel with --gpu-tma (slices copied
+#            by TMA: tensor maps, mbarriers) on wgmma-tma.test's and
+#            wgmma.test's products vs ONNX Runtime (rtol 2e-3, atol 1e-3)
 #   attn_edges
 #            the fused attention kernels on the shapes their host
 #            emulation is tested with (wgmma-attention.test,
@@ -33,7 +37,8 @@
 #   fp16     matmul cases with fp16 weights and the 4096^3 GEMM (f16 in and
 #            out) vs torch.matmul; on sm_90a the warpgroup (wgmma) kernel's
 #            128 x 256 tiles, fp16_wg128 the same GEMM on its 128 x 128
-#            tiles and fp16_mma on the mma.sync kernel
+#            tiles, fp16_mma on the mma.sync kernel and fp16_tma on the
+#            warpgroup kernel fed by TMA (--gpu-tma)
 #   attn16   the attention benchmark (B 4, H 16, D 64/128, S 512..8192,
 #            causal and not) in f16 vs PyTorch SDPA, and two attentions
 #            (f32 and f16 in and out) checked against ONNX Runtime; on
@@ -81,6 +86,11 @@ if [[ $target == sm_90a ]]; then
   prepare tiles_tf32 --models "tf32=$out/tf32_products.onnx" \
     --compile-flag=--precision=tf32 --compile-flag=--gpu-sms=1
   rm "$out/tf32_products.onnx"
+  prepare tiles_tma --models \
+    tma=test/Targets/CUDA/Inputs/wgmma-tma.onnxtxt \
+    wgmma=test/Targets/CUDA/Inputs/wgmma.onnxtxt \
+    --compile-flag=--precision=fp16 --compile-flag=--gpu-sms=1 \
+    --compile-flag=--gpu-tma
 fi
 edges=(wgmma_attention=test/Targets/CUDA/Inputs/wgmma-attention.onnxtxt
   wgmma_edges=test/Targets/CUDA/Inputs/wgmma-attention-edges.onnxtxt
@@ -97,6 +107,8 @@ if [[ $target == sm_90a ]]; then
   # 128 x 256 are too few for 600 SMs).
   prepare fp16_wg128 --models --compile-flag=--precision=fp16 \
     --compile-flag=--gpu-sms=600 --gemm 4096 --half-io
+  prepare fp16_tma --models --compile-flag=--precision=fp16 \
+    --compile-flag=--gpu-tma --gemm 4096 --half-io
 fi
 prepare attn16 --models --attention --compile-flag=--precision=fp16 --half-io
 if [[ $target == sm_90a ]]; then
@@ -149,6 +161,7 @@ run() {
 # Tolerances: fp32 1e-3 (issue 6); fp16 and bf16 as in docs/BENCHMARKS.md.
 run tiles 45 --rtol 2e-3 --atol 1e-3
 run tiles_tf32 30 --rtol 1e-2 --atol 5e-3
+run tiles_tma 30 --rtol 2e-3 --atol 1e-3
 run attn_edges 30 --rtol 1e-2 --atol 2e-3
 run attn_edges2 30 --rtol 1e-2 --atol 2e-3
 run check 120
@@ -156,6 +169,7 @@ run conformance 60 --runs 1
 run fp16 75 --rtol 1e-2 --atol 5e-3
 run fp16_mma 45 --rtol 1e-2 --atol 5e-3
 run fp16_wg128 45 --rtol 1e-2 --atol 5e-3
+run fp16_tma 45 --rtol 1e-2 --atol 5e-3
 run attn16 120 --rtol 1e-2 --atol 2e-3
 run attn16_mma 40 --rtol 1e-2 --atol 2e-3
 # Decode latency: launches one by one, then replayed from a CUDA graph.

@@ -126,6 +126,24 @@ def GPUTileMatmulPass : Pass<"fmc-gpu-tile-matmul", "func::FuncOp"> {
     before each slice's barrier. The accumulators go through shared memory
     to the same epilogue.
 
+    With `tma` too, where both operands allow it (static strides, start
+    and strides multiples of 16 bytes, rows and k whole core matrices so
+    that no box reads past the operand, one batch dim at most), the slices
+    are copied by the tensor memory accelerator instead. Before the
+    launch, each operand gets a strided view whose boxes, stored by TMA
+    innermost dim first, are exactly its slices' core matrices
+    ([batch][rows / 8][k / w][8][w], or [rows / 8][k / 8][8 k][8 rows] for
+    an MN-major one), and a tensor map over it
+    (`nvgpu.tma.create.descriptor`: no swizzling, zero fill past the view,
+    which covers the edges in m, n and k), passed to the kernel as an i64
+    address and cast back inside. In the kernel, one mbarrier per buffer;
+    thread 0 expects a slice's bytes on its buffer's mbarrier and starts
+    both boxes (`nvgpu.tma.async.load`, predicated); every thread waits
+    for the phase of the slice's round through the buffers
+    (`nvgpu.mbarrier.try_wait.parity`), then the barrier (which still
+    keeps a buffer from being refilled while wgmma reads it). TMA writes
+    in the async proxy, so no proxy fence.
+
     A product of fewer than `min-size` rows (k at least `min-size`: a
     decode step's projections), which reads each rhs element once and is
     bound by those reads, takes the matrix-vector kernel: 256 threads per
