@@ -78,25 +78,42 @@ bool keepsRows(linalg::TransposeOp transpose) {
   return !perm.empty() && perm.back() == int64_t(perm.size()) - 1;
 }
 
-/// The transpose that is the only op other than `attention` to use
-/// `alloc` (one block, both on buffers), when it keeps rows; else null.
-linalg::TransposeOp soleTranspose(memref::AllocOp alloc,
-                                  AttentionKernelOp attention) {
-  if (alloc->getBlock() != attention->getBlock())
-    return {};
-  linalg::TransposeOp found;
+/// The transpose that reads what `attention` writes to `alloc`, when every
+/// user of `alloc` (all in one block) is an attention kernel writing it
+/// (without reading it) or a transpose out of it (bufferization gives
+/// every layer's attention output one buffer): the next user after
+/// `attention`, which must keep rows, and the only reader of what
+/// `attention` wrote (the user after it writes `alloc` again, or there is
+/// none); else null.
+linalg::TransposeOp readerFor(memref::AllocOp alloc,
+                              AttentionKernelOp attention) {
+  Block *block = attention->getBlock();
+  SmallVector<Operation *> users;
   for (Operation *user : alloc->getUsers()) {
-    if (user == attention || user == found)
-      continue;
-    auto transpose = dyn_cast<linalg::TransposeOp>(user);
-    if (found || !transpose)
+    if (user->getBlock() != block)
       return {};
-    found = transpose;
+    auto transpose = dyn_cast<linalg::TransposeOp>(user);
+    auto writer = dyn_cast<AttentionKernelOp>(user);
+    if (!(transpose && transpose.hasPureBufferSemantics() &&
+          transpose.getInput() == alloc.getResult() &&
+          transpose.getInit() != alloc.getResult()) &&
+        !(writer && writer.getInit() == alloc.getResult() &&
+          llvm::count(writer->getOperands(), alloc.getResult()) == 1))
+      return {};
+    if (!llvm::is_contained(users, user))
+      users.push_back(user);
   }
-  if (!found || !found.hasPureBufferSemantics() || !keepsRows(found) ||
-      found->getBlock() != attention->getBlock())
+  llvm::sort(users,
+             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+  auto at = llvm::find(users, attention.getOperation());
+  if (at == users.end() || std::next(at) == users.end())
     return {};
-  return found;
+  auto reader = dyn_cast<linalg::TransposeOp>(*std::next(at));
+  auto after = std::next(at, 2);
+  if (!reader || !keepsRows(reader) ||
+      (after != users.end() && isa<linalg::TransposeOp>(*after)))
+    return {};
+  return reader;
 }
 
 /// The transpose whose value `attention` reads from `alloc`, when every
@@ -171,15 +188,13 @@ bool foldInput(AttentionKernelOp attention, OpOperand &operand) {
 }
 
 /// The output of `attention` is an allocation that only a transpose after
-/// it reads: the attention writes the transpose's destination through the
-/// inverse transposed view, if nothing in between touches that destination
-/// and the attention does not read it.
+/// it reads (readerFor): the attention writes the transpose's destination
+/// through the inverse transposed view, if nothing in between touches that
+/// destination and the attention does not read it.
 bool foldOutput(AttentionKernelOp attention) {
   auto alloc = attention.getInit().getDefiningOp<memref::AllocOp>();
   linalg::TransposeOp transpose;
-  if (!alloc || !(transpose = soleTranspose(alloc, attention)) ||
-      transpose.getInput() != alloc.getResult() ||
-      !attention->isBeforeInBlock(transpose))
+  if (!alloc || !(transpose = readerFor(alloc, attention)))
     return false;
   Value dest = transpose.getInit();
   Value root = rootOf(dest);
@@ -209,14 +224,18 @@ bool foldOutput(AttentionKernelOp attention) {
 struct FoldAttentionTransposesPass
     : fmc::impl::FoldAttentionTransposesPassBase<FoldAttentionTransposesPass> {
   void runOnOperation() override {
-    getOperation().walk([](AttentionKernelOp attention) {
-      if (attention->getNumResults())
-        return; // on tensors
+    // Collected first: folding erases the ops around a kernel.
+    SmallVector<AttentionKernelOp> attentions;
+    getOperation().walk([&](AttentionKernelOp attention) {
+      if (!attention->getNumResults()) // on buffers
+        attentions.push_back(attention);
+    });
+    for (AttentionKernelOp attention : attentions) {
       foldInput(attention, attention.getQueryMutable());
       foldInput(attention, attention.getKeyMutable());
       foldInput(attention, attention.getValueMutable());
       foldOutput(attention);
-    });
+    }
   }
 };
 

@@ -92,3 +92,52 @@ func.func @query_read_twice(%p: memref<1x1x4x16xf32>, %k: memref<1x4x9x16xf32>, 
   fmc.attention_kernel %q, %k, %k into %o2 {causal = true, scale = 2.500000e-01 : f64} : (memref<1x4x1x16xf32>, memref<1x4x9x16xf32>, memref<1x4x9x16xf32>, memref<1x4x1x16xf32>) -> ()
   return
 }
+
+// -----
+
+// fp32 GPT-2 of two layers: bufferization gives both layers' outputs one
+// buffer, and both transposes back one destination (read by each layer's
+// output projection in between). Each kernel writes the destination
+// through the inverse view, right where its transpose was: both transposes
+// and the shared buffer go.
+// CHECK-LABEL: func.func @shared_output
+// CHECK-SAME: (%[[Q:[^:]+]]: memref<1x4x16x16xf32>)
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[Y:.+]] = memref.alloc() : memref<1x16x4x16xf32>
+// CHECK: %[[O1:.+]] = memref.transpose %[[Y]] (d0, d1, d2, d3) -> (d0, d2, d1, d3)
+// CHECK: fmc.attention_kernel %[[Q]], %[[Q]], %[[Q]] into %[[O1]]
+// CHECK: "test.use"(%[[Y]])
+// CHECK: %[[O2:.+]] = memref.transpose %[[Y]] (d0, d1, d2, d3) -> (d0, d2, d1, d3)
+// CHECK: fmc.attention_kernel %[[Q]], %[[Q]], %[[Q]] into %[[O2]]
+// CHECK: "test.use"(%[[Y]])
+// CHECK-NOT: linalg.transpose
+// CHECK-NOT: memref.alloc() : memref<1x4x16x16xf32>
+func.func @shared_output(%q: memref<1x4x16x16xf32>) {
+  %o = memref.alloc() : memref<1x4x16x16xf32>
+  fmc.attention_kernel %q, %q, %q into %o {causal = true, scale = 2.500000e-01 : f64} : (memref<1x4x16x16xf32>, memref<1x4x16x16xf32>, memref<1x4x16x16xf32>, memref<1x4x16x16xf32>) -> ()
+  %y = memref.alloc() : memref<1x16x4x16xf32>
+  linalg.transpose ins(%o : memref<1x4x16x16xf32>) outs(%y : memref<1x16x4x16xf32>) permutation = [0, 2, 1, 3]
+  "test.use"(%y) : (memref<1x16x4x16xf32>) -> ()
+  fmc.attention_kernel %q, %q, %q into %o {causal = true, scale = 2.500000e-01 : f64} : (memref<1x4x16x16xf32>, memref<1x4x16x16xf32>, memref<1x4x16x16xf32>, memref<1x4x16x16xf32>) -> ()
+  linalg.transpose ins(%o : memref<1x4x16x16xf32>) outs(%y : memref<1x16x4x16xf32>) permutation = [0, 2, 1, 3]
+  "test.use"(%y) : (memref<1x16x4x16xf32>) -> ()
+  return
+}
+
+// -----
+
+// Kept: the first kernel's output is read twice (by its transpose and by a
+// second transpose after it), so it must stay in its buffer.
+// CHECK-LABEL: func.func @output_read_twice
+// CHECK: fmc.attention_kernel {{.*}} into %{{.+}} :
+// CHECK-COUNT-2: linalg.transpose
+// CHECK-NOT: memref.transpose
+func.func @output_read_twice(%q: memref<1x4x16x16xf32>, %y2: memref<1x16x4x16xf32>) {
+  %o = memref.alloc() : memref<1x4x16x16xf32>
+  fmc.attention_kernel %q, %q, %q into %o {causal = true, scale = 2.500000e-01 : f64} : (memref<1x4x16x16xf32>, memref<1x4x16x16xf32>, memref<1x4x16x16xf32>, memref<1x4x16x16xf32>) -> ()
+  %y = memref.alloc() : memref<1x16x4x16xf32>
+  linalg.transpose ins(%o : memref<1x4x16x16xf32>) outs(%y : memref<1x16x4x16xf32>) permutation = [0, 2, 1, 3]
+  linalg.transpose ins(%o : memref<1x4x16x16xf32>) outs(%y2 : memref<1x16x4x16xf32>) permutation = [0, 2, 1, 3]
+  "test.use"(%y) : (memref<1x16x4x16xf32>) -> ()
+  return
+}
