@@ -2,6 +2,8 @@
 
 #include "passes/ABI/Passes.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::fmc {
@@ -90,6 +92,22 @@ struct PlanArenaPass : fmc::impl::PlanArenaPassBase<PlanArenaPass> {
     }
   }
 
+  /// The op after `user` (an op of the entry block) that the matmul
+  /// kernels (Epilogue.h) may fuse into it, where `user` is a contraction
+  /// (a linalg.generic with a reduction) and `use` one of its inputs: the
+  /// next op with memory effects other than allocating; null otherwise.
+  static Operation *epilogueCandidate(Operation *user, OpOperand &use) {
+    auto generic = dyn_cast<linalg::GenericOp>(user);
+    if (!generic || !generic.isDpsInput(&use) ||
+        generic.getNumReductionLoops() == 0)
+      return nullptr;
+    for (Operation *next = user->getNextNode(); next;
+         next = next->getNextNode())
+      if (!isMemoryEffectFree(next) && !isa<memref::AllocOp>(next))
+        return next;
+    return nullptr;
+  }
+
   /// The position of the last op of the entry block that uses `alloc` or a
   /// view of it; `end` when a view escapes through control flow.
   static size_t liveUntil(memref::AllocOp alloc, Block &entry,
@@ -105,6 +123,12 @@ struct PlanArenaPass : fmc::impl::PlanArenaPassBase<PlanArenaPass> {
         if (!top)
           return end;
         last = std::max(last, position.lookup(top));
+        // A contraction's input stays live through the op the matmul
+        // kernels may fuse into it as its epilogue: their kernel writes the
+        // epilogue's result while it still reads the input.
+        if (Operation *epilogue =
+                user == top ? epilogueCandidate(user, use) : nullptr)
+          last = std::max(last, position.lookup(epilogue));
         if (auto view = dyn_cast<ViewLikeOpInterface>(user);
             view && view.getViewSource() == value) {
           llvm::append_range(worklist, user->getResults());

@@ -57,3 +57,47 @@ module {
     return
   }
 }
+
+// -----
+
+// A contraction's input stays live through the next op, which the matmul
+// kernels may fuse into the contraction as its epilogue (LLaMA's SwiGLU:
+// up = x W_up, then silu(gate) * up): the kernel writes the epilogue's
+// result %h while it still reads %x, so %h must not take %x's bytes,
+// although %x's last use is the contraction. (Without the epilogue,
+// %h would reuse offset 0.)
+// CHECK-LABEL: module attributes {fmc.arena_bytes = 1536 : i64}
+// CHECK: %[[X:.+]] = memref.view %{{.+}}[%[[C0:.+]]][] : memref<1536xi8> to memref<8x16xf32>
+// CHECK: linalg.copy ins(%{{.+}} : memref<8x16xf32>) outs(%[[X]]
+// CHECK: %[[UP:.+]] = memref.view %{{.+}}[%{{.+}}][] : memref<1536xi8> to memref<8x16xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[X]], %{{.+}} : memref<8x16xf32>, memref<16x16xf32>) outs(%[[UP]]
+// CHECK: %[[C1024:.+]] = arith.constant 1024 : index
+// CHECK: %[[H:.+]] = memref.view %{{.+}}[%[[C1024]]][] : memref<1536xi8> to memref<8x16xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[UP]], %{{.+}} : memref<8x16xf32>, memref<8x16xf32>) outs(%[[H]]
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+module {
+  func.func @main(%in: memref<8x16xf32> {fmc.input = "x"}, %w: memref<16x16xf32> {fmc.input = "w"}, %gate: memref<8x16xf32> {fmc.input = "g"}, %out: memref<8x16xf32> {fmc.output = "y"}) {
+    %x = memref.alloc() {alignment = 64 : i64} : memref<8x16xf32>
+    linalg.copy ins(%in : memref<8x16xf32>) outs(%x : memref<8x16xf32>)
+    %up = memref.alloc() {alignment = 64 : i64} : memref<8x16xf32>
+    linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%x, %w : memref<8x16xf32>, memref<16x16xf32>) outs(%up : memref<8x16xf32>) {
+    ^bb0(%a: f32, %b: f32, %acc: f32):
+      %p = arith.mulf %a, %b : f32
+      %s = arith.addf %acc, %p : f32
+      linalg.yield %s : f32
+    }
+    %h = memref.alloc() {alignment = 64 : i64} : memref<8x16xf32>
+    linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+        ins(%up, %gate : memref<8x16xf32>, memref<8x16xf32>) outs(%h : memref<8x16xf32>) {
+    ^bb0(%u: f32, %g: f32, %o: f32):
+      %m = arith.mulf %u, %g : f32
+      linalg.yield %m : f32
+    }
+    linalg.copy ins(%h : memref<8x16xf32>) outs(%out : memref<8x16xf32>)
+    return
+  }
+}
