@@ -78,41 +78,50 @@ bool keepsRows(linalg::TransposeOp transpose) {
   return !perm.empty() && perm.back() == int64_t(perm.size()) - 1;
 }
 
-/// The transpose that reads what `attention` writes to `alloc`, when every
-/// user of `alloc` (all in one block) is an attention kernel writing it
-/// (without reading it) or a transpose out of it (bufferization gives
-/// every layer's attention output one buffer): the next user after
-/// `attention`, which must keep rows, and the only reader of what
-/// `attention` wrote (the user after it writes `alloc` again, or there is
-/// none); else null.
+/// The transpose that reads what `attention` writes to `alloc` (an
+/// allocation of its block, which bufferization may also give to every
+/// layer's attention output and to values before it): the first use of
+/// `alloc` after `attention`, a transpose out of it that keeps rows and is
+/// the only reader of that value (the use after it, if any, writes
+/// `alloc` without reading it: another attention's output, or a transpose
+/// into it). Uses before `attention` do not matter; a use nested in an op
+/// counts as that op of the block; a view of `alloc` (whose uses could
+/// come later) rules the fold out. Else null.
 linalg::TransposeOp readerFor(memref::AllocOp alloc,
                               AttentionKernelOp attention) {
   Block *block = attention->getBlock();
-  SmallVector<Operation *> users;
+  Value buffer = alloc.getResult();
+  if (alloc->getBlock() != block ||
+      llvm::count(attention->getOperands(), buffer) != 1)
+    return {};
+  SmallVector<Operation *> later;
   for (Operation *user : alloc->getUsers()) {
-    if (user->getBlock() != block)
+    Operation *top = block->findAncestorOpInBlock(*user);
+    if (!top || isa<ViewLikeOpInterface>(user))
       return {};
-    auto transpose = dyn_cast<linalg::TransposeOp>(user);
-    auto writer = dyn_cast<AttentionKernelOp>(user);
-    if (!(transpose && transpose.hasPureBufferSemantics() &&
-          transpose.getInput() == alloc.getResult() &&
-          transpose.getInit() != alloc.getResult()) &&
-        !(writer && writer.getInit() == alloc.getResult() &&
-          llvm::count(writer->getOperands(), alloc.getResult()) == 1))
-      return {};
-    if (!llvm::is_contained(users, user))
-      users.push_back(user);
+    if (top != attention && attention->isBeforeInBlock(top) &&
+        !llvm::is_contained(later, top))
+      later.push_back(top);
   }
-  llvm::sort(users,
+  llvm::sort(later,
              [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
-  auto at = llvm::find(users, attention.getOperation());
-  if (at == users.end() || std::next(at) == users.end())
+  if (later.empty())
     return {};
-  auto reader = dyn_cast<linalg::TransposeOp>(*std::next(at));
-  auto after = std::next(at, 2);
-  if (!reader || !keepsRows(reader) ||
-      (after != users.end() && isa<linalg::TransposeOp>(*after)))
+  auto reader = dyn_cast<linalg::TransposeOp>(later.front());
+  if (!reader || !reader.hasPureBufferSemantics() ||
+      reader.getInput() != buffer || reader.getInit() == buffer ||
+      !keepsRows(reader))
     return {};
+  if (later.size() > 1) {
+    Operation *next = later[1];
+    auto transpose = dyn_cast<linalg::TransposeOp>(next);
+    auto writer = dyn_cast<AttentionKernelOp>(next);
+    if (!(transpose && transpose.hasPureBufferSemantics() &&
+          transpose.getInit() == buffer && transpose.getInput() != buffer) &&
+        !(writer && writer.getInit() == buffer &&
+          llvm::count(writer->getOperands(), buffer) == 1))
+      return {};
+  }
   return reader;
 }
 

@@ -493,11 +493,14 @@ def FoldAttentionTransposesPass
     buffer; the transpose goes, and the allocation once unused. The
     allocation may serve several layers (bufferization gives a decode
     step's every query one buffer) when its users are only transposes into
-    it and kernels reading it, each value read by one kernel. Likewise its output, when only a
-    linalg.transpose after it reads it: the kernel writes the transpose's
-    destination (an allocation, moved before the kernel, or an argument)
-    through the inverse view, when nothing in between reads or writes it
-    and the kernel does not read it. Only transposes that keep the last
+    it and kernels reading it, each value read by one kernel. Likewise its
+    output, when the first use of its buffer after it is a
+    linalg.transpose that is the only reader of that value (the buffer may
+    serve several layers' outputs, and values before the kernel, as
+    bufferization gives fp32 GPT-2 and LLaMA): the kernel writes the
+    transpose's destination (an allocation, moved before the kernel, or an
+    argument) through the inverse view, when nothing in between reads or
+    writes it and the kernel does not read it. Only transposes that keep the last
     dim last are folded: the views keep unit-stride rows, which the
     tensor-core kernel reads as vectors.
   }];

@@ -141,3 +141,51 @@ func.func @output_read_twice(%q: memref<1x4x16x16xf32>, %y2: memref<1x16x4x16xf3
   "test.use"(%y) : (memref<1x16x4x16xf32>) -> ()
   return
 }
+
+// -----
+
+// fp32 LLaMA: bufferization gives the attention's output the buffer that
+// held the transposed query before it (read by the rotary embedding, here
+// "test.rope"). Uses before the kernel do not matter: the output
+// transpose folds, and the buffer stays for the query.
+// CHECK-LABEL: func.func @output_buffer_reused
+// CHECK: %[[Q:.+]] = memref.alloc() : memref<1x4x16x16xf32>
+// CHECK: linalg.transpose ins(%{{.+}} : memref<1x16x4x16xf32>) outs(%[[Q]] : memref<1x4x16x16xf32>)
+// CHECK: "test.rope"(%[[Q]]
+// CHECK: %[[O:.+]] = memref.transpose %arg1
+// CHECK: fmc.attention_kernel %{{.+}}, %{{.+}}, %{{.+}} into %[[O]]
+// CHECK-NOT: linalg.transpose
+func.func @output_buffer_reused(%p: memref<1x16x4x16xf32>, %y: memref<1x16x4x16xf32>, %r: memref<1x4x16x16xf32>) {
+  %q = memref.alloc() : memref<1x4x16x16xf32>
+  linalg.transpose ins(%p : memref<1x16x4x16xf32>) outs(%q : memref<1x4x16x16xf32>) permutation = [0, 2, 1, 3]
+  "test.rope"(%q, %r) : (memref<1x4x16x16xf32>, memref<1x4x16x16xf32>) -> ()
+  fmc.attention_kernel %r, %r, %r into %q {causal = true, scale = 2.500000e-01 : f64} : (memref<1x4x16x16xf32>, memref<1x4x16x16xf32>, memref<1x4x16x16xf32>, memref<1x4x16x16xf32>) -> ()
+  linalg.transpose ins(%q : memref<1x4x16x16xf32>) outs(%y : memref<1x16x4x16xf32>) permutation = [0, 2, 1, 3]
+  return
+}
+
+// -----
+
+// Kept: a view of the output buffer (whose reads could come after the
+// transpose), and an output read after its transpose by something else.
+// CHECK-LABEL: func.func @output_viewed
+// CHECK: linalg.transpose
+// CHECK-NOT: memref.transpose
+// CHECK-LABEL: func.func @output_read_after
+// CHECK: linalg.transpose
+// CHECK-NOT: memref.transpose
+func.func @output_viewed(%r: memref<1x4x16x16xf32>, %y: memref<1x16x4x16xf32>) {
+  %o = memref.alloc() : memref<1x4x16x16xf32>
+  %v = memref.collapse_shape %o [[0, 1], [2], [3]] : memref<1x4x16x16xf32> into memref<4x16x16xf32>
+  fmc.attention_kernel %r, %r, %r into %o {causal = true, scale = 2.500000e-01 : f64} : (memref<1x4x16x16xf32>, memref<1x4x16x16xf32>, memref<1x4x16x16xf32>, memref<1x4x16x16xf32>) -> ()
+  linalg.transpose ins(%o : memref<1x4x16x16xf32>) outs(%y : memref<1x16x4x16xf32>) permutation = [0, 2, 1, 3]
+  "test.use"(%v) : (memref<4x16x16xf32>) -> ()
+  return
+}
+func.func @output_read_after(%r: memref<1x4x16x16xf32>, %y: memref<1x16x4x16xf32>) {
+  %o = memref.alloc() : memref<1x4x16x16xf32>
+  fmc.attention_kernel %r, %r, %r into %o {causal = true, scale = 2.500000e-01 : f64} : (memref<1x4x16x16xf32>, memref<1x4x16x16xf32>, memref<1x4x16x16xf32>, memref<1x4x16x16xf32>) -> ()
+  linalg.transpose ins(%o : memref<1x4x16x16xf32>) outs(%y : memref<1x16x4x16xf32>) permutation = [0, 2, 1, 3]
+  "test.use"(%o) : (memref<1x4x16x16xf32>) -> ()
+  return
+}
