@@ -98,7 +98,7 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
       "attention-cache-bytes={1} attention-parallel={5} "
       "attention-kernel={8} attention-kernel-max-head={9}}),"
       "canonicalize,cse,"
-      "func.func(fmc-fuse-elementwise{6}),"
+      "func.func(fmc-fuse-elementwise{6},fmc-fold-transposes),"
       "canonicalize,cse{4}{7}{10}",
       options.function, options.tileCacheBytes, graphStage, options.matmulNR,
       options.packMatmulWeights

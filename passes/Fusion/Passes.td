@@ -29,6 +29,25 @@ def FuseElementwisePass : Pass<"fmc-fuse-elementwise"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def FoldTransposesPass : Pass<"fmc-fold-transposes"> {
+  let summary = "Let elementwise ops read through row-keeping transposes "
+                "instead of transposed copies";
+  let description = [{
+    On tensors. A linalg.transpose that keeps the last dim last, and whose
+    every use is an all-parallel linalg.generic reading it as an input or
+    through tensor.extract in its body, is folded into them: each reads
+    the transpose's input, the permutation composed into its indexing map
+    or its extract's indices, and the transpose goes. A query transposed
+    to [B, H, S, D] for the rotary embedding (which reads it elementwise
+    and, rotated, through extracts) is a kernel and a buffer fewer per
+    layer; rows are still read contiguously. A transpose with any other
+    use (an attention, a matmul, a function result) stays.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def FuseRowReductionsPass : Pass<"fmc-fuse-row-reductions",
                                   "func::FuncOp"> {
   let summary = "Tile norms, softmax and other row-reduction chains by rows "
