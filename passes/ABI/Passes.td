@@ -151,7 +151,11 @@ def PlanArenaPass : Pass<"fmc-plan-arena", "::mlir::ModuleOp"> {
     A buffer is live from its allocation to the last top-level op that uses
     it or any view of it (a use inside a loop or a branch counts as the
     whole loop or branch); one that flows into a region result or a block
-    argument is live to the end. Buffers are placed largest first at the
+    argument is live to the end. An input of a contraction (a
+    linalg.generic with a reduction) is live through the next op with
+    memory effects other than allocating: the matmul kernels may fuse that
+    op as their epilogue, writing its result while they still read the
+    input (LLaMA's SwiGLU product). Buffers are placed largest first at the
     lowest `alignment`-aligned offset that no buffer with an overlapping
     lifetime occupies. The module gets `fmc.arena_bytes = N`, which the
     compiler writes into the artifact (N = 0 adds no argument).
