@@ -99,6 +99,7 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
       "attention-kernel={8} attention-kernel-max-head={9}}),"
       "canonicalize,cse,"
       "func.func(fmc-fuse-elementwise{6},fmc-fold-transposes),"
+      "fmc-fuse-sibling-matmuls{{function={0}},"
       "canonicalize,cse{4}{7}{10}",
       options.function, options.tileCacheBytes, graphStage, options.matmulNR,
       options.packMatmulWeights

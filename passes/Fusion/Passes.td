@@ -48,6 +48,31 @@ def FoldTransposesPass : Pass<"fmc-fold-transposes"> {
   ];
 }
 
+def FuseSiblingMatmulsPass
+    : Pass<"fmc-fuse-sibling-matmuls", "::mlir::ModuleOp"> {
+  let summary = "Products of one activation with several weights become one "
+                "product over the weights concatenated at compile time";
+  let description = [{
+    On tensors, in the model function. Contractions that read the same
+    lhs with the same maps and body, each with a 2-D weight argument read
+    (k, n) and a zero-filled init, whose values no linalg.generic reads
+    directly (an elementwise reader would be the matmul kernels' epilogue,
+    which a slice of a wider product would lose), become one contraction
+    over the weights concatenated along n (a new weight argument; the old
+    ones go when nothing else reads them). Each former value is an
+    extract_slice of the new one. LLaMA's query, key and value projections
+    are one kernel instead of three per layer (a decode step's
+    matrix-vector products are launch-bound); the activation is read once.
+  }];
+  let options = [
+    Option<"function", "function", "std::string", "\"main\"",
+           "Name of the model function">,
+  ];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def FuseRowReductionsPass : Pass<"fmc-fuse-row-reductions",
                                   "func::FuncOp"> {
   let summary = "Tile norms, softmax and other row-reduction chains by rows "
