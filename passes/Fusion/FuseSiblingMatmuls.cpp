@@ -72,6 +72,13 @@ struct FuseSiblingMatmulsPass
           return isa<linalg::GenericOp>(user);
         }))
       return std::nullopt;
+    // The weight's bytes, whole elements of at least a byte each, as many
+    // as its type holds (the concatenation copies rows of them).
+    AsmResourceBlob *blob = data.getRawHandle().getBlob();
+    unsigned bits = type.getElementTypeBitWidth();
+    if (!blob || bits % 8 != 0 ||
+        int64_t(blob->getData().size()) != type.getNumElements() * (bits / 8))
+      return std::nullopt;
     return Candidate{op, weight, data, c->sizes[c->n]};
   }
 
@@ -102,7 +109,7 @@ struct FuseSiblingMatmulsPass
     linalg::GenericOp first = group.front().op;
     auto weightType = cast<RankedTensorType>(group.front().weight.getType());
     int64_t rows = weightType.getDimSize(0);
-    int64_t elementBytes = (weightType.getElementTypeBitWidth() + 7) / 8;
+    int64_t elementBytes = weightType.getElementTypeBitWidth() / 8;
     int64_t total = 0;
     std::string name;
     for (const Candidate &c : group) {
@@ -113,10 +120,7 @@ struct FuseSiblingMatmulsPass
     std::vector<char> bytes(rows * total * elementBytes);
     int64_t column = 0;
     for (const Candidate &c : group) {
-      AsmResourceBlob *blob = c.data.getRawHandle().getBlob();
-      if (!blob)
-        return failure();
-      ArrayRef<char> source = blob->getData();
+      ArrayRef<char> source = c.data.getRawHandle().getBlob()->getData();
       for (int64_t r = 0; r < rows; ++r)
         std::memcpy(bytes.data() + (r * total + column) * elementBytes,
                     source.data() + r * c.n * elementBytes, c.n * elementBytes);

@@ -109,3 +109,52 @@ func.func @main(%x: tensor<4x2xf32>, %y: tensor<4x2xf32>, %q: tensor<2x2xf32> {f
     }
   }
 #-}
+
+// -----
+
+// Kept apart, without an error: a weight whose bytes are not there to
+// concatenate (%k's resource has no blob; a blob of the wrong size is
+// skipped the same way). %q and %v still join.
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func @main(
+// CHECK-SAME: dense_resource<k>
+// CHECK-SAME: dense_resource<"q+v"> : tensor<2x4xf32>
+// CHECK: linalg.generic {{.*}} tensor<2x4xf32>
+// CHECK: linalg.generic {{.*}} tensor<2x1xf32>
+// CHECK: "q+v": "0x400000000000803F000000400000E0400000004100004040000080400000104100002041"
+func.func @main(%x: tensor<4x2xf32>, %q: tensor<2x2xf32> {fmc.weight = dense_resource<q> : tensor<2x2xf32>}, %k: tensor<2x1xf32> {fmc.weight = dense_resource<k> : tensor<2x1xf32>}, %v: tensor<2x2xf32> {fmc.weight = dense_resource<v> : tensor<2x2xf32>}) -> (tensor<4x2xf32>, tensor<4x1xf32>, tensor<4x2xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e2 = tensor.empty() : tensor<4x2xf32>
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %e1 = tensor.empty() : tensor<4x1xf32>
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<4x1xf32>) -> tensor<4x1xf32>
+  %a = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %q : tensor<4x2xf32>, tensor<2x2xf32>) outs(%f2 : tensor<4x2xf32>) {
+  ^bb0(%i: f32, %w: f32, %o: f32):
+    %p = arith.mulf %i, %w : f32
+    %s = arith.addf %o, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x2xf32>
+  %b = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %k : tensor<4x2xf32>, tensor<2x1xf32>) outs(%f1 : tensor<4x1xf32>) {
+  ^bb0(%i: f32, %w: f32, %o: f32):
+    %p = arith.mulf %i, %w : f32
+    %s = arith.addf %o, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x1xf32>
+  %c = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %v : tensor<4x2xf32>, tensor<2x2xf32>) outs(%f2 : tensor<4x2xf32>) {
+  ^bb0(%i: f32, %w: f32, %o: f32):
+    %p = arith.mulf %i, %w : f32
+    %s = arith.addf %o, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x2xf32>
+  return %a, %b, %c : tensor<4x2xf32>, tensor<4x1xf32>, tensor<4x2xf32>
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      q: "0x040000000000803F000000400000404000008040",
+      v: "0x040000000000E040000000410000104100002041"
+    }
+  }
+#-}
