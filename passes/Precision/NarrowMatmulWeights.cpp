@@ -36,18 +36,38 @@ std::vector<uint16_t> narrow(ArrayRef<char> bytes, FloatType type) {
   return result;
 }
 
-/// Whether every use of `value` is an input of a generic on tensors, one of
-/// them a contraction.
-bool onlyMatmulInputs(Value value) {
-  bool contraction = false;
+/// Whether `op` is a reshape (collapse_shape or expand_shape) of a tensor:
+/// narrowing its source narrows its result, element for element.
+bool isTensorReshape(Operation *op) {
+  return isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(op);
+}
+
+/// Whether every use of `value` is an input of a generic on tensors,
+/// directly or through reshapes; sets `contraction` when one of them has a
+/// reduction.
+bool onlyGenericInputs(Value value, bool &contraction) {
   for (OpOperand &use : value.getUses()) {
-    auto generic = dyn_cast<linalg::GenericOp>(use.getOwner());
+    Operation *owner = use.getOwner();
+    if (isTensorReshape(owner)) {
+      if (!onlyGenericInputs(owner->getResult(0), contraction))
+        return false;
+      continue;
+    }
+    auto generic = dyn_cast<linalg::GenericOp>(owner);
     if (!generic || !generic.hasPureTensorSemantics() ||
         !generic.isDpsInput(&use))
       return false;
     contraction |= generic.getNumReductionLoops() > 0;
   }
-  return contraction;
+  return true;
+}
+
+/// Whether every use of `value` is an input of a generic on tensors, one of
+/// them a contraction, directly or through reshapes (a convolution's filter
+/// read as a matrix).
+bool onlyMatmulInputs(Value value) {
+  bool contraction = false;
+  return onlyGenericInputs(value, contraction) && contraction;
 }
 
 /// A 2-D transpose of `weight` whose result only matmuls read (Gemm's
@@ -69,6 +89,16 @@ void extendInReaders(Value value, Value narrowValue) {
   for (OpOperand *use :
        llvm::to_vector(llvm::make_pointer_range(value.getUses()))) {
     use->set(narrowValue);
+    Operation *owner = use->getOwner();
+    if (isTensorReshape(owner)) {
+      // The reshape of the narrow data is narrow; its readers extend.
+      Value result = owner->getResult(0);
+      auto type = cast<RankedTensorType>(result.getType());
+      result.setType(type.clone(
+          cast<ShapedType>(narrowValue.getType()).getElementType()));
+      extendInReaders(result, result);
+      continue;
+    }
     extendInBody(*use);
   }
 }

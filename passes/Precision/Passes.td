@@ -49,7 +49,9 @@ def NarrowMatmulWeightsPass
   let description = [{
     For `fmc compile --precision=fp16|bf16` (GPU targets): every f32 weight
     argument of the model function (`fmc.weight`) that only linalg.generic
-    ops on tensors read as an input, one of them a contraction (a generic
+    ops on tensors read as an input (directly or through collapse_shape /
+    expand_shape, as a convolution's filter is read as a matrix), one of them
+    a contraction (a generic
     with a reduction loop: matmuls, convolutions), is converted at compile
     time to `type` (round to nearest even; the argument, its weight blob and
     the artifact's weight hold the narrow type, half the bytes). Each

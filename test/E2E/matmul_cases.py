@@ -9,7 +9,8 @@ runs and compares each with ONNX Runtime through compare_with_ort.py
 weights ([K, N] and Gemm's transposed [N, K]), run-time packed activations,
 batch dims (matched and broadcast), m and n tails, several kc, mc and column
 blocks, an elementwise epilogue fused into the last kc block,
-a single row and a single column, a patch-embedding convolution, and
+a single row and a single column, a patch-embedding convolution, other
+convolutions through their columns (im2col) with a batch norm and Relu, and
 quantizing epilogues (QuantizeLinear after a matmul, QLinearMatMul; integer
 outputs within one step of ONNX Runtime's on at most 1% of the elements).
 Prints "PASS name" or "FAIL name" per case; exit status 1 if any failed.
@@ -115,6 +116,25 @@ def patch_conv():
                                                  weight("B", [16])]
 
 
+def conv_bn_relu(x_shape, f, kernel, **attrs):
+    """Relu(BatchNormalization(Conv(X, W))): a conv through its columns
+    (im2col) as the product of the filter [F, C * R...] by the columns
+    [C * R..., O...], the batch norm and Relu its epilogue."""
+    c = x_shape[1]
+    depth = c * int(np.prod(kernel))
+    nodes = [helper.make_node("Conv", ["A", "W"], ["P"], kernel_shape=kernel,
+                              **attrs),
+             helper.make_node("BatchNormalization",
+                              ["P", "g", "b", "mu", "var"], ["S"]),
+             helper.make_node("Relu", ["S"], ["Y"])]
+    inits = [weight("W", [f, c] + kernel, fan_in(depth))]
+    inits += [numpy_helper.from_array(
+        rng.uniform(lo, hi, f).astype(np.float32), name)
+        for name, lo, hi in (("g", 0.5, 1.5), ("b", -0.2, 0.2),
+                             ("mu", -0.2, 0.2), ("var", 0.5, 1.5))]
+    return nodes, [value("A", x_shape)], inits
+
+
 CASES = {
     # m and n tails, K over three kc blocks or more on every target (kc is
     # at most 1024): the first, middle and last blocks store differently.
@@ -141,6 +161,16 @@ CASES = {
     "many_rows": matmul([1100, 70], [70, 20]),
     # A ViT-style patch embedding: the conv becomes a matrix product.
     "patch_conv": patch_conv(),
+    # Convolutions through their columns: 3 x 3 with padding (K = 288, an
+    # n tail: 28 x 28 positions), strided and dilated with uneven pads, a
+    # Whisper-style 1-D stride-2 conv, and a 1 x 1 conv read in place.
+    "conv3x3": conv_bn_relu([1, 32, 28, 28], 40, [3, 3], pads=[1, 1, 1, 1]),
+    "conv_strided_dilated": conv_bn_relu([2, 6, 17, 15], 24, [3, 2],
+                                         strides=[2, 1], dilations=[2, 3],
+                                         pads=[2, 0, 1, 2]),
+    "conv1d": conv_bn_relu([1, 80, 300], 64, [3], strides=[2],
+                           pads=[1, 1]),
+    "conv_pointwise": conv_bn_relu([2, 48, 7, 9], 72, [1, 1]),
     # Quantizing epilogues (int8 and uint8 outputs), K over several kc
     # blocks. A quantized value may differ from ONNX Runtime's by one step
     # where the f32 sum (summed in another order) lies within rounding error

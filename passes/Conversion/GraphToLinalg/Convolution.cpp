@@ -43,7 +43,8 @@ Value padSpatial(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> low,
 /// product, so that it runs on the matmul microkernel: the input's patches
 /// become the rows of a [N * O..., C * K...] matrix (one transposing copy),
 /// multiplied by the filter read as [F, C * K...]; the [N * O..., F] result
-/// is transposed back to channels first. Null when `op` is not such a conv.
+/// is transposed back to channels first. Null when `op` is not such a conv
+/// or its window is 1 x 1 (columnConvAsMatmul reads that input in place).
 Value patchConvAsMatmul(OpBuilder &b, ConvOp op, Value input, Value filter) {
   Location loc = op.getLoc();
   MLIRContext *ctx = b.getContext();
@@ -54,6 +55,10 @@ Value patchConvAsMatmul(OpBuilder &b, ConvOp op, Value input, Value filter) {
   if (!inType.getElementType().isF32() || op.getGroups() != 1 ||
       !inType.hasStaticShape() || !filterType.hasStaticShape() ||
       !type.hasStaticShape())
+    return {};
+  // A 1 x 1 window: the columns' product reads the input in place.
+  if (llvm::all_of(filterType.getShape().drop_front(2),
+                   [](int64_t k) { return k == 1; }))
     return {};
   for (int64_t i = 0; i < spatial; ++i) {
     int64_t k = filterType.getDimSize(2 + i);
@@ -135,6 +140,119 @@ Value patchConvAsMatmul(OpBuilder &b, ConvOp op, Value input, Value filter) {
       .getResult()[0];
 }
 
+/// Bytes of the column matrix above which a convolution stays a loop nest
+/// (a larger gathered copy would cost more memory than its product saves).
+constexpr int64_t kMaxColumnBytes = int64_t(256) << 20;
+
+/// Any other convolution of one group on floats (static shapes) as one
+/// matrix product per image, channels first throughout:
+///
+///   out[n, f, o] = sum_k filter[f, k] * col[n, k, o]
+///
+/// over k = (c, r...) (the input channel and the window position, the
+/// filter read as [F, C * R...]) and o = (o...) (the output positions). The
+/// columns col[n, c, r..., o...] = padded[n, c, o * stride + r * dilation]
+/// are one gathering copy (im2col) whose rows are contiguous along the
+/// output positions, as are the product's; a 1 x 1 conv with unit strides
+/// and no padding reads its input as the columns without a copy. Null when
+/// `op` does not qualify (grouped convs and integers stay loop nests).
+Value columnConvAsMatmul(OpBuilder &b, ConvOp op, Value input, Value filter) {
+  Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  auto inType = cast<RankedTensorType>(input.getType());
+  auto filterType = cast<RankedTensorType>(filter.getType());
+  auto type = cast<RankedTensorType>(op.getType());
+  Type element = inType.getElementType();
+  if (!isa<FloatType>(element) || op.getGroups() != 1 ||
+      !inType.hasStaticShape() || !filterType.hasStaticShape() ||
+      !type.hasStaticShape())
+    return {};
+  int64_t spatial = inType.getRank() - 2;
+  int64_t n = inType.getDimSize(0), c = inType.getDimSize(1);
+  int64_t f = filterType.getDimSize(0);
+  int64_t window = 1, positions = 1;
+  bool pointwise = true;
+  for (int64_t i = 0; i < spatial; ++i) {
+    window *= filterType.getDimSize(2 + i);
+    positions *= type.getDimSize(2 + i);
+    pointwise &= filterType.getDimSize(2 + i) == 1 &&
+                 op.getStrides()[i] == 1 && op.getPadLow()[i] == 0 &&
+                 op.getPadHigh()[i] == 0;
+  }
+  int64_t depth = c * window;
+  if (n * depth * positions * int64_t(element.getIntOrFloatBitWidth() / 8) >
+      kMaxColumnBytes)
+    return {};
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  auto columnsType = RankedTensorType::get({n, depth, positions}, element);
+  Value columns;
+  if (pointwise) {
+    // [N, C, O...] as [N, K, O].
+    ReassociationIndices outer;
+    for (int64_t i = 0; i < spatial; ++i)
+      outer.push_back(2 + i);
+    columns = tensor::CollapseShapeOp::create(
+        b, loc, columnsType, input,
+        ArrayRef<ReassociationIndices>{{0}, {1}, outer});
+  } else {
+    Value padded = padSpatial(b, loc, input, op.getPadLow(), op.getPadHigh(),
+                              buildScalar(b, loc, element, 0));
+    // Loops n, c, r..., o...: col[n, c, r..., o...].
+    unsigned loops = 2 + 2 * spatial;
+    SmallVector<int64_t> shape = {n, c};
+    SmallVector<AffineExpr> read = {d(0), d(1)};
+    for (int64_t i = 0; i < spatial; ++i)
+      shape.push_back(filterType.getDimSize(2 + i));
+    for (int64_t i = 0; i < spatial; ++i) {
+      shape.push_back(type.getDimSize(2 + i));
+      read.push_back(d(2 + spatial + i) * op.getStrides()[i] +
+                     d(2 + i) * op.getDilations()[i]);
+    }
+    // [N, C, R..., O...] as [N, K, O], K in the filter's order (C, R...).
+    SmallVector<ReassociationIndices> toMatrix = {{0}, {}, {}};
+    for (int64_t i = 1; i <= spatial + 1; ++i)
+      toMatrix[1].push_back(i);
+    for (int64_t i = spatial + 2; i < int64_t(loops); ++i)
+      toMatrix[2].push_back(i);
+    Value empty = tensor::EmptyOp::create(b, loc, shape, element);
+    Value gathered =
+        linalg::GenericOp::create(
+            b, loc, empty.getType(), padded, empty,
+            ArrayRef<AffineMap>{AffineMap::get(loops, 0, read, ctx),
+                                AffineMap::getMultiDimIdentityMap(loops, ctx)},
+            SmallVector<utils::IteratorType>(loops,
+                                             utils::IteratorType::parallel),
+            [](OpBuilder &nb, Location nloc, ValueRange args) {
+              linalg::YieldOp::create(nb, nloc, args[0]);
+            })
+            .getResult(0);
+    columns = tensor::CollapseShapeOp::create(b, loc, columnsType, gathered,
+                                              toMatrix);
+  }
+  ReassociationIndices filterDepth;
+  for (int64_t i = 1; i < filterType.getRank(); ++i)
+    filterDepth.push_back(i);
+  Value weights = tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get({f, depth}, element), filter,
+      ArrayRef<ReassociationIndices>{{0}, filterDepth});
+  // Loops (n, f, k, o).
+  auto productType = RankedTensorType::get({n, f, positions}, element);
+  Value product = buildMultiplyAccumulate(
+      b, loc, weights, columns,
+      buildFilled(b, loc, productType, buildScalar(b, loc, element, 0)),
+      {AffineMap::get(4, 0, {d(1), d(2)}, ctx),
+       AffineMap::get(4, 0, {d(0), d(2), d(3)}, ctx),
+       AffineMap::get(4, 0, {d(0), d(1), d(3)}, ctx)},
+      {utils::IteratorType::parallel, utils::IteratorType::parallel,
+       utils::IteratorType::reduction, utils::IteratorType::parallel});
+  ReassociationIndices outPositions;
+  for (int64_t i = 0; i < spatial; ++i)
+    outPositions.push_back(2 + i);
+  return tensor::ExpandShapeOp::create(
+      b, loc, type.clone(element), product,
+      ArrayRef<ReassociationIndices>{{0}, {1}, outPositions});
+}
+
 struct ConvToLinalg : OpConversionPattern<ConvOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -146,6 +264,11 @@ struct ConvToLinalg : OpConversionPattern<ConvOp> {
     Type element = type.getElementType();
     if (Value product = patchConvAsMatmul(rewriter, op, adaptor.getInput(),
                                           adaptor.getFilter())) {
+      rewriter.replaceOp(op, product);
+      return success();
+    }
+    if (Value product = columnConvAsMatmul(rewriter, op, adaptor.getInput(),
+                                           adaptor.getFilter())) {
       rewriter.replaceOp(op, product);
       return success();
     }

@@ -82,3 +82,57 @@ func.func @main(%x: tensor<4x3xf32>, %w: tensor<3x2xf32> {fmc.weight = dense_res
     }
   }
 #-}
+
+// -----
+
+// A convolution's filter [2, 3, 1, 1] read as the matrix [2, 3] (through a
+// collapse_shape) on the lhs of its product: the filter becomes f16, the
+// reshape reshapes f16 and the product extends it. A weight that only
+// reaches an elementwise op through a reshape stays f32.
+// CHECK-LABEL: func.func @main(
+// CHECK-SAME: %[[F:[^:]+]]: tensor<2x3x1x1xf16> {{{.*}}fmc.weight = dense_resource<f.f16> : tensor<2x3x1x1xf16>}
+// CHECK-SAME: %[[S:[^:]+]]: tensor<2x1xf32> {fmc.weight = dense_resource<s> : tensor<2x1xf32>}
+// CHECK: %[[M:.+]] = tensor.collapse_shape %[[F]] {{\[}}[0], [1, 2, 3]] : tensor<2x3x1x1xf16> into tensor<2x3xf16>
+// CHECK: %[[SC:.+]] = tensor.collapse_shape %[[S]] {{\[}}[0, 1]] : tensor<2x1xf32> into tensor<2xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[M]], %{{.+}} : tensor<2x3xf16>, tensor<1x3x5xf32>)
+// CHECK-NEXT: ^bb0(%[[H:.+]]: f16, %[[A:.+]]: f32, %[[O:.+]]: f32):
+// CHECK-NEXT:   %[[E:.+]] = arith.extf %[[H]] : f16 to f32
+// CHECK-NEXT:   arith.mulf %[[E]], %[[A]] : f32
+// CHECK: linalg.generic {{.*}} ins(%{{.+}}, %[[SC]] : tensor<1x2x5xf32>, tensor<2xf32>)
+// CHECK-NOT: arith.extf
+// CHECK: f.f16: "0x40000000003C0040003800BC0042662E"
+#w = affine_map<(n, f, k, o) -> (f, k)>
+#c = affine_map<(n, f, k, o) -> (n, k, o)>
+#p = affine_map<(n, f, k, o) -> (n, f, o)>
+#id3 = affine_map<(n, f, o) -> (n, f, o)>
+#ch = affine_map<(n, f, o) -> (f)>
+func.func @main(%x: tensor<1x3x5xf32>, %f: tensor<2x3x1x1xf32> {fmc.weight = dense_resource<f> : tensor<2x3x1x1xf32>}, %s: tensor<2x1xf32> {fmc.weight = dense_resource<s> : tensor<2x1xf32>}) -> tensor<1x2x5xf32> {
+  %zero = arith.constant 0.0 : f32
+  %m = tensor.collapse_shape %f [[0], [1, 2, 3]] : tensor<2x3x1x1xf32> into tensor<2x3xf32>
+  %sc = tensor.collapse_shape %s [[0, 1]] : tensor<2x1xf32> into tensor<2xf32>
+  %e = tensor.empty() : tensor<1x2x5xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x5xf32>) -> tensor<1x2x5xf32>
+  %prod = linalg.generic {indexing_maps = [#w, #c, #p], iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+      ins(%m, %x : tensor<2x3xf32>, tensor<1x3x5xf32>) outs(%acc : tensor<1x2x5xf32>) {
+  ^bb0(%l: f32, %r: f32, %o: f32):
+    %mul = arith.mulf %l, %r : f32
+    %sum = arith.addf %o, %mul : f32
+    linalg.yield %sum : f32
+  } -> tensor<1x2x5xf32>
+  %y = linalg.generic {indexing_maps = [#id3, #ch, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%prod, %sc : tensor<1x2x5xf32>, tensor<2xf32>) outs(%e : tensor<1x2x5xf32>) {
+  ^bb0(%v: f32, %k: f32, %o: f32):
+    %r = arith.mulf %v, %k : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5xf32>
+  return %y : tensor<1x2x5xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      f: "0x040000000000803F000000400000003F000080BF00004040CDCCCC3D",
+      s: "0x040000000000803F00000040"
+    }
+  }
+#-}
