@@ -94,8 +94,8 @@ void extendInReaders(Value value, Value narrowValue) {
       // The reshape of the narrow data is narrow; its readers extend.
       Value result = owner->getResult(0);
       auto type = cast<RankedTensorType>(result.getType());
-      result.setType(type.clone(
-          cast<ShapedType>(narrowValue.getType()).getElementType()));
+      result.setType(
+          type.clone(cast<ShapedType>(narrowValue.getType()).getElementType()));
       extendInReaders(result, result);
       continue;
     }

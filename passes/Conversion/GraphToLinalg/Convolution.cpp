@@ -151,9 +151,10 @@ constexpr int64_t kMaxColumnBytes = int64_t(256) << 20;
 ///
 /// over k = (c, r...) (the input channel and the window position, the
 /// filter read as [F, C * R...]) and o = (o...) (the output positions). The
-/// columns col[n, c, r..., o...] = padded[n, c, o * stride + r * dilation]
-/// are one gathering copy (im2col) whose rows are contiguous along the
-/// output positions, as are the product's; a 1 x 1 conv with unit strides
+/// columns col[n, c, r..., o...] = input[n, c, o * stride + r * dilation -
+/// pad] (zero outside the input) are one gathering copy (im2col) whose rows
+/// are contiguous along the output positions, as are the product's; the
+/// padding is never materialized; a 1 x 1 conv with unit strides
 /// and no padding reads its input as the columns without a copy. Null when
 /// `op` does not qualify (grouped convs and integers stay loop nests).
 Value columnConvAsMatmul(OpBuilder &b, ConvOp op, Value input, Value filter) {
@@ -175,9 +176,8 @@ Value columnConvAsMatmul(OpBuilder &b, ConvOp op, Value input, Value filter) {
   for (int64_t i = 0; i < spatial; ++i) {
     window *= filterType.getDimSize(2 + i);
     positions *= type.getDimSize(2 + i);
-    pointwise &= filterType.getDimSize(2 + i) == 1 &&
-                 op.getStrides()[i] == 1 && op.getPadLow()[i] == 0 &&
-                 op.getPadHigh()[i] == 0;
+    pointwise &= filterType.getDimSize(2 + i) == 1 && op.getStrides()[i] == 1 &&
+                 op.getPadLow()[i] == 0 && op.getPadHigh()[i] == 0;
   }
   int64_t depth = c * window;
   if (n * depth * positions * int64_t(element.getIntOrFloatBitWidth() / 8) >
@@ -195,19 +195,13 @@ Value columnConvAsMatmul(OpBuilder &b, ConvOp op, Value input, Value filter) {
         b, loc, columnsType, input,
         ArrayRef<ReassociationIndices>{{0}, {1}, outer});
   } else {
-    Value padded = padSpatial(b, loc, input, op.getPadLow(), op.getPadHigh(),
-                              buildScalar(b, loc, element, 0));
     // Loops n, c, r..., o...: col[n, c, r..., o...].
     unsigned loops = 2 + 2 * spatial;
     SmallVector<int64_t> shape = {n, c};
-    SmallVector<AffineExpr> read = {d(0), d(1)};
     for (int64_t i = 0; i < spatial; ++i)
       shape.push_back(filterType.getDimSize(2 + i));
-    for (int64_t i = 0; i < spatial; ++i) {
+    for (int64_t i = 0; i < spatial; ++i)
       shape.push_back(type.getDimSize(2 + i));
-      read.push_back(d(2 + spatial + i) * op.getStrides()[i] +
-                     d(2 + i) * op.getDilations()[i]);
-    }
     // [N, C, R..., O...] as [N, K, O], K in the filter's order (C, R...).
     SmallVector<ReassociationIndices> toMatrix = {{0}, {}, {}};
     for (int64_t i = 1; i <= spatial + 1; ++i)
@@ -215,17 +209,72 @@ Value columnConvAsMatmul(OpBuilder &b, ConvOp op, Value input, Value filter) {
     for (int64_t i = spatial + 2; i < int64_t(loops); ++i)
       toMatrix[2].push_back(i);
     Value empty = tensor::EmptyOp::create(b, loc, shape, element);
-    Value gathered =
-        linalg::GenericOp::create(
-            b, loc, empty.getType(), padded, empty,
-            ArrayRef<AffineMap>{AffineMap::get(loops, 0, read, ctx),
-                                AffineMap::getMultiDimIdentityMap(loops, ctx)},
-            SmallVector<utils::IteratorType>(loops,
-                                             utils::IteratorType::parallel),
-            [](OpBuilder &nb, Location nloc, ValueRange args) {
-              linalg::YieldOp::create(nb, nloc, args[0]);
-            })
-            .getResult(0);
+    auto identity = AffineMap::getMultiDimIdentityMap(loops, ctx);
+    SmallVector<utils::IteratorType> parallel(loops,
+                                              utils::IteratorType::parallel);
+    bool padding =
+        llvm::any_of(op.getPadLow(), [](int64_t v) { return v != 0; }) ||
+        llvm::any_of(op.getPadHigh(), [](int64_t v) { return v != 0; });
+    Value gathered;
+    if (!padding) {
+      SmallVector<AffineExpr> read = {d(0), d(1)};
+      for (int64_t i = 0; i < spatial; ++i)
+        read.push_back(d(2 + spatial + i) * op.getStrides()[i] +
+                       d(2 + i) * op.getDilations()[i]);
+      gathered = linalg::GenericOp::create(
+                     b, loc, empty.getType(), input, empty,
+                     ArrayRef<AffineMap>{AffineMap::get(loops, 0, read, ctx),
+                                         identity},
+                     parallel,
+                     [](OpBuilder &nb, Location nloc, ValueRange args) {
+                       linalg::YieldOp::create(nb, nloc, args[0]);
+                     })
+                     .getResult(0);
+    } else {
+      // The padding is read, not materialized: a position outside the
+      // input reads zero (its index clamped into the input, the value
+      // discarded), so no padded copy of the input is made.
+      gathered =
+          linalg::GenericOp::create(
+              b, loc, empty.getType(), ValueRange{}, empty,
+              ArrayRef<AffineMap>{identity}, parallel,
+              [&](OpBuilder &nb, Location nloc, ValueRange) {
+                auto constant = [&](int64_t v) -> Value {
+                  return arith::ConstantIndexOp::create(nb, nloc, v);
+                };
+                SmallVector<Value> indices = {
+                    linalg::IndexOp::create(nb, nloc, 0),
+                    linalg::IndexOp::create(nb, nloc, 1)};
+                Value inside;
+                for (int64_t i = 0; i < spatial; ++i) {
+                  Value o = linalg::IndexOp::create(nb, nloc, 2 + spatial + i);
+                  Value r = linalg::IndexOp::create(nb, nloc, 2 + i);
+                  Value pos = arith::AddIOp::create(
+                      nb, nloc,
+                      arith::MulIOp::create(nb, nloc, o,
+                                            constant(op.getStrides()[i])),
+                      arith::MulIOp::create(nb, nloc, r,
+                                            constant(op.getDilations()[i])));
+                  pos = arith::SubIOp::create(nb, nloc, pos,
+                                              constant(op.getPadLow()[i]));
+                  int64_t extent = inType.getDimSize(2 + i);
+                  // Unsigned: a position before the input is out too.
+                  Value in =
+                      arith::CmpIOp::create(nb, nloc, arith::CmpIPredicate::ult,
+                                            pos, constant(extent));
+                  inside =
+                      inside ? arith::AndIOp::create(nb, nloc, inside, in) : in;
+                  indices.push_back(arith::MinUIOp::create(
+                      nb, nloc, pos, constant(extent - 1)));
+                }
+                Value value =
+                    tensor::ExtractOp::create(nb, nloc, input, indices);
+                Value result = arith::SelectOp::create(
+                    nb, nloc, inside, value, buildScalar(nb, nloc, element, 0));
+                linalg::YieldOp::create(nb, nloc, result);
+              })
+              .getResult(0);
+    }
     columns = tensor::CollapseShapeOp::create(b, loc, columnsType, gathered,
                                               toMatrix);
   }

@@ -54,18 +54,29 @@ func.func @patches(%x: tensor<2x3x12x4xf32>, %w: tensor<5x3x4x2xf32>) -> tensor<
 // -----
 
 // Any other conv of one group: the columns col[n, c, r, s, oh, ow] =
-// padded[n, c, oh * 2 + r * 2, ow + s] (im2col, stride 2 and dilation 2 on
-// the rows) read as [N, C*R*S, OH*OW], multiplied by the filter read as
-// [F, C*R*S]: out[n, f, o] += w[f, k] * col[n, k, o], channels first.
-// CHECK-DAG: #[[COL:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 * 2 + d2 * 2, d3 + d5)>
-// CHECK-DAG: #[[ID6:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>
+// x[n, c, oh * 2 + r * 2 - 1, ow + s - 1] (im2col, stride 2 and dilation 2
+// on the rows, zero outside x: the padding is read, never copied) read as
+// [N, C*R*S, OH*OW], multiplied by the filter read as [F, C*R*S]:
+// out[n, f, o] += w[f, k] * col[n, k, o], channels first.
 // CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d2)>
 // CHECK-DAG: #[[C:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>
 // CHECK-DAG: #[[O:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
 // CHECK-LABEL: func.func @columns
 // CHECK-SAME: %[[X:.+]]: tensor<2x3x9x8xf32>, %[[F:.+]]: tensor<5x3x3x3xf32>
-// CHECK: %[[PAD:.+]] = tensor.pad %[[X]] low[0, 0, 1, 1] high[0, 0, 1, 1]
-// CHECK: %[[G:.+]] = linalg.generic {indexing_maps = [#[[COL]], #[[ID6]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%[[PAD]] : tensor<2x3x11x10xf32>) outs(%{{.+}} : tensor<2x3x3x3x4x8xf32>)
+// CHECK-NOT: tensor.pad
+// CHECK: %[[G:.+]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} outs(%{{.+}} : tensor<2x3x3x3x4x8xf32>)
+// CHECK-DAG: %[[OH:.+]] = linalg.index 4
+// CHECK-DAG: %[[R:.+]] = linalg.index 2
+// CHECK: arith.muli %[[OH]], %{{.+}}
+// CHECK: arith.muli %[[R]], %{{.+}}
+// CHECK: %[[H:.+]] = arith.subi
+// CHECK: %[[HIN:.+]] = arith.cmpi ult, %[[H]], %{{.+}} : index
+// CHECK: %[[HC:.+]] = arith.minui %[[H]], %{{.+}} : index
+// CHECK: %[[WIN:.+]] = arith.cmpi ult
+// CHECK: %[[IN:.+]] = arith.andi %[[HIN]], %[[WIN]] : i1
+// CHECK: %[[WC:.+]] = arith.minui
+// CHECK: %[[V:.+]] = tensor.extract %[[X]][%{{.+}}, %{{.+}}, %[[HC]], %[[WC]]] : tensor<2x3x9x8xf32>
+// CHECK: arith.select %[[IN]], %[[V]], %{{.+}} : f32
 // CHECK: %[[CM:.+]] = tensor.collapse_shape %[[G]] {{\[}}[0], [1, 2, 3], [4, 5]] : tensor<2x3x3x3x4x8xf32> into tensor<2x27x32xf32>
 // CHECK: %[[WM:.+]] = tensor.collapse_shape %[[F]] {{\[}}[0], [1, 2, 3]] : tensor<5x3x3x3xf32> into tensor<5x27xf32>
 // CHECK: %[[P:.+]] = linalg.generic {indexing_maps = [#[[W]], #[[C]], #[[O]]], iterator_types = ["parallel", "parallel", "reduction", "parallel"]} ins(%[[WM]], %[[CM]] : tensor<5x27xf32>, tensor<2x27x32xf32>) outs(%{{.+}} : tensor<2x5x32xf32>)
@@ -90,4 +101,17 @@ func.func @columns(%x: tensor<2x3x9x8xf32>, %w: tensor<5x3x3x3xf32>) -> tensor<2
 func.func @pointwise(%x: tensor<1x4x3x5xf32>, %w: tensor<6x4x1x1xf32>) -> tensor<1x6x3x5xf32> {
   %0 = fmc.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_low = array<i64: 0, 0>, pad_high = array<i64: 0, 0>, groups = 1 : i64} : (tensor<1x4x3x5xf32>, tensor<6x4x1x1xf32>) -> tensor<1x6x3x5xf32>
   return %0 : tensor<1x6x3x5xf32>
+}
+
+// -----
+
+// Without padding the columns read the input through an affine map.
+// CHECK-DAG: #[[COL:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3 * 2 + d2)>
+// CHECK-DAG: #[[ID4:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @columns_unpadded
+// CHECK: %[[G:.+]] = linalg.generic {indexing_maps = [#[[COL]], #[[ID4]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%{{.+}} : tensor<1x80x31xf32>) outs(%{{.+}} : tensor<1x80x3x15xf32>)
+// CHECK: tensor.collapse_shape %[[G]] {{\[}}[0], [1, 2], [3]] : tensor<1x80x3x15xf32> into tensor<1x240x15xf32>
+func.func @columns_unpadded(%x: tensor<1x80x31xf32>, %w: tensor<16x80x3xf32>) -> tensor<1x16x15xf32> {
+  %0 = fmc.conv %x, %w {strides = array<i64: 2>, dilations = array<i64: 1>, pad_low = array<i64: 0>, pad_high = array<i64: 0>, groups = 1 : i64} : (tensor<1x80x31xf32>, tensor<16x80x3xf32>) -> tensor<1x16x15xf32>
+  return %0 : tensor<1x16x15xf32>
 }
