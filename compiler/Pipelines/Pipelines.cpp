@@ -98,6 +98,7 @@ mlir::fmc::buildGraphToLinalgPipeline(OpPassManager &pm,
       "attention-cache-bytes={1} attention-parallel={5} "
       "attention-kernel={8} attention-kernel-max-head={9}}),"
       "canonicalize,cse,"
+      "fmc-fold-constant-generics{{function={0}},canonicalize,"
       "func.func(fmc-fuse-elementwise{6},fmc-fold-transposes),"
       "fmc-fuse-sibling-matmuls{{function={0}},"
       "canonicalize,cse{4}{7}{10}",

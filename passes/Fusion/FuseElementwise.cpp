@@ -3,6 +3,7 @@
 #include "passes/Fusion/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::fmc {
@@ -65,10 +66,74 @@ bool isCollapsibleIntoProducer(OpOperand *operand) {
          reshape.getSrc().hasOneUse();
 }
 
+/// A generic input read with constant zeros at its unit dims (a per-channel
+/// batch-norm scale [C, 1, 1] broadcast over [N, C, H, W] reads (c, 0, 0))
+/// is read through a collapse_shape without those dims instead, so that
+/// every input map is a projected permutation: the reshape-collapsing and
+/// fusion patterns, and the matmul epilogues after them, need that.
+struct DropBroadcastUnitDims : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return failure();
+    bool changed = false;
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    SmallVector<Value> inputs(op.getDpsInputs());
+    for (OpOperand *operand : op.getDpsInputOperands()) {
+      AffineMap map = maps[operand->getOperandNumber()];
+      auto type = dyn_cast<RankedTensorType>(operand->get().getType());
+      if (!type || !type.hasStaticShape() || map.isProjectedPermutation())
+        continue;
+      SmallVector<int64_t> kept;
+      bool droppable = true;
+      for (auto [i, expr] : llvm::enumerate(map.getResults())) {
+        auto constant = dyn_cast<AffineConstantExpr>(expr);
+        if (!constant) {
+          kept.push_back(i);
+          continue;
+        }
+        droppable &= constant.getValue() == 0 && type.getDimSize(i) == 1;
+      }
+      AffineMap keptMap =
+          map.getSubMap(SmallVector<unsigned>(kept.begin(), kept.end()));
+      if (!droppable || !keptMap.isProjectedPermutation())
+        continue;
+      // Each dropped dim joins the next kept dim (trailing ones the last).
+      SmallVector<ReassociationIndices> groups;
+      ReassociationIndices pending;
+      for (int64_t i = 0; i < type.getRank(); ++i) {
+        pending.push_back(i);
+        if (llvm::is_contained(kept, i)) {
+          groups.push_back(pending);
+          pending.clear();
+        }
+      }
+      if (!pending.empty() && !groups.empty())
+        groups.back().append(pending.begin(), pending.end());
+      SmallVector<int64_t> shape;
+      for (int64_t i : kept)
+        shape.push_back(type.getDimSize(i));
+      inputs[operand->getOperandNumber()] = tensor::CollapseShapeOp::create(
+          rewriter, op.getLoc(), type.clone(shape), operand->get(), groups);
+      maps[operand->getOperandNumber()] = keptMap;
+      changed = true;
+    }
+    if (!changed)
+      return failure();
+    rewriter.modifyOpInPlace(op, [&] {
+      op.getInputsMutable().assign(inputs);
+      op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+    });
+    return success();
+  }
+};
+
 struct FuseElementwisePass
     : fmc::impl::FuseElementwisePassBase<FuseElementwisePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
+    patterns.add<DropBroadcastUnitDims>(&getContext());
     linalg::populateFoldReshapeOpsByCollapsingPatterns(
         patterns, isCollapsibleIntoProducer);
     linalg::populateElementwiseOpsFusionPatterns(

@@ -25,8 +25,48 @@ def FuseElementwisePass : Pass<"fmc-fuse-elementwise"> {
     exported as Reshape -> Gemm -> Reshape leaves its bias add and GELU
     (or residual add) on two sides of a reshape, which then fuse; after a
     matmul the consumer becomes its epilogue.
+
+    First, an input read with constant zeros at unit dims (a per-channel
+    batch-norm scale [C, 1, 1] read as (c, 0, 0)) is read through a
+    collapse_shape without them, so that every input map is a projected
+    permutation, which the reshape collapsing needs: a conv's product
+    (channels first, [N, F, OH*OW], expanded to [N, F, OH, OW]) then takes
+    its batch norm, activation and residual add as its epilogue.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def FoldConstantGenericsPass
+    : Pass<"fmc-fold-constant-generics", "::mlir::ModuleOp"> {
+  let summary = "Evaluate at compile time what reads only weights and "
+                "constants; the values become weights";
+  let description = [{
+    On tensors, in the model function's entry block, in order. An
+    all-parallel linalg.generic whose inputs are all known (weights, dense
+    constants, reshapes of known values, earlier evaluated values), whose
+    body has only arith and math ops, linalg.index and tensor.extract of
+    known values, and whose output (identity or permuted indexing) has at
+    most `max-elements` elements is evaluated element by element, each body
+    op folded by its own folder (a body op that does not fold leaves the
+    generic as it is); so is a tensor.insert_slice of known values into a
+    known destination (a tensor.empty counts as zeros: its contents are
+    undefined) with static offsets, sizes and strides. A value that an op
+    left in place reads becomes a new weight argument (`folded.N`); the
+    evaluated ops go, and so do weights nothing reads any more. A batch
+    norm's scale (1 / sqrt(var + eps) * gamma) is then a weight the conv's
+    product reads in its epilogue instead of a kernel of its own; rotary
+    tables of positions known at compile time (a pinned decode step) are
+    weights.
+  }];
+  let options = [
+    Option<"function", "function", "std::string", "\"main\"",
+           "Name of the model function">,
+    Option<"maxElements", "max-elements", "int64_t", "65536",
+           "Largest value (elements) evaluated at compile time">,
+  ];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"
+  ];
 }
 
 def FoldTransposesPass : Pass<"fmc-fold-transposes"> {

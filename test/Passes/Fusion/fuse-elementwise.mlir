@@ -223,3 +223,41 @@ func.func @reshape_used_twice(%product: tensor<1x192xf32>, %bias: tensor<192xf32
   } -> tensor<1x1x192xf32>
   return %x, %y : tensor<1x1x192xf32>, tensor<1x1x192xf32>
 }
+
+// -----
+
+// A per-channel scale [C, 1, 1] read as (c, 0, 0) over [N, C, H, W] is read
+// through a collapse to [C] as (c): every input map is then a projected
+// permutation, so the batch norm reads the conv product's [N, C, H*W] value
+// (not its expand_shape): the matmul kernels' epilogue.
+// CHECK-LABEL: func.func @broadcast_unit_dims
+// CHECK-SAME: %[[S:[^:]+]]: tensor<2x1x1xf32>
+// CHECK: %[[P:.+]] = linalg.generic {{.*}}"reduction"
+// CHECK: %[[C:.+]] = tensor.collapse_shape %[[S]] {{\[}}[0, 1, 2]] : tensor<2x1x1xf32> into tensor<2xf32>
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[P]], %[[C]] : tensor<1x2x6xf32>, tensor<2xf32>)
+#wm = affine_map<(n, f, k, o) -> (f, k)>
+#cm = affine_map<(n, f, k, o) -> (n, k, o)>
+#pm = affine_map<(n, f, k, o) -> (n, f, o)>
+#id4 = affine_map<(n, c, h, w) -> (n, c, h, w)>
+#bc = affine_map<(n, c, h, w) -> (c, 0, 0)>
+func.func @broadcast_unit_dims(%w: tensor<2x3xf32>, %col: tensor<1x3x6xf32>, %s: tensor<2x1x1xf32>) -> tensor<1x2x2x3xf32> {
+  %zero = arith.constant 0.0 : f32
+  %pe = tensor.empty() : tensor<1x2x6xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%pe : tensor<1x2x6xf32>) -> tensor<1x2x6xf32>
+  %p = linalg.generic {indexing_maps = [#wm, #cm, #pm], iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+      ins(%w, %col : tensor<2x3xf32>, tensor<1x3x6xf32>) outs(%acc : tensor<1x2x6xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x6xf32>
+  %x = tensor.expand_shape %p [[0], [1], [2, 3]] output_shape [1, 2, 2, 3] : tensor<1x2x6xf32> into tensor<1x2x2x3xf32>
+  %e = tensor.empty() : tensor<1x2x2x3xf32>
+  %y = linalg.generic {indexing_maps = [#id4, #bc, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %s : tensor<1x2x2x3xf32>, tensor<2x1x1xf32>) outs(%e : tensor<1x2x2x3xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  } -> tensor<1x2x2x3xf32>
+  return %y : tensor<1x2x2x3xf32>
+}
