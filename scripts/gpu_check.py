@@ -67,6 +67,7 @@ DEFAULT_MODELS = [
     ("llama", "examples/models/llama.onnx", (0, 256)),
     ("vit", "examples/models/vit.onnx", None),
     ("whisper_enc", "examples/models/whisper_enc.onnx", None),
+    ("resnet_tiny", "examples/models/resnet_tiny.onnx", None),
     ("bert_dynamo", "examples/models/bert_dynamo.onnx", (0, 256)),
     ("gpt2_dynamo", "examples/models/gpt2_dynamo.onnx", (0, 256)),
     ("llama_dynamo", "examples/models/llama_dynamo.onnx", (0, 256)),
