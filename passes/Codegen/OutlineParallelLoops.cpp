@@ -3,9 +3,12 @@
 #include "passes/ABI/Passes.h"
 #include "passes/Codegen/Passes.h"
 
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/SmallBitVector.h"
 
 namespace mlir::fmc {
 #define GEN_PASS_DEF_OUTLINEPARALLELLOOPSPASS
@@ -69,6 +72,134 @@ std::optional<unsigned> splitDimension(scf::ParallelOp loop) {
       return d;
   }
   return std::nullopt;
+}
+
+/// Where a buffer lives: a root object (a function argument, an
+/// allocation, a global) and, for a view of the arena at a constant byte
+/// offset, the bytes [begin, end) of it; views of a view keep the view's
+/// bytes. Null root when the buffer cannot be traced.
+struct Extent {
+  Value root;
+  int64_t begin = 0, end = INT64_MAX;
+};
+
+Extent extentOf(Value value) {
+  Extent extent;
+  while (true) {
+    Operation *def = value.getDefiningOp();
+    if (!def ||
+        isa<memref::AllocOp, memref::AllocaOp, memref::GetGlobalOp>(def)) {
+      extent.root = value;
+      return extent;
+    }
+    if (auto view = dyn_cast<memref::ViewOp>(def)) {
+      auto type = view.getType();
+      std::optional<int64_t> offset = getConstantIntValue(view.getByteShift());
+      if (!offset || !type.hasStaticShape() ||
+          !type.getElementType().isIntOrFloat())
+        return {};
+      // Only the first view met on the way down counts (the innermost).
+      if (extent.end == INT64_MAX) {
+        extent.begin = *offset;
+        extent.end =
+            *offset + type.getNumElements() * type.getElementTypeBitWidth() / 8;
+      } else {
+        extent.begin += *offset;
+        extent.end += *offset;
+      }
+      value = view.getSource();
+      continue;
+    }
+    if (isa<memref::SubViewOp, memref::CollapseShapeOp, memref::ExpandShapeOp,
+            memref::CastOp, memref::ReinterpretCastOp>(def)) {
+      // Somewhere inside the source: the source's extent.
+      extent = Extent();
+      value = def->getOperand(0);
+      continue;
+    }
+    return {};
+  }
+}
+
+/// Whether two traced buffers cannot share a byte.
+bool apart(const Extent &a, const Extent &b) {
+  if (!a.root || !b.root)
+    return false;
+  if (a.root != b.root)
+    return true;
+  return a.end <= b.begin || b.end <= a.begin;
+}
+
+/// The task arguments (indices into `passed`) that no other argument can
+/// reach while the task runs: each buffer argument whose bytes are apart
+/// from every other buffer argument's, or that neither it nor the other
+/// writes. Empty when some op of the loop has effects that cannot be
+/// attributed to its buffers (LLVM's noalias would then not hold).
+SmallVector<unsigned> unaliasedArguments(scf::ParallelOp loop,
+                                         ArrayRef<Value> passed) {
+  // The buffer each value of the loop reads or writes, through the views
+  // the loop takes of them.
+  auto passedBuffer = [&](Value value) -> std::optional<unsigned> {
+    while (true) {
+      if (auto it = llvm::find(passed, value); it != passed.end())
+        return unsigned(it - passed.begin());
+      Operation *def = value.getDefiningOp();
+      if (!def || !loop->isProperAncestor(def) ||
+          !isa<memref::SubViewOp, memref::CollapseShapeOp,
+               memref::ExpandShapeOp, memref::CastOp, memref::ReinterpretCastOp,
+               memref::ViewOp>(def))
+        return std::nullopt;
+      value = def->getOperand(0);
+    }
+  };
+  llvm::SmallBitVector written(passed.size());
+  bool known = true;
+  loop.getBody()->walk([&](Operation *op) {
+    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+    if (!effects) {
+      if (!op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() &&
+          !isa<scf::YieldOp, scf::ReduceOp, scf::ReduceReturnOp>(op))
+        known = false;
+      return;
+    }
+    SmallVector<MemoryEffects::EffectInstance> instances;
+    effects.getEffects(instances);
+    for (MemoryEffects::EffectInstance &instance : instances) {
+      if (!isa<MemoryEffects::Write>(instance.getEffect()))
+        continue;
+      Value target = instance.getValue();
+      if (!target) {
+        // An allocation's own write effect is on its fresh buffer.
+        if (isa<memref::AllocaOp, memref::AllocOp>(op))
+          continue;
+        known = false;
+        continue;
+      }
+      if (std::optional<unsigned> i = passedBuffer(target))
+        written.set(*i);
+      else if (!target.getDefiningOp<memref::AllocaOp>() &&
+               !target.getDefiningOp<memref::AllocOp>())
+        known = false;
+    }
+  });
+  if (!known)
+    return {};
+  SmallVector<Extent> extents;
+  for (Value value : passed)
+    extents.push_back(isa<MemRefType>(value.getType()) ? extentOf(value)
+                                                       : Extent());
+  SmallVector<unsigned> result;
+  for (unsigned i = 0; i < passed.size(); ++i) {
+    if (!isa<MemRefType>(passed[i].getType()) || !extents[i].root)
+      continue;
+    bool alone = true;
+    for (unsigned j = 0; j < passed.size() && alone; ++j)
+      if (j != i && isa<MemRefType>(passed[j].getType()))
+        alone = apart(extents[i], extents[j]) || (!written[i] && !written[j]);
+    if (alone)
+      result.push_back(i);
+  }
+  return result;
 }
 
 struct OutlineParallelLoopsPass
@@ -165,6 +296,11 @@ struct OutlineParallelLoopsPass
         func::FuncOp::create(b, loc, name, b.getFunctionType(types, {}));
     task.setPrivate();
     task->setAttr(fmc::kParallelTaskAttr, b.getUnitAttr());
+    // Buffers no other argument reaches are noalias, so that LLVM may
+    // vectorize the task's copies and elementwise loops (a copy between
+    // two views of the arena otherwise stays scalar).
+    for (unsigned i : unaliasedArguments(loop, passed))
+      task.setArgAttr(i + 2, "llvm.noalias", b.getUnitAttr());
     Block *body = task.addEntryBlock();
     b.setInsertionPointToStart(body);
     IRMapping mapping;

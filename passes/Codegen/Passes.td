@@ -132,7 +132,15 @@ def OutlineParallelLoopsPass
     allocated anew in the task, so that each thread has its own; other
     captured buffers are passed as arguments (they must have static shapes, strides and
     offsets, which the bare-pointer calling convention rebuilds); captured
-    constants are recreated inside. Each iteration computes exactly what it
+    constants are recreated inside. A buffer argument is `llvm.noalias`
+    when no other argument can reach its bytes while the task runs: traced
+    to its root (a function argument, an allocation, a global) and, for a
+    view of the arena at a constant offset, to its bytes, it is apart from
+    every other buffer argument, or neither it nor the other is written
+    (an op whose writes cannot be attributed to a buffer leaves every
+    argument as it is). LLVM then vectorizes copies between views of the
+    arena (a convolution's columns) that it would otherwise keep scalar.
+    Each iteration computes exactly what it
     did before, so results do not depend on the thread count. Loops with
     dynamic bounds or a captured buffer with a dynamic layout stay where
     they are.

@@ -11,7 +11,8 @@
 // CHECK-DAG: %[[C64:.+]] = arith.constant 64 : index
 // CHECK: call @main_loop0(%[[C0]], %[[C64]], %[[VIEW]], %[[OUT]]) : (index, index, memref<64x128xf32, strided<[256, 1], offset: 128>>, memref<64x128xf32>) -> ()
 // CHECK-NOT: scf.parallel
-// CHECK: func.func private @main_loop0(%[[B:.+]]: index, %[[E:.+]]: index, %[[P:.+]]: memref<64x128xf32, strided<[256, 1], offset: 128>>, %[[Q:.+]]: memref<64x128xf32>) attributes {fmc.parallel_task}
+// Two distinct buffers: both arguments are noalias.
+// CHECK: func.func private @main_loop0(%[[B:.+]]: index, %[[E:.+]]: index, %[[P:.+]]: memref<64x128xf32, strided<[256, 1], offset: 128>> {llvm.noalias}, %[[Q:.+]]: memref<64x128xf32> {llvm.noalias}) attributes {fmc.parallel_task}
 // CHECK: arith.constant 2.000000e+00 : f32
 // CHECK: scf.parallel (%[[I:.+]], %[[J:.+]]) = (%{{.+}}, %{{.+}}) to (%{{.+}}, %{{.+}})
 // CHECK: memref.load %[[P]][%[[I]], %[[J]]]
@@ -97,7 +98,7 @@ func.func @rows(%in: memref<8x1024xf32>, %out: memref<8xf32>) {
 // counts toward the work (24 x 1024 >= 4096).
 // CHECK-LABEL: func.func @heads
 // CHECK: call @heads_loop0(%{{.+}}, %c12{{[_0-9]*}}, %{{.+}}) : (index, index, memref<1x12x2x16x64xf32>) -> ()
-// CHECK: func.func private @heads_loop0(%[[B:.+]]: index, %[[E:.+]]: index, %{{.+}}: memref<1x12x2x16x64xf32>)
+// CHECK: func.func private @heads_loop0(%[[B:.+]]: index, %[[E:.+]]: index, %{{.+}}: memref<1x12x2x16x64xf32> {llvm.noalias})
 // CHECK: %[[LB:.+]] = arith.addi %{{.+}}, %{{.+}}
 // CHECK: %[[UB:.+]] = arith.addi %{{.+}}, %{{.+}}
 // CHECK: scf.parallel (%{{.+}}, %{{.+}}, %{{.+}}) = (%{{.+}}, %[[LB]], %{{.+}}) to (%{{.+}}, %[[UB]], %{{.+}})
@@ -147,7 +148,7 @@ func.func @dynamic_view(%buf: memref<128x128xf32>, %row: index) {
 // CHECK: %[[SHARED:.+]] = memref.alloca() : memref<128xf32>
 // CHECK-NOT: memref.alloca
 // CHECK: call @scratch_loop0(%{{.+}}, %{{.+}}, %[[IN]], %[[SHARED]], %[[OUT]])
-// CHECK: func.func private @scratch_loop0(%{{.+}}: index, %{{.+}}: index, %[[P:.+]]: memref<64x128xf32>, %[[S:.+]]: memref<128xf32>, %[[Q:.+]]: memref<64x128xf32>)
+// CHECK: func.func private @scratch_loop0(%{{.+}}: index, %{{.+}}: index, %[[P:.+]]: memref<64x128xf32> {llvm.noalias}, %[[S:.+]]: memref<128xf32> {llvm.noalias}, %[[Q:.+]]: memref<64x128xf32> {llvm.noalias})
 // CHECK: %[[ROW:.+]] = memref.alloca() {alignment = 64 : i64} : memref<128xf32>
 // CHECK: scf.parallel
 // CHECK: memref.store %{{.+}}, %[[ROW]]
@@ -174,5 +175,31 @@ func.func @scratch(%in: memref<64x128xf32>, %out: memref<64x128xf32>) {
   }
   %x = memref.load %shared[%c0] : memref<128xf32>
   memref.store %x, %out[%c0, %c0] : memref<64x128xf32>
+  return
+}
+
+// -----
+
+// Views of the arena at constant offsets: a [0, 16K) and b [16K, 32K) are
+// apart, c [8K, 24K) overlaps both. a is noalias (apart from b, and only
+// read, like c); b is written and shares bytes with c, so neither is.
+// CHECK-LABEL: func.func private @arena_loop0
+// CHECK-SAME: %{{[^:]+}}: memref<64x64xf32> {llvm.noalias}, %{{[^:]+}}: memref<64x64xf32>, %{{[^:]+}}: memref<64x64xf32>) attributes
+func.func @arena(%arena: memref<65536xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c8192 = arith.constant 8192 : index
+  %c16384 = arith.constant 16384 : index
+  %a = memref.view %arena[%c0][] : memref<65536xi8> to memref<64x64xf32>
+  %b = memref.view %arena[%c16384][] : memref<65536xi8> to memref<64x64xf32>
+  %c = memref.view %arena[%c8192][] : memref<65536xi8> to memref<64x64xf32>
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c64) step (%c1, %c1) {
+    %x = memref.load %a[%i, %j] : memref<64x64xf32>
+    %y = memref.load %c[%i, %j] : memref<64x64xf32>
+    %s = arith.addf %x, %y : f32
+    memref.store %s, %b[%i, %j] : memref<64x64xf32>
+    scf.reduce
+  }
   return
 }
