@@ -85,11 +85,14 @@ public:
       inputs.push_back(elements);
     }
     Block &body = op.getRegion().front();
-    for (Operation &inner : body.without_terminator())
-      if (inner.getNumRegions() ||
-          !isa<arith::ArithDialect, math::MathDialect>(inner.getDialect()) &&
-              !isa<linalg::IndexOp, tensor::ExtractOp>(inner))
+    for (Operation &inner : body.without_terminator()) {
+      Dialect *dialect = inner.getDialect();
+      bool evaluable =
+          (dialect && isa<arith::ArithDialect, math::MathDialect>(dialect)) ||
+          isa<linalg::IndexOp, tensor::ExtractOp>(inner);
+      if (inner.getNumRegions() || !evaluable)
         return false;
+    }
     SmallVector<int64_t> loops = op.getStaticLoopRanges();
     SmallVector<AffineMap> maps = op.getIndexingMapsArray();
     Elements result;

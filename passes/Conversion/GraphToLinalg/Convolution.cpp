@@ -1,9 +1,11 @@
 //===- Convolution.cpp - conv and pooling to linalg.generic ---------------===//
 //
-// One linalg.generic per op for any number of spatial dims: the input is
-// padded with tensor.pad, output positions are parallel loops and the window
-// (and, for conv, the input channels of the group) are reductions. A conv
-// whose windows tile the input (a patch embedding) is a matrix product.
+// One linalg.generic per op for any number of spatial dims: output
+// positions are parallel loops and the window (and, for conv, the input
+// channels of the group) are reductions; a pool reads its padding without
+// copying the input (a grouped conv pads it with tensor.pad). A conv whose
+// windows tile the input (a patch embedding) is a matrix product of its
+// patches; any other conv of one group, of its columns (im2col).
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,6 +38,47 @@ Value padSpatial(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> low,
     shape[i + 2] += low[i] + high[i];
   }
   return tensor::PadOp::create(b, loc, type.clone(shape), input, lo, hi, value);
+}
+
+/// Inside a linalg.generic body: input[n, c, o * stride + r * dilation -
+/// padLow] for the loops `n`, `c`, `o...` and `r...` (linalg.index dims),
+/// or `padValue` where that position lies in the padding. The index is
+/// clamped into the input and its value discarded there, so the padded
+/// input is never materialized.
+Value readWindow(OpBuilder &b, Location loc, Value input, int64_t n, int64_t c,
+                 ArrayRef<int64_t> outDims, ArrayRef<int64_t> windowDims,
+                 ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                 ArrayRef<int64_t> padLow, Value padValue) {
+  auto type = cast<RankedTensorType>(input.getType());
+  auto constant = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  SmallVector<Value> indices = {linalg::IndexOp::create(b, loc, n),
+                                linalg::IndexOp::create(b, loc, c)};
+  Value inside;
+  for (size_t i = 0; i < outDims.size(); ++i) {
+    Value o = linalg::IndexOp::create(b, loc, outDims[i]);
+    Value r = linalg::IndexOp::create(b, loc, windowDims[i]);
+    Value pos = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, o, constant(strides[i])),
+        arith::MulIOp::create(b, loc, r, constant(dilations[i])));
+    pos = arith::SubIOp::create(b, loc, pos, constant(padLow[i]));
+    int64_t extent = type.getDimSize(2 + i);
+    // Unsigned: a position before the input is out too.
+    Value in = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, pos,
+                                     constant(extent));
+    inside = inside ? arith::AndIOp::create(b, loc, inside, in) : in;
+    indices.push_back(
+        arith::MinUIOp::create(b, loc, pos, constant(extent - 1)));
+  }
+  Value value = tensor::ExtractOp::create(b, loc, input, indices);
+  return arith::SelectOp::create(b, loc, inside, value, padValue);
+}
+
+/// Whether `op` pads any spatial dim.
+template <typename OpTy> bool pads(OpTy op) {
+  return llvm::any_of(op.getPadLow(), [](int64_t v) { return v != 0; }) ||
+         llvm::any_of(op.getPadHigh(), [](int64_t v) { return v != 0; });
 }
 
 /// A convolution whose windows tile the input exactly (stride = kernel, no
@@ -180,8 +223,9 @@ Value columnConvAsMatmul(OpBuilder &b, ConvOp op, Value input, Value filter) {
                  op.getPadLow()[i] == 0 && op.getPadHigh()[i] == 0;
   }
   int64_t depth = c * window;
-  if (n * depth * positions * int64_t(element.getIntOrFloatBitWidth() / 8) >
-      kMaxColumnBytes)
+  if (!pointwise &&
+      n * depth * positions * int64_t(element.getIntOrFloatBitWidth() / 8) >
+          kMaxColumnBytes)
     return {};
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   auto columnsType = RankedTensorType::get({n, depth, positions}, element);
@@ -212,11 +256,8 @@ Value columnConvAsMatmul(OpBuilder &b, ConvOp op, Value input, Value filter) {
     auto identity = AffineMap::getMultiDimIdentityMap(loops, ctx);
     SmallVector<utils::IteratorType> parallel(loops,
                                               utils::IteratorType::parallel);
-    bool padding =
-        llvm::any_of(op.getPadLow(), [](int64_t v) { return v != 0; }) ||
-        llvm::any_of(op.getPadHigh(), [](int64_t v) { return v != 0; });
     Value gathered;
-    if (!padding) {
+    if (!pads(op)) {
       SmallVector<AffineExpr> read = {d(0), d(1)};
       for (int64_t i = 0; i < spatial; ++i)
         read.push_back(d(2 + spatial + i) * op.getStrides()[i] +
@@ -231,49 +272,22 @@ Value columnConvAsMatmul(OpBuilder &b, ConvOp op, Value input, Value filter) {
                      })
                      .getResult(0);
     } else {
-      // The padding is read, not materialized: a position outside the
-      // input reads zero (its index clamped into the input, the value
-      // discarded), so no padded copy of the input is made.
-      gathered =
-          linalg::GenericOp::create(
-              b, loc, empty.getType(), ValueRange{}, empty,
-              ArrayRef<AffineMap>{identity}, parallel,
-              [&](OpBuilder &nb, Location nloc, ValueRange) {
-                auto constant = [&](int64_t v) -> Value {
-                  return arith::ConstantIndexOp::create(nb, nloc, v);
-                };
-                SmallVector<Value> indices = {
-                    linalg::IndexOp::create(nb, nloc, 0),
-                    linalg::IndexOp::create(nb, nloc, 1)};
-                Value inside;
-                for (int64_t i = 0; i < spatial; ++i) {
-                  Value o = linalg::IndexOp::create(nb, nloc, 2 + spatial + i);
-                  Value r = linalg::IndexOp::create(nb, nloc, 2 + i);
-                  Value pos = arith::AddIOp::create(
-                      nb, nloc,
-                      arith::MulIOp::create(nb, nloc, o,
-                                            constant(op.getStrides()[i])),
-                      arith::MulIOp::create(nb, nloc, r,
-                                            constant(op.getDilations()[i])));
-                  pos = arith::SubIOp::create(nb, nloc, pos,
-                                              constant(op.getPadLow()[i]));
-                  int64_t extent = inType.getDimSize(2 + i);
-                  // Unsigned: a position before the input is out too.
-                  Value in =
-                      arith::CmpIOp::create(nb, nloc, arith::CmpIPredicate::ult,
-                                            pos, constant(extent));
-                  inside =
-                      inside ? arith::AndIOp::create(nb, nloc, inside, in) : in;
-                  indices.push_back(arith::MinUIOp::create(
-                      nb, nloc, pos, constant(extent - 1)));
-                }
-                Value value =
-                    tensor::ExtractOp::create(nb, nloc, input, indices);
-                Value result = arith::SelectOp::create(
-                    nb, nloc, inside, value, buildScalar(nb, nloc, element, 0));
-                linalg::YieldOp::create(nb, nloc, result);
-              })
-              .getResult(0);
+      SmallVector<int64_t> outDims, windowDims;
+      for (int64_t i = 0; i < spatial; ++i) {
+        outDims.push_back(2 + spatial + i);
+        windowDims.push_back(2 + i);
+      }
+      gathered = linalg::GenericOp::create(
+                     b, loc, empty.getType(), ValueRange{}, empty,
+                     ArrayRef<AffineMap>{identity}, parallel,
+                     [&](OpBuilder &nb, Location nloc, ValueRange) {
+                       Value value = readWindow(
+                           nb, nloc, input, 0, 1, outDims, windowDims,
+                           op.getStrides(), op.getDilations(), op.getPadLow(),
+                           buildScalar(nb, nloc, element, 0));
+                       linalg::YieldOp::create(nb, nloc, value);
+                     })
+                     .getResult(0);
     }
     columns = tensor::CollapseShapeOp::create(b, loc, columnsType, gathered,
                                               toMatrix);
@@ -402,34 +416,46 @@ struct PoolToLinalg : OpConversionPattern<PoolOp> {
               element, isUnsigned ? APInt::getMinValue(width)
                                   : APInt::getSignedMinValue(width)));
     }
-    Value padded = padSpatial(rewriter, loc, adaptor.getInput(), op.getPadLow(),
-                              op.getPadHigh(), lowest);
     // Loops: n, c, o..., r...; the window's extent comes from an empty
-    // tensor of the kernel's shape, read by the r loops.
+    // tensor of the kernel's shape, read by the r loops. A padded input is
+    // read through readWindow (the padding is `lowest`), not copied.
     int64_t numLoops = 2 + 2 * spatial;
     auto dim = [&](int64_t d) { return getAffineDimExpr(d, ctx); };
+    bool padding = pads(op);
     SmallVector<AffineExpr> inExprs = {dim(0), dim(1)}, windowExprs,
                             outExprs = {dim(0), dim(1)};
+    SmallVector<int64_t> outDims, windowDims;
     for (int64_t i = 0; i < spatial; ++i) {
       AffineExpr o = dim(2 + i), r = dim(2 + spatial + i);
       inExprs.push_back(o * op.getStrides()[i] + r * op.getDilations()[i]);
       windowExprs.push_back(r);
       outExprs.push_back(o);
+      outDims.push_back(2 + i);
+      windowDims.push_back(2 + spatial + i);
     }
     Value window =
         tensor::EmptyOp::create(rewriter, loc, op.getKernel(), element);
+    SmallVector<Value> inputs = {window};
     SmallVector<AffineMap> maps = {
-        AffineMap::get(numLoops, 0, inExprs, ctx),
         AffineMap::get(numLoops, 0, windowExprs, ctx),
         AffineMap::get(numLoops, 0, outExprs, ctx)};
+    if (!padding) {
+      inputs.insert(inputs.begin(), adaptor.getInput());
+      maps.insert(maps.begin(), AffineMap::get(numLoops, 0, inExprs, ctx));
+    }
     SmallVector<utils::IteratorType> iterators(2 + spatial,
                                                utils::IteratorType::parallel);
     iterators.append(spatial, utils::IteratorType::reduction);
     Value init = buildFilled(rewriter, loc, type, lowest);
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, ValueRange{padded, window}, init, maps, iterators,
+        rewriter, loc, type, inputs, init, maps, iterators,
         [&](OpBuilder &b, Location nloc, ValueRange args) {
-          Value x = args[0], acc = args[2], r;
+          Value x = padding
+                        ? readWindow(b, nloc, adaptor.getInput(), 0, 1, outDims,
+                                     windowDims, op.getStrides(),
+                                     op.getDilations(), op.getPadLow(), lowest)
+                        : args[0];
+          Value acc = args.back(), r;
           if (!isMax)
             r = isFloat ? Value(arith::AddFOp::create(b, nloc, acc, x))
                         : Value(arith::AddIOp::create(b, nloc, acc, x));
