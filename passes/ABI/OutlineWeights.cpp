@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/BitVector.h"
 
 #include <cstring>
 
@@ -97,6 +98,14 @@ BlockArgument mlir::fmc::addWeightArgument(func::FuncOp func, Type type,
     return {};
   }
   return func.getArgument(index);
+}
+
+LogicalResult mlir::fmc::eraseUnreadWeights(func::FuncOp func) {
+  llvm::BitVector unread(func.getNumArguments());
+  for (BlockArgument arg : func.getArguments())
+    if (arg.use_empty() && func.getArgAttr(arg.getArgNumber(), kWeightAttr))
+      unread.set(arg.getArgNumber());
+  return func.eraseArguments(unread);
 }
 
 namespace {

@@ -47,6 +47,10 @@ std::vector<char> transposedBytes(ArrayRef<char> bytes, int64_t rows,
 BlockArgument addWeightArgument(func::FuncOp func, Type type,
                                 DenseResourceElementsAttr data, Location loc);
 
+/// Erases the weight arguments of the model function `func` that nothing
+/// reads (a pass replaced them), so that the artifact does not store them.
+LogicalResult eraseUnreadWeights(func::FuncOp func);
+
 /// Argument and result attributes of the model function.
 constexpr llvm::StringLiteral kInputAttr = "fmc.input";
 constexpr llvm::StringLiteral kOutputAttr = "fmc.output";

@@ -17,7 +17,6 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
-#include "llvm/ADT/BitVector.h"
 
 namespace mlir::fmc {
 #define GEN_PASS_DEF_FOLDCONSTANTGENERICSPASS
@@ -346,12 +345,7 @@ struct FoldConstantGenericsPass
     for (Operation *op : llvm::reverse(evaluated))
       if (!stays.contains(op) && op->use_empty())
         op->erase();
-    Block &entry = func.getBody().front();
-    llvm::BitVector unused(func.getNumArguments());
-    for (BlockArgument arg : entry.getArguments())
-      if (arg.use_empty() && func.getArgAttr(arg.getArgNumber(), kWeightAttr))
-        unused.set(arg.getArgNumber());
-    if (failed(func.eraseArguments(unused)))
+    if (failed(eraseUnreadWeights(func)))
       return signalPassFailure();
   }
 };

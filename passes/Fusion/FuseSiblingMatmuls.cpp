@@ -16,7 +16,6 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
-#include "llvm/ADT/BitVector.h"
 
 #include <cstring>
 
@@ -195,21 +194,14 @@ struct FuseSiblingMatmulsPass
       else
         group->push_back(*c);
     }
-    llvm::BitVector weights(func.getNumArguments());
     for (ArrayRef<Candidate> group : groups) {
       if (group.size() < 2)
         continue;
-      for (const Candidate &c : group)
-        weights.set(c.weight.getArgNumber());
       if (failed(fuse(func, group)))
         return signalPassFailure();
     }
     // Weights no other op reads any more.
-    llvm::BitVector unused(func.getNumArguments());
-    for (unsigned i : weights.set_bits())
-      if (func.getArgument(i).use_empty())
-        unused.set(i);
-    if (failed(func.eraseArguments(unused)))
+    if (failed(eraseUnreadWeights(func)))
       return signalPassFailure();
   }
 };
