@@ -120,7 +120,7 @@ def conv_bn_relu(x_shape, f, kernel, **attrs):
     """Relu(BatchNormalization(Conv(X, W))): a conv through its columns
     (im2col) as the product of the filter [F, C * R...] by the columns
     [C * R..., O...], the batch norm and Relu its epilogue."""
-    c = x_shape[1]
+    c = x_shape[1] // attrs.get("group", 1)
     depth = c * int(np.prod(kernel))
     nodes = [helper.make_node("Conv", ["A", "W"], ["P"], kernel_shape=kernel,
                               **attrs),
@@ -171,6 +171,10 @@ CASES = {
     "conv1d": conv_bn_relu([1, 80, 300], 64, [3], strides=[2],
                            pads=[1, 1]),
     "conv_pointwise": conv_bn_relu([2, 48, 7, 9], 72, [1, 1]),
+    # ResNeXt-style: 4 groups of 8 input and 16 output channels, the
+    # product's group a batch dim.
+    "conv_grouped": conv_bn_relu([1, 32, 14, 14], 64, [3, 3], group=4,
+                                 strides=[2, 2], pads=[1, 1, 1, 1]),
     # Quantizing epilogues (int8 and uint8 outputs), K over several kc
     # blocks. A quantized value may differ from ONNX Runtime's by one step
     # where the f32 sum (summed in another order) lies within rounding error

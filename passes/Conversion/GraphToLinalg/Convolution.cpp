@@ -40,21 +40,24 @@ Value padSpatial(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> low,
   return tensor::PadOp::create(b, loc, type.clone(shape), input, lo, hi, value);
 }
 
-/// Inside a linalg.generic body: input[n, c, o * stride + r * dilation -
-/// padLow] for the loops `n`, `c`, `o...` and `r...` (linalg.index dims),
+/// Inside a linalg.generic body: input[lead..., o * stride + r * dilation -
+/// padLow] for the loops `leadDims` (batch, channel: the input's leading
+/// dims), `o...` and `r...` (linalg.index dims),
 /// or `padValue` where that position lies in the padding. The index is
 /// clamped into the input and its value discarded there, so the padded
 /// input is never materialized.
-Value readWindow(OpBuilder &b, Location loc, Value input, int64_t n, int64_t c,
-                 ArrayRef<int64_t> outDims, ArrayRef<int64_t> windowDims,
-                 ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
-                 ArrayRef<int64_t> padLow, Value padValue) {
+Value readWindow(OpBuilder &b, Location loc, Value input,
+                 ArrayRef<int64_t> leadDims, ArrayRef<int64_t> outDims,
+                 ArrayRef<int64_t> windowDims, ArrayRef<int64_t> strides,
+                 ArrayRef<int64_t> dilations, ArrayRef<int64_t> padLow,
+                 Value padValue) {
   auto type = cast<RankedTensorType>(input.getType());
   auto constant = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
-  SmallVector<Value> indices = {linalg::IndexOp::create(b, loc, n),
-                                linalg::IndexOp::create(b, loc, c)};
+  SmallVector<Value> indices;
+  for (int64_t dim : leadDims)
+    indices.push_back(linalg::IndexOp::create(b, loc, dim));
   Value inside;
   for (size_t i = 0; i < outDims.size(); ++i) {
     Value o = linalg::IndexOp::create(b, loc, outDims[i]);
@@ -63,7 +66,7 @@ Value readWindow(OpBuilder &b, Location loc, Value input, int64_t n, int64_t c,
         b, loc, arith::MulIOp::create(b, loc, o, constant(strides[i])),
         arith::MulIOp::create(b, loc, r, constant(dilations[i])));
     pos = arith::SubIOp::create(b, loc, pos, constant(padLow[i]));
-    int64_t extent = type.getDimSize(2 + i);
+    int64_t extent = type.getDimSize(leadDims.size() + i);
     // Unsigned: a position before the input is out too.
     Value in = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, pos,
                                      constant(extent));
@@ -187,8 +190,8 @@ Value patchConvAsMatmul(OpBuilder &b, ConvOp op, Value input, Value filter) {
 /// (a larger gathered copy would cost more memory than its product saves).
 constexpr int64_t kMaxColumnBytes = int64_t(256) << 20;
 
-/// Any other convolution of one group on floats (static shapes) as one
-/// matrix product per image, channels first throughout:
+/// Any other convolution on floats (static shapes) as one matrix product
+/// per image (and group), channels first throughout:
 ///
 ///   out[n, f, o] = sum_k filter[f, k] * col[n, k, o]
 ///
@@ -197,9 +200,11 @@ constexpr int64_t kMaxColumnBytes = int64_t(256) << 20;
 /// columns col[n, c, r..., o...] = input[n, c, o * stride + r * dilation -
 /// pad] (zero outside the input) are one gathering copy (im2col) whose rows
 /// are contiguous along the output positions, as are the product's; the
-/// padding is never materialized; a 1 x 1 conv with unit strides
-/// and no padding reads its input as the columns without a copy. Null when
-/// `op` does not qualify (grouped convs and integers stay loop nests).
+/// padding is never materialized; a 1 x 1 conv with unit strides and no
+/// padding reads its input as the columns without a copy. With G groups
+/// the product has a group dim: filter [G, F/G, K] by columns [N, G, K, O].
+/// Null when `op` does not qualify: integers, and groups of fewer than 8
+/// output channels or a depth under 8 (depthwise convs) stay loop nests.
 Value columnConvAsMatmul(OpBuilder &b, ConvOp op, Value input, Value filter) {
   Location loc = op.getLoc();
   MLIRContext *ctx = b.getContext();
@@ -207,13 +212,13 @@ Value columnConvAsMatmul(OpBuilder &b, ConvOp op, Value input, Value filter) {
   auto filterType = cast<RankedTensorType>(filter.getType());
   auto type = cast<RankedTensorType>(op.getType());
   Type element = inType.getElementType();
-  if (!isa<FloatType>(element) || op.getGroups() != 1 ||
-      !inType.hasStaticShape() || !filterType.hasStaticShape() ||
-      !type.hasStaticShape())
+  if (!isa<FloatType>(element) || !inType.hasStaticShape() ||
+      !filterType.hasStaticShape() || !type.hasStaticShape())
     return {};
   int64_t spatial = inType.getRank() - 2;
-  int64_t n = inType.getDimSize(0), c = inType.getDimSize(1);
-  int64_t f = filterType.getDimSize(0);
+  int64_t groups = op.getGroups();
+  int64_t n = inType.getDimSize(0), c = filterType.getDimSize(1);
+  int64_t f = filterType.getDimSize(0), fg = f / groups;
   int64_t window = 1, positions = 1;
   bool pointwise = true;
   for (int64_t i = 0; i < spatial; ++i) {
@@ -223,45 +228,78 @@ Value columnConvAsMatmul(OpBuilder &b, ConvOp op, Value input, Value filter) {
                  op.getPadLow()[i] == 0 && op.getPadHigh()[i] == 0;
   }
   int64_t depth = c * window;
-  if (!pointwise &&
-      n * depth * positions * int64_t(element.getIntOrFloatBitWidth() / 8) >
-          kMaxColumnBytes)
+  if (groups > 1 && (fg < 8 || depth < 8))
+    return {};
+  if (!pointwise && n * groups * depth * positions *
+                            int64_t(element.getIntOrFloatBitWidth() / 8) >
+                        kMaxColumnBytes)
     return {};
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-  auto columnsType = RankedTensorType::get({n, depth, positions}, element);
+  // The input's leading dims: [N, C], or [N, G, C/G] with groups.
+  SmallVector<int64_t> lead = {n};
+  if (groups > 1) {
+    lead.push_back(groups);
+    SmallVector<int64_t> shape = {n, groups, c};
+    SmallVector<ReassociationIndices> split = {{0}, {1, 2}};
+    for (int64_t i = 0; i < spatial; ++i) {
+      shape.push_back(inType.getDimSize(2 + i));
+      split.push_back({int64_t(3 + i)});
+    }
+    input = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get(shape, element), input, split);
+  }
+  lead.push_back(c);
+  int64_t leading = lead.size();
+  // Columns [N, (G,) K, O]: the leading dims but the channel, then K and O.
+  SmallVector<int64_t> columnsShape(lead.begin(), lead.end() - 1);
+  columnsShape.append({depth, positions});
+  auto columnsType = RankedTensorType::get(columnsShape, element);
+  SmallVector<ReassociationIndices> toMatrix;
+  for (int64_t i = 0; i + 1 < leading; ++i)
+    toMatrix.push_back({i});
   Value columns;
   if (pointwise) {
-    // [N, C, O...] as [N, K, O].
-    ReassociationIndices outer;
+    // [N, (G,) C, O...] as [N, (G,) K, O].
+    toMatrix.push_back({leading - 1});
+    toMatrix.emplace_back();
     for (int64_t i = 0; i < spatial; ++i)
-      outer.push_back(2 + i);
-    columns = tensor::CollapseShapeOp::create(
-        b, loc, columnsType, input,
-        ArrayRef<ReassociationIndices>{{0}, {1}, outer});
+      toMatrix.back().push_back(leading + i);
+    columns =
+        tensor::CollapseShapeOp::create(b, loc, columnsType, input, toMatrix);
   } else {
-    // Loops n, c, r..., o...: col[n, c, r..., o...].
-    unsigned loops = 2 + 2 * spatial;
-    SmallVector<int64_t> shape = {n, c};
-    for (int64_t i = 0; i < spatial; ++i)
+    // Loops lead..., r..., o...: col[n, (g,) c, r..., o...].
+    unsigned loops = leading + 2 * spatial;
+    SmallVector<int64_t> shape(lead);
+    SmallVector<int64_t> leadDims, outDims, windowDims;
+    for (int64_t i = 0; i < leading; ++i)
+      leadDims.push_back(i);
+    for (int64_t i = 0; i < spatial; ++i) {
       shape.push_back(filterType.getDimSize(2 + i));
-    for (int64_t i = 0; i < spatial; ++i)
+      windowDims.push_back(leading + i);
+    }
+    for (int64_t i = 0; i < spatial; ++i) {
       shape.push_back(type.getDimSize(2 + i));
-    // [N, C, R..., O...] as [N, K, O], K in the filter's order (C, R...).
-    SmallVector<ReassociationIndices> toMatrix = {{0}, {}, {}};
-    for (int64_t i = 1; i <= spatial + 1; ++i)
-      toMatrix[1].push_back(i);
-    for (int64_t i = spatial + 2; i < int64_t(loops); ++i)
-      toMatrix[2].push_back(i);
+      outDims.push_back(leading + spatial + i);
+    }
+    // K in the filter's order (C, R...).
+    toMatrix.emplace_back();
+    for (int64_t i = leading - 1; i < leading + spatial; ++i)
+      toMatrix.back().push_back(i);
+    toMatrix.emplace_back();
+    for (int64_t i = leading + spatial; i < int64_t(loops); ++i)
+      toMatrix.back().push_back(i);
     Value empty = tensor::EmptyOp::create(b, loc, shape, element);
     auto identity = AffineMap::getMultiDimIdentityMap(loops, ctx);
     SmallVector<utils::IteratorType> parallel(loops,
                                               utils::IteratorType::parallel);
     Value gathered;
     if (!pads(op)) {
-      SmallVector<AffineExpr> read = {d(0), d(1)};
+      SmallVector<AffineExpr> read;
+      for (int64_t i : leadDims)
+        read.push_back(d(i));
       for (int64_t i = 0; i < spatial; ++i)
-        read.push_back(d(2 + spatial + i) * op.getStrides()[i] +
-                       d(2 + i) * op.getDilations()[i]);
+        read.push_back(d(outDims[i]) * op.getStrides()[i] +
+                       d(windowDims[i]) * op.getDilations()[i]);
       gathered = linalg::GenericOp::create(
                      b, loc, empty.getType(), input, empty,
                      ArrayRef<AffineMap>{AffineMap::get(loops, 0, read, ctx),
@@ -272,17 +310,12 @@ Value columnConvAsMatmul(OpBuilder &b, ConvOp op, Value input, Value filter) {
                      })
                      .getResult(0);
     } else {
-      SmallVector<int64_t> outDims, windowDims;
-      for (int64_t i = 0; i < spatial; ++i) {
-        outDims.push_back(2 + spatial + i);
-        windowDims.push_back(2 + i);
-      }
       gathered = linalg::GenericOp::create(
                      b, loc, empty.getType(), ValueRange{}, empty,
                      ArrayRef<AffineMap>{identity}, parallel,
                      [&](OpBuilder &nb, Location nloc, ValueRange) {
                        Value value = readWindow(
-                           nb, nloc, input, 0, 1, outDims, windowDims,
+                           nb, nloc, input, leadDims, outDims, windowDims,
                            op.getStrides(), op.getDilations(), op.getPadLow(),
                            buildScalar(nb, nloc, element, 0));
                        linalg::YieldOp::create(nb, nloc, value);
@@ -292,22 +325,62 @@ Value columnConvAsMatmul(OpBuilder &b, ConvOp op, Value input, Value filter) {
     columns = tensor::CollapseShapeOp::create(b, loc, columnsType, gathered,
                                               toMatrix);
   }
-  ReassociationIndices filterDepth;
-  for (int64_t i = 1; i < filterType.getRank(); ++i)
-    filterDepth.push_back(i);
-  Value weights = tensor::CollapseShapeOp::create(
-      b, loc, RankedTensorType::get({f, depth}, element), filter,
-      ArrayRef<ReassociationIndices>{{0}, filterDepth});
-  // Loops (n, f, k, o).
-  auto productType = RankedTensorType::get({n, f, positions}, element);
-  Value product = buildMultiplyAccumulate(
-      b, loc, weights, columns,
-      buildFilled(b, loc, productType, buildScalar(b, loc, element, 0)),
-      {AffineMap::get(4, 0, {d(1), d(2)}, ctx),
-       AffineMap::get(4, 0, {d(0), d(2), d(3)}, ctx),
-       AffineMap::get(4, 0, {d(0), d(1), d(3)}, ctx)},
-      {utils::IteratorType::parallel, utils::IteratorType::parallel,
-       utils::IteratorType::reduction, utils::IteratorType::parallel});
+  // The filter as [F, K], or [G, F/G, K] with groups.
+  Value weights = filter;
+  int64_t filterLead = 1;
+  if (groups > 1) {
+    SmallVector<int64_t> shape = {groups, fg};
+    SmallVector<ReassociationIndices> split = {{0, 1}};
+    for (int64_t i = 1; i < filterType.getRank(); ++i) {
+      shape.push_back(filterType.getDimSize(i));
+      split.push_back({i + 1});
+    }
+    weights = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get(shape, element), weights, split);
+    filterLead = 2;
+  }
+  SmallVector<ReassociationIndices> filterMatrix;
+  SmallVector<int64_t> weightsShape;
+  for (int64_t i = 0; i < filterLead; ++i) {
+    filterMatrix.push_back({i});
+    weightsShape.push_back(groups > 1 && i == 0 ? groups : fg);
+  }
+  filterMatrix.emplace_back();
+  for (int64_t i = filterLead; i < filterLead + 1 + spatial; ++i)
+    filterMatrix.back().push_back(i);
+  weightsShape.push_back(depth);
+  weights = tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get(weightsShape, element), weights,
+      filterMatrix);
+  Value product;
+  if (groups == 1) {
+    // Loops (n, f, k, o).
+    auto productType = RankedTensorType::get({n, f, positions}, element);
+    product = buildMultiplyAccumulate(
+        b, loc, weights, columns,
+        buildFilled(b, loc, productType, buildScalar(b, loc, element, 0)),
+        {AffineMap::get(4, 0, {d(1), d(2)}, ctx),
+         AffineMap::get(4, 0, {d(0), d(2), d(3)}, ctx),
+         AffineMap::get(4, 0, {d(0), d(1), d(3)}, ctx)},
+        {utils::IteratorType::parallel, utils::IteratorType::parallel,
+         utils::IteratorType::reduction, utils::IteratorType::parallel});
+  } else {
+    // Loops (n, g, f, k, o); [N, G, F/G, O] read as [N, F, O].
+    auto productType =
+        RankedTensorType::get({n, groups, fg, positions}, element);
+    product = buildMultiplyAccumulate(
+        b, loc, weights, columns,
+        buildFilled(b, loc, productType, buildScalar(b, loc, element, 0)),
+        {AffineMap::get(5, 0, {d(1), d(2), d(3)}, ctx),
+         AffineMap::get(5, 0, {d(0), d(1), d(3), d(4)}, ctx),
+         AffineMap::get(5, 0, {d(0), d(1), d(2), d(4)}, ctx)},
+        {utils::IteratorType::parallel, utils::IteratorType::parallel,
+         utils::IteratorType::parallel, utils::IteratorType::reduction,
+         utils::IteratorType::parallel});
+    product = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({n, f, positions}, element), product,
+        ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
+  }
   ReassociationIndices outPositions;
   for (int64_t i = 0; i < spatial; ++i)
     outPositions.push_back(2 + i);
@@ -451,8 +524,8 @@ struct PoolToLinalg : OpConversionPattern<PoolOp> {
         rewriter, loc, type, inputs, init, maps, iterators,
         [&](OpBuilder &b, Location nloc, ValueRange args) {
           Value x = padding
-                        ? readWindow(b, nloc, adaptor.getInput(), 0, 1, outDims,
-                                     windowDims, op.getStrides(),
+                        ? readWindow(b, nloc, adaptor.getInput(), {0, 1},
+                                     outDims, windowDims, op.getStrides(),
                                      op.getDilations(), op.getPadLow(), lowest)
                         : args[0];
           Value acc = args.back(), r;

@@ -1,6 +1,8 @@
 // RUN: fmc-opt %s --fmc-convert-graph-to-linalg --split-input-file | FileCheck %s
 
-// Grouped 2-D conv: the input channel is (m floordiv M/groups) * C/groups + c,
+// Grouped 2-D conv with 2 output channels per group (under 8: a product
+// per group would be too thin), a loop nest: the input channel is
+// (m floordiv M/groups) * C/groups + c,
 // spatial positions o * stride + r * dilation over the zero-padded input.
 // CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, (d1 floordiv 2) * 2 + d4, d2 * 2 + d5, d3 * 2 + d6 * 2)>
 // CHECK-DAG: #[[F:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1, d4, d5, d6)>
@@ -121,4 +123,28 @@ func.func @pointwise(%x: tensor<1x4x3x5xf32>, %w: tensor<6x4x1x1xf32>) -> tensor
 func.func @columns_unpadded(%x: tensor<1x80x31xf32>, %w: tensor<16x80x3xf32>) -> tensor<1x16x15xf32> {
   %0 = fmc.conv %x, %w {strides = array<i64: 2>, dilations = array<i64: 1>, pad_low = array<i64: 0>, pad_high = array<i64: 0>, groups = 1 : i64} : (tensor<1x80x31xf32>, tensor<16x80x3xf32>) -> tensor<1x16x15xf32>
   return %0 : tensor<1x16x15xf32>
+}
+
+// -----
+
+// Groups of 8 or more output channels: the input read as [N, G, C/G, H, W],
+// the columns [N, G, C/G*R*S, OH*OW], the filter as [G, F/G, C/G*R*S]; the
+// product has the group as a batch dim, its [N, G, F/G, O] read as [N, F, O].
+// CHECK-DAG: #[[GW:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d2, d3)>
+// CHECK-DAG: #[[GC:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4)>
+// CHECK-DAG: #[[GO:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
+// CHECK-LABEL: func.func @grouped_columns
+// CHECK-SAME: %[[X:.+]]: tensor<1x16x6x6xf32>, %[[F:.+]]: tensor<32x4x3x3xf32>
+// CHECK: %[[XG:.+]] = tensor.expand_shape %[[X]] {{\[}}[0], [1, 2], [3], [4]] output_shape [1, 4, 4, 6, 6]
+// CHECK: %[[G:.+]] = linalg.generic {{.*}} outs(%{{.+}} : tensor<1x4x4x3x3x6x6xf32>)
+// CHECK: tensor.extract %[[XG]]
+// CHECK: %[[CM:.+]] = tensor.collapse_shape %[[G]] {{\[}}[0], [1], [2, 3, 4], [5, 6]] : tensor<1x4x4x3x3x6x6xf32> into tensor<1x4x36x36xf32>
+// CHECK: %[[FG:.+]] = tensor.expand_shape %[[F]] {{\[}}[0, 1], [2], [3], [4]] output_shape [4, 8, 4, 3, 3]
+// CHECK: %[[WM:.+]] = tensor.collapse_shape %[[FG]] {{\[}}[0], [1], [2, 3, 4]] : tensor<4x8x4x3x3xf32> into tensor<4x8x36xf32>
+// CHECK: %[[P:.+]] = linalg.generic {indexing_maps = [#[[GW]], #[[GC]], #[[GO]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel"]} ins(%[[WM]], %[[CM]] : tensor<4x8x36xf32>, tensor<1x4x36x36xf32>) outs(%{{.+}} : tensor<1x4x8x36xf32>)
+// CHECK: %[[PF:.+]] = tensor.collapse_shape %[[P]] {{\[}}[0], [1, 2], [3]] : tensor<1x4x8x36xf32> into tensor<1x32x36xf32>
+// CHECK: tensor.expand_shape %[[PF]] {{\[}}[0], [1], [2, 3]] output_shape [1, 32, 6, 6]
+func.func @grouped_columns(%x: tensor<1x16x6x6xf32>, %w: tensor<32x4x3x3xf32>) -> tensor<1x32x6x6xf32> {
+  %0 = fmc.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad_low = array<i64: 1, 1>, pad_high = array<i64: 1, 1>, groups = 4 : i64} : (tensor<1x16x6x6xf32>, tensor<32x4x3x3xf32>) -> tensor<1x32x6x6xf32>
+  return %0 : tensor<1x32x6x6xf32>
 }
