@@ -1,4 +1,11 @@
 // RUN: fmc-opt %s --fmc-fold-constant-generics --split-input-file | FileCheck %s
+// Values over max-elements are left to run time: the scale (2 elements)
+// stays a generic that reads the weights.
+// RUN: fmc-opt %s --fmc-fold-constant-generics=max-elements=1 --split-input-file | FileCheck %s --check-prefix=LIMIT
+// LIMIT-LABEL: func.func @main(
+// LIMIT-SAME: dense_resource<var>
+// LIMIT-SAME: dense_resource<gamma>
+// LIMIT: math.sqrt
 
 // A batch norm's scale 1 / sqrt(var + eps) * gamma reads only weights: it
 // is evaluated here (var = [3, -0.2], eps 1, gamma = [2, 1]: 1 / sqrt(4) *
